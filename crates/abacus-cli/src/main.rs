@@ -1,0 +1,47 @@
+//! `abacus`: the Abacus engine on the command line, for CI use and for our own tests.
+//!
+//! Each subcommand lives in its own module and returns its exit code:
+//! 0 success, 1 a failed expectation or lint error, 2 bad usage or unreadable input.
+
+use std::process::ExitCode;
+
+mod eval;
+mod scenario;
+mod template;
+
+const USAGE: &str = "\
+usage: abacus <command> [args]
+
+commands:
+  eval FILE... [--explain]      evaluate policy cases (one JSON line per case)
+  run FILE [--request N]        evaluate a scenario's selected request: decision, trace, CloudTrail
+  test FILE...                  check scenario expectations
+  matrix FILE [--json]          users x actions (x resources) access matrix
+  render --list                 list the template library
+  render ID [--set k=v]...      render a template with world defaults and overrides
+  lint FILE...                  lint a policy or a scenario
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match command.as_str() {
+        "eval" => eval::main(rest),
+        "run" => scenario::run(rest),
+        "test" => scenario::test(rest),
+        "matrix" => scenario::matrix(rest),
+        "render" => template::render(rest),
+        "lint" => template::lint(rest),
+        "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            eprintln!("error: unknown command `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! `cargo xtask`: setup, serve, test, dist, bench.
+fn main() {}
