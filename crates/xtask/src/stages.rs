@@ -1,0 +1,177 @@
+//! The pipelines behind `serve`, `test`, `dist` and `bench`.
+
+use crate::cmd::{self, command, root, run, run_counted, stage, Counts};
+use crate::{setup, size};
+use std::path::PathBuf;
+
+/// The crates that are compiled to wasm32 for the web app.
+const WASM_CRATES: [&str; 4] = ["abacus-policy", "abacus-studio", "abacus-templates", "abacus-web"];
+
+fn trunk(args: &[&str]) -> std::process::Command {
+    // --offline: trunk must use the pinned tools on PATH and never download one; if a
+    // version does not match Trunk.toml it fails instead of fetching.
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--offline", "--skip-version-check"]);
+    command("trunk", &all)
+}
+
+fn dist_dir() -> PathBuf {
+    root().join("dist")
+}
+
+/// `cargo xtask dist`: the release site in dist/.
+pub fn dist() -> Result<(), String> {
+    stage("dist", || {
+        run(trunk(&["build", "--release"]), "trunk build --release")?;
+        let index = std::fs::read_to_string(dist_dir().join("index.html"))
+            .map_err(|e| format!("trunk produced no dist/index.html: {e}"))?;
+        // Relative URLs only: the site must work from any sub-path of a static host.
+        if index.contains("href=\"/") || index.contains("src=\"/") || index.contains("from '/") {
+            return Err("dist/index.html refers to absolute URLs".to_owned());
+        }
+        println!("dist: static site in {}", dist_dir().display());
+        Ok(())
+    })
+}
+
+/// `cargo xtask serve`.
+pub fn serve() -> Result<(), String> {
+    setup::ensure()?;
+    let port = std::env::var("ABACUS_PORT").unwrap_or_else(|_| "8080".to_owned());
+    println!("\nAbacus is being built and served at http://127.0.0.1:{port}/ (Ctrl-C stops it)\n");
+    run(
+        trunk(&["serve", "--address", "127.0.0.1", "--port", &port]),
+        "trunk serve",
+    )
+}
+
+fn spec_files() -> Result<Vec<String>, String> {
+    let mut specs: Vec<String> = std::fs::read_dir(cmd::e2e_dir())
+        .map_err(|e| format!("cannot read tests/e2e: {e}"))?
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".spec.mjs"))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+fn e2e(only: Option<&str>) -> Result<Counts, String> {
+    let specs: Vec<String> = spec_files()?
+        .into_iter()
+        .filter(|s| only.is_none_or(|o| s == o))
+        .collect();
+    if specs.is_empty() {
+        return Err("no end-to-end specs (tests/e2e/*.spec.mjs)".to_owned());
+    }
+    let mut args = vec!["--test", "--test-concurrency=1", "--test-reporter=tap"];
+    args.extend(specs.iter().map(String::as_str));
+    let mut c = command("node", &args);
+    c.current_dir(cmd::e2e_dir())
+        .env("ABACUS_DIST", dist_dir());
+    run_counted(c, "node --test")
+}
+
+fn wasm_tests() -> Result<Counts, String> {
+    // chromedriver leaves ~22 MB in TMPDIR on every run: keep it in a folder we empty.
+    let tmp = root().join("target").join("wasm-test-tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    let mut c = command(
+        "cargo",
+        &["test", "--locked", "-p", "abacus-web", "--target", "wasm32-unknown-unknown"],
+    );
+    c.env("TMPDIR", &tmp).env("CHROMEDRIVER", "/usr/bin/chromedriver");
+    let result = run_counted(c, "wasm-bindgen-test");
+    let _ = std::fs::remove_dir_all(&tmp);
+    result
+}
+
+fn fuzz_smoke() -> Result<(), String> {
+    let dir = root().join("fuzz");
+    if !dir.join("Cargo.toml").exists() {
+        println!("fuzz: no fuzz/ crate");
+        return Ok(());
+    }
+    let list = command("cargo", &["fuzz", "list"])
+        .current_dir(&dir)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .output()
+        .map_err(|e| format!("cannot run cargo fuzz list: {e}"))?;
+    let targets: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let seconds = std::env::var("ABACUS_FUZZ_SECONDS").unwrap_or_else(|_| "30".to_owned());
+    for target in &targets {
+        let max = format!("-max_total_time={seconds}");
+        let mut c = command(
+            "cargo",
+            &["fuzz", "run", target, "--", &max, "-rss_limit_mb=2048"],
+        );
+        // cargo-fuzz needs nightly flags; this stable toolchain accepts them with bootstrap.
+        c.current_dir(&dir).env("RUSTC_BOOTSTRAP", "1");
+        run(c, &format!("cargo fuzz run {target}"))?;
+        println!("fuzz: {target} ran clean for {seconds}s");
+    }
+    Ok(())
+}
+
+/// `cargo xtask test`: every stage, stopping at the first red one.
+pub fn test_all() -> Result<(), String> {
+    let mut total = Counts::default();
+    let mut add = |name: &str, c: Counts| {
+        println!("{name}: {} passed, {} failed", c.passed, c.failed);
+        total.passed += c.passed;
+        total.failed += c.failed;
+    };
+    setup::ensure()?;
+    stage("fmt", || run(command("cargo", &["fmt", "--all", "--", "--check"]), "cargo fmt --check"))?;
+    stage("clippy", || {
+        run(
+            command(
+                "cargo",
+                &["clippy", "--locked", "--workspace", "--all-targets", "--", "-D", "warnings"],
+            ),
+            "cargo clippy (host)",
+        )
+    })?;
+    stage("clippy-wasm32", || {
+        let mut args = vec!["clippy", "--locked", "--target", "wasm32-unknown-unknown"];
+        for c in WASM_CRATES {
+            args.extend_from_slice(&["-p", c]);
+        }
+        args.extend_from_slice(&["--", "-D", "warnings"]);
+        run(command("cargo", &args), "cargo clippy (wasm32)")
+    })?;
+    let native = stage("native-tests", || {
+        run_counted(command("cargo", &["test", "--locked", "--workspace"]), "cargo test")
+    })?;
+    add("native", native);
+    let wasm = stage("wasm-tests", wasm_tests)?;
+    add("wasm", wasm);
+    stage("fuzz-smoke", fuzz_smoke)?;
+    dist()?;
+    let browser = stage("e2e", || e2e(None))?;
+    add("e2e", browser);
+    stage("size", || {
+        let entries = size::measure(&dist_dir())?;
+        size::print(&entries);
+        Ok(())
+    })?;
+    println!("\nall stages green");
+    println!("total: {} passed, {} failed", total.passed, total.failed);
+    Ok(())
+}
+
+/// `cargo xtask bench`: engine throughput, then browser timings on a release build.
+pub fn bench() -> Result<(), String> {
+    setup::ensure()?;
+    stage("engine-bench", || {
+        run(command("cargo", &["bench", "--locked", "-p", "abacus-policy"]), "cargo bench")
+    })?;
+    dist()?;
+    stage("browser-perf", || e2e(Some("perf.spec.mjs")).map(|_| ()))?;
+    Ok(())
+}
