@@ -37,6 +37,12 @@ export async function serveDist() {
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (path === '/favicon.ico') {
+        // Browsers ask the host root for this whatever the page links; a static host
+        // serving several sites has none for us.
+        res.writeHead(204).end();
+        return;
+      }
       if (!path.startsWith(BASE_PATH)) {
         res.writeHead(404).end('not under base path');
         return;
