@@ -1,0 +1,348 @@
+//! JSON syntax highlighting for the editor overlay, tolerant of any text.
+//!
+//! The editor is a transparent `<textarea>` over a `<pre>`; this module cuts the text into
+//! [`Segment`]s carrying a CSS class and, where a diagnostic covers them, its severity.
+//! Byte ranges always fall on `char` boundaries, and the segments tile the text exactly, so
+//! the overlay lines up with the textarea glyph for glyph. It is a lexer only: what is valid
+//! is decided by the engine's parser, whose diagnostics are passed in.
+
+use abacus_policy::Severity;
+
+/// What a run of text is, for colouring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// An object key (a string followed by `:`).
+    Key,
+    /// A string value.
+    String,
+    /// A number.
+    Number,
+    /// `true`, `false` or `null`.
+    Literal,
+    /// `{ } [ ] : ,`
+    Punct,
+    /// Spaces and newlines.
+    Space,
+    /// Anything a JSON lexer would not accept (smart quotes, `...`, stray words).
+    Invalid,
+}
+
+impl TokenKind {
+    /// The CSS class of this kind.
+    pub fn class(self) -> &'static str {
+        match self {
+            TokenKind::Key => "tok-key",
+            TokenKind::String => "tok-str",
+            TokenKind::Number => "tok-num",
+            TokenKind::Literal => "tok-lit",
+            TokenKind::Punct => "tok-punct",
+            TokenKind::Space => "",
+            TokenKind::Invalid => "tok-invalid",
+        }
+    }
+}
+
+/// A lexed run of text: `start..end` byte offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Kind of the run.
+    pub kind: TokenKind,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+fn char_len_at(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|s| s.chars().next())
+        .map_or(1, char::len_utf8)
+}
+
+/// Lexes `text` into tokens that tile it completely.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let Some(&b) = bytes.get(i) else { break };
+        let kind = match b {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                while matches!(bytes.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                    i += 1;
+                }
+                TokenKind::Space
+            }
+            b'{' | b'}' | b'[' | b']' | b':' | b',' => {
+                i += 1;
+                TokenKind::Punct
+            }
+            b'"' => {
+                i += 1;
+                // a string ends at the closing quote or, unterminated, at the end of the line
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        b'\n' => break,
+                        _ => i += 1,
+                    }
+                }
+                i = i.min(bytes.len());
+                let mut j = i;
+                while matches!(bytes.get(j), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                    j += 1;
+                }
+                if bytes.get(j) == Some(&b':') {
+                    TokenKind::Key
+                } else {
+                    TokenKind::String
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                i += 1;
+                while matches!(
+                    bytes.get(i),
+                    Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                ) {
+                    i += 1;
+                }
+                TokenKind::Number
+            }
+            b'a'..=b'z' | b'A'..=b'Z' => {
+                while matches!(
+                    bytes.get(i),
+                    Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
+                ) {
+                    i += 1;
+                }
+                match text.get(start..i) {
+                    Some("true" | "false" | "null") => TokenKind::Literal,
+                    _ => TokenKind::Invalid,
+                }
+            }
+            _ => {
+                i += char_len_at(text, i);
+                TokenKind::Invalid
+            }
+        };
+        tokens.push(Token {
+            kind,
+            start,
+            end: i,
+        });
+    }
+    tokens
+}
+
+/// A diagnostic's reach in the text, for underlining.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte (equal to `start` for a point such as "unexpected end").
+    pub end: usize,
+    /// How serious it is.
+    pub severity: Severity,
+}
+
+/// A piece of the overlay: a byte range with its token kind and the worst diagnostic on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// The token it belongs to.
+    pub kind: TokenKind,
+    /// The most serious diagnostic covering it (a zero-width mark covers the next character,
+    /// or is rendered as a caret at the end of the text).
+    pub mark: Option<Severity>,
+}
+
+fn snap_to_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Cuts `text` into segments by token and by diagnostic mark.
+pub fn segments(text: &str, marks: &[Mark]) -> Vec<Segment> {
+    // zero-width marks widen to the character they point at, so they stay visible
+    let marks: Vec<Mark> = marks
+        .iter()
+        .map(|m| {
+            let start = snap_to_char(text, m.start);
+            let mut end = snap_to_char(text, m.end.max(start));
+            if end == start && start < text.len() {
+                end = start + char_len_at(text, start);
+            }
+            Mark {
+                start,
+                end,
+                severity: m.severity,
+            }
+        })
+        .collect();
+    let mut cuts: Vec<usize> = marks.iter().flat_map(|m| [m.start, m.end]).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::new();
+    for token in tokenize(text) {
+        let mut from = token.start;
+        let inner = cuts
+            .iter()
+            .copied()
+            .filter(|&c| c > token.start && c < token.end);
+        for to in inner.chain(std::iter::once(token.end)) {
+            let mark = marks
+                .iter()
+                .filter(|m| m.start < to && m.end > from)
+                .map(|m| m.severity)
+                .min();
+            out.push(Segment {
+                start: from,
+                end: to,
+                kind: token.kind,
+                mark,
+            });
+            from = to;
+        }
+    }
+    out
+}
+
+/// Number of lines in `text` (an empty text, or one ending in a newline, still shows a last line).
+pub fn line_count(text: &str) -> usize {
+    text.bytes().filter(|b| *b == b'\n').count() + 1
+}
+
+/// Length of the longest line, in UTF-16 units (sizes the editor so it never wraps).
+pub fn longest_line(text: &str) -> usize {
+    text.split('\n')
+        .map(|l| l.encode_utf16().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The byte offset of 1-based `line` and UTF-16 `column` (what the textarea's selection uses
+/// is UTF-16 too: see [`utf16_offset`]).
+pub fn byte_offset(text: &str, line: usize, column_utf16: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let mut units = 1;
+            for (bi, ch) in l.char_indices() {
+                if units >= column_utf16 {
+                    return offset + bi;
+                }
+                units += ch.len_utf16();
+            }
+            return offset + l.trim_end_matches('\n').len();
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// The UTF-16 offset of byte `offset` (for `textarea.setSelectionRange`).
+pub fn utf16_offset(text: &str, offset: usize) -> usize {
+    text.get(..snap_to_char(text, offset))
+        .map_or(0, |s| s.encode_utf16().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(TokenKind, &str)> {
+        tokenize(text)
+            .into_iter()
+            .filter(|t| t.kind != TokenKind::Space)
+            .map(|t| (t.kind, &text[t.start..t.end]))
+            .collect()
+    }
+
+    #[test]
+    fn keys_strings_numbers_and_literals() {
+        let k = kinds(r#"{"Effect": "Allow", "n": 12.5, "b": true}"#);
+        assert_eq!(k[1], (TokenKind::Key, "\"Effect\""));
+        assert_eq!(k[3], (TokenKind::String, "\"Allow\""));
+        assert_eq!(k[7], (TokenKind::Number, "12.5"));
+        assert_eq!(k[11], (TokenKind::Literal, "true"));
+    }
+
+    #[test]
+    fn malformed_text_still_tiles_exactly() {
+        // smart quote, literal dots, unterminated string, escapes at the end
+        for text in ["{\"a\": ”x”, ...}", "\"open\n{", "\"\\", "é😀", ""] {
+            let toks = tokenize(text);
+            let mut at = 0;
+            for t in &toks {
+                assert_eq!(t.start, at, "{text:?}");
+                at = t.end;
+                assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+            }
+            assert_eq!(at, text.len(), "{text:?}");
+        }
+        assert!(kinds("{ ... }")
+            .iter()
+            .any(|(k, _)| *k == TokenKind::Invalid));
+    }
+
+    #[test]
+    fn marks_split_tokens_and_keep_the_worst_severity() {
+        let text = r#"{"Action": "s3:GetObject"}"#;
+        let marks = [
+            Mark {
+                start: 11,
+                end: 14,
+                severity: Severity::Warning,
+            },
+            Mark {
+                start: 12,
+                end: 13,
+                severity: Severity::Error,
+            },
+        ];
+        let segs = segments(text, &marks);
+        let total: usize = segs.iter().map(|s| s.end - s.start).sum();
+        assert_eq!(total, text.len());
+        let at12 = segs.iter().find(|s| s.start == 12).unwrap();
+        assert_eq!(at12.mark, Some(Severity::Error));
+        let at11 = segs.iter().find(|s| s.start == 11).unwrap();
+        assert_eq!(at11.mark, Some(Severity::Warning));
+    }
+
+    #[test]
+    fn zero_width_marks_cover_one_character() {
+        let segs = segments(
+            "[1,]",
+            &[Mark {
+                start: 3,
+                end: 3,
+                severity: Severity::Error,
+            }],
+        );
+        let marked: Vec<_> = segs.iter().filter(|s| s.mark.is_some()).collect();
+        assert_eq!(marked.len(), 1);
+        assert_eq!((marked[0].start, marked[0].end), (3, 4));
+    }
+
+    #[test]
+    fn positions_convert_between_lines_and_offsets() {
+        let text = "ab\n😀x\ny";
+        assert_eq!(line_count(text), 3);
+        assert_eq!(longest_line(text), 3);
+        assert_eq!(byte_offset(text, 2, 3), 7);
+        assert_eq!(byte_offset(text, 3, 1), 9);
+        assert_eq!(byte_offset(text, 9, 1), text.len());
+        assert_eq!(utf16_offset(text, 7), 5);
+    }
+}

@@ -1,0 +1,8 @@
+//! The Abacus playground: a Yew single-page app over the engine crates.
+//!
+//! Pure, DOM-free modules ([`codec`], [`store`], [`highlight`]) are tested natively; the
+//! components live in [`components`] and are tested with wasm-bindgen-test.
+
+pub mod codec;
+pub mod highlight;
+pub mod store;
