@@ -1,0 +1,424 @@
+//! The template library: every seed sample as a template with typed slots, its title,
+//! description and seed section, plus the personas of seed 002 as role bundles.
+//!
+//! The data lives in `library/` (catalog.json, personas.json, templates/*.json,
+//! seed-originals/*.txt) and is embedded at compile time.
+
+use std::collections::BTreeMap;
+
+use abacus_policy::Diagnostic;
+use serde::{Deserialize, Serialize};
+
+use crate::render::{render_text, Overrides, Rendered, SlotSpec};
+use crate::slot::SlotKind;
+use crate::world::WorldFacts;
+
+/// Embeds each template text by id.
+macro_rules! template_texts {
+    ($($id:literal),* $(,)?) => {
+        &[$(($id, include_str!(concat!("../library/templates/", $id, ".json")))),*]
+    };
+}
+
+/// (id, text) of every template file.
+const TEMPLATE_TEXTS: &[(&str, &str)] = template_texts![
+    "trust-sagemaker-source-identity",
+    "addtags-on-create",
+    "training-job-by-context-keys",
+    "training-job-by-source-identity",
+    "s3-prefix-per-user",
+    "s3-bucket-policy-deny-unless-user",
+    "secrets-per-user",
+    "emr-cluster-by-tag",
+    "fsx-directory-per-user",
+    "create-user-profile-requires-tag",
+    "presigned-url-iam-user",
+    "presigned-url-federation",
+    "trust-saml-tagsession",
+    "team-policy-1-read-only",
+    "team-policy-2-supporting-services",
+    "team-policy-3-developer",
+    "team-policy-3-developer-hardened",
+    "deny-retag-ownership-tags",
+    "trust-identity-propagation",
+    "persona-data-scientist",
+    "persona-data-engineer",
+    "persona-mlops-engineer",
+    "trust-service-role",
+    "job-role-s3-bucket-access",
+];
+
+const CATALOG: &str = include_str!("../library/catalog.json");
+const PERSONAS: &str = include_str!("../library/personas.json");
+
+/// Where a template comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// The seed number, e.g. `001`.
+    pub seed: String,
+    /// The section heading in that seed.
+    pub section: String,
+}
+
+/// Which kind of policy a template is, i.e. where it is attached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyUse {
+    /// An identity-based policy (user, role, permission set).
+    Identity,
+    /// A role trust policy.
+    Trust,
+    /// A resource-based policy such as a bucket policy.
+    Resource,
+}
+
+/// A typed hole in a template.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    /// The name written between `{{` and `}}`.
+    pub name: String,
+    /// Its type; values are validated against it.
+    pub kind: SlotKind,
+    /// What it means, for the form and `render --list`.
+    pub description: String,
+    /// The world fact that fills it by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub world: Option<String>,
+    /// A fallback when the world has no such fact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+impl SlotSpec for Slot {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn kind(&self) -> SlotKind {
+        self.kind
+    }
+    fn world_fact(&self) -> Option<&str> {
+        self.world.as_deref()
+    }
+    fn fallback(&self) -> Option<&str> {
+        self.default.as_deref()
+    }
+}
+
+impl Slot {
+    /// The value this slot takes in `world` when nothing overrides it.
+    pub fn default_in(&self, world: &WorldFacts) -> Option<String> {
+        self.world
+            .as_deref()
+            .and_then(|fact| world.get(fact))
+            .or(self.default.as_deref())
+            .map(str::to_owned)
+    }
+}
+
+/// A policy template.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Template {
+    /// Stable id, e.g. `s3-prefix-per-user`.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// What it does and why.
+    pub description: String,
+    /// Where it is attached.
+    pub kind: PolicyUse,
+    /// The seed and section it comes from.
+    pub source: SourceRef,
+    /// Its slots, in form order.
+    pub slots: Vec<Slot>,
+    /// The policy text with `{{slot}}` markers.
+    pub text: String,
+    /// Setup commands (CLI) that go with it, with `{{slot}}` markers.
+    pub setup: Vec<String>,
+    /// The id of the seed original this template corrects, if the seed printed it malformed.
+    pub original: Option<String>,
+}
+
+impl Template {
+    /// Renders the policy text: each slot takes its override, else its world fact, else its
+    /// fallback; every value is validated by its kind. Errors point into [`Template::text`].
+    pub fn render(
+        &self,
+        world: &WorldFacts,
+        overrides: &Overrides,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
+        let specs: Vec<&dyn SlotSpec> = self.slots.iter().map(|s| s as &dyn SlotSpec).collect();
+        render_text(&self.text, &specs, world, overrides)
+    }
+
+    /// Renders the setup commands with the same values (overrides for slots the commands do
+    /// not use are fine).
+    pub fn render_setup(
+        &self,
+        world: &WorldFacts,
+        overrides: &Overrides,
+    ) -> Result<Vec<String>, Vec<Diagnostic>> {
+        let specs: Vec<&dyn SlotSpec> = self.slots.iter().map(|s| s as &dyn SlotSpec).collect();
+        self.setup
+            .iter()
+            .map(|command| render_text(command, &specs, world, overrides).map(|r| r.text))
+            .collect()
+    }
+
+    /// The slot called `name`.
+    pub fn slot(&self, name: &str) -> Option<&Slot> {
+        self.slots.iter().find(|s| s.name == name)
+    }
+}
+
+/// A persona of seed 002 (or 003) as a role bundle: a trust policy and identity policies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Persona {
+    /// Stable id, e.g. `data-scientist`.
+    pub id: String,
+    /// Display title.
+    pub title: String,
+    /// What the persona does.
+    pub description: String,
+    /// `user` (a person's role) or `service` (a role a service assumes).
+    pub category: String,
+    /// The seed and section it comes from.
+    pub source: SourceRef,
+    /// The template id of its trust policy, if it is a role.
+    #[serde(default)]
+    pub trust: Option<String>,
+    /// The template ids of its identity policies.
+    pub policies: Vec<String>,
+}
+
+/// The whole library.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Library {
+    /// Every template, in catalog order.
+    pub templates: Vec<Template>,
+    /// Every persona bundle.
+    pub personas: Vec<Persona>,
+    /// Problems loading the embedded data (empty in a correct build; tests check it).
+    pub load_errors: Vec<String>,
+}
+
+/// A slot entry in the catalog: a common slot's name or a full definition.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SlotEntry {
+    Common(String),
+    Full(Slot),
+}
+
+#[derive(Deserialize)]
+struct CatalogEntry {
+    id: String,
+    title: String,
+    description: String,
+    kind: PolicyUse,
+    source: SourceRef,
+    #[serde(default)]
+    slots: Vec<SlotEntry>,
+    #[serde(default)]
+    setup: Vec<String>,
+    #[serde(default)]
+    original: Option<String>,
+}
+
+/// A common slot definition (its name is the map key).
+#[derive(Deserialize)]
+struct CommonSlot {
+    kind: SlotKind,
+    description: String,
+    #[serde(default)]
+    world: Option<String>,
+    #[serde(default)]
+    default: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Catalog {
+    common_slots: BTreeMap<String, CommonSlot>,
+    templates: Vec<CatalogEntry>,
+}
+
+#[derive(Deserialize)]
+struct PersonaFile {
+    personas: Vec<Persona>,
+}
+
+impl Library {
+    /// The embedded library.
+    pub fn builtin() -> Library {
+        let mut library = Library::default();
+        let catalog: Catalog = match serde_json::from_str(CATALOG) {
+            Ok(c) => c,
+            Err(e) => {
+                library
+                    .load_errors
+                    .push(format!("library/catalog.json: {e}"));
+                return library;
+            }
+        };
+        for entry in catalog.templates {
+            let Some(text) = TEMPLATE_TEXTS
+                .iter()
+                .find(|(id, _)| *id == entry.id)
+                .map(|(_, text)| (*text).to_owned())
+            else {
+                library
+                    .load_errors
+                    .push(format!("template `{}` has no text file", entry.id));
+                continue;
+            };
+            let mut slots = Vec::new();
+            for slot in entry.slots {
+                match slot {
+                    SlotEntry::Full(slot) => slots.push(slot),
+                    SlotEntry::Common(name) => match catalog.common_slots.get(&name) {
+                        Some(common) => slots.push(Slot {
+                            name,
+                            kind: common.kind,
+                            description: common.description.clone(),
+                            world: common.world.clone(),
+                            default: common.default.clone(),
+                        }),
+                        None => library.load_errors.push(format!(
+                            "template `{}` names unknown common slot `{name}`",
+                            entry.id
+                        )),
+                    },
+                }
+            }
+            library.templates.push(Template {
+                id: entry.id,
+                title: entry.title,
+                description: entry.description,
+                kind: entry.kind,
+                source: entry.source,
+                slots,
+                text,
+                setup: entry.setup,
+                original: entry.original,
+            });
+        }
+        for (id, _) in TEMPLATE_TEXTS {
+            if library.get(id).is_none() {
+                library
+                    .load_errors
+                    .push(format!("template file `{id}` is not in the catalog"));
+            }
+        }
+        match serde_json::from_str::<PersonaFile>(PERSONAS) {
+            Ok(file) => library.personas = file.personas,
+            Err(e) => library
+                .load_errors
+                .push(format!("library/personas.json: {e}")),
+        }
+        library
+    }
+
+    /// The template with this id.
+    pub fn get(&self, id: &str) -> Option<&Template> {
+        self.templates.iter().find(|t| t.id == id)
+    }
+
+    /// The persona with this id.
+    pub fn persona(&self, id: &str) -> Option<&Persona> {
+        self.personas.iter().find(|p| p.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::scan_slots;
+
+    #[test]
+    fn builtin_library_loads_without_errors() {
+        let library = Library::builtin();
+        assert_eq!(library.load_errors, Vec::<String>::new());
+        assert!(library.templates.len() >= 20, "{}", library.templates.len());
+        assert!(!library.personas.is_empty());
+    }
+
+    #[test]
+    fn every_marker_is_declared_and_every_slot_is_used() {
+        let library = Library::builtin();
+        for t in &library.templates {
+            let mut used: Vec<String> = scan_slots(&t.text).0.into_iter().map(|r| r.name).collect();
+            for command in &t.setup {
+                used.extend(scan_slots(command).0.into_iter().map(|r| r.name));
+            }
+            for name in &used {
+                assert!(
+                    t.slot(name).is_some(),
+                    "{}: `{{{{{name}}}}}` is not declared",
+                    t.id
+                );
+            }
+            for slot in &t.slots {
+                assert!(
+                    used.contains(&slot.name),
+                    "{}: slot `{}` is unused",
+                    t.id,
+                    slot.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_template_renders_with_the_example_world() {
+        let library = Library::builtin();
+        let world = WorldFacts::example();
+        for t in &library.templates {
+            let rendered = t.render(&world, &Overrides::new());
+            assert!(rendered.is_ok(), "{}: {:?}", t.id, rendered.err());
+            let text = rendered.unwrap().text;
+            assert!(!text.contains("{{"), "{}", t.id);
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                "{}",
+                t.id
+            );
+            assert!(
+                t.render_setup(&world, &Overrides::new()).is_ok(),
+                "{}",
+                t.id
+            );
+        }
+    }
+
+    #[test]
+    fn personas_name_existing_templates() {
+        let library = Library::builtin();
+        for p in &library.personas {
+            for id in p.trust.iter().chain(&p.policies) {
+                assert!(
+                    library.get(id).is_some(),
+                    "{}: unknown template `{id}`",
+                    p.id
+                );
+            }
+            if let Some(trust) = &p.trust {
+                assert_eq!(
+                    library.get(trust).unwrap().kind,
+                    PolicyUse::Trust,
+                    "{}",
+                    p.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn overriding_a_slot_changes_only_that_value() {
+        let library = Library::builtin();
+        let t = library.get("s3-prefix-per-user").unwrap();
+        let overrides = Overrides::from([("bucket".to_owned(), "team-a-data".to_owned())]);
+        let text = t.render(&WorldFacts::example(), &overrides).unwrap().text;
+        assert!(
+            text.contains("arn:aws:s3:::team-a-data/d-abacus0team0a/users/${aws:SourceIdentity}/*")
+        );
+    }
+}

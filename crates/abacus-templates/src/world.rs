@@ -1,0 +1,112 @@
+//! The facts a template takes its slot defaults from: account, Region, partition, domain,
+//! bucket, teams, user profiles and roles of a simulated world.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Named facts about a world, e.g. `account_id` → `111122223333`.
+///
+/// Slots name the fact that fills them (`"world": "bucket"`). Well-known names are the
+/// constants of this module; a world may carry more (`user_profile_2`, `team_2`, ...).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorldFacts {
+    facts: BTreeMap<String, String>,
+}
+
+/// The account ID.
+pub const ACCOUNT_ID: &str = "account_id";
+/// The Region.
+pub const REGION: &str = "region";
+/// The partition.
+pub const PARTITION: &str = "partition";
+/// The first domain's ID.
+pub const DOMAIN_ID: &str = "domain_id";
+/// The first S3 bucket.
+pub const BUCKET: &str = "bucket";
+/// The first team.
+pub const TEAM: &str = "team";
+/// The second team.
+pub const TEAM_2: &str = "team_2";
+/// The first user profile.
+pub const USER_PROFILE: &str = "user_profile";
+/// The second user profile.
+pub const USER_PROFILE_2: &str = "user_profile_2";
+/// The execution role's name.
+pub const ROLE_NAME: &str = "role_name";
+
+impl WorldFacts {
+    /// No facts at all: every slot without an override stays unfilled.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// The built-in example world used when no scenario is at hand (CLI `render`, docs).
+    /// It matches the names the seeds use where they give any (Team A and Team B, user A1).
+    pub fn example() -> Self {
+        let mut facts = Self::empty();
+        for (name, value) in [
+            (ACCOUNT_ID, "111122223333"),
+            (REGION, "us-east-1"),
+            (PARTITION, "aws"),
+            (DOMAIN_ID, "d-abacus0team0a"),
+            (BUCKET, "abacus-ml-data"),
+            (TEAM, "TeamA"),
+            (TEAM_2, "TeamB"),
+            (USER_PROFILE, "alice"),
+            (USER_PROFILE_2, "bob"),
+            (ROLE_NAME, "SageMakerStudioExecutionRole"),
+        ] {
+            facts.set(name, value);
+        }
+        facts
+    }
+
+    /// Sets (or replaces) one fact.
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.facts.insert(name.into(), value.into());
+    }
+
+    /// The value of fact `name`, if the world has it.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.facts.get(name).map(String::as_str)
+    }
+
+    /// Every fact, sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.facts.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+impl FromIterator<(String, String)> for WorldFacts {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        Self {
+            facts: iter.into_iter().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::slot::SlotKind;
+
+    #[test]
+    fn example_world_values_are_valid_for_their_kinds() {
+        let world = WorldFacts::example();
+        for (name, kind) in [
+            (ACCOUNT_ID, SlotKind::AccountId),
+            (REGION, SlotKind::Region),
+            (PARTITION, SlotKind::Partition),
+            (DOMAIN_ID, SlotKind::DomainId),
+            (BUCKET, SlotKind::Bucket),
+            (TEAM, SlotKind::Team),
+            (USER_PROFILE, SlotKind::UserProfile),
+            (USER_PROFILE_2, SlotKind::UserProfile),
+            (ROLE_NAME, SlotKind::RoleName),
+        ] {
+            let value = world.get(name).unwrap();
+            assert!(kind.validate(value).is_ok(), "{name} = {value}");
+        }
+    }
+}
