@@ -1,0 +1,56 @@
+//! The decision panel: Allow, explicit or implicit deny, the AccessDenied message, the
+//! deciding statements and the missing keys. It is an ARIA live region.
+
+use crate::view::{decision_style, DecisionView};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Decision panel properties.
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct DecisionPanelProps {
+    /// What to show; `None` while a policy cannot be evaluated.
+    pub view: Option<Rc<DecisionView>>,
+    /// Why nothing can be shown (e.g. no user in the world).
+    #[prop_or_default]
+    pub unavailable: Option<AttrValue>,
+}
+
+/// The decision panel.
+#[component]
+pub fn DecisionPanel(props: &DecisionPanelProps) -> Html {
+    let Some(v) = &props.view else {
+        return html! {
+            <section class="decision implicit-deny" data-testid="decision" data-decision="" aria-live="polite">
+                <div class="verdict">{ "No decision" }</div>
+                <p>{ props.unavailable.clone().unwrap_or_default() }</p>
+            </section>
+        };
+    };
+    let (class, label) = decision_style(v.decision);
+    let icon = match v.decision {
+        abacus_policy::Decision::Allow => "✔",
+        abacus_policy::Decision::ExplicitDeny => "⛔",
+        abacus_policy::Decision::ImplicitDeny => "∅",
+    };
+    html! {
+        <section class={classes!("decision", class)} data-testid="decision" data-decision={v.decision.as_str()}
+            aria-live="polite" aria-atomic="true" aria-label="decision">
+            <div class="verdict"><span aria-hidden="true">{ icon }</span>{ label }</div>
+            <div class="request-line">{ &v.request_line }</div>
+            if let Some(message) = &v.message {
+                <div class="access-denied" data-testid="access-denied-message">{ message }</div>
+            }
+            if !v.deciding.is_empty() {
+                <ul class="deciding" aria-label="deciding statements" data-testid="deciding">
+                    { for v.deciding.iter().map(|d| html! { <li>{ d }</li> }) }
+                </ul>
+            }
+            if !v.missing_keys.is_empty() {
+                <div class="missing" data-testid="missing-keys">
+                    { "Missing keys: " }
+                    <span class="chips">{ for v.missing_keys.iter().map(|k| html! { <code class="chip">{ k }</code> }) }</span>
+                </div>
+            }
+        </section>
+    }
+}

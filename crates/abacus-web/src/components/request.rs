@@ -1,0 +1,129 @@
+//! The request panel: simulated user, action (searchable), resource, route and the
+//! parameters the action needs.
+
+use crate::view::{Opt, RequestEdit, RequestView, CUSTOM_ARN};
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Request panel properties.
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct RequestPanelProps {
+    /// What to show.
+    pub view: Rc<RequestView>,
+    /// Applies a change.
+    pub on_edit: Callback<RequestEdit>,
+    /// Read-only (embed mode).
+    #[prop_or_default]
+    pub readonly: bool,
+}
+
+fn options(list: &[Opt], selected: &str) -> Html {
+    list.iter()
+        .map(|o| html! { <option value={o.value.clone()} selected={o.value == selected}>{ &o.label }</option> })
+        .collect()
+}
+
+fn select_value(e: &Event) -> String {
+    e.target_dyn_into::<HtmlSelectElement>()
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+fn input_value(e: &InputEvent) -> String {
+    e.target_dyn_into::<HtmlInputElement>()
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+/// The request panel.
+#[component]
+pub fn RequestPanel(props: &RequestPanelProps) -> Html {
+    let filter = use_state(String::new);
+    let v = &props.view;
+    let edit =
+        |f: fn(String) -> RequestEdit| props.on_edit.reform(move |e: Event| f(select_value(&e)));
+    let needle = filter.to_ascii_lowercase();
+    let mut actions: Vec<Opt> = v
+        .actions
+        .iter()
+        .filter(|a| {
+            needle.is_empty()
+                || a.label.to_ascii_lowercase().contains(&needle)
+                || a.value == v.action
+        })
+        .cloned()
+        .collect();
+    if actions.is_empty() {
+        actions.push(Opt::same(v.action.clone()));
+    }
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| filter.set(input_value(&e)))
+    };
+    let on_arn = props
+        .on_edit
+        .reform(|e: InputEvent| RequestEdit::CustomArn(input_value(&e)));
+    let identity = v.identity.iter().map(|(k, val)| {
+        html! { <><dt>{ k }</dt><dd data-testid={format!("identity-{}", k.to_ascii_lowercase().replace(' ', "-"))}>{ val }</dd></> }
+    });
+    let params = v.params.iter().map(|p| {
+        let key = p.key.clone();
+        let oninput = props.on_edit.reform(move |e: InputEvent| RequestEdit::Param(key.clone(), input_value(&e)));
+        let id = format!("param-{}", p.key.replace([':', '/'], "-"));
+        html! {
+            <div class="field">
+                <label for={id.clone()}>{ &p.label }</label>
+                <input id={id} type="text" value={p.value.clone()} placeholder={p.placeholder.clone()}
+                    data-testid={format!("param-{}", p.key)} readonly={props.readonly} {oninput} />
+            </div>
+        }
+    });
+    let disabled = props.readonly;
+    html! {
+        <section class="panel" aria-label="request">
+            <h2>{ "Request" }</h2>
+            <div class="panel-body">
+                <div class="field">
+                    <label for="user-select">{ "User" }</label>
+                    <select id="user-select" data-testid="user-select" {disabled} onchange={edit(RequestEdit::User)}>
+                        { options(&v.users, &v.user) }
+                    </select>
+                </div>
+                <dl class="identity" aria-label="simulated identity">{ for identity }</dl>
+                <div class="field">
+                    <label for="action-filter">{ "Find action" }</label>
+                    <input id="action-filter" type="search" placeholder="filter, e.g. stop" data-testid="action-filter"
+                        value={(*filter).clone()} oninput={on_filter} {disabled} />
+                </div>
+                <div class="field">
+                    <label for="action-select">{ "Action" }</label>
+                    <select id="action-select" data-testid="action-select" {disabled} onchange={edit(RequestEdit::Action)}>
+                        { options(&actions, &v.action) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="resource-select">{ "Resource" }</label>
+                    <select id="resource-select" data-testid="resource-select" {disabled} onchange={edit(RequestEdit::Resource)}>
+                        { options(&v.resources, &v.resource) }
+                        <option value={CUSTOM_ARN} selected={v.resource == CUSTOM_ARN}>{ "Type an ARN…" }</option>
+                    </select>
+                </div>
+                if v.resource == CUSTOM_ARN {
+                    <div class="field">
+                        <label for="custom-arn">{ "ARN" }</label>
+                        <input id="custom-arn" type="text" data-testid="custom-arn" value={v.custom_arn.clone()}
+                            placeholder="arn:aws:sagemaker:…" oninput={on_arn} readonly={props.readonly} />
+                    </div>
+                }
+                <div class="field">
+                    <label for="route-select">{ "Route" }</label>
+                    <select id="route-select" data-testid="route-select" {disabled} onchange={edit(RequestEdit::Route)}>
+                        { options(&v.routes, &v.route) }
+                    </select>
+                </div>
+                { for params }
+            </div>
+        </section>
+    }
+}

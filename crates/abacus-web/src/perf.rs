@@ -1,0 +1,63 @@
+//! `performance.mark`/`measure` hooks the perf script reads (`tests/e2e/perf.spec.mjs`).
+//!
+//! `abacus-input` is marked when an edit arrives; `abacus-keystroke` measures from there to
+//! the end of the render that shows the new decision, trace and CloudTrail record.
+//! `abacus-matrix` measures one full matrix recomputation; `abacus-first-render` marks the
+//! first painted app. Natively these are no-ops.
+
+#[cfg(target_arch = "wasm32")]
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window().and_then(|w| w.performance())
+}
+
+/// Marks the arrival of an edit.
+pub fn mark_input() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = performance() {
+        let _ = p.mark("abacus-input");
+    }
+}
+
+/// Measures input → rendered as `abacus-keystroke`, if an input mark is pending, and clears it.
+pub fn measure_rendered() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = performance() {
+        if p.get_entries_by_name("abacus-input").length() > 0 {
+            let _ = p.measure_with_start_mark("abacus-keystroke", "abacus-input");
+            p.clear_marks_with_mark_name("abacus-input");
+        }
+    }
+}
+
+/// Runs `f`, measured as `name` (e.g. `abacus-matrix`).
+pub fn measure<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let start_mark = format!("{name}-start");
+        let p = performance();
+        if let Some(p) = &p {
+            let _ = p.mark(&start_mark);
+        }
+        let out = f();
+        if let Some(p) = &p {
+            let _ = p.measure_with_start_mark(name, &start_mark);
+            p.clear_marks_with_mark_name(&start_mark);
+        }
+        out
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = name;
+        f()
+    }
+}
+
+/// Marks the first render of the app (read as `abacus-first-render`).
+pub fn mark_first_render() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = performance() {
+        if p.get_entries_by_name("abacus-first-render").length() == 0 {
+            let _ = p.mark("abacus-first-render");
+        }
+    }
+}
