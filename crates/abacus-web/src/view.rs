@@ -394,6 +394,96 @@ pub struct DecisionView {
     pub missing_keys: Vec<String>,
 }
 
+/// A card in the gallery (a scenario or a template).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Card {
+    /// Stable id sent back when opened.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// One or two sentences.
+    pub description: String,
+    /// Section heading (seed use case, `Challenges`, template kind).
+    pub group: String,
+    /// Small facts, e.g. `seed 001`, `identity`.
+    pub tags: Vec<String>,
+    /// Pass/fail of a challenge's expectations, when it has any: (passed, label).
+    pub badge: Option<(bool, String)>,
+}
+
+/// A change made in the world editor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorldEdit {
+    /// A new user profile in a domain, with a team tag (empty for none).
+    AddUser {
+        /// Profile name.
+        name: String,
+        /// Domain id.
+        domain: String,
+        /// `team` tag value.
+        team: String,
+    },
+    /// A tag on a user profile.
+    TagUser {
+        /// Profile name.
+        user: String,
+        /// Tag key.
+        key: String,
+        /// Tag value.
+        value: String,
+    },
+    /// A new resource.
+    AddResource {
+        /// Resource type id from the catalogue.
+        resource_type: String,
+        /// Name in the ARN.
+        name: String,
+        /// Owning profile (empty for none).
+        owner: String,
+        /// Created from Studio (gets the automatic tags).
+        created_in_studio: bool,
+    },
+    /// A tag on a resource.
+    TagResource {
+        /// Resource id.
+        resource: String,
+        /// Tag key.
+        key: String,
+        /// Tag value.
+        value: String,
+    },
+}
+
+/// A row of a world table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorldRow {
+    /// Cells, in column order.
+    pub cells: Vec<String>,
+}
+
+/// What the world editor shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorldView {
+    /// Account, region, partition.
+    pub summary: Vec<(String, String)>,
+    /// Users: name, domain, role, source identity, tags.
+    pub users: Vec<WorldRow>,
+    /// Roles: name, persona, tags.
+    pub roles: Vec<WorldRow>,
+    /// Resources: id, type, ARN, owner, tags.
+    pub resources: Vec<WorldRow>,
+    /// Teams (values of the `team` tags).
+    pub teams: Vec<String>,
+    /// Domain ids, for the add-user form.
+    pub domains: Vec<String>,
+    /// Resource type ids, for the add-resource form.
+    pub resource_types: Vec<String>,
+    /// User names, for owner and tag forms.
+    pub user_names: Vec<String>,
+    /// Resource ids, for the tag form.
+    pub resource_ids: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

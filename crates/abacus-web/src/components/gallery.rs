@@ -1,0 +1,72 @@
+//! The gallery: scenarios by seed use case, challenges with pass/fail badges, and the
+//! template library.
+
+use crate::view::Card;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Gallery properties.
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct GalleryProps {
+    /// Scenario cards (opened as the workspace).
+    pub scenarios: Rc<Vec<Card>>,
+    /// Template cards (added as a policy).
+    pub templates: Rc<Vec<Card>>,
+    /// Opens a scenario.
+    pub on_open: Callback<String>,
+    /// Adds a template's policy to the workspace.
+    pub on_template: Callback<String>,
+}
+
+fn grouped(
+    cards: &[Card],
+    action: &'static str,
+    on: &Callback<String>,
+    prefix: &'static str,
+) -> Html {
+    let mut groups: Vec<&str> = Vec::new();
+    for c in cards {
+        if !groups.contains(&c.group.as_str()) {
+            groups.push(&c.group);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| {
+            let items = cards.iter().filter(|c| c.group == g).map(|c| {
+                let id = c.id.clone();
+                let onclick = on.reform(move |_| id.clone());
+                html! {
+                    <article class="card" data-testid={format!("{prefix}-{}", c.id)}>
+                        <h3>{ &c.title }</h3>
+                        <p>{ &c.description }</p>
+                        <div class="row">
+                            { for c.tags.iter().map(|t| html! { <span class="badge">{ t }</span> }) }
+                            if let Some((pass, label)) = &c.badge {
+                                <span class={classes!("badge", if *pass { "pass" } else { "fail" })}
+                                    data-testid="challenge-badge">{ label }</span>
+                            }
+                            <span class="spacer"></span>
+                            <button class="btn small" {onclick} aria-label={format!("{action}: {}", c.title)}>{ action }</button>
+                        </div>
+                    </article>
+                }
+            });
+            html! { <><h2 class="section-title">{ g }</h2><div class="cards">{ for items }</div></> }
+        })
+        .collect()
+}
+
+/// The gallery page.
+#[component]
+pub fn Gallery(props: &GalleryProps) -> Html {
+    html! {
+        <div class="page" data-testid="gallery">
+            <h1>{ "Gallery" }</h1>
+            <p class="lead">{ "Scenarios from the use cases, challenges to solve (the badge shows whether your policies meet the expectations), and the template library. Opening a scenario replaces the workspace; your current one stays in the share link and the export." }</p>
+            { grouped(&props.scenarios, "Open", &props.on_open, "scenario") }
+            <h2 class="section-title">{ "Template library" }</h2>
+            { grouped(&props.templates, "Add policy", &props.on_template, "template") }
+        </div>
+    }
+}

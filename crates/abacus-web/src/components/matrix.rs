@@ -1,0 +1,120 @@
+//! The access matrix: users × actions (own and others' resources) as a colour grid, with
+//! the diff against a baseline (who gained access, who lost it).
+
+use crate::view::{decision_style, MatrixChange, MatrixView};
+use abacus_policy::Decision;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Matrix properties.
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct MatrixProps {
+    /// The current matrix.
+    pub view: Rc<MatrixView>,
+    /// Changes against the baseline.
+    pub changes: Rc<Vec<MatrixChange>>,
+    /// Whether a baseline was taken.
+    pub has_baseline: bool,
+    /// Loads the request of cell (row, column) into the workspace.
+    pub on_cell: Callback<(usize, usize)>,
+    /// Takes the current matrix as the new baseline.
+    pub on_baseline: Callback<()>,
+    /// Milliseconds the last recomputation took, if measured.
+    #[prop_or_default]
+    pub elapsed_ms: Option<f64>,
+}
+
+fn short(d: Decision) -> &'static str {
+    match d {
+        Decision::Allow => "A",
+        Decision::ExplicitDeny => "D",
+        Decision::ImplicitDeny => "",
+    }
+}
+
+/// The access matrix page.
+#[component]
+pub fn Matrix(props: &MatrixProps) -> Html {
+    let v = &props.view;
+    let changed = |user: &str, c: usize| {
+        v.columns.get(c).is_some_and(|col| {
+            props
+                .changes
+                .iter()
+                .any(|x| x.user == user && &x.column == col)
+        })
+    };
+    let head = v
+        .columns
+        .iter()
+        .map(|c| html! { <th class="col" scope="col" title={c.label()}>{ c.label() }</th> });
+    let rows = v.users.iter().enumerate().map(|(r, user)| {
+        let cells = v
+            .cells
+            .get(r)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(c, d)| {
+                let onclick = props.on_cell.reform(move |_| (r, c));
+                let col = v.columns.get(c).map(|c| c.label()).unwrap_or_default();
+                let label = format!("{user}, {col}: {}", decision_style(*d).1);
+                let class = classes!(
+                    format!("cell-{}", d.as_str()),
+                    changed(user, c).then_some("cell-changed")
+                );
+                html! {
+                    <td>
+                        <button {class} title={label.clone()} aria-label={label} {onclick}
+                            data-testid={format!("matrix-cell-{r}-{c}")} data-decision={d.as_str()}>
+                            { short(*d) }
+                        </button>
+                    </td>
+                }
+            });
+        html! { <tr><th class="row" scope="row">{ user }</th>{ for cells }</tr> }
+    });
+    let gained: Vec<&MatrixChange> = props.changes.iter().filter(|c| c.gained()).collect();
+    let lost: Vec<&MatrixChange> = props.changes.iter().filter(|c| !c.gained()).collect();
+    let change_line = |c: &&MatrixChange| {
+        let before = c.before.map(|d| d.as_str()).unwrap_or("—");
+        html! { <li class={if c.gained() { "gained" } else { "lost" }}>
+            { format!("{} · {}: {} → {}", c.user, c.column.label(), before, c.after.as_str()) }
+        </li> }
+    };
+    let on_baseline = props.on_baseline.reform(|_| ());
+    html! {
+        <div class="page">
+            <h1>{ "Access matrix" }</h1>
+            <p class="lead">
+                { format!("{} users × {} action columns, {} allowed. ", v.users.len(), v.columns.len(), v.allowed()) }
+                { "Each user is tried against their own resource and against someone else's. Click a cell to open that request in the workspace." }
+                if let Some(ms) = props.elapsed_ms { { format!(" Recomputed in {ms:.1} ms.") } }
+            </p>
+            <div class="legend" aria-hidden="true">
+                <span class="l-allow">{ "Allow" }</span>
+                <span class="l-deny">{ "Explicit deny" }</span>
+                <span class="l-implicit">{ "Implicit deny" }</span>
+                <span class="spacer"></span>
+                <button class="btn small" onclick={on_baseline} data-testid="matrix-baseline">{ "Set baseline for diff" }</button>
+            </div>
+            <div class="matrix-wrap">
+                <table class="matrix" data-testid="matrix" aria-label="access matrix">
+                    <thead><tr><th class="row" scope="col">{ "User" }</th>{ for head }</tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+            <section class="diff" data-testid="matrix-diff" aria-live="polite">
+                <h2 class="section-title">{ "Changes since the baseline" }</h2>
+                if !props.has_baseline {
+                    <p>{ "The baseline is taken when you open this page; edit a policy and come back to see who gained or lost access." }</p>
+                } else if props.changes.is_empty() {
+                    <p>{ "No change: every user keeps exactly the same access." }</p>
+                } else {
+                    <p>{ format!("{} gained, {} lost.", gained.len(), lost.len()) }</p>
+                    <ul>{ for gained.iter().map(change_line) }{ for lost.iter().map(change_line) }</ul>
+                }
+            </section>
+        </div>
+    }
+}
