@@ -174,11 +174,46 @@ mod tests {
     fn positions_count_lines_and_both_column_units() {
         let text = "ab\n\u{1F600}x\ny";
         let index = LineIndex::new(text);
-        assert_eq!(index.position(0), Position { line: 1, column: 1, column_utf16: 1 });
-        assert_eq!(index.position(3), Position { line: 2, column: 1, column_utf16: 1 });
+        assert_eq!(
+            index.position(0),
+            Position {
+                line: 1,
+                column: 1,
+                column_utf16: 1
+            }
+        );
+        assert_eq!(
+            index.position(3),
+            Position {
+                line: 2,
+                column: 1,
+                column_utf16: 1
+            }
+        );
         // after the emoji (4 bytes, 2 UTF-16 units)
-        assert_eq!(index.position(7), Position { line: 2, column: 2, column_utf16: 3 });
-        assert_eq!(index.position(9), Position { line: 3, column: 1, column_utf16: 1 });
-        assert_eq!(index.position(999), Position { line: 3, column: 2, column_utf16: 2 });
+        assert_eq!(
+            index.position(7),
+            Position {
+                line: 2,
+                column: 2,
+                column_utf16: 3
+            }
+        );
+        assert_eq!(
+            index.position(9),
+            Position {
+                line: 3,
+                column: 1,
+                column_utf16: 1
+            }
+        );
+        assert_eq!(
+            index.position(999),
+            Position {
+                line: 3,
+                column: 2,
+                column_utf16: 2
+            }
+        );
     }
 }

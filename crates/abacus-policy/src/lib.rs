@@ -1,14 +1,34 @@
 //! The IAM JSON policy language for Abacus.
 //!
-//! Phases, each a module with its own error type:
-//! `parse` (span-preserving JSON → AST) → `validate` (grammar errors and warnings) →
-//! `authorize` (AWS evaluation logic across policy types) → `explain` / `access_denied`.
+//! Phases, each a module:
+//! [`json`] (span-preserving JSON with error recovery) → [`parse`] (grammar → [`ast`]) →
+//! [`validate`] (document-level checks) → [`authorize`] (AWS evaluation logic across
+//! policy types, using [`wildcard`], [`variables`], [`conditions`] and [`principal`]) →
+//! [`explain`] and [`access_denied`]. [`case`] is the case-file format of `abacus eval`.
 //! Shared vocabulary lives in [`diagnostic`], [`request`] and [`decision`].
 
+pub mod access_denied;
+pub mod ast;
+pub mod authorize;
+pub mod case;
+pub mod conditions;
 pub mod decision;
 pub mod diagnostic;
+pub mod explain;
+pub mod json;
+pub mod parse;
+pub mod principal;
 pub mod request;
+pub mod validate;
+pub mod variables;
+pub mod wildcard;
 
+pub use ast::Effect;
+pub use authorize::{
+    authorize, authorize_decision, AccessDenied, Authorization, NamedPolicy, PolicyKind, PolicySet,
+    StatementRef,
+};
 pub use decision::Decision;
 pub use diagnostic::{Diagnostic, LineIndex, Position, Severity, Span};
+pub use parse::{parse_policy, ParsedPolicy};
 pub use request::{Context, ContextValue, Request};

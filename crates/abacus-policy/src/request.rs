@@ -118,9 +118,17 @@ impl Context {
 
     /// Looks `key` up case-insensitively.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.entries
-            .get(&key.to_ascii_lowercase())
-            .map(|(_, v)| v)
+        self.entries.get(&key.to_ascii_lowercase()).map(|(_, v)| v)
+    }
+
+    /// Looks up a key that is already folded to lowercase, without allocating.
+    pub fn get_lowercase(&self, lower_key: &str) -> Option<&ContextValue> {
+        self.entries.get(lower_key).map(|(_, v)| v)
+    }
+
+    /// True when a key already folded to lowercase is present (no allocation).
+    pub fn contains_lowercase(&self, lower_key: &str) -> bool {
+        self.entries.contains_key(lower_key)
     }
 
     /// True when `key` (any case) is present.
@@ -178,14 +186,16 @@ mod tests {
             ctx.get("AWS:sourceidentity"),
             Some(&ContextValue::Single("alice".into()))
         );
-        assert_eq!(ctx.iter().next().map(|(k, _)| k), Some("aws:SourceIdentity"));
+        assert_eq!(
+            ctx.iter().next().map(|(k, _)| k),
+            Some("aws:SourceIdentity")
+        );
     }
 
     #[test]
     fn json_round_trip_keeps_single_and_multi_values() {
         let ctx: Context =
-            serde_json::from_str(r#"{"aws:TagKeys":["team"],"aws:SecureTransport":true}"#)
-                .unwrap();
+            serde_json::from_str(r#"{"aws:TagKeys":["team"],"aws:SecureTransport":true}"#).unwrap();
         assert_eq!(
             ctx.get("aws:tagkeys"),
             Some(&ContextValue::Multi(vec!["team".into()]))
@@ -195,6 +205,9 @@ mod tests {
             Some(&ContextValue::Single("true".into()))
         );
         let back = serde_json::to_string(&ctx).unwrap();
-        assert_eq!(back, r#"{"aws:SecureTransport":"true","aws:TagKeys":["team"]}"#);
+        assert_eq!(
+            back,
+            r#"{"aws:SecureTransport":"true","aws:TagKeys":["team"]}"#
+        );
     }
 }

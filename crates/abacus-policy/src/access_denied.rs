@@ -1,0 +1,84 @@
+//! The AccessDenied message AWS returns, with its reason (IAM User Guide:
+//! "Troubleshoot access denied error messages").
+//!
+//! Format: `User: ARN is not authorized to perform: ACTION on resource: ARN REASON`,
+//! where REASON is `with an explicit deny in a|an POLICY TYPE` or
+//! `because no POLICY TYPE allows the ACTION action`.
+
+use crate::authorize::{AccessDenied, PolicyKind};
+use crate::request::Request;
+
+/// Why a request was denied, as AWS words it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DenyReason {
+    /// A Deny statement in a policy of this type applied.
+    Explicit(PolicyKind),
+    /// No policy of this type allowed the request.
+    NoAllow(PolicyKind),
+}
+
+fn article(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::Identity => "an",
+        _ => "a",
+    }
+}
+
+/// The reason text, e.g. `because no identity-based policy allows the s3:GetObject action`.
+pub fn reason_text(reason: DenyReason, action: &str) -> String {
+    match reason {
+        DenyReason::Explicit(kind) => format!(
+            "with an explicit deny in {} {}",
+            article(kind),
+            kind.describe()
+        ),
+        DenyReason::NoAllow(kind) => {
+            format!("because no {} allows the {action} action", kind.describe())
+        }
+    }
+}
+
+/// The full AccessDenied for `request`.
+pub fn access_denied(request: &Request, reason: DenyReason) -> AccessDenied {
+    let reason = reason_text(reason, &request.action);
+    let on = if request.resource.is_empty() || request.resource == "*" {
+        String::new()
+    } else {
+        format!(" on resource: {}", request.resource)
+    };
+    AccessDenied {
+        message: format!(
+            "User: {} is not authorized to perform: {}{on} {reason}",
+            request.principal, request.action
+        ),
+        reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // IAM User Guide: "Troubleshoot access denied error messages"
+    #[test]
+    fn wording() {
+        let r = Request {
+            principal: "arn:aws:iam::123456789012:user/MaryMajor".into(),
+            action: "codecommit:ListRepositories".into(),
+            resource: "*".into(),
+            context: Default::default(),
+        };
+        assert_eq!(
+            access_denied(&r, DenyReason::NoAllow(PolicyKind::Identity)).message,
+            "User: arn:aws:iam::123456789012:user/MaryMajor is not authorized to perform: codecommit:ListRepositories because no identity-based policy allows the codecommit:ListRepositories action"
+        );
+        assert_eq!(
+            reason_text(DenyReason::Explicit(PolicyKind::Scp), "x:Y"),
+            "with an explicit deny in a service control policy"
+        );
+        assert_eq!(
+            reason_text(DenyReason::Explicit(PolicyKind::Identity), "x:Y"),
+            "with an explicit deny in an identity-based policy"
+        );
+    }
+}

@@ -1,0 +1,397 @@
+//! The IAM JSON policy language as a syntax tree with a source [`Span`] on every leaf.
+//!
+//! Shape follows the IAM User Guide, "Grammar of the IAM JSON policy language". Values
+//! that evaluation needs in another form are precompiled here once (lowercase action
+//! patterns, variable templates, parsed condition operators), so that evaluation does
+//! not allocate.
+
+use crate::diagnostic::Span;
+use crate::variables::Template;
+use crate::wildcard::Pattern;
+use serde::Serialize;
+
+/// A value and where it came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Its source span.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Wraps `value`.
+    pub fn new(value: T, span: Span) -> Self {
+        Self { value, span }
+    }
+}
+
+/// A policy document.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Policy {
+    /// `Version`, when present.
+    pub version: Option<Spanned<String>>,
+    /// `Id`, when present.
+    pub id: Option<Spanned<String>>,
+    /// The statements, in source order (a single statement object gives one).
+    pub statements: Vec<Statement>,
+    /// The whole document.
+    pub span: Span,
+}
+
+impl Policy {
+    /// True when `Version` is `2012-10-17`, the only version where `${...}` are variables.
+    pub fn supports_variables(&self) -> bool {
+        self.version
+            .as_ref()
+            .is_some_and(|v| v.value == "2012-10-17")
+    }
+}
+
+/// `Allow` or `Deny`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+pub enum Effect {
+    /// `"Effect": "Allow"`
+    Allow,
+    /// `"Effect": "Deny"`
+    Deny,
+}
+
+impl Effect {
+    /// `Allow` or `Deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+/// A list of values written as one string or an array of strings.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ValueList<T> {
+    /// The values.
+    pub items: Vec<Spanned<T>>,
+    /// The whole element value (the string or the array).
+    pub span: Span,
+}
+
+/// One statement.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Statement {
+    /// Position in the policy's statement list (0-based).
+    pub index: usize,
+    /// `Sid`.
+    pub sid: Option<Spanned<String>>,
+    /// `Effect` (missing is an error).
+    pub effect: Option<Spanned<Effect>>,
+    /// `Action`.
+    pub action: Option<ValueList<ActionPattern>>,
+    /// `NotAction`.
+    pub not_action: Option<ValueList<ActionPattern>>,
+    /// `Resource`.
+    pub resource: Option<ValueList<ResourcePattern>>,
+    /// `NotResource`.
+    pub not_resource: Option<ValueList<ResourcePattern>>,
+    /// `Principal`.
+    pub principal: Option<Principal>,
+    /// `NotPrincipal`.
+    pub not_principal: Option<Principal>,
+    /// Every condition, flattened: one per (operator, key) pair, in source order.
+    pub conditions: Vec<Condition>,
+    /// The `Condition` element's value, when present.
+    pub condition_span: Option<Span>,
+    /// The statement object.
+    pub span: Span,
+}
+
+impl Statement {
+    /// The effect, `Allow` when missing (such statements are errors and never evaluated).
+    pub fn effect_or_allow(&self) -> Effect {
+        self.effect.as_ref().map_or(Effect::Allow, |e| e.value)
+    }
+}
+
+/// An `Action` / `NotAction` value such as `sagemaker:Describe*`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ActionPattern {
+    /// As written.
+    pub text: String,
+    /// Compiled; matched ignoring ASCII case because action names are case-insensitive.
+    #[serde(skip)]
+    pub pattern: Pattern,
+}
+
+impl ActionPattern {
+    /// Compiles `text`.
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            pattern: Pattern::compile(&text.to_ascii_lowercase()),
+        }
+    }
+
+    /// Does this pattern match `action` (any case)?
+    pub fn matches(&self, action: &str) -> bool {
+        self.pattern.matches_ignore_ascii_case(action)
+    }
+}
+
+/// A `Resource` / `NotResource` value: `*` or an ARN, possibly with wildcards and variables.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResourcePattern {
+    /// As written.
+    pub text: String,
+    /// Split into text and variables.
+    pub template: Template,
+}
+
+/// A `Principal` / `NotPrincipal` value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Principal {
+    /// `"*"` or a map of principal types.
+    pub spec: PrincipalSpec,
+    /// The element value.
+    pub span: Span,
+}
+
+/// The two forms of a principal element.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "form", rename_all = "camelCase")]
+pub enum PrincipalSpec {
+    /// `"Principal": "*"`: everyone (anonymous included).
+    Any,
+    /// `"Principal": {"AWS": ..., "Service": ...}`.
+    Map {
+        /// Entries in source order.
+        entries: Vec<PrincipalEntry>,
+    },
+}
+
+/// One `"AWS": [...]`-style entry of a principal map.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PrincipalEntry {
+    /// The principal type.
+    pub kind: Spanned<PrincipalType>,
+    /// The identifiers.
+    pub values: Vec<Spanned<String>>,
+}
+
+/// Principal types of the grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum PrincipalType {
+    /// `AWS`: account ids, account root ARNs, users, roles, role sessions, `*`.
+    Aws,
+    /// `Service`: `sagemaker.amazonaws.com`.
+    Service,
+    /// `Federated`: identity providers.
+    Federated,
+    /// `CanonicalUser`: S3 canonical ids.
+    CanonicalUser,
+}
+
+impl PrincipalType {
+    /// As written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalType::Aws => "AWS",
+            PrincipalType::Service => "Service",
+            PrincipalType::Federated => "Federated",
+            PrincipalType::CanonicalUser => "CanonicalUser",
+        }
+    }
+}
+
+/// One condition: an operator applied to one key with one or more values.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Condition {
+    /// The operator, e.g. `ForAllValues:StringLikeIfExists`.
+    pub operator: Spanned<ConditionOperator>,
+    /// The key as written, e.g. `aws:SourceIdentity`.
+    pub key: Spanned<String>,
+    /// The key folded to lowercase (keys are case-insensitive).
+    #[serde(skip)]
+    pub key_lower: String,
+    /// The values (strings, numbers and booleans all become text).
+    pub values: Vec<Spanned<ConditionValue>>,
+    /// The key's value in the source (a string or an array).
+    pub values_span: Span,
+}
+
+/// A condition value with its variables.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConditionValue {
+    /// As written.
+    pub text: String,
+    /// Split into text and variables.
+    pub template: Template,
+}
+
+/// A parsed condition operator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConditionOperator {
+    /// As written.
+    pub text: String,
+    /// `ForAllValues:` / `ForAnyValue:`.
+    pub set: Option<SetOperator>,
+    /// The base operator.
+    pub base: Operator,
+    /// The `IfExists` suffix.
+    pub if_exists: bool,
+}
+
+/// Set operators for multivalued keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum SetOperator {
+    /// Every request value must match some policy value (true for a missing or empty key).
+    ForAllValues,
+    /// At least one request value must match some policy value.
+    ForAnyValue,
+}
+
+macro_rules! operators {
+    ($($name:ident),* $(,)?) => {
+        /// The base condition operators (IAM User Guide: "IAM JSON policy elements:
+        /// Condition operators").
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+        pub enum Operator {
+            $(
+                #[doc = concat!("`", stringify!($name), "`")]
+                $name,
+            )*
+        }
+
+        impl Operator {
+            /// Every operator.
+            pub const ALL: &'static [Operator] = &[$(Operator::$name),*];
+
+            /// The name as written in policies.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Operator::$name => stringify!($name),)*
+                }
+            }
+        }
+    };
+}
+
+operators!(
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    BinaryEquals,
+    IpAddress,
+    NotIpAddress,
+    ArnEquals,
+    ArnLike,
+    ArnNotEquals,
+    ArnNotLike,
+    Null,
+);
+
+impl Operator {
+    /// Looks up an exact operator name.
+    pub fn from_name(name: &str) -> Option<Operator> {
+        Operator::ALL.iter().copied().find(|o| o.as_str() == name)
+    }
+
+    /// Negated operators (`StringNotEquals`, `NotIpAddress`, ...): they match when the
+    /// value is not among the policy values, and a missing key makes them true.
+    pub fn is_negated(self) -> bool {
+        matches!(
+            self,
+            Operator::StringNotEquals
+                | Operator::StringNotEqualsIgnoreCase
+                | Operator::StringNotLike
+                | Operator::NumericNotEquals
+                | Operator::DateNotEquals
+                | Operator::NotIpAddress
+                | Operator::ArnNotEquals
+                | Operator::ArnNotLike
+        )
+    }
+
+    /// Operators whose policy values may contain policy variables (string and ARN
+    /// operators; IAM User Guide: "IAM policy elements: Variables and tags").
+    pub fn accepts_variables(self) -> bool {
+        matches!(
+            self,
+            Operator::StringEquals
+                | Operator::StringNotEquals
+                | Operator::StringEqualsIgnoreCase
+                | Operator::StringNotEqualsIgnoreCase
+                | Operator::StringLike
+                | Operator::StringNotLike
+                | Operator::ArnEquals
+                | Operator::ArnLike
+                | Operator::ArnNotEquals
+                | Operator::ArnNotLike
+        )
+    }
+}
+
+impl ConditionOperator {
+    /// Parses `ForAnyValue:StringLikeIfExists` and friends. `None` when unknown.
+    pub fn parse(text: &str) -> Option<ConditionOperator> {
+        let (set, rest) = if let Some(r) = text.strip_prefix("ForAllValues:") {
+            (Some(SetOperator::ForAllValues), r)
+        } else if let Some(r) = text.strip_prefix("ForAnyValue:") {
+            (Some(SetOperator::ForAnyValue), r)
+        } else {
+            (None, text)
+        };
+        let (base, if_exists) = match Operator::from_name(rest) {
+            Some(op) => (op, false),
+            None => (Operator::from_name(rest.strip_suffix("IfExists")?)?, true),
+        };
+        Some(ConditionOperator {
+            text: text.to_owned(),
+            set,
+            base,
+            if_exists,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // IAM User Guide: "IAM JSON policy elements: Condition operators"
+    #[test]
+    fn parses_operator_names() {
+        let op = ConditionOperator::parse("ForAllValues:StringLikeIfExists").unwrap();
+        assert_eq!(op.set, Some(SetOperator::ForAllValues));
+        assert_eq!(op.base, Operator::StringLike);
+        assert!(op.if_exists);
+        assert!(ConditionOperator::parse("aws:SourceAccount").is_none());
+        assert!(ConditionOperator::parse("StringEqualsIfExistsIfExists").is_none());
+        assert_eq!(
+            ConditionOperator::parse("NullIfExists").unwrap().base,
+            Operator::Null
+        );
+    }
+
+    #[test]
+    fn action_patterns_ignore_case() {
+        let a = ActionPattern::new("SageMaker:Describe*");
+        assert!(a.matches("sagemaker:DESCRIBETrainingJob"));
+        assert!(!a.matches("sagemaker:ListTrainingJobs"));
+    }
+}

@@ -1,0 +1,775 @@
+//! Condition operators (IAM User Guide: "IAM JSON policy elements: Condition operators",
+//! "Conditions with multiple context keys or values", "Multivalued context keys").
+//!
+//! Rules encoded here, each from those pages:
+//! - A key missing from the request makes a condition false, except for negated
+//!   operators (`StringNotEquals`, `NotIpAddress`, ...), which are then true, and
+//!   `...IfExists` (true) and `Null` (which tests for the key).
+//! - Several values of one key under one operator are ORed; under a negated operator
+//!   they are NORed (the request value must match none of them).
+//! - `ForAllValues:` is true when every request value matches (and for a missing or
+//!   empty key); `ForAnyValue:` is true when at least one does (false for a missing or
+//!   empty key).
+//! - String and ARN operators accept policy variables; a variable that cannot be
+//!   resolved makes that policy value match nothing.
+
+use crate::ast::{Condition, Operator, SetOperator};
+use crate::request::{Context, ContextValue};
+use crate::variables::Unresolved;
+use crate::wildcard::Pattern;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+/// How a condition came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ConditionOutcome {
+    /// The request's values satisfied the operator.
+    Matched,
+    /// They did not.
+    Failed,
+    /// The key is missing from the request, which makes this operator false.
+    FailedBecauseMissing,
+    /// The key is missing, which makes this operator true (negated operators,
+    /// `...IfExists`, `Null: true`, `ForAllValues:`).
+    MatchedBecauseMissing,
+}
+
+impl ConditionOutcome {
+    /// True for the two matching outcomes.
+    pub fn is_match(self) -> bool {
+        matches!(
+            self,
+            ConditionOutcome::Matched | ConditionOutcome::MatchedBecauseMissing
+        )
+    }
+}
+
+/// One policy value after variable resolution, for explanations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedValue {
+    /// As written in the policy.
+    pub written: String,
+    /// With variables replaced (`None` when a variable had no value).
+    pub resolved: Option<String>,
+    /// Why it could not be resolved.
+    pub unresolved: Option<Unresolved>,
+    /// Whether any request value matched this policy value (before negation).
+    pub matched_some_request_value: bool,
+}
+
+/// Evaluates `cond` against `ctx`. Allocates only for values with variables.
+pub fn evaluate(cond: &Condition, ctx: &Context) -> ConditionOutcome {
+    evaluate_inner(cond, ctx, None)
+}
+
+/// Evaluates and also reports each policy value with its variables resolved.
+pub fn evaluate_traced(cond: &Condition, ctx: &Context) -> (ConditionOutcome, Vec<ResolvedValue>) {
+    let mut values = Vec::new();
+    let outcome = evaluate_inner(cond, ctx, Some(&mut values));
+    (outcome, values)
+}
+
+fn evaluate_inner(
+    cond: &Condition,
+    ctx: &Context,
+    mut trace: Option<&mut Vec<ResolvedValue>>,
+) -> ConditionOutcome {
+    let op = &cond.operator.value;
+    let present = ctx.get_lowercase(&cond.key_lower);
+    if let Some(t) = trace.as_deref_mut() {
+        for v in &cond.values {
+            let (resolved, unresolved) = if op.base.accepts_variables() {
+                match v.value.template.resolve_string(ctx) {
+                    Ok(s) => (Some(s.into_owned()), None),
+                    Err(u) => (None, Some(u)),
+                }
+            } else {
+                (Some(v.value.text.clone()), None)
+            };
+            t.push(ResolvedValue {
+                written: v.value.text.clone(),
+                resolved,
+                unresolved,
+                matched_some_request_value: false,
+            });
+        }
+    }
+    if op.base == Operator::Null {
+        // `Null: true` means "the key is absent"; `false` means "present".
+        let absent = present.is_none();
+        let hit = cond
+            .values
+            .iter()
+            .any(|v| match v.value.text.to_ascii_lowercase().as_str() {
+                "true" => absent,
+                "false" => !absent,
+                _ => false,
+            });
+        return match (hit, absent) {
+            (true, true) => ConditionOutcome::MatchedBecauseMissing,
+            (true, false) => ConditionOutcome::Matched,
+            (false, true) => ConditionOutcome::FailedBecauseMissing,
+            (false, false) => ConditionOutcome::Failed,
+        };
+    }
+    let request_values: &[String] = match present {
+        None => &[],
+        Some(ContextValue::Single(s)) => std::slice::from_ref(s),
+        Some(ContextValue::Multi(v)) => v,
+    };
+    let missing = present.is_none();
+    let empty = request_values.is_empty();
+    match op.set {
+        Some(SetOperator::ForAllValues) if empty => {
+            return ConditionOutcome::MatchedBecauseMissing;
+        }
+        Some(SetOperator::ForAnyValue) if empty => {
+            return if missing && op.if_exists {
+                ConditionOutcome::MatchedBecauseMissing
+            } else {
+                ConditionOutcome::FailedBecauseMissing
+            };
+        }
+        None if missing => {
+            return if op.if_exists || op.base.is_negated() {
+                ConditionOutcome::MatchedBecauseMissing
+            } else {
+                ConditionOutcome::FailedBecauseMissing
+            };
+        }
+        _ => {}
+    }
+    let negated = op.base.is_negated();
+    let mut scratch = Pattern::default();
+    // does request value `rv` match policy value number `i` (positive sense)?
+    let mut value_hits = vec![
+        false;
+        if trace.is_some() {
+            cond.values.len()
+        } else {
+            0
+        }
+    ];
+    let mut matches_any_policy_value = |rv: &str| -> bool {
+        let mut any = false;
+        for (i, pv) in cond.values.iter().enumerate() {
+            let hit = match_one(
+                op.base,
+                &pv.value.template,
+                &pv.value.text,
+                rv,
+                ctx,
+                &mut scratch,
+            );
+            if hit {
+                any = true;
+                if let Some(h) = value_hits.get_mut(i) {
+                    *h = true;
+                } else {
+                    break; // untraced: the first hit decides
+                }
+            }
+        }
+        any
+    };
+    // per request value: does it satisfy the operator (negation applied per value)?
+    // Traced runs look at every value so that the explanation is complete.
+    let tracing = trace.is_some();
+    let mut any_hit = false; // some request value matches some policy value
+    let mut any_ok = false; // some request value satisfies the (possibly negated) operator
+    let mut all_ok = true; // every request value does
+    for rv in request_values {
+        let hit = matches_any_policy_value(rv);
+        any_hit |= hit;
+        let ok = hit != negated;
+        any_ok |= ok;
+        all_ok &= ok;
+        let decided = match op.set {
+            None => any_hit,
+            Some(SetOperator::ForAnyValue) => any_ok,
+            Some(SetOperator::ForAllValues) => !all_ok,
+        };
+        if decided && !tracing {
+            break;
+        }
+    }
+    let result = match op.set {
+        // without a set operator, a negated operator is the NOR of every pair
+        None if negated => !any_hit,
+        None => any_hit,
+        Some(SetOperator::ForAnyValue) => any_ok,
+        Some(SetOperator::ForAllValues) => all_ok,
+    };
+    if let Some(t) = trace {
+        for (rv, hit) in t.iter_mut().zip(value_hits) {
+            rv.matched_some_request_value = hit;
+        }
+    }
+    if result {
+        ConditionOutcome::Matched
+    } else {
+        ConditionOutcome::Failed
+    }
+}
+
+/// Positive-sense comparison of one request value with one policy value.
+fn match_one(
+    op: Operator,
+    template: &crate::variables::Template,
+    written: &str,
+    rv: &str,
+    ctx: &Context,
+    scratch: &mut Pattern,
+) -> bool {
+    use Operator as O;
+    match op {
+        O::StringEquals | O::StringNotEquals => resolve(template, ctx).is_some_and(|pv| pv == rv),
+        O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase => {
+            resolve(template, ctx).is_some_and(|pv| pv.to_lowercase() == rv.to_lowercase())
+        }
+        O::StringLike | O::StringNotLike => match pattern(template, ctx, scratch) {
+            Some(p) => p.matches(rv),
+            None => false,
+        },
+        O::ArnEquals | O::ArnLike | O::ArnNotEquals | O::ArnNotLike => {
+            match pattern(template, ctx, scratch) {
+                Some(p) => p.matches_arn(rv, false),
+                None => false,
+            }
+        }
+        O::NumericEquals | O::NumericNotEquals => numeric(written, rv).is_some_and(|(p, r)| r == p),
+        O::NumericLessThan => numeric(written, rv).is_some_and(|(p, r)| r < p),
+        O::NumericLessThanEquals => numeric(written, rv).is_some_and(|(p, r)| r <= p),
+        O::NumericGreaterThan => numeric(written, rv).is_some_and(|(p, r)| r > p),
+        O::NumericGreaterThanEquals => numeric(written, rv).is_some_and(|(p, r)| r >= p),
+        O::DateEquals | O::DateNotEquals => dates(written, rv).is_some_and(|(p, r)| r == p),
+        O::DateLessThan => dates(written, rv).is_some_and(|(p, r)| r < p),
+        O::DateLessThanEquals => dates(written, rv).is_some_and(|(p, r)| r <= p),
+        O::DateGreaterThan => dates(written, rv).is_some_and(|(p, r)| r > p),
+        O::DateGreaterThanEquals => dates(written, rv).is_some_and(|(p, r)| r >= p),
+        O::Bool => parse_bool(written).is_some_and(|p| parse_bool(rv) == Some(p)),
+        O::BinaryEquals => match (base64_decode(written), base64_decode(rv)) {
+            (Some(p), Some(r)) => p == r,
+            _ => written == rv,
+        },
+        O::IpAddress | O::NotIpAddress => ip_in_cidr(rv, written),
+        O::Null => false,
+    }
+}
+
+fn resolve<'a>(template: &'a crate::variables::Template, ctx: &'a Context) -> Option<Cow<'a, str>> {
+    template.resolve_string(ctx).ok()
+}
+
+fn pattern<'a>(
+    template: &'a crate::variables::Template,
+    ctx: &Context,
+    scratch: &'a mut Pattern,
+) -> Option<&'a Pattern> {
+    if let Some(p) = template.fixed_pattern() {
+        return Some(p);
+    }
+    template.resolve_pattern(ctx, scratch).ok()?;
+    Some(scratch)
+}
+
+fn numeric(policy: &str, request: &str) -> Option<(f64, f64)> {
+    let p: f64 = policy.trim().parse().ok()?;
+    let r: f64 = request.trim().parse().ok()?;
+    (p.is_finite() && r.is_finite()).then_some((p, r))
+}
+
+fn dates(policy: &str, request: &str) -> Option<(i128, i128)> {
+    Some((parse_date(policy)?, parse_date(request)?))
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Parses an ISO 8601 date or date-time (UTC unless an offset is given) or epoch
+/// seconds, into nanoseconds since the Unix epoch (IAM User Guide: "IAM JSON policy
+/// elements: Condition operators", date condition operators).
+pub fn parse_date(s: &str) -> Option<i128> {
+    let s = s.trim();
+    if !s.is_empty()
+        && s.bytes()
+            .enumerate()
+            .all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'-'))
+    {
+        let secs: i128 = s.parse().ok()?;
+        return Some(secs * 1_000_000_000);
+    }
+    let (date, time) = match s.find(['T', 't']) {
+        Some(i) => (s.get(..i)?, Some(s.get(i + 1..)?)),
+        None => (s, None),
+    };
+    let mut dparts = date.split('-');
+    let y: i64 = dparts.next()?.parse().ok()?;
+    let m: u32 = dparts.next()?.parse().ok()?;
+    let d: u32 = dparts.next()?.parse().ok()?;
+    if dparts.next().is_some() || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    let mut nanos: i128 = i128::from(days) * 86_400 * 1_000_000_000;
+    if let Some(time) = time {
+        // split off the zone: Z, +hh:mm, -hh:mm, +hhmm
+        let (clock, offset_secs) = if let Some(c) = time.strip_suffix(['Z', 'z']) {
+            (c, 0i64)
+        } else if let Some(i) = time.rfind(['+', '-']) {
+            let (c, z) = time.split_at(i);
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            let z = z.get(1..)?.replace(':', "");
+            if z.len() != 4 || !z.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let hh: i64 = z.get(..2)?.parse().ok()?;
+            let mm: i64 = z.get(2..)?.parse().ok()?;
+            (c, sign * (hh * 3600 + mm * 60))
+        } else {
+            (time, 0)
+        };
+        let mut parts = clock.split(':');
+        let h: i64 = parts.next()?.parse().ok()?;
+        let mi: i64 = parts.next().map_or(Some(0), |p| p.parse().ok())?;
+        let (sec, frac) = match parts.next() {
+            None => (0i64, 0i128),
+            Some(sf) => {
+                let (sec, frac) = sf.split_once('.').unwrap_or((sf, ""));
+                let sec: i64 = sec.parse().ok()?;
+                let mut frac_n: i128 = 0;
+                let mut scale: i128 = 1_000_000_000;
+                for b in frac.bytes() {
+                    if !b.is_ascii_digit() {
+                        return None;
+                    }
+                    scale /= 10;
+                    frac_n += i128::from(b - b'0') * scale;
+                }
+                (sec, frac_n)
+            }
+        };
+        if parts.next().is_some() || h > 24 || mi > 59 || sec > 60 {
+            return None;
+        }
+        nanos += i128::from(h * 3600 + mi * 60 + sec - offset_secs) * 1_000_000_000 + frac;
+    }
+    Some(nanos)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Is the IP address `ip` inside `cidr` (`10.0.0.0/8`, `2001:db8::/32`, or a bare
+/// address meaning /32 or /128)?
+pub fn ip_in_cidr(ip: &str, cidr: &str) -> bool {
+    let Ok(addr) = ip.trim().parse::<IpAddr>() else {
+        return false;
+    };
+    let (net, bits) = match cidr.trim().split_once('/') {
+        Some((n, b)) => (n, b.parse::<u32>().ok()),
+        None => (cidr.trim(), None),
+    };
+    let Ok(net) = net.parse::<IpAddr>() else {
+        return false;
+    };
+    match (addr, net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => {
+            let bits = bits.unwrap_or(32);
+            if bits > 32 {
+                return false;
+            }
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) => {
+            let bits = bits.unwrap_or(128);
+            if bits > 128 {
+                return false;
+            }
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        // an IPv4-mapped IPv6 request address against an IPv4 range
+        (IpAddr::V6(a), IpAddr::V4(_)) => a
+            .to_ipv4_mapped()
+            .is_some_and(|v4| ip_in_cidr(&v4.to_string(), cidr)),
+        _ => false,
+    }
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim().trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for b in s.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xFF) as u8);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_policy;
+    use proptest::prelude::*;
+
+    fn cond(op: &str, key: &str, values: &str) -> Condition {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"*","Condition":{{"{op}":{{"{key}":{values}}}}}}}]}}"#
+        );
+        let p = parse_policy(&text);
+        assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        p.policy.unwrap().statements[0].conditions[0].clone()
+    }
+
+    fn ctx(pairs: &[(&str, ContextValue)]) -> Context {
+        let mut c = Context::new();
+        for (k, v) in pairs {
+            c.insert(k, v.clone());
+        }
+        c
+    }
+
+    fn s(v: &str) -> ContextValue {
+        ContextValue::Single(v.into())
+    }
+
+    fn m(v: &[&str]) -> ContextValue {
+        ContextValue::Multi(v.iter().map(|s| s.to_string()).collect())
+    }
+
+    use ConditionOutcome::*;
+
+    // IAM User Guide: "IAM JSON policy elements: Condition operators" (missing keys)
+    #[test]
+    fn missing_keys() {
+        let empty = Context::new();
+        assert_eq!(
+            evaluate(
+                &cond("StringEquals", "aws:SourceIdentity", r#""a""#),
+                &empty
+            ),
+            FailedBecauseMissing
+        );
+        assert_eq!(
+            evaluate(
+                &cond("StringNotEquals", "aws:SourceIdentity", r#""a""#),
+                &empty
+            ),
+            MatchedBecauseMissing
+        );
+        assert_eq!(
+            evaluate(
+                &cond("StringEqualsIfExists", "aws:SourceIdentity", r#""a""#),
+                &empty
+            ),
+            MatchedBecauseMissing
+        );
+        assert_eq!(
+            evaluate(&cond("Null", "aws:SourceIdentity", r#""true""#), &empty),
+            MatchedBecauseMissing
+        );
+        assert_eq!(
+            evaluate(&cond("Null", "aws:SourceIdentity", r#""false""#), &empty),
+            FailedBecauseMissing
+        );
+        assert_eq!(
+            evaluate(
+                &cond("ForAllValues:StringEquals", "aws:TagKeys", r#""a""#),
+                &empty
+            ),
+            MatchedBecauseMissing
+        );
+        assert_eq!(
+            evaluate(
+                &cond("ForAnyValue:StringEquals", "aws:TagKeys", r#""a""#),
+                &empty
+            ),
+            FailedBecauseMissing
+        );
+    }
+
+    // IAM User Guide: "Conditions with multiple context keys or values"
+    #[test]
+    fn multiple_values_or_and_nor() {
+        let c = ctx(&[("aws:SourceIdentity", s("b"))]);
+        assert_eq!(
+            evaluate(
+                &cond("StringEquals", "aws:SourceIdentity", r#"["a","b"]"#),
+                &c
+            ),
+            Matched
+        );
+        assert_eq!(
+            evaluate(
+                &cond("StringNotEquals", "aws:SourceIdentity", r#"["a","b"]"#),
+                &c
+            ),
+            Failed
+        );
+        assert_eq!(
+            evaluate(
+                &cond("StringNotEquals", "aws:SourceIdentity", r#"["a","c"]"#),
+                &c
+            ),
+            Matched
+        );
+    }
+
+    // IAM User Guide: "Multivalued context keys" (set operators)
+    #[test]
+    fn set_operators() {
+        let c = ctx(&[("aws:TagKeys", m(&["team", "project"]))]);
+        assert_eq!(
+            evaluate(
+                &cond(
+                    "ForAllValues:StringEquals",
+                    "aws:TagKeys",
+                    r#"["team","project","cost"]"#
+                ),
+                &c
+            ),
+            Matched
+        );
+        assert_eq!(
+            evaluate(
+                &cond("ForAllValues:StringEquals", "aws:TagKeys", r#"["team"]"#),
+                &c
+            ),
+            Failed
+        );
+        assert_eq!(
+            evaluate(
+                &cond("ForAnyValue:StringEquals", "aws:TagKeys", r#"["team"]"#),
+                &c
+            ),
+            Matched
+        );
+        assert_eq!(
+            evaluate(
+                &cond("ForAnyValue:StringEquals", "aws:TagKeys", r#"["x"]"#),
+                &c
+            ),
+            Failed
+        );
+        assert_eq!(
+            evaluate(
+                &cond("ForAllValues:StringNotEquals", "aws:TagKeys", r#"["x"]"#),
+                &c
+            ),
+            Matched
+        );
+        let empty = ctx(&[("aws:TagKeys", m(&[]))]);
+        assert_eq!(
+            evaluate(
+                &cond("ForAllValues:StringEquals", "aws:TagKeys", r#"["x"]"#),
+                &empty
+            ),
+            MatchedBecauseMissing
+        );
+        assert_eq!(
+            evaluate(
+                &cond("ForAnyValue:StringEquals", "aws:TagKeys", r#"["x"]"#),
+                &empty
+            ),
+            FailedBecauseMissing
+        );
+    }
+
+    #[test]
+    fn string_like_and_variables() {
+        let c = ctx(&[
+            ("aws:SourceIdentity", s("alice")),
+            ("s3:prefix", s("home/alice/notes")),
+        ]);
+        assert_eq!(
+            evaluate(
+                &cond(
+                    "StringLike",
+                    "s3:prefix",
+                    r#""home/${aws:SourceIdentity}/*""#
+                ),
+                &c
+            ),
+            Matched
+        );
+        let c2 = ctx(&[("s3:prefix", s("home/alice/notes"))]);
+        // the variable has no value: the policy value matches nothing
+        assert_eq!(
+            evaluate(
+                &cond(
+                    "StringLike",
+                    "s3:prefix",
+                    r#""home/${aws:SourceIdentity}/*""#
+                ),
+                &c2
+            ),
+            Failed
+        );
+    }
+
+    #[test]
+    fn numeric_date_bool_ip_arn_binary() {
+        let c = ctx(&[
+            ("n", s("5")),
+            ("aws:CurrentTime", s("2024-06-01T12:00:00Z")),
+            ("aws:SecureTransport", s("true")),
+            ("aws:SourceIp", s("203.0.113.7")),
+            ("v6", s("2001:db8::1")),
+            (
+                "aws:SourceArn",
+                s("arn:aws:sagemaker:us-east-1:111122223333:training-job/x"),
+            ),
+            ("b", s("QUJD")),
+        ]);
+        assert_eq!(evaluate(&cond("NumericLessThan", "n", "10"), &c), Matched);
+        assert_eq!(
+            evaluate(&cond("NumericGreaterThanEquals", "n", r#""5.0""#), &c),
+            Matched
+        );
+        assert_eq!(
+            evaluate(
+                &cond("DateGreaterThan", "aws:CurrentTime", r#""2024-01-01""#),
+                &c
+            ),
+            Matched
+        );
+        assert_eq!(
+            evaluate(&cond("DateLessThan", "aws:CurrentTime", "1700000000"), &c),
+            Failed
+        );
+        assert_eq!(
+            evaluate(&cond("Bool", "aws:SecureTransport", "true"), &c),
+            Matched
+        );
+        assert_eq!(
+            evaluate(
+                &cond("IpAddress", "aws:SourceIp", r#""203.0.113.0/24""#),
+                &c
+            ),
+            Matched
+        );
+        assert_eq!(
+            evaluate(
+                &cond("NotIpAddress", "aws:SourceIp", r#""203.0.113.0/24""#),
+                &c
+            ),
+            Failed
+        );
+        assert_eq!(
+            evaluate(&cond("IpAddress", "v6", r#""2001:db8::/32""#), &c),
+            Matched
+        );
+        assert_eq!(
+            evaluate(
+                &cond(
+                    "ArnLike",
+                    "aws:SourceArn",
+                    r#""arn:aws:sagemaker:*:111122223333:training-job/*""#
+                ),
+                &c
+            ),
+            Matched
+        );
+        assert_eq!(
+            evaluate(
+                &cond(
+                    "ArnNotLike",
+                    "aws:SourceArn",
+                    r#""arn:aws:sagemaker:*:444455556666:*""#
+                ),
+                &c
+            ),
+            Matched
+        );
+        assert_eq!(
+            evaluate(&cond("BinaryEquals", "b", r#""QUJD""#), &c),
+            Matched
+        );
+    }
+
+    #[test]
+    fn dates_parse_iso_and_epoch() {
+        assert_eq!(parse_date("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_date("1970-01-02"), Some(86_400_000_000_000));
+        assert_eq!(parse_date("86400"), Some(86_400_000_000_000));
+        assert_eq!(parse_date("1970-01-01T01:00:00+01:00"), Some(0));
+        assert_eq!(parse_date("2019-02-29"), None);
+        assert!(parse_date("2024-02-29T10:00:00.5Z").is_some());
+    }
+
+    proptest! {
+        // IAM User Guide: "Conditions with multiple context keys or values": a negated
+        // operator is the NOR of its values, i.e. the negation of the positive operator
+        // for a present single-valued key.
+        #[test]
+        fn negation_duality(v in "[ab*]{0,4}", p in proptest::collection::vec("[ab*]{0,4}", 1..3)) {
+            let values = serde_json::to_string(&p).unwrap();
+            let c = ctx(&[("k", s(&v))]);
+            for (pos, neg) in [("StringEquals", "StringNotEquals"), ("StringLike", "StringNotLike"), ("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase")] {
+                let a = evaluate(&cond(pos, "k", &values), &c).is_match();
+                let b = evaluate(&cond(neg, "k", &values), &c).is_match();
+                prop_assert_ne!(a, b);
+            }
+        }
+
+        // IAM User Guide: "IAM JSON policy elements: Condition" (key names are case-insensitive)
+        #[test]
+        fn key_case_does_not_matter(key in "[a-zA-Z]{1,6}:[a-zA-Z]{1,6}", upper in proptest::bool::ANY) {
+            let spelled = if upper { key.to_uppercase() } else { key.to_lowercase() };
+            let c = ctx(&[(spelled.as_str(), s("x"))]);
+            prop_assert_eq!(evaluate(&cond("StringEquals", &key, r#""x""#), &c), Matched);
+        }
+    }
+}

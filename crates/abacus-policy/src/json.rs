@@ -1,0 +1,1031 @@
+//! A span-preserving JSON reader with error recovery.
+//!
+//! `serde_json` stops at the first error and forgets where values came from. Policy
+//! authors need every mistake at once, each at its exact place, so this reader keeps a
+//! byte [`Span`] on every value and key, and after an error resynchronises at the next
+//! `,`, `}` or `]` of the current container. It recognises the mistakes people make when
+//! copying policies out of blog posts (smart quotes, trailing commas, comments, `...`
+//! placeholders) and names them. Nesting deeper than [`MAX_DEPTH`] is an error, never a
+//! stack overflow.
+
+use crate::diagnostic::{LineIndex, Span};
+
+/// Containers nested deeper than this are rejected (IAM policies nest four levels).
+pub const MAX_DEPTH: usize = 64;
+
+/// One JSON value with the span of its source text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonValue {
+    /// What it is.
+    pub kind: JsonKind,
+    /// Where it is (for strings, including the quotes).
+    pub span: Span,
+}
+
+/// The kinds of JSON values, plus `Invalid` for text that could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JsonKind {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// A number, kept as its source text.
+    Number(String),
+    /// A string, unescaped.
+    String(String),
+    /// An array.
+    Array(Vec<JsonValue>),
+    /// An object, members in source order (duplicates kept).
+    Object(Vec<JsonMember>),
+    /// Unreadable text; an error was reported for it.
+    Invalid,
+}
+
+impl JsonKind {
+    /// A short noun for messages: `a string`, `an array`, ...
+    pub fn describe(&self) -> &'static str {
+        match self {
+            JsonKind::Null => "`null`",
+            JsonKind::Bool(_) => "a boolean",
+            JsonKind::Number(_) => "a number",
+            JsonKind::String(_) => "a string",
+            JsonKind::Array(_) => "an array",
+            JsonKind::Object(_) => "an object",
+            JsonKind::Invalid => "invalid JSON",
+        }
+    }
+}
+
+/// One `"key": value` member of an object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonMember {
+    /// The key, unescaped.
+    pub key: String,
+    /// The key's span, including its quotes.
+    pub key_span: Span,
+    /// The value.
+    pub value: JsonValue,
+}
+
+/// A JSON syntax error (or a warning about suspicious but valid text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    /// Stable code, e.g. `json-trailing-comma`.
+    pub code: &'static str,
+    /// Lowercase message, no trailing period.
+    pub message: String,
+    /// What to do about it.
+    pub help: String,
+    /// Where it is.
+    pub span: Span,
+    /// False for warnings (valid JSON that is probably a mistake).
+    pub is_error: bool,
+}
+
+/// Reads `text` as one JSON value. Returns the value (with `Invalid` parts where the text
+/// was unreadable; `None` only when there is no value at all) and every error found.
+pub fn parse_json(text: &str) -> (Option<JsonValue>, Vec<JsonError>) {
+    let index = LineIndex::new(text);
+    let mut lexer = Lexer {
+        text,
+        pos: 0,
+        errors: Vec::new(),
+        index: &index,
+        eof_in_string: false,
+    };
+    let tokens = lexer.tokenize();
+    let eof_in_string = lexer.eof_in_string;
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        errors: lexer.errors,
+        eof_in_string,
+        text_len: text.len(),
+    };
+    let value = if parser.peek_is(&Tok::Eof) {
+        if !eof_in_string {
+            parser.error(
+                "json-empty",
+                Span::new(text.len(), text.len()),
+                "the document is empty".into(),
+                "write a policy document: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`",
+            );
+        }
+        None
+    } else {
+        let value = parser.value(0);
+        if !parser.peek_is(&Tok::Eof) {
+            let span = parser.peek_span();
+            parser.error(
+                "json-trailing-content",
+                Span::new(span.start, text.len()),
+                "unexpected text after the end of the JSON document".into(),
+                "a policy is exactly one JSON object; remove the extra text or merge it into the document",
+            );
+        }
+        Some(value)
+    };
+    (value, parser.errors)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    Colon,
+    Comma,
+    Str(String),
+    Num(String),
+    True,
+    False,
+    Null,
+    /// Unreadable text (already reported by the lexer).
+    Bad,
+    Eof,
+}
+
+#[derive(Clone, Debug)]
+struct Token {
+    tok: Tok,
+    span: Span,
+}
+
+struct Lexer<'a> {
+    text: &'a str,
+    pos: usize,
+    errors: Vec<JsonError>,
+    index: &'a LineIndex,
+    eof_in_string: bool,
+}
+
+const SMART_QUOTES: [char; 4] = ['\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}'];
+
+impl Lexer<'_> {
+    fn error(&mut self, code: &'static str, span: Span, message: String, help: &str) {
+        self.errors.push(JsonError {
+            code,
+            message,
+            help: help.to_owned(),
+            span,
+            is_error: true,
+        });
+    }
+
+    fn peek_char(&self) -> Option<char> {
+        self.text.get(self.pos..).and_then(|s| s.chars().next())
+    }
+
+    fn rest(&self) -> &str {
+        self.text.get(self.pos..).unwrap_or("")
+    }
+
+    fn tokenize(&mut self) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        loop {
+            self.skip_whitespace_and_comments();
+            let start = self.pos;
+            let Some(c) = self.peek_char() else {
+                tokens.push(Token {
+                    tok: Tok::Eof,
+                    span: Span::new(start, start),
+                });
+                return tokens;
+            };
+            let single = |t: Tok| Some(t);
+            let punct = match c {
+                '{' => single(Tok::LBrace),
+                '}' => single(Tok::RBrace),
+                '[' => single(Tok::LBracket),
+                ']' => single(Tok::RBracket),
+                ':' => single(Tok::Colon),
+                ',' => single(Tok::Comma),
+                _ => None,
+            };
+            let tok = if let Some(t) = punct {
+                self.pos += 1;
+                t
+            } else if c == '"' {
+                self.string('"')
+            } else if SMART_QUOTES.contains(&c) {
+                let found = c;
+                let tok = self.string(found);
+                self.error(
+                    "json-smart-quote",
+                    Span::new(start, start + c.len_utf8()),
+                    format!("smart quote `{found}` used as a string delimiter"),
+                    "JSON strings use straight double quotes `\"`; replace the typographic quote (it often comes from copying a policy out of a web page or a word processor)",
+                );
+                tok
+            } else if c == '\'' {
+                let tok = self.string('\'');
+                self.error(
+                    "json-single-quote",
+                    Span::new(start, self.pos),
+                    "single-quoted string".into(),
+                    "JSON strings use double quotes `\"`",
+                );
+                tok
+            } else if c == '-' || c.is_ascii_digit() {
+                self.number()
+            } else if c.is_alphabetic() || c == '_' {
+                self.word()
+            } else if c == '.' {
+                let len = self.rest().bytes().take_while(|b| *b == b'.').count();
+                self.pos += len;
+                let dots = self.text.get(start..self.pos).unwrap_or("");
+                if dots == "..." {
+                    self.error(
+                        "json-ellipsis",
+                        Span::new(start, self.pos),
+                        "`...` is not JSON".into(),
+                        "the sample elides part of the policy with `...`; remove it or write out the missing elements",
+                    );
+                } else {
+                    self.error(
+                        "json-unexpected-character",
+                        Span::new(start, self.pos),
+                        format!("unexpected `{dots}`"),
+                        "remove it; JSON numbers start with a digit",
+                    );
+                }
+                Tok::Bad
+            } else {
+                self.pos += c.len_utf8();
+                self.error(
+                    "json-unexpected-character",
+                    Span::new(start, self.pos),
+                    format!("unexpected character `{}`", c.escape_debug()),
+                    "remove it; JSON allows only objects, arrays, strings, numbers, `true`, `false` and `null`",
+                );
+                Tok::Bad
+            };
+            tokens.push(Token {
+                tok,
+                span: Span::new(start, self.pos),
+            });
+        }
+    }
+
+    fn skip_whitespace_and_comments(&mut self) {
+        loop {
+            let rest = self.rest();
+            let ws = rest
+                .char_indices()
+                .find(|(_, c)| !matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{FEFF}' | '\u{A0}'))
+                .map_or(rest.len(), |(i, _)| i);
+            // Non-breaking spaces and a BOM are common in pasted text and harmless to skip,
+            // but a BOM is not JSON whitespace: only the first character may be one.
+            self.pos += ws;
+            let rest = self.rest();
+            let start = self.pos;
+            if rest.starts_with("//") {
+                let len = rest.find('\n').unwrap_or(rest.len());
+                self.pos += len;
+                self.error(
+                    "json-comment",
+                    Span::new(start, self.pos),
+                    "comments are not allowed in JSON".into(),
+                    "remove the `//` comment; IAM rejects policy documents that contain comments (use `Sid` to label a statement)",
+                );
+            } else if rest.starts_with("/*") {
+                match rest.get(2..).and_then(|r| r.find("*/")) {
+                    Some(end) => self.pos += end + 4,
+                    None => self.pos = self.text.len(),
+                }
+                self.error(
+                    "json-comment",
+                    Span::new(start, self.pos),
+                    "comments are not allowed in JSON".into(),
+                    "remove the `/* */` comment; IAM rejects policy documents that contain comments (use `Sid` to label a statement)",
+                );
+            } else {
+                return;
+            }
+        }
+    }
+
+    /// Reads a string opened by `open` (the cursor is on it). Straight-quoted strings
+    /// close only at `"`; smart- or single-quoted ones (already an error) close at any
+    /// quote so that recovery stays on track.
+    fn string(&mut self, open: char) -> Tok {
+        let start = self.pos;
+        self.pos += open.len_utf8();
+        let mut out = String::new();
+        let mut smart_inside: Option<(usize, char)> = None;
+        loop {
+            let Some(c) = self.peek_char() else {
+                self.eof_in_string = true;
+                self.unterminated(start, self.text.len(), smart_inside, true);
+                return Tok::Str(out);
+            };
+            let at = self.pos;
+            match c {
+                '"' => {
+                    self.pos += 1;
+                    break;
+                }
+                c if open != '"' && (c == open || SMART_QUOTES.contains(&c) || c == '\'') => {
+                    self.pos += c.len_utf8();
+                    break;
+                }
+                '\n' | '\r' => {
+                    self.unterminated(start, at, smart_inside, false);
+                    return Tok::Str(out);
+                }
+                '\\' => {
+                    self.pos += 1;
+                    self.escape(at, &mut out);
+                }
+                c if (c as u32) < 0x20 => {
+                    self.pos += 1;
+                    self.error(
+                        "json-control-character",
+                        Span::new(at, self.pos),
+                        format!("control character `{}` inside a string", c.escape_debug()),
+                        "write it escaped (`\\t`, `\\n`, `\\u0000`) or remove it",
+                    );
+                    out.push(c);
+                }
+                c => {
+                    if SMART_QUOTES.contains(&c) && smart_inside.is_none() {
+                        smart_inside = Some((at, c));
+                    }
+                    self.pos += c.len_utf8();
+                    out.push(c);
+                }
+            }
+        }
+        if let (Some((at, q)), '"') = (smart_inside, open) {
+            self.errors.push(JsonError {
+                code: "json-smart-quote-in-string",
+                message: format!("string contains the smart quote `{q}`"),
+                help: "this is valid JSON, but a typographic quote inside a value is usually a copy-paste accident; check that the value is what you meant".into(),
+                span: Span::new(at, at + q.len_utf8()),
+                is_error: false,
+            });
+        }
+        Tok::Str(out)
+    }
+
+    fn unterminated(
+        &mut self,
+        start: usize,
+        end: usize,
+        smart: Option<(usize, char)>,
+        at_eof: bool,
+    ) {
+        let where_ = if at_eof {
+            "the document ends inside it"
+        } else {
+            "a string cannot span lines"
+        };
+        match smart {
+            Some((at, q)) => {
+                let pos = self.index.position(at);
+                self.error(
+                    "json-unterminated-string-smart-quote",
+                    Span::new(start, end),
+                    format!(
+                        "string is never closed ({where_}); it contains the smart quote `{q}` at {}:{}, which JSON does not accept as a closing quote",
+                        pos.line, pos.column
+                    ),
+                    "replace the smart quote `”` with a straight double quote `\"`",
+                );
+            }
+            None => self.error(
+                "json-unterminated-string",
+                Span::new(start, end),
+                format!("string is never closed ({where_})"),
+                "add the closing `\"`",
+            ),
+        }
+    }
+
+    fn escape(&mut self, start: usize, out: &mut String) {
+        let Some(c) = self.peek_char() else {
+            return;
+        };
+        self.pos += c.len_utf8();
+        let simple = match c {
+            '"' => Some('"'),
+            '\\' => Some('\\'),
+            '/' => Some('/'),
+            'b' => Some('\u{8}'),
+            'f' => Some('\u{c}'),
+            'n' => Some('\n'),
+            'r' => Some('\r'),
+            't' => Some('\t'),
+            _ => None,
+        };
+        if let Some(s) = simple {
+            out.push(s);
+            return;
+        }
+        if c == 'u' {
+            let Some(high) = self.hex4() else {
+                self.error(
+                    "json-invalid-escape",
+                    Span::new(start, self.pos),
+                    "`\\u` must be followed by four hex digits".into(),
+                    "write `\\u` and four hex digits, e.g. `\\u00e9`",
+                );
+                return;
+            };
+            if (0xD800..0xDC00).contains(&high) && self.rest().starts_with("\\u") {
+                let save = self.pos;
+                self.pos += 2;
+                if let Some(low) = self.hex4().filter(|l| (0xDC00..0xE000).contains(l)) {
+                    let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                    out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                    return;
+                }
+                self.pos = save;
+            }
+            out.push(char::from_u32(high).unwrap_or('\u{FFFD}'));
+            return;
+        }
+        self.error(
+            "json-invalid-escape",
+            Span::new(start, self.pos),
+            format!("invalid escape `\\{}`", c.escape_debug()),
+            "JSON escapes are `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`",
+        );
+        out.push(c);
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.rest().get(..4)?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let v = u32::from_str_radix(digits, 16).ok()?;
+        self.pos += 4;
+        Some(v)
+    }
+
+    fn number(&mut self) -> Tok {
+        let start = self.pos;
+        let len = self
+            .rest()
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+            .count();
+        self.pos += len;
+        let raw = self.text.get(start..self.pos).unwrap_or("");
+        if !is_json_number(raw) {
+            self.error(
+                "json-invalid-number",
+                Span::new(start, self.pos),
+                format!("`{raw}` is not a valid JSON number"),
+                "write numbers like `42`, `-1.5` or `1e3` (no leading zeros, no leading `+`); condition values can also be strings",
+            );
+            return Tok::Bad;
+        }
+        Tok::Num(raw.to_owned())
+    }
+
+    fn word(&mut self) -> Tok {
+        let start = self.pos;
+        let len = self
+            .rest()
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.' | '$' | '*')))
+            .map_or(self.rest().len(), |(i, _)| i);
+        self.pos += len;
+        let word = self.text.get(start..self.pos).unwrap_or("");
+        match word {
+            "true" => Tok::True,
+            "false" => Tok::False,
+            "null" => Tok::Null,
+            _ => {
+                let lower = word.to_ascii_lowercase();
+                let help = if matches!(lower.as_str(), "true" | "false" | "null") {
+                    format!("JSON keywords are lowercase: write `{lower}`")
+                } else {
+                    format!("strings need double quotes: write `\"{word}\"`")
+                };
+                self.error(
+                    "json-unquoted-text",
+                    Span::new(start, self.pos),
+                    format!("unexpected `{word}`"),
+                    &help,
+                );
+                Tok::Bad
+            }
+        }
+    }
+}
+
+fn is_json_number(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    if b.first() == Some(&b'-') {
+        i += 1;
+    }
+    let int_start = i;
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    let int_len = i - int_start;
+    if int_len == 0 || (int_len > 1 && b.get(int_start) == Some(&b'0')) {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let s = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let s = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+    errors: Vec<JsonError>,
+    eof_in_string: bool,
+    text_len: usize,
+}
+
+impl Parser {
+    fn error(&mut self, code: &'static str, span: Span, message: String, help: &str) {
+        self.errors.push(JsonError {
+            code,
+            message,
+            help: help.to_owned(),
+            span,
+            is_error: true,
+        });
+    }
+
+    fn peek(&self) -> &Tok {
+        self.tokens.get(self.pos).map_or(&Tok::Eof, |t| &t.tok)
+    }
+
+    fn peek_is(&self, tok: &Tok) -> bool {
+        self.peek() == tok
+    }
+
+    fn peek_span(&self) -> Span {
+        self.tokens
+            .get(self.pos)
+            .map_or(Span::new(self.text_len, self.text_len), |t| t.span)
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = self.tokens.get(self.pos).cloned().unwrap_or(Token {
+            tok: Tok::Eof,
+            span: Span::new(self.text_len, self.text_len),
+        });
+        if self.pos < self.tokens.len() {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn describe(tok: &Tok) -> String {
+        match tok {
+            Tok::LBrace => "`{`".into(),
+            Tok::RBrace => "`}`".into(),
+            Tok::LBracket => "`[`".into(),
+            Tok::RBracket => "`]`".into(),
+            Tok::Colon => "`:`".into(),
+            Tok::Comma => "`,`".into(),
+            Tok::Str(s) => format!("the string `\"{s}\"`"),
+            Tok::Num(n) => format!("the number `{n}`"),
+            Tok::True => "`true`".into(),
+            Tok::False => "`false`".into(),
+            Tok::Null => "`null`".into(),
+            Tok::Bad => "invalid text".into(),
+            Tok::Eof => "the end of the document".into(),
+        }
+    }
+
+    fn starts_value(tok: &Tok) -> bool {
+        matches!(
+            tok,
+            Tok::LBrace
+                | Tok::LBracket
+                | Tok::Str(_)
+                | Tok::Num(_)
+                | Tok::True
+                | Tok::False
+                | Tok::Null
+        )
+    }
+
+    fn value(&mut self, depth: usize) -> JsonValue {
+        let span = self.peek_span();
+        match self.peek().clone() {
+            Tok::LBrace | Tok::LBracket if depth >= MAX_DEPTH => {
+                self.error(
+                    "json-too-deep",
+                    span,
+                    format!("nesting deeper than {MAX_DEPTH} levels"),
+                    "IAM policies nest only a few levels; flatten the document",
+                );
+                self.skip_container();
+                JsonValue {
+                    kind: JsonKind::Invalid,
+                    span,
+                }
+            }
+            Tok::LBrace => self.object(depth),
+            Tok::LBracket => self.array(depth),
+            tok @ (Tok::Str(_) | Tok::Num(_) | Tok::True | Tok::False | Tok::Null) => {
+                self.bump();
+                let kind = match tok {
+                    Tok::Str(s) => JsonKind::String(s),
+                    Tok::Num(n) => JsonKind::Number(n),
+                    Tok::True => JsonKind::Bool(true),
+                    Tok::False => JsonKind::Bool(false),
+                    _ => JsonKind::Null,
+                };
+                JsonValue { kind, span }
+            }
+            Tok::Bad => {
+                self.bump();
+                JsonValue {
+                    kind: JsonKind::Invalid,
+                    span,
+                }
+            }
+            Tok::Eof => {
+                if !self.eof_in_string {
+                    self.error(
+                        "json-unexpected-end",
+                        span,
+                        "the document ends where a value was expected".into(),
+                        "complete the value and close every open `{` and `[`",
+                    );
+                }
+                JsonValue {
+                    kind: JsonKind::Invalid,
+                    span,
+                }
+            }
+            other => {
+                self.error(
+                    "json-expected-value",
+                    span,
+                    format!("expected a value, found {}", Self::describe(&other)),
+                    "write a string, number, object, array, `true`, `false` or `null` here",
+                );
+                JsonValue {
+                    kind: JsonKind::Invalid,
+                    span: Span::new(span.start, span.start),
+                }
+            }
+        }
+    }
+
+    /// Skips one bracketed container starting at the cursor (used past [`MAX_DEPTH`]).
+    fn skip_container(&mut self) {
+        let mut depth = 0usize;
+        loop {
+            match self.bump().tok {
+                Tok::LBrace | Tok::LBracket => depth += 1,
+                Tok::RBrace | Tok::RBracket => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                Tok::Eof => return,
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips to the next `,` or the closing token of the current container, without
+    /// consuming it; nested containers are skipped whole.
+    fn recover(&mut self, close: &Tok) {
+        let mut depth = 0usize;
+        loop {
+            match self.peek() {
+                Tok::Eof => return,
+                Tok::Comma if depth == 0 => return,
+                t if depth == 0 && t == close => return,
+                Tok::RBrace | Tok::RBracket if depth == 0 => return,
+                Tok::LBrace | Tok::LBracket => depth += 1,
+                Tok::RBrace | Tok::RBracket => depth -= 1,
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
+    fn unclosed(&mut self, open: Span, what: &str, close: char) {
+        if self.eof_in_string {
+            return; // the unterminated string already explains the missing tail
+        }
+        self.error(
+            "json-unclosed",
+            open,
+            format!("this {what} is never closed"),
+            &format!("add the matching `{close}`"),
+        );
+    }
+
+    fn object(&mut self, depth: usize) -> JsonValue {
+        let open = self.bump().span;
+        let mut members = Vec::new();
+        let mut last_comma: Option<Span> = None;
+        loop {
+            let span = self.peek_span();
+            match self.peek().clone() {
+                Tok::RBrace => {
+                    let close = self.bump().span;
+                    if let Some(comma) = last_comma {
+                        self.trailing_comma(comma, "object");
+                    }
+                    return JsonValue {
+                        kind: JsonKind::Object(members),
+                        span: open.join(close),
+                    };
+                }
+                Tok::Eof => {
+                    self.unclosed(open, "object", '}');
+                    return JsonValue {
+                        kind: JsonKind::Object(members),
+                        span: Span::new(open.start, span.end),
+                    };
+                }
+                Tok::Str(key) => {
+                    self.bump();
+                    last_comma = None;
+                    if self.peek_is(&Tok::Colon) {
+                        self.bump();
+                    } else {
+                        let found = self.peek().clone();
+                        self.error(
+                            "json-expected-colon",
+                            self.peek_span(),
+                            format!(
+                                "expected `:` after the key `\"{key}\"`, found {}",
+                                Self::describe(&found)
+                            ),
+                            "write `\"Key\": value`",
+                        );
+                        if !Self::starts_value(&found) {
+                            self.recover(&Tok::RBrace);
+                            members.push(JsonMember {
+                                key,
+                                key_span: span,
+                                value: JsonValue {
+                                    kind: JsonKind::Invalid,
+                                    span: Span::new(span.end, span.end),
+                                },
+                            });
+                            self.after_member(&Tok::RBrace, &mut last_comma, "object");
+                            continue;
+                        }
+                    }
+                    let value = self.value(depth + 1);
+                    members.push(JsonMember {
+                        key,
+                        key_span: span,
+                        value,
+                    });
+                    self.after_member(&Tok::RBrace, &mut last_comma, "object");
+                }
+                other => {
+                    if !matches!(other, Tok::Bad) {
+                        self.error(
+                            "json-expected-key",
+                            span,
+                            format!(
+                                "expected a string key or `}}`, found {}",
+                                Self::describe(&other)
+                            ),
+                            "object keys are strings in double quotes, e.g. `\"Effect\"`",
+                        );
+                    }
+                    let before = self.pos;
+                    self.recover(&Tok::RBrace);
+                    if self.peek_is(&Tok::Comma) {
+                        self.bump();
+                    } else if self.pos == before && !self.peek_is(&Tok::RBrace) {
+                        // a stray `]`: step over it so that the loop makes progress
+                        self.bump();
+                    }
+                }
+            }
+        }
+    }
+
+    /// After a member or element: expects `,` or the closing token.
+    fn after_member(&mut self, close: &Tok, last_comma: &mut Option<Span>, what: &str) {
+        match self.peek().clone() {
+            Tok::Comma => {
+                *last_comma = Some(self.bump().span);
+            }
+            t if &t == close => {}
+            Tok::Eof => {}
+            found => {
+                let span = self.peek_span();
+                let closer = if what == "object" { '}' } else { ']' };
+                if Self::starts_value(&found) {
+                    self.error(
+                        "json-missing-comma",
+                        span,
+                        format!(
+                            "expected `,` or `{closer}`, found {}",
+                            Self::describe(&found)
+                        ),
+                        &format!("separate the {what}'s entries with commas"),
+                    );
+                } else {
+                    if !matches!(found, Tok::Bad) {
+                        self.error(
+                            "json-expected-comma",
+                            span,
+                            format!("expected `,` or `{closer}`, found {}", Self::describe(&found)),
+                            &format!("separate the {what}'s entries with commas and close it with `{closer}`"),
+                        );
+                    }
+                    let before = self.pos;
+                    self.recover(close);
+                    if self.peek_is(&Tok::Comma) {
+                        *last_comma = Some(self.bump().span);
+                    } else if self.pos == before && !self.peek_is(close) {
+                        self.bump();
+                    }
+                }
+            }
+        }
+    }
+
+    fn trailing_comma(&mut self, comma: Span, what: &str) {
+        self.error(
+            "json-trailing-comma",
+            comma,
+            format!("trailing comma before the end of the {what}"),
+            "remove the comma after the last entry; JSON does not allow trailing commas",
+        );
+    }
+
+    fn array(&mut self, depth: usize) -> JsonValue {
+        let open = self.bump().span;
+        let mut items = Vec::new();
+        let mut last_comma: Option<Span> = None;
+        loop {
+            let span = self.peek_span();
+            match self.peek().clone() {
+                Tok::RBracket => {
+                    let close = self.bump().span;
+                    if let Some(comma) = last_comma {
+                        self.trailing_comma(comma, "array");
+                    }
+                    return JsonValue {
+                        kind: JsonKind::Array(items),
+                        span: open.join(close),
+                    };
+                }
+                Tok::Eof => {
+                    self.unclosed(open, "array", ']');
+                    return JsonValue {
+                        kind: JsonKind::Array(items),
+                        span: Span::new(open.start, span.end),
+                    };
+                }
+                Tok::RBrace => {
+                    self.error(
+                        "json-mismatched-bracket",
+                        span,
+                        "found `}` where the array's `]` was expected".into(),
+                        "close the array with `]` before closing the object",
+                    );
+                    // treat it as the end of this array; the object above will see it again
+                    return JsonValue {
+                        kind: JsonKind::Array(items),
+                        span: Span::new(open.start, span.start),
+                    };
+                }
+                _ => {
+                    last_comma = None;
+                    let before = self.pos;
+                    let value = self.value(depth + 1);
+                    items.push(value);
+                    if self.pos == before {
+                        self.bump();
+                    }
+                    self.after_member(&Tok::RBracket, &mut last_comma, "array");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        parse_json(text).1.iter().map(|e| e.code).collect()
+    }
+
+    #[test]
+    fn reads_values_with_spans() {
+        let (v, errs) = parse_json(r#"{"a": [1, "x", true, null]}"#);
+        assert!(errs.is_empty());
+        let v = v.unwrap();
+        let JsonKind::Object(m) = &v.kind else {
+            panic!()
+        };
+        assert_eq!(m[0].key, "a");
+        assert_eq!(m[0].key_span, Span::new(1, 4));
+        let JsonKind::Array(items) = &m[0].value.kind else {
+            panic!()
+        };
+        assert_eq!(items[1].span, Span::new(10, 13));
+    }
+
+    #[test]
+    fn reports_trailing_commas_and_keeps_going() {
+        assert_eq!(
+            codes(r#"{"a": [1,], "b": 2,}"#),
+            vec!["json-trailing-comma", "json-trailing-comma"]
+        );
+    }
+
+    #[test]
+    fn reports_comments() {
+        assert_eq!(
+            codes("{// hi\n\"a\": 1 /* x */}"),
+            vec!["json-comment", "json-comment"]
+        );
+    }
+
+    #[test]
+    fn smart_quote_string_end_reports_the_start() {
+        let text = "{\"a\": [\"/fsx/${x}\u{201D}\n]}";
+        let (_, errs) = parse_json(text);
+        assert_eq!(errs[0].code, "json-unterminated-string-smart-quote");
+        assert_eq!(errs[0].span.start, 7);
+        assert!(errs[0].message.contains('\u{201D}'));
+    }
+
+    #[test]
+    fn ellipsis_is_named() {
+        let errs = codes(r#"{"a": {"b": "c"} ... }"#);
+        assert_eq!(errs, vec!["json-ellipsis"]);
+    }
+
+    #[test]
+    fn unescapes_strings() {
+        let (v, errs) = parse_json(r#""a\"b\u00e9\ud83d\ude00""#);
+        assert!(errs.is_empty());
+        assert_eq!(
+            v.unwrap().kind,
+            JsonKind::String("a\"b\u{e9}\u{1F600}".into())
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(10_000);
+        let errs = codes(&text);
+        assert!(errs.contains(&"json-too-deep"));
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for text in [
+            "",
+            "}",
+            "]]]",
+            "{\"a\"",
+            "{\"a\":",
+            "{,}",
+            "[,]",
+            "{\"a\" 1}",
+            "\u{201C}x",
+            "'",
+            "-",
+            "1.",
+            "{]",
+        ] {
+            let _ = parse_json(text);
+        }
+    }
+}

@@ -1,0 +1,838 @@
+//! Policy text → [`ast::Policy`] plus every diagnostic, never panicking.
+//!
+//! The JSON layer ([`crate::json`]) keeps spans and recovers from syntax errors; this
+//! module maps JSON onto the grammar of the IAM User Guide ("Grammar of the IAM JSON
+//! policy language", "IAM JSON policy element reference") and reports each departure
+//! at its place. It never "fixes" a policy silently: anything it cannot read faithfully
+//! is an error, and a policy with errors is never evaluated.
+
+use crate::ast::{
+    self, ActionPattern, Condition, ConditionOperator, ConditionValue, Effect, Policy, Principal,
+    PrincipalEntry, PrincipalSpec, PrincipalType, ResourcePattern, Spanned, Statement, ValueList,
+};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
+use crate::json::{parse_json, JsonKind, JsonMember, JsonValue};
+use crate::validate;
+use crate::variables::Template;
+use serde::Serialize;
+
+/// A parsed policy: the tree (when the text is a JSON object), every diagnostic, and the
+/// line index that resolves spans.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParsedPolicy {
+    /// The syntax tree; `None` only when the text holds no JSON object at all.
+    pub policy: Option<ast::Policy>,
+    /// Errors and warnings, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Resolves spans of this text.
+    #[serde(skip)]
+    pub line_index: LineIndex,
+}
+
+impl ParsedPolicy {
+    /// True when any diagnostic is an error (such a policy is rejected by AWS and never
+    /// evaluated here).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The errors only.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Parses and validates policy text. Never panics.
+pub fn parse_policy(text: &str) -> ParsedPolicy {
+    let line_index = LineIndex::new(text);
+    let (json, json_errors) = parse_json(text);
+    let mut b = Builder {
+        index: &line_index,
+        diags: Vec::new(),
+        variables: false,
+    };
+    for e in json_errors {
+        let severity = if e.is_error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        b.push(severity, e.code, e.span, e.message, e.help);
+    }
+    let policy = json.and_then(|v| b.document(&v));
+    if let Some(p) = &policy {
+        validate::validate(p, &line_index, &mut b.diags);
+    }
+    let mut diagnostics = b.diags;
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    ParsedPolicy {
+        policy,
+        diagnostics,
+        line_index,
+    }
+}
+
+struct Builder<'a> {
+    index: &'a LineIndex,
+    diags: Vec<Diagnostic>,
+    /// `Version` is 2012-10-17: `${...}` are variables.
+    variables: bool,
+}
+
+const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: [&str; 10] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+    "Version",
+];
+
+impl Builder<'_> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        span: Span,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        self.diags.push(Diagnostic::new(
+            self.index, severity, code, span, message, help,
+        ));
+    }
+
+    fn error(&mut self, code: &str, span: Span, message: String, help: impl Into<String>) {
+        self.push(Severity::Error, code, span, message, help);
+    }
+
+    fn wrong_type(&mut self, element: &str, expected: &str, value: &JsonValue) {
+        if value.kind == JsonKind::Invalid {
+            return; // already reported by the JSON reader
+        }
+        self.error(
+            "policy-wrong-type",
+            value.span,
+            format!(
+                "`{element}` must be {expected}, not {}",
+                value.kind.describe()
+            ),
+            format!("write `{element}` as {expected}"),
+        );
+    }
+
+    /// Members of an object checked against the allowed element names: unknown and
+    /// duplicate names are reported; the first occurrence of each known name is returned.
+    fn elements<'v>(
+        &mut self,
+        members: &'v [JsonMember],
+        allowed: &[&str],
+        place: &str,
+    ) -> Vec<(&'static str, &'v JsonMember)> {
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        let mut out = Vec::new();
+        for m in members {
+            let Some(name) = allowed.iter().find(|a| **a == m.key) else {
+                let near = allowed.iter().find(|a| a.eq_ignore_ascii_case(&m.key));
+                match near {
+                    Some(n) => self.error(
+                        "policy-element-case",
+                        m.key_span,
+                        format!("unknown element `{}` in {place}", m.key),
+                        format!("element names are case-sensitive: write `{n}`"),
+                    ),
+                    None => self.error(
+                        "policy-unknown-element",
+                        m.key_span,
+                        format!("unknown element `{}` in {place}", m.key),
+                        format!("{place} may contain only {}", allowed.join(", ")),
+                    ),
+                }
+                continue;
+            };
+            if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
+                let first = self.index.position(first.start);
+                self.error(
+                    "policy-duplicate-element",
+                    m.key_span,
+                    format!("duplicate element `{name}` in {place}"),
+                    format!(
+                        "`{name}` already appears at {}:{}; merge the two into one (JSON parsers disagree on which one wins)",
+                        first.line, first.column
+                    ),
+                );
+                continue;
+            }
+            seen.push((name, m.key_span));
+            out.push((*static_name(name), m));
+        }
+        out
+    }
+
+    fn document(&mut self, v: &JsonValue) -> Option<Policy> {
+        let JsonKind::Object(members) = &v.kind else {
+            if v.kind != JsonKind::Invalid {
+                let help = if matches!(v.kind, JsonKind::Array(_)) {
+                    "a policy is an object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`; put this array under `Statement`"
+                } else {
+                    "a policy is an object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`"
+                };
+                self.error(
+                    "policy-not-object",
+                    v.span,
+                    format!(
+                        "a policy document must be a JSON object, not {}",
+                        v.kind.describe()
+                    ),
+                    help,
+                );
+            }
+            return None;
+        };
+        let has = |k: &str| members.iter().any(|m| m.key == k);
+        if !has("Statement") && (has("Effect") || has("Action") || has("Sid") || has("Resource")) {
+            self.error(
+                "policy-bare-statement",
+                v.span,
+                "this looks like a single statement, not a policy document".into(),
+                "wrap it in a policy document: `{\"Version\": \"2012-10-17\", \"Statement\": [ ...this statement... ]}`",
+            );
+            self.variables = true;
+            let statement = self.statement(v, 0);
+            return Some(Policy {
+                version: None,
+                id: None,
+                statements: statement.into_iter().collect(),
+                span: v.span,
+            });
+        }
+        let elements = self.elements(members, &TOP_ELEMENTS, "a policy document");
+        let mut version = None;
+        let mut id = None;
+        let mut statement_value = None;
+        for (name, m) in elements {
+            match name {
+                "Version" => version = self.string_element("Version", &m.value),
+                "Id" => id = self.string_element("Id", &m.value),
+                _ => statement_value = Some(&m.value),
+            }
+        }
+        match &version {
+            None => self.push(
+                Severity::Warning,
+                "policy-missing-version",
+                Span::new(v.span.start, v.span.start + 1),
+                "the policy has no `Version`".into(),
+                "add `\"Version\": \"2012-10-17\"`; without it AWS uses 2008-10-17, where policy variables like `${aws:username}` are plain text",
+            ),
+            Some(ver) if ver.value != "2012-10-17" && ver.value != "2008-10-17" => self.error(
+                "policy-unknown-version",
+                ver.span,
+                format!("unknown policy version `{}`", ver.value),
+                "`Version` is a fixed date, not today's date: use `2012-10-17` (current) or `2008-10-17`",
+            ),
+            Some(_) => {}
+        }
+        self.variables = version.as_ref().is_some_and(|v| v.value == "2012-10-17");
+        let mut statements = Vec::new();
+        match statement_value {
+            None => self.error(
+                "policy-missing-statement",
+                Span::new(v.span.start, v.span.start + 1),
+                "the policy has no `Statement`".into(),
+                "add `\"Statement\": [ { \"Effect\": ..., \"Action\": ..., \"Resource\": ... } ]`",
+            ),
+            Some(sv) => match &sv.kind {
+                JsonKind::Object(_) => statements.extend(self.statement(sv, 0)),
+                JsonKind::Array(items) => {
+                    if items.is_empty() {
+                        self.error(
+                            "policy-empty-statement",
+                            sv.span,
+                            "`Statement` is empty".into(),
+                            "add at least one statement",
+                        );
+                    }
+                    for item in items {
+                        match &item.kind {
+                            JsonKind::Object(_) => {
+                                let i = statements.len();
+                                statements.extend(self.statement(item, i));
+                            }
+                            JsonKind::Array(inner) => {
+                                self.error(
+                                    "policy-nested-statement-array",
+                                    Span::new(item.span.start, item.span.start + 1),
+                                    "nested array where a statement belongs".into(),
+                                    "`Statement` is one array of statement objects: remove the inner `[` and its matching `]`",
+                                );
+                                // still read the statements inside so that their own
+                                // mistakes are reported too
+                                for s in inner
+                                    .iter()
+                                    .filter(|s| matches!(s.kind, JsonKind::Object(_)))
+                                {
+                                    let i = statements.len();
+                                    statements.extend(self.statement(s, i));
+                                }
+                            }
+                            _ => {
+                                self.wrong_type("Statement", "an array of statement objects", item)
+                            }
+                        }
+                    }
+                }
+                _ => self.wrong_type("Statement", "a statement object or an array of them", sv),
+            },
+        }
+        Some(Policy {
+            version,
+            id,
+            statements,
+            span: v.span,
+        })
+    }
+
+    fn string_element(&mut self, name: &str, v: &JsonValue) -> Option<Spanned<String>> {
+        match &v.kind {
+            JsonKind::String(s) => Some(Spanned::new(s.clone(), v.span)),
+            _ => {
+                self.wrong_type(name, "a string", v);
+                None
+            }
+        }
+    }
+
+    fn statement(&mut self, v: &JsonValue, index: usize) -> Option<Statement> {
+        let JsonKind::Object(members) = &v.kind else {
+            return None;
+        };
+        let elements = self.elements(members, &STATEMENT_ELEMENTS, "a statement");
+        let mut st = Statement {
+            index,
+            sid: None,
+            effect: None,
+            action: None,
+            not_action: None,
+            resource: None,
+            not_resource: None,
+            principal: None,
+            not_principal: None,
+            conditions: Vec::new(),
+            condition_span: None,
+            span: v.span,
+        };
+        let mut effect_seen = false;
+        for (name, m) in elements {
+            let value = &m.value;
+            match name {
+                "Sid" => st.sid = self.string_element("Sid", value),
+                "Effect" => {
+                    effect_seen = true;
+                    st.effect = self.effect(value);
+                }
+                "Action" => st.action = self.actions("Action", value),
+                "NotAction" => st.not_action = self.actions("NotAction", value),
+                "Resource" => st.resource = self.resources("Resource", value),
+                "NotResource" => st.not_resource = self.resources("NotResource", value),
+                "Principal" => st.principal = self.principal("Principal", value),
+                "NotPrincipal" => st.not_principal = self.principal("NotPrincipal", value),
+                "Condition" => {
+                    st.condition_span = Some(value.span);
+                    st.conditions = self.conditions(value);
+                }
+                _ => self.error(
+                    "policy-misplaced-version",
+                    m.key_span,
+                    "`Version` belongs to the policy document, not to a statement".into(),
+                    "move `\"Version\": \"2012-10-17\"` to the top level of the policy",
+                ),
+            }
+        }
+        let head = Span::new(v.span.start, v.span.start + 1);
+        if !effect_seen {
+            self.error(
+                "policy-missing-effect",
+                head,
+                "the statement has no `Effect`".into(),
+                "add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`",
+            );
+        }
+        match (&st.action, &st.not_action) {
+            (Some(_), Some(n)) => self.error(
+                "policy-action-and-not-action",
+                n.span,
+                "a statement cannot have both `Action` and `NotAction`".into(),
+                "keep one of them; to exclude actions from an allow, use a separate `Deny` statement or `NotAction` alone",
+            ),
+            (None, None) if !members.iter().any(|m| m.key == "Action" || m.key == "NotAction") => {
+                self.error(
+                    "policy-missing-action",
+                    head,
+                    "the statement has no `Action` or `NotAction`".into(),
+                    "add `\"Action\": \"service:ActionName\"` (wildcards allowed)",
+                );
+            }
+            _ => {}
+        }
+        if let (Some(_), Some(n)) = (&st.resource, &st.not_resource) {
+            self.error(
+                "policy-resource-and-not-resource",
+                n.span,
+                "a statement cannot have both `Resource` and `NotResource`".into(),
+                "keep one of them",
+            );
+        }
+        if let (Some(_), Some(n)) = (&st.principal, &st.not_principal) {
+            self.error(
+                "policy-principal-and-not-principal",
+                n.span,
+                "a statement cannot have both `Principal` and `NotPrincipal`".into(),
+                "keep one of them",
+            );
+        }
+        Some(st)
+    }
+
+    fn effect(&mut self, v: &JsonValue) -> Option<Spanned<Effect>> {
+        let JsonKind::String(s) = &v.kind else {
+            self.wrong_type("Effect", "`\"Allow\"` or `\"Deny\"`", v);
+            return None;
+        };
+        match s.as_str() {
+            "Allow" => Some(Spanned::new(Effect::Allow, v.span)),
+            "Deny" => Some(Spanned::new(Effect::Deny, v.span)),
+            other => {
+                let help = if other.eq_ignore_ascii_case("allow") {
+                    "`Effect` is case-sensitive: write `\"Allow\"`".to_owned()
+                } else if other.eq_ignore_ascii_case("deny") {
+                    "`Effect` is case-sensitive: write `\"Deny\"`".to_owned()
+                } else {
+                    "`Effect` is `\"Allow\"` or `\"Deny\"`".to_owned()
+                };
+                self.error(
+                    "policy-invalid-effect",
+                    v.span,
+                    format!("invalid effect `{other}`"),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    /// A string or an array of strings (nested arrays and other types are errors).
+    fn string_list(&mut self, name: &str, v: &JsonValue) -> Option<Vec<Spanned<String>>> {
+        match &v.kind {
+            JsonKind::String(s) => Some(vec![Spanned::new(s.clone(), v.span)]),
+            JsonKind::Array(items) => {
+                if items.is_empty() {
+                    self.error(
+                        "policy-empty-list",
+                        v.span,
+                        format!("`{name}` is an empty array"),
+                        format!("list at least one value in `{name}`"),
+                    );
+                }
+                let mut out = Vec::new();
+                for item in items {
+                    match &item.kind {
+                        JsonKind::String(s) => out.push(Spanned::new(s.clone(), item.span)),
+                        JsonKind::Array(_) => self.error(
+                            "policy-nested-array",
+                            Span::new(item.span.start, item.span.start + 1),
+                            format!("nested array inside `{name}`"),
+                            format!("`{name}` is a string or one flat array of strings"),
+                        ),
+                        _ => self.wrong_type(name, "a string or an array of strings", item),
+                    }
+                }
+                Some(out)
+            }
+            _ => {
+                self.wrong_type(name, "a string or an array of strings", v);
+                None
+            }
+        }
+    }
+
+    fn actions(&mut self, name: &str, v: &JsonValue) -> Option<ValueList<ActionPattern>> {
+        let items = self.string_list(name, v)?;
+        let mut out = Vec::new();
+        for s in items {
+            let text = s.value.as_str();
+            let valid = text == "*"
+                || text.split_once(':').is_some_and(|(svc, act)| {
+                    !svc.is_empty()
+                        && !act.is_empty()
+                        && svc.bytes().all(|b| {
+                            b.is_ascii_alphanumeric() || b == b'-' || b == b'*' || b == b'?'
+                        })
+                        && !act.contains(':')
+                        && !act.contains(char::is_whitespace)
+                });
+            if !valid {
+                self.error(
+                    "policy-invalid-action",
+                    s.span,
+                    format!("`{text}` is not an action"),
+                    "write actions as `service:ActionName`, e.g. `sagemaker:CreateTrainingJob`; wildcards `*` and `?` are allowed, and `*` alone means every action",
+                );
+            }
+            out.push(Spanned::new(ActionPattern::new(text), s.span));
+        }
+        Some(ValueList {
+            items: out,
+            span: v.span,
+        })
+    }
+
+    fn resources(&mut self, name: &str, v: &JsonValue) -> Option<ValueList<ResourcePattern>> {
+        let items = self.string_list(name, v)?;
+        let mut out = Vec::new();
+        for s in items {
+            let template = self.template(&s.value, s.span);
+            out.push(Spanned::new(
+                ResourcePattern {
+                    text: s.value,
+                    template,
+                },
+                s.span,
+            ));
+        }
+        Some(ValueList {
+            items: out,
+            span: v.span,
+        })
+    }
+
+    /// Parses variables in a string value, reporting `${` mistakes at their place.
+    fn template(&mut self, text: &str, span: Span) -> Template {
+        let (t, errors) = Template::parse(text, self.variables);
+        for e in errors {
+            // offsets are within the unescaped text; +1 skips the opening quote
+            let start = (span.start + 1 + e.start).min(span.end);
+            let end = (span.start + 1 + e.end)
+                .min(span.end.saturating_sub(1))
+                .max(start);
+            self.error(e.code, Span::new(start, end), e.message, e.help);
+        }
+        t
+    }
+
+    fn principal(&mut self, name: &str, v: &JsonValue) -> Option<Principal> {
+        match &v.kind {
+            JsonKind::String(s) if s == "*" => Some(Principal {
+                spec: PrincipalSpec::Any,
+                span: v.span,
+            }),
+            JsonKind::String(s) => {
+                self.error(
+                    "policy-invalid-principal",
+                    v.span,
+                    format!("`{name}` as a string must be `\"*\"`, not `{s}`"),
+                    format!("name principals by type: `\"{name}\": {{\"AWS\": \"arn:aws:iam::111122223333:root\"}}` or `{{\"Service\": \"sagemaker.amazonaws.com\"}}`"),
+                );
+                None
+            }
+            JsonKind::Object(members) => {
+                let elements = self.elements(
+                    members,
+                    &["AWS", "Service", "Federated", "CanonicalUser"],
+                    "a principal",
+                );
+                let mut entries = Vec::new();
+                for (kind, m) in elements {
+                    let kind = match kind {
+                        "AWS" => PrincipalType::Aws,
+                        "Service" => PrincipalType::Service,
+                        "Federated" => PrincipalType::Federated,
+                        _ => PrincipalType::CanonicalUser,
+                    };
+                    let Some(values) =
+                        self.string_list(&format!("{name}.{}", kind.as_str()), &m.value)
+                    else {
+                        continue;
+                    };
+                    entries.push(PrincipalEntry {
+                        kind: Spanned::new(kind, m.key_span),
+                        values,
+                    });
+                }
+                Some(Principal {
+                    spec: PrincipalSpec::Map { entries },
+                    span: v.span,
+                })
+            }
+            _ => {
+                self.wrong_type(name, "`\"*\"` or an object like `{\"AWS\": [...]}`", v);
+                None
+            }
+        }
+    }
+
+    fn conditions(&mut self, v: &JsonValue) -> Vec<Condition> {
+        let JsonKind::Object(blocks) = &v.kind else {
+            self.wrong_type("Condition", "an object of operators, e.g. `{\"StringEquals\": {\"aws:SourceIdentity\": \"alice\"}}`", v);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut seen_ops: Vec<&str> = Vec::new();
+        for block in blocks {
+            let Some(op) = self.operator(block) else {
+                continue;
+            };
+            if seen_ops.contains(&block.key.as_str()) {
+                self.error(
+                    "policy-duplicate-condition-operator",
+                    block.key_span,
+                    format!("duplicate condition operator `{}`", block.key),
+                    "put all keys for one operator in a single block; with duplicate JSON keys only one block would survive",
+                );
+                continue;
+            }
+            seen_ops.push(&block.key);
+            let JsonKind::Object(keys) = &block.value.kind else {
+                self.wrong_type(
+                    &block.key,
+                    "an object of condition keys and values",
+                    &block.value,
+                );
+                continue;
+            };
+            if keys.is_empty() {
+                self.error(
+                    "policy-empty-condition",
+                    block.value.span,
+                    format!("`{}` has no condition keys", block.key),
+                    "add `\"key\": \"value\"` pairs or remove the operator",
+                );
+            }
+            let mut seen_keys: Vec<String> = Vec::new();
+            for k in keys {
+                let lower = k.key.to_ascii_lowercase();
+                if seen_keys.contains(&lower) {
+                    self.error(
+                        "policy-duplicate-condition-key",
+                        k.key_span,
+                        format!("duplicate condition key `{}` under `{}`", k.key, block.key),
+                        "condition keys are case-insensitive; list all values of a key in one array",
+                    );
+                    continue;
+                }
+                seen_keys.push(lower.clone());
+                let raw = self.condition_values(&k.key, &k.value);
+                let values = raw
+                    .into_iter()
+                    .map(|s| {
+                        let template = if op.base.accepts_variables() {
+                            self.template(&s.value, s.span)
+                        } else {
+                            Template::text(&s.value)
+                        };
+                        Spanned::new(
+                            ConditionValue {
+                                text: s.value,
+                                template,
+                            },
+                            s.span,
+                        )
+                    })
+                    .collect();
+                out.push(Condition {
+                    operator: Spanned::new(op.clone(), block.key_span),
+                    key: Spanned::new(k.key.clone(), k.key_span),
+                    key_lower: lower,
+                    values,
+                    values_span: k.value.span,
+                });
+            }
+        }
+        out
+    }
+
+    fn operator(&mut self, block: &JsonMember) -> Option<ConditionOperator> {
+        let name = block.key.as_str();
+        if let Some(op) = ConditionOperator::parse(name) {
+            if op.base == ast::Operator::Null && op.if_exists {
+                self.error(
+                    "policy-null-if-exists",
+                    block.key_span,
+                    format!("`{name}` is not an operator: `Null` cannot take `IfExists`"),
+                    "`Null` already tests whether the key exists; write `Null` with `\"true\"` (key absent) or `\"false\"` (key present)",
+                );
+                return None;
+            }
+            return Some(op);
+        }
+        let case_fix = ast::Operator::ALL.iter().find_map(|o| {
+            let base = name
+                .trim_start_matches("ForAllValues:")
+                .trim_start_matches("ForAnyValue:");
+            let base = base.strip_suffix("IfExists").unwrap_or(base);
+            (o.as_str().eq_ignore_ascii_case(base) && o.as_str() != base).then(|| o.as_str())
+        });
+        let help = if let Some(fix) = case_fix {
+            format!("operator names are case-sensitive: write `{fix}`")
+        } else if name.contains(':') && !name.starts_with("For") {
+            let example_value = match &block.value.kind {
+                JsonKind::String(s) => format!("\"{s}\""),
+                _ => "...".to_owned(),
+            };
+            format!(
+                "`{name}` is a condition key, not an operator: the operator is missing; write e.g. `\"Condition\": {{\"StringEquals\": {{\"{name}\": {example_value}}}}}`"
+            )
+        } else {
+            "use an operator such as `StringEquals`, `StringLike`, `ArnLike`, `NumericLessThan`, `DateGreaterThan`, `Bool`, `IpAddress` or `Null`, optionally with `ForAllValues:`/`ForAnyValue:` and `IfExists`".to_owned()
+        };
+        self.error(
+            "policy-unknown-condition-operator",
+            block.key_span,
+            format!("unknown condition operator `{name}`"),
+            help,
+        );
+        None
+    }
+
+    /// Condition values: a string, number or boolean, or an array of those.
+    fn condition_values(&mut self, key: &str, v: &JsonValue) -> Vec<Spanned<String>> {
+        let scalar = |j: &JsonValue| -> Option<String> {
+            match &j.kind {
+                JsonKind::String(s) => Some(s.clone()),
+                JsonKind::Number(n) => Some(n.clone()),
+                JsonKind::Bool(b) => Some(b.to_string()),
+                _ => None,
+            }
+        };
+        if let Some(s) = scalar(v) {
+            return vec![Spanned::new(s, v.span)];
+        }
+        match &v.kind {
+            JsonKind::Array(items) => {
+                if items.is_empty() {
+                    self.error(
+                        "policy-empty-list",
+                        v.span,
+                        format!("condition key `{key}` has no values"),
+                        "list at least one value",
+                    );
+                }
+                let mut out = Vec::new();
+                for item in items {
+                    match scalar(item) {
+                        Some(s) => out.push(Spanned::new(s, item.span)),
+                        None => self.wrong_type(key, "a string, number or boolean", item),
+                    }
+                }
+                out
+            }
+            _ => {
+                self.wrong_type(key, "a value or an array of values", v);
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// Maps an element name to its `'static` spelling.
+fn static_name(name: &&str) -> &'static &'static str {
+    STATEMENT_ELEMENTS
+        .iter()
+        .chain(TOP_ELEMENTS.iter())
+        .chain(["AWS", "Service", "Federated", "CanonicalUser"].iter())
+        .find(|n| *n == name)
+        .unwrap_or(&"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<String> {
+        parse_policy(text)
+            .diagnostics
+            .iter()
+            .map(|d| d.code.clone())
+            .collect()
+    }
+
+    // IAM User Guide: "Grammar of the IAM JSON policy language"
+    #[test]
+    fn parses_a_policy() {
+        let p = parse_policy(
+            r#"{"Version":"2012-10-17","Statement":{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/${aws:username}/*"],"Condition":{"StringEquals":{"aws:SourceIdentity":["a","b"]}}}}"#,
+        );
+        assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        let policy = p.policy.unwrap();
+        assert_eq!(policy.statements.len(), 1);
+        let s = &policy.statements[0];
+        assert_eq!(s.effect.as_ref().unwrap().value, Effect::Allow);
+        assert!(s.resource.as_ref().unwrap().items[0]
+            .value
+            .template
+            .has_variables());
+        assert_eq!(s.conditions[0].values.len(), 2);
+    }
+
+    #[test]
+    fn grammar_errors_are_all_reported() {
+        let c = codes(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"a:b","NotAction":"c:d","Foo":1,"Condition":{"aws:SourceAccount":"","NullIfExists":{"k":"true"}}},{"Action":"a:b"}]}"#,
+        );
+        for code in [
+            "policy-invalid-effect",
+            "policy-action-and-not-action",
+            "policy-unknown-element",
+            "policy-unknown-condition-operator",
+            "policy-null-if-exists",
+            "policy-missing-effect",
+        ] {
+            assert!(c.iter().any(|x| x == code), "{code} missing from {c:?}");
+        }
+    }
+
+    #[test]
+    fn nested_statement_array_points_at_the_inner_bracket() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [ [ {"Effect":"Allow","Action":"*","Resource":"*"} ] ]}"#;
+        let p = parse_policy(text);
+        let d = p
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "policy-nested-statement-array")
+            .unwrap();
+        assert_eq!(&text[d.span.start..d.span.end], "[");
+        assert_eq!(d.span.start, text.find("[ {").unwrap());
+    }
+
+    #[test]
+    fn bare_statement_is_named() {
+        let c = codes(
+            r#"{"Sid":"AddTagsOnCreate","Effect":"Allow","Action":["sagemaker:AddTags"],"Resource":"*"}"#,
+        );
+        assert_eq!(c, vec!["policy-bare-statement"]);
+    }
+
+    #[test]
+    fn missing_operator_help_names_the_key() {
+        let p = parse_policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"x.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"aws:SourceAccount":""}}]}"#,
+        );
+        let d = &p.diagnostics[0];
+        assert_eq!(d.code, "policy-unknown-condition-operator");
+        assert!(d.help.contains("operator is missing"), "{}", d.help);
+        assert!(d.help.contains("StringEquals"));
+    }
+
+    #[test]
+    fn never_panics_on_fragments() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":"arn:aws:s3:::b/${x","Condition":{"StringLike":{"k":["v",1,true,null,[1]]}}}]}"#;
+        for end in 0..text.len() {
+            let _ = parse_policy(&text[..end]);
+        }
+    }
+}

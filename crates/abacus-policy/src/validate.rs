@@ -1,0 +1,220 @@
+//! Whole-document checks that need more than one element: duplicate `Sid`s, ARN shape,
+//! principal identifiers, unfilled placeholders, and `${...}` in policies whose version
+//! makes it literal text.
+
+use crate::ast::{Policy, PrincipalSpec, PrincipalType, Statement};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
+
+/// Appends the document-level diagnostics for `policy`.
+pub fn validate(policy: &Policy, index: &LineIndex, out: &mut Vec<Diagnostic>) {
+    let mut v = Validator { index, out };
+    let mut sids: Vec<(&str, Span)> = Vec::new();
+    for st in &policy.statements {
+        if let Some(sid) = &st.sid {
+            if let Some((_, first)) = sids.iter().find(|(s, _)| *s == sid.value) {
+                let pos = index.position(first.start);
+                v.push(
+                    Severity::Error,
+                    "policy-duplicate-sid",
+                    sid.span,
+                    format!("duplicate `Sid` `{}`", sid.value),
+                    format!("the same Sid is used at {}:{}; each statement's Sid must be unique within the policy", pos.line, pos.column),
+                );
+            } else {
+                sids.push((&sid.value, sid.span));
+            }
+            if !sid.value.is_empty() && !sid.value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                v.push(
+                    Severity::Warning,
+                    "policy-sid-characters",
+                    sid.span,
+                    format!("`Sid` `{}` has characters other than letters and digits", sid.value),
+                    "IAM identity policies accept only A-Z, a-z and 0-9 in a Sid (some resource policies accept more)",
+                );
+            }
+        }
+        v.statement(st, policy.supports_variables());
+    }
+}
+
+struct Validator<'a> {
+    index: &'a LineIndex,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        span: Span,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        self.out.push(Diagnostic::new(
+            self.index, severity, code, span, message, help,
+        ));
+    }
+
+    fn statement(&mut self, st: &Statement, variables: bool) {
+        for list in [&st.resource, &st.not_resource].into_iter().flatten() {
+            for r in &list.items {
+                self.resource(&r.value.text, r.span);
+                self.literal_variable(&r.value.text, r.span, variables);
+            }
+        }
+        for c in &st.conditions {
+            for value in &c.values {
+                self.placeholder(&value.value.text, value.span);
+                if c.operator.value.base.accepts_variables() {
+                    self.literal_variable(&value.value.text, value.span, variables);
+                }
+            }
+        }
+        for p in [&st.principal, &st.not_principal].into_iter().flatten() {
+            let PrincipalSpec::Map { entries } = &p.spec else {
+                continue;
+            };
+            for e in entries {
+                for id in &e.values {
+                    self.principal_id(e.kind.value, &id.value, id.span);
+                }
+            }
+        }
+    }
+
+    fn literal_variable(&mut self, text: &str, span: Span, variables: bool) {
+        if !variables && text.contains("${") {
+            self.push(
+                Severity::Warning,
+                "policy-variable-without-version",
+                span,
+                format!("`{text}` contains `${{` but policy variables need `\"Version\": \"2012-10-17\"`"),
+                "without that Version the `${...}` is matched as literal text; add `\"Version\": \"2012-10-17\"` at the top of the policy",
+            );
+        }
+    }
+
+    fn placeholder(&mut self, text: &str, span: Span) -> bool {
+        let angle = text
+            .find('<')
+            .is_some_and(|i| text.get(i..).is_some_and(|r| r.contains('>')));
+        let brace = text
+            .match_indices('{')
+            .any(|(i, _)| i == 0 || text.get(i - 1..i) != Some("$"));
+        if angle || brace {
+            self.push(
+                Severity::Warning,
+                "policy-placeholder",
+                span,
+                format!("`{text}` looks like it contains an unfilled placeholder"),
+                "replace `<...>` or `{...}` placeholders (region, account number, domain id) with real values",
+            );
+            return true;
+        }
+        false
+    }
+
+    fn resource(&mut self, text: &str, span: Span) {
+        if text == "*" {
+            return;
+        }
+        let parts: Vec<&str> = text.splitn(6, ':').collect();
+        let well_formed = parts.len() == 6
+            && parts.first() == Some(&"arn")
+            && parts.get(1).is_some_and(|p| !p.is_empty())
+            && parts.get(2).is_some_and(|s| !s.is_empty());
+        if !well_formed {
+            let help = if text.starts_with("arn:") {
+                "an ARN has six parts: `arn:partition:service:region:account-id:resource` (region or account may be empty, e.g. `arn:aws:s3:::bucket/*`)"
+            } else {
+                "a resource is `*` or an ARN such as `arn:aws:sagemaker:us-east-1:111122223333:training-job/*`"
+            };
+            self.push(
+                Severity::Error,
+                "policy-malformed-arn",
+                span,
+                format!("`{text}` is not a valid resource ARN"),
+                help,
+            );
+            return;
+        }
+        self.placeholder(text, span);
+    }
+
+    fn principal_id(&mut self, kind: PrincipalType, id: &str, span: Span) {
+        match kind {
+            PrincipalType::Aws => {
+                let account = id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit());
+                let arn = id.starts_with("arn:") && id.splitn(6, ':').count() == 6;
+                if id != "*" && !account && !arn {
+                    self.push(
+                        Severity::Error,
+                        "policy-invalid-principal",
+                        span,
+                        format!("`{id}` is not an AWS principal"),
+                        "write `*`, a 12-digit account id, or an ARN such as `arn:aws:iam::111122223333:root` or `arn:aws:iam::111122223333:role/Name`",
+                    );
+                }
+            }
+            PrincipalType::Service => {
+                if id != "*" && (!id.contains('.') || id.contains(':')) {
+                    self.push(
+                        Severity::Error,
+                        "policy-invalid-principal",
+                        span,
+                        format!("`{id}` is not a service principal"),
+                        "service principals look like `sagemaker.amazonaws.com`",
+                    );
+                }
+            }
+            PrincipalType::Federated | PrincipalType::CanonicalUser => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::parse_policy;
+
+    fn codes(text: &str) -> Vec<String> {
+        parse_policy(text)
+            .diagnostics
+            .iter()
+            .map(|d| d.code.clone())
+            .collect()
+    }
+
+    // IAM User Guide: "IAM JSON policy elements: Sid", "IAM JSON policy elements: Resource"
+    #[test]
+    fn duplicate_sids_and_bad_arns() {
+        let c = codes(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3"},{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"bucket"}]}"#,
+        );
+        assert_eq!(
+            c,
+            vec![
+                "policy-malformed-arn",
+                "policy-duplicate-sid",
+                "policy-malformed-arn"
+            ]
+        );
+    }
+
+    // IAM User Guide: "IAM policy elements: Variables and tags" (Version 2012-10-17 only)
+    #[test]
+    fn variables_in_old_versions_are_flagged() {
+        let c = codes(
+            r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}"}]}"#,
+        );
+        assert_eq!(c, vec!["policy-variable-without-version"]);
+    }
+
+    #[test]
+    fn placeholders_are_warned() {
+        let c = codes(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:sagemaker:<region>:{account}:training-job/*"}]}"#,
+        );
+        assert_eq!(c, vec!["policy-placeholder"]);
+    }
+}

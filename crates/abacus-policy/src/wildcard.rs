@@ -1,0 +1,251 @@
+//! Wildcard matching for actions, resources, `StringLike` and `ArnLike`.
+//!
+//! `*` matches any run of characters (including none) and `?` exactly one character
+//! (IAM User Guide: "IAM JSON policy elements: Condition operators", string condition
+//! operators; "IAM JSON policy elements: Action"; "IAM JSON policy elements: Resource").
+//!
+//! The matcher is the greedy two-pointer algorithm with star-restart: it remembers only
+//! the most recent `*` and, on a mismatch, lets that star swallow one more character.
+//! A later star makes earlier choices final, so there is no exponential backtracking:
+//! the worst case is O(n·m) steps for text length n and pattern length m, and typical
+//! policy patterns (`arn:aws:s3:::bucket/*`) run in O(n + m). Patterns are compiled once
+//! (see [`Pattern`]) so that evaluation allocates nothing.
+
+/// One element of a compiled pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatItem {
+    /// A literal byte (UTF-8 sequences are matched byte by byte).
+    Byte(u8),
+    /// `*`: any run of characters.
+    Star,
+    /// `?`: exactly one character.
+    AnyChar,
+}
+
+/// A compiled wildcard pattern.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pattern {
+    items: Vec<PatItem>,
+}
+
+impl Pattern {
+    /// Compiles `text`, with `*` and `?` as wildcards.
+    pub fn compile(text: &str) -> Self {
+        let mut p = Pattern::default();
+        p.push_wild(text);
+        p
+    }
+
+    /// A pattern that matches `text` exactly (no wildcards).
+    pub fn literal(text: &str) -> Self {
+        let mut p = Pattern::default();
+        p.push_literal(text);
+        p
+    }
+
+    /// Appends text whose `*` and `?` are wildcards.
+    pub fn push_wild(&mut self, text: &str) {
+        self.items.extend(text.bytes().map(|b| match b {
+            b'*' => PatItem::Star,
+            b'?' => PatItem::AnyChar,
+            b => PatItem::Byte(b),
+        }));
+    }
+
+    /// Appends text that matches literally (e.g. a substituted policy variable).
+    pub fn push_literal(&mut self, text: &str) {
+        self.items.extend(text.bytes().map(PatItem::Byte));
+    }
+
+    /// Removes every item, keeping the allocation (for reuse while resolving variables).
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+
+    /// The compiled items.
+    pub fn items(&self) -> &[PatItem] {
+        &self.items
+    }
+
+    /// True when the pattern is exactly `*`.
+    pub fn is_match_all(&self) -> bool {
+        self.items.iter().all(|i| *i == PatItem::Star) && !self.items.is_empty()
+    }
+
+    /// Case-sensitive match of the whole `text`.
+    pub fn matches(&self, text: &str) -> bool {
+        match_items(&self.items, text.as_bytes(), false)
+    }
+
+    /// Match ignoring ASCII case (action names).
+    pub fn matches_ignore_ascii_case(&self, text: &str) -> bool {
+        match_items(&self.items, text.as_bytes(), true)
+    }
+
+    /// Matches an ARN segment by segment: the pattern and the ARN are split at their
+    /// first five colons, and each of the six parts must match on its own, so a wildcard
+    /// never crosses a colon that separates ARN fields (IAM User Guide: "IAM JSON policy
+    /// elements: Condition operators", ARN condition operators; "IAM JSON policy
+    /// elements: Resource"). The resource part may itself contain colons.
+    /// A pattern of exactly `*` matches anything.
+    pub fn matches_arn(&self, arn: &str, ignore_case: bool) -> bool {
+        if self.is_match_all() {
+            return true;
+        }
+        let mut pat_rest: &[PatItem] = &self.items;
+        let mut arn_rest: &[u8] = arn.as_bytes();
+        for _ in 0..5 {
+            let Some(pi) = pat_rest.iter().position(|i| *i == PatItem::Byte(b':')) else {
+                return false;
+            };
+            let Some(ai) = arn_rest.iter().position(|b| *b == b':') else {
+                return false;
+            };
+            let (Some(pseg), Some(aseg)) = (pat_rest.get(..pi), arn_rest.get(..ai)) else {
+                return false;
+            };
+            if !match_items(pseg, aseg, ignore_case) {
+                return false;
+            }
+            pat_rest = pat_rest.get(pi + 1..).unwrap_or(&[]);
+            arn_rest = arn_rest.get(ai + 1..).unwrap_or(&[]);
+        }
+        match_items(pat_rest, arn_rest, ignore_case)
+    }
+}
+
+/// Length of the UTF-8 character starting with byte `b` (1 for continuation bytes, so
+/// that progress is always made).
+fn char_len(b: u8) -> usize {
+    match b {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// The greedy matcher over compiled items. See the module docs for the bound.
+pub fn match_items(pat: &[PatItem], text: &[u8], ignore_case: bool) -> bool {
+    let (mut p, mut t) = (0usize, 0usize);
+    // (index of the item after the last star, text index where that star's match ends)
+    let mut restart: Option<(usize, usize)> = None;
+    while let Some(&tb) = text.get(t) {
+        match pat.get(p) {
+            Some(PatItem::Star) => {
+                p += 1;
+                restart = Some((p, t));
+                continue;
+            }
+            Some(PatItem::AnyChar) => {
+                p += 1;
+                t += char_len(tb);
+                continue;
+            }
+            Some(PatItem::Byte(b)) if *b == tb || (ignore_case && b.eq_ignore_ascii_case(&tb)) => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // mismatch: let the last star swallow one more character, or fail
+        let Some((sp, st)) = restart else {
+            return false;
+        };
+        let next = st + text.get(st).map_or(1, |b| char_len(*b));
+        restart = Some((sp, next));
+        p = sp;
+        t = next;
+    }
+    if t > text.len() {
+        return false; // `?` over a truncated UTF-8 sequence
+    }
+    pat.get(p..)
+        .is_some_and(|rest| rest.iter().all(|i| *i == PatItem::Star))
+}
+
+/// Convenience: does `pattern` (with `*`/`?`) match `text`?
+pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    let p = Pattern::compile(pattern);
+    match_items(p.items(), text.as_bytes(), ignore_case)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Obviously-correct exponential reference over chars.
+    fn reference(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('*', rest)) => (0..=t.len()).any(|i| reference(rest, &t[i..])),
+            Some(('?', rest)) => !t.is_empty() && reference(rest, &t[1..]),
+            Some((c, rest)) => t.first() == Some(c) && reference(rest, &t[1..]),
+        }
+    }
+
+    #[test]
+    fn basics() {
+        // IAM User Guide: "IAM JSON policy elements: Action" (wildcards, case-insensitive)
+        assert!(wildcard_match(
+            "sagemaker:Describe*",
+            "sagemaker:describetrainingjob",
+            true
+        ));
+        assert!(!wildcard_match(
+            "sagemaker:Describe*",
+            "sagemaker:describetrainingjob",
+            false
+        ));
+        assert!(wildcard_match("s3:?etObject", "s3:GetObject", false));
+        assert!(wildcard_match("*", "", false));
+        assert!(!wildcard_match("?", "", false));
+        assert!(wildcard_match("a?c", "a\u{e9}c", false));
+        assert!(wildcard_match("*b", "aaab", false));
+    }
+
+    #[test]
+    fn arn_segments_do_not_let_wildcards_cross_colons() {
+        // IAM User Guide: "IAM JSON policy elements: Condition operators" (ARN operators)
+        let p = Pattern::compile("arn:aws:iam::*:role/x");
+        assert!(p.matches_arn("arn:aws:iam::111122223333:role/x", false));
+        let p = Pattern::compile("arn:aws:s3:::bucket/*");
+        assert!(p.matches_arn("arn:aws:s3:::bucket/a:b/c", false));
+        let p = Pattern::compile("arn:aws:*");
+        assert!(!p.matches_arn("arn:aws:s3:::bucket", false));
+        let p = Pattern::compile("arn:*:s3:::*");
+        assert!(p.matches_arn("arn:aws-cn:s3:::bucket", false));
+    }
+
+    #[test]
+    fn no_blow_up_on_adversarial_patterns() {
+        let pat = "*a".repeat(200) + "b";
+        let text = "a".repeat(5000);
+        let start = std::time::Instant::now();
+        assert!(!wildcard_match(&pat, &text, false));
+        assert!(start.elapsed().as_secs() < 2);
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_reference(p in "[ab*?]{0,8}", t in "[ab]{0,10}") {
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            prop_assert_eq!(wildcard_match(&p, &t, false), reference(&pc, &tc));
+        }
+
+        #[test]
+        fn agrees_with_reference_on_unicode(p in "[a\u{e9}*?]{0,6}", t in "[a\u{e9}]{0,8}") {
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            prop_assert_eq!(wildcard_match(&p, &t, false), reference(&pc, &tc));
+        }
+
+        #[test]
+        fn literal_patterns_match_only_themselves(a in "[a-z*?]{0,8}", b in "[a-z*?]{0,8}") {
+            prop_assert_eq!(Pattern::literal(&a).matches(&b), a == b);
+        }
+    }
+}
