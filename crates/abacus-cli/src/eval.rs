@@ -1,9 +1,100 @@
-//! `abacus eval`: policy cases in the format of `shared/DESIGN.md`.
+//! `abacus eval FILE... [--explain]`: policy cases in the format of `shared/DESIGN.md`
+//! (see `abacus_policy::case`).
+//!
+//! Prints one JSON line per case: `{"file", "name", "decision", "expected", "passed"}`
+//! plus `diagnostics` when a policy has findings, and with `--explain` the reason, the
+//! deciding statements, the missing keys and the explanation tree. When any case has an
+//! expectation it ends with `N passed, N failed` and exits 1 on a mismatch. Unreadable
+//! files are reported with file, line and column and exit 2.
 
+use abacus_policy::case::{parse_cases, run_case};
+use serde_json::{json, Value};
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: abacus eval FILE... [--explain]";
+
 /// Runs `abacus eval ARGS`.
-pub fn main(_args: &[String]) -> ExitCode {
-    eprintln!("error: `abacus eval` is being built (issue 3)");
-    ExitCode::from(2)
+pub fn main(args: &[String]) -> ExitCode {
+    let mut explain = false;
+    let mut files = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "--explain" => explain = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            flag if flag.starts_with("--") => {
+                eprintln!("error: unknown option `{flag}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            file => files.push(file),
+        }
+    }
+    if files.is_empty() {
+        eprintln!("error: no case files given\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let (mut passed, mut failed, mut bad_files) = (0usize, 0usize, 0usize);
+    let mut with_expectations = false;
+    for file in files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {file}: cannot read: {e}");
+                bad_files += 1;
+                continue;
+            }
+        };
+        let cases = match parse_cases(&text) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {file}:{}:{}: {}", e.line, e.column, e.message);
+                bad_files += 1;
+                continue;
+            }
+        };
+        for case in &cases {
+            let outcome = run_case(case);
+            let mut line = json!({
+                "file": file,
+                "name": outcome.name,
+                "decision": outcome.decision,
+            });
+            if let Some(obj) = line.as_object_mut() {
+                if let Some(expected) = outcome.expected {
+                    with_expectations = true;
+                    obj.insert("expected".into(), json!(expected));
+                    obj.insert("passed".into(), json!(outcome.passed));
+                    if outcome.passed == Some(true) {
+                        passed += 1;
+                    } else {
+                        failed += 1;
+                    }
+                }
+                if !outcome.diagnostics.is_empty() {
+                    obj.insert("diagnostics".into(), json!(outcome.diagnostics));
+                }
+                if explain {
+                    let a = &outcome.authorization;
+                    obj.insert("summary".into(), json!(a.explanation.summary));
+                    obj.insert("accessDenied".into(), json!(a.access_denied));
+                    obj.insert("deciding".into(), json!(a.deciding));
+                    obj.insert("missingKeys".into(), json!(a.missing_keys));
+                    obj.insert("explanation".into(), json!(a.explanation));
+                }
+            }
+            println!("{}", Value::to_string(&line));
+        }
+    }
+    if with_expectations {
+        println!("{passed} passed, {failed} failed");
+    }
+    if bad_files > 0 {
+        ExitCode::from(2)
+    } else if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -562,8 +562,20 @@ impl<'a> Evaluator<'a> {
             }
         };
         let found = match_principal(&principal.spec, &caller);
+        // IAM User Guide: "Permissions boundaries for IAM entities": a Deny with
+        // NotPrincipal always denies an IAM user or role that has a permissions boundary,
+        // whatever NotPrincipal lists.
+        let boundary_override = element == "NotPrincipal"
+            && st.effect_or_allow() == Effect::Deny
+            && !self.set.permission_boundaries.is_empty()
+            && matches!(
+                caller.kind,
+                PrincipalKind::User | PrincipalKind::Role | PrincipalKind::RoleSession
+            );
         let (matched, grant) = if element == "Principal" {
             (found.is_some(), found.map(|(g, _)| g))
+        } else if boundary_override {
+            (true, Some(GrantKind::Everyone))
         } else {
             (
                 found.is_none(),
@@ -597,6 +609,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
             let detail = match (element, found) {
+                ("NotPrincipal", _) if boundary_override => "the caller has a permissions boundary, and a Deny with NotPrincipal always applies to IAM users and roles with a permissions boundary, whatever NotPrincipal lists (use `ArnNotEquals` on `aws:PrincipalArn` instead)".into(),
                 ("Principal", Some((g, _))) => format!(
                     "the caller ({}) is named: the statement {}",
                     caller.kind_words(),
@@ -697,10 +710,10 @@ impl<'a> Evaluator<'a> {
         for r in &list.items {
             let template = &r.value.template;
             let (hit, resolved, note) = match template.fixed_pattern() {
-                Some(p) => (p.matches_arn(resource, false), None, None),
+                Some(p) => (p.matches_resource(resource), None, None),
                 None => match template.resolve_pattern(&self.context, &mut self.scratch) {
                     Ok(()) => {
-                        let hit = self.scratch.matches_arn(resource, false);
+                        let hit = self.scratch.matches_resource(resource);
                         let resolved = trace
                             .is_some()
                             .then(|| {

@@ -120,7 +120,9 @@ impl Validator<'_> {
             return;
         }
         let parts: Vec<&str> = text.splitn(6, ':').collect();
-        let well_formed = parts.len() == 6
+        // a trailing `*` may stand for the remaining segments ("IAM JSON policy elements:
+        // Resource": a `*` at the end of a segment can expand beyond the colons)
+        let well_formed = (parts.len() == 6 || (parts.len() >= 3 && text.ends_with('*')))
             && parts.first() == Some(&"arn")
             && parts.get(1).is_some_and(|p| !p.is_empty())
             && parts.get(2).is_some_and(|s| !s.is_empty());
@@ -138,6 +140,15 @@ impl Validator<'_> {
                 help,
             );
             return;
+        }
+        if parts.get(2).is_some_and(|s| s.contains(['*', '?'])) {
+            self.push(
+                Severity::Warning,
+                "policy-wildcard-in-service",
+                span,
+                format!("`{text}` uses a wildcard in the service segment"),
+                "AWS does not support wildcards in the service segment of a resource ARN; name the service, e.g. `arn:aws:s3:::*`",
+            );
         }
         self.placeholder(text, span);
     }

@@ -114,6 +114,65 @@ impl Pattern {
     }
 }
 
+impl Pattern {
+    /// Matches a `Resource` / `NotResource` value against the request's resource ARN
+    /// (IAM User Guide: "IAM JSON policy elements: Resource", using wildcards in
+    /// resource ARNs): wildcards work within the colon-separated segments, except that a
+    /// `*` that is the last character of a segment may expand beyond the colons (so
+    /// `arn:aws:sqs:*` covers every queue). `?` never matches a colon. Case-sensitive.
+    pub fn matches_resource(&self, arn: &str) -> bool {
+        if self.is_match_all() {
+            return true;
+        }
+        let items = self.items.as_slice();
+        let bound_star = |i: usize| {
+            items.get(i) == Some(&PatItem::Star)
+                && !matches!(items.get(i + 1), None | Some(PatItem::Byte(b':')))
+        };
+        let restricted = items
+            .iter()
+            .enumerate()
+            .any(|(i, it)| *it == PatItem::AnyChar || bound_star(i));
+        if !restricted {
+            // every star may cross colons: plain matching is exact
+            return match_items(items, arn.as_bytes(), false);
+        }
+        if items.len() >= 127 || !arn.is_ascii() {
+            return self.matches_arn(arn, false);
+        }
+        // Bit-parallel NFA over pattern positions: O(n·m) with m < 127, no backtracking.
+        let m = items.len();
+        let closure = |mut set: u128| {
+            for (i, it) in items.iter().enumerate() {
+                if *it == PatItem::Star && set & (1u128 << i) != 0 {
+                    set |= 1u128 << (i + 1);
+                }
+            }
+            set
+        };
+        let mut states = closure(1);
+        for &b in arn.as_bytes() {
+            let mut next = 0u128;
+            for (i, it) in items.iter().enumerate() {
+                if states & (1u128 << i) == 0 {
+                    continue;
+                }
+                match it {
+                    PatItem::Byte(x) if *x == b => next |= 1u128 << (i + 1),
+                    PatItem::AnyChar if b != b':' => next |= 1u128 << (i + 1),
+                    PatItem::Star if b != b':' || !bound_star(i) => next |= 1u128 << i,
+                    _ => {}
+                }
+            }
+            states = closure(next);
+            if states == 0 {
+                return false;
+            }
+        }
+        states & (1u128 << m) != 0
+    }
+}
+
 /// Length of the UTF-8 character starting with byte `b` (1 for continuation bytes, so
 /// that progress is always made).
 fn char_len(b: u8) -> usize {
@@ -219,6 +278,25 @@ mod tests {
         assert!(p.matches_arn("arn:aws-cn:s3:::bucket", false));
     }
 
+    // IAM User Guide: "IAM JSON policy elements: Resource" (wildcards in resource ARNs)
+    #[test]
+    fn resource_stars_at_segment_ends_cross_colons() {
+        assert!(Pattern::compile("arn:aws:sqs:*")
+            .matches_resource("arn:aws:sqs:us-east-2:111122223333:queue1"));
+        assert!(Pattern::compile("arn:aws:sqs:us-east-2:*:queue1")
+            .matches_resource("arn:aws:sqs:us-east-2:444455556666:queue1"));
+        // a star inside a segment stays inside it
+        assert!(
+            !Pattern::compile("arn:aws:iam::*1:role/x").matches_resource("arn:aws:iam::2:1:role/x")
+        );
+        assert!(
+            Pattern::compile("arn:aws:iam::*1:role/x").matches_resource("arn:aws:iam::21:role/x")
+        );
+        assert!(!Pattern::compile("arn:aws:s?s:::b").matches_resource("arn:aws:s:s:::b"));
+        assert!(Pattern::compile("arn:aws:s3:::b/*/x").matches_resource("arn:aws:s3:::b/a/b/x"));
+        assert!(!Pattern::compile("arn:aws:s3:::b").matches_resource("arn:aws:s3:::b/k"));
+    }
+
     #[test]
     fn no_blow_up_on_adversarial_patterns() {
         let pat = "*a".repeat(200) + "b";
@@ -246,6 +324,14 @@ mod tests {
         #[test]
         fn literal_patterns_match_only_themselves(a in "[a-z*?]{0,8}", b in "[a-z*?]{0,8}") {
             prop_assert_eq!(Pattern::literal(&a).matches(&b), a == b);
+        }
+
+        // Resource matching without colons is plain wildcard matching.
+        #[test]
+        fn resource_matching_without_colons_is_plain(p in "[ab*?]{0,8}", t in "[ab]{0,10}") {
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            prop_assert_eq!(Pattern::compile(&p).matches_resource(&t), reference(&pc, &tc));
         }
     }
 }
