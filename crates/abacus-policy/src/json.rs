@@ -92,8 +92,22 @@ pub fn parse_json(text: &str) -> (Option<JsonValue>, Vec<JsonError>) {
         errors: Vec::new(),
         index: &index,
         eof_in_string: false,
+        odd_spaces: (0, None),
     };
     let tokens = lexer.tokenize();
+    if let (n, Some(span)) = lexer.odd_spaces {
+        let more = if n > 1 {
+            format!(" ({n} in the document; this is the first)")
+        } else {
+            String::new()
+        };
+        lexer.error(
+            "json-nonbreaking-space",
+            span,
+            format!("non-breaking space outside a string{more}"),
+            "JSON allows only ordinary spaces, tabs and line breaks between tokens; replace non-breaking spaces (they come from copying text out of a web page)",
+        );
+    }
     let eof_in_string = lexer.eof_in_string;
     let mut parser = Parser {
         tokens,
@@ -158,6 +172,8 @@ struct Lexer<'a> {
     errors: Vec<JsonError>,
     index: &'a LineIndex,
     eof_in_string: bool,
+    /// Count and first place of non-breaking spaces outside strings.
+    odd_spaces: (usize, Option<Span>),
 }
 
 const SMART_QUOTES: [char; 4] = ['\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}'];
@@ -270,13 +286,30 @@ impl Lexer<'_> {
 
     fn skip_whitespace_and_comments(&mut self) {
         loop {
-            let rest = self.rest();
-            let ws = rest
-                .char_indices()
-                .find(|(_, c)| !matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{FEFF}' | '\u{A0}'))
-                .map_or(rest.len(), |(i, _)| i);
-            // Non-breaking spaces and a BOM are common in pasted text and harmless to skip,
-            // but a BOM is not JSON whitespace: only the first character may be one.
+            let text = self.text;
+            let rest = text.get(self.pos..).unwrap_or("");
+            let mut ws = 0;
+            for (i, c) in rest.char_indices() {
+                match c {
+                    ' ' | '\t' | '\n' | '\r' => {}
+                    // A byte-order mark may open a document; elsewhere it is an error.
+                    '\u{FEFF}' if self.pos + i == 0 => {}
+                    // Non-breaking spaces come from copying policies out of web pages. JSON
+                    // does not allow them; report them once and read on as if spaces.
+                    '\u{A0}' | '\u{FEFF}' | '\u{2007}' | '\u{202F}' => {
+                        let at = self.pos + i;
+                        self.odd_spaces.0 += 1;
+                        if self.odd_spaces.1.is_none() {
+                            self.odd_spaces.1 = Some(Span::new(at, at + c.len_utf8()));
+                        }
+                    }
+                    _ => {
+                        ws = i;
+                        break;
+                    }
+                }
+                ws = i + c.len_utf8();
+            }
             self.pos += ws;
             let rest = self.rest();
             let start = self.pos;
@@ -376,6 +409,8 @@ impl Lexer<'_> {
         smart: Option<(usize, char)>,
         at_eof: bool,
     ) {
+        // the unclosed string swallowed what followed: missing `}`/`]` are its fault
+        self.eof_in_string = true;
         let where_ = if at_eof {
             "the document ends inside it"
         } else {
