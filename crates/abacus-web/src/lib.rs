@@ -1,11 +1,24 @@
 //! The Abacus playground: a Yew single-page app over the engine crates.
 //!
-//! Pure, DOM-free modules ([`codec`], [`store`], [`highlight`], [`view`]) are tested
-//! natively; the components live in [`components`] and are tested with wasm-bindgen-test.
+//! Data flows one way: the document ([`state`]) → derived results ([`derive`], computed by
+//! the engine crates) → view models ([`view`]) → [`components`]. Pure, DOM-free modules
+//! ([`codec`], [`store`], [`startup`], [`highlight`], [`view`], [`doc`], [`state`]) are
+//! tested natively; components that need a DOM are tested with wasm-bindgen-test.
 
+pub mod app;
 pub mod codec;
 pub mod components;
+pub mod derive;
+pub mod doc;
 pub mod highlight;
 pub mod perf;
+pub mod platform;
+pub mod startup;
+pub mod state;
 pub mod store;
 pub mod view;
+
+/// Mounts the app on `<body>`.
+pub fn run() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -3,8 +3,11 @@
 //! Nothing here decides anything about IAM. It reshapes diagnostics, decisions, traces and
 //! matrices for display, and diffs two matrices to show who gained or lost access.
 
+use abacus_policy::conditions::ConditionOutcome;
+use abacus_policy::explain::{
+    ConditionTrace, Explanation, PolicyStatus, StatementTrace, StepOutcome, ValueTrace,
+};
 use abacus_policy::{Decision, Diagnostic, Severity};
-use serde_json::Value;
 
 use crate::highlight::Mark;
 
@@ -53,123 +56,148 @@ pub struct TraceNode {
     pub children: Vec<TraceNode>,
 }
 
-const LABEL_FIELDS: [&str; 9] = [
-    "policy_name",
-    "policy",
-    "name",
-    "sid",
-    "element",
-    "operator",
-    "key",
-    "kind",
-    "statement",
-];
-const STATUS_FIELDS: [&str; 6] = [
-    "outcome", "matched", "matches", "result", "decision", "effect",
-];
-
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Null => Some("null".to_owned()),
-        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
-            Some(format!(
-                "[{}]",
-                items
-                    .iter()
-                    .filter_map(scalar_text)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        }
-        _ => None,
-    }
-}
-
-fn is_span(v: &Value) -> bool {
-    v.as_object()
-        .is_some_and(|o| o.len() == 2 && o.contains_key("start") && o.contains_key("end"))
-}
-
-fn positive_word(s: &str) -> Option<bool> {
-    match s.to_ascii_lowercase().as_str() {
-        "true" | "matched" | "match" | "allow" | "yes" | "applies" => Some(true),
-        "false" | "notmatched" | "not matched" | "nomatch" | "no match" | "deny"
-        | "explicitdeny" | "implicitdeny" | "no" | "skipped" => Some(false),
-        _ => None,
-    }
-}
-
-fn humanize(key: &str) -> String {
-    key.replace('_', " ")
-}
-
-/// Builds the explanation tree from the engine's serialized explanation, whatever its depth:
-/// objects become nodes, arrays of objects become children, scalars become facts.
-pub fn trace_from_json(value: &Value) -> Vec<TraceNode> {
-    match value {
-        Value::Array(items) => items.iter().flat_map(trace_from_json).collect(),
-        Value::Object(_) => vec![node_from_object(value, "")],
-        _ => Vec::new(),
-    }
-}
-
-fn node_from_object(value: &Value, fallback: &str) -> TraceNode {
-    let mut node = TraceNode {
-        label: fallback.to_owned(),
-        ..TraceNode::default()
+fn value_fact(v: &ValueTrace) -> String {
+    let resolved = match &v.resolved {
+        Some(r) if *r != v.written => format!("{} → {}", v.written, r),
+        Some(_) => v.written.clone(),
+        None if v.written.contains("${") => format!("{} → (no value)", v.written),
+        None => v.written.clone(),
     };
-    let Some(obj) = value.as_object() else {
-        return node;
+    let mark = if v.matched { "✓" } else { "✗" };
+    match &v.note {
+        Some(n) => format!("{mark} {resolved} ({n})"),
+        None => format!("{mark} {resolved}"),
+    }
+}
+
+fn condition_node(c: &ConditionTrace) -> TraceNode {
+    let (status, positive) = match c.outcome {
+        ConditionOutcome::Matched => ("true", true),
+        ConditionOutcome::Failed => ("false", false),
+        ConditionOutcome::FailedBecauseMissing => ("false: key missing", false),
+        ConditionOutcome::MatchedBecauseMissing => ("true: key missing", true),
     };
-    let mut label_parts = Vec::new();
-    for f in LABEL_FIELDS {
-        if let Some(s) = obj.get(f).and_then(scalar_text) {
-            if s != "null" {
-                label_parts.push(s);
+    let actual = match &c.request_values {
+        Some(vs) if vs.is_empty() => "[] (empty set)".to_owned(),
+        Some(vs) => vs.join(", "),
+        None => "(missing from the request)".to_owned(),
+    };
+    let mut facts = vec![("request value".to_owned(), actual)];
+    facts.extend(
+        c.values
+            .iter()
+            .map(|v| ("policy value".to_owned(), value_fact(v))),
+    );
+    if !c.detail.is_empty() {
+        facts.push(("why".to_owned(), c.detail.clone()));
+    }
+    TraceNode {
+        label: format!("{} {}", c.operator, c.key),
+        status: Some(status.to_owned()),
+        positive: Some(positive),
+        facts,
+        children: Vec::new(),
+    }
+}
+
+fn statement_node(s: &StatementTrace) -> TraceNode {
+    let sid = s
+        .sid
+        .as_deref()
+        .map(|x| format!(" {x}"))
+        .unwrap_or_default();
+    let mut children: Vec<TraceNode> = s
+        .elements
+        .iter()
+        .map(|e| {
+            let mut facts = vec![("request".to_owned(), e.request_value.clone())];
+            facts.extend(e.values.iter().map(|v| ("value".to_owned(), value_fact(v))));
+            if !e.detail.is_empty() {
+                facts.push(("why".to_owned(), e.detail.clone()));
             }
-        }
-    }
-    if !label_parts.is_empty() {
-        node.label = label_parts.join(" · ");
-    }
-    for f in STATUS_FIELDS {
-        if let Some(s) = obj.get(f).and_then(scalar_text) {
-            node.positive = positive_word(&s);
-            node.status = Some(match obj.get(f) {
-                Some(Value::Bool(true)) => "matched".to_owned(),
-                Some(Value::Bool(false)) => "not matched".to_owned(),
-                _ => s,
-            });
-            break;
-        }
-    }
-    for (key, v) in obj {
-        if LABEL_FIELDS.contains(&key.as_str())
-            || STATUS_FIELDS.contains(&key.as_str())
-            || is_span(v)
-        {
-            continue;
-        }
-        match v {
-            Value::Object(_) => node.children.push(node_from_object(v, &humanize(key))),
-            Value::Array(items) if items.iter().any(Value::is_object) => {
-                for item in items {
-                    node.children.push(node_from_object(item, &humanize(key)));
-                }
+            TraceNode {
+                label: e.element.clone(),
+                status: Some(if e.matched { "matches" } else { "no match" }.to_owned()),
+                positive: Some(e.matched),
+                facts,
+                children: Vec::new(),
             }
-            _ => {
-                if let Some(text) = scalar_text(v) {
-                    if text != "null" && text != "[]" {
-                        node.facts.push((humanize(key), text));
-                    }
-                }
-            }
-        }
+        })
+        .collect();
+    children.extend(s.conditions.iter().map(condition_node));
+    let mut facts = Vec::new();
+    if let Some(g) = &s.grant {
+        facts.push(("principal grant".to_owned(), format!("{g:?}")));
     }
-    node
+    TraceNode {
+        label: format!("Statement {}{sid} ({})", s.index + 1, s.effect.as_str()),
+        status: Some(
+            if s.applies {
+                "applies"
+            } else {
+                "does not apply"
+            }
+            .to_owned(),
+        ),
+        positive: Some(s.applies),
+        facts,
+        children,
+    }
+}
+
+/// The explanation tree of the engine's [`Explanation`]: the evaluation steps, then each
+/// policy > statement > element and condition, with written, resolved and actual values.
+pub fn trace_from_explanation(e: &Explanation) -> Vec<TraceNode> {
+    let steps = TraceNode {
+        label: "Evaluation".to_owned(),
+        status: Some(e.decision.as_str().to_owned()),
+        positive: Some(e.decision.is_allowed()),
+        facts: vec![
+            ("summary".to_owned(), e.summary.clone()),
+            (
+                "principal".to_owned(),
+                format!("{} ({:?})", e.principal.arn, e.principal.kind),
+            ),
+        ],
+        children: e
+            .steps
+            .iter()
+            .map(|s| TraceNode {
+                label: s.name.clone(),
+                status: Some(format!("{:?}", s.outcome)),
+                positive: match s.outcome {
+                    StepOutcome::Allow => Some(true),
+                    StepOutcome::ExplicitDeny | StepOutcome::ImplicitDeny => Some(false),
+                    StepOutcome::Continue | StepOutcome::Skipped => None,
+                },
+                facts: vec![("detail".to_owned(), s.detail.clone())],
+                children: Vec::new(),
+            })
+            .collect(),
+    };
+    let mut out = vec![steps];
+    out.extend(e.policies.iter().map(|p| {
+        let level = p.level.map(|l| format!(", level {l}")).unwrap_or_default();
+        let (status, positive) = match p.status {
+            PolicyStatus::Allows => ("allows", Some(true)),
+            PolicyStatus::Denies => ("denies", Some(false)),
+            PolicyStatus::NoMatch => ("no statement applies", None),
+            PolicyStatus::NotApplicable => ("not applicable", None),
+            PolicyStatus::Invalid => ("invalid: not evaluated", Some(false)),
+        };
+        TraceNode {
+            label: format!("{} ({}{level})", p.name, p.kind.describe()),
+            status: Some(status.to_owned()),
+            positive,
+            facts: p
+                .note
+                .iter()
+                .map(|n| ("note".to_owned(), n.clone()))
+                .collect(),
+            children: p.statements.iter().map(statement_node).collect(),
+        }
+    }));
+    out
 }
 
 /// One column of the access matrix: an action against the user's own or others' resources.
@@ -199,8 +227,8 @@ pub struct MatrixView {
     pub users: Vec<String>,
     /// Column headers.
     pub columns: Vec<MatrixColumn>,
-    /// `cells[user][column]`.
-    pub cells: Vec<Vec<Decision>>,
+    /// `cells[user][column]`; `None` when the world has no fitting resource.
+    pub cells: Vec<Vec<Option<Decision>>>,
 }
 
 impl MatrixView {
@@ -208,13 +236,14 @@ impl MatrixView {
     pub fn get(&self, user: &str, column: &MatrixColumn) -> Option<Decision> {
         let r = self.users.iter().position(|u| u == user)?;
         let c = self.columns.iter().position(|x| x == column)?;
-        self.cells.get(r)?.get(c).copied()
+        self.cells.get(r)?.get(c).copied().flatten()
     }
 
     /// How many cells allow.
     pub fn allowed(&self) -> usize {
         self.cells
             .iter()
+            .flatten()
             .flatten()
             .filter(|d| d.is_allowed())
             .count()
@@ -247,7 +276,13 @@ pub fn matrix_diff(before: &MatrixView, after: &MatrixView) -> Vec<MatrixChange>
     let mut out = Vec::new();
     for (r, user) in after.users.iter().enumerate() {
         for (c, column) in after.columns.iter().enumerate() {
-            let Some(now) = after.cells.get(r).and_then(|row| row.get(c)).copied() else {
+            let Some(now) = after
+                .cells
+                .get(r)
+                .and_then(|row| row.get(c))
+                .copied()
+                .flatten()
+            else {
                 continue;
             };
             let was = before.get(user, column);
@@ -264,7 +299,12 @@ pub fn matrix_diff(before: &MatrixView, after: &MatrixView) -> Vec<MatrixChange>
     // access lost by a user or column that no longer exists is still a loss
     for (r, user) in before.users.iter().enumerate() {
         for (c, column) in before.columns.iter().enumerate() {
-            let was = before.cells.get(r).and_then(|row| row.get(c)).copied();
+            let was = before
+                .cells
+                .get(r)
+                .and_then(|row| row.get(c))
+                .copied()
+                .flatten();
             if was.is_some_and(Decision::is_allowed) && after.get(user, column).is_none() {
                 out.push(MatrixChange {
                     user: user.clone(),
@@ -394,6 +434,21 @@ pub struct DecisionView {
     pub missing_keys: Vec<String>,
 }
 
+/// One expectation of the scenario, checked against the current policies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectationView {
+    /// What is checked.
+    pub name: String,
+    /// Expected decision.
+    pub expected: Decision,
+    /// Actual decision, when the request could be built.
+    pub actual: Option<Decision>,
+    /// Passed.
+    pub passed: bool,
+    /// Why it failed beyond the decision.
+    pub problem: Option<String>,
+}
+
 /// A card in the gallery (a scenario or a template).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Card {
@@ -487,7 +542,6 @@ pub struct WorldView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn col(a: &str, s: &str) -> MatrixColumn {
         MatrixColumn {
@@ -505,11 +559,14 @@ mod tests {
                 col("sagemaker:StopTrainingJob", "own"),
                 col("sagemaker:StopTrainingJob", "others"),
             ],
-            cells: vec![vec![Allow, ImplicitDeny], vec![Allow, ImplicitDeny]],
+            cells: vec![
+                vec![Some(Allow), Some(ImplicitDeny)],
+                vec![Some(Allow), Some(ImplicitDeny)],
+            ],
         };
         let mut after = before.clone();
-        after.cells[0][1] = Allow; // alice gains
-        after.cells[1][0] = ExplicitDeny; // bob loses
+        after.cells[0][1] = Some(Allow); // alice gains
+        after.cells[1][0] = Some(ExplicitDeny); // bob loses
         let d = matrix_diff(&before, &after);
         assert_eq!(d.len(), 2);
         assert!(d[0].gained() && d[0].user == "alice");
@@ -523,7 +580,7 @@ mod tests {
         let before = MatrixView {
             users: vec!["carol".into()],
             columns: vec![col("s3:GetObject", "own")],
-            cells: vec![vec![Allow]],
+            cells: vec![vec![Some(Allow)]],
         };
         let after = MatrixView {
             users: vec![],
@@ -534,44 +591,6 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(!d[0].gained());
         assert_eq!(before.allowed(), 1);
-    }
-
-    #[test]
-    fn trace_tree_follows_the_json_shape() {
-        let explanation = json!({
-            "policies": [{
-                "policy_name": "TeamAccess",
-                "kind": "Identity",
-                "statements": [{
-                    "sid": "OwnJobs",
-                    "matched": false,
-                    "span": {"start": 1, "end": 9},
-                    "conditions": [{
-                        "operator": "StringEquals",
-                        "key": "aws:ResourceTag/owner",
-                        "matched": false,
-                        "policy_values": ["${aws:SourceIdentity}"],
-                        "resolved_values": ["alice"],
-                        "actual": ["bob"]
-                    }]
-                }]
-            }]
-        });
-        let tree = trace_from_json(&explanation);
-        assert_eq!(tree.len(), 1);
-        let policy = &tree[0].children[0];
-        assert_eq!(policy.label, "TeamAccess · Identity");
-        let stmt = &policy.children[0];
-        assert_eq!(stmt.label, "OwnJobs");
-        assert_eq!(stmt.status.as_deref(), Some("not matched"));
-        assert_eq!(stmt.positive, Some(false));
-        let cond = &stmt.children[0];
-        assert_eq!(cond.label, "StringEquals · aws:ResourceTag/owner");
-        assert!(cond
-            .facts
-            .contains(&("resolved values".into(), "[alice]".into())));
-        assert!(cond.facts.contains(&("actual".into(), "[bob]".into())));
-        assert!(stmt.facts.iter().all(|(k, _)| k != "span"));
     }
 
     #[test]

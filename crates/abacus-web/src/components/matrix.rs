@@ -24,11 +24,12 @@ pub struct MatrixProps {
     pub elapsed_ms: Option<f64>,
 }
 
-fn short(d: Decision) -> &'static str {
+fn short(d: Option<Decision>) -> &'static str {
     match d {
-        Decision::Allow => "A",
-        Decision::ExplicitDeny => "D",
-        Decision::ImplicitDeny => "",
+        Some(Decision::Allow) => "A",
+        Some(Decision::ExplicitDeny) => "D",
+        Some(Decision::ImplicitDeny) => "",
+        None => "·",
     }
 }
 
@@ -58,15 +59,19 @@ pub fn Matrix(props: &MatrixProps) -> Html {
             .map(|(c, d)| {
                 let onclick = props.on_cell.reform(move |_| (r, c));
                 let col = v.columns.get(c).map(|c| c.label()).unwrap_or_default();
-                let label = format!("{user}, {col}: {}", decision_style(*d).1);
+                let (name, kind) = match d {
+                    Some(d) => (decision_style(*d).1, d.as_str()),
+                    None => ("no fitting resource in the world", "none"),
+                };
+                let label = format!("{user}, {col}: {name}");
                 let class = classes!(
-                    format!("cell-{}", d.as_str()),
+                    format!("cell-{kind}"),
                     changed(user, c).then_some("cell-changed")
                 );
                 html! {
                     <td>
                         <button {class} title={label.clone()} aria-label={label} {onclick}
-                            data-testid={format!("matrix-cell-{r}-{c}")} data-decision={d.as_str()}>
+                            data-testid={format!("matrix-cell-{r}-{c}")} data-decision={kind} disabled={d.is_none()}>
                             { short(*d) }
                         </button>
                     </td>

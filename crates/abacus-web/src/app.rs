@@ -1,0 +1,328 @@
+//! The app shell: header with screens and document actions, the message bar, and the
+//! screens. It owns the reducer and the effects (autosave, performance marks); everything
+//! shown is derived from the document by [`crate::derive`].
+
+use crate::codec::EmbedMode;
+use crate::components::cloudtrail::CloudTrail;
+use crate::components::decision::DecisionPanel;
+use crate::components::diagnostics::Diagnostics;
+use crate::components::editor::Editor;
+use crate::components::gallery::Gallery;
+use crate::components::matrix::Matrix;
+use crate::components::policies::PolicyList;
+use crate::components::request::RequestPanel;
+use crate::components::trace::Explanation;
+use crate::components::world::WorldEditor;
+use crate::derive::{self, Derived};
+use crate::platform;
+use crate::state::{Action, AppState, Notice, NoticeLevel, Screen};
+use crate::{doc, perf};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Which lower panel is shown under the editor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lower {
+    Explanation,
+    CloudTrail,
+}
+
+/// The application root.
+#[component]
+pub fn App() -> Html {
+    let boot = use_memo((), |_| platform::boot());
+    let state = {
+        let boot = boot.clone();
+        use_reducer(move || AppState::new(boot.doc.clone(), boot.notice.clone()))
+    };
+    let embed = boot.embed;
+    let lower = use_state(|| Lower::Explanation);
+    let share_url = use_state(|| None::<String>);
+
+    // derived views: the workspace panels on every change, the matrix only when shown
+    let derived: Rc<Derived> = use_memo((state.doc.clone(), state.active_policy), |(d, active)| {
+        derive::workspace(d, *active)
+    });
+    let show_matrix = state.screen == Screen::Matrix;
+    let matrix = use_memo((state.doc.clone(), show_matrix), |(d, show)| {
+        show.then(|| perf::measure("abacus-matrix", || derive::matrix(d)))
+    });
+
+    // the first matrix seen becomes the baseline for the diff
+    {
+        let dispatch = state.dispatcher();
+        let has = state.baseline.is_some();
+        use_effect_with(
+            ((*matrix).clone().map(|m| m.view.clone()), has),
+            move |(m, has)| {
+                if let (Some(m), false) = (m, has) {
+                    dispatch.dispatch(Action::Baseline(m.clone()));
+                }
+            },
+        );
+    }
+    // autosave (debounced inside) and the keystroke measure
+    {
+        let d = state.doc.clone();
+        use_effect_with(state.revision, move |rev| {
+            if *rev > 0 && embed.is_none() {
+                platform::autosave_later(doc::to_json(&d));
+            }
+        });
+    }
+    use_effect(|| {
+        perf::measure_rendered();
+        perf::mark_first_render();
+    });
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = platform::on_hash_change(move |doc, notice| {
+                dispatch.dispatch(Action::Load(Box::new(doc), notice));
+            });
+            move || drop(listener)
+        });
+    }
+
+    let dispatch = state.dispatcher();
+    let on_policy_input = {
+        let dispatch = dispatch.clone();
+        let index = state.active_policy;
+        Callback::from(move |text: String| dispatch.dispatch(Action::EditPolicy { index, text }))
+    };
+    let on_select_policy = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |i: usize| dispatch.dispatch(Action::SelectPolicy(i)))
+    };
+    let on_request = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e| dispatch.dispatch(Action::EditRequest(e)))
+    };
+    let on_jump = {
+        let dispatch = dispatch.clone();
+        let diags = derived.active_diagnostics.clone();
+        Callback::from(move |i: usize| {
+            if let Some(d) = diags.get(i) {
+                dispatch.dispatch(Action::Jump(d.span.start, d.span.end));
+            }
+        })
+    };
+
+    let readonly = embed == Some(EmbedMode::ReadOnly);
+    let policy_label = derived
+        .policies
+        .get(state.active_policy)
+        .map(|p| format!("Policy text: {} ({})", p.name, p.kind))
+        .unwrap_or_else(|| "Policy text".to_owned());
+    let editor = html! {
+        <section class="panel editor-panel" aria-label="policy editor">
+            <div class="panel-head">
+                <span>{ derived.policies.get(state.active_policy).map(|p| format!("{} · {}", p.name, p.attached_to)).unwrap_or_default() }</span>
+            </div>
+            <Editor
+                text={derived.active_text.clone()}
+                marks={derived.active_marks.clone()}
+                bands={derived.active_bands.clone()}
+                readonly={readonly}
+                label={policy_label}
+                described_by={Some(AttrValue::from("diagnostics-list"))}
+                on_input={on_policy_input}
+                jump={state.jump}
+            />
+            <div class="editor-hint" id="editor-hint">{ "Tab indents · Esc then Tab leaves the editor" }</div>
+            <Diagnostics items={derived.active_diagnostics.clone()} on_jump={on_jump} id="diagnostics-list" />
+        </section>
+    };
+    let lower_panel = {
+        let tab = |which: Lower, label: &'static str, id: &'static str| {
+            let lower = lower.clone();
+            let selected = *lower == which;
+            html! {
+                <button role="tab" aria-selected={selected.to_string()} data-testid={id}
+                    onclick={Callback::from(move |_| lower.set(which))}>{ label }</button>
+            }
+        };
+        html! {
+            <section class="panel lower-panel" aria-label="explanation and CloudTrail">
+                <div class="subtabs" role="tablist">
+                    { tab(Lower::Explanation, "Explanation", "tab-explanation") }
+                    { tab(Lower::CloudTrail, "CloudTrail", "tab-cloudtrail") }
+                </div>
+                <div class="panel-body" hidden={*lower != Lower::Explanation} role="tabpanel">
+                    <Explanation nodes={derived.trace.clone()} />
+                </div>
+                <div class="panel-body" hidden={*lower != Lower::CloudTrail} role="tabpanel">
+                    <CloudTrail json={derived.cloudtrail.clone()} titles={derived.cloudtrail_titles.clone()} />
+                </div>
+            </section>
+        }
+    };
+    let decision = html! {
+        <DecisionPanel view={derived.decision.clone()} unavailable={derived.unavailable.clone()} />
+    };
+    let request = html! {
+        <RequestPanel view={derived.request.clone()} on_edit={on_request} readonly={readonly} />
+    };
+
+    if let Some(mode) = embed {
+        return html! {
+            <div class="app embed" data-testid="embed">
+                <div class="workspace">
+                    <div class="center">{ editor }{ lower_panel }</div>
+                    <div class="right">{ decision }{ request }</div>
+                </div>
+                <div class="embed-foot">
+                    { if mode == EmbedMode::ReadOnly { "Read-only example · " } else { "Editable example · " } }
+                    <a href={platform::full_app_link(&state.doc)} target="_blank" rel="noopener">{ "Open in Abacus" }</a>
+                </div>
+            </div>
+        };
+    }
+
+    let screen = match state.screen {
+        Screen::Workspace => html! {
+            <main class="workspace" aria-label="workspace">
+                <PolicyList items={derived.policies.clone()} active={state.active_policy} on_select={on_select_policy} />
+                <div class="center">{ editor }{ lower_panel }</div>
+                <div class="right">{ decision }{ request }</div>
+            </main>
+        },
+        Screen::Matrix => match &*matrix {
+            Some(m) => {
+                let changes = Rc::new(
+                    state
+                        .baseline
+                        .as_ref()
+                        .map(|b| crate::view::matrix_diff(b, &m.view))
+                        .unwrap_or_default(),
+                );
+                let on_cell = {
+                    let dispatch = dispatch.clone();
+                    Callback::from(move |(r, c)| dispatch.dispatch(Action::OpenCell(r, c)))
+                };
+                let on_baseline = {
+                    let dispatch = dispatch.clone();
+                    let v = m.view.clone();
+                    Callback::from(move |_| dispatch.dispatch(Action::Baseline(v.clone())))
+                };
+                html! {
+                    <main class="page-host" style="display:contents">
+                        <Matrix view={m.view.clone()} changes={changes} has_baseline={state.baseline.is_some()}
+                            on_cell={on_cell} on_baseline={on_baseline} elapsed_ms={platform::last_measure("abacus-matrix")} />
+                    </main>
+                }
+            }
+            None => html! {},
+        },
+        Screen::Gallery => {
+            let on_open = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |id: String| match derive::gallery_scenario(&id) {
+                    Some(d) => dispatch.dispatch(Action::Load(
+                        Box::new(d),
+                        Some(Notice::info(format!("opened `{id}` from the gallery"))),
+                    )),
+                    None => dispatch.dispatch(Action::Notify(Some(Notice::error(format!(
+                        "no gallery scenario `{id}`"
+                    ))))),
+                })
+            };
+            let on_template = {
+                let dispatch = dispatch.clone();
+                let d = state.doc.clone();
+                Callback::from(move |id: String| match doc::policy_from_template(&d, &id) {
+                    Ok(p) => dispatch.dispatch(Action::AddPolicy(p)),
+                    Err(e) => dispatch.dispatch(Action::Notify(Some(Notice::error(e)))),
+                })
+            };
+            let cards = derive::gallery_cards();
+            html! {
+                <main style="display:contents">
+                    <Gallery scenarios={cards.0.clone()} templates={cards.1.clone()} on_open={on_open} on_template={on_template} />
+                </main>
+            }
+        }
+        Screen::World => {
+            let on_edit = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |e| dispatch.dispatch(Action::EditWorld(e)))
+            };
+            html! {
+                <main style="display:contents">
+                    <WorldEditor view={Rc::new(derive::world(&state.doc))} on_edit={on_edit} />
+                </main>
+            }
+        }
+    };
+
+    let tabs = Screen::ALL.iter().map(|&s| {
+        let dispatch = dispatch.clone();
+        let selected = state.screen == s;
+        html! {
+            <button role="tab" aria-selected={selected.to_string()} data-testid={s.testid()}
+                onclick={Callback::from(move |_| dispatch.dispatch(Action::Show(s)))}>{ s.label() }</button>
+        }
+    });
+    let on_share = {
+        let dispatch = dispatch.clone();
+        let d = state.doc.clone();
+        let share_url = share_url.clone();
+        Callback::from(move |_| {
+            let (url, notice) = platform::share(&d);
+            share_url.set(Some(url));
+            dispatch.dispatch(Action::Notify(Some(notice)));
+        })
+    };
+    let on_export = {
+        let d = state.doc.clone();
+        Callback::from(move |_| platform::export(&d))
+    };
+    let on_import = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let dispatch = dispatch.clone();
+            platform::import(e, move |result| match result {
+                Ok(d) => dispatch.dispatch(Action::Load(
+                    Box::new(d),
+                    Some(Notice::info("imported the scenario file")),
+                )),
+                Err(msg) => dispatch.dispatch(Action::Notify(Some(Notice::error(msg)))),
+            });
+        })
+    };
+    let on_theme = Callback::from(|_| platform::cycle_theme());
+    let notice = state.notice.as_ref().map(|n| {
+        let class = match n.level {
+            NoticeLevel::Info => "notice info",
+            NoticeLevel::Warning => "notice warning",
+            NoticeLevel::Error => "notice error",
+        };
+        let dispatch = dispatch.clone();
+        html! {
+            <div class={class} role="status" data-testid="notice" data-level={format!("{:?}", n.level).to_ascii_lowercase()}>
+                <p>{ &n.text }</p>
+                if let Some(url) = &*share_url {
+                    <input class="mono" readonly=true value={url.clone()} data-testid="share-url" aria-label="share link" size="40" />
+                }
+                <button class="btn small" aria-label="dismiss" onclick={Callback::from(move |_| dispatch.dispatch(Action::Notify(None)))}>{ "✕" }</button>
+            </div>
+        }
+    });
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <div class="brand">{ "Abacus" }<small>{ doc::title(&state.doc) }</small></div>
+                <nav class="tabs" role="tablist" aria-label="screens">{ for tabs }</nav>
+                <span class="spacer"></span>
+                <button class="btn primary" data-testid="share-button" onclick={on_share}>{ "Share link" }</button>
+                <label class="btn" data-testid="import-button">{ "Import" }
+                    <input type="file" accept="application/json,.json" class="sr-only" data-testid="import-file" onchange={on_import} />
+                </label>
+                <button class="btn" data-testid="export-button" onclick={on_export}>{ "Export" }</button>
+                <button class="btn" data-testid="theme-button" onclick={on_theme} title="theme: system, light, dark">{ "Theme" }</button>
+            </header>
+            { for notice }
+            { screen }
+        </div>
+    }
+}

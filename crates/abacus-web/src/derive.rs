@@ -1,0 +1,559 @@
+//! Everything the screens show, derived from the document by the engine crates.
+//!
+//! The app never decides anything itself: the studio's `Workspace` builds the request,
+//! assembles the policy set and produces the CloudTrail records; the engine authorizes and
+//! explains; the templates crate lints. This module only reshapes their results into view
+//! models.
+
+use crate::components::editor::Band;
+use crate::doc;
+use crate::highlight::Mark;
+use crate::view::{
+    self, Card, DecisionView, ExpectationView, MatrixColumn, MatrixView, Opt, ParamField,
+    PolicyItem, RequestView, TraceNode, WorldRow, WorldView,
+};
+use abacus_policy::{Diagnostic, LineIndex};
+use abacus_studio::actions::catalogue;
+use abacus_studio::evaluate::{Evaluation, ResourceScope, Workspace};
+use abacus_studio::model::Authentication;
+use abacus_studio::scenario::{Parameters, PolicyKind, Scenario, Selection};
+use std::rc::Rc;
+use yew::AttrValue;
+
+/// The workspace screen's derived data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derived {
+    /// Left-hand list.
+    pub policies: Rc<Vec<PolicyItem>>,
+    /// Text of the policy in the editor.
+    pub active_text: AttrValue,
+    /// Its diagnostics (parser, validator, linter).
+    pub active_diagnostics: Rc<Vec<Diagnostic>>,
+    /// Their underline marks.
+    pub active_marks: Rc<Vec<Mark>>,
+    /// Deciding statements inside it.
+    pub active_bands: Rc<Vec<Band>>,
+    /// The request panel.
+    pub request: Rc<RequestView>,
+    /// The decision, when the request could be built.
+    pub decision: Option<Rc<DecisionView>>,
+    /// Why there is no decision.
+    pub unavailable: Option<AttrValue>,
+    /// The explanation tree.
+    pub trace: Rc<Vec<TraceNode>>,
+    /// CloudTrail records, pretty JSON.
+    pub cloudtrail: AttrValue,
+    /// One title per record.
+    pub cloudtrail_titles: Vec<AttrValue>,
+    /// The scenario's expectations, checked.
+    pub expectations: Rc<Vec<ExpectationView>>,
+    /// Notes of the request builder (why keys are present or absent).
+    pub notes: Rc<Vec<String>>,
+}
+
+/// Group heading of a policy kind.
+pub fn kind_label(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::Identity => "identity",
+        PolicyKind::Resource => "resource",
+        PolicyKind::Boundary => "boundary",
+        PolicyKind::Session => "session",
+        PolicyKind::Scp => "SCP",
+        PolicyKind::Rcp => "RCP",
+        PolicyKind::Trust => "trust",
+    }
+}
+
+fn attached_label(targets: &[String]) -> String {
+    if targets.is_empty() {
+        "not attached".to_owned()
+    } else {
+        format!("→ {}", targets.join(", "))
+    }
+}
+
+/// Diagnostics of every policy: the engine's parse and validation findings plus the ABAC
+/// lints (the templates crate's `lint_scenario` returns both), by policy index.
+fn diagnostics(doc: &Scenario) -> Vec<Vec<Diagnostic>> {
+    let mut out = vec![Vec::new(); doc.policies.len()];
+    for (id, d) in abacus_templates::lint::lint_scenario(doc) {
+        if let Some(i) = doc.policies.iter().position(|p| p.id == id) {
+            if let Some(slot) = out.get_mut(i) {
+                slot.push(d);
+            }
+        }
+    }
+    out
+}
+
+fn lines_of(text: &str, span: abacus_policy::Span) -> (usize, usize) {
+    let index = LineIndex::new(text);
+    (
+        index.position(span.start).line,
+        index.position(span.end.max(span.start)).line,
+    )
+}
+
+fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
+    let w = &doc.world;
+    let sel = &doc.selection;
+    let users = w
+        .users
+        .iter()
+        .map(|u| {
+            let team = u
+                .tags
+                .get("team")
+                .map(|t| format!(" · {t}"))
+                .unwrap_or_default();
+            Opt {
+                value: u.name.clone(),
+                label: format!("{}{team}", u.name),
+            }
+        })
+        .collect();
+    let mut identity = Vec::new();
+    if let Some(u) = w.user(&sel.user) {
+        identity.push(("Profile".to_owned(), u.name.clone()));
+        identity.push(("Domain".to_owned(), u.domain.clone()));
+        if let Some(role) = w.execution_role_of(u) {
+            identity.push(("Role".to_owned(), role));
+        }
+        identity.push(("Tags".to_owned(), doc::format_tags(&u.tags)));
+        let signin = match &u.auth {
+            Authentication::IamUser { user_name } => format!("IAM user {user_name}"),
+            Authentication::Saml { role, .. } => format!("SAML → {role}"),
+            Authentication::IdentityCenter { user_name, .. } => {
+                format!("Identity Center {user_name}")
+            }
+        };
+        identity.push(("Sign-in".to_owned(), signin));
+    }
+    if let Some(e) = eval {
+        let source_identity = e
+            .request
+            .context
+            .get("aws:SourceIdentity")
+            .map(|v| v.values().join(", "))
+            .unwrap_or_else(|| "(none)".to_owned());
+        identity.push(("Source identity".to_owned(), source_identity));
+        identity.push(("Principal".to_owned(), e.principal_arn.clone()));
+    }
+    let actions = catalogue()
+        .actions
+        .iter()
+        .map(|a| Opt::same(a.action.clone()))
+        .collect();
+    let resources: Vec<Opt> = std::iter::once(Opt {
+        value: String::new(),
+        label: "(none: * or a new resource)".to_owned(),
+    })
+    .chain(
+        doc::resources_for(doc, &sel.action, &sel.user)
+            .into_iter()
+            .map(|id| {
+                let owner = w
+                    .resource(&id)
+                    .and_then(|r| r.owner.clone())
+                    .map(|o| format!(" · {o}"))
+                    .unwrap_or_default();
+                Opt {
+                    label: format!("{id}{owner}"),
+                    value: id,
+                }
+            }),
+    )
+    .collect();
+    let mut routes: Vec<Opt> = [
+        ("studio", "Studio space (execution role)"),
+        ("training-job", "Training job"),
+        ("processing-job", "Processing job"),
+        ("pipeline", "Pipeline step"),
+        ("access-keys", "Access keys (IAM user)"),
+        ("console", "Console sign-in"),
+    ]
+    .iter()
+    .map(|(v, l)| Opt {
+        value: (*v).to_owned(),
+        label: (*l).to_owned(),
+    })
+    .collect();
+    routes.extend(w.roles.iter().map(|r| Opt {
+        value: format!("role-chain:{}", r.name),
+        label: format!("Role chain → {}", r.name),
+    }));
+    RequestView {
+        users,
+        user: sel.user.clone(),
+        identity,
+        actions,
+        action: sel.action.clone(),
+        resources,
+        resource: sel.resource.clone().unwrap_or_default(),
+        custom_arn: String::new(),
+        resource_arn: eval.map(|e| e.request.resource.clone()).unwrap_or_default(),
+        routes,
+        route: doc::route_key(&sel.route),
+        params: doc::param_fields(doc)
+            .into_iter()
+            .map(|(key, label, value, placeholder)| ParamField {
+                key: key.to_owned(),
+                label: label.to_owned(),
+                value,
+                placeholder: placeholder.to_owned(),
+            })
+            .collect(),
+    }
+}
+
+/// Derives the workspace screen for `doc` with policy `active` in the editor.
+pub fn workspace(doc: &Scenario, active: usize) -> Derived {
+    let ws = Workspace::new(doc);
+    let eval = ws.evaluate(&doc.selection);
+    let diags = diagnostics(doc);
+    let (eval, error) = match eval {
+        Ok(e) => (Some(e), None),
+        Err(e) => (None, Some(format!("{e} ({})", e.help()))),
+    };
+    let deciding = eval
+        .as_ref()
+        .map(|e| e.authorization.deciding.clone())
+        .unwrap_or_default();
+    let policies: Vec<PolicyItem> = doc
+        .policies
+        .iter()
+        .zip(&diags)
+        .map(|(p, d)| {
+            let (errors, warnings) = view::severity_counts(d);
+            PolicyItem {
+                name: p.name.clone(),
+                kind: kind_label(p.kind).to_owned(),
+                attached_to: attached_label(&p.attached_to),
+                errors,
+                warnings,
+                deciding: deciding.iter().any(|s| s.policy_name == p.name),
+            }
+        })
+        .collect();
+    let active_entry = doc.policies.get(active);
+    let active_text = active_entry.map(|p| p.text.clone()).unwrap_or_default();
+    let active_diagnostics = diags.get(active).cloned().unwrap_or_default();
+    let active_bands = active_entry
+        .map(|p| {
+            deciding
+                .iter()
+                .filter(|s| s.policy_name == p.name)
+                .map(|s| {
+                    let (first_line, last_line) = lines_of(&p.text, s.span);
+                    let class = if s.effect == abacus_policy::Effect::Deny {
+                        "band-deny"
+                    } else {
+                        "band-allow"
+                    };
+                    Band {
+                        first_line,
+                        last_line,
+                        class,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let request = request_view(doc, eval.as_ref());
+    let (decision, trace, cloudtrail, titles) = match &eval {
+        Some(e) => {
+            let a = &e.authorization;
+            let r = &e.request;
+            let decision = DecisionView {
+                decision: a.decision,
+                request_line: format!("{} {} {}", r.principal, r.action, r.resource),
+                message: a.access_denied.as_ref().map(|d| d.message.clone()),
+                reason: a.access_denied.as_ref().map(|d| d.reason.clone()),
+                deciding: a
+                    .deciding
+                    .iter()
+                    .map(|s| {
+                        let sid = s
+                            .sid
+                            .as_deref()
+                            .map(|x| format!(" `{x}`"))
+                            .unwrap_or_default();
+                        format!(
+                            "{} ({}): statement {}{sid} {}",
+                            s.policy_name,
+                            s.kind.describe(),
+                            s.index + 1,
+                            s.effect.as_str()
+                        )
+                    })
+                    .collect(),
+                missing_keys: a.missing_keys.clone(),
+            };
+            let records = e.cloudtrail.as_slice();
+            let titles = records
+                .iter()
+                .map(|rec| {
+                    let src = rec
+                        .get("eventSource")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("");
+                    let name = rec.get("eventName").and_then(|v| v.as_str()).unwrap_or("");
+                    AttrValue::from(format!("{src} {name}"))
+                })
+                .collect();
+            let json = match records {
+                [] => "// CloudTrail does not log this permission-only action as its own event"
+                    .to_owned(),
+                [one] => serde_json::to_string_pretty(one).unwrap_or_default(),
+                many => serde_json::to_string_pretty(many).unwrap_or_default(),
+            };
+            (
+                Some(Rc::new(decision)),
+                view::trace_from_explanation(&a.explanation),
+                json,
+                titles,
+            )
+        }
+        None => (None, Vec::new(), String::new(), Vec::new()),
+    };
+    let expectations = ws
+        .check_expectations()
+        .into_iter()
+        .map(|x| ExpectationView {
+            name: x.name,
+            expected: x.expected,
+            actual: x.actual,
+            passed: x.passed,
+            problem: x.problem,
+        })
+        .collect();
+    let notes = eval.as_ref().map(|e| e.notes.clone()).unwrap_or_default();
+    Derived {
+        expectations: Rc::new(expectations),
+        notes: Rc::new(notes),
+        policies: Rc::new(policies),
+        active_text: AttrValue::from(active_text),
+        active_marks: Rc::new(view::marks(&active_diagnostics)),
+        active_diagnostics: Rc::new(active_diagnostics),
+        active_bands: Rc::new(active_bands),
+        request: Rc::new(request),
+        decision,
+        unavailable: error.map(AttrValue::from),
+        trace: Rc::new(trace),
+        cloudtrail: AttrValue::from(cloudtrail),
+        cloudtrail_titles: titles,
+    }
+}
+
+/// The matrix as computed by the studio.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatrixData {
+    /// What is displayed.
+    pub view: Rc<MatrixView>,
+}
+
+fn scope_label(scope: ResourceScope) -> &'static str {
+    match scope {
+        ResourceScope::Own => "own",
+        ResourceScope::Others => "others'",
+        ResourceScope::Any => "*",
+    }
+}
+
+/// The request behind matrix cell (row, column).
+///
+/// The studio's `Workspace::matrix` does not expose its cell requests, so this mirrors its
+/// documented layout (the row's user; the column's action; the first owned resource of the
+/// action's type that is, or is not, the user's; a `USER-new` name for creates) and the
+/// end-to-end spec checks every sampled cell against a single evaluation.
+pub fn matrix_selection(doc: &Scenario, row: usize, col: usize) -> Option<Selection> {
+    let m = Workspace::new(doc).matrix();
+    let user = m.users.get(row)?;
+    let column = m.columns.get(col)?;
+    let spec = catalogue().action(&column.action)?;
+    let mut sel = Selection {
+        user: user.clone(),
+        action: spec.action.clone(),
+        resource: None,
+        route: doc.matrix.route.clone().unwrap_or_default(),
+        parameters: Parameters::default(),
+    };
+    match column.scope {
+        ResourceScope::Any => {
+            if spec.resource_type != "none" {
+                sel.parameters.name = Some(format!("{user}-new"));
+            }
+        }
+        scope => {
+            let own = scope == ResourceScope::Own;
+            let r = doc.world.resources.iter().find(|r| {
+                r.resource_type == spec.resource_type
+                    && r.owner.is_some()
+                    && (r.owner.as_deref() == Some(user.as_str())) == own
+            })?;
+            sel.resource = Some(r.id.clone());
+        }
+    }
+    Some(sel)
+}
+
+/// Computes the whole access matrix.
+pub fn matrix(doc: &Scenario) -> MatrixData {
+    let m = Workspace::new(doc).matrix();
+    let view = MatrixView {
+        users: m.users,
+        columns: m
+            .columns
+            .iter()
+            .map(|c| MatrixColumn {
+                action: c.action.clone(),
+                scope: scope_label(c.scope).to_owned(),
+            })
+            .collect(),
+        cells: m.cells,
+    };
+    MatrixData {
+        view: Rc::new(view),
+    }
+}
+
+/// The world editor's tables.
+pub fn world(doc: &Scenario) -> WorldView {
+    let w = &doc.world;
+    let source_identity = |domain: &str, name: &str| {
+        w.domain(domain)
+            .map(|d| {
+                if d.execution_role_identity_config
+                    == abacus_studio::model::ExecutionRoleIdentityConfig::UserProfileName
+                {
+                    name.to_owned()
+                } else {
+                    "(not set by the domain)".to_owned()
+                }
+            })
+            .unwrap_or_default()
+    };
+    let mut teams: Vec<String> = w
+        .users
+        .iter()
+        .filter_map(|u| u.tags.get("team").cloned())
+        .collect();
+    teams.sort();
+    teams.dedup();
+    WorldView {
+        summary: vec![
+            ("account".to_owned(), w.account.clone()),
+            ("region".to_owned(), w.region.clone()),
+            ("partition".to_owned(), w.partition.clone()),
+        ],
+        users: w
+            .users
+            .iter()
+            .map(|u| WorldRow {
+                cells: vec![
+                    u.name.clone(),
+                    u.domain.clone(),
+                    w.execution_role_of(u).unwrap_or_default(),
+                    source_identity(&u.domain, &u.name),
+                    doc::format_tags(&u.tags),
+                ],
+            })
+            .collect(),
+        roles: w
+            .roles
+            .iter()
+            .map(|r| WorldRow {
+                cells: vec![r.name.clone(), r.persona.clone(), doc::format_tags(&r.tags)],
+            })
+            .collect(),
+        resources: w
+            .resources
+            .iter()
+            .map(|r| {
+                let resolved = w.resolve(r);
+                WorldRow {
+                    cells: vec![
+                        r.id.clone(),
+                        r.resource_type.clone(),
+                        resolved.as_ref().map(|x| x.arn.clone()).unwrap_or_default(),
+                        r.owner.clone().unwrap_or_default(),
+                        resolved
+                            .map(|x| doc::format_tags(&x.tags))
+                            .unwrap_or_default(),
+                    ],
+                }
+            })
+            .collect(),
+        teams,
+        domains: w.domains.iter().map(|d| d.id.clone()).collect(),
+        resource_types: catalogue()
+            .resource_types
+            .keys()
+            .filter(|k| k.as_str() != "none")
+            .cloned()
+            .collect(),
+        user_names: w.users.iter().map(|u| u.name.clone()).collect(),
+        resource_ids: w.resources.iter().map(|r| r.id.clone()).collect(),
+    }
+}
+
+/// Gallery cards: (scenarios and challenges, templates).
+pub fn gallery_cards() -> (Rc<Vec<Card>>, Rc<Vec<Card>>) {
+    thread_local! {
+        static CARDS: (Rc<Vec<Card>>, Rc<Vec<Card>>) = build_cards();
+    }
+    CARDS.with(Clone::clone)
+}
+
+fn build_cards() -> (Rc<Vec<Card>>, Rc<Vec<Card>>) {
+    use abacus_templates::gallery::{Category, Gallery};
+    let gallery = Gallery::builtin();
+    let scenarios = gallery
+        .entries
+        .iter()
+        .map(|e| {
+            // the badge is the studio's own expectation check of the scenario as shipped
+            let badge = Scenario::from_json(&e.scenario_json).ok().and_then(|s| {
+                let results = Workspace::new(&s).check_expectations();
+                let passed = results.iter().filter(|r| r.passed).count();
+                (!results.is_empty()).then(|| {
+                    let all = passed == results.len();
+                    let word = if all { "pass" } else { "fail" };
+                    (all, format!("{word} {passed}/{}", results.len()))
+                })
+            });
+            let group = match e.category {
+                Category::UseCase => format!("Use cases · seed {}", e.seed),
+                Category::Challenge => "Challenges".to_owned(),
+            };
+            Card {
+                id: e.id.clone(),
+                title: e.title.clone(),
+                description: e.description.clone(),
+                group,
+                tags: vec![e.section.clone()],
+                badge,
+            }
+        })
+        .collect();
+    let library = abacus_templates::Library::builtin();
+    let templates = library
+        .templates
+        .iter()
+        .map(|t| Card {
+            id: t.id.clone(),
+            title: t.title.clone(),
+            description: t.description.clone(),
+            group: format!("{:?} policies", t.kind),
+            tags: vec![format!("seed {}", t.source.seed)],
+            badge: None,
+        })
+        .collect();
+    (Rc::new(scenarios), Rc::new(templates))
+}
+
+/// The gallery scenario `id`.
+pub fn gallery_scenario(id: &str) -> Option<Scenario> {
+    let gallery = abacus_templates::gallery::Gallery::builtin();
+    Scenario::from_json(&gallery.get(id)?.scenario_json).ok()
+}

@@ -1,0 +1,593 @@
+//! Edits to the workspace document (`abacus_studio::scenario::Scenario`): the only module
+//! that changes its fields. Each edit keeps the document valid for `Scenario::from_json`
+//! (world edits are checked with the studio's own `problems()` and rolled back if refused).
+
+use crate::view::{RequestEdit, WorldEdit};
+use abacus_studio::actions::{catalogue, KeyFamily};
+use abacus_studio::model::{Authentication, Resource, UserProfile};
+use abacus_studio::scenario::{PolicyEntry, PolicyKind, Route, Scenario};
+
+/// Reads a scenario document (share link, autosave, import); the error lists the problems
+/// the studio found, with their JSON path and line.
+pub fn parse(text: &str) -> Result<Scenario, String> {
+    Scenario::from_json(text).map_err(|e| {
+        let shown: Vec<String> = e
+            .issues
+            .iter()
+            .take(3)
+            .map(|i| {
+                let at = match (i.line, i.column) {
+                    (Some(l), Some(c)) => format!("{l}:{c} "),
+                    _ => String::new(),
+                };
+                let path = if i.path.is_empty() {
+                    String::new()
+                } else {
+                    format!("`{}`: ", i.path)
+                };
+                format!("{at}{path}{}", i.message)
+            })
+            .collect();
+        let more = e.issues.len().saturating_sub(3);
+        if more > 0 {
+            format!("{} (and {more} more)", shown.join("; "))
+        } else {
+            shown.join("; ")
+        }
+    })
+}
+
+/// The document as pretty JSON (autosave, export, share link payload).
+pub fn to_json(doc: &Scenario) -> String {
+    doc.to_json_pretty()
+}
+
+/// The document's title.
+pub fn title(doc: &Scenario) -> String {
+    doc.name.clone()
+}
+
+/// Number of policies.
+pub fn policy_count(doc: &Scenario) -> usize {
+    doc.policies.len()
+}
+
+/// Replaces the text of policy `index`; false if there is no such policy or no change.
+pub fn set_policy_text(doc: &mut Scenario, index: usize, text: String) -> bool {
+    match doc.policies.get_mut(index) {
+        Some(p) if p.text != text => {
+            p.text = text;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A policy to add to the workspace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewPolicy {
+    /// Display name.
+    pub name: String,
+    /// Kind.
+    pub kind: PolicyKind,
+    /// Text.
+    pub text: String,
+    /// Attachments.
+    pub attached_to: Vec<String>,
+}
+
+/// Adds `policy` with a fresh id and returns its index.
+pub fn add_policy(doc: &mut Scenario, policy: NewPolicy) -> usize {
+    let mut n = doc.policies.len() + 1;
+    let mut id = format!("policy-{n}");
+    while doc.policies.iter().any(|p| p.id == id) {
+        n += 1;
+        id = format!("policy-{n}");
+    }
+    doc.policies.push(PolicyEntry {
+        id,
+        name: policy.name,
+        kind: policy.kind,
+        text: policy.text,
+        attached_to: policy.attached_to,
+    });
+    doc.policies.len() - 1
+}
+
+/// Renders template `id` from the library with this world's facts, attached where the
+/// template's kind belongs (the selected user's execution role for identity policies).
+pub fn policy_from_template(doc: &Scenario, id: &str) -> Result<NewPolicy, String> {
+    use abacus_templates::{Library, Overrides, PolicyUse};
+    let library = Library::builtin();
+    let template = library
+        .get(id)
+        .ok_or_else(|| format!("no template `{id}` in the library"))?;
+    let facts = abacus_templates::WorldFacts::from_scenario(doc);
+    let rendered = template
+        .render(&facts, &Overrides::default())
+        .map_err(|diags| {
+            let first = diags.first().map(|d| d.message.clone()).unwrap_or_default();
+            format!("template `{id}` cannot be filled from this world: {first}")
+        })?;
+    let role = doc
+        .world
+        .user(&doc.selection.user)
+        .and_then(|u| doc.world.execution_role_of(u));
+    let (kind, attached_to) = match template.kind {
+        PolicyUse::Identity => (
+            PolicyKind::Identity,
+            role.map(|r| vec![format!("role:{r}")]).unwrap_or_default(),
+        ),
+        PolicyUse::Trust => (
+            PolicyKind::Trust,
+            role.map(|r| vec![format!("role:{r}")]).unwrap_or_default(),
+        ),
+        PolicyUse::Resource => (
+            PolicyKind::Resource,
+            doc.selection
+                .resource
+                .clone()
+                .map(|r| vec![format!("resource:{r}")])
+                .unwrap_or_default(),
+        ),
+    };
+    Ok(NewPolicy {
+        name: template.title.clone(),
+        kind,
+        text: rendered.text,
+        attached_to,
+    })
+}
+
+/// Route keys used by the route `<select>`.
+pub fn route_key(route: &Route) -> String {
+    match route {
+        Route::StudioSpace => "studio".to_owned(),
+        Route::TrainingJob { .. } => "training-job".to_owned(),
+        Route::ProcessingJob { .. } => "processing-job".to_owned(),
+        Route::Pipeline { .. } => "pipeline".to_owned(),
+        Route::AccessKeys { .. } => "access-keys".to_owned(),
+        Route::RoleChain { role, .. } => format!("role-chain:{role}"),
+        Route::Console => "console".to_owned(),
+    }
+}
+
+/// The route for a key of [`route_key`].
+pub fn route_from_key(key: &str) -> Option<Route> {
+    Some(match key {
+        "studio" => Route::StudioSpace,
+        "training-job" => Route::TrainingJob { role: None },
+        "processing-job" => Route::ProcessingJob { role: None },
+        "pipeline" => Route::Pipeline { role: None },
+        "access-keys" => Route::AccessKeys { iam_user: None },
+        "console" => Route::Console,
+        other => Route::RoleChain {
+            role: other.strip_prefix("role-chain:")?.to_owned(),
+            session_name: None,
+        },
+    })
+}
+
+/// Resource ids of the world the action can target, the selected user's own first.
+pub fn resources_for(doc: &Scenario, action: &str, user: &str) -> Vec<String> {
+    let Some(spec) = catalogue().action(action) else {
+        return Vec::new();
+    };
+    let mut ids: Vec<&Resource> = doc
+        .world
+        .resources
+        .iter()
+        .filter(|r| {
+            spec.resource_type != "none"
+                && (r.resource_type == spec.resource_type
+                    || (spec.any_resource_type
+                        && catalogue()
+                            .resource_type(&r.resource_type)
+                            .is_some_and(|t| !t.tag_key_prefixes.is_empty())))
+        })
+        .collect();
+    ids.sort_by_key(|r| r.owner.as_deref() != Some(user));
+    ids.into_iter().map(|r| r.id.clone()).collect()
+}
+
+fn fit_resource(doc: &mut Scenario) {
+    let fits = resources_for(doc, &doc.selection.action, &doc.selection.user);
+    let current_fits = doc
+        .selection
+        .resource
+        .as_ref()
+        .is_some_and(|r| fits.contains(r));
+    if !current_fits {
+        doc.selection.resource = fits.into_iter().next();
+    }
+}
+
+/// Applies a request-panel change to the selection.
+pub fn edit_request(doc: &mut Scenario, edit: RequestEdit) {
+    let sel = &mut doc.selection;
+    match edit {
+        RequestEdit::User(u) => sel.user = u,
+        RequestEdit::Action(a) => {
+            sel.action = a;
+            fit_resource(doc);
+        }
+        RequestEdit::Resource(r) => sel.resource = if r.is_empty() { None } else { Some(r) },
+        RequestEdit::CustomArn(_) => {}
+        RequestEdit::Route(key) => {
+            if let Some(route) = route_from_key(&key) {
+                sel.route = route;
+            }
+        }
+        RequestEdit::Param(key, value) => set_param(&mut sel.parameters, &key, value),
+    }
+}
+
+fn opt(value: String) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+fn split_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `key=value, key2=value2` → tags.
+pub fn parse_tags(text: &str) -> std::collections::BTreeMap<String, String> {
+    split_list(text)
+        .into_iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (k.trim().to_owned(), v.trim().to_owned()),
+            None => (kv, String::new()),
+        })
+        .collect()
+}
+
+/// Tags → `key=value, key2=value2`.
+pub fn format_tags(tags: &std::collections::BTreeMap<String, String>) -> String {
+    tags.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn set_param(p: &mut abacus_studio::scenario::Parameters, key: &str, value: String) {
+    match key {
+        "name" => p.name = opt(value),
+        "tags" => p.tags = parse_tags(&value),
+        "prefix" => p.prefix = opt(value),
+        "fileSystemDirectoryPaths" => p.file_system_directory_paths = split_list(&value),
+        "taggingAction" => p.tagging_action = opt(value),
+        "transitiveTagKeys" => p.transitive_tag_keys = split_list(&value),
+        "passedToService" => p.passed_to_service = opt(value),
+        "permission" => p.permission = opt(value),
+        _ => {}
+    }
+}
+
+/// The parameter fields the action needs: (key, label, current value, example).
+pub fn param_fields(doc: &Scenario) -> Vec<(&'static str, &'static str, String, &'static str)> {
+    let Some(spec) = catalogue().action(&doc.selection.action) else {
+        return Vec::new();
+    };
+    let p = &doc.selection.parameters;
+    let mut out = Vec::new();
+    if spec.action.to_ascii_lowercase().contains(":create") && doc.selection.resource.is_none() {
+        out.push((
+            "name",
+            "New name",
+            p.name.clone().unwrap_or_default(),
+            "my-training-job",
+        ));
+    }
+    if spec.carries(KeyFamily::RequestTags) {
+        out.push((
+            "tags",
+            "Request tags",
+            format_tags(&p.tags),
+            "team=team-a, owner=alice",
+        ));
+    }
+    if spec.carries(KeyFamily::TaggingAction) {
+        out.push((
+            "taggingAction",
+            "Tagging action",
+            p.tagging_action.clone().unwrap_or_default(),
+            "CreateTrainingJob",
+        ));
+    }
+    if spec.carries(KeyFamily::S3Prefix) {
+        out.push((
+            "prefix",
+            "S3 prefix",
+            p.prefix.clone().unwrap_or_default(),
+            "home/alice/",
+        ));
+    }
+    if spec.carries(KeyFamily::FileSystemDirectoryPath) {
+        out.push((
+            "fileSystemDirectoryPaths",
+            "FS paths",
+            p.file_system_directory_paths.join(", "),
+            "/fsx/alice",
+        ));
+    }
+    if spec.carries(KeyFamily::TransitiveTagKeys) {
+        out.push((
+            "transitiveTagKeys",
+            "Transitive keys",
+            p.transitive_tag_keys.join(", "),
+            "team",
+        ));
+    }
+    if spec.carries(KeyFamily::PassedToService) {
+        out.push((
+            "passedToService",
+            "Passed to",
+            p.passed_to_service.clone().unwrap_or_default(),
+            "sagemaker.amazonaws.com",
+        ));
+    }
+    if spec.carries(KeyFamily::AccessGrantsTarget) {
+        out.push((
+            "permission",
+            "Permission",
+            p.permission.clone().unwrap_or_default(),
+            "READ",
+        ));
+    }
+    out
+}
+
+/// Loads the request of access-matrix cell (row, column); false if there is no such cell.
+pub fn open_matrix_cell(doc: &mut Scenario, row: usize, col: usize) -> bool {
+    match crate::derive::matrix_selection(doc, row, col) {
+        Some(selection) => {
+            doc.selection = selection;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Applies a world-editor change; refused changes leave the document as it was.
+pub fn edit_world(doc: &mut Scenario, edit: WorldEdit) -> Result<(), String> {
+    let before = doc.world.clone();
+    let w = &mut doc.world;
+    match edit {
+        WorldEdit::AddUser { name, domain, team } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                return Err("a user profile needs a name".to_owned());
+            }
+            if w.user(&name).is_some() {
+                return Err(format!("user profile `{name}` already exists"));
+            }
+            let mut tags = abacus_studio::model::Tags::new();
+            tags.insert("studiouserid".to_owned(), name.clone());
+            if !team.trim().is_empty() {
+                tags.insert("team".to_owned(), team.trim().to_owned());
+            }
+            // sign-in like the first existing user (SAML to the same role, or Identity Center)
+            let auth = w
+                .users
+                .first()
+                .map(|u| match &u.auth {
+                    Authentication::Saml {
+                        role,
+                        principal_tags,
+                        transitive_tag_keys,
+                        ..
+                    } => {
+                        let mut principal_tags = principal_tags.clone();
+                        if let Some(t) = tags.get("team") {
+                            if principal_tags.contains_key("team") {
+                                principal_tags.insert("team".to_owned(), t.clone());
+                            }
+                        }
+                        Authentication::Saml {
+                            role: role.clone(),
+                            session_name: format!("{name}@example.com"),
+                            principal_tags,
+                            transitive_tag_keys: transitive_tag_keys.clone(),
+                        }
+                    }
+                    Authentication::IdentityCenter {
+                        permission_set_role,
+                        ..
+                    } => Authentication::IdentityCenter {
+                        user_id: format!(
+                            "90676c{:04x}-0000-4000-8000-{:012x}",
+                            name.len(),
+                            name.bytes().map(u64::from).sum::<u64>()
+                        ),
+                        user_name: name.clone(),
+                        groups: Vec::new(),
+                        permission_set_role: permission_set_role.clone(),
+                    },
+                    Authentication::IamUser { .. } => Authentication::IamUser {
+                        user_name: name.clone(),
+                    },
+                })
+                .ok_or_else(|| {
+                    "add users by editing the scenario file when the world has none".to_owned()
+                })?;
+            if let Authentication::IamUser { user_name } = &auth {
+                if w.iam_user(user_name).is_none() {
+                    w.iam_users.push(abacus_studio::model::IamUser {
+                        name: user_name.clone(),
+                        tags: tags.clone(),
+                    });
+                }
+            }
+            w.users.push(UserProfile {
+                name,
+                domain,
+                tags,
+                execution_role: None,
+                auth,
+            });
+        }
+        WorldEdit::TagUser { user, key, value } => {
+            let u = w
+                .users
+                .iter_mut()
+                .find(|u| u.name == user)
+                .ok_or_else(|| format!("no user profile `{user}`"))?;
+            if key.trim().is_empty() {
+                return Err("a tag needs a key".to_owned());
+            }
+            u.tags
+                .insert(key.trim().to_owned(), value.trim().to_owned());
+        }
+        WorldEdit::AddResource {
+            resource_type,
+            name,
+            owner,
+            created_in_studio,
+        } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                return Err("a resource needs a name".to_owned());
+            }
+            let mut id = format!("{resource_type}-{name}")
+                .to_ascii_lowercase()
+                .replace(['/', ' '], "-");
+            while w.resource(&id).is_some() {
+                id.push_str("-2");
+            }
+            w.resources.push(Resource {
+                id,
+                resource_type,
+                name,
+                owner: (!owner.is_empty()).then_some(owner),
+                created_in_studio,
+                tags: Default::default(),
+            });
+        }
+        WorldEdit::TagResource {
+            resource,
+            key,
+            value,
+        } => {
+            let r = w
+                .resources
+                .iter_mut()
+                .find(|r| r.id == resource)
+                .ok_or_else(|| format!("no resource `{resource}`"))?;
+            if key.trim().is_empty() {
+                return Err("a tag needs a key".to_owned());
+            }
+            r.tags
+                .insert(key.trim().to_owned(), value.trim().to_owned());
+        }
+    }
+    let problems = doc.problems();
+    if let Some((path, message, _)) = problems.first() {
+        doc.world = before;
+        return Err(format!(
+            "the world would be invalid: `{}`: {message}",
+            abacus_studio::scenario::render_path(path)
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use abacus_studio::scenario::default_scenario;
+
+    #[test]
+    fn default_document_round_trips_through_json() {
+        let d = default_scenario();
+        assert_eq!(parse(&to_json(&d)).unwrap(), d);
+    }
+
+    #[test]
+    fn parse_errors_say_where() {
+        let e = parse("{\n  \"version\": 2,,\n}").unwrap_err();
+        assert!(e.starts_with("2:"), "{e}");
+    }
+
+    #[test]
+    fn editing_text_only_touches_that_policy() {
+        let mut d = default_scenario();
+        assert!(d.policies.len() > 1);
+        let other = d.policies[1].clone();
+        assert!(set_policy_text(&mut d, 0, "{}".into()));
+        assert_eq!(d.policies[0].text, "{}");
+        assert_eq!(d.policies[1], other);
+        assert!(!set_policy_text(&mut d, 0, "{}".into()));
+        assert!(!set_policy_text(&mut d, 99, "x".into()));
+    }
+
+    #[test]
+    fn routes_round_trip_through_keys() {
+        for r in [
+            Route::StudioSpace,
+            Route::TrainingJob { role: None },
+            Route::AccessKeys { iam_user: None },
+            Route::RoleChain {
+                role: "TeamRole".into(),
+                session_name: None,
+            },
+            Route::Console,
+        ] {
+            assert_eq!(route_from_key(&route_key(&r)), Some(r));
+        }
+        assert_eq!(route_from_key("nonsense"), None);
+    }
+
+    #[test]
+    fn changing_action_picks_a_fitting_resource() {
+        let mut d = default_scenario();
+        let user = d.selection.user.clone();
+        let action = d.selection.action.clone();
+        edit_request(&mut d, RequestEdit::Action(action.clone()));
+        let fits = resources_for(&d, &action, &user);
+        if let Some(r) = &d.selection.resource {
+            assert!(fits.contains(r));
+        }
+    }
+
+    #[test]
+    fn tags_parse_and_format() {
+        let t = parse_tags("team=a, owner = alice ,flag");
+        assert_eq!(t.get("owner").map(String::as_str), Some("alice"));
+        assert_eq!(t.get("flag").map(String::as_str), Some(""));
+        assert_eq!(format_tags(&t), "flag=, owner=alice, team=a");
+    }
+
+    #[test]
+    fn world_edits_add_users_and_refuse_duplicates() {
+        let mut d = default_scenario();
+        let domain = d.world.domains[0].id.clone();
+        let n = d.world.users.len();
+        edit_world(
+            &mut d,
+            WorldEdit::AddUser {
+                name: "dave".into(),
+                domain: domain.clone(),
+                team: "team-b".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(d.world.users.len(), n + 1);
+        assert!(parse(&to_json(&d)).is_ok());
+        let again = edit_world(
+            &mut d,
+            WorldEdit::AddUser {
+                name: "dave".into(),
+                domain,
+                team: String::new(),
+            },
+        );
+        assert!(again.is_err());
+        assert_eq!(d.world.users.len(), n + 1);
+    }
+}

@@ -1,0 +1,230 @@
+//! The browser side: localStorage, the URL, the clipboard, files and the theme. Thin
+//! wrappers; the decisions they carry out are made in pure modules ([`crate::startup`],
+//! [`crate::store`], [`crate::codec`]).
+
+use crate::codec::{self, Fragment};
+use crate::doc;
+use crate::startup::{self, Boot};
+use crate::state::Notice;
+use crate::store::{self, KeyValue, MemoryStore};
+use abacus_studio::scenario::Scenario;
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// `localStorage` as a [`KeyValue`].
+pub struct LocalStorage(web_sys::Storage);
+
+impl LocalStorage {
+    /// The page's storage, if the browser allows it (private modes may not).
+    pub fn open() -> Option<Self> {
+        web_sys::window()?
+            .local_storage()
+            .ok()
+            .flatten()
+            .map(LocalStorage)
+    }
+}
+
+impl KeyValue for LocalStorage {
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.get_item(key).ok().flatten()
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        self.0.set_item(key, value).map_err(|e| {
+            e.as_string()
+                .unwrap_or_else(|| "storage refused the write (full or blocked)".to_owned())
+        })
+    }
+}
+
+fn location() -> (String, String) {
+    web_sys::window()
+        .map(|w| w.location())
+        .map(|l| (l.hash().unwrap_or_default(), l.search().unwrap_or_default()))
+        .unwrap_or_default()
+}
+
+/// Reads the URL and the storage to decide the starting document.
+pub fn boot() -> Boot {
+    let (hash, search) = location();
+    match LocalStorage::open() {
+        Some(mut s) => startup::start(&hash, &search, &mut s),
+        None => {
+            let mut b = startup::start(&hash, &search, &mut MemoryStore::default());
+            b.notice.get_or_insert(Notice::warning(
+                "localStorage is unavailable: nothing will be autosaved",
+            ));
+            b
+        }
+    }
+}
+
+thread_local! {
+    static PENDING_SAVE: RefCell<Option<Timeout>> = const { RefCell::new(None) };
+}
+
+/// Saves `json` a moment after the last edit (so typing stays instant).
+pub fn autosave_later(json: String) {
+    let timeout = Timeout::new(300, move || {
+        if let Some(mut s) = LocalStorage::open() {
+            if let Err(e) = store::save(&mut s, &json) {
+                gloo::console::warn!(format!("autosave failed: {e}"));
+            }
+        }
+    });
+    PENDING_SAVE.with(|p| *p.borrow_mut() = Some(timeout));
+}
+
+/// Calls `f` when the user pastes another share link into this tab.
+pub fn on_hash_change(f: impl Fn(Scenario, Option<Notice>) + 'static) -> Option<EventListener> {
+    let window = web_sys::window()?;
+    Some(EventListener::new(&window, "hashchange", move |_| {
+        let (hash, search) = location();
+        let fragment = Fragment::parse(&hash, &search);
+        let Some(payload) = fragment.share else {
+            return;
+        };
+        match codec::decode(&payload)
+            .map_err(|e| e.to_string())
+            .and_then(|json| doc::parse(&json))
+        {
+            Ok(d) => f(d, Some(Notice::info("opened the shared workspace"))),
+            Err(e) => gloo::console::warn!(format!("the share link could not be opened: {e}")),
+        }
+    }))
+}
+
+fn base_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or("").to_owned())
+        .map(|h| {
+            // drop `?embed` so the full app opens
+            h.split('?').next().unwrap_or("").to_owned()
+        })
+        .unwrap_or_default()
+}
+
+/// A link opening `doc` in the full app.
+pub fn full_app_link(doc: &Scenario) -> String {
+    format!("{}{}", base_url(), startup::share_fragment(doc, None))
+}
+
+/// Puts `doc` in the URL, copies the link, and says how long it is.
+pub fn share(doc: &Scenario) -> (String, Notice) {
+    let fragment = startup::share_fragment(doc, None);
+    let url = format!("{}{}", base_url(), fragment);
+    if let Some(w) = web_sys::window() {
+        if let Ok(history) = w.history() {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+        }
+        let _ = w.navigator().clipboard().write_text(&url);
+    }
+    let notice = if url.len() > codec::WARN_URL_LEN {
+        Notice::warning(format!(
+            "link copied, but it is long ({} characters): some chat tools cut long links; export the scenario file instead if it breaks",
+            url.len()
+        ))
+    } else {
+        Notice::info(format!(
+            "link copied to the clipboard ({} characters)",
+            url.len()
+        ))
+    };
+    (url, notice)
+}
+
+/// Downloads `doc` as a scenario file.
+pub fn export(doc: &Scenario) {
+    let json = doc::to_json(doc);
+    let name: String = doc
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = format!("{}.abacus.json", name.trim_matches('-'));
+    let file =
+        gloo::file::File::new_with_options(&name, json.as_str(), Some("application/json"), None);
+    let url = gloo::file::ObjectUrl::from(file);
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(a) = document.create_element("a") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+            a.set_href(&url);
+            a.set_download(&name);
+            a.click();
+        }
+    }
+    // keep the URL alive until the download has started
+    Timeout::new(5_000, move || drop(url)).forget();
+}
+
+thread_local! {
+    static READER: RefCell<Option<gloo::file::callbacks::FileReader>> = const { RefCell::new(None) };
+}
+
+/// Reads the file chosen in an `<input type=file>` as a scenario document.
+pub fn import(e: Event, done: impl FnOnce(Result<Scenario, String>) + 'static) {
+    let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    let file = gloo::file::File::from(file);
+    let name = file.name();
+    let reader = gloo::file::callbacks::read_as_text(&file, move |result| {
+        done(match result {
+            Ok(text) => {
+                doc::parse(&text).map_err(|e| format!("`{name}` is not a valid scenario: {e}"))
+            }
+            Err(e) => Err(format!("cannot read `{name}`: {e}")),
+        });
+    });
+    READER.with(|r| *r.borrow_mut() = Some(reader));
+}
+
+/// The last `performance.measure` called `name`, in milliseconds.
+pub fn last_measure(name: &str) -> Option<f64> {
+    let p = web_sys::window()?.performance()?;
+    let entries = p.get_entries_by_name(name);
+    let last = entries.get(entries.length().checked_sub(1)?);
+    let entry: web_sys::PerformanceEntry = last.dyn_into().ok()?;
+    Some(entry.duration())
+}
+
+/// System → light → dark → system, stored on `<html data-theme>`.
+pub fn cycle_theme() {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let next = match root.get_attribute("data-theme").as_deref() {
+        None => Some("light"),
+        Some("light") => Some("dark"),
+        _ => None,
+    };
+    match next {
+        Some(t) => {
+            let _ = root.set_attribute("data-theme", t);
+        }
+        None => {
+            let _ = root.remove_attribute("data-theme");
+        }
+    }
+}

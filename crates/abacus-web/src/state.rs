@@ -1,0 +1,247 @@
+//! The app state: one workspace document plus what is on screen, changed only through
+//! [`Action`]s by [`AppState::apply`] (a pure function, tested natively).
+//!
+//! The document (`Scenario`) is the single source of truth: it is what is autosaved,
+//! shared in the link and exported. Everything the panels show is derived from it by
+//! [`crate::derive`].
+
+use crate::components::editor::Jump;
+use crate::doc;
+use crate::view::{MatrixView, RequestEdit, WorldEdit};
+use abacus_studio::scenario::Scenario;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The screens of the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Screen {
+    /// Policies, editor, request, decision.
+    #[default]
+    Workspace,
+    /// Users × actions.
+    Matrix,
+    /// Scenarios, challenges, templates.
+    Gallery,
+    /// Users, teams, tags, resources.
+    World,
+}
+
+impl Screen {
+    /// Every screen, in tab order.
+    pub const ALL: [Screen; 4] = [
+        Screen::Workspace,
+        Screen::Matrix,
+        Screen::Gallery,
+        Screen::World,
+    ];
+
+    /// The tab label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Screen::Workspace => "Workspace",
+            Screen::Matrix => "Access matrix",
+            Screen::Gallery => "Gallery",
+            Screen::World => "World",
+        }
+    }
+
+    /// The `data-testid` of its tab.
+    pub fn testid(self) -> &'static str {
+        match self {
+            Screen::Workspace => "tab-workspace",
+            Screen::Matrix => "tab-matrix",
+            Screen::Gallery => "tab-gallery",
+            Screen::World => "tab-world",
+        }
+    }
+}
+
+/// How serious a notice is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeLevel {
+    /// Information (e.g. "link copied").
+    Info,
+    /// Something was recovered or is risky (long link, corrupt autosave).
+    Warning,
+    /// Something failed (bad share link, bad import).
+    Error,
+}
+
+/// A message in the bar under the header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Level.
+    pub level: NoticeLevel,
+    /// Text.
+    pub text: String,
+}
+
+impl Notice {
+    /// An info notice.
+    pub fn info(text: impl Into<String>) -> Self {
+        Self {
+            level: NoticeLevel::Info,
+            text: text.into(),
+        }
+    }
+    /// A warning.
+    pub fn warning(text: impl Into<String>) -> Self {
+        Self {
+            level: NoticeLevel::Warning,
+            text: text.into(),
+        }
+    }
+    /// An error.
+    pub fn error(text: impl Into<String>) -> Self {
+        Self {
+            level: NoticeLevel::Error,
+            text: text.into(),
+        }
+    }
+}
+
+/// The whole app state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    /// The workspace document.
+    pub doc: Rc<Scenario>,
+    /// The policy in the editor.
+    pub active_policy: usize,
+    /// The screen shown.
+    pub screen: Screen,
+    /// The message bar.
+    pub notice: Option<Notice>,
+    /// The matrix the diff compares against.
+    pub baseline: Option<Rc<MatrixView>>,
+    /// A pending caret move in the editor.
+    pub jump: Option<Jump>,
+    /// Bumped on every document change (drives autosave and the URL).
+    pub revision: u32,
+}
+
+impl AppState {
+    /// A state showing `doc`.
+    pub fn new(doc: Scenario, notice: Option<Notice>) -> Self {
+        Self {
+            doc: Rc::new(doc),
+            active_policy: 0,
+            screen: Screen::Workspace,
+            notice,
+            baseline: None,
+            jump: None,
+            revision: 0,
+        }
+    }
+}
+
+/// Everything that changes the state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// New text for policy `index` (a keystroke).
+    EditPolicy {
+        /// Policy index.
+        index: usize,
+        /// Its whole new text.
+        text: String,
+    },
+    /// Show policy `index` in the editor.
+    SelectPolicy(usize),
+    /// Change the request.
+    EditRequest(RequestEdit),
+    /// Load the request of a matrix cell (row, column) and go to the workspace.
+    OpenCell(usize, usize),
+    /// Change the world.
+    EditWorld(WorldEdit),
+    /// Add a policy (from the template library).
+    AddPolicy(doc::NewPolicy),
+    /// Replace the document (gallery, import, share link).
+    Load(Box<Scenario>, Option<Notice>),
+    /// Switch screens.
+    Show(Screen),
+    /// Set or clear the message bar.
+    Notify(Option<Notice>),
+    /// Move the caret to a byte range of the active policy.
+    Jump(usize, usize),
+    /// Take this matrix as the diff baseline.
+    Baseline(Rc<MatrixView>),
+}
+
+impl AppState {
+    /// Applies `action`, returning the next state (the old one is untouched).
+    pub fn apply(&self, action: Action) -> AppState {
+        let mut next = self.clone();
+        match action {
+            Action::EditPolicy { index, text } => {
+                let mut d = (*self.doc).clone();
+                if doc::set_policy_text(&mut d, index, text) {
+                    next.doc = Rc::new(d);
+                    next.revision = self.revision.wrapping_add(1);
+                }
+            }
+            Action::SelectPolicy(index) => {
+                if index < doc::policy_count(&self.doc) {
+                    next.active_policy = index;
+                    next.jump = None;
+                }
+            }
+            Action::EditRequest(edit) => {
+                let mut d = (*self.doc).clone();
+                doc::edit_request(&mut d, edit);
+                next.doc = Rc::new(d);
+                next.revision = self.revision.wrapping_add(1);
+            }
+            Action::OpenCell(row, col) => {
+                let mut d = (*self.doc).clone();
+                if doc::open_matrix_cell(&mut d, row, col) {
+                    next.doc = Rc::new(d);
+                    next.revision = self.revision.wrapping_add(1);
+                    next.screen = Screen::Workspace;
+                }
+            }
+            Action::EditWorld(edit) => {
+                let mut d = (*self.doc).clone();
+                match doc::edit_world(&mut d, edit) {
+                    Ok(()) => {
+                        next.doc = Rc::new(d);
+                        next.revision = self.revision.wrapping_add(1);
+                        next.notice = None;
+                    }
+                    Err(e) => next.notice = Some(Notice::error(e)),
+                }
+            }
+            Action::AddPolicy(policy) => {
+                let mut d = (*self.doc).clone();
+                let name = policy.name.clone();
+                next.active_policy = doc::add_policy(&mut d, policy);
+                next.doc = Rc::new(d);
+                next.revision = self.revision.wrapping_add(1);
+                next.screen = Screen::Workspace;
+                next.notice = Some(Notice::info(format!("added policy `{name}`")));
+            }
+            Action::Load(doc, notice) => {
+                next = AppState::new(*doc, notice);
+                next.screen = Screen::Workspace;
+                next.revision = self.revision.wrapping_add(1);
+            }
+            Action::Show(screen) => next.screen = screen,
+            Action::Notify(notice) => next.notice = notice,
+            Action::Jump(start, end) => {
+                let nonce = self.jump.map_or(0, |j| j.nonce.wrapping_add(1));
+                next.jump = Some(Jump { start, end, nonce });
+            }
+            Action::Baseline(m) => next.baseline = Some(m),
+        }
+        next.active_policy = next
+            .active_policy
+            .min(doc::policy_count(&next.doc).saturating_sub(1));
+        next
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(self.apply(action))
+    }
+}

@@ -1,0 +1,228 @@
+// End-to-end behaviour of the Abacus app in Debian Chromium: the workspace, the share link,
+// autosave and its recovery, diagnostics, the matrix, embed mode and the screenshots the
+// README shows. Run after `trunk build --release` (or `cargo xtask dist`).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp, screenshot } from './harness.mjs';
+
+let app;
+before(async () => {
+  app = await startApp();
+});
+after(async () => {
+  await app?.close();
+});
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+/** Opens the app in a fresh context and waits for the first decision. */
+async function open(opts = {}, suffix = '') {
+  const page = await app.newPage(opts);
+  await page.goto(app.url + suffix);
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  return page;
+}
+
+const decisionOf = (page) => page.getAttribute(tid('decision'), 'data-decision');
+
+/** Waits until the decision attribute equals `want`. */
+async function expectDecision(page, want) {
+  await page.waitForFunction(
+    ([sel, w]) => document.querySelector(sel)?.getAttribute('data-decision') === w,
+    [tid('decision'), want],
+    { timeout: 5000 },
+  ).catch(() => {});
+  assert.equal(await decisionOf(page), want);
+}
+
+/** Puts `text` in the editor as typing would (one input event). */
+async function setEditor(page, text) {
+  await page.fill(tid('policy-editor'), text);
+}
+
+async function selectPolicy(page, name) {
+  const tabs = page.locator('[data-testid^="policy-tab-"]');
+  const n = await tabs.count();
+  for (let i = 0; i < n; i++) {
+    if ((await tabs.nth(i).textContent()).includes(name)) {
+      await tabs.nth(i).click();
+      return;
+    }
+  }
+  throw new Error(`no policy ${name}`);
+}
+
+const ALLOW_ALL = `{
+  "Version": "2012-10-17",
+  "Statement": [{ "Effect": "Allow", "Action": "sagemaker:*", "Resource": "*" }]
+}`;
+
+test('loads with a decision, an explanation and a CloudTrail record', async () => {
+  const page = await open();
+  for (const id of ['policy-editor', 'diagnostics', 'user-select', 'action-select', 'resource-select',
+    'route-select', 'decision', 'explanation', 'cloudtrail', 'share-button']) {
+    assert.equal(await page.locator(tid(id)).count(), 1, `missing ${id}`);
+  }
+  assert.match(await decisionOf(page), /^(Allow|ExplicitDeny|ImplicitDeny)$/);
+  const record = JSON.parse(await page.textContent(tid('cloudtrail')));
+  assert.equal(record.eventSource, 'sagemaker.amazonaws.com');
+  assert.equal(await page.getAttribute(tid('decision'), 'aria-live'), 'polite');
+  await screenshot(page, 'workspace');
+  assert.deepEqual(app.pageErrors, []);
+});
+
+test('editing a policy flips the decision with no button', async () => {
+  const page = await open();
+  // alice stopping bob's training job is denied by the seed's ABAC policy
+  await expectDecision(page, 'ImplicitDeny');
+  assert.match(await page.textContent(tid('access-denied-message')), /not authorized to perform: sagemaker:StopTrainingJob/);
+  await selectPolicy(page, 'TrainingJobPermissions');
+  await setEditor(page, ALLOW_ALL);
+  await expectDecision(page, 'Allow');
+  assert.equal(await page.locator(tid('access-denied-message')).count(), 0);
+  const deny = ALLOW_ALL.replace('"Allow"', '"Deny"');
+  await setEditor(page, deny);
+  await expectDecision(page, 'ExplicitDeny');
+});
+
+test('another user changes the CloudTrail sourceIdentity', async () => {
+  const page = await open();
+  const before = JSON.parse(await page.textContent(tid('cloudtrail')));
+  assert.equal(before.userIdentity.sessionContext.sourceIdentity, 'alice');
+  await page.selectOption(tid('user-select'), 'bob');
+  await page.waitForFunction((sel) => document.querySelector(sel).textContent.includes('"bob"'), tid('cloudtrail'));
+  const afterRec = JSON.parse(await page.textContent(tid('cloudtrail')));
+  assert.equal(afterRec.userIdentity.sessionContext.sourceIdentity, 'bob');
+  // bob stops his own job: allowed
+  await expectDecision(page, 'Allow');
+});
+
+test('a malformed policy shows the diagnostic at the right line and column', async () => {
+  const page = await open();
+  await selectPolicy(page, 'TrainingJobPermissions');
+  // trailing comma on line 4 (seed samples were printed like this)
+  const text = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "*", "Resource": "*" },\n  ]\n}';
+  await setEditor(page, text);
+  const first = page.locator(`${tid('diagnostics')} li`).first();
+  await first.waitFor();
+  const line = Number(await first.getAttribute('data-line'));
+  const column = Number(await first.getAttribute('data-column'));
+  assert.ok(line === 4 || line === 5, `diagnostic line ${line}`);
+  assert.ok(column >= 1, `diagnostic column ${column}`);
+  assert.ok((await page.locator('.gutter .ln-error').count()) >= 1);
+  assert.ok((await page.locator('.overlay .diag-error').count()) >= 1);
+  // a smart quote
+  await setEditor(page, '{\n  "Version": "2012-10-17",\n  "Statement": [{ "Effect": ”Allow", "Action": "*", "Resource": "*" }]\n}');
+  await page.waitForFunction((sel) => document.querySelector(`${sel} li`)?.getAttribute('data-line') === '3', tid('diagnostics'));
+  // the text is never fixed silently
+  assert.match(await page.inputValue(tid('policy-editor')), /”Allow/);
+});
+
+test('a share link opens the same state in a fresh page', async () => {
+  const page = await open();
+  await selectPolicy(page, 'TrainingJobPermissions');
+  await setEditor(page, ALLOW_ALL);
+  await page.selectOption(tid('user-select'), 'carol');
+  await expectDecision(page, 'Allow');
+  await page.click(tid('share-button'));
+  const url = await page.inputValue(tid('share-url'));
+  assert.match(url, /#s=1\./);
+  const fresh = await app.newPage();
+  await fresh.goto(url);
+  await fresh.waitForSelector(`${tid('decision')}[data-decision]`);
+  assert.equal(await fresh.inputValue(tid('user-select')), 'carol');
+  await expectDecision(fresh, 'Allow');
+  await selectPolicy(fresh, 'TrainingJobPermissions');
+  assert.equal(await fresh.inputValue(tid('policy-editor')), ALLOW_ALL);
+  // a damaged link is refused with a message, never half-loaded
+  const broken = await app.newPage();
+  await broken.goto(url.slice(0, url.length - 40));
+  await broken.waitForSelector(tid('notice'));
+  assert.match(await broken.textContent(tid('notice')), /share link could not be opened/);
+  assert.equal(await broken.getAttribute(tid('notice'), 'data-level'), 'error');
+});
+
+test('reload brings the autosaved state back', async () => {
+  const page = await open();
+  await page.selectOption(tid('user-select'), 'bob');
+  await expectDecision(page, 'Allow');
+  await page.waitForTimeout(600); // autosave is debounced
+  await page.reload();
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  assert.equal(await page.inputValue(tid('user-select')), 'bob');
+});
+
+test('a corrupt autosave is recovered with a message and kept', async () => {
+  const page = await open();
+  await page.evaluate(() => localStorage.setItem('abacus.workspace.v1', '{"version": 2, "name": '));
+  await page.reload();
+  await page.waitForSelector(tid('notice'));
+  assert.match(await page.textContent(tid('notice')), /could not be read/);
+  const kept = await page.evaluate(() => localStorage.getItem('abacus.workspace.v1.corrupt'));
+  assert.equal(kept, '{"version": 2, "name": ');
+  assert.match(await decisionOf(page), /^(Allow|ExplicitDeny|ImplicitDeny)$/);
+});
+
+test('matrix cells agree with single evaluations', async () => {
+  const page = await open();
+  await page.click(tid('tab-matrix'));
+  await page.waitForSelector(tid('matrix'));
+  await screenshot(page, 'matrix');
+  const cells = page.locator('[data-testid^="matrix-cell-"]');
+  const n = await cells.count();
+  assert.ok(n >= 6, `only ${n} cells`);
+  const picks = [0, Math.floor(n / 3), Math.floor((2 * n) / 3), n - 1];
+  for (const i of picks) {
+    await page.click(tid('tab-matrix'));
+    const cell = page.locator('[data-testid^="matrix-cell-"]').nth(i);
+    const want = await cell.getAttribute('data-decision');
+    await cell.click();
+    await page.waitForSelector(tid('policy-editor'));
+    await expectDecision(page, want);
+  }
+  // diff: allow everything for everyone, and the matrix lists who gained access
+  await selectPolicy(page, 'TrainingJobPermissions');
+  await setEditor(page, ALLOW_ALL);
+  await page.click(tid('tab-matrix'));
+  await page.waitForSelector(`${tid('matrix-diff')} li.gained`);
+});
+
+test('embed mode renders without chrome', async () => {
+  const page = await open({}, '#embed');
+  assert.equal(await page.locator(tid('embed')).count(), 1);
+  assert.equal(await page.locator(tid('share-button')).count(), 0);
+  assert.equal(await page.getAttribute(tid('policy-editor'), 'readonly'), '');
+  await screenshot(page, 'embed');
+});
+
+test('gallery, world editor and dark theme', async () => {
+  const page = await open();
+  await page.click(tid('tab-gallery'));
+  await page.waitForSelector(tid('gallery'));
+  await screenshot(page, 'gallery');
+  await page.click(tid('tab-world'));
+  await page.waitForSelector(tid('world-editor'));
+  await page.fill(tid('new-user-name'), 'dave');
+  await page.fill(tid('new-user-team'), 'team-b');
+  await page.click(tid('add-user'));
+  await page.waitForFunction((sel) => document.querySelector(sel).textContent.includes('dave'), tid('world-users'));
+  await screenshot(page, 'world-editor');
+  await page.click(tid('tab-workspace'));
+  await page.selectOption(tid('user-select'), 'dave');
+  assert.match(await decisionOf(page), /^(Allow|ExplicitDeny|ImplicitDeny)$/);
+  const dark = await open({ colorScheme: 'dark' });
+  const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(bg, 'rgb(246, 247, 249)');
+  await screenshot(dark, 'dark');
+});
+
+test('keyboard: Esc then Tab leaves the editor', async () => {
+  const page = await open();
+  await page.focus(tid('policy-editor'));
+  await page.keyboard.press('Tab');
+  // Tab indented instead of leaving
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'policy-editor');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  assert.notEqual(await page.evaluate(() => document.activeElement.dataset.testid), 'policy-editor');
+});
