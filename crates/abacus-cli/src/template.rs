@@ -1,15 +1,207 @@
 //! `abacus render` and `abacus lint`: the template library and the ABAC linter.
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
+use abacus_policy::{parse_policy, Diagnostic};
+use abacus_studio::scenario::{default_scenario, Scenario};
+use abacus_templates::lint::{lint_policy, lint_scenario, summarize, RULES};
+use abacus_templates::{Library, WorldFacts};
+
+const RENDER_USAGE: &str = "\
+usage: abacus render --list
+       abacus render ID [--set SLOT=VALUE]... [--scenario FILE] [--setup]
+
+Prints the rendered policy JSON. Unset slots take the world's values (the default
+scenario, or --scenario FILE); --setup also prints the template's setup commands on stderr.
+";
+
+const LINT_USAGE: &str = "\
+usage: abacus lint [--summary] FILE...
+       abacus lint --rules
+
+FILE is a policy or a scenario document. Each finding is printed as
+`LINE:COL severity code message`; the exit code is 1 when any finding is an error.
+";
+
 /// Runs `abacus render ARGS`.
-pub fn render(_args: &[String]) -> ExitCode {
-    eprintln!("error: `abacus render` is being built (issue 5)");
-    ExitCode::from(2)
+pub fn render(args: &[String]) -> ExitCode {
+    let library = Library::builtin();
+    if args.first().map(String::as_str) == Some("--list") {
+        for t in &library.templates {
+            println!(
+                "{:<36} {:<8} seed {} ({})  {}",
+                t.id,
+                format!("{:?}", t.kind).to_lowercase(),
+                t.source.seed,
+                t.source.section,
+                t.title
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let mut id = None;
+    let mut overrides = BTreeMap::new();
+    let mut scenario_path = None;
+    let mut show_setup = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--set" => {
+                let Some((key, value)) = rest.next().and_then(|kv| kv.split_once('=')) else {
+                    eprintln!("error: `--set` needs SLOT=VALUE\n\n{RENDER_USAGE}");
+                    return ExitCode::from(2);
+                };
+                overrides.insert(key.to_owned(), value.to_owned());
+            }
+            "--scenario" => scenario_path = rest.next().cloned(),
+            "--setup" => show_setup = true,
+            "-h" | "--help" => {
+                print!("{RENDER_USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other if other.starts_with('-') => {
+                eprintln!("error: unknown option `{other}`\n\n{RENDER_USAGE}");
+                return ExitCode::from(2);
+            }
+            other => id = Some(other.to_owned()),
+        }
+    }
+    let Some(id) = id else {
+        eprint!("{RENDER_USAGE}");
+        return ExitCode::from(2);
+    };
+    let Some(template) = library.get(&id) else {
+        eprintln!("error: no template `{id}` (see `abacus render --list`)");
+        return ExitCode::from(2);
+    };
+    let scenario = match scenario_path {
+        Some(path) => match read_scenario(&path) {
+            Ok(s) => s,
+            Err(code) => return code,
+        },
+        None => default_scenario(),
+    };
+    let world = WorldFacts::from_scenario(&scenario);
+    match template.render(&world, &overrides) {
+        Ok(rendered) => {
+            print!("{}", rendered.text);
+            if show_setup {
+                match template.render_setup(&world, &overrides) {
+                    Ok(commands) => commands.iter().for_each(|c| eprintln!("# setup: {c}")),
+                    Err(errors) => return print_errors(&format!("{id} setup"), &errors),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(errors) => print_errors(&id, &errors),
+    }
+}
+
+fn print_errors(what: &str, errors: &[Diagnostic]) -> ExitCode {
+    eprintln!("-- {what}");
+    for e in errors {
+        eprintln!("{e}");
+        eprintln!("  help: {}", e.help);
+    }
+    ExitCode::from(1)
+}
+
+fn read_scenario(path: &str) -> Result<Scenario, ExitCode> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read `{path}`: {e}");
+        ExitCode::from(2)
+    })?;
+    Scenario::from_json(&text).map_err(|e| {
+        for issue in &e.issues {
+            eprintln!(
+                "{}:{} error scenario {} ({})",
+                issue.line.unwrap_or(0),
+                issue.column.unwrap_or(0),
+                issue.message,
+                issue.path
+            );
+        }
+        ExitCode::from(2)
+    })
+}
+
+/// True when the text is a JSON object that looks like a scenario (not a policy).
+fn is_scenario(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text)
+        .is_ok_and(|v| v.get("world").is_some() && v.get("Statement").is_none())
 }
 
 /// Runs `abacus lint ARGS`.
-pub fn lint(_args: &[String]) -> ExitCode {
-    eprintln!("error: `abacus lint` is being built (issue 5)");
-    ExitCode::from(2)
+pub fn lint(args: &[String]) -> ExitCode {
+    if args.first().map(String::as_str) == Some("--rules") {
+        for rule in RULES {
+            let scope = if rule.cross_policy {
+                "scenario"
+            } else {
+                "policy"
+            };
+            println!(
+                "{:<36} {:<8} {:<8} {}",
+                rule.code, rule.severity, scope, rule.summary
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let summary = args.iter().any(|a| a == "--summary");
+    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    if files.is_empty() || args.iter().any(|a| a.starts_with("--") && a != "--summary") {
+        eprint!("{LINT_USAGE}");
+        return ExitCode::from(2);
+    }
+    let mut any_error = false;
+    for path in &files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read `{path}`: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        if files.len() > 1 {
+            println!("-- {path}");
+        }
+        if is_scenario(&text) {
+            let scenario = match Scenario::from_json(&text) {
+                Ok(s) => s,
+                Err(_) => match read_scenario(path) {
+                    Ok(s) => s,
+                    Err(code) => return code,
+                },
+            };
+            let mut current = String::new();
+            for (policy_id, d) in lint_scenario(&scenario) {
+                if policy_id != current {
+                    println!("-- policy {policy_id}");
+                    current = policy_id;
+                }
+                any_error |= d.is_error();
+                println!("{d}");
+            }
+            if summary {
+                for entry in &scenario.policies {
+                    println!("-- summary {}", entry.id);
+                    print!("{}", summarize(&parse_policy(&entry.text)));
+                }
+            }
+        } else {
+            for d in lint_policy(&text) {
+                any_error |= d.is_error();
+                println!("{d}");
+            }
+            if summary {
+                print!("{}", summarize(&parse_policy(&text)));
+            }
+        }
+    }
+    if any_error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -5,8 +5,14 @@
 //!   defaults come from the simulated [`world`]; [`render`] fills them.
 //! - [`placeholders`]: finds doc-style placeholders (`<region>`, `{account_number}`,
 //!   `my_bucket`) in pasted text and suggests world values for them.
+//! - [`lint`]: the ABAC linter and the Access Analyzer-like policy summary.
+//! - [`gallery`]: ready scenarios per seed use case and workshop challenges.
+//! - [`originals`]: the seed samples exactly as printed, with the diagnostics they must get.
 
+pub mod gallery;
 pub mod library;
+pub mod lint;
+pub mod originals;
 pub mod placeholders;
 pub mod render;
 pub mod slot;

@@ -78,6 +78,64 @@ impl WorldFacts {
     }
 }
 
+impl WorldFacts {
+    /// The facts of a simulated world: its account, Region and partition, the first
+    /// domain and its default execution role, the first two user profiles, the first two
+    /// distinct `team` tags (of users, then roles) and the first S3 bucket.
+    pub fn from_world(world: &abacus_studio::model::World) -> Self {
+        let mut facts = Self::empty();
+        facts.set(ACCOUNT_ID, world.account.clone());
+        facts.set(REGION, world.region.clone());
+        facts.set(PARTITION, world.partition.clone());
+        if let Some(domain) = world.domains.first() {
+            facts.set(DOMAIN_ID, domain.id.clone());
+            facts.set(ROLE_NAME, domain.default_execution_role.clone());
+        }
+        for (name, user) in [USER_PROFILE, USER_PROFILE_2].into_iter().zip(&world.users) {
+            facts.set(name, user.name.clone());
+        }
+        let mut teams: Vec<&String> = Vec::new();
+        let tagged = world
+            .users
+            .iter()
+            .map(|u| &u.tags)
+            .chain(world.roles.iter().map(|r| &r.tags));
+        for tags in tagged {
+            if let Some(team) = tags.get("team") {
+                if !teams.contains(&team) {
+                    teams.push(team);
+                }
+            }
+        }
+        for (name, team) in [TEAM, TEAM_2].into_iter().zip(teams) {
+            facts.set(name, team.clone());
+        }
+        let bucket = world
+            .resources
+            .iter()
+            .find_map(|r| match r.resource_type.as_str() {
+                "s3-bucket" => Some(r.name.clone()),
+                "s3-object" => r.name.split('/').next().map(str::to_owned),
+                _ => None,
+            });
+        if let Some(bucket) = bucket {
+            facts.set(BUCKET, bucket);
+        }
+        facts
+    }
+
+    /// The facts of a scenario's world.
+    pub fn from_scenario(scenario: &abacus_studio::scenario::Scenario) -> Self {
+        Self::from_world(&scenario.world)
+    }
+}
+
+impl From<&abacus_studio::scenario::Scenario> for WorldFacts {
+    fn from(scenario: &abacus_studio::scenario::Scenario) -> Self {
+        Self::from_scenario(scenario)
+    }
+}
+
 impl FromIterator<(String, String)> for WorldFacts {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
         Self {
@@ -108,5 +166,15 @@ mod tests {
             let value = world.get(name).unwrap();
             assert!(kind.validate(value).is_ok(), "{name} = {value}");
         }
+    }
+
+    #[test]
+    fn default_scenario_world_gives_facts() {
+        let scenario = abacus_studio::scenario::default_scenario();
+        let facts = WorldFacts::from_scenario(&scenario);
+        assert_eq!(facts.get(ACCOUNT_ID), Some(scenario.world.account.as_str()));
+        assert!(facts.get(DOMAIN_ID).is_some());
+        assert!(facts.get(USER_PROFILE).is_some());
+        assert!(facts.get(BUCKET).is_some());
     }
 }

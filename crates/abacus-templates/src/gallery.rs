@@ -1,0 +1,240 @@
+//! The scenario gallery: one ready scenario per seed use case (the studio's
+//! `scenarios/*.json`) and workshop challenges (`gallery/challenges/*.json`) whose
+//! expectations fail until the attendee fixes a policy.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// Embeds files by name from a folder.
+macro_rules! embed {
+    ($dir:literal: $($id:literal),* $(,)?) => {
+        &[$(($id, include_str!(concat!($dir, $id, ".json")))),*]
+    };
+}
+
+/// The seed use-case scenarios written by the Studio simulator.
+const USE_CASES: &[(&str, &str)] = embed!("../../../scenarios/":
+    "001-add-tags-only-on-create",
+    "001-emr-cluster-by-user-tag",
+    "001-fsx-user-directory",
+    "001-lake-formation-athena-audit",
+    "001-lake-formation-emr-audit",
+    "001-s3-own-prefix",
+    "001-secrets-per-user",
+    "001-source-identity-auditing",
+    "001-training-jobs-own-resources-context-keys",
+    "001-training-jobs-own-resources-source-identity",
+    "003-admin-creates-profiles-with-studiouserid",
+    "003-studio-access-own-profile-iam-users",
+    "003-studio-access-own-profile-saml-federation",
+    "003-team-artifacts-isolation",
+    "004-auditing-cloudtrail",
+    "004-background-training-job",
+    "004-lake-formation-athena-identity",
+    "004-s3-access-grants-notebook",
+);
+
+/// The workshop challenges.
+const CHALLENGES: &[(&str, &str)] = embed!("../gallery/challenges/":
+    "stop-only-own-training-jobs",
+    "s3-own-prefix-only",
+    "bucket-policy-deny-never-applies",
+    "retag-takeover",
+);
+
+/// What kind of gallery entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// A seed use case, working as shipped.
+    UseCase,
+    /// A workshop challenge: its expectations fail until a policy is fixed.
+    Challenge,
+}
+
+/// A challenge's documented solution.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Solution {
+    /// The id of the policy to replace.
+    pub policy: String,
+    /// The fixed policy text.
+    pub text: String,
+    /// Why it works.
+    pub explanation: String,
+}
+
+/// One gallery entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GalleryEntry {
+    /// Stable id (the file name without `.json`).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// What it shows or asks.
+    pub description: String,
+    /// Use case or challenge.
+    pub category: Category,
+    /// Seed number, e.g. `001`.
+    pub seed: String,
+    /// Seed section.
+    pub section: String,
+    /// The scenario document, exactly as stored (load it with `Scenario::from_json`).
+    pub scenario_json: String,
+    /// A hint (challenges).
+    pub hint: Option<String>,
+    /// The documented solution (challenges).
+    pub solution: Option<Solution>,
+}
+
+/// The gallery.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Gallery {
+    /// Use cases first (by seed), then challenges.
+    pub entries: Vec<GalleryEntry>,
+    /// Problems reading the embedded files (empty in a correct build; tests check it).
+    pub load_errors: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct UseCaseHead {
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+struct ChallengeFile {
+    title: String,
+    description: String,
+    seed: String,
+    section: String,
+    category: Category,
+    hint: String,
+    solution: Solution,
+    scenario: Box<RawValue>,
+}
+
+/// `seed 001: Amazon S3 access control` → (`001`, `Amazon S3 access control`).
+fn split_source(source: &str) -> (String, String) {
+    let rest = source.strip_prefix("seed ").unwrap_or(source);
+    match rest.split_once(':') {
+        Some((seed, section)) => (seed.trim().to_owned(), section.trim().to_owned()),
+        None => (String::new(), rest.trim().to_owned()),
+    }
+}
+
+impl Gallery {
+    /// The embedded gallery.
+    pub fn builtin() -> Gallery {
+        let mut gallery = Gallery::default();
+        for (id, text) in USE_CASES {
+            match serde_json::from_str::<UseCaseHead>(text) {
+                Ok(head) => {
+                    let (seed, section) = split_source(&head.source);
+                    gallery.entries.push(GalleryEntry {
+                        id: (*id).to_owned(),
+                        title: head.name,
+                        description: head.description,
+                        category: Category::UseCase,
+                        seed,
+                        section,
+                        scenario_json: (*text).to_owned(),
+                        hint: None,
+                        solution: None,
+                    });
+                }
+                Err(e) => gallery
+                    .load_errors
+                    .push(format!("scenarios/{id}.json: {e}")),
+            }
+        }
+        for (id, text) in CHALLENGES {
+            match serde_json::from_str::<ChallengeFile>(text) {
+                Ok(file) => gallery.entries.push(GalleryEntry {
+                    id: (*id).to_owned(),
+                    title: file.title,
+                    description: file.description,
+                    category: file.category,
+                    seed: file.seed,
+                    section: file.section,
+                    scenario_json: file.scenario.get().to_owned(),
+                    hint: Some(file.hint),
+                    solution: Some(file.solution),
+                }),
+                Err(e) => gallery
+                    .load_errors
+                    .push(format!("gallery/challenges/{id}.json: {e}")),
+            }
+        }
+        gallery
+    }
+
+    /// The entry with this id.
+    pub fn get(&self, id: &str) -> Option<&GalleryEntry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The entries of one category.
+    pub fn of(&self, category: Category) -> impl Iterator<Item = &GalleryEntry> {
+        self.entries.iter().filter(move |e| e.category == category)
+    }
+}
+
+impl GalleryEntry {
+    /// The scenario with the solution applied: the solution's policy text replaces the
+    /// policy of the same id. `None` for entries without a solution, or when the scenario
+    /// does not parse or lacks that policy.
+    pub fn solved_scenario_json(&self) -> Option<String> {
+        let solution = self.solution.as_ref()?;
+        let mut value: serde_json::Value = serde_json::from_str(&self.scenario_json).ok()?;
+        let policy = value
+            .get_mut("policies")?
+            .as_array_mut()?
+            .iter_mut()
+            .find(|p| p.get("id").and_then(|i| i.as_str()) == Some(solution.policy.as_str()))?;
+        *policy.get_mut("text")? = serde_json::Value::String(solution.text.clone());
+        serde_json::to_string_pretty(&value).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use abacus_studio::scenario::Scenario;
+
+    #[test]
+    fn builtin_gallery_loads_and_every_scenario_is_valid() {
+        let gallery = Gallery::builtin();
+        assert_eq!(gallery.load_errors, Vec::<String>::new());
+        assert!(gallery.of(Category::UseCase).count() >= 10);
+        assert!(gallery.of(Category::Challenge).count() >= 3);
+        for entry in &gallery.entries {
+            let parsed = Scenario::from_json(&entry.scenario_json);
+            assert!(parsed.is_ok(), "{}: {:?}", entry.id, parsed.err());
+            assert!(!entry.seed.is_empty(), "{}", entry.id);
+        }
+    }
+
+    #[test]
+    fn solutions_apply_to_an_existing_policy() {
+        for entry in Gallery::builtin().of(Category::Challenge) {
+            let solved = entry.solved_scenario_json();
+            assert!(solved.is_some(), "{}", entry.id);
+            assert!(
+                Scenario::from_json(&solved.unwrap_or_default()).is_ok(),
+                "{}",
+                entry.id
+            );
+        }
+    }
+
+    #[test]
+    fn source_lines_split_into_seed_and_section() {
+        assert_eq!(
+            split_source("seed 001: Amazon S3 access control"),
+            ("001".to_owned(), "Amazon S3 access control".to_owned())
+        );
+    }
+}

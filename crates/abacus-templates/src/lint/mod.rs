@@ -1,0 +1,205 @@
+//! The ABAC linter: the mistakes attribute-based designs typically make, each with a code,
+//! a severity, a span and a help text, as [`Diagnostic`]s like the parser's.
+//!
+//! [`lint_policy`] lints one policy text (parser findings included); [`lint_set`] and
+//! [`lint_scenario`] lint several policies together, which the cross-policy rules need
+//! (trust policy vs `aws:SourceIdentity`, tagging permissions vs tag-based access).
+
+mod cross;
+pub mod knowledge;
+mod rules;
+mod summary;
+
+use abacus_policy::{parse_policy, Diagnostic, ParsedPolicy, Severity};
+use abacus_studio::scenario::{PolicyEntry, PolicyKind, Scenario};
+use serde::Serialize;
+
+use crate::library::PolicyUse;
+
+pub use cross::{infer_use, LintInput};
+pub use summary::{summarize, PolicySummary, ServiceSummary};
+
+/// The rule codes.
+pub mod codes {
+    /// Tagging allowed without restriction while access depends on resource tags.
+    pub const ABAC_UNRESTRICTED_TAGGING: &str = "abac-unrestricted-tagging";
+    /// `aws:SourceIdentity` used, but the trust policy lacks `sts:SetSourceIdentity`.
+    pub const TRUST_MISSING_SET_SOURCE_IDENTITY: &str = "trust-missing-set-source-identity";
+    /// Variables in a policy without `"Version": "2012-10-17"` (reported by the parser).
+    pub const VARIABLE_WITHOUT_VERSION: &str = "policy-variable-without-version";
+    /// S3 object actions on bucket-only resources.
+    pub const OBJECT_ACTION_ON_BUCKET_ARN: &str = "s3-object-action-on-bucket-arn";
+    /// `NotPrincipal` with `Allow`.
+    pub const NOT_PRINCIPAL_WITH_ALLOW: &str = "not-principal-with-allow";
+    /// `NotAction` with `Allow` and `"Resource": "*"`.
+    pub const NOT_ACTION_ALLOW_ALL: &str = "not-action-allow-all-resources";
+    /// `ForAllValues`/`ForAnyValue` on a single-valued key.
+    pub const SET_OPERATOR_SINGLE_VALUED: &str = "set-operator-on-single-valued-key";
+    /// Negated operator in an `Allow` on a key that may be missing.
+    pub const NEGATED_MISSING_KEY: &str = "negated-operator-missing-key";
+    /// `ForAllValues` in an `Allow` without a `Null` guard.
+    pub const FOR_ALL_VALUES_MISSING_KEY: &str = "for-all-values-missing-key";
+    /// `StringEquals` with `*` or `?`.
+    pub const STRING_EQUALS_WILDCARD: &str = "string-equals-wildcard";
+    /// A key the service does not define.
+    pub const UNKNOWN_CONDITION_KEY: &str = "unknown-condition-key";
+    /// A service key used with another service's actions.
+    pub const CONDITION_KEY_SERVICE_MISMATCH: &str = "condition-key-service-mismatch";
+    /// `*` or `service:*` in an attribute-based statement.
+    pub const BROAD_ACTION_IN_ABAC: &str = "broad-action-in-abac";
+    /// `sagemaker:UserProfileName`/`DomainId` used for an action that lacks them.
+    pub const CONTEXT_KEY_ABSENT: &str = "sagemaker-context-key-absent";
+}
+
+/// A rule's documentation, for `abacus lint --rules` and the web app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleInfo {
+    /// The code its findings carry.
+    pub code: &'static str,
+    /// Its severity.
+    pub severity: Severity,
+    /// Whether it needs several policies (a scenario) to fire.
+    pub cross_policy: bool,
+    /// What it catches.
+    pub summary: &'static str,
+}
+
+/// Every rule.
+pub const RULES: &[RuleInfo] = &[
+    RuleInfo { code: codes::ABAC_UNRESTRICTED_TAGGING, severity: Severity::Warning, cross_policy: true, summary: "tagging actions (sagemaker:AddTags, *:TagResource) allowed without a sagemaker:TaggingAction or resource-tag condition while access is decided by resource tags: re-tagging takes a resource over" },
+    RuleInfo { code: codes::TRUST_MISSING_SET_SOURCE_IDENTITY, severity: Severity::Warning, cross_policy: true, summary: "policies test aws:SourceIdentity but the role's trust policy does not allow sts:SetSourceIdentity" },
+    RuleInfo { code: codes::VARIABLE_WITHOUT_VERSION, severity: Severity::Warning, cross_policy: false, summary: "${...} in a policy without \"Version\": \"2012-10-17\" is literal text (reported by the parser)" },
+    RuleInfo { code: codes::OBJECT_ACTION_ON_BUCKET_ARN, severity: Severity::Warning, cross_policy: false, summary: "S3 object actions whose Resource is only a bucket ARN never match" },
+    RuleInfo { code: codes::NOT_PRINCIPAL_WITH_ALLOW, severity: Severity::Error, cross_policy: false, summary: "NotPrincipal with Allow is not supported" },
+    RuleInfo { code: codes::NOT_ACTION_ALLOW_ALL, severity: Severity::Warning, cross_policy: false, summary: "NotAction with Allow on Resource \"*\" allows everything else" },
+    RuleInfo { code: codes::SET_OPERATOR_SINGLE_VALUED, severity: Severity::Warning, cross_policy: false, summary: "ForAllValues/ForAnyValue on a single-valued key" },
+    RuleInfo { code: codes::NEGATED_MISSING_KEY, severity: Severity::Warning, cross_policy: false, summary: "a negated operator in an Allow is true when the key is missing" },
+    RuleInfo { code: codes::FOR_ALL_VALUES_MISSING_KEY, severity: Severity::Info, cross_policy: false, summary: "ForAllValues in an Allow is true when the key is missing or empty" },
+    RuleInfo { code: codes::STRING_EQUALS_WILDCARD, severity: Severity::Warning, cross_policy: false, summary: "StringEquals does not interpret * and ?" },
+    RuleInfo { code: codes::UNKNOWN_CONDITION_KEY, severity: Severity::Warning, cross_policy: false, summary: "a condition key the service does not define" },
+    RuleInfo { code: codes::CONDITION_KEY_SERVICE_MISMATCH, severity: Severity::Warning, cross_policy: false, summary: "a service's condition key used only with other services' actions" },
+    RuleInfo { code: codes::BROAD_ACTION_IN_ABAC, severity: Severity::Warning, cross_policy: false, summary: "* or service:* actions in an attribute-based statement" },
+    RuleInfo { code: codes::CONTEXT_KEY_ABSENT, severity: Severity::Warning, cross_policy: false, summary: "${sagemaker:UserProfileName} or ${sagemaker:DomainId} used for an action whose requests lack the key" },
+];
+
+/// Lints one policy text: the parser's diagnostics, then the single-policy rules and the
+/// cross-policy rules applied to this policy alone. Sorted by position.
+pub fn lint_policy(text: &str) -> Vec<Diagnostic> {
+    let parsed = parse_policy(text);
+    let mut out = parsed.diagnostics.clone();
+    out.extend(lint_parsed(&parsed));
+    sort(&mut out);
+    out
+}
+
+/// The lint findings (no parser diagnostics) for one parsed policy.
+pub fn lint_parsed(parsed: &ParsedPolicy) -> Vec<Diagnostic> {
+    let input = LintInput {
+        id: "",
+        kind: None,
+        parsed,
+    };
+    lint_set(&[input]).into_iter().map(|(_, d)| d).collect()
+}
+
+/// Lints several policies together: each one's single-policy findings plus the
+/// cross-policy findings, each with the id of the policy it points into.
+pub fn lint_set(inputs: &[LintInput<'_>]) -> Vec<(String, Diagnostic)> {
+    let mut out = Vec::new();
+    for input in inputs {
+        let Some(policy) = &input.parsed.policy else {
+            continue;
+        };
+        let mut sink = rules::Sink {
+            index: &input.parsed.line_index,
+            out: Vec::new(),
+        };
+        rules::check_policy(policy, &mut sink);
+        out.extend(sink.out.into_iter().map(|d| (input.id.to_owned(), d)));
+    }
+    out.extend(cross::check_set(inputs));
+    out.sort_by(|a, b| (&a.0, a.1.span.start, &a.1.code).cmp(&(&b.0, b.1.span.start, &b.1.code)));
+    out
+}
+
+/// Lints a scenario: every policy's parser diagnostics and single-policy findings, plus the
+/// cross-policy rules over each role's policies (its trust policy and everything attached
+/// to it) and over each IAM user's policies. Findings come back with their policy's id,
+/// grouped by policy in document order.
+pub fn lint_scenario(scenario: &Scenario) -> Vec<(String, Diagnostic)> {
+    let parsed: Vec<(&PolicyEntry, ParsedPolicy)> = scenario
+        .policies
+        .iter()
+        .map(|p| (p, parse_policy(&p.text)))
+        .collect();
+    let inputs: Vec<LintInput<'_>> = parsed
+        .iter()
+        .map(|(entry, parsed)| LintInput {
+            id: &entry.id,
+            kind: Some(use_of(entry.kind)),
+            parsed,
+        })
+        .collect();
+    let mut found: Vec<(String, Diagnostic)> = Vec::new();
+    for input in &inputs {
+        found.extend(
+            input
+                .parsed
+                .diagnostics
+                .iter()
+                .map(|d| (input.id.to_owned(), d.clone())),
+        );
+        found.extend(lint_set(std::slice::from_ref(input)));
+    }
+    // principals: every `role:` and `iam-user:` attachment target
+    let mut principals: Vec<&str> = scenario
+        .policies
+        .iter()
+        .flat_map(|p| p.attached_to.iter().map(String::as_str))
+        .filter(|t| t.starts_with("role:") || t.starts_with("iam-user:"))
+        .collect();
+    principals.sort_unstable();
+    principals.dedup();
+    for principal in principals {
+        let group: Vec<LintInput<'_>> = parsed
+            .iter()
+            .zip(&inputs)
+            .filter(|((entry, _), _)| entry.attached_to.iter().any(|t| t == principal))
+            .map(|(_, input)| *input)
+            .collect();
+        if group.len() > 1 {
+            found.extend(cross::check_set(&group));
+        }
+    }
+    let order = |id: &str| {
+        scenario
+            .policies
+            .iter()
+            .position(|p| p.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    found.sort_by(|a, b| {
+        (order(&a.0), a.1.span.start, &a.1.code).cmp(&(order(&b.0), b.1.span.start, &b.1.code))
+    });
+    found.dedup();
+    found
+}
+
+fn use_of(kind: PolicyKind) -> PolicyUse {
+    match kind {
+        PolicyKind::Trust => PolicyUse::Trust,
+        PolicyKind::Resource => PolicyUse::Resource,
+        PolicyKind::Identity
+        | PolicyKind::Boundary
+        | PolicyKind::Session
+        | PolicyKind::Scp
+        | PolicyKind::Rcp => PolicyUse::Identity,
+    }
+}
+
+fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (a.span.start, &a.code).cmp(&(b.span.start, &b.code)));
+}
+
+#[cfg(test)]
+mod tests;

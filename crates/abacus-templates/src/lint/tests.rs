@@ -1,0 +1,387 @@
+//! One test per rule, each with a policy that triggers it and one that does not.
+
+use super::*;
+use abacus_policy::parse_policy;
+
+fn policy(statements: &str) -> String {
+    format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#)
+}
+
+fn codes_of(text: &str) -> Vec<String> {
+    lint_policy(text).into_iter().map(|d| d.code).collect()
+}
+
+fn has(text: &str, code: &str) -> bool {
+    codes_of(text).iter().any(|c| c == code)
+}
+
+fn finding(text: &str, code: &str) -> Diagnostic {
+    lint_policy(text)
+        .into_iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no `{code}` in {:?}", codes_of(text)))
+}
+
+fn spanned<'a>(text: &'a str, d: &Diagnostic) -> &'a str {
+    &text[d.span.start..d.span.end]
+}
+
+// Seed 001: "access to the sagemaker:AddTags action must be tightly controlled"
+#[test]
+fn unrestricted_addtags_next_to_resource_tag_abac() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*"},
+           {"Effect": "Allow", "Action": "sagemaker:StopTrainingJob", "Resource": "*",
+            "Condition": {"StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}}}"#,
+    );
+    let d = finding(&text, codes::ABAC_UNRESTRICTED_TAGGING);
+    assert_eq!(spanned(&text, &d), r#""sagemaker:AddTags""#);
+    assert_eq!(d.severity, Severity::Warning);
+
+    let restricted = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*",
+            "Condition": {"Null": {"sagemaker:TaggingAction": "false"}}},
+           {"Effect": "Allow", "Action": "sagemaker:StopTrainingJob", "Resource": "*",
+            "Condition": {"StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}}}"#,
+    );
+    assert!(!has(&restricted, codes::ABAC_UNRESTRICTED_TAGGING));
+    let wildcard = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"},
+           {"Effect": "Allow", "Action": "sagemaker:StopTrainingJob", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "a"}}}"#,
+    );
+    assert!(has(&wildcard, codes::ABAC_UNRESTRICTED_TAGGING));
+}
+
+#[test]
+fn unrestricted_tagging_is_mitigated_by_a_deny_in_another_policy() {
+    let allow = parse_policy(&policy(
+        r#"{"Effect": "Allow", "Action": ["sagemaker:AddTags", "sagemaker:DescribeTrainingJob"], "Resource": "*",
+            "Condition": {"StringEquals": {"aws:PrincipalTag/team": "${sagemaker:ResourceTag/team}"}}},
+           {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*"}"#,
+    ));
+    let deny = parse_policy(&policy(
+        r#"{"Effect": "Deny", "Action": "sagemaker:AddTags", "Resource": "*",
+            "Condition": {"Null": {"sagemaker:TaggingAction": "true"}}}"#,
+    ));
+    let alone = lint_set(&[LintInput {
+        id: "allow",
+        kind: None,
+        parsed: &allow,
+    }]);
+    assert!(alone
+        .iter()
+        .any(|(id, d)| id == "allow" && d.code == codes::ABAC_UNRESTRICTED_TAGGING));
+    let both = lint_set(&[
+        LintInput {
+            id: "allow",
+            kind: None,
+            parsed: &allow,
+        },
+        LintInput {
+            id: "deny",
+            kind: None,
+            parsed: &deny,
+        },
+    ]);
+    assert!(!both
+        .iter()
+        .any(|(_, d)| d.code == codes::ABAC_UNRESTRICTED_TAGGING));
+}
+
+// IAM User Guide: "Monitor and control actions taken with assumed roles" (sts:SetSourceIdentity)
+#[test]
+fn trust_without_set_source_identity() {
+    let identity = parse_policy(&policy(
+        r#"{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+            "Resource": "arn:aws:secretsmanager:us-east-1:111122223333:secret:user-secrets/${aws:SourceIdentity}/*"}"#,
+    ));
+    let trust_text = policy(
+        r#"{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}"#,
+    );
+    let trust = parse_policy(&trust_text);
+    let good_trust = parse_policy(&policy(
+        r#"{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]}"#,
+    ));
+    let found = lint_set(&[
+        LintInput {
+            id: "identity",
+            kind: None,
+            parsed: &identity,
+        },
+        LintInput {
+            id: "trust",
+            kind: Some(PolicyUse::Trust),
+            parsed: &trust,
+        },
+    ]);
+    let (id, d) = found
+        .iter()
+        .find(|(_, d)| d.code == codes::TRUST_MISSING_SET_SOURCE_IDENTITY)
+        .unwrap();
+    assert_eq!(id, "trust");
+    assert_eq!(spanned(&trust_text, d), r#""sts:AssumeRole""#);
+    let fine = lint_set(&[
+        LintInput {
+            id: "identity",
+            kind: None,
+            parsed: &identity,
+        },
+        LintInput {
+            id: "trust",
+            kind: None,
+            parsed: &good_trust,
+        },
+    ]);
+    assert!(!fine
+        .iter()
+        .any(|(_, d)| d.code == codes::TRUST_MISSING_SET_SOURCE_IDENTITY));
+}
+
+// IAM User Guide: "IAM JSON policy elements: Version"
+#[test]
+fn variables_without_version_are_reported_through_the_parser() {
+    let text = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:SourceIdentity}/*"}]}"#;
+    assert!(
+        has(text, codes::VARIABLE_WITHOUT_VERSION),
+        "{:?}",
+        codes_of(text)
+    );
+    assert!(!has(
+        &policy(
+            r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:SourceIdentity}/*"}"#
+        ),
+        codes::VARIABLE_WITHOUT_VERSION
+    ));
+}
+
+// Amazon S3 User Guide: "Policy resources for Amazon S3"
+#[test]
+fn object_actions_on_a_bucket_arn() {
+    let text = policy(
+        r#"{"Effect": "Deny", "Principal": "*", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::my-bucket",
+            "Condition": {"StringNotLike": {"aws:SourceIdentity": ["user-a"]}}}"#,
+    );
+    let d = finding(&text, codes::OBJECT_ACTION_ON_BUCKET_ARN);
+    assert_eq!(spanned(&text, &d), r#""arn:aws:s3:::my-bucket""#);
+    assert!(
+        d.message.contains("this deny never applies"),
+        "{}",
+        d.message
+    );
+    assert!(!has(
+        &policy(
+            r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*"}"#
+        ),
+        codes::OBJECT_ACTION_ON_BUCKET_ARN
+    ));
+    assert!(!has(
+        &policy(
+            r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::my-bucket"}"#
+        ),
+        codes::OBJECT_ACTION_ON_BUCKET_ARN
+    ));
+}
+
+// IAM User Guide: "AWS JSON policy elements: NotPrincipal"
+#[test]
+fn not_principal_with_allow() {
+    let text = policy(
+        r#"{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#,
+    );
+    let d = finding(&text, codes::NOT_PRINCIPAL_WITH_ALLOW);
+    assert_eq!(d.severity, Severity::Error);
+    assert!(!has(
+        &text.replace("Allow", "Deny"),
+        codes::NOT_PRINCIPAL_WITH_ALLOW
+    ));
+}
+
+// IAM User Guide: "IAM JSON policy elements: NotAction"
+#[test]
+fn not_action_with_allow_on_everything() {
+    let text = policy(r#"{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}"#);
+    let d = finding(&text, codes::NOT_ACTION_ALLOW_ALL);
+    assert_eq!(spanned(&text, &d), r#""iam:*""#);
+    assert!(!has(
+        &policy(r#"{"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"}"#),
+        codes::NOT_ACTION_ALLOW_ALL
+    ));
+}
+
+// IAM User Guide: "Set operators for multivalued context keys"
+#[test]
+fn set_operator_on_single_valued_key() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:SourceIdentity": ["alice"]}}}"#,
+    );
+    let d = finding(&text, codes::SET_OPERATOR_SINGLE_VALUED);
+    assert_eq!(spanned(&text, &d), r#""ForAllValues:StringEquals""#);
+    assert!(!has(
+        &policy(
+            r#"{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}}"#
+        ),
+        codes::SET_OPERATOR_SINGLE_VALUED
+    ));
+}
+
+// IAM User Guide: "IAM JSON policy elements: Condition operators" (negated operators and missing keys)
+#[test]
+fn negated_operator_in_allow_matches_missing_keys() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:DeleteExperiment", "Resource": "*", "Condition": {"StringNotEquals": {"aws:ResourceTag/team": "TeamB"}}}"#,
+    );
+    let d = finding(&text, codes::NEGATED_MISSING_KEY);
+    assert_eq!(spanned(&text, &d), r#""aws:ResourceTag/team""#);
+    let guarded = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:DeleteExperiment", "Resource": "*", "Condition": {"StringNotEquals": {"aws:ResourceTag/team": "TeamB"}, "Null": {"aws:ResourceTag/team": "false"}}}"#,
+    );
+    assert!(!has(&guarded, codes::NEGATED_MISSING_KEY));
+    assert!(!has(
+        &text.replace("Allow", "Deny"),
+        codes::NEGATED_MISSING_KEY
+    ));
+}
+
+#[test]
+fn for_all_values_in_allow_matches_missing_keys() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"sagemaker:FileSystemDirectoryPath": ["/fsx/users/${aws:SourceIdentity}"]}}}"#,
+    );
+    let d = finding(&text, codes::FOR_ALL_VALUES_MISSING_KEY);
+    assert_eq!(d.severity, Severity::Info);
+    let guarded = text.replace(
+        r#""Condition": {"#,
+        r#""Condition": {"Null": {"sagemaker:FileSystemDirectoryPath": "false"}, "#,
+    );
+    assert!(
+        !has(&guarded, codes::FOR_ALL_VALUES_MISSING_KEY),
+        "{guarded}"
+    );
+}
+
+// IAM User Guide: "IAM JSON policy elements: Condition operators" (string condition operators)
+#[test]
+fn string_equals_with_wildcards() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringEquals": {"s3:prefix": ["home/${aws:username}/*"]}}}"#,
+    );
+    let d = finding(&text, codes::STRING_EQUALS_WILDCARD);
+    assert_eq!(spanned(&text, &d), r#""home/${aws:username}/*""#);
+    assert!(d.help.contains("StringLike"));
+    assert!(!has(
+        &text.replace("StringEquals", "StringLike"),
+        codes::STRING_EQUALS_WILDCARD
+    ));
+    // `${*}` is a literal star, not a wildcard
+    assert!(!has(
+        &policy(
+            r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringEquals": {"s3:prefix": ["a${*}"]}}}"#
+        ),
+        codes::STRING_EQUALS_WILDCARD
+    ));
+}
+
+// Service Authorization Reference: "Actions, resources, and condition keys for Amazon SageMaker AI"
+#[test]
+fn unknown_and_misplaced_condition_keys() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:DescribeDomain", "Resource": "*", "Condition": {"StringEquals": {"sagemaker:UserName": "alice"}}}"#,
+    );
+    let d = finding(&text, codes::UNKNOWN_CONDITION_KEY);
+    assert_eq!(spanned(&text, &d), r#""sagemaker:UserName""#);
+    let misplaced = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:DescribeDomain", "Resource": "*", "Condition": {"StringLike": {"s3:prefix": "a/*"}}}"#,
+    );
+    assert!(has(&misplaced, codes::CONDITION_KEY_SERVICE_MISMATCH));
+    assert!(!has(
+        &misplaced.replace("sagemaker:DescribeDomain", "s3:ListBucket"),
+        codes::CONDITION_KEY_SERVICE_MISMATCH
+    ));
+    // keys of services without a table are not judged
+    assert!(!has(
+        &policy(
+            r#"{"Effect": "Allow", "Action": "ec2:DescribeVpcs", "Resource": "*", "Condition": {"StringEquals": {"ec2:Whatever": "x"}}}"#
+        ),
+        codes::UNKNOWN_CONDITION_KEY
+    ));
+}
+
+// IAM User Guide: "Define permissions based on attributes with ABAC authorization"
+#[test]
+fn broad_actions_in_abac_statements() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}}"#,
+    );
+    let d = finding(&text, codes::BROAD_ACTION_IN_ABAC);
+    assert_eq!(spanned(&text, &d), r#""sagemaker:*""#);
+    assert!(!has(
+        &policy(r#"{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}"#),
+        codes::BROAD_ACTION_IN_ABAC
+    ));
+}
+
+// SageMaker: sagemaker:DomainId / sagemaker:UserProfileName exist only for certain actions
+#[test]
+fn studio_context_keys_for_actions_that_lack_them() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": ["sagemaker:CreatePresignedDomainUrl", "sagemaker:DescribeUserProfile"], "Resource": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"}"#,
+    );
+    let found: Vec<Diagnostic> = lint_policy(&text)
+        .into_iter()
+        .filter(|d| d.code == codes::CONTEXT_KEY_ABSENT)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        spanned(&text, &found[0]),
+        r#""sagemaker:CreatePresignedDomainUrl""#
+    );
+    let s3 = policy(
+        r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${sagemaker:UserProfileName}/*"}"#,
+    );
+    assert!(has(&s3, codes::CONTEXT_KEY_ABSENT));
+}
+
+#[test]
+fn rule_table_lists_every_code_once() {
+    let mut seen: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), RULES.len());
+    assert!(RULES.len() >= 14);
+}
+
+// IAM User Guide: "Understand access level summaries within policy summaries"
+#[test]
+fn summary_per_service() {
+    use knowledge::AccessLevel;
+    let parsed = parse_policy(&policy(
+        r#"{"Effect": "Allow", "Action": ["sagemaker:Describe*", "sagemaker:AddTags", "iam:PassRole"], "Resource": "*",
+            "Condition": {"Null": {"sagemaker:TaggingAction": "false"}}},
+           {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::b/*"}"#,
+    ));
+    let summary = summarize(&parsed);
+    let services: Vec<&str> = summary
+        .services
+        .iter()
+        .map(|s| s.service.as_str())
+        .collect();
+    assert_eq!(services, ["iam", "s3", "sagemaker"]);
+    let sm = &summary.services[2];
+    assert_eq!(
+        sm.allowed,
+        [AccessLevel::Read, AccessLevel::Tagging]
+            .into_iter()
+            .collect()
+    );
+    assert_eq!(
+        sm.conditions.iter().next().unwrap(),
+        "Null sagemaker:TaggingAction false"
+    );
+    assert_eq!(summary.services[0].allowed_text(), "Permissions management");
+    assert_eq!(summary.services[1].allowed_text(), "none");
+    assert!(summary.services[1].denied.contains(&AccessLevel::Write));
+    assert!(summary
+        .to_string()
+        .contains("sagemaker: Read, Tagging on *"));
+}

@@ -1,0 +1,145 @@
+//! Templates, seed originals, the linter and the gallery, through the public API.
+
+use abacus_policy::parse_policy;
+use abacus_templates::lint::{lint_policy, lint_scenario};
+use abacus_templates::originals::seed_originals;
+use abacus_templates::render::Overrides;
+use abacus_templates::{Library, WorldFacts};
+
+fn worlds() -> Vec<(&'static str, WorldFacts)> {
+    vec![
+        ("example", WorldFacts::example()),
+        (
+            "default scenario",
+            WorldFacts::from_scenario(&abacus_studio::scenario::default_scenario()),
+        ),
+    ]
+}
+
+/// Render, then parse with the engine: zero errors (and zero warnings) for every template.
+#[test]
+fn every_library_template_round_trips_through_the_parser() {
+    let library = Library::builtin();
+    assert!(library.load_errors.is_empty(), "{:?}", library.load_errors);
+    assert!(library.templates.len() >= 20);
+    for (world_name, world) in worlds() {
+        for t in &library.templates {
+            let rendered = t
+                .render(&world, &Overrides::new())
+                .unwrap_or_else(|e| panic!("{} in {world_name}: {e:?}", t.id));
+            let parsed = parse_policy(&rendered.text);
+            let problems: Vec<String> =
+                parsed.diagnostics.iter().map(ToString::to_string).collect();
+            assert!(
+                problems.is_empty(),
+                "{} in {world_name}: {problems:#?}",
+                t.id
+            );
+            assert!(parsed.policy.is_some());
+        }
+    }
+}
+
+/// Policy variables pass through rendering untouched.
+#[test]
+fn policy_variables_survive_rendering() {
+    let library = Library::builtin();
+    let t = library.get("presigned-url-federation").unwrap();
+    let text = t
+        .render(&WorldFacts::example(), &Overrides::new())
+        .unwrap()
+        .text;
+    assert!(
+        text.contains(
+            r#""sagemaker:ResourceTag/studiouserid": "${aws:PrincipalTag/studiouserid}""#
+        ),
+        "{text}"
+    );
+}
+
+/// Each seed sample, exactly as printed, is rejected (or flagged) at the exact place.
+#[test]
+fn seed_originals_are_rejected_precisely() {
+    let originals = seed_originals();
+    assert!(originals.len() >= 12);
+    for o in &originals {
+        let found = lint_policy(&o.text);
+        for e in &o.expect {
+            assert!(
+                found.iter().any(|d| d.code == e.code
+                    && d.start.line == e.line
+                    && d.start.column == e.column),
+                "{}: expected {} at {}:{}, got {:#?}",
+                o.id,
+                e.code,
+                e.line,
+                e.column,
+                found.iter().map(ToString::to_string).collect::<Vec<_>>()
+            );
+        }
+        let rejected = parse_policy(&o.text).has_errors();
+        let expect_error = o.expect.iter().any(|e| {
+            e.code.starts_with("json-")
+                || e.code.starts_with("policy-") && e.code != "policy-placeholder"
+        });
+        assert_eq!(rejected, expect_error, "{}", o.id);
+    }
+}
+
+/// The corrected template of each malformed original parses cleanly.
+#[test]
+fn corrected_templates_of_originals_parse() {
+    let library = Library::builtin();
+    for o in seed_originals() {
+        let t = library.get(&o.template).unwrap();
+        let text = t
+            .render(&WorldFacts::example(), &Overrides::new())
+            .unwrap()
+            .text;
+        assert!(!parse_policy(&text).has_errors(), "{}", t.id);
+        assert!(
+            !lint_policy(&text)
+                .iter()
+                .any(|d| d.code == "s3-object-action-on-bucket-arn"),
+            "{}",
+            t.id
+        );
+    }
+}
+
+/// The seed's team policy 3 lets a developer re-tag resources; the hardened one does not.
+#[test]
+fn team_policy_3_as_printed_is_flagged_and_the_hardened_one_is_not() {
+    let library = Library::builtin();
+    let world = WorldFacts::example();
+    let printed = library
+        .get("team-policy-3-developer")
+        .unwrap()
+        .render(&world, &Overrides::new())
+        .unwrap()
+        .text;
+    assert!(lint_policy(&printed)
+        .iter()
+        .any(|d| d.code == "abac-unrestricted-tagging"));
+    let hardened = library
+        .get("team-policy-3-developer-hardened")
+        .unwrap()
+        .render(&world, &Overrides::new())
+        .unwrap()
+        .text;
+    assert!(!lint_policy(&hardened)
+        .iter()
+        .any(|d| d.code == "abac-unrestricted-tagging"));
+}
+
+/// Every seed scenario lints without errors.
+#[test]
+fn seed_scenarios_lint_without_errors() {
+    let scenario = abacus_studio::scenario::default_scenario();
+    let errors: Vec<String> = lint_scenario(&scenario)
+        .into_iter()
+        .filter(|(_, d)| d.is_error())
+        .map(|(id, d)| format!("{id}: {d}"))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
