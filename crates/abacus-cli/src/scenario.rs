@@ -1,21 +1,245 @@
 //! `abacus run`, `abacus test` and `abacus matrix`: scenario documents.
 
+use abacus_policy::Decision;
+use abacus_studio::evaluate::{Matrix, Workspace};
+use abacus_studio::scenario::Scenario;
 use std::process::ExitCode;
 
-/// Runs `abacus run ARGS`.
-pub fn run(_args: &[String]) -> ExitCode {
-    eprintln!("error: `abacus run` is being built (issue 4)");
-    ExitCode::from(2)
+fn load(path: &str) -> Result<Scenario, ExitCode> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read `{path}`: {e}");
+        ExitCode::from(2)
+    })?;
+    Scenario::from_json(&text).map_err(|e| {
+        for issue in &e.issues {
+            let at = match (issue.line, issue.column) {
+                (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
+                _ => path.to_owned(),
+            };
+            let place = if issue.path.is_empty() {
+                String::new()
+            } else {
+                format!(" `{}`", issue.path)
+            };
+            eprintln!(
+                "{at}: error{place}: {}\n  help: {}",
+                issue.message, issue.help
+            );
+        }
+        ExitCode::from(2)
+    })
 }
 
-/// Runs `abacus test ARGS`.
-pub fn test(_args: &[String]) -> ExitCode {
-    eprintln!("error: `abacus test` is being built (issue 4)");
-    ExitCode::from(2)
+/// Runs `abacus run FILE [--request N] [--json]`: the selected request (or expectation N,
+/// 1-based), its decision, trace and CloudTrail records.
+pub fn run(args: &[String]) -> ExitCode {
+    let mut file = None;
+    let mut request: Option<usize> = None;
+    let mut json = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--request" => {
+                let Some(n) = it.next().and_then(|n| n.parse().ok()) else {
+                    eprintln!("error: `--request` needs a number (1-based expectation index)");
+                    return ExitCode::from(2);
+                };
+                request = Some(n);
+            }
+            other if file.is_none() => file = Some(other.to_owned()),
+            other => {
+                eprintln!("error: unexpected argument `{other}`\nusage: abacus run FILE [--request N] [--json]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(file) = file else {
+        eprintln!("usage: abacus run FILE [--request N] [--json]");
+        return ExitCode::from(2);
+    };
+    let scenario = match load(&file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let selection = match request {
+        None => scenario.selection.clone(),
+        Some(n) => match n.checked_sub(1).and_then(|i| scenario.expectations.get(i)) {
+            Some(e) => e.request.clone(),
+            None => {
+                eprintln!(
+                    "error: `--request {n}` is out of range (the scenario has {} expectations)",
+                    scenario.expectations.len()
+                );
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let ws = Workspace::new(&scenario);
+    for (id, diags) in ws.diagnostics() {
+        for d in diags {
+            eprintln!("policy `{id}`: {d}");
+        }
+    }
+    let ev = match ws.evaluate(&selection) {
+        Ok(ev) => ev,
+        Err(e) => {
+            eprintln!("error: {e}\n  help: {}", e.help());
+            return ExitCode::from(2);
+        }
+    };
+    if json {
+        match serde_json::to_string_pretty(&ev) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: cannot serialize the evaluation: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    println!("scenario:  {}", scenario.name);
+    println!(
+        "request:   {} {} {} via {}",
+        selection.user,
+        selection.action,
+        selection.resource.as_deref().unwrap_or("(new or *)"),
+        selection.route.label()
+    );
+    println!("principal: {}", ev.principal_arn);
+    println!("resource:  {}", ev.request.resource);
+    println!("decision:  {}", ev.decision);
+    if let Some(m) = &ev.denial_message {
+        println!("message:   {m}");
+    }
+    println!("\ncontext:");
+    for (k, v) in ev.request.context.iter() {
+        println!("  {k} = {}", serde_json::to_string(v).unwrap_or_default());
+    }
+    for call in ev.before.iter().chain(&ev.after) {
+        println!(
+            "\nalso: {} -> {} ({})",
+            call.request.action, call.authorization.decision, call.why
+        );
+    }
+    println!("\ntrace:");
+    println!("  {}", ev.authorization.explanation.summary);
+    for step in &ev.authorization.explanation.steps {
+        println!("  - {}: {}", step.name, step.detail);
+    }
+    for s in &ev.authorization.deciding {
+        println!(
+            "  decided by {} statement {}{}",
+            s.policy_name,
+            s.index,
+            s.sid
+                .as_deref()
+                .map(|x| format!(" ({x})"))
+                .unwrap_or_default()
+        );
+    }
+    for n in &ev.notes {
+        println!("  note: {n}");
+    }
+    println!("\ncloudtrail:");
+    for r in &ev.cloudtrail {
+        println!("{}", serde_json::to_string_pretty(r).unwrap_or_default());
+    }
+    ExitCode::SUCCESS
 }
 
-/// Runs `abacus matrix ARGS`.
-pub fn matrix(_args: &[String]) -> ExitCode {
-    eprintln!("error: `abacus matrix` is being built (issue 4)");
-    ExitCode::from(2)
+/// Runs `abacus test FILE...`: checks every expectation, prints `N passed, N failed`.
+pub fn test(args: &[String]) -> ExitCode {
+    if args.is_empty() {
+        eprintln!("usage: abacus test FILE...");
+        return ExitCode::from(2);
+    }
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut unreadable = false;
+    for path in args {
+        let scenario = match load(path) {
+            Ok(s) => s,
+            Err(_) => {
+                unreadable = true;
+                continue;
+            }
+        };
+        let ws = Workspace::new(&scenario);
+        for r in ws.check_expectations() {
+            if r.passed {
+                passed += 1;
+                println!("ok    {path}: {}", r.name);
+            } else {
+                failed += 1;
+                println!(
+                    "FAIL  {path}: {}: {}",
+                    r.name,
+                    r.problem.unwrap_or_default()
+                );
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if unreadable {
+        ExitCode::from(2)
+    } else if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs `abacus matrix FILE [--json]`.
+pub fn matrix(args: &[String]) -> ExitCode {
+    let json = args.iter().any(|a| a == "--json");
+    let files: Vec<&String> = args.iter().filter(|a| a.as_str() != "--json").collect();
+    let [file] = files.as_slice() else {
+        eprintln!("usage: abacus matrix FILE [--json]");
+        return ExitCode::from(2);
+    };
+    let scenario = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let m = Workspace::new(&scenario).matrix();
+    if json {
+        match serde_json::to_string_pretty(&m) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: cannot serialize the matrix: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        print!("{}", render_table(&m));
+    }
+    ExitCode::SUCCESS
+}
+
+fn cell_text(d: Option<Decision>) -> &'static str {
+    match d {
+        Some(Decision::Allow) => "allow",
+        Some(Decision::ExplicitDeny) => "DENY",
+        Some(Decision::ImplicitDeny) => "deny",
+        None => "-",
+    }
+}
+
+/// A plain-text table; `DENY` marks explicit denies, `-` cells without a resource.
+fn render_table(m: &Matrix) -> String {
+    let user_w = m.users.iter().map(String::len).max().unwrap_or(4).max(4);
+    let widths: Vec<usize> = m.columns.iter().map(|c| c.label.len().max(5)).collect();
+    let mut out = format!("{:user_w$}", "user");
+    for (c, w) in m.columns.iter().zip(&widths) {
+        out.push_str(&format!(" | {:w$}", c.label));
+    }
+    out.push('\n');
+    for (u, row) in m.users.iter().zip(&m.cells) {
+        out.push_str(&format!("{u:user_w$}"));
+        for (d, w) in row.iter().zip(&widths) {
+            out.push_str(&format!(" | {:w$}", cell_text(*d)));
+        }
+        out.push('\n');
+    }
+    out
 }

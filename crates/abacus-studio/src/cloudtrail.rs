@@ -1,0 +1,396 @@
+//! The CloudTrail record AWS would write for an evaluated call.
+//!
+//! Field set and shapes follow the CloudTrail User Guide pages "CloudTrail record contents
+//! for management, data, and network activity events" and "CloudTrail userIdentity
+//! element" (AssumedRole with `sessionContext.sessionIssuer`, `attributes` and
+//! `sourceIdentity`; IAMUser; `onBehalfOf` for identity-enhanced role sessions). The Lake
+//! Formation `GetDataAccess` records follow the examples of seed 001 (Athena with the query
+//! id in `auditContext`, EMR with `LakeFormationAuthorizedSessionTag`).
+//!
+//! Output is a pure function of (world, request, decision, message): the clock and the id
+//! seed come from the world, never from the system.
+
+use crate::actions::{catalogue, EventCategory};
+use crate::model::{IdGenerator, World};
+use crate::request::{BuiltRequest, Caller};
+use abacus_policy::Decision;
+use serde_json::{json, Map, Value};
+
+/// `eventVersion` written on every record.
+pub const EVENT_VERSION: &str = "1.09";
+
+/// Who asked Lake Formation for data access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataAccessRequester {
+    /// Amazon Athena (query id in `auditContext`).
+    Athena,
+    /// Amazon EMR with runtime roles.
+    Emr,
+}
+
+/// The record for `built`, or `None` for permission-only actions CloudTrail does not log.
+/// `denial_message` is the engine's AccessDenied message, written as `errorMessage`.
+pub fn record(
+    world: &World,
+    built: &BuiltRequest,
+    decision: Decision,
+    denial_message: Option<&str>,
+) -> Option<Value> {
+    if !built.action.logged {
+        return None;
+    }
+    let mut ids = IdGenerator::new(world.id_seed, &salt(built));
+    let mut rec = Map::new();
+    rec.insert("eventVersion".into(), json!(EVENT_VERSION));
+    rec.insert("userIdentity".into(), user_identity(world, built, &mut ids));
+    rec.insert("eventTime".into(), json!(world.clock));
+    rec.insert("eventSource".into(), json!(built.action.event_source()));
+    rec.insert("eventName".into(), json!(built.action.event_name()));
+    rec.insert("awsRegion".into(), json!(world.region));
+    rec.insert("sourceIPAddress".into(), json!(built.source_ip));
+    rec.insert("userAgent".into(), json!(built.user_agent));
+    let allowed = decision.is_allowed();
+    if !allowed {
+        rec.insert("errorCode".into(), json!("AccessDenied"));
+        rec.insert(
+            "errorMessage".into(),
+            json!(denial_message.unwrap_or("Access Denied")),
+        );
+    }
+    rec.insert("requestParameters".into(), request_parameters(built));
+    let response = if allowed {
+        fill(&built.action.response_elements, built, &mut ids)
+    } else {
+        Value::Null
+    };
+    rec.insert("responseElements".into(), response);
+    rec.insert("requestID".into(), json!(ids.uuid()));
+    rec.insert("eventID".into(), json!(ids.uuid()));
+    rec.insert("readOnly".into(), json!(built.action.read_only));
+    let data = built.action.category == EventCategory::Data;
+    if data {
+        rec.insert("resources".into(), resources(world, built));
+    }
+    rec.insert("eventType".into(), json!("AwsApiCall"));
+    rec.insert("managementEvent".into(), json!(!data));
+    rec.insert("recipientAccountId".into(), json!(world.account));
+    rec.insert(
+        "eventCategory".into(),
+        json!(if data { "Data" } else { "Management" }),
+    );
+    Some(Value::Object(rec))
+}
+
+/// The Lake Formation `GetDataAccess` record written when Athena or EMR reads the Glue
+/// table `table_arn` for `built`'s caller.
+pub fn get_data_access_record(
+    world: &World,
+    built: &BuiltRequest,
+    table_arn: &str,
+    requester: DataAccessRequester,
+    query_id: Option<&str>,
+    decision: Decision,
+    denial_message: Option<&str>,
+) -> Value {
+    let mut ids = IdGenerator::new(world.id_seed, &format!("{}|lf|{table_arn}", salt(built)));
+    let mut params = Map::new();
+    params.insert("tableArn".into(), json!(table_arn));
+    params.insert("durationSeconds".into(), json!(3600));
+    params.insert("permissions".into(), json!(["SELECT"]));
+    let mut extra = Map::new();
+    match requester {
+        DataAccessRequester::Athena => {
+            if let Some(q) = query_id {
+                params.insert(
+                    "auditContext".into(),
+                    json!({ "additionalAuditContext": format!("{{queryId: {q}}}") }),
+                );
+            }
+            extra.insert("requesterService".into(), json!("ATHENA"));
+        }
+        DataAccessRequester::Emr => {
+            extra.insert(
+                "LakeFormationAuthorizedSessionTag".into(),
+                json!("LakeFormationAuthorizedCaller:Amazon EMR"),
+            );
+        }
+    }
+    let source_ip = match requester {
+        DataAccessRequester::Athena => "athena.amazonaws.com".to_owned(),
+        DataAccessRequester::Emr => built.source_ip.clone(),
+    };
+    let mut rec = Map::new();
+    rec.insert("eventVersion".into(), json!(EVENT_VERSION));
+    rec.insert("userIdentity".into(), user_identity(world, built, &mut ids));
+    rec.insert("eventTime".into(), json!(world.clock));
+    rec.insert("eventSource".into(), json!("lakeformation.amazonaws.com"));
+    rec.insert("eventName".into(), json!("GetDataAccess"));
+    rec.insert("awsRegion".into(), json!(world.region));
+    rec.insert("sourceIPAddress".into(), json!(source_ip));
+    rec.insert(
+        "userAgent".into(),
+        json!(match requester {
+            DataAccessRequester::Athena => "athena.amazonaws.com",
+            DataAccessRequester::Emr => "emr.amazonaws.com",
+        }),
+    );
+    if !decision.is_allowed() {
+        rec.insert("errorCode".into(), json!("AccessDenied"));
+        rec.insert(
+            "errorMessage".into(),
+            json!(denial_message.unwrap_or("Access Denied")),
+        );
+    }
+    rec.insert("requestParameters".into(), Value::Object(params));
+    rec.insert("responseElements".into(), Value::Null);
+    rec.insert("additionalEventData".into(), Value::Object(extra));
+    rec.insert("requestID".into(), json!(ids.uuid()));
+    rec.insert("eventID".into(), json!(ids.uuid()));
+    rec.insert("readOnly".into(), json!(true));
+    rec.insert("eventType".into(), json!("AwsApiCall"));
+    rec.insert("managementEvent".into(), json!(true));
+    rec.insert("recipientAccountId".into(), json!(world.account));
+    rec.insert("eventCategory".into(), json!("Management"));
+    Value::Object(rec)
+}
+
+/// A deterministic Athena query execution id for `built`.
+pub fn query_id(world: &World, built: &BuiltRequest) -> String {
+    IdGenerator::new(world.id_seed, &format!("{}|query", salt(built))).uuid()
+}
+
+fn salt(built: &BuiltRequest) -> String {
+    format!(
+        "{}|{}|{}",
+        built.request.principal, built.request.action, built.request.resource
+    )
+}
+
+/// The `userIdentity` element.
+pub fn user_identity(world: &World, built: &BuiltRequest, ids: &mut IdGenerator) -> Value {
+    match &built.caller {
+        Caller::IamUser { name, user_id } => json!({
+            "type": "IAMUser",
+            "principalId": user_id,
+            "arn": world.iam_user_arn(name),
+            "accountId": world.account,
+            "accessKeyId": format!("AKIA{}", ids.iam_suffix(16)),
+            "userName": name,
+        }),
+        Caller::AssumedRole {
+            role,
+            role_arn,
+            role_id,
+            session_name,
+            source_identity,
+            on_behalf_of,
+        } => {
+            let mut session = Map::new();
+            session.insert(
+                "sessionIssuer".into(),
+                json!({
+                    "type": "Role",
+                    "principalId": role_id,
+                    "arn": role_arn,
+                    "accountId": world.account,
+                    "userName": role,
+                }),
+            );
+            session.insert(
+                "attributes".into(),
+                json!({ "creationDate": world.clock, "mfaAuthenticated": "false" }),
+            );
+            if let Some(si) = source_identity {
+                session.insert("sourceIdentity".into(), json!(si));
+            }
+            let mut ui = Map::new();
+            ui.insert("type".into(), json!("AssumedRole"));
+            ui.insert(
+                "principalId".into(),
+                json!(format!("{role_id}:{session_name}")),
+            );
+            ui.insert("arn".into(), json!(built.request.principal));
+            ui.insert("accountId".into(), json!(world.account));
+            ui.insert(
+                "accessKeyId".into(),
+                json!(format!("ASIA{}", ids.iam_suffix(16))),
+            );
+            ui.insert("sessionContext".into(), Value::Object(session));
+            if let Some(obo) = on_behalf_of {
+                ui.insert(
+                    "onBehalfOf".into(),
+                    json!({ "userId": obo.user_id, "identityStoreArn": obo.identity_store_arn }),
+                );
+            }
+            Value::Object(ui)
+        }
+    }
+}
+
+fn request_parameters(built: &BuiltRequest) -> Value {
+    let mut ids = IdGenerator::new(0, "");
+    let mut v = fill(&built.action.request_parameters, built, &mut ids);
+    if let Value::Object(map) = &mut v {
+        // Drop template fields whose value the call did not have (e.g. no prefix).
+        map.retain(|_, val| !matches!(val, Value::String(s) if s.contains("${")));
+        let tags = &built.vars;
+        let _ = tags;
+    }
+    v
+}
+
+/// Replaces `${Var}` placeholders in every string of `template`.
+fn fill(template: &Value, built: &BuiltRequest, ids: &mut IdGenerator) -> Value {
+    match template {
+        Value::String(s) => {
+            let mut out = s.clone();
+            for (k, val) in &built.vars {
+                out = out.replace(&format!("${{{k}}}"), val);
+            }
+            if out.contains("${QueryId}") {
+                out = out.replace("${QueryId}", &ids.uuid());
+            }
+            Value::String(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|i| fill(i, built, ids)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), fill(v, built, ids)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// `resources` of a data event: the object and its bucket, or the endpoint.
+fn resources(world: &World, built: &BuiltRequest) -> Value {
+    let arn = &built.request.resource;
+    let rtype = catalogue()
+        .resource_type(&built.action.resource_type)
+        .and_then(|r| r.cloud_trail_type.clone())
+        .unwrap_or_default();
+    let mut out = vec![json!({ "type": rtype, "ARN": arn })];
+    if built.action.resource_type == "s3-object" {
+        if let Some(bucket) = built.vars.get("Bucket") {
+            out.push(json!({
+                "accountId": world.account,
+                "type": "AWS::S3::Bucket",
+                "ARN": format!("arn:{}:s3:::{bucket}", world.partition),
+            }));
+        }
+    } else if built.action.resource_type == "s3-bucket" {
+        if let Some(first) = out.first_mut() {
+            *first = json!({ "accountId": world.account, "type": "AWS::S3::Bucket", "ARN": arn });
+        }
+    }
+    Value::Array(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::{build_request, Parameters, Route, Selection};
+    use crate::scenario::default_scenario;
+
+    fn built(user: &str, action: &str, resource: &str, route: Route) -> (World, BuiltRequest) {
+        let w = default_scenario().world;
+        let b = build_request(
+            &w,
+            &Selection {
+                user: user.into(),
+                action: action.into(),
+                resource: Some(resource.into()),
+                route,
+                parameters: Parameters::default(),
+            },
+        )
+        .unwrap();
+        (w, b)
+    }
+
+    #[test]
+    fn assumed_role_record_has_source_identity_and_issuer() {
+        // CloudTrail User Guide: "CloudTrail userIdentity element"
+        let (w, b) = built(
+            "alice",
+            "sagemaker:StopTrainingJob",
+            "tj-alice",
+            Route::StudioSpace,
+        );
+        let r = record(&w, &b, Decision::Allow, None).unwrap();
+        assert_eq!(r["userIdentity"]["type"], "AssumedRole");
+        assert_eq!(
+            r["userIdentity"]["sessionContext"]["sourceIdentity"],
+            "alice"
+        );
+        assert_eq!(
+            r["userIdentity"]["sessionContext"]["sessionIssuer"]["userName"],
+            "SageMakerStudioTeamARole"
+        );
+        assert_eq!(r["eventName"], "StopTrainingJob");
+        assert_eq!(r["managementEvent"], true);
+        assert!(r.get("errorCode").is_none());
+    }
+
+    #[test]
+    fn denied_record_carries_error_and_is_deterministic() {
+        let (w, b) = built("alice", "s3:GetObject", "obj-bob", Route::StudioSpace);
+        let a = record(
+            &w,
+            &b,
+            Decision::ImplicitDeny,
+            Some("User: x is not authorized"),
+        )
+        .unwrap();
+        let again = record(
+            &w,
+            &b,
+            Decision::ImplicitDeny,
+            Some("User: x is not authorized"),
+        )
+        .unwrap();
+        assert_eq!(a, again);
+        assert_eq!(a["errorCode"], "AccessDenied");
+        assert_eq!(a["eventCategory"], "Data");
+        assert_eq!(a["resources"][1]["type"], "AWS::S3::Bucket");
+        assert_eq!(a["responseElements"], Value::Null);
+    }
+
+    #[test]
+    fn permission_only_actions_are_not_logged() {
+        let (w, b) = built("alice", "iam:PassRole", "role-teama", Route::StudioSpace);
+        assert!(record(&w, &b, Decision::Allow, None).is_none());
+    }
+
+    #[test]
+    fn athena_get_data_access_has_query_id() {
+        let (w, b) = built("alice", "s3:GetObject", "obj-alice", Route::StudioSpace);
+        let r = get_data_access_record(
+            &w,
+            &b,
+            "arn:aws:glue:us-east-1:1:table/db/t",
+            DataAccessRequester::Athena,
+            Some("q-1"),
+            Decision::Allow,
+            None,
+        );
+        assert_eq!(
+            r["requestParameters"]["auditContext"]["additionalAuditContext"],
+            "{queryId: q-1}"
+        );
+        assert_eq!(r["additionalEventData"]["requesterService"], "ATHENA");
+        let e = get_data_access_record(
+            &w,
+            &b,
+            "t",
+            DataAccessRequester::Emr,
+            None,
+            Decision::Allow,
+            None,
+        );
+        assert_eq!(
+            e["additionalEventData"]["LakeFormationAuthorizedSessionTag"],
+            "LakeFormationAuthorizedCaller:Amazon EMR"
+        );
+    }
+}

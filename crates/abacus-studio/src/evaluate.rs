@@ -1,0 +1,750 @@
+//! Evaluation of a workspace: build the request, pick the policies that apply, ask the
+//! engine, add the calls AWS makes implicitly, and write the CloudTrail records.
+//!
+//! [`Workspace`] parses each policy text once and caches it by text, so the web app can
+//! re-evaluate on every keystroke and fill a whole access matrix cheaply.
+
+use crate::actions::catalogue;
+use crate::cloudtrail::{self, DataAccessRequester};
+use crate::model::World;
+use crate::request::{
+    build_request, BuiltRequest, Caller, Parameters, RequestError, Route, Selection,
+};
+use crate::scenario::{PolicyKind, Scenario};
+use abacus_policy::{
+    authorize, authorize_decision, parse_policy, Authorization, Decision, Diagnostic, NamedPolicy,
+    ParsedPolicy, PolicySet, Request,
+};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A parsed workspace, ready to evaluate selections.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    scenario: Scenario,
+    cache: BTreeMap<String, Arc<ParsedPolicy>>,
+    /// attachment target -> (policy index, kind)
+    attached: BTreeMap<String, Vec<(usize, PolicyKind)>>,
+    named: Vec<NamedPolicy>,
+}
+
+/// Which policies took part, by policy id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedPolicies {
+    /// Identity-based policies.
+    pub identity: Vec<String>,
+    /// Resource-based or trust policy.
+    pub resource: Option<String>,
+    /// Permissions boundaries.
+    pub boundaries: Vec<String>,
+    /// Session policy.
+    pub session: Option<String>,
+    /// SCPs per organization level.
+    pub scps: Vec<Vec<String>>,
+    /// RCPs per organization level.
+    pub rcps: Vec<Vec<String>>,
+}
+
+/// A call AWS makes or requires around the selected one (role assumption before a chained
+/// call, `sagemaker:AddTags` for a create with tags, Lake Formation for Athena...).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImpliedCall {
+    /// Why it happens.
+    pub why: String,
+    /// The request.
+    pub request: Request,
+    /// The engine's answer.
+    pub authorization: Authorization,
+    /// Policies that took part.
+    pub policies: AppliedPolicies,
+}
+
+/// Everything known about one evaluated selection.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    /// The selection evaluated.
+    pub selection: Selection,
+    /// Overall outcome: the first call (in the order AWS makes them) that is not allowed
+    /// decides; `Allow` when every call is allowed.
+    pub decision: Decision,
+    /// The AccessDenied message the caller sees, when denied.
+    pub denial_message: Option<String>,
+    /// Principal ARN of the selected call.
+    pub principal_arn: String,
+    /// The selected call's request.
+    pub request: Request,
+    /// The engine's answer for the selected call.
+    pub authorization: Authorization,
+    /// Policies that took part in the selected call.
+    pub policies: AppliedPolicies,
+    /// Calls made or required before the selected one.
+    pub before: Vec<ImpliedCall>,
+    /// Calls made or required with or after the selected one.
+    pub after: Vec<ImpliedCall>,
+    /// CloudTrail records, in event order.
+    pub cloudtrail: Vec<serde_json::Value>,
+    /// Why keys are present or absent.
+    pub notes: Vec<String>,
+}
+
+/// Whose resource a matrix column targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ResourceScope {
+    /// A resource the row's user owns.
+    Own,
+    /// A resource owned by someone else.
+    Others,
+    /// No per-user resource (`*` actions and creates).
+    Any,
+}
+
+/// One matrix column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MatrixColumn {
+    /// Action.
+    pub action: String,
+    /// Whose resource.
+    pub scope: ResourceScope,
+    /// Header text, e.g. `sagemaker:StopTrainingJob (own)`.
+    pub label: String,
+}
+
+/// Users × (action × own/others' resource).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Matrix {
+    /// Row users.
+    pub users: Vec<String>,
+    /// Columns.
+    pub columns: Vec<MatrixColumn>,
+    /// `cells[user][column]`; `None` when the world has no fitting resource.
+    pub cells: Vec<Vec<Option<Decision>>>,
+}
+
+/// The outcome of one expectation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpectationResult {
+    /// Expectation name.
+    pub name: String,
+    /// Expected decision.
+    pub expected: Decision,
+    /// Actual decision (`None` when the request could not be built).
+    pub actual: Option<Decision>,
+    /// True when the decision (and message, if constrained) matched.
+    pub passed: bool,
+    /// The AccessDenied message, when denied.
+    pub message: Option<String>,
+    /// Why it failed beyond the decision (message mismatch, build error).
+    pub problem: Option<String>,
+}
+
+/// Evaluates `selection` in `scenario` (parses the policies; prefer [`Workspace`] for
+/// repeated evaluation).
+pub fn evaluate(scenario: &Scenario, selection: &Selection) -> Result<Evaluation, RequestError> {
+    Workspace::new(scenario).evaluate(selection)
+}
+
+struct Call {
+    why: String,
+    built: BuiltRequest,
+}
+
+impl Workspace {
+    /// Parses every policy of `scenario`.
+    pub fn new(scenario: &Scenario) -> Self {
+        let mut ws = Workspace {
+            scenario: scenario.clone(),
+            cache: BTreeMap::new(),
+            attached: BTreeMap::new(),
+            named: Vec::new(),
+        };
+        ws.rebuild();
+        ws
+    }
+
+    /// Replaces the scenario, re-parsing only policy texts not seen before.
+    pub fn update(&mut self, scenario: &Scenario) {
+        self.scenario = scenario.clone();
+        self.rebuild();
+    }
+
+    fn rebuild(&mut self) {
+        let mut cache = BTreeMap::new();
+        self.named.clear();
+        self.attached.clear();
+        for (i, p) in self.scenario.policies.iter().enumerate() {
+            let parsed = self
+                .cache
+                .get(&p.text)
+                .cloned()
+                .unwrap_or_else(|| Arc::new(parse_policy(&p.text)));
+            cache.insert(p.text.clone(), parsed.clone());
+            self.named.push(NamedPolicy::new(p.name.clone(), parsed));
+            for target in &p.attached_to {
+                self.attached
+                    .entry(target.clone())
+                    .or_default()
+                    .push((i, p.kind));
+            }
+        }
+        self.cache = cache;
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Diagnostics per policy id (only policies that have some).
+    pub fn diagnostics(&self) -> Vec<(String, Vec<Diagnostic>)> {
+        self.scenario
+            .policies
+            .iter()
+            .zip(&self.named)
+            .filter(|(_, n)| !n.parsed.diagnostics.is_empty())
+            .map(|(p, n)| (p.id.clone(), n.parsed.diagnostics.clone()))
+            .collect()
+    }
+
+    fn world(&self) -> &World {
+        &self.scenario.world
+    }
+
+    fn policies_on(&self, target: &str, kind: PolicyKind) -> Vec<usize> {
+        self.attached
+            .get(target)
+            .map(|v| {
+                v.iter()
+                    .filter(|(_, k)| *k == kind)
+                    .map(|(i, _)| *i)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn id_of(&self, i: usize) -> String {
+        self.scenario
+            .policies
+            .get(i)
+            .map(|p| p.id.clone())
+            .unwrap_or_default()
+    }
+
+    fn named_at(&self, i: usize) -> Option<NamedPolicy> {
+        self.named.get(i).cloned()
+    }
+
+    /// The policies that apply to `built` for `user`.
+    fn policy_set(&self, built: &BuiltRequest, user: &str) -> (PolicySet, AppliedPolicies) {
+        let mut set = PolicySet::default();
+        let mut applied = AppliedPolicies::default();
+        let principal_target = match (&built.policy_role, &built.policy_iam_user) {
+            (Some(r), _) => Some(format!("role:{r}")),
+            (None, Some(u)) => Some(format!("iam-user:{u}")),
+            _ => None,
+        };
+        if let Some(t) = &principal_target {
+            for i in self.policies_on(t, PolicyKind::Identity) {
+                if let Some(n) = self.named_at(i) {
+                    set.identity.push(n);
+                    applied.identity.push(self.id_of(i));
+                }
+            }
+            for i in self.policies_on(t, PolicyKind::Boundary) {
+                if let Some(n) = self.named_at(i) {
+                    set.permission_boundaries.push(n);
+                    applied.boundaries.push(self.id_of(i));
+                }
+            }
+        }
+        if matches!(built.caller, Caller::AssumedRole { .. }) {
+            if let Some(i) = self
+                .policies_on(&format!("user:{user}"), PolicyKind::Session)
+                .first()
+            {
+                set.session = self.named_at(*i);
+                applied.session = Some(self.id_of(*i));
+            }
+        }
+        let resource_policy = match (&built.trust_policy_role, &built.resource_policy_owner) {
+            (Some(role), _) => self
+                .policies_on(&format!("role:{role}"), PolicyKind::Trust)
+                .first()
+                .copied(),
+            (None, Some(owner)) => self
+                .policies_on(&format!("resource:{owner}"), PolicyKind::Resource)
+                .first()
+                .copied(),
+            _ => None,
+        };
+        if let Some(i) = resource_policy {
+            set.resource = self.named_at(i);
+            applied.resource = Some(self.id_of(i));
+        }
+        for level in &self.world().organization {
+            let target = format!("org:{level}");
+            let scps = self.policies_on(&target, PolicyKind::Scp);
+            let rcps = self.policies_on(&target, PolicyKind::Rcp);
+            set.scps
+                .push(scps.iter().filter_map(|i| self.named_at(*i)).collect());
+            applied
+                .scps
+                .push(scps.iter().map(|i| self.id_of(*i)).collect());
+            set.rcps
+                .push(rcps.iter().filter_map(|i| self.named_at(*i)).collect());
+            applied
+                .rcps
+                .push(rcps.iter().map(|i| self.id_of(*i)).collect());
+        }
+        (set, applied)
+    }
+
+    /// The calls around `selection`, in the order AWS makes them: (before, main, after).
+    fn plan(
+        &self,
+        selection: &Selection,
+    ) -> Result<(Vec<Call>, BuiltRequest, Vec<Call>), RequestError> {
+        let world = self.world();
+        let main = build_request(world, selection)?;
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        if let Route::RoleChain { role, session_name } = &selection.route {
+            let hop = Selection {
+                user: selection.user.clone(),
+                action: "sts:AssumeRole".to_owned(),
+                resource: None,
+                route: Route::StudioSpace,
+                parameters: Parameters {
+                    name: Some(role.clone()),
+                    resource_type: Some("iam-role".to_owned()),
+                    ..Parameters::default()
+                },
+            };
+            let mut hop_built = build_request(world, &hop)?;
+            hop_built.vars.insert(
+                "SessionName".to_owned(),
+                session_name.clone().unwrap_or_else(|| "chained".to_owned()),
+            );
+            let has_si = matches!(
+                hop_built.caller,
+                Caller::AssumedRole {
+                    source_identity: Some(_),
+                    ..
+                }
+            );
+            before.push(Call {
+                why: format!("role chaining: the Studio session assumes `{role}` first"),
+                built: hop_built,
+            });
+            if has_si {
+                let mut si = hop.clone();
+                si.action = "sts:SetSourceIdentity".to_owned();
+                before.push(Call {
+                    why: "a session with a source identity needs `sts:SetSourceIdentity` to assume another role".to_owned(),
+                    built: build_request(world, &si)?,
+                });
+            }
+        }
+        let action = main.action.action.clone();
+        if action.eq_ignore_ascii_case("sts:AssumeRole")
+            && matches!(
+                main.caller,
+                Caller::AssumedRole {
+                    source_identity: Some(_),
+                    ..
+                }
+            )
+        {
+            let mut si = selection.clone();
+            si.action = "sts:SetSourceIdentity".to_owned();
+            after.push(Call {
+                why:
+                    "the caller's source identity is passed on, which needs `sts:SetSourceIdentity`"
+                        .to_owned(),
+                built: build_request(world, &si)?,
+            });
+        }
+        let is_create =
+            main.action.service() == "sagemaker" && main.action.name().starts_with("Create");
+        if is_create && !selection.parameters.tags.is_empty() {
+            let mut tags = selection.clone();
+            tags.action = "sagemaker:AddTags".to_owned();
+            tags.parameters.tagging_action = Some(main.action.name().to_owned());
+            tags.parameters.resource_type = Some(main.action.resource_type.clone());
+            if tags.parameters.name.is_none() {
+                tags.parameters.name = main.vars.get("Name").cloned();
+            }
+            tags.resource = None;
+            after.push(Call {
+                why: format!(
+                    "a create with tags also needs `sagemaker:AddTags` (with `sagemaker:TaggingAction` = `{}`)",
+                    main.action.name()
+                ),
+                built: build_request(world, &tags)?,
+            });
+        }
+        if action.eq_ignore_ascii_case("athena:StartQueryExecution")
+            && selection.parameters.target.is_some()
+        {
+            let mut lf = selection.clone();
+            lf.action = "lakeformation:GetDataAccess".to_owned();
+            lf.resource = None;
+            lf.parameters.via = Some("athena".to_owned());
+            after.push(Call {
+                why: "Athena asks Lake Formation for temporary data access with the caller's credentials".to_owned(),
+                built: build_request(world, &lf)?,
+            });
+        }
+        Ok((before, main, after))
+    }
+
+    /// The decision only (fast path for matrices and tests).
+    pub fn decide(&self, selection: &Selection) -> Result<Decision, RequestError> {
+        let (before, main, after) = self.plan(selection)?;
+        for built in before
+            .iter()
+            .map(|c| &c.built)
+            .chain(std::iter::once(&main))
+            .chain(after.iter().map(|c| &c.built))
+        {
+            let (set, _) = self.policy_set(built, &selection.user);
+            let d = authorize_decision(&set, &built.request);
+            if d != Decision::Allow {
+                return Ok(d);
+            }
+        }
+        Ok(Decision::Allow)
+    }
+
+    /// Evaluates `selection` with the full trace and CloudTrail records.
+    pub fn evaluate(&self, selection: &Selection) -> Result<Evaluation, RequestError> {
+        let world = self.world();
+        let (before, mut main, after) = self.plan(selection)?;
+        let query_id = cloudtrail::query_id(world, &main);
+        main.vars.insert("QueryId".to_owned(), query_id.clone());
+        let run = |call: &Call| {
+            let (set, applied) = self.policy_set(&call.built, &selection.user);
+            ImpliedCall {
+                why: call.why.clone(),
+                request: call.built.request.clone(),
+                authorization: authorize(&set, &call.built.request),
+                policies: applied,
+            }
+        };
+        let before_done: Vec<ImpliedCall> = before.iter().map(run).collect();
+        let (main_set, main_applied) = self.policy_set(&main, &selection.user);
+        let main_auth = authorize(&main_set, &main.request);
+        let after_done: Vec<ImpliedCall> = after.iter().map(run).collect();
+
+        let mut cloudtrail = Vec::new();
+        // Role chaining: the hop is logged first; if it fails, the call never happens.
+        let mut blocked = None;
+        for (call, done) in before.iter().zip(&before_done) {
+            let denial = done
+                .authorization
+                .access_denied
+                .as_ref()
+                .map(|a| a.message.clone());
+            if let Some(r) = cloudtrail::record(
+                world,
+                &call.built,
+                done.authorization.decision,
+                denial.as_deref(),
+            ) {
+                cloudtrail.push(r);
+            }
+            if blocked.is_none() && done.authorization.decision != Decision::Allow {
+                blocked = Some((done.authorization.decision, denial));
+            }
+        }
+        let mut main_outcome = (
+            main_auth.decision,
+            main_auth.access_denied.as_ref().map(|a| a.message.clone()),
+        );
+        // A call that needs a companion permission (AddTags, SetSourceIdentity) fails as a
+        // whole with the companion's AccessDenied.
+        if main_outcome.0 == Decision::Allow {
+            for (call, done) in after.iter().zip(&after_done) {
+                let companion = call.built.action.action == "sagemaker:AddTags"
+                    || call.built.action.action == "sts:SetSourceIdentity";
+                if companion && done.authorization.decision != Decision::Allow {
+                    main_outcome = (
+                        done.authorization.decision,
+                        done.authorization
+                            .access_denied
+                            .as_ref()
+                            .map(|a| a.message.clone()),
+                    );
+                    break;
+                }
+            }
+        }
+        let mut overall = blocked.clone().unwrap_or_else(|| main_outcome.clone());
+        if blocked.is_none() {
+            let via = selection.parameters.via.as_deref();
+            let is_lf = main.action.action == "lakeformation:GetDataAccess";
+            if is_lf {
+                if let Some(table) = main.vars.get("TargetArn") {
+                    let requester = if via == Some("athena") {
+                        DataAccessRequester::Athena
+                    } else {
+                        DataAccessRequester::Emr
+                    };
+                    cloudtrail.push(cloudtrail::get_data_access_record(
+                        world,
+                        &main,
+                        table,
+                        requester,
+                        Some(&query_id),
+                        main_outcome.0,
+                        main_outcome.1.as_deref(),
+                    ));
+                }
+            } else if let Some(r) =
+                cloudtrail::record(world, &main, main_outcome.0, main_outcome.1.as_deref())
+            {
+                cloudtrail.push(r);
+            }
+            if main_outcome.0 == Decision::Allow {
+                for (call, done) in after.iter().zip(&after_done) {
+                    if call.built.action.action == "lakeformation:GetDataAccess" {
+                        if let Some(table) = call.built.vars.get("TargetArn") {
+                            let denial = done
+                                .authorization
+                                .access_denied
+                                .as_ref()
+                                .map(|a| a.message.clone());
+                            cloudtrail.push(cloudtrail::get_data_access_record(
+                                world,
+                                &call.built,
+                                table,
+                                DataAccessRequester::Athena,
+                                Some(&query_id),
+                                done.authorization.decision,
+                                denial.as_deref(),
+                            ));
+                            if overall.0 == Decision::Allow
+                                && done.authorization.decision != Decision::Allow
+                            {
+                                overall = (done.authorization.decision, denial);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut notes = main.notes.clone();
+        for n in &main_auth.missing_keys {
+            notes.push(format!(
+                "the policies test `{n}`, which this request does not carry"
+            ));
+        }
+        Ok(Evaluation {
+            selection: selection.clone(),
+            decision: overall.0,
+            denial_message: overall.1,
+            principal_arn: main.request.principal.clone(),
+            request: main.request.clone(),
+            authorization: main_auth,
+            policies: main_applied,
+            before: before_done,
+            after: after_done,
+            cloudtrail,
+            notes,
+        })
+    }
+
+    /// The access matrix: users × (actions × own/others' resource).
+    pub fn matrix(&self) -> Matrix {
+        let s = &self.scenario;
+        let users: Vec<String> = if s.matrix.users.is_empty() {
+            s.world.users.iter().map(|u| u.name.clone()).collect()
+        } else {
+            s.matrix.users.clone()
+        };
+        let mut actions: Vec<String> = s.matrix.actions.clone();
+        if actions.is_empty() {
+            for e in &s.expectations {
+                if !actions
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(&e.request.action))
+                {
+                    actions.push(e.request.action.clone());
+                }
+            }
+        }
+        let route = s.matrix.route.clone().unwrap_or_default();
+        let mut columns = Vec::new();
+        for a in &actions {
+            let Some(spec) = catalogue().action(a) else {
+                continue;
+            };
+            if spec.resource_type == "none" || spec.name().starts_with("Create") {
+                columns.push(MatrixColumn {
+                    action: spec.action.clone(),
+                    scope: ResourceScope::Any,
+                    label: spec.action.clone(),
+                });
+            } else {
+                columns.push(MatrixColumn {
+                    action: spec.action.clone(),
+                    scope: ResourceScope::Own,
+                    label: format!("{} (own)", spec.action),
+                });
+                columns.push(MatrixColumn {
+                    action: spec.action.clone(),
+                    scope: ResourceScope::Others,
+                    label: format!("{} (others')", spec.action),
+                });
+            }
+        }
+        let cells = users
+            .iter()
+            .map(|u| {
+                columns
+                    .iter()
+                    .map(|c| {
+                        let sel = self.matrix_selection(u, c, &route)?;
+                        self.decide(&sel).ok()
+                    })
+                    .collect()
+            })
+            .collect();
+        Matrix {
+            users,
+            columns,
+            cells,
+        }
+    }
+
+    fn matrix_selection(
+        &self,
+        user: &str,
+        column: &MatrixColumn,
+        route: &Route,
+    ) -> Option<Selection> {
+        let spec = catalogue().action(&column.action)?;
+        let mut sel = Selection {
+            user: user.to_owned(),
+            action: spec.action.clone(),
+            resource: None,
+            route: route.clone(),
+            parameters: Parameters::default(),
+        };
+        match column.scope {
+            ResourceScope::Any => {
+                if spec.resource_type != "none" {
+                    sel.parameters.name = Some(format!("{user}-new"));
+                }
+            }
+            ResourceScope::Own | ResourceScope::Others => {
+                let own = column.scope == ResourceScope::Own;
+                let r = self.world().resources.iter().find(|r| {
+                    r.resource_type == spec.resource_type
+                        && r.owner.is_some()
+                        && (r.owner.as_deref() == Some(user)) == own
+                })?;
+                sel.resource = Some(r.id.clone());
+            }
+        }
+        Some(sel)
+    }
+
+    /// Checks every expectation of the scenario.
+    pub fn check_expectations(&self) -> Vec<ExpectationResult> {
+        self.scenario
+            .expectations
+            .iter()
+            .map(|e| match self.evaluate(&e.request) {
+                Ok(ev) => {
+                    let mut problem = None;
+                    if ev.decision != e.expected {
+                        problem = Some(format!("expected {}, got {}", e.expected, ev.decision));
+                    } else if let Some(want) = &e.message_contains {
+                        let got = ev.denial_message.clone().unwrap_or_default();
+                        if !got.contains(want.as_str()) {
+                            problem = Some(format!(
+                                "the AccessDenied message does not contain `{want}`"
+                            ));
+                        }
+                    }
+                    ExpectationResult {
+                        name: e.name.clone(),
+                        expected: e.expected,
+                        actual: Some(ev.decision),
+                        passed: problem.is_none(),
+                        message: ev.denial_message,
+                        problem,
+                    }
+                }
+                Err(err) => ExpectationResult {
+                    name: e.name.clone(),
+                    expected: e.expected,
+                    actual: None,
+                    passed: false,
+                    message: None,
+                    problem: Some(err.to_string()),
+                },
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::default_scenario;
+
+    #[test]
+    fn default_expectations_pass() {
+        let ws = Workspace::new(&default_scenario());
+        for r in ws.check_expectations() {
+            assert!(r.passed, "{}: {:?}", r.name, r.problem);
+        }
+    }
+
+    #[test]
+    fn default_selection_is_denied_with_message_and_record() {
+        let s = default_scenario();
+        let ev = evaluate(&s, &s.selection).unwrap();
+        assert_eq!(ev.decision, Decision::ImplicitDeny);
+        let msg = ev.denial_message.unwrap();
+        assert!(msg.contains("assumed-role/SageMakerStudioTeamARole/SageMaker is not authorized to perform: sagemaker:StopTrainingJob"), "{msg}");
+        assert_eq!(ev.cloudtrail.len(), 1);
+        assert_eq!(ev.cloudtrail[0]["errorCode"], "AccessDenied");
+    }
+
+    #[test]
+    fn decide_agrees_with_evaluate_on_the_matrix() {
+        let ws = Workspace::new(&default_scenario());
+        let m = ws.matrix();
+        assert_eq!(m.cells.len(), m.users.len());
+        for (ui, row) in m.cells.iter().enumerate() {
+            for (ci, cell) in row.iter().enumerate() {
+                let (Some(d), Some(sel)) = (
+                    cell,
+                    ws.matrix_selection(&m.users[ui], &m.columns[ci], &Route::StudioSpace),
+                ) else {
+                    continue;
+                };
+                assert_eq!(*d, ws.evaluate(&sel).unwrap().decision);
+            }
+        }
+    }
+
+    #[test]
+    fn update_reuses_parsed_policies() {
+        let s = default_scenario();
+        let mut ws = Workspace::new(&s);
+        let before = Arc::as_ptr(&ws.named[0].parsed);
+        ws.update(&s);
+        assert_eq!(before, Arc::as_ptr(&ws.named[0].parsed));
+    }
+}

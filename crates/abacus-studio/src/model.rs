@@ -1,0 +1,472 @@
+//! The simulated world: account, domains, user profiles, roles, IAM users and resources.
+//!
+//! Everything here is plain data (serde) so the world can live inside a scenario document.
+//! Derived facts (ARNs, automatic Studio tags, unique ids) are computed by methods, never
+//! stored twice.
+
+use crate::actions::catalogue;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Tags as key -> value, ordered for deterministic output.
+pub type Tags = BTreeMap<String, String>;
+
+/// The whole simulated account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct World {
+    /// 12-digit account id.
+    pub account: String,
+    /// `aws`, `aws-cn` or `aws-us-gov`.
+    #[serde(default = "default_partition")]
+    pub partition: String,
+    /// Region the calls are made in, e.g. `us-east-1`.
+    pub region: String,
+    /// The simulated clock (ISO 8601 UTC), used for `aws:CurrentTime` and `eventTime`.
+    #[serde(default = "default_clock")]
+    pub clock: String,
+    /// Seed for the deterministic request ids, event ids and access key ids.
+    #[serde(default)]
+    pub id_seed: u64,
+    /// Source IP addresses per route family.
+    #[serde(default)]
+    pub source_ips: SourceIps,
+    /// IAM Identity Center identity store id (`d-...`), for identity propagation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_store_id: Option<String>,
+    /// AWS Organizations levels from the root down (names used by SCP/RCP attachments);
+    /// empty when the account is not in an organization.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organization: Vec<String>,
+    /// SageMaker domains.
+    #[serde(default)]
+    pub domains: Vec<Domain>,
+    /// Studio user profiles (the people of the playground).
+    #[serde(default)]
+    pub users: Vec<UserProfile>,
+    /// IAM roles (execution roles, team roles, federation roles, service roles).
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    /// IAM users (for IAM-user authentication and external access keys).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub iam_users: Vec<IamUser>,
+    /// Resources calls can target.
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+}
+
+fn default_partition() -> String {
+    "aws".to_owned()
+}
+
+fn default_clock() -> String {
+    "2025-04-18T13:16:36Z".to_owned()
+}
+
+/// Source IP addresses of calls, per route family.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SourceIps {
+    /// Calls from a Studio space.
+    #[serde(default = "default_studio_ip")]
+    pub studio: String,
+    /// Calls from training/processing jobs and pipeline steps.
+    #[serde(default = "default_job_ip")]
+    pub jobs: String,
+    /// Calls from a laptop with access keys or a console session.
+    #[serde(default = "default_external_ip")]
+    pub external: String,
+}
+
+fn default_studio_ip() -> String {
+    "10.0.12.34".to_owned()
+}
+fn default_job_ip() -> String {
+    "10.0.200.17".to_owned()
+}
+fn default_external_ip() -> String {
+    "198.51.100.23".to_owned()
+}
+
+impl Default for SourceIps {
+    fn default() -> Self {
+        Self {
+            studio: default_studio_ip(),
+            jobs: default_job_ip(),
+            external: default_external_ip(),
+        }
+    }
+}
+
+/// `ExecutionRoleIdentityConfig` of a domain.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExecutionRoleIdentityConfig {
+    /// The user profile name becomes the execution role session's source identity.
+    #[serde(rename = "USER_PROFILE_NAME")]
+    UserProfileName,
+    /// No source identity is set.
+    #[default]
+    #[serde(rename = "DISABLED")]
+    Disabled,
+}
+
+/// A SageMaker domain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Domain {
+    /// Domain id, e.g. `d-xxxxxxxxxxxx`.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Whether the user profile name is set as `sts:SourceIdentity`.
+    #[serde(default)]
+    pub execution_role_identity_config: ExecutionRoleIdentityConfig,
+    /// Trusted identity propagation (IAM Identity Center) on or off.
+    #[serde(default)]
+    pub trusted_identity_propagation: bool,
+    /// Default execution role name for profiles without their own.
+    pub default_execution_role: String,
+    /// Domain tags.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
+}
+
+/// How the person behind a user profile signs in to AWS.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Authentication {
+    /// An IAM user (console password or access keys).
+    #[serde(rename_all = "camelCase")]
+    IamUser {
+        /// The IAM user's name (must be in `iamUsers`).
+        user_name: String,
+    },
+    /// SAML federation into a role, with session tags from the IdP.
+    #[serde(rename_all = "camelCase")]
+    Saml {
+        /// The role the IdP maps the user to.
+        role: String,
+        /// The `RoleSessionName` attribute (often the e-mail address).
+        session_name: String,
+        /// `PrincipalTag:*` SAML attributes.
+        #[serde(default)]
+        principal_tags: Tags,
+        /// `TransitiveTagKeys` SAML attribute.
+        #[serde(default)]
+        transitive_tag_keys: Vec<String>,
+    },
+    /// IAM Identity Center user.
+    #[serde(rename_all = "camelCase")]
+    IdentityCenter {
+        /// Identity store user id (a UUID).
+        user_id: String,
+        /// User name in the identity store.
+        user_name: String,
+        /// Group display names the user belongs to.
+        #[serde(default)]
+        groups: Vec<String>,
+        /// Permission-set role the user signs in to the console with, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        permission_set_role: Option<String>,
+    },
+}
+
+/// A Studio user profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserProfile {
+    /// Profile name (also the source identity when the domain sets it).
+    pub name: String,
+    /// Domain id.
+    pub domain: String,
+    /// Profile tags, e.g. `studiouserid`, `team`.
+    #[serde(default)]
+    pub tags: Tags,
+    /// Execution role name; the domain default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_role: Option<String>,
+    /// How the person signs in.
+    pub auth: Authentication,
+}
+
+/// An IAM role.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Role {
+    /// Role name.
+    pub name: String,
+    /// Role path, `/` by default.
+    #[serde(default = "default_path")]
+    pub path: String,
+    /// Role tags (become `aws:PrincipalTag/*` for its sessions).
+    #[serde(default)]
+    pub tags: Tags,
+    /// Persona or purpose, for display (seed 002: data scientist, MLOps, service role...).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub persona: String,
+}
+
+fn default_path() -> String {
+    "/".to_owned()
+}
+
+/// An IAM user.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IamUser {
+    /// User name.
+    pub name: String,
+    /// User tags.
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// A resource calls can target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Resource {
+    /// Stable id used by selections and attachments.
+    pub id: String,
+    /// Resource type from the catalogue, e.g. `training-job`, `s3-object`, `secret`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// The name inside the ARN (for S3 objects `bucket/key`, for apps
+    /// `profile/type/name`, for Glue tables `database/table`).
+    pub name: String,
+    /// Owning user profile, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Created from Studio: SageMaker adds `sagemaker:user-profile-arn` and
+    /// `sagemaker:domain-arn` tags for the owner.
+    #[serde(default)]
+    pub created_in_studio: bool,
+    /// Tags set explicitly.
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// A resolved resource: its ARN and every tag, including automatic ones.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedResource {
+    /// Full ARN.
+    pub arn: String,
+    /// Explicit plus automatic tags.
+    pub tags: Tags,
+}
+
+impl World {
+    /// The user profile named `name`.
+    pub fn user(&self, name: &str) -> Option<&UserProfile> {
+        self.users.iter().find(|u| u.name == name)
+    }
+
+    /// The domain with id `id`.
+    pub fn domain(&self, id: &str) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.id == id)
+    }
+
+    /// The role named `name`.
+    pub fn role(&self, name: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.name == name)
+    }
+
+    /// The IAM user named `name`.
+    pub fn iam_user(&self, name: &str) -> Option<&IamUser> {
+        self.iam_users.iter().find(|u| u.name == name)
+    }
+
+    /// The resource with id `id`.
+    pub fn resource(&self, id: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.id == id)
+    }
+
+    /// The execution role name of `user` (its own, else its domain's default).
+    pub fn execution_role_of(&self, user: &UserProfile) -> Option<String> {
+        user.execution_role.clone().or_else(|| {
+            self.domain(&user.domain)
+                .map(|d| d.default_execution_role.clone())
+        })
+    }
+
+    /// `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
+    pub fn role_arn(&self, role: &str) -> String {
+        let path = self.role(role).map(|r| r.path.as_str()).unwrap_or("/");
+        format!(
+            "arn:{}:iam::{}:role{}{}",
+            self.partition,
+            self.account,
+            normalise_path(path),
+            role
+        )
+    }
+
+    /// `arn:PARTITION:iam::ACCOUNT:user/NAME`.
+    pub fn iam_user_arn(&self, name: &str) -> String {
+        format!("arn:{}:iam::{}:user/{}", self.partition, self.account, name)
+    }
+
+    /// The user profile ARN; SageMaker lowercases names in ARNs.
+    pub fn user_profile_arn(&self, domain: &str, profile: &str) -> String {
+        format!(
+            "arn:{}:sagemaker:{}:{}:user-profile/{}/{}",
+            self.partition,
+            self.region,
+            self.account,
+            domain,
+            profile.to_ascii_lowercase()
+        )
+    }
+
+    /// The domain ARN.
+    pub fn domain_arn(&self, domain: &str) -> String {
+        format!(
+            "arn:{}:sagemaker:{}:{}:domain/{}",
+            self.partition, self.region, self.account, domain
+        )
+    }
+
+    /// ARN and tags of `resource`, from the catalogue's ARN format for its type.
+    pub fn resolve(&self, resource: &Resource) -> Option<ResolvedResource> {
+        let rtype = catalogue().resource_type(&resource.resource_type)?;
+        let domain = resource
+            .owner
+            .as_deref()
+            .and_then(|o| self.user(o))
+            .map(|u| u.domain.clone())
+            .unwrap_or_default();
+        let name = if rtype.lowercase_name {
+            resource.name.to_ascii_lowercase()
+        } else {
+            resource.name.clone()
+        };
+        let arn = rtype
+            .arn
+            .replace("${Partition}", &self.partition)
+            .replace("${Region}", &self.region)
+            .replace("${Account}", &self.account)
+            .replace("${DomainId}", &domain)
+            .replace("${Name}", &name);
+        let mut tags = Tags::new();
+        if resource.created_in_studio {
+            if let Some(user) = resource.owner.as_deref().and_then(|o| self.user(o)) {
+                tags.insert(
+                    "sagemaker:user-profile-arn".to_owned(),
+                    self.user_profile_arn(&user.domain, &user.name),
+                );
+                tags.insert(
+                    "sagemaker:domain-arn".to_owned(),
+                    self.domain_arn(&user.domain),
+                );
+            }
+        }
+        for (k, v) in &resource.tags {
+            tags.insert(k.clone(), v.clone());
+        }
+        Some(ResolvedResource { arn, tags })
+    }
+}
+
+/// `/` stays `/`; `team/` becomes `/team/`.
+fn normalise_path(path: &str) -> String {
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// A deterministic pseudo-random generator (SplitMix64): ids must be reproducible so
+/// snapshots are stable, and wasm has no entropy source we want to depend on.
+#[derive(Clone, Debug)]
+pub struct IdGenerator {
+    state: u64,
+}
+
+impl IdGenerator {
+    /// A generator for `seed`, mixed with `salt` (e.g. the selection being evaluated).
+    pub fn new(seed: u64, salt: &str) -> Self {
+        // FNV-1a over the salt keeps different selections apart.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in salt.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        Self { state: seed ^ h }
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A version-4-shaped UUID string.
+    pub fn uuid(&mut self) -> String {
+        let a = self.next_u64();
+        let b = self.next_u64();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0x0fff,
+            ((b >> 48) & 0x3fff) | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// `len` characters from the uppercase-alphanumeric alphabet IAM uses in unique ids.
+    pub fn iam_suffix(&mut self, len: usize) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        let mut out = String::with_capacity(len);
+        for _ in 0..len {
+            let idx = (self.next_u64() % ALPHABET.len() as u64) as usize;
+            out.push(char::from(*ALPHABET.get(idx).unwrap_or(&b'A')));
+        }
+        out
+    }
+}
+
+/// A stable IAM unique id for a named entity (`AROA` roles, `AIDA` users): the same name
+/// always gets the same id in a given account.
+pub fn unique_id(prefix: &str, account: &str, name: &str) -> String {
+    let mut g = IdGenerator::new(0x5eed, &format!("{account}/{prefix}/{name}"));
+    format!("{prefix}{}", g.iam_suffix(17))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_arn_includes_path() {
+        let mut w = crate::scenario::default_scenario().world;
+        w.roles.push(Role {
+            name: "X".into(),
+            path: "team/".into(),
+            tags: Tags::new(),
+            persona: String::new(),
+        });
+        assert_eq!(w.role_arn("X"), "arn:aws:iam::111122223333:role/team/X");
+    }
+
+    #[test]
+    fn uuid_is_deterministic_and_shaped() {
+        let a = IdGenerator::new(7, "x").uuid();
+        let b = IdGenerator::new(7, "x").uuid();
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_ne!(a, IdGenerator::new(8, "x").uuid());
+    }
+
+    #[test]
+    fn unique_ids_are_stable_per_name() {
+        assert_eq!(unique_id("AROA", "1", "r"), unique_id("AROA", "1", "r"));
+        assert_ne!(unique_id("AROA", "1", "r"), unique_id("AROA", "1", "s"));
+        assert_eq!(unique_id("AROA", "1", "r").len(), 21);
+    }
+}

@@ -1,0 +1,1039 @@
+//! The request-context builder: from "alice, from her Studio space, stops bob's training
+//! job" to the principal ARN and the exact context keys AWS evaluates.
+//!
+//! Facts encoded (and cited in the tests below):
+//! - IAM User Guide, "AWS global condition context keys": which global keys exist for
+//!   which principals (`aws:username` only for IAM users, `aws:PrincipalArn` is the role
+//!   ARN for role sessions, `aws:SourceIdentity` only when a source identity is set).
+//! - SageMaker Developer Guide, "Considerations when using sourceIdentity" and the domain's
+//!   `ExecutionRoleIdentityConfig`: with `USER_PROFILE_NAME` the profile name is the
+//!   execution role session's source identity for calls from the private space and from
+//!   jobs and pipelines the user starts; it persists through role chaining; external
+//!   access keys carry none.
+//! - `sagemaker:DomainId` / `sagemaker:UserProfileName` are only present for SageMaker
+//!   calls made from within Studio.
+
+use crate::actions::{catalogue, ActionSpec, KeyFamily};
+use crate::model::{unique_id, Authentication, Resource, Tags, UserProfile, World};
+use abacus_policy::{Context, Request};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Where the call comes from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Route {
+    /// Code or the terminal in the user's private Studio space (execution role session).
+    #[default]
+    StudioSpace,
+    /// A training job the user started (its execution role, `role` or the user's).
+    TrainingJob {
+        /// Job execution role; the user's execution role when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
+    /// A processing job the user started.
+    ProcessingJob {
+        /// Job execution role; the user's execution role when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
+    /// A pipeline step of a pipeline the user started.
+    Pipeline {
+        /// Pipeline execution role; the user's execution role when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
+    /// External long-term access keys of an IAM user, used from anywhere (even Studio).
+    #[serde(rename_all = "camelCase")]
+    AccessKeys {
+        /// The IAM user; the profile's IAM user when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        iam_user: Option<String>,
+    },
+    /// From the Studio space, assume another role (role chaining), then call.
+    #[serde(rename_all = "camelCase")]
+    RoleChain {
+        /// The role assumed.
+        role: String,
+        /// `RoleSessionName`; `chained` when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session_name: Option<String>,
+    },
+    /// The person's own sign-in (console or CLI): IAM user, SAML-federated role session or
+    /// IAM Identity Center permission-set session. Used e.g. to open Studio.
+    Console,
+}
+
+impl Route {
+    /// A short label, e.g. `studio space`.
+    pub fn label(&self) -> String {
+        match self {
+            Route::StudioSpace => "studio space".to_owned(),
+            Route::TrainingJob { .. } => "training job".to_owned(),
+            Route::ProcessingJob { .. } => "processing job".to_owned(),
+            Route::Pipeline { .. } => "pipeline".to_owned(),
+            Route::AccessKeys { .. } => "access keys".to_owned(),
+            Route::RoleChain { role, .. } => format!("role chain to {role}"),
+            Route::Console => "console sign-in".to_owned(),
+        }
+    }
+}
+
+/// Request parameters that change the context (all optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Parameters {
+    /// Name of the resource a create call creates (when no existing resource is targeted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Resource type of `name` when the action accepts several (e.g. `sagemaker:AddTags`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// Tags sent with the call (`Tags` of a create, `AddTags`, session tags).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
+    /// `s3:prefix` of a listing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// `FileSystemDataSource` directory paths of a training job.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_system_directory_paths: Vec<String>,
+    /// `sagemaker:TaggingAction`: the create call that issues this AddTags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tagging_action: Option<String>,
+    /// `sts:TransitiveTagKeys` of a role assumption.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transitive_tag_keys: Vec<String>,
+    /// `iam:PassedToService`; `sagemaker.amazonaws.com` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_to_service: Option<String>,
+    /// Resource id of the data a call reaches (Glue table for Athena / Lake Formation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// `athena` or `emr`: who asks Lake Formation for data access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// SQL text of an Athena query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// S3 Access Grants permission asked for (`READ`, `WRITE`, `READWRITE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<String>,
+}
+
+/// One call to simulate: who, what, on which resource, from where, with what.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Selection {
+    /// User profile name.
+    pub user: String,
+    /// `service:Action`.
+    pub action: String,
+    /// Resource id in the world; absent for `*` actions and for creates (then
+    /// `parameters.name` names the new resource).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// Where the call comes from.
+    #[serde(default)]
+    pub route: Route,
+    /// Request parameters.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub parameters: Parameters,
+}
+
+fn is_default(p: &Parameters) -> bool {
+    *p == Parameters::default()
+}
+
+/// The identity that signs the call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Caller {
+    /// A role session (Studio execution role, job role, chained role, federated session).
+    #[serde(rename_all = "camelCase")]
+    AssumedRole {
+        /// Role name.
+        role: String,
+        /// Role ARN (`aws:PrincipalArn`).
+        role_arn: String,
+        /// Role unique id (`AROA...`).
+        role_id: String,
+        /// Session name.
+        session_name: String,
+        /// Source identity, when set.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        source_identity: Option<String>,
+        /// Identity Center user the session acts for (trusted identity propagation).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        on_behalf_of: Option<OnBehalfOf>,
+    },
+    /// IAM user credentials.
+    #[serde(rename_all = "camelCase")]
+    IamUser {
+        /// User name.
+        name: String,
+        /// User unique id (`AIDA...`).
+        user_id: String,
+    },
+}
+
+/// The identity context of an identity-enhanced role session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnBehalfOf {
+    /// Identity store user id.
+    pub user_id: String,
+    /// `arn:aws:identitystore::ACCOUNT:identitystore/d-...`.
+    pub identity_store_arn: String,
+    /// The user's groups (what connected services such as S3 Access Grants look up).
+    pub groups: Vec<String>,
+}
+
+/// What the builder produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BuiltRequest {
+    /// The request the engine evaluates.
+    pub request: Request,
+    /// The signing identity.
+    pub caller: Caller,
+    /// The catalogue entry.
+    pub action: ActionSpec,
+    /// Role whose identity policies apply (role sessions), or `None` for IAM users.
+    pub policy_role: Option<String>,
+    /// IAM user whose identity policies apply.
+    pub policy_iam_user: Option<String>,
+    /// Resource id whose resource policy applies (the bucket for S3 objects).
+    pub resource_policy_owner: Option<String>,
+    /// Role whose trust policy applies (role assumption actions).
+    pub trust_policy_role: Option<String>,
+    /// Source IP of the call.
+    pub source_ip: String,
+    /// User agent of the call.
+    pub user_agent: String,
+    /// Placeholder values for CloudTrail templates.
+    pub vars: BTreeMap<String, String>,
+    /// Why keys are present or absent, for the trace panel.
+    pub notes: Vec<String>,
+}
+
+/// Why a request could not be built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestError {
+    /// No such user profile.
+    UnknownUser(String),
+    /// The action is not in the catalogue.
+    UnknownAction(String),
+    /// No such resource id.
+    UnknownResource(String),
+    /// The user's domain is missing.
+    UnknownDomain(String),
+    /// A referenced role does not exist.
+    UnknownRole(String),
+    /// A referenced IAM user does not exist.
+    UnknownIamUser(String),
+    /// The resource has the wrong type for the action.
+    WrongResourceType {
+        /// Action.
+        action: String,
+        /// Expected type.
+        expected: String,
+        /// Actual type.
+        found: String,
+    },
+    /// The action needs a resource (or `parameters.name` for a create).
+    MissingResource(String),
+    /// Access keys need an IAM user.
+    NoIamUser(String),
+}
+
+impl std::fmt::Display for RequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RequestError::UnknownUser(u) => write!(f, "unknown user profile `{u}`"),
+            RequestError::UnknownAction(a) => write!(f, "action `{a}` is not in the catalogue"),
+            RequestError::UnknownResource(r) => write!(f, "unknown resource `{r}`"),
+            RequestError::UnknownDomain(d) => write!(f, "unknown domain `{d}`"),
+            RequestError::UnknownRole(r) => write!(f, "unknown role `{r}`"),
+            RequestError::UnknownIamUser(u) => write!(f, "unknown IAM user `{u}`"),
+            RequestError::WrongResourceType {
+                action,
+                expected,
+                found,
+            } => write!(
+                f,
+                "`{action}` acts on a `{expected}` resource, not on a `{found}`"
+            ),
+            RequestError::MissingResource(a) => write!(f, "`{a}` needs a target resource"),
+            RequestError::NoIamUser(u) => {
+                write!(f, "user `{u}` has no IAM user, so no access keys")
+            }
+        }
+    }
+}
+
+impl RequestError {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            RequestError::UnknownUser(_) => "pick a user from `world.users`",
+            RequestError::UnknownAction(_) => {
+                "pick an action from the catalogue (`abacus_studio::actions`)"
+            }
+            RequestError::UnknownResource(_) => "pick a resource id from `world.resources`",
+            RequestError::UnknownDomain(_) => "add the domain to `world.domains`",
+            RequestError::UnknownRole(_) => "add the role to `world.roles`",
+            RequestError::UnknownIamUser(_) => "add the IAM user to `world.iamUsers`",
+            RequestError::WrongResourceType { .. } => {
+                "pick a resource of the type the action acts on"
+            }
+            RequestError::MissingResource(_) => {
+                "set `resource`, or `parameters.name` for a create call"
+            }
+            RequestError::NoIamUser(_) => {
+                "set `route.iamUser` or give the user IAM-user authentication"
+            }
+        }
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+/// Builds the request for `selection` in `world`.
+pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltRequest, RequestError> {
+    let user = world
+        .user(&selection.user)
+        .ok_or_else(|| RequestError::UnknownUser(selection.user.clone()))?;
+    let domain = world
+        .domain(&user.domain)
+        .ok_or_else(|| RequestError::UnknownDomain(user.domain.clone()))?;
+    let action = catalogue()
+        .action(&selection.action)
+        .ok_or_else(|| RequestError::UnknownAction(selection.action.clone()))?
+        .clone();
+    let mut notes = Vec::new();
+    let mut ctx = Context::new();
+    let mut vars = BTreeMap::new();
+
+    // The signing identity and its principal keys.
+    let studio_source_identity = match domain.execution_role_identity_config {
+        crate::model::ExecutionRoleIdentityConfig::UserProfileName => Some(user.name.clone()),
+        crate::model::ExecutionRoleIdentityConfig::Disabled => None,
+    };
+    let on_behalf_of = identity_context(world, user, domain.trusted_identity_propagation);
+    let execution_role = || {
+        world
+            .execution_role_of(user)
+            .ok_or_else(|| RequestError::UnknownDomain(user.domain.clone()))
+    };
+    let (caller, principal_tags, source_ip, user_agent) = match &selection.route {
+        Route::StudioSpace => {
+            let role = execution_role()?;
+            let c = role_session(
+                world,
+                &role,
+                "SageMaker",
+                studio_source_identity.clone(),
+                on_behalf_of,
+            )?;
+            (
+                c,
+                role_tags(world, &role),
+                world.source_ips.studio.clone(),
+                studio_agent(),
+            )
+        }
+        Route::TrainingJob { role } | Route::ProcessingJob { role } | Route::Pipeline { role } => {
+            let role = match role {
+                Some(r) => r.clone(),
+                None => execution_role()?,
+            };
+            let c = role_session(
+                world,
+                &role,
+                "SageMaker",
+                studio_source_identity.clone(),
+                on_behalf_of,
+            )?;
+            notes.push("jobs and pipelines started from Studio keep the user's source identity, but SageMaker context keys (`sagemaker:DomainId`, `sagemaker:UserProfileName`) exist only inside Studio".to_owned());
+            (
+                c,
+                role_tags(world, &role),
+                world.source_ips.jobs.clone(),
+                job_agent(),
+            )
+        }
+        Route::AccessKeys { iam_user } => {
+            let name = match (iam_user, &user.auth) {
+                (Some(n), _) => n.clone(),
+                (None, Authentication::IamUser { user_name }) => user_name.clone(),
+                (None, _) => return Err(RequestError::NoIamUser(user.name.clone())),
+            };
+            let iam = world
+                .iam_user(&name)
+                .ok_or_else(|| RequestError::UnknownIamUser(name.clone()))?;
+            notes.push("external access keys carry no `aws:SourceIdentity` and no SageMaker context keys, even when used inside Studio".to_owned());
+            (
+                Caller::IamUser {
+                    name: name.clone(),
+                    user_id: unique_id("AIDA", &world.account, &name),
+                },
+                iam.tags.clone(),
+                world.source_ips.external.clone(),
+                cli_agent(),
+            )
+        }
+        Route::RoleChain { role, session_name } => {
+            let session = session_name.clone().unwrap_or_else(|| "chained".to_owned());
+            let c = role_session(world, role, &session, studio_source_identity.clone(), None)?;
+            notes.push("the source identity persists through role chaining; the chained role's tags become the principal tags".to_owned());
+            (
+                c,
+                role_tags(world, role),
+                world.source_ips.studio.clone(),
+                studio_agent(),
+            )
+        }
+        Route::Console => console_caller(world, user)?,
+    };
+    if selection.route == Route::StudioSpace && studio_source_identity.is_none() {
+        notes.push(format!(
+            "domain `{}` has ExecutionRoleIdentityConfig=DISABLED, so no `aws:SourceIdentity`",
+            domain.id
+        ));
+    }
+
+    let partition_account = (&world.partition, &world.account);
+    let _ = partition_account;
+    match &caller {
+        Caller::AssumedRole {
+            role_arn,
+            role_id,
+            session_name,
+            source_identity,
+            ..
+        } => {
+            ctx.insert_single("aws:PrincipalArn", role_arn.clone());
+            ctx.insert_single("aws:PrincipalType", "AssumedRole");
+            ctx.insert_single("aws:userid", format!("{role_id}:{session_name}"));
+            ctx.insert_single("aws:TokenIssueTime", world.clock.clone());
+            if let Some(si) = source_identity {
+                ctx.insert_single("aws:SourceIdentity", si.clone());
+            }
+        }
+        Caller::IamUser { name, user_id } => {
+            ctx.insert_single("aws:PrincipalArn", world.iam_user_arn(name));
+            ctx.insert_single("aws:PrincipalType", "User");
+            ctx.insert_single("aws:userid", user_id.clone());
+            ctx.insert_single("aws:username", name.clone());
+        }
+    }
+    ctx.insert_single("aws:PrincipalAccount", world.account.clone());
+    for (k, v) in &principal_tags {
+        ctx.insert_single(&format!("aws:PrincipalTag/{k}"), v.clone());
+    }
+    let requested_region = if action.service() == "iam" {
+        "us-east-1".to_owned()
+    } else {
+        world.region.clone()
+    };
+    ctx.insert_single("aws:RequestedRegion", requested_region);
+    ctx.insert_single("aws:CurrentTime", world.clock.clone());
+    if let Some(epoch) = epoch_seconds(&world.clock) {
+        ctx.insert_single("aws:EpochTime", epoch.to_string());
+    }
+    ctx.insert_single("aws:SourceIp", source_ip.clone());
+    ctx.insert_single("aws:SecureTransport", "true");
+    ctx.insert_single("aws:ViaAWSService", "false");
+    ctx.insert_single("aws:PrincipalIsAWSService", "false");
+
+    // The target resource.
+    let target = resolve_target(world, user, &action, selection)?;
+    let resource_arn = target
+        .as_ref()
+        .map(|t| t.arn.clone())
+        .unwrap_or_else(|| "*".to_owned());
+    if let Some(t) = &target {
+        vars.insert("Arn".to_owned(), t.arn.clone());
+        vars.insert("Name".to_owned(), t.name.clone());
+        vars.insert(
+            "ShortName".to_owned(),
+            t.name.rsplit('/').next().unwrap_or(&t.name).to_owned(),
+        );
+        if let Some((bucket, key)) = t.name.split_once('/') {
+            vars.insert("Bucket".to_owned(), bucket.to_owned());
+            vars.insert("Key".to_owned(), key.to_owned());
+            vars.insert("Database".to_owned(), bucket.to_owned());
+        } else {
+            vars.insert("Bucket".to_owned(), t.name.clone());
+        }
+        if let Some(domain_id) = &t.domain {
+            vars.insert("DomainId".to_owned(), domain_id.clone());
+        }
+        if action.carries(KeyFamily::ResourceTags) {
+            let prefixes = catalogue()
+                .resource_type(&t.resource_type)
+                .map(|r| r.tag_key_prefixes.clone())
+                .unwrap_or_default();
+            for (k, v) in &t.tags {
+                for p in &prefixes {
+                    ctx.insert_single(&format!("{p}/{k}"), v.clone());
+                }
+            }
+        }
+    }
+    vars.insert("Region".to_owned(), world.region.clone());
+    vars.insert("Account".to_owned(), world.account.clone());
+    vars.entry("DomainId".to_owned())
+        .or_insert_with(|| user.domain.clone());
+    vars.insert("UserProfileName".to_owned(), user.name.clone());
+    if let Ok(role) = execution_role() {
+        vars.insert("ExecutionRoleArn".to_owned(), world.role_arn(&role));
+    }
+
+    let p = &selection.parameters;
+    if action.carries(KeyFamily::RequestTags) && !p.tags.is_empty() {
+        for (k, v) in &p.tags {
+            ctx.insert_single(&format!("aws:RequestTag/{k}"), v.clone());
+        }
+        ctx.insert_multi("aws:TagKeys", p.tags.keys().cloned().collect());
+    }
+    if action.carries(KeyFamily::RequestObjectTags) && !p.tags.is_empty() {
+        for (k, v) in &p.tags {
+            ctx.insert_single(&format!("s3:RequestObjectTag/{k}"), v.clone());
+        }
+        ctx.insert_multi("s3:RequestObjectTagKeys", p.tags.keys().cloned().collect());
+    }
+    if action.carries(KeyFamily::StudioContext) {
+        if selection.route == Route::StudioSpace {
+            ctx.insert_single("sagemaker:DomainId", user.domain.clone());
+            ctx.insert_single("sagemaker:UserProfileName", user.name.clone());
+        } else {
+            notes.push(format!(
+                "no `sagemaker:DomainId` / `sagemaker:UserProfileName`: the call does not come from a Studio space ({})",
+                selection.route.label()
+            ));
+        }
+    }
+    if action.carries(KeyFamily::TaggingAction) {
+        if let Some(ta) = &p.tagging_action {
+            ctx.insert_single("sagemaker:TaggingAction", ta.clone());
+        }
+    }
+    if action.carries(KeyFamily::S3Prefix) {
+        match &p.prefix {
+            Some(prefix) => {
+                ctx.insert_single("s3:prefix", prefix.clone());
+                vars.insert("Prefix".to_owned(), prefix.clone());
+            }
+            None => notes.push("listing without a prefix: `s3:prefix` is absent, so `...IfExists` conditions on it pass".to_owned()),
+        }
+    }
+    if action.carries(KeyFamily::FileSystemDirectoryPath)
+        && !p.file_system_directory_paths.is_empty()
+    {
+        ctx.insert_multi(
+            "sagemaker:FileSystemDirectoryPath",
+            p.file_system_directory_paths.clone(),
+        );
+    }
+    if action.carries(KeyFamily::PassedToService) {
+        ctx.insert_single(
+            "iam:PassedToService",
+            p.passed_to_service
+                .clone()
+                .unwrap_or_else(|| "sagemaker.amazonaws.com".to_owned()),
+        );
+    }
+    if let Caller::AssumedRole {
+        source_identity: Some(si),
+        ..
+    } = &caller
+    {
+        if action.carries(KeyFamily::StsSourceIdentity) {
+            ctx.insert_single("sts:SourceIdentity", si.clone());
+        }
+        vars.insert("SourceIdentity".to_owned(), si.clone());
+    }
+    if action.carries(KeyFamily::TransitiveTagKeys) && !p.transitive_tag_keys.is_empty() {
+        ctx.insert_multi("sts:TransitiveTagKeys", p.transitive_tag_keys.clone());
+    }
+    if let Some(target_id) = &p.target {
+        if let Some(r) = world.resource(target_id) {
+            if let Some(resolved) = world.resolve(r) {
+                vars.insert("TargetArn".to_owned(), resolved.arn);
+            }
+        } else {
+            return Err(RequestError::UnknownResource(target_id.clone()));
+        }
+    }
+    if let Some(q) = &p.query {
+        vars.insert("Query".to_owned(), q.clone());
+    }
+    if let Some(perm) = &p.permission {
+        vars.insert("Permission".to_owned(), perm.clone());
+    }
+    if let Caller::AssumedRole { session_name, .. } = &caller {
+        vars.insert("SessionName".to_owned(), session_name.clone());
+    }
+    if let Route::RoleChain { session_name, .. } = &selection.route {
+        vars.insert(
+            "SessionName".to_owned(),
+            session_name.clone().unwrap_or_else(|| "chained".to_owned()),
+        );
+    }
+
+    let principal = principal_arn(world, &caller);
+    let (policy_role, policy_iam_user) = match &caller {
+        Caller::AssumedRole { role, .. } => (Some(role.clone()), None),
+        Caller::IamUser { name, .. } => (None, Some(name.clone())),
+    };
+    let trust_policy_role = match (action.service(), &target) {
+        ("sts", Some(t)) if t.resource_type == "iam-role" => Some(t.name.clone()),
+        _ => None,
+    };
+    let resource_policy_owner = target.as_ref().and_then(|t| t.policy_owner.clone());
+    Ok(BuiltRequest {
+        request: Request {
+            principal,
+            action: action.action.clone(),
+            resource: resource_arn,
+            context: ctx,
+        },
+        caller,
+        action,
+        policy_role,
+        policy_iam_user,
+        resource_policy_owner,
+        trust_policy_role,
+        source_ip,
+        user_agent,
+        vars,
+        notes,
+    })
+}
+
+/// The principal ARN of `caller`: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` (no
+/// path, as STS writes it) or the IAM user ARN.
+pub fn principal_arn(world: &World, caller: &Caller) -> String {
+    match caller {
+        Caller::AssumedRole {
+            role, session_name, ..
+        } => format!(
+            "arn:{}:sts::{}:assumed-role/{}/{}",
+            world.partition, world.account, role, session_name
+        ),
+        Caller::IamUser { name, .. } => world.iam_user_arn(name),
+    }
+}
+
+struct Target {
+    arn: String,
+    name: String,
+    resource_type: String,
+    tags: Tags,
+    domain: Option<String>,
+    policy_owner: Option<String>,
+}
+
+fn resolve_target(
+    world: &World,
+    user: &UserProfile,
+    action: &ActionSpec,
+    selection: &Selection,
+) -> Result<Option<Target>, RequestError> {
+    if action.resource_type == "none" {
+        return Ok(None);
+    }
+    if let Some(id) = &selection.resource {
+        let r = world
+            .resource(id)
+            .ok_or_else(|| RequestError::UnknownResource(id.clone()))?;
+        if !action.any_resource_type && r.resource_type != action.resource_type {
+            return Err(RequestError::WrongResourceType {
+                action: action.action.clone(),
+                expected: action.resource_type.clone(),
+                found: r.resource_type.clone(),
+            });
+        }
+        let resolved = world
+            .resolve(r)
+            .ok_or_else(|| RequestError::UnknownResource(id.clone()))?;
+        let domain = r
+            .owner
+            .as_deref()
+            .and_then(|o| world.user(o))
+            .map(|u| u.domain.clone());
+        // S3 objects are governed by their bucket's policy.
+        let policy_owner = if r.resource_type == "s3-object" {
+            let bucket = r.name.split('/').next().unwrap_or("");
+            world
+                .resources
+                .iter()
+                .find(|b| b.resource_type == "s3-bucket" && b.name == bucket)
+                .map(|b| b.id.clone())
+        } else {
+            Some(r.id.clone())
+        };
+        return Ok(Some(Target {
+            arn: resolved.arn,
+            name: r.name.clone(),
+            resource_type: r.resource_type.clone(),
+            tags: resolved.tags,
+            domain,
+            policy_owner,
+        }));
+    }
+    // A create call (or a call naming a resource that is not in the world).
+    let Some(name) = &selection.parameters.name else {
+        return Err(RequestError::MissingResource(action.action.clone()));
+    };
+    let resource_type = selection
+        .parameters
+        .resource_type
+        .clone()
+        .unwrap_or_else(|| action.resource_type.clone());
+    let domain_owner = if resource_type == "user-profile" {
+        None
+    } else {
+        Some(user.name.clone())
+    };
+    let synthetic = Resource {
+        id: String::new(),
+        resource_type: resource_type.clone(),
+        name: name.clone(),
+        owner: domain_owner,
+        created_in_studio: false,
+        tags: Tags::new(),
+    };
+    let mut resolved = world
+        .resolve(&synthetic)
+        .ok_or_else(|| RequestError::UnknownResource(name.clone()))?;
+    if resource_type == "user-profile" {
+        // A new profile lives in the caller's domain.
+        resolved.arn = world.user_profile_arn(&user.domain, name);
+    }
+    Ok(Some(Target {
+        arn: resolved.arn,
+        name: name.clone(),
+        resource_type,
+        tags: Tags::new(),
+        domain: Some(user.domain.clone()),
+        policy_owner: None,
+    }))
+}
+
+fn role_session(
+    world: &World,
+    role: &str,
+    session_name: &str,
+    source_identity: Option<String>,
+    on_behalf_of: Option<OnBehalfOf>,
+) -> Result<Caller, RequestError> {
+    if world.role(role).is_none() {
+        return Err(RequestError::UnknownRole(role.to_owned()));
+    }
+    Ok(Caller::AssumedRole {
+        role: role.to_owned(),
+        role_arn: world.role_arn(role),
+        role_id: unique_id("AROA", &world.account, role),
+        session_name: session_name.to_owned(),
+        source_identity,
+        on_behalf_of,
+    })
+}
+
+fn role_tags(world: &World, role: &str) -> Tags {
+    world.role(role).map(|r| r.tags.clone()).unwrap_or_default()
+}
+
+fn identity_context(world: &World, user: &UserProfile, enabled: bool) -> Option<OnBehalfOf> {
+    if !enabled {
+        return None;
+    }
+    let Authentication::IdentityCenter {
+        user_id, groups, ..
+    } = &user.auth
+    else {
+        return None;
+    };
+    let store = world
+        .identity_store_id
+        .clone()
+        .unwrap_or_else(|| "d-0000000000".to_owned());
+    Some(OnBehalfOf {
+        user_id: user_id.clone(),
+        identity_store_arn: format!(
+            "arn:{}:identitystore::{}:identitystore/{}",
+            world.partition, world.account, store
+        ),
+        groups: groups.clone(),
+    })
+}
+
+fn console_caller(
+    world: &World,
+    user: &UserProfile,
+) -> Result<(Caller, Tags, String, String), RequestError> {
+    let ip = world.source_ips.external.clone();
+    match &user.auth {
+        Authentication::IamUser { user_name } => {
+            let iam = world
+                .iam_user(user_name)
+                .ok_or_else(|| RequestError::UnknownIamUser(user_name.clone()))?;
+            Ok((
+                Caller::IamUser {
+                    name: user_name.clone(),
+                    user_id: unique_id("AIDA", &world.account, user_name),
+                },
+                iam.tags.clone(),
+                ip,
+                console_agent(),
+            ))
+        }
+        Authentication::Saml {
+            role,
+            session_name,
+            principal_tags,
+            ..
+        } => {
+            let caller = role_session(world, role, session_name, None, None)?;
+            // Session tags override role tags with the same key
+            // (IAM User Guide: "Passing session tags in AWS STS").
+            let mut tags = role_tags(world, role);
+            for (k, v) in principal_tags {
+                tags.insert(k.clone(), v.clone());
+            }
+            Ok((caller, tags, ip, console_agent()))
+        }
+        Authentication::IdentityCenter {
+            user_name,
+            permission_set_role,
+            ..
+        } => {
+            let role = permission_set_role
+                .clone()
+                .or_else(|| world.execution_role_of(user))
+                .ok_or_else(|| RequestError::UnknownDomain(user.domain.clone()))?;
+            let caller = role_session(world, &role, user_name, None, None)?;
+            Ok((caller, role_tags(world, &role), ip, console_agent()))
+        }
+    }
+}
+
+fn studio_agent() -> String {
+    "Boto3/1.34.131 md/Botocore#1.34.131 ua/2.0 os/linux#5.10 md/arch#x86_64 lang/python#3.11.9 exec-env/AWS_SageMaker_Studio".to_owned()
+}
+fn job_agent() -> String {
+    "Boto3/1.34.131 md/Botocore#1.34.131 ua/2.0 os/linux#5.10 md/arch#x86_64 lang/python#3.10.14 exec-env/AWS_SageMaker_TrainingJob".to_owned()
+}
+fn cli_agent() -> String {
+    "aws-cli/2.17.0 md/awscrt#0.20.11 ua/2.0 os/macos#23.5.0 md/arch#arm64 lang/python#3.11.9"
+        .to_owned()
+}
+fn console_agent() -> String {
+    "AWS Internal".to_owned()
+}
+
+/// Seconds since the epoch of an ISO 8601 UTC timestamp `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn epoch_seconds(iso: &str) -> Option<i64> {
+    let b = iso.as_bytes();
+    if b.len() < 19 {
+        return None;
+    }
+    let num = |s: usize, e: usize| iso.get(s..e)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (h, mi, s) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y2 = if mo <= 2 { y - 1 } else { y };
+    let era = if y2 >= 0 { y2 } else { y2 - 399 } / 400;
+    let yoe = y2 - era * 400;
+    let mp = (mo + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + mi * 60 + s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::default_scenario;
+    use abacus_policy::ContextValue;
+
+    fn sel(user: &str, action: &str, resource: Option<&str>, route: Route) -> Selection {
+        Selection {
+            user: user.into(),
+            action: action.into(),
+            resource: resource.map(Into::into),
+            route,
+            parameters: Parameters::default(),
+        }
+    }
+
+    fn single(b: &BuiltRequest, key: &str) -> Option<String> {
+        match b.request.context.get(key) {
+            Some(ContextValue::Single(v)) => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn studio_space_carries_source_identity_and_studio_keys() {
+        // SageMaker Developer Guide: "Considerations when using sourceIdentity"
+        let w = default_scenario().world;
+        let b = build_request(
+            &w,
+            &sel(
+                "alice",
+                "sagemaker:StopTrainingJob",
+                Some("tj-bob"),
+                Route::StudioSpace,
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            b.request.principal,
+            "arn:aws:sts::111122223333:assumed-role/SageMakerStudioTeamARole/SageMaker"
+        );
+        assert_eq!(single(&b, "aws:SourceIdentity").as_deref(), Some("alice"));
+        assert_eq!(
+            single(&b, "sagemaker:UserProfileName").as_deref(),
+            Some("alice")
+        );
+        assert_eq!(
+            single(&b, "sagemaker:DomainId").as_deref(),
+            Some("d-xxxxxxxxxxxx")
+        );
+        assert_eq!(
+            single(&b, "aws:PrincipalArn").as_deref(),
+            Some("arn:aws:iam::111122223333:role/SageMakerStudioTeamARole")
+        );
+        assert!(single(&b, "aws:username").is_none());
+        assert_eq!(
+            single(&b, "sagemaker:ResourceTag/sagemaker:user-profile-arn").as_deref(),
+            Some("arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-xxxxxxxxxxxx/bob")
+        );
+        assert_eq!(
+            single(&b, "aws:PrincipalTag/team").as_deref(),
+            Some("TeamA")
+        );
+    }
+
+    #[test]
+    fn training_job_keeps_source_identity_but_not_studio_keys() {
+        let w = default_scenario().world;
+        let b = build_request(
+            &w,
+            &sel(
+                "alice",
+                "s3:GetObject",
+                Some("obj-alice"),
+                Route::TrainingJob { role: None },
+            ),
+        )
+        .unwrap();
+        assert_eq!(single(&b, "aws:SourceIdentity").as_deref(), Some("alice"));
+        assert!(single(&b, "sagemaker:UserProfileName").is_none());
+    }
+
+    #[test]
+    fn access_keys_carry_no_source_identity() {
+        // IAM User Guide: "AWS global condition context keys" (aws:username for IAM users)
+        let w = default_scenario().world;
+        let b = build_request(
+            &w,
+            &sel(
+                "alice",
+                "s3:GetObject",
+                Some("obj-alice"),
+                Route::AccessKeys { iam_user: None },
+            ),
+        )
+        .unwrap();
+        assert_eq!(b.request.principal, "arn:aws:iam::111122223333:user/alice");
+        assert!(single(&b, "aws:SourceIdentity").is_none());
+        assert_eq!(single(&b, "aws:username").as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn role_chaining_keeps_source_identity() {
+        // IAM User Guide: "Monitor and control actions taken with assumed roles"
+        let w = default_scenario().world;
+        let b = build_request(
+            &w,
+            &sel(
+                "alice",
+                "s3:GetObject",
+                Some("obj-alice"),
+                Route::RoleChain {
+                    role: "DataEngineerRole".into(),
+                    session_name: None,
+                },
+            ),
+        )
+        .unwrap();
+        assert_eq!(single(&b, "aws:SourceIdentity").as_deref(), Some("alice"));
+        assert_eq!(
+            b.request.principal,
+            "arn:aws:sts::111122223333:assumed-role/DataEngineerRole/chained"
+        );
+    }
+
+    #[test]
+    fn create_with_tags_carries_request_tags_and_tag_keys() {
+        let w = default_scenario().world;
+        let mut s = sel(
+            "alice",
+            "sagemaker:CreateExperiment",
+            None,
+            Route::StudioSpace,
+        );
+        s.parameters.name = Some("Exp1".into());
+        s.parameters.tags.insert("team".into(), "TeamA".into());
+        let b = build_request(&w, &s).unwrap();
+        assert_eq!(
+            b.request.resource,
+            "arn:aws:sagemaker:us-east-1:111122223333:experiment/exp1"
+        );
+        assert_eq!(single(&b, "aws:RequestTag/team").as_deref(), Some("TeamA"));
+        assert_eq!(
+            b.request.context.get("aws:TagKeys"),
+            Some(&ContextValue::Multi(vec!["team".into()]))
+        );
+    }
+
+    #[test]
+    fn list_without_prefix_has_no_prefix_key() {
+        let w = default_scenario().world;
+        let b = build_request(
+            &w,
+            &sel("alice", "s3:ListBucket", Some("bucket"), Route::StudioSpace),
+        )
+        .unwrap();
+        assert!(b.request.context.get("s3:prefix").is_none());
+    }
+
+    #[test]
+    fn wrong_resource_type_is_an_error() {
+        let w = default_scenario().world;
+        let e = build_request(
+            &w,
+            &sel(
+                "alice",
+                "sagemaker:StopTrainingJob",
+                Some("bucket"),
+                Route::StudioSpace,
+            ),
+        )
+        .unwrap_err();
+        assert!(matches!(e, RequestError::WrongResourceType { .. }));
+        assert!(e.to_string().starts_with('`'));
+    }
+
+    #[test]
+    fn epoch_of_known_date() {
+        assert_eq!(epoch_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(epoch_seconds("2025-04-18T13:16:36Z"), Some(1_744_982_196));
+    }
+}

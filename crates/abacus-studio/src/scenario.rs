@@ -1,0 +1,777 @@
+//! Scenario documents: one versioned JSON document holds a whole workspace (world,
+//! policies, the selected request and expectations). It is the share-link payload, the
+//! autosave and the CLI input alike.
+//!
+//! [`Scenario::from_json`] validates (JSON syntax, shape, then references) and reports
+//! every problem with its JSON path and line/column, and migrates older versions.
+
+use crate::actions::catalogue;
+use crate::locate::{locate, PathSeg};
+use crate::model::World;
+pub use crate::request::{Parameters, Route, Selection};
+use abacus_policy::Decision;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The document version this build writes.
+pub const CURRENT_VERSION: u64 = 2;
+
+/// A workspace document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Scenario {
+    /// Document version ([`CURRENT_VERSION`] after loading).
+    pub version: u64,
+    /// Short title, e.g. `S3: each user reaches only their own prefix`.
+    pub name: String,
+    /// What the scenario shows.
+    #[serde(default)]
+    pub description: String,
+    /// Where it comes from, e.g. `seed 001: S3 access control`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// The simulated account.
+    pub world: World,
+    /// Policies with their kind and attachments.
+    #[serde(default)]
+    pub policies: Vec<PolicyEntry>,
+    /// The request shown in the decision panel.
+    pub selection: Selection,
+    /// Expected decisions checked by `abacus test` and the app.
+    #[serde(default)]
+    pub expectations: Vec<Expectation>,
+    /// Access-matrix settings.
+    #[serde(default, skip_serializing_if = "MatrixSpec::is_empty")]
+    pub matrix: MatrixSpec,
+}
+
+/// Which policy type a text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyKind {
+    /// Identity-based policy (attached to a role or IAM user).
+    Identity,
+    /// Resource-based policy (bucket policy, secret policy...).
+    Resource,
+    /// Permissions boundary of a role or IAM user.
+    Boundary,
+    /// Session policy for a user's role sessions.
+    Session,
+    /// Service control policy at an organization level.
+    Scp,
+    /// Resource control policy at an organization level.
+    Rcp,
+    /// Role trust policy (the resource policy of `sts:AssumeRole` & co.).
+    Trust,
+}
+
+impl PolicyKind {
+    /// Lowercase name as written in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity",
+            PolicyKind::Resource => "resource",
+            PolicyKind::Boundary => "boundary",
+            PolicyKind::Session => "session",
+            PolicyKind::Scp => "scp",
+            PolicyKind::Rcp => "rcp",
+            PolicyKind::Trust => "trust",
+        }
+    }
+
+    /// Attachment prefixes this kind accepts.
+    pub fn attachment_targets(self) -> &'static [&'static str] {
+        match self {
+            PolicyKind::Identity | PolicyKind::Boundary => &["role", "iam-user"],
+            PolicyKind::Resource => &["resource"],
+            PolicyKind::Session => &["user"],
+            PolicyKind::Scp | PolicyKind::Rcp => &["org"],
+            PolicyKind::Trust => &["role"],
+        }
+    }
+}
+
+/// One policy of the workspace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PolicyEntry {
+    /// Stable id (survives renames; the web app keys editors by it).
+    pub id: String,
+    /// Display name (IAM policy name).
+    pub name: String,
+    /// Policy type.
+    pub kind: PolicyKind,
+    /// The policy text exactly as the user wrote it (never reformatted).
+    pub text: String,
+    /// Where it is attached: `role:NAME`, `iam-user:NAME`, `resource:ID`, `user:PROFILE`
+    /// (session policy for that user's role sessions) or `org:LEVEL`.
+    #[serde(default)]
+    pub attached_to: Vec<String>,
+}
+
+/// An expected decision.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Expectation {
+    /// What is being checked, in words.
+    pub name: String,
+    /// The call.
+    pub request: Selection,
+    /// The expected decision.
+    pub expected: Decision,
+    /// Text the AccessDenied message must contain (denials only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_contains: Option<String>,
+}
+
+/// Access-matrix settings: which actions form the columns, which users the rows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MatrixSpec {
+    /// Actions (columns); all expectation actions when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// Users (rows); all users when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
+    /// Route of every cell; the Studio space when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<Route>,
+}
+
+impl MatrixSpec {
+    fn is_empty(&self) -> bool {
+        self.actions.is_empty() && self.users.is_empty() && self.route.is_none()
+    }
+}
+
+/// One problem found in a scenario document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioIssue {
+    /// JSON path, e.g. `policies[2].attachedTo[0]` (empty for the whole document).
+    pub path: String,
+    /// 1-based line, when the place could be found in the text.
+    pub line: Option<usize>,
+    /// 1-based column (in characters), when known.
+    pub column: Option<usize>,
+    /// Lowercase message, user input in backticks.
+    pub message: String,
+    /// What to do about it.
+    pub help: String,
+}
+
+/// Why a scenario document was rejected: every problem found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioError {
+    /// The problems, in document order where possible.
+    pub issues: Vec<ScenarioIssue>,
+}
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, issue) in self.issues.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            if let (Some(l), Some(c)) = (issue.line, issue.column) {
+                write!(f, "{l}:{c} ")?;
+            }
+            if !issue.path.is_empty() {
+                write!(f, "`{}`: ", issue.path)?;
+            }
+            write!(f, "{} (help: {})", issue.message, issue.help)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl Scenario {
+    /// Parses, migrates and validates a scenario document.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| ScenarioError {
+            issues: vec![ScenarioIssue {
+                path: String::new(),
+                line: Some(e.line()),
+                column: Some(e.column()),
+                message: lower_first(&strip_position(&e.to_string())),
+                help: "fix the JSON syntax at this place".to_owned(),
+            }],
+        })?;
+        let (value, migrated) = migrate(value).map_err(|issue| ScenarioError {
+            issues: vec![with_version_position(text, issue)],
+        })?;
+        // Positions refer to the text only when nothing was moved by a migration.
+        let positions = !migrated;
+        let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
+            let segs = convert_path(e.path());
+            let issue = ScenarioIssue {
+                path: render_path(&segs),
+                line: None,
+                column: None,
+                message: lower_first(&e.inner().to_string()),
+                help: "compare with the scenario format in the README".to_owned(),
+            };
+            ScenarioError {
+                issues: vec![with_segments(text, issue, &segs, positions)],
+            }
+        })?;
+        let problems = scenario.problems();
+        if problems.is_empty() {
+            Ok(scenario)
+        } else {
+            Err(ScenarioError {
+                issues: problems
+                    .into_iter()
+                    .map(|(segs, message, help)| {
+                        let issue = ScenarioIssue {
+                            path: render_path(&segs),
+                            line: None,
+                            column: None,
+                            message,
+                            help: help.to_owned(),
+                        };
+                        with_segments(text, issue, &segs, positions)
+                    })
+                    .collect(),
+            })
+        }
+    }
+
+    /// Pretty JSON (two-space indent), the form written to files and share links.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The policy with id `id`.
+    pub fn policy(&self, id: &str) -> Option<&PolicyEntry> {
+        self.policies.iter().find(|p| p.id == id)
+    }
+
+    /// Reference problems: (path, message, help).
+    pub fn problems(&self) -> Vec<(Vec<PathSeg>, String, &'static str)> {
+        let mut out = Vec::new();
+        let w = &self.world;
+        let key = |k: &str| PathSeg::Key(k.to_owned());
+        if w.account.len() != 12 || !w.account.bytes().all(|b| b.is_ascii_digit()) {
+            out.push((
+                vec![key("world"), key("account")],
+                format!("account id `{}` is not 12 digits", w.account),
+                "use a 12-digit account id such as `111122223333`",
+            ));
+        }
+        if crate::request::epoch_seconds(&w.clock).is_none() {
+            out.push((
+                vec![key("world"), key("clock")],
+                format!("clock `{}` is not an ISO 8601 UTC time", w.clock),
+                "write it as `2025-04-18T13:16:36Z`",
+            ));
+        }
+        for (i, d) in w.domains.iter().enumerate() {
+            if w.role(&d.default_execution_role).is_none() {
+                out.push((
+                    vec![
+                        key("world"),
+                        key("domains"),
+                        PathSeg::Index(i),
+                        key("defaultExecutionRole"),
+                    ],
+                    format!("unknown role `{}`", d.default_execution_role),
+                    "add the role to `world.roles`",
+                ));
+            }
+        }
+        for (i, u) in w.users.iter().enumerate() {
+            let at = |k: &str| vec![key("world"), key("users"), PathSeg::Index(i), key(k)];
+            if w.domain(&u.domain).is_none() {
+                out.push((
+                    at("domain"),
+                    format!("unknown domain `{}`", u.domain),
+                    "add the domain to `world.domains`",
+                ));
+            }
+            if let Some(r) = &u.execution_role {
+                if w.role(r).is_none() {
+                    out.push((
+                        at("executionRole"),
+                        format!("unknown role `{r}`"),
+                        "add the role to `world.roles`",
+                    ));
+                }
+            }
+            match &u.auth {
+                crate::model::Authentication::IamUser { user_name }
+                    if w.iam_user(user_name).is_none() =>
+                {
+                    out.push((
+                        at("auth"),
+                        format!("unknown IAM user `{user_name}`"),
+                        "add the IAM user to `world.iamUsers`",
+                    ));
+                }
+                crate::model::Authentication::Saml { role, .. } if w.role(role).is_none() => {
+                    out.push((
+                        at("auth"),
+                        format!("unknown role `{role}`"),
+                        "add the role to `world.roles`",
+                    ));
+                }
+                crate::model::Authentication::IdentityCenter {
+                    permission_set_role: Some(role),
+                    ..
+                } if w.role(role).is_none() => {
+                    out.push((
+                        at("auth"),
+                        format!("unknown role `{role}`"),
+                        "add the role to `world.roles`",
+                    ));
+                }
+                _ => {}
+            }
+            if w.users.iter().take(i).any(|o| o.name == u.name) {
+                out.push((
+                    at("name"),
+                    format!("duplicate user profile `{}`", u.name),
+                    "give every user profile a unique name",
+                ));
+            }
+        }
+        for (i, r) in w.resources.iter().enumerate() {
+            let at = |k: &str| vec![key("world"), key("resources"), PathSeg::Index(i), key(k)];
+            if catalogue().resource_type(&r.resource_type).is_none() {
+                out.push((
+                    at("type"),
+                    format!("unknown resource type `{}`", r.resource_type),
+                    "use a resource type of the action catalogue",
+                ));
+            }
+            if let Some(o) = &r.owner {
+                if w.user(o).is_none() {
+                    out.push((
+                        at("owner"),
+                        format!("unknown user profile `{o}`"),
+                        "add the user to `world.users`",
+                    ));
+                }
+            }
+            if w.resources.iter().take(i).any(|o| o.id == r.id) {
+                out.push((
+                    at("id"),
+                    format!("duplicate resource id `{}`", r.id),
+                    "give every resource a unique id",
+                ));
+            }
+        }
+        for (i, p) in self.policies.iter().enumerate() {
+            let at = |k: &str| vec![key("policies"), PathSeg::Index(i), key(k)];
+            if p.id.is_empty() {
+                out.push((
+                    at("id"),
+                    "empty policy id".to_owned(),
+                    "give every policy a stable unique id",
+                ));
+            }
+            if self.policies.iter().take(i).any(|o| o.id == p.id) {
+                out.push((
+                    at("id"),
+                    format!("duplicate policy id `{}`", p.id),
+                    "give every policy a stable unique id",
+                ));
+            }
+            for (j, a) in p.attached_to.iter().enumerate() {
+                let path = vec![
+                    key("policies"),
+                    PathSeg::Index(i),
+                    key("attachedTo"),
+                    PathSeg::Index(j),
+                ];
+                if let Some((msg, help)) = self.attachment_problem(p.kind, a) {
+                    out.push((path, msg, help));
+                }
+            }
+        }
+        self.selection_problems(&self.selection, vec![key("selection")], &mut out);
+        for (i, e) in self.expectations.iter().enumerate() {
+            self.selection_problems(
+                &e.request,
+                vec![key("expectations"), PathSeg::Index(i), key("request")],
+                &mut out,
+            );
+        }
+        out
+    }
+
+    fn attachment_problem(&self, kind: PolicyKind, target: &str) -> Option<(String, &'static str)> {
+        let w = &self.world;
+        let Some((prefix, name)) = target.split_once(':') else {
+            return Some((
+                format!("attachment `{target}` has no `kind:` prefix"),
+                "write `role:NAME`, `iam-user:NAME`, `resource:ID`, `user:PROFILE` or `org:LEVEL`",
+            ));
+        };
+        if !kind.attachment_targets().contains(&prefix) {
+            return Some((
+                format!("a {} policy cannot be attached to `{target}`", kind.as_str()),
+                "identity and boundary policies go on `role:`/`iam-user:`, resource policies on `resource:`, trust policies on `role:`, session policies on `user:`, SCPs and RCPs on `org:`",
+            ));
+        }
+        let exists = match prefix {
+            "role" => w.role(name).is_some(),
+            "iam-user" => w.iam_user(name).is_some(),
+            "resource" => w.resource(name).is_some(),
+            "user" => w.user(name).is_some(),
+            "org" => w.organization.iter().any(|l| l == name),
+            _ => false,
+        };
+        if exists {
+            None
+        } else {
+            Some((
+                format!("attachment target `{target}` does not exist"),
+                "attach to something defined in `world`",
+            ))
+        }
+    }
+
+    fn selection_problems(
+        &self,
+        s: &Selection,
+        base: Vec<PathSeg>,
+        out: &mut Vec<(Vec<PathSeg>, String, &'static str)>,
+    ) {
+        let at = |k: &str| {
+            let mut p = base.clone();
+            p.push(PathSeg::Key(k.to_owned()));
+            p
+        };
+        if self.world.user(&s.user).is_none() {
+            out.push((
+                at("user"),
+                format!("unknown user profile `{}`", s.user),
+                "pick a user from `world.users`",
+            ));
+        }
+        if catalogue().action(&s.action).is_none() {
+            out.push((
+                at("action"),
+                format!("action `{}` is not in the catalogue", s.action),
+                "pick an action from the action catalogue",
+            ));
+        }
+        if let Some(r) = &s.resource {
+            if self.world.resource(r).is_none() {
+                out.push((
+                    at("resource"),
+                    format!("unknown resource `{r}`"),
+                    "pick a resource id from `world.resources`",
+                ));
+            }
+        }
+    }
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg.get(..i).unwrap_or(msg).to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn convert_path(path: &serde_path_to_error::Path) -> Vec<PathSeg> {
+    path.iter()
+        .filter_map(|seg| match seg {
+            serde_path_to_error::Segment::Seq { index } => Some(PathSeg::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => Some(PathSeg::Key(key.clone())),
+            serde_path_to_error::Segment::Enum { variant } => Some(PathSeg::Key(variant.clone())),
+            serde_path_to_error::Segment::Unknown => None,
+        })
+        .collect()
+}
+
+/// `policies[2].attachedTo[0]`.
+pub fn render_path(segs: &[PathSeg]) -> String {
+    let mut out = String::new();
+    for s in segs {
+        match s {
+            PathSeg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathSeg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+fn with_segments(
+    text: &str,
+    mut issue: ScenarioIssue,
+    segs: &[PathSeg],
+    positions: bool,
+) -> ScenarioIssue {
+    if positions {
+        // The deepest existing ancestor is the best place to point at.
+        let mut n = segs.len();
+        loop {
+            if let Some((line, col)) = segs.get(..n).and_then(|p| locate(text, p)) {
+                issue.line = Some(line);
+                issue.column = Some(col);
+                break;
+            }
+            if n == 0 {
+                break;
+            }
+            n -= 1;
+        }
+    }
+    issue
+}
+
+fn with_version_position(text: &str, issue: ScenarioIssue) -> ScenarioIssue {
+    let segs = vec![PathSeg::Key("version".to_owned())];
+    with_segments(text, issue, &segs, true)
+}
+
+/// Brings an older document up to [`CURRENT_VERSION`]. Returns whether anything changed.
+///
+/// Version 1 (the first share links) had `request` instead of `selection`, policies
+/// without ids and with a single `attachment` string, and flat expectations
+/// (`{user, action, resource, route, expected}`).
+pub fn migrate(mut value: Value) -> Result<(Value, bool), ScenarioIssue> {
+    let issue = |message: String, help: &str| ScenarioIssue {
+        path: "version".to_owned(),
+        line: None,
+        column: None,
+        message,
+        help: help.to_owned(),
+    };
+    let Some(obj) = value.as_object_mut() else {
+        return Err(issue(
+            "a scenario must be a JSON object".to_owned(),
+            "start the document with `{`",
+        ));
+    };
+    let version = match obj.get("version") {
+        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| {
+            issue(
+                format!("version `{n}` is not a positive integer"),
+                "use `\"version\": 2`",
+            )
+        })?,
+        Some(other) => {
+            return Err(issue(
+                format!("version `{other}` is not a number"),
+                "use `\"version\": 2`",
+            ))
+        }
+        None => {
+            return Err(issue(
+                "missing `version`".to_owned(),
+                "add `\"version\": 2` at the top of the document",
+            ))
+        }
+    };
+    if version > CURRENT_VERSION {
+        return Err(issue(
+            format!("version `{version}` is newer than this build understands ({CURRENT_VERSION})"),
+            "open it with a newer Abacus",
+        ));
+    }
+    if version == 0 {
+        return Err(issue(
+            "version `0` does not exist".to_owned(),
+            "use `\"version\": 2`",
+        ));
+    }
+    if version == CURRENT_VERSION {
+        return Ok((value, false));
+    }
+    // 1 -> 2
+    if let Some(req) = obj.remove("request") {
+        obj.insert("selection".to_owned(), req);
+    }
+    if let Some(Value::Array(policies)) = obj.get_mut("policies") {
+        for (i, p) in policies.iter_mut().enumerate() {
+            if let Some(po) = p.as_object_mut() {
+                if !po.contains_key("id") {
+                    po.insert("id".to_owned(), Value::String(format!("p{}", i + 1)));
+                }
+                if let Some(a) = po.remove("attachment") {
+                    let list = match a {
+                        Value::String(s) => vec![Value::String(s)],
+                        Value::Array(items) => items,
+                        _ => Vec::new(),
+                    };
+                    po.insert("attachedTo".to_owned(), Value::Array(list));
+                }
+            }
+        }
+    }
+    if let Some(Value::Array(exps)) = obj.get_mut("expectations") {
+        for (i, e) in exps.iter_mut().enumerate() {
+            if let Some(eo) = e.as_object_mut() {
+                if eo.contains_key("request") {
+                    continue;
+                }
+                let mut req = serde_json::Map::new();
+                for k in ["user", "action", "resource", "route", "parameters"] {
+                    if let Some(v) = eo.remove(k) {
+                        req.insert(k.to_owned(), v);
+                    }
+                }
+                eo.insert("request".to_owned(), Value::Object(req));
+                if !eo.contains_key("name") {
+                    eo.insert(
+                        "name".to_owned(),
+                        Value::String(format!("expectation {}", i + 1)),
+                    );
+                }
+            }
+        }
+    }
+    obj.insert("version".to_owned(), Value::from(CURRENT_VERSION));
+    Ok((value, true))
+}
+
+/// The embedded default scenario text (seed 001 world).
+pub const DEFAULT_SCENARIO_JSON: &str = include_str!("data/default_scenario.json");
+
+/// The scenario the app opens with: the seed 001 world (domain `d-xxxxxxxxxxxx`, alice and
+/// bob in team A, carol in team B), its policies, a selected request (alice stops bob's
+/// training job from her Studio space) and expectations. A unit test guarantees the
+/// embedded document is valid; should it ever not be, an empty workspace is returned
+/// rather than a panic.
+pub fn default_scenario() -> Scenario {
+    Scenario::from_json(DEFAULT_SCENARIO_JSON).unwrap_or_else(|_| Scenario {
+        version: CURRENT_VERSION,
+        name: "empty".to_owned(),
+        description: String::new(),
+        source: String::new(),
+        world: World {
+            account: "111122223333".to_owned(),
+            partition: "aws".to_owned(),
+            region: "us-east-1".to_owned(),
+            clock: "2025-04-18T13:16:36Z".to_owned(),
+            id_seed: 0,
+            source_ips: Default::default(),
+            identity_store_id: None,
+            organization: Vec::new(),
+            domains: Vec::new(),
+            users: Vec::new(),
+            roles: Vec::new(),
+            iam_users: Vec::new(),
+            resources: Vec::new(),
+        },
+        policies: Vec::new(),
+        selection: Selection::default(),
+        expectations: Vec::new(),
+        matrix: MatrixSpec::default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_scenario_is_valid_and_round_trips() {
+        let s = Scenario::from_json(DEFAULT_SCENARIO_JSON).unwrap();
+        assert_eq!(s.version, CURRENT_VERSION);
+        let again = Scenario::from_json(&s.to_json_pretty()).unwrap();
+        assert_eq!(s, again);
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let e = Scenario::from_json("{\n  \"version\": 2,\n  \"name\": \"x\",,\n}").unwrap_err();
+        let i = &e.issues[0];
+        assert_eq!(i.line, Some(3));
+        assert!(i.column.is_some());
+        assert!(i.message.chars().next().unwrap().is_lowercase());
+    }
+
+    #[test]
+    fn shape_error_has_path_and_position() {
+        let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+        v["policies"][0]["kind"] = Value::String("identiy".into());
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let e = Scenario::from_json(&text).unwrap_err();
+        let i = &e.issues[0];
+        assert_eq!(i.path, "policies[0].kind");
+        let line = i.line.unwrap();
+        assert!(text.lines().nth(line - 1).unwrap().contains("identiy"));
+    }
+
+    #[test]
+    fn dangling_reference_is_reported_at_its_place() {
+        let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+        v["policies"][0]["attachedTo"][0] = Value::String("role:Nope".into());
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let e = Scenario::from_json(&text).unwrap_err();
+        let i = &e.issues[0];
+        assert_eq!(i.path, "policies[0].attachedTo[0]");
+        assert!(i.message.contains("`role:Nope`"));
+        assert!(text
+            .lines()
+            .nth(i.line.unwrap() - 1)
+            .unwrap()
+            .contains("role:Nope"));
+    }
+
+    #[test]
+    fn wrong_attachment_kind_is_rejected() {
+        let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+        v["policies"][0]["kind"] = Value::String("scp".into());
+        let e = Scenario::from_json(&v.to_string()).unwrap_err();
+        assert!(e.issues[0]
+            .message
+            .contains("scp policy cannot be attached"));
+    }
+
+    #[test]
+    fn version_one_is_migrated() {
+        let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+        let o = v.as_object_mut().unwrap();
+        o.insert("version".into(), Value::from(1));
+        let sel = o.remove("selection").unwrap();
+        o.insert("request".into(), sel);
+        for p in o.get_mut("policies").unwrap().as_array_mut().unwrap() {
+            let po = p.as_object_mut().unwrap();
+            po.remove("id");
+            let a = po.remove("attachedTo").unwrap();
+            po.insert("attachment".into(), a[0].clone());
+        }
+        for e in o.get_mut("expectations").unwrap().as_array_mut().unwrap() {
+            let eo = e.as_object_mut().unwrap();
+            let req = eo.remove("request").unwrap();
+            for (k, val) in req.as_object().unwrap() {
+                eo.insert(k.clone(), val.clone());
+            }
+        }
+        let s = Scenario::from_json(&v.to_string()).unwrap();
+        assert_eq!(s.version, 2);
+        assert_eq!(s.policies[0].id, "p1");
+        assert_eq!(s.selection, default_scenario().selection);
+        assert_eq!(s.expectations.len(), default_scenario().expectations.len());
+    }
+
+    #[test]
+    fn newer_and_missing_versions_are_rejected() {
+        let e = Scenario::from_json("{\"version\": 9}").unwrap_err();
+        assert!(e.issues[0].message.contains("newer"));
+        assert_eq!(e.issues[0].line, Some(1));
+        let e = Scenario::from_json("{}").unwrap_err();
+        assert!(e.issues[0].message.contains("missing `version`"));
+    }
+}
