@@ -143,3 +143,71 @@ fn seed_scenarios_lint_without_errors() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+fn expectation_results(json: &str) -> Vec<(String, bool, String)> {
+    let Ok(scenario) = abacus_studio::scenario::Scenario::from_json(json) else {
+        return vec![("the scenario does not load".to_owned(), false, String::new())];
+    };
+    abacus_studio::evaluate::Workspace::new(&scenario)
+        .check_expectations()
+        .into_iter()
+        .map(|r| {
+            let detail = format!(
+                "expected {:?}, got {:?} {:?}",
+                r.expected, r.actual, r.problem
+            );
+            (r.name, r.passed, detail)
+        })
+        .collect()
+}
+
+/// Each challenge fails as shipped and passes with its documented solution.
+#[test]
+fn challenges_fail_as_shipped_and_pass_when_solved() {
+    use abacus_templates::gallery::{Category, Gallery};
+    let gallery = Gallery::builtin();
+    assert!(gallery.load_errors.is_empty(), "{:?}", gallery.load_errors);
+    let challenges: Vec<_> = gallery.of(Category::Challenge).collect();
+    assert!(challenges.len() >= 3);
+    for c in challenges {
+        let shipped = expectation_results(&c.scenario_json);
+        assert!(
+            shipped.iter().any(|(_, passed, _)| !passed),
+            "{}: every expectation already passes as shipped",
+            c.id
+        );
+        let solved = expectation_results(&c.solved_scenario_json().unwrap());
+        let failing: Vec<_> = solved.iter().filter(|(_, passed, _)| !passed).collect();
+        assert!(
+            failing.is_empty(),
+            "{}: still failing with the solution: {failing:#?}",
+            c.id
+        );
+    }
+}
+
+/// Every use-case scenario of the gallery passes its own expectations, and the gallery
+/// lists every scenario file of the repository.
+#[test]
+fn use_cases_pass_and_cover_every_scenario_file() {
+    use abacus_templates::gallery::{Category, Gallery};
+    let gallery = Gallery::builtin();
+    for entry in gallery.of(Category::UseCase) {
+        let failing: Vec<_> = expectation_results(&entry.scenario_json)
+            .into_iter()
+            .filter(|(_, passed, _)| !passed)
+            .collect();
+        assert!(failing.is_empty(), "{}: {failing:#?}", entry.id);
+    }
+    let dir = abacus_tests::repo_root().join("scenarios");
+    for file in std::fs::read_dir(dir).unwrap() {
+        let path = file.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+            assert!(
+                gallery.get(&id).is_some(),
+                "scenarios/{id}.json is not in the gallery"
+            );
+        }
+    }
+}

@@ -6,14 +6,17 @@ use std::process::ExitCode;
 use abacus_policy::{parse_policy, Diagnostic};
 use abacus_studio::scenario::{default_scenario, Scenario};
 use abacus_templates::lint::{lint_policy, lint_scenario, summarize, RULES};
-use abacus_templates::{Library, WorldFacts};
+use abacus_templates::{placeholders, Library, WorldFacts};
 
 const RENDER_USAGE: &str = "\
 usage: abacus render --list
        abacus render ID [--set SLOT=VALUE]... [--scenario FILE] [--setup]
+       abacus render --bind FILE [--set SLOT=VALUE]... [--scenario FILE]
 
 Prints the rendered policy JSON. Unset slots take the world's values (the default
 scenario, or --scenario FILE); --setup also prints the template's setup commands on stderr.
+--bind replaces doc-style placeholders (`<region>`, `{account_number}`, `my_bucket`) in a
+pasted policy with world values, listing each binding on stderr.
 ";
 
 const LINT_USAGE: &str = "\
@@ -44,6 +47,7 @@ pub fn render(args: &[String]) -> ExitCode {
     let mut overrides = BTreeMap::new();
     let mut scenario_path = None;
     let mut show_setup = false;
+    let mut bind_path = None;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
@@ -56,6 +60,7 @@ pub fn render(args: &[String]) -> ExitCode {
             }
             "--scenario" => scenario_path = rest.next().cloned(),
             "--setup" => show_setup = true,
+            "--bind" => bind_path = rest.next().cloned(),
             "-h" | "--help" => {
                 print!("{RENDER_USAGE}");
                 return ExitCode::SUCCESS;
@@ -67,14 +72,6 @@ pub fn render(args: &[String]) -> ExitCode {
             other => id = Some(other.to_owned()),
         }
     }
-    let Some(id) = id else {
-        eprint!("{RENDER_USAGE}");
-        return ExitCode::from(2);
-    };
-    let Some(template) = library.get(&id) else {
-        eprintln!("error: no template `{id}` (see `abacus render --list`)");
-        return ExitCode::from(2);
-    };
     let scenario = match scenario_path {
         Some(path) => match read_scenario(&path) {
             Ok(s) => s,
@@ -83,6 +80,17 @@ pub fn render(args: &[String]) -> ExitCode {
         None => default_scenario(),
     };
     let world = WorldFacts::from_scenario(&scenario);
+    if let Some(path) = bind_path {
+        return bind(&path, &world, &overrides);
+    }
+    let Some(id) = id else {
+        eprint!("{RENDER_USAGE}");
+        return ExitCode::from(2);
+    };
+    let Some(template) = library.get(&id) else {
+        eprintln!("error: no template `{id}` (see `abacus render --list`)");
+        return ExitCode::from(2);
+    };
     match template.render(&world, &overrides) {
         Ok(rendered) => {
             print!("{}", rendered.text);
@@ -95,6 +103,37 @@ pub fn render(args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => print_errors(&id, &errors),
+    }
+}
+
+/// `render --bind FILE`: placeholders of a pasted policy replaced by world values.
+fn bind(path: &str, world: &WorldFacts, overrides: &BTreeMap<String, String>) -> ExitCode {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read `{path}`: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let index = abacus_policy::LineIndex::new(&text);
+    for p in placeholders::detect(&text) {
+        let at = index.position(p.span.start);
+        let value = overrides
+            .get(&p.binding.slot)
+            .cloned()
+            .or_else(|| p.suggestion(world))
+            .unwrap_or_else(|| "(no value: use --set)".to_owned());
+        eprintln!(
+            "{}:{} placeholder {} -> {} ({}) = {value}",
+            at.line, at.column, p.text, p.binding.slot, p.binding.kind
+        );
+    }
+    match placeholders::bind(&text, world, overrides) {
+        Ok(bound) => {
+            print!("{bound}");
+            ExitCode::SUCCESS
+        }
+        Err(errors) => print_errors(path, &errors),
     }
 }
 

@@ -190,6 +190,12 @@ pub struct Persona {
     pub policies: Vec<String>,
 }
 
+/// A rendered persona bundle: (template id, rendered policy) pairs.
+pub type RenderedBundle = Vec<(String, Rendered)>;
+
+/// Render errors of a persona bundle, per template id.
+pub type BundleErrors = Vec<(String, Vec<Diagnostic>)>;
+
 /// The whole library.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Library {
@@ -326,6 +332,39 @@ impl Library {
     pub fn persona(&self, id: &str) -> Option<&Persona> {
         self.personas.iter().find(|p| p.id == id)
     }
+
+    /// Renders a persona's bundle: its trust policy (if any) first, then its identity
+    /// policies, each as (template id, rendered text). Overrides for slots a template
+    /// lacks are ignored for that template; errors are collected per template.
+    pub fn render_persona(
+        &self,
+        persona: &Persona,
+        world: &WorldFacts,
+        overrides: &Overrides,
+    ) -> Result<RenderedBundle, BundleErrors> {
+        let mut rendered = Vec::new();
+        let mut errors = Vec::new();
+        for id in persona.trust.iter().chain(&persona.policies) {
+            let Some(template) = self.get(id) else {
+                errors.push((id.clone(), Vec::new()));
+                continue;
+            };
+            let own: Overrides = overrides
+                .iter()
+                .filter(|(name, _)| template.slot(name).is_some())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            match template.render(world, &own) {
+                Ok(r) => rendered.push((id.clone(), r)),
+                Err(e) => errors.push((id.clone(), e)),
+            }
+        }
+        if errors.is_empty() {
+            Ok(rendered)
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -409,6 +448,19 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn personas_render_as_bundles_with_the_trust_policy_first() {
+        let library = Library::builtin();
+        let persona = library.persona("studio-execution-role").unwrap();
+        let overrides = Overrides::from([("bucket".to_owned(), "team-a-data".to_owned())]);
+        let bundle = library
+            .render_persona(persona, &WorldFacts::example(), &overrides)
+            .unwrap();
+        assert_eq!(bundle[0].0, "trust-sagemaker-source-identity");
+        assert_eq!(bundle.len(), 1 + persona.policies.len());
+        assert!(bundle.iter().any(|(_, r)| r.text.contains("team-a-data")));
     }
 
     #[test]

@@ -186,10 +186,14 @@ fn unrestricted_tagging(
                         Severity::Warning,
                         codes::ABAC_UNRESTRICTED_TAGGING,
                         item.span,
-                        format!(
-                            "`{}` allows `{tag_action}` on existing resources while access is decided by resource tags: a user can re-tag a resource to take it over",
-                            item.value.text
-                        ),
+                        if item.value.text.eq_ignore_ascii_case(tag_action) {
+                            format!("`{tag_action}` is allowed on existing resources while access is decided by resource tags: a user can re-tag a resource to take it over")
+                        } else {
+                            format!(
+                                "`{}` allows `{tag_action}` on existing resources while access is decided by resource tags: a user can re-tag a resource to take it over",
+                                item.value.text
+                            )
+                        },
                         "allow tagging only at creation with `\"Null\": {\"sagemaker:TaggingAction\": \"false\"}` (template addtags-on-create) or deny changing ownership tags (template deny-retag-ownership-tags)",
                     ),
                 ));
