@@ -143,7 +143,7 @@ pub fn run(args: &[String]) -> ExitCode {
     }
     println!("\ncloudtrail:");
     for r in &ev.cloudtrail {
-        println!("{}", serde_json::to_string_pretty(r).unwrap_or_default());
+        println!("{}", abacus_studio::cloudtrail::to_pretty_json(r));
     }
     ExitCode::SUCCESS
 }

@@ -58,10 +58,14 @@ pub fn record(
         );
     }
     rec.insert("requestParameters".into(), request_parameters(built));
-    let response = if allowed {
-        fill(&built.action.response_elements, built, &mut ids)
-    } else {
+    let response = if !allowed {
         Value::Null
+    } else if built.action.action == "sts:AssumeRole" {
+        assume_role_response(world, built, &mut ids)
+    } else {
+        let mut v = fill(&built.action.response_elements, built);
+        drop_unfilled(&mut v);
+        v
     };
     rec.insert("responseElements".into(), response);
     rec.insert("requestID".into(), json!(ids.uuid()));
@@ -228,34 +232,58 @@ pub fn user_identity(world: &World, built: &BuiltRequest, ids: &mut IdGenerator)
 }
 
 fn request_parameters(built: &BuiltRequest) -> Value {
-    let mut ids = IdGenerator::new(0, "");
-    let mut v = fill(&built.action.request_parameters, built, &mut ids);
-    if let Value::Object(map) = &mut v {
-        // Drop template fields whose value the call did not have (e.g. no prefix).
-        map.retain(|_, val| !matches!(val, Value::String(s) if s.contains("${")));
-        let tags = &built.vars;
-        let _ = tags;
-    }
+    let mut v = fill(&built.action.request_parameters, built);
+    drop_unfilled(&mut v);
     v
 }
 
+/// Drops template fields whose value the call did not have (e.g. a listing without prefix).
+fn drop_unfilled(v: &mut Value) {
+    if let Value::Object(map) = v {
+        map.retain(|_, val| !matches!(val, Value::String(s) if s.contains("${")));
+    }
+}
+
+/// `AssumeRole` returns the new session (credentials are not logged in full).
+fn assume_role_response(world: &World, built: &BuiltRequest, ids: &mut IdGenerator) -> Value {
+    let role = built.vars.get("Name").cloned().unwrap_or_default();
+    let session = built
+        .vars
+        .get("SessionName")
+        .cloned()
+        .unwrap_or_else(|| "chained".to_owned());
+    let role_id = crate::model::unique_id("AROA", &world.account, &role);
+    let mut out = json!({
+        "credentials": {
+            "accessKeyId": format!("ASIA{}", ids.iam_suffix(16)),
+            "sessionToken": "HIDDEN_DUE_TO_SECURITY_REASONS",
+            "expiration": world.clock,
+        },
+        "assumedRoleUser": {
+            "assumedRoleId": format!("{role_id}:{session}"),
+            "arn": format!("arn:{}:sts::{}:assumed-role/{role}/{session}", world.partition, world.account),
+        },
+    });
+    if let (Some(si), Value::Object(map)) = (built.vars.get("SourceIdentity"), &mut out) {
+        map.insert("sourceIdentity".into(), json!(si));
+    }
+    out
+}
+
 /// Replaces `${Var}` placeholders in every string of `template`.
-fn fill(template: &Value, built: &BuiltRequest, ids: &mut IdGenerator) -> Value {
+fn fill(template: &Value, built: &BuiltRequest) -> Value {
     match template {
         Value::String(s) => {
             let mut out = s.clone();
             for (k, val) in &built.vars {
                 out = out.replace(&format!("${{{k}}}"), val);
             }
-            if out.contains("${QueryId}") {
-                out = out.replace("${QueryId}", &ids.uuid());
-            }
             Value::String(out)
         }
-        Value::Array(items) => Value::Array(items.iter().map(|i| fill(i, built, ids)).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(|i| fill(i, built)).collect()),
         Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (k.clone(), fill(v, built, ids)))
+                .map(|(k, v)| (k.clone(), fill(v, built)))
                 .collect(),
         ),
         other => other.clone(),
@@ -284,6 +312,102 @@ fn resources(world: &World, built: &BuiltRequest) -> Value {
         }
     }
     Value::Array(out)
+}
+
+/// Field order of CloudTrail records as AWS writes them (JSON objects are unordered, but
+/// people read records in this order). Unknown keys follow, alphabetically.
+const FIELD_ORDER: &[&str] = &[
+    "eventVersion",
+    "userIdentity",
+    "type",
+    "principalId",
+    "arn",
+    "ARN",
+    "accountId",
+    "accessKeyId",
+    "userName",
+    "sessionContext",
+    "sessionIssuer",
+    "attributes",
+    "creationDate",
+    "mfaAuthenticated",
+    "sourceIdentity",
+    "onBehalfOf",
+    "userId",
+    "identityStoreArn",
+    "eventTime",
+    "eventSource",
+    "eventName",
+    "awsRegion",
+    "sourceIPAddress",
+    "userAgent",
+    "errorCode",
+    "errorMessage",
+    "requestParameters",
+    "responseElements",
+    "additionalEventData",
+    "requestID",
+    "eventID",
+    "readOnly",
+    "resources",
+    "eventType",
+    "managementEvent",
+    "recipientAccountId",
+    "eventCategory",
+];
+
+/// Pretty JSON (two-space indent) with keys in CloudTrail's order; the form the CLI
+/// prints and the snapshots store.
+pub fn to_pretty_json(record: &Value) -> String {
+    let mut out = String::new();
+    write_value(record, 0, &mut out);
+    out
+}
+
+fn rank(key: &str) -> usize {
+    FIELD_ORDER
+        .iter()
+        .position(|k| *k == key)
+        .unwrap_or(FIELD_ORDER.len())
+}
+
+fn write_value(v: &Value, indent: usize, out: &mut String) {
+    let pad = |n: usize| "  ".repeat(n);
+    match v {
+        Value::Object(map) if !map.is_empty() => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+            out.push_str("{\n");
+            for (i, k) in keys.iter().enumerate() {
+                out.push_str(&pad(indent + 1));
+                out.push_str(&Value::String((*k).clone()).to_string());
+                out.push_str(": ");
+                if let Some(child) = map.get(*k) {
+                    write_value(child, indent + 1, out);
+                }
+                if i + 1 < keys.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(indent));
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(&pad(indent + 1));
+                write_value(item, indent + 1, out);
+                if i + 1 < items.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(indent));
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -354,6 +478,21 @@ mod tests {
         assert_eq!(a["eventCategory"], "Data");
         assert_eq!(a["resources"][1]["type"], "AWS::S3::Bucket");
         assert_eq!(a["responseElements"], Value::Null);
+    }
+
+    #[test]
+    fn pretty_json_keeps_cloudtrail_order_and_round_trips() {
+        let (w, b) = built(
+            "alice",
+            "sagemaker:StopTrainingJob",
+            "tj-alice",
+            Route::StudioSpace,
+        );
+        let r = record(&w, &b, Decision::Allow, None).unwrap();
+        let text = to_pretty_json(&r);
+        assert!(text.starts_with("{\n  \"eventVersion\""));
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, r);
     }
 
     #[test]

@@ -573,7 +573,10 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
     if let Some(perm) = &p.permission {
         vars.insert("Permission".to_owned(), perm.clone());
     }
-    if let Caller::AssumedRole { session_name, .. } = &caller {
+    if action.service() == "sts" {
+        // The session being created, not the caller's own.
+        vars.insert("SessionName".to_owned(), "chained".to_owned());
+    } else if let Caller::AssumedRole { session_name, .. } = &caller {
         vars.insert("SessionName".to_owned(), session_name.clone());
     }
     if let Route::RoleChain { session_name, .. } = &selection.route {
