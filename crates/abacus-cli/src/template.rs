@@ -182,7 +182,10 @@ pub fn lint(args: &[String]) -> ExitCode {
             };
             println!(
                 "{:<36} {:<8} {:<8} {}",
-                rule.code, rule.severity, scope, rule.summary
+                rule.code,
+                rule.severity.to_string(),
+                scope,
+                rule.summary
             );
         }
         return ExitCode::SUCCESS;

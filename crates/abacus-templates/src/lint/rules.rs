@@ -388,7 +388,7 @@ fn condition_key_for_service(stmt: &Statement, cond: &Condition, sink: &mut Sink
             Severity::Warning,
             codes::UNKNOWN_CONDITION_KEY,
             cond.key.span,
-            format!("`{key}` is not a condition key of `{}`", key.split(':').next().unwrap_or_default()),
+            format!("`{key}` is not a known condition key of `{}`", key.split(':').next().unwrap_or_default()),
             "check the key's spelling against the Service Authorization Reference; an unknown key is missing from every request",
         ),
         KeyInfo::Known { .. } => {

@@ -26,25 +26,43 @@ pub struct ServiceSummary {
     pub allowed: BTreeSet<AccessLevel>,
     /// Access levels denied by some statement.
     pub denied: BTreeSet<AccessLevel>,
-    /// The action patterns as written.
-    pub actions: BTreeSet<String>,
-    /// The resources (`NotResource` entries prefixed with `not `).
-    pub resources: BTreeSet<String>,
-    /// The conditions, one line each: `operator key values`.
-    pub conditions: BTreeSet<String>,
-    /// True when some statement uses `NotAction` (all actions except those listed).
-    pub not_action: bool,
+    /// One entry per statement that names this service, in statement order.
+    pub grants: Vec<Grant>,
+}
+
+/// What one statement does to one service.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    /// The statement's index in the policy.
+    pub statement: usize,
+    /// Its `Sid`.
+    pub sid: Option<String>,
+    /// `Allow` or `Deny`.
+    pub effect: String,
+    /// The access levels its actions of this service reach.
+    pub levels: BTreeSet<AccessLevel>,
+    /// Its action patterns of this service (`all except ...` for `NotAction`).
+    pub actions: Vec<String>,
+    /// Its resources (`NotResource` entries prefixed with `not `); empty when the statement
+    /// has no resource element (trust policies).
+    pub resources: Vec<String>,
+    /// Its conditions, one line each: `operator key values`.
+    pub conditions: Vec<String>,
+}
+
+fn levels_text(levels: &BTreeSet<AccessLevel>) -> String {
+    let names: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
 }
 
 impl ServiceSummary {
     /// `Read, Tagging` style text of the allowed levels (`none` when empty).
     pub fn allowed_text(&self) -> String {
-        let levels: Vec<&str> = self.allowed.iter().map(|l| l.as_str()).collect();
-        if levels.is_empty() {
-            "none".to_owned()
-        } else {
-            levels.join(", ")
-        }
+        levels_text(&self.allowed)
     }
 }
 
@@ -119,32 +137,15 @@ fn add_statement(
             )
         })
         .collect();
-    let mut touch =
-        |service: String, levels: BTreeSet<AccessLevel>, action: String, not_action: bool| {
-            let entry = services
-                .entry(service.clone())
-                .or_insert_with(|| ServiceSummary {
-                    service,
-                    ..ServiceSummary::default()
-                });
-            match effect {
-                Effect::Allow => entry.allowed.extend(levels),
-                Effect::Deny => entry.denied.extend(levels),
-            }
-            entry.actions.insert(action);
-            entry.resources.extend(resources.iter().cloned());
-            entry.conditions.extend(conditions.iter().cloned());
-            entry.not_action |= not_action;
-        };
+    // (service, levels, action text) per action item
+    let mut items: Vec<(String, BTreeSet<AccessLevel>, String)> = Vec::new();
     if let Some(action) = &stmt.action {
         for a in &action.items {
-            let levels = levels_of(&a.value, knowledge);
-            touch(
+            items.push((
                 service_of(&a.value.text),
-                levels,
+                levels_of(&a.value, knowledge),
                 a.value.text.clone(),
-                false,
-            );
+            ));
         }
     }
     if let Some(not_action) = &stmt.not_action {
@@ -153,12 +154,42 @@ fn add_statement(
             .iter()
             .map(|a| a.value.text.clone())
             .collect();
-        touch(
+        items.push((
             "*".to_owned(),
             AccessLevel::ALL.into_iter().collect(),
             format!("all except {}", listed.join(", ")),
-            true,
-        );
+        ));
+    }
+    for (service, levels, action) in items {
+        let entry = services
+            .entry(service.clone())
+            .or_insert_with(|| ServiceSummary {
+                service,
+                ..ServiceSummary::default()
+            });
+        match effect {
+            Effect::Allow => entry.allowed.extend(levels.iter().copied()),
+            Effect::Deny => entry.denied.extend(levels.iter().copied()),
+        }
+        let grant = match entry.grants.last_mut() {
+            Some(g) if g.statement == stmt.index => g,
+            _ => {
+                entry.grants.push(Grant {
+                    statement: stmt.index,
+                    sid: stmt.sid.as_ref().map(|s| s.value.clone()),
+                    effect: effect.as_str().to_owned(),
+                    resources: resources.clone(),
+                    conditions: conditions.clone(),
+                    ..Grant::default()
+                });
+                let Some(g) = entry.grants.last_mut() else {
+                    continue;
+                };
+                g
+            }
+        };
+        grant.levels.extend(levels);
+        grant.actions.push(action);
     }
 }
 
@@ -175,29 +206,35 @@ pub fn summarize(parsed: &ParsedPolicy) -> PolicySummary {
 }
 
 impl std::fmt::Display for PolicySummary {
-    /// One line per service: `service  allowed-levels  [denied ...]  resources  conditions`.
+    /// Per service a line with the allowed (and denied) levels, then one indented line per
+    /// statement: effect, levels, resources and conditions.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for s in &self.services {
             write!(f, "{}: {}", s.service, s.allowed_text())?;
             if !s.denied.is_empty() {
-                let denied: Vec<&str> = s.denied.iter().map(|l| l.as_str()).collect();
-                write!(f, "; denies {}", denied.join(", "))?;
-            }
-            let resources: Vec<&str> = s.resources.iter().map(String::as_str).collect();
-            write!(
-                f,
-                " on {}",
-                if resources.is_empty() {
-                    "(no Resource element)".to_owned()
-                } else {
-                    resources.join(", ")
-                }
-            )?;
-            if !s.conditions.is_empty() {
-                let conditions: Vec<&str> = s.conditions.iter().map(String::as_str).collect();
-                write!(f, " when {}", conditions.join(" and "))?;
+                write!(f, "; denies {}", levels_text(&s.denied))?;
             }
             writeln!(f)?;
+            for g in &s.grants {
+                let name = g.sid.clone().unwrap_or_else(|| format!("#{}", g.statement));
+                let on = if g.resources.is_empty() {
+                    "(no Resource element)".to_owned()
+                } else {
+                    g.resources.join(", ")
+                };
+                write!(
+                    f,
+                    "  {} {}: {} on {}",
+                    name,
+                    g.effect,
+                    levels_text(&g.levels),
+                    on
+                )?;
+                if !g.conditions.is_empty() {
+                    write!(f, " when {}", g.conditions.join(" and "))?;
+                }
+                writeln!(f)?;
+            }
         }
         Ok(())
     }

@@ -374,14 +374,21 @@ fn summary_per_service() {
             .into_iter()
             .collect()
     );
+    assert_eq!(sm.grants.len(), 1);
     assert_eq!(
-        sm.conditions.iter().next().unwrap(),
-        "Null sagemaker:TaggingAction false"
+        sm.grants[0].conditions,
+        ["Null sagemaker:TaggingAction false"]
+    );
+    assert_eq!(
+        sm.grants[0].actions,
+        ["sagemaker:Describe*", "sagemaker:AddTags"]
     );
     assert_eq!(summary.services[0].allowed_text(), "Permissions management");
     assert_eq!(summary.services[1].allowed_text(), "none");
     assert!(summary.services[1].denied.contains(&AccessLevel::Write));
-    assert!(summary
-        .to_string()
-        .contains("sagemaker: Read, Tagging on *"));
+    let text = summary.to_string();
+    assert!(
+        text.contains("sagemaker: Read, Tagging\n  #0 Allow: Read, Tagging on * when Null sagemaker:TaggingAction false"),
+        "{text}"
+    );
 }
