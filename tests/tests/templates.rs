@@ -146,7 +146,11 @@ fn seed_scenarios_lint_without_errors() {
 
 fn expectation_results(json: &str) -> Vec<(String, bool, String)> {
     let Ok(scenario) = abacus_studio::scenario::Scenario::from_json(json) else {
-        return vec![("the scenario does not load".to_owned(), false, String::new())];
+        return vec![(
+            "the scenario does not load".to_owned(),
+            false,
+            String::new(),
+        )];
     };
     abacus_studio::evaluate::Workspace::new(&scenario)
         .check_expectations()
@@ -210,4 +214,43 @@ fn use_cases_pass_and_cover_every_scenario_file() {
             );
         }
     }
+}
+
+/// Cross-policy rules look at the policies of one role together: a trust policy without
+/// `sts:SetSourceIdentity` matters only for the role whose policies test the source identity.
+#[test]
+fn scenario_lint_groups_policies_by_role() {
+    let text = std::fs::read_to_string(
+        abacus_tests::repo_root().join("scenarios/001-secrets-per-user.json"),
+    )
+    .unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let policies = value["policies"].as_array_mut().unwrap();
+    let trust = policies
+        .iter_mut()
+        .find(|p| p["id"] == "trust-execution")
+        .unwrap();
+    let weak_trust = trust["text"]
+        .as_str()
+        .unwrap()
+        .replace(",\n        \"sts:SetSourceIdentity\"", "");
+    assert!(!weak_trust.contains("SetSourceIdentity"), "{weak_trust}");
+    trust["text"] = serde_json::Value::String(weak_trust);
+    let scenario = abacus_studio::scenario::Scenario::from_json(&value.to_string()).unwrap();
+    let found = lint_scenario(&scenario);
+    assert!(
+        found.iter().any(|(id, d)| id == "trust-execution" && d.code == "trust-missing-set-source-identity"),
+        "{found:#?}"
+    );
+
+    // the same weak trust policy on a role whose policies never test the source identity
+    value["policies"][0]["attachedTo"] = serde_json::json!(["role:DataEngineerRole"]);
+    let scenario = abacus_studio::scenario::Scenario::from_json(&value.to_string()).unwrap();
+    let found = lint_scenario(&scenario);
+    assert!(
+        !found
+            .iter()
+            .any(|(_, d)| d.code == "trust-missing-set-source-identity"),
+        "{found:#?}"
+    );
 }

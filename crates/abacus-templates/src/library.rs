@@ -10,7 +10,7 @@ use abacus_policy::Diagnostic;
 use serde::{Deserialize, Serialize};
 
 use crate::render::{render_text, Overrides, Rendered, SlotSpec};
-use crate::slot::SlotKind;
+pub use crate::slot::SlotKind;
 use crate::world::WorldFacts;
 
 /// Embeds each template text by id.
