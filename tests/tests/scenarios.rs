@@ -1,6 +1,7 @@
 //! Scenario tests: every `scenarios/*.json` document loads, every expectation holds, and
 //! the CloudTrail records of each scenario's selected request match their snapshots
 //! (`tests/snapshots/`).
+#![cfg(test)]
 
 use abacus_policy::Decision;
 use abacus_studio::cloudtrail::to_pretty_json;
@@ -39,16 +40,26 @@ fn the_gallery_folder_holds_only_valid_scenarios() {
     let files = scenario_files();
     assert!(files.len() >= 18);
     for f in &files {
-        assert_eq!(f.extension().and_then(|e| e.to_str()), Some("json"), "{f:?}");
+        assert_eq!(
+            f.extension().and_then(|e| e.to_str()),
+            Some("json"),
+            "{f:?}"
+        );
         let stem = f.file_stem().unwrap().to_str().unwrap();
         assert!(
-            stem.starts_with("001-") || stem.starts_with("002-") || stem.starts_with("003-") || stem.starts_with("004-"),
+            stem.starts_with("001-")
+                || stem.starts_with("002-")
+                || stem.starts_with("003-")
+                || stem.starts_with("004-"),
             "{stem} is not named after a seed use case"
         );
         let text = std::fs::read_to_string(f).unwrap();
         let s = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{f:?}: {e}"));
         assert!(!s.expectations.is_empty(), "{f:?} has no expectations");
-        assert!(!s.source.is_empty(), "{f:?} does not name its seed use case");
+        assert!(
+            !s.source.is_empty(),
+            "{f:?} does not name its seed use case"
+        );
     }
 }
 
@@ -73,7 +84,9 @@ fn every_expectation_holds() {
 fn the_seeds_own_denials_hold() {
     // seed 003: Team B deleting Team A's experiment gets the AccessDenied message
     let ws = Workspace::new(&load("003-team-artifacts-isolation"));
-    let ev = ws.evaluate(&sel("userb1", "sagemaker:DeleteExperiment", "exp-a1")).unwrap();
+    let ev = ws
+        .evaluate(&sel("userb1", "sagemaker:DeleteExperiment", "exp-a1"))
+        .unwrap();
     assert_eq!(ev.decision, Decision::ImplicitDeny);
     assert!(ev.denial_message.unwrap().starts_with(
         "User: arn:aws:sts::111122223333:assumed-role/SageMakerStudioDeveloperTeamBRole/SageMaker is not authorized to perform: sagemaker:DeleteExperiment on resource: arn:aws:sagemaker:us-east-1:111122223333:experiment/usera1teamaexperiment1"
@@ -81,14 +94,34 @@ fn the_seeds_own_denials_hold() {
     // seed 001: another user's S3 prefix, secret and EMR cluster
     for (scenario, action, resource) in [
         ("001-s3-own-prefix", "s3:GetObject", "obj-bob"),
-        ("001-secrets-per-user", "secretsmanager:GetSecretValue", "secret-bob"),
-        ("001-emr-cluster-by-user-tag", "elasticmapreduce:GetClusterSessionCredentials", "emr-bob"),
-        ("001-training-jobs-own-resources-context-keys", "sagemaker:StopTrainingJob", "tj-bob"),
+        (
+            "001-secrets-per-user",
+            "secretsmanager:GetSecretValue",
+            "secret-bob",
+        ),
+        (
+            "001-emr-cluster-by-user-tag",
+            "elasticmapreduce:GetClusterSessionCredentials",
+            "emr-bob",
+        ),
+        (
+            "001-training-jobs-own-resources-context-keys",
+            "sagemaker:StopTrainingJob",
+            "tj-bob",
+        ),
     ] {
         let ws = Workspace::new(&load(scenario));
         let own = resource.replace("bob", "alice");
-        assert_eq!(ws.decide(&sel("alice", action, &own)).unwrap(), Decision::Allow, "{scenario}");
-        assert_ne!(ws.decide(&sel("alice", action, resource)).unwrap(), Decision::Allow, "{scenario}");
+        assert_eq!(
+            ws.decide(&sel("alice", action, &own)).unwrap(),
+            Decision::Allow,
+            "{scenario}"
+        );
+        assert_ne!(
+            ws.decide(&sel("alice", action, resource)).unwrap(),
+            Decision::Allow,
+            "{scenario}"
+        );
     }
     // seed 001: another user's FSx directory
     let s = load("001-fsx-user-directory");
@@ -96,7 +129,10 @@ fn the_seeds_own_denials_hold() {
     fsx.resource = None;
     fsx.parameters.name = Some("j".into());
     fsx.parameters.file_system_directory_paths = vec!["/fsx/users/bob".into()];
-    assert_eq!(Workspace::new(&s).decide(&fsx).unwrap(), Decision::ImplicitDeny);
+    assert_eq!(
+        Workspace::new(&s).decide(&fsx).unwrap(),
+        Decision::ImplicitDeny
+    );
 }
 
 #[test]
@@ -105,7 +141,10 @@ fn default_scenario_opens_on_the_seed_001_world() {
     assert_eq!(s.world.domains[0].id, "d-xxxxxxxxxxxx");
     let users: Vec<&str> = s.world.users.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(users, ["alice", "bob", "carol"]);
-    assert!(Workspace::new(&s).check_expectations().iter().all(|r| r.passed));
+    assert!(Workspace::new(&s)
+        .check_expectations()
+        .iter()
+        .all(|r| r.passed));
 }
 
 #[test]
@@ -127,7 +166,13 @@ fn cloudtrail_records_match_snapshots() {
 #[test]
 fn records_are_deterministic() {
     let s = default_scenario();
-    let a = Workspace::new(&s).evaluate(&s.selection).unwrap().cloudtrail;
-    let b = Workspace::new(&s).evaluate(&s.selection).unwrap().cloudtrail;
+    let a = Workspace::new(&s)
+        .evaluate(&s.selection)
+        .unwrap()
+        .cloudtrail;
+    let b = Workspace::new(&s)
+        .evaluate(&s.selection)
+        .unwrap()
+        .cloudtrail;
     assert_eq!(a, b);
 }

@@ -65,8 +65,6 @@ pub enum KeyFamily {
     StsSourceIdentity,
     /// `sts:TransitiveTagKeys`.
     TransitiveTagKeys,
-    /// S3 Access Grants `s3:permission` (the requested level).
-    AccessGrantsTarget,
 }
 
 /// CloudTrail event category.

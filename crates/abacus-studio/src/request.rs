@@ -563,6 +563,9 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
             if let Some(resolved) = world.resolve(r) {
                 vars.insert("TargetArn".to_owned(), resolved.arn);
             }
+            if r.resource_type == "s3-object" {
+                vars.insert("Target".to_owned(), format!("s3://{}", r.name));
+            }
         } else {
             return Err(RequestError::UnknownResource(target_id.clone()));
         }

@@ -695,6 +695,112 @@ SCENARIOS["004-auditing-cloudtrail"] = doc(
     ],
 )
 
+# ---------------------------------------------------------------- seed 002 (personas)
+D2 = "d-personas0001"
+
+
+def world_002():
+    def saml(name, role):
+        return {"type": "saml", "role": role, "sessionName": f"{name}@example.com", "principalTags": {}, "transitiveTagKeys": []}
+    return {
+        "account": ACCT, "partition": "aws", "region": REGION, "clock": "2025-04-18T13:16:36Z", "idSeed": 2,
+        "domains": [{"id": D2, "name": "ml-platform", "executionRoleIdentityConfig": "USER_PROFILE_NAME",
+                     "trustedIdentityPropagation": False, "defaultExecutionRole": "SageMakerNotebookExecutionRole"}],
+        "users": [
+            {"name": "dsuser", "domain": D2, "tags": {}, "auth": saml("dsuser", "DataScientistRole")},
+            {"name": "deuser", "domain": D2, "tags": {}, "auth": saml("deuser", "DataEngineerRole")},
+            {"name": "mlopsuser", "domain": D2, "tags": {}, "auth": saml("mlopsuser", "MLOpsRole")},
+        ],
+        "roles": [
+            {"name": "DataScientistRole", "tags": {"persona": "data-scientist"}, "persona": "user role: data scientist / ML engineer"},
+            {"name": "DataEngineerRole", "tags": {"persona": "data-engineer"}, "persona": "user role: data engineer"},
+            {"name": "MLOpsRole", "tags": {"persona": "mlops"}, "persona": "user role: MLOps engineer"},
+            {"name": "SageMakerNotebookExecutionRole", "tags": {}, "persona": "service role: notebook / Studio execution"},
+            {"name": "SageMakerProcessingJobRole", "tags": {}, "persona": "service role: processing jobs"},
+            {"name": "SageMakerTrainingJobRole", "tags": {}, "persona": "service role: training and tuning jobs"},
+            {"name": "SageMakerModelExecutionRole", "tags": {}, "persona": "service role: endpoints and batch transform"},
+        ],
+        "resources": [
+            {"id": "obj-raw", "type": "s3-object", "name": "ml-datalake/raw/orders.csv", "tags": {}},
+            {"id": "obj-processed", "type": "s3-object", "name": "ml-datalake/processed/orders.parquet", "tags": {}},
+            {"id": "obj-model", "type": "s3-object", "name": "ml-artifacts/models/churn/model.tar.gz", "tags": {}},
+            {"id": "glue-orders", "type": "glue-table", "name": "sales/orders", "tags": {}},
+        ],
+    }
+
+
+def pass_role(sid, roles):
+    return {"Sid": sid, "Effect": "Allow", "Action": "iam:PassRole",
+            "Resource": [f"arn:aws:iam::{ACCT}:role/{r}" for r in roles],
+            "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}}
+
+
+NOTEBOOK = pol(
+    {"Sid": "LaunchJobs", "Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob"],
+     "Resource": [f"{SM}:training-job/*", f"{SM}:processing-job/*"]},
+    pass_role("PassJobRoles", ["SageMakerTrainingJobRole", "SageMakerProcessingJobRole"]),
+    {"Sid": "ReadData", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::ml-datalake/*"},
+)
+DATA_SCIENTIST = pol(
+    {"Sid": "OpenStudio", "Effect": "Allow", "Action": "sagemaker:CreatePresignedDomainUrl", "Resource": f"{SM}:user-profile/{D2}/*"},
+    {"Sid": "ReadData", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::ml-datalake/processed/*"},
+)
+DATA_ENGINEER = pol(
+    {"Sid": "Catalog", "Effect": "Allow", "Action": ["glue:GetTable", "glue:GetDatabase"], "Resource": "*"},
+    {"Sid": "DataLake", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::ml-datalake/*"},
+)
+MLOPS = pol(
+    {"Sid": "Deploy", "Effect": "Allow", "Action": ["sagemaker:CreatePipeline", "sagemaker:StartPipelineExecution", "sagemaker:CreateEndpoint"], "Resource": "*"},
+    pass_role("PassModelRole", ["SageMakerModelExecutionRole", "SageMakerTrainingJobRole"]),
+)
+TRAINING_ROLE = pol(
+    {"Sid": "ReadTrainingData", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::ml-datalake/processed/*"},
+    {"Sid": "WriteModel", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::ml-artifacts/models/*"},
+)
+PROCESSING_ROLE = pol(
+    {"Sid": "ReadRaw", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::ml-datalake/raw/*"},
+    {"Sid": "WriteProcessed", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::ml-datalake/processed/*"},
+)
+MODEL_ROLE = pol({"Sid": "ReadModel", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::ml-artifacts/models/*"})
+SERVICE_TRUST = pol({"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]})
+
+
+def passrole_sel(user, role, route):
+    return sel(user, "iam:PassRole", None, route, name=role, resourceType="iam-role")
+
+
+SCENARIOS["002-personas-and-service-roles"] = doc(
+    "Personas and service roles: who may pass which role",
+    "seed 002: user roles (data scientist, data engineer, MLOps) and service roles",
+    "Seed 002 describes personas and service roles without sample policies; these policies are ours and follow its least-privilege advice: people sign in to persona roles, Studio runs as the notebook execution role, and each job type runs as its own service role, which only the right persona may pass (iam:PassRole with iam:PassedToService).",
+    world_002(),
+    [
+        entry("service-trust", "SageMakerServiceTrust", "trust", SERVICE_TRUST,
+              ["role:SageMakerNotebookExecutionRole", "role:SageMakerProcessingJobRole", "role:SageMakerTrainingJobRole", "role:SageMakerModelExecutionRole"]),
+        entry("notebook", "NotebookExecutionPolicy", "identity", NOTEBOOK, ["role:SageMakerNotebookExecutionRole"]),
+        entry("data-scientist", "DataScientistPolicy", "identity", DATA_SCIENTIST, ["role:DataScientistRole"]),
+        entry("data-engineer", "DataEngineerPolicy", "identity", DATA_ENGINEER, ["role:DataEngineerRole"]),
+        entry("mlops", "MLOpsPolicy", "identity", MLOPS, ["role:MLOpsRole"]),
+        entry("training-role", "TrainingJobPolicy", "identity", TRAINING_ROLE, ["role:SageMakerTrainingJobRole"]),
+        entry("processing-role", "ProcessingJobPolicy", "identity", PROCESSING_ROLE, ["role:SageMakerProcessingJobRole"]),
+        entry("model-role", "ModelExecutionPolicy", "identity", MODEL_ROLE, ["role:SageMakerModelExecutionRole"]),
+    ],
+    passrole_sel("dsuser", "SageMakerModelExecutionRole", STUDIO),
+    [
+        exp("the notebook execution role passes the training job role", "Allow", passrole_sel("dsuser", "SageMakerTrainingJobRole", STUDIO)),
+        exp("the notebook execution role cannot pass the model execution role", "ImplicitDeny",
+            passrole_sel("dsuser", "SageMakerModelExecutionRole", STUDIO), "is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111122223333:role/SageMakerModelExecutionRole"),
+        exp("the MLOps persona passes the model execution role", "Allow", passrole_sel("mlopsuser", "SageMakerModelExecutionRole", CONSOLE)),
+        exp("the data scientist persona cannot pass the model execution role", "ImplicitDeny", passrole_sel("dsuser", "SageMakerModelExecutionRole", CONSOLE)),
+        exp("a training job reads processed data", "Allow", sel("dsuser", "s3:GetObject", "obj-processed", {"type": "trainingJob", "role": "SageMakerTrainingJobRole"})),
+        exp("a training job cannot read raw data", "ImplicitDeny", sel("dsuser", "s3:GetObject", "obj-raw", {"type": "trainingJob", "role": "SageMakerTrainingJobRole"})),
+        exp("a processing job writes processed data", "Allow", sel("dsuser", "s3:PutObject", "obj-processed", {"type": "processingJob", "role": "SageMakerProcessingJobRole"})),
+        exp("a pipeline step running as the model execution role reads the model", "Allow", sel("mlopsuser", "s3:GetObject", "obj-model", {"type": "pipeline", "role": "SageMakerModelExecutionRole"})),
+        exp("the data engineer reads the Glue table", "Allow", sel("deuser", "glue:GetTable", "glue-orders", CONSOLE)),
+        exp("the data scientist persona cannot read the Glue table", "ImplicitDeny", sel("dsuser", "glue:GetTable", "glue-orders", CONSOLE)),
+    ],
+)
+
 # ---------------------------------------------------------------- default scenario
 def default():
     w = world_001()
