@@ -411,6 +411,7 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
             role_id,
             session_name,
             source_identity,
+            on_behalf_of,
             ..
         } => {
             ctx.insert_single("aws:PrincipalArn", role_arn.clone());
@@ -419,6 +420,15 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
             ctx.insert_single("aws:TokenIssueTime", world.clock.clone());
             if let Some(si) = source_identity {
                 ctx.insert_single("aws:SourceIdentity", si.clone());
+            }
+            // IAM Identity Center User Guide: "AWS STS condition context keys for IAM
+            // Identity Center" (present in identity-enhanced role sessions).
+            if let Some(obo) = on_behalf_of {
+                ctx.insert_single("identitystore:UserId", obo.user_id.clone());
+                ctx.insert_single(
+                    "identitystore:IdentityStoreArn",
+                    obo.identity_store_arn.clone(),
+                );
             }
         }
         Caller::IamUser { name, user_id } => {
@@ -1035,6 +1045,50 @@ mod tests {
         .unwrap_err();
         assert!(matches!(e, RequestError::WrongResourceType { .. }));
         assert!(e.to_string().starts_with('`'));
+    }
+
+    #[test]
+    fn identity_enhanced_sessions_carry_the_identity_center_user() {
+        // IAM Identity Center User Guide: "AWS STS condition context keys for IAM Identity Center"
+        let mut w = default_scenario().world;
+        w.identity_store_id = Some("d-1234567890".into());
+        if let Some(d) = w.domains.first_mut() {
+            d.trusted_identity_propagation = true;
+        }
+        if let Some(u) = w.users.first_mut() {
+            u.auth = Authentication::IdentityCenter {
+                user_id: "u-1".into(),
+                user_name: "alice@example.com".into(),
+                groups: vec!["DataScientists".into()],
+                permission_set_role: None,
+            };
+        }
+        let b = build_request(
+            &w,
+            &sel(
+                "alice",
+                "s3:GetObject",
+                Some("obj-alice"),
+                Route::TrainingJob { role: None },
+            ),
+        )
+        .unwrap();
+        assert_eq!(single(&b, "identitystore:UserId").as_deref(), Some("u-1"));
+        assert_eq!(
+            single(&b, "identitystore:IdentityStoreArn").as_deref(),
+            Some("arn:aws:identitystore::111122223333:identitystore/d-1234567890")
+        );
+        let plain = build_request(
+            &default_scenario().world,
+            &sel(
+                "alice",
+                "s3:GetObject",
+                Some("obj-alice"),
+                Route::StudioSpace,
+            ),
+        )
+        .unwrap();
+        assert!(single(&plain, "identitystore:UserId").is_none());
     }
 
     #[test]

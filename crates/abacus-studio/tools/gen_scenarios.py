@@ -589,6 +589,7 @@ SCENARIOS["003-team-artifacts-isolation"] = doc(
         exp("Team B cannot update Team A's endpoint", "ImplicitDeny", sel("userb1", "sagemaker:UpdateEndpoint", "ep-a1")),
         exp("anyone may describe (read-only policy)", "Allow", sel("userb1", "sagemaker:DescribeExperiment", "exp-a1")),
         exp("Team B may invoke Team A's endpoint (seed grants InvokeEndpoint on *)", "Allow", sel("userb1", "sagemaker:InvokeEndpoint", "ep-a1")),
+        exp("pitfall: sagemaker:*App in the read-only policy lets Team B delete Team A's app", "Allow", sel("userb1", "sagemaker:DeleteApp", "app-a1")),
     ],
     {"actions": ["sagemaker:DeleteExperiment", "sagemaker:DescribeExperiment", "sagemaker:UpdateEndpoint", "sagemaker:DeleteApp"]},
 )
