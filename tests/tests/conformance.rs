@@ -32,6 +32,8 @@ struct Loaded {
     expected: String,
     /// For a known gap: the topic file it belongs to once the engine agrees.
     from: String,
+    /// For a known gap: how the engine differs from the documentation.
+    gap: String,
     case: Case,
 }
 
@@ -100,6 +102,7 @@ fn load(dir: &Path) -> Result<Vec<Loaded>, String> {
                 note: field("note"),
                 expected: field("expected"),
                 from: field("from"),
+                gap: field("gap"),
                 case,
             });
         }
@@ -163,6 +166,24 @@ fn corpus_is_well_formed() {
                 "{at}: `{}` expects `{}`, not one of {DECISIONS:?}",
                 c.name, c.expected
             );
+        }
+    }
+    let topic_files: std::collections::HashSet<&str> = all
+        .iter()
+        .filter(|c| !c.is_known_gap())
+        .map(|c| c.file.as_str())
+        .collect();
+    for c in all.iter().filter(|c| c.is_known_gap()) {
+        let at = format!("{}#{}", c.file, c.index);
+        if !topic_files.contains(c.from.as_str()) {
+            let _ = writeln!(
+                problems,
+                "{at}: `{}` needs `from` naming the topic file it returns to, not `{}`",
+                c.name, c.from
+            );
+        }
+        if c.gap.trim().is_empty() {
+            let _ = writeln!(problems, "{at}: `{}` needs a `gap` description", c.name);
         }
     }
     let counted = all.iter().filter(|c| !c.is_known_gap()).count();
