@@ -100,16 +100,21 @@ pub fn detect(text: &str) -> Vec<Placeholder> {
     found
 }
 
+/// The longest placeholder name, in bytes.
+const MAX_NAME: usize = 60;
+
 /// `<name>` or `{name}`: a letter first, then letters, digits, spaces, `_`, `-`, `.`;
 /// at most 60 characters, on one line. Returns the end offset.
 fn delimited(text: &str, start: usize, close: u8) -> Option<usize> {
     let rest = text.get(start + 1..)?;
-    let end = rest.bytes().position(|b| b == close)?;
+    // names are short: looking further would make long pastes quadratic
+    let window = rest.as_bytes().get(..rest.len().min(MAX_NAME + 1))?;
+    let end = window.iter().position(|b| *b == close)?;
     let inner = rest.get(..end)?;
     let mut chars = inner.chars();
     let first = chars.next()?;
     let ok = first.is_ascii_alphabetic()
-        && inner.len() <= 60
+        && inner.len() <= MAX_NAME
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.'));
     ok.then_some(start + 1 + end + 1)
 }
@@ -184,6 +189,7 @@ pub fn diagnostics(text: &str, world: &WorldFacts) -> Vec<Diagnostic> {
     let index = LineIndex::new(text);
     detect(text)
         .into_iter()
+        .take(crate::render::MAX_DIAGNOSTICS)
         .map(|p| {
             let help = match p.suggestion(world) {
                 Some(value) => format!(
@@ -227,6 +233,7 @@ pub fn bind(
         match value {
             Some(value) => match p.binding.kind.validate(&value) {
                 Ok(()) => out.push_str(&value),
+                Err(_) if errors.len() >= crate::render::MAX_DIAGNOSTICS => {}
                 Err(reason) => errors.push(Diagnostic::new(
                     &index,
                     Severity::Error,
@@ -236,6 +243,7 @@ pub fn bind(
                     format!("expected {}", p.binding.kind.expectation()),
                 )),
             },
+            None if errors.len() >= crate::render::MAX_DIAGNOSTICS => {}
             None => errors.push(Diagnostic::new(
                 &index,
                 Severity::Error,
@@ -270,6 +278,12 @@ mod tests {
         let slots: Vec<&str> = found.iter().map(|p| p.binding.slot.as_str()).collect();
         assert_eq!(slots, ["region", "account_id", "domain_id", "bucket"]);
         assert_eq!(&text[found[0].span.start..found[0].span.end], "{region}");
+    }
+
+    #[test]
+    fn long_pastes_stay_linear() {
+        let text = "<".repeat(200_000) + &"{".repeat(200_000);
+        assert!(detect(&text).is_empty());
     }
 
     #[test]

@@ -65,6 +65,13 @@ pub trait SlotSpec {
     fn fallback(&self) -> Option<&str>;
 }
 
+/// At most this many diagnostics per kind of problem: each resolves a line/column, and a
+/// pathological text must not make that quadratic.
+pub(crate) const MAX_DIAGNOSTICS: usize = 100;
+
+/// The longest `{{...}}` marker content searched for its closing braces, in bytes.
+const MAX_MARKER: usize = 66;
+
 /// Finds every `{{name}}` marker. An opening `{{` with no closing `}}` on the same line is
 /// reported as `template-unclosed-slot`.
 pub fn scan_slots(text: &str) -> (Vec<SlotRef>, Vec<Diagnostic>) {
@@ -75,11 +82,15 @@ pub fn scan_slots(text: &str) -> (Vec<SlotRef>, Vec<Diagnostic>) {
     while let Some(found) = text.get(from..).and_then(|rest| rest.find("{{")) {
         let start = from + found;
         let after = start + 2;
+        // slot names are short: a bounded window keeps long texts linear
+        let window_end = (after + MAX_MARKER).min(text.len());
         let line_end = text
-            .get(after..)
-            .and_then(|rest| rest.find('\n'))
-            .map_or(text.len(), |n| after + n);
-        match text.get(after..line_end).and_then(|rest| rest.find("}}")) {
+            .as_bytes()
+            .get(after..window_end)
+            .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+            .map_or(window_end, |n| after + n);
+        let window = text.as_bytes().get(after..line_end).unwrap_or_default();
+        match window.windows(2).position(|w| w == b"}}") {
             Some(close) => {
                 let end = after + close + 2;
                 let name = text
@@ -93,6 +104,7 @@ pub fn scan_slots(text: &str) -> (Vec<SlotRef>, Vec<Diagnostic>) {
                 });
                 from = end;
             }
+            None if diagnostics.len() >= MAX_DIAGNOSTICS => from = after,
             None => {
                 diagnostics.push(Diagnostic::new(
                     &index,
@@ -100,7 +112,7 @@ pub fn scan_slots(text: &str) -> (Vec<SlotRef>, Vec<Diagnostic>) {
                     "template-unclosed-slot",
                     Span::new(start, after),
                     "slot marker `{{` is never closed",
-                    "write slots as `{{name}}` on one line",
+                    "write slots as `{{name}}` on one line, with a name of at most 64 characters",
                 ));
                 from = after;
             }
@@ -169,7 +181,11 @@ pub fn render_text(
             continue;
         };
         if let Err(reason) = slot.kind().validate(&bound.value) {
-            for r in refs.iter().filter(|r| r.name == slot.name()) {
+            for r in refs
+                .iter()
+                .filter(|r| r.name == slot.name())
+                .take(MAX_DIAGNOSTICS)
+            {
                 diagnostics.push(Diagnostic::new(
                     &index,
                     Severity::Error,
@@ -191,6 +207,9 @@ pub fn render_text(
         last = r.span.end;
         if let Some(bound) = values.get(&r.name) {
             out.push_str(&json_escape(&bound.value));
+            continue;
+        }
+        if diagnostics.len() >= MAX_DIAGNOSTICS {
             continue;
         }
         match declared.get(r.name.as_str()) {
@@ -299,6 +318,14 @@ mod tests {
             "{}",
             errs[0].message
         );
+    }
+
+    #[test]
+    fn long_texts_stay_linear() {
+        let text = "{{".repeat(100_000);
+        let (refs, diagnostics) = scan_slots(&text);
+        assert!(refs.is_empty());
+        assert_eq!(diagnostics.len(), MAX_DIAGNOSTICS);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use abacus_policy::{Diagnostic, ParsedPolicy, Severity};
 
 use super::codes;
 use super::knowledge::Knowledge;
-use super::rules::{actions, has_condition_on, uses_resource_tags, variable_keys};
+use super::rules::{actions, has_condition_on, uses_resource_tags, variable_keys, MAX_FINDINGS};
 use crate::library::PolicyUse;
 
 /// One policy of a set to lint together.
@@ -160,6 +160,12 @@ fn unrestricted_tagging(
         return;
     }
     let knowledge = Knowledge::get();
+    // decided once per tagging action, not per action item
+    let open: Vec<&String> = knowledge
+        .tagging_actions()
+        .iter()
+        .filter(|t| !denied_elsewhere(policies, t))
+        .collect();
     for (input, policy, kind) in policies {
         if *kind == PolicyUse::Trust {
             continue;
@@ -169,16 +175,21 @@ fn unrestricted_tagging(
                 continue;
             }
             for item in actions(stmt) {
-                let Some(tag_action) = knowledge
-                    .tagging_actions()
+                if out.len() >= MAX_FINDINGS {
+                    return;
+                }
+                let listed = open
                     .iter()
-                    .find(|t| item.value.matches(t) || generic_tag_resource(&item.value, t))
-                else {
+                    .find(|t| item.value.matches(t))
+                    .map(|t| t.as_str());
+                // any other service's `TagResource`, unless a deny covers it
+                let other = (listed.is_none()
+                    && is_tag_resource(&item.value)
+                    && !denied_elsewhere(policies, &item.value.text))
+                .then_some(item.value.text.as_str());
+                let Some(tag_action) = listed.or(other) else {
                     continue;
                 };
-                if denied_elsewhere(policies, tag_action) {
-                    continue;
-                }
                 out.push((
                     input.id.to_owned(),
                     Diagnostic::new(
@@ -202,8 +213,10 @@ fn unrestricted_tagging(
     }
 }
 
-/// `*:TagResource`-style grants: any service's `TagResource`.
-fn generic_tag_resource(pattern: &ActionPattern, tag_action: &str) -> bool {
-    tag_action.ends_with(":TagResource")
-        && pattern.text.to_ascii_lowercase().ends_with(":tagresource")
+/// `SERVICE:TagResource` for any service (the tagging action most services share).
+fn is_tag_resource(pattern: &ActionPattern) -> bool {
+    pattern
+        .text
+        .split_once(':')
+        .is_some_and(|(_, name)| name.eq_ignore_ascii_case("TagResource"))
 }

@@ -10,6 +10,9 @@ use abacus_policy::{Diagnostic, LineIndex, Severity, Span};
 use super::codes;
 use super::knowledge::{carries_studio_context, KeyInfo, Knowledge};
 
+/// At most this many findings per policy.
+pub(crate) const MAX_FINDINGS: usize = 100;
+
 /// Collects findings for one policy text.
 pub(crate) struct Sink<'a> {
     pub index: &'a LineIndex,
@@ -25,6 +28,10 @@ impl Sink<'_> {
         message: String,
         help: &str,
     ) {
+        // each finding resolves a line/column; a pathological policy must stay linear
+        if self.out.len() >= MAX_FINDINGS {
+            return;
+        }
         self.out.push(Diagnostic::new(
             self.index, severity, code, span, message, help,
         ));

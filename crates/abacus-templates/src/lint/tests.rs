@@ -54,6 +54,32 @@ fn unrestricted_addtags_next_to_resource_tag_abac() {
 }
 
 #[test]
+fn any_services_tag_resource_counts_as_tagging() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": ["kinesis:TagResource", "ecr:TagResource"], "Resource": "*"},
+           {"Effect": "Allow", "Action": "ecr:PutImage", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}}"#,
+    );
+    let found: Vec<Diagnostic> = lint_policy(&text)
+        .into_iter()
+        .filter(|d| d.code == codes::ABAC_UNRESTRICTED_TAGGING)
+        .collect();
+    assert_eq!(found.len(), 2);
+    assert!(
+        found[0]
+            .message
+            .starts_with("`kinesis:TagResource` is allowed"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[1].message.starts_with("`ecr:TagResource` is allowed"),
+        "{}",
+        found[1].message
+    );
+}
+
+#[test]
 fn unrestricted_tagging_is_mitigated_by_a_deny_in_another_policy() {
     let allow = parse_policy(&policy(
         r#"{"Effect": "Allow", "Action": ["sagemaker:AddTags", "sagemaker:DescribeTrainingJob"], "Resource": "*",
