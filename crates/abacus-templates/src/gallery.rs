@@ -24,6 +24,7 @@ const USE_CASES: &[(&str, &str)] = embed!("../../../scenarios/":
     "001-source-identity-auditing",
     "001-training-jobs-own-resources-context-keys",
     "001-training-jobs-own-resources-source-identity",
+    "002-personas-and-service-roles",
     "003-admin-creates-profiles-with-studiouserid",
     "003-studio-access-own-profile-iam-users",
     "003-studio-access-own-profile-saml-federation",
