@@ -5,43 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-/// Embeds files by name from a folder.
-macro_rules! embed {
-    ($dir:literal: $($id:literal),* $(,)?) => {
-        &[$(($id, include_str!(concat!($dir, $id, ".json")))),*]
-    };
-}
-
-/// The seed use-case scenarios written by the Studio simulator.
-const USE_CASES: &[(&str, &str)] = embed!("../../../scenarios/":
-    "001-add-tags-only-on-create",
-    "001-emr-cluster-by-user-tag",
-    "001-fsx-user-directory",
-    "001-lake-formation-athena-audit",
-    "001-lake-formation-emr-audit",
-    "001-s3-own-prefix",
-    "001-secrets-per-user",
-    "001-source-identity-auditing",
-    "001-training-jobs-own-resources-context-keys",
-    "001-training-jobs-own-resources-source-identity",
-    "002-personas-and-service-roles",
-    "003-admin-creates-profiles-with-studiouserid",
-    "003-studio-access-own-profile-iam-users",
-    "003-studio-access-own-profile-saml-federation",
-    "003-team-artifacts-isolation",
-    "004-auditing-cloudtrail",
-    "004-background-training-job",
-    "004-lake-formation-athena-identity",
-    "004-s3-access-grants-notebook",
-);
-
-/// The workshop challenges.
-const CHALLENGES: &[(&str, &str)] = embed!("../gallery/challenges/":
-    "stop-only-own-training-jobs",
-    "s3-own-prefix-only",
-    "bucket-policy-deny-never-applies",
-    "retag-takeover",
-);
+// `USE_CASES` (the studio's `scenarios/*.json`) and `CHALLENGES`
+// (`gallery/challenges/*.json`) as (file stem, text), sorted; written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/gallery_files.rs"));
 
 /// What kind of gallery entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
