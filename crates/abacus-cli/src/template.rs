@@ -11,10 +11,12 @@ use abacus_templates::{placeholders, Library, WorldFacts};
 const RENDER_USAGE: &str = "\
 usage: abacus render --list
        abacus render ID [--set SLOT=VALUE]... [--scenario FILE] [--setup]
+       abacus render ID --slots [--scenario FILE]
        abacus render --bind FILE [--set SLOT=VALUE]... [--scenario FILE]
 
 Prints the rendered policy JSON. Unset slots take the world's values (the default
 scenario, or --scenario FILE); --setup also prints the template's setup commands on stderr.
+--slots lists the template's slots with their kind, default and description.
 --bind replaces doc-style placeholders (`<region>`, `{account_number}`, `my_bucket`) in a
 pasted policy with world values, listing each binding on stderr.
 ";
@@ -48,6 +50,7 @@ pub fn render(args: &[String]) -> ExitCode {
     let mut scenario_path = None;
     let mut show_setup = false;
     let mut bind_path = None;
+    let mut show_slots = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
@@ -61,6 +64,7 @@ pub fn render(args: &[String]) -> ExitCode {
             "--scenario" => scenario_path = rest.next().cloned(),
             "--setup" => show_setup = true,
             "--bind" => bind_path = rest.next().cloned(),
+            "--slots" => show_slots = true,
             "-h" | "--help" => {
                 print!("{RENDER_USAGE}");
                 return ExitCode::SUCCESS;
@@ -91,6 +95,21 @@ pub fn render(args: &[String]) -> ExitCode {
         eprintln!("error: no template `{id}` (see `abacus render --list`)");
         return ExitCode::from(2);
     };
+    if show_slots {
+        for slot in &template.slots {
+            let default = slot
+                .default_in(&world)
+                .unwrap_or_else(|| "(none: use --set)".to_owned());
+            println!(
+                "{:<18} {:<16} {:<32} {}",
+                slot.name,
+                slot.kind.name(),
+                default,
+                slot.description
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
     match template.render(&world, &overrides) {
         Ok(rendered) => {
             print!("{}", rendered.text);
