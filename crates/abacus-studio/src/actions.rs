@@ -65,6 +65,8 @@ pub enum KeyFamily {
     StsSourceIdentity,
     /// `sts:TransitiveTagKeys`.
     TransitiveTagKeys,
+    /// `sagemaker:OwnerUserProfileArn` and `sagemaker:SpaceSharingType` (spaces and apps).
+    SpaceOwnership,
 }
 
 /// CloudTrail event category.
@@ -252,6 +254,36 @@ mod tests {
             "iam:ListRoles",
             "kms:DescribeKey",
             "kms:ListAliases",
+            "sagemaker:UpdateDomain",
+            "sts:AssumeRoleWithSAML",
+            "logs:ListLogDeliveries",
+            "logs:CreateLogDelivery",
+            "logs:PutResourcePolicy",
+            "logs:UpdateLogDelivery",
+            "ecr:CompleteLayerUpload",
+            "ecr:InitiateLayerUpload",
+            "ecr:CreateRepository",
+            "ecr:StartImageScan",
+            "cloudwatch:DescribeAlarms",
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "s3:AbortMultipartUpload",
+            "s3:CreateBucket",
+            "s3:PutBucketCORS",
+            "s3:ListAllMyBuckets",
+            "s3:GetBucketCORS",
+            "s3:GetBucketLocation",
+            "sagemaker:GetSearchSuggestions",
+            "sagemaker:Search",
+            "sagemaker:RenderUiTemplate",
+            "sagemaker:BatchGetMetrics",
+            "sagemaker:DisassociateTrialComponent",
+            "sagemaker:AssociateTrialComponent",
+            "sagemaker:BatchPutMetrics",
+            "ec2:DescribeVpcEndpoints",
+            "athena:StartQueryExecution",
+            "glue:GetTable",
+            "s3:GetDataAccess",
         ] {
             assert!(catalogue().action(action).is_some(), "{action}");
         }

@@ -244,6 +244,9 @@ pub struct Resource {
     /// Tags set explicitly.
     #[serde(default)]
     pub tags: Tags,
+    /// For spaces and the apps in them: `Private` or `Shared`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub space_sharing_type: Option<String>,
 }
 
 /// A resolved resource: its ARN and every tag, including automatic ones.

@@ -120,6 +120,9 @@ pub struct Parameters {
     /// S3 Access Grants permission asked for (`READ`, `WRITE`, `READWRITE`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
+    /// `SpaceSharingSettings.SharingType` of a space being created (`Private`, `Shared`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub space_sharing_type: Option<String>,
 }
 
 /// One call to simulate: who, what, on which resource, from where, with what.
@@ -501,6 +504,16 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
         vars.insert("ExecutionRoleArn".to_owned(), world.role_arn(&role));
     }
 
+    if action.carries(KeyFamily::SpaceOwnership) {
+        if let Some(t) = &target {
+            if let Some(owner) = &t.owner_profile_arn {
+                ctx.insert_single("sagemaker:OwnerUserProfileArn", owner.clone());
+            }
+            if let Some(sharing) = &t.space_sharing_type {
+                ctx.insert_single("sagemaker:SpaceSharingType", sharing.clone());
+            }
+        }
+    }
     let p = &selection.parameters;
     if action.carries(KeyFamily::RequestTags) && !p.tags.is_empty() {
         for (k, v) in &p.tags {
@@ -650,6 +663,8 @@ struct Target {
     tags: Tags,
     domain: Option<String>,
     policy_owner: Option<String>,
+    owner_profile_arn: Option<String>,
+    space_sharing_type: Option<String>,
 }
 
 fn resolve_target(
@@ -691,6 +706,11 @@ fn resolve_target(
         } else {
             Some(r.id.clone())
         };
+        let owner_profile_arn = r
+            .owner
+            .as_deref()
+            .and_then(|o| world.user(o))
+            .map(|u| world.user_profile_arn(&u.domain, &u.name));
         return Ok(Some(Target {
             arn: resolved.arn,
             name: r.name.clone(),
@@ -698,6 +718,8 @@ fn resolve_target(
             tags: resolved.tags,
             domain,
             policy_owner,
+            owner_profile_arn,
+            space_sharing_type: r.space_sharing_type.clone(),
         }));
     }
     // A create call (or a call naming a resource that is not in the world).
@@ -721,6 +743,7 @@ fn resolve_target(
         owner: domain_owner,
         created_in_studio: false,
         tags: Tags::new(),
+        space_sharing_type: None,
     };
     let mut resolved = world
         .resolve(&synthetic)
@@ -736,6 +759,9 @@ fn resolve_target(
         tags: Tags::new(),
         domain: Some(user.domain.clone()),
         policy_owner: None,
+        // A space or app created now is owned by its creator.
+        owner_profile_arn: Some(world.user_profile_arn(&user.domain, &user.name)),
+        space_sharing_type: selection.parameters.space_sharing_type.clone(),
     }))
 }
 
@@ -874,6 +900,7 @@ pub fn epoch_seconds(iso: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Resource;
     use crate::scenario::default_scenario;
     use abacus_policy::ContextValue;
 
@@ -1089,6 +1116,44 @@ mod tests {
         )
         .unwrap();
         assert!(single(&plain, "identitystore:UserId").is_none());
+    }
+
+    #[test]
+    fn spaces_carry_owner_and_sharing_type() {
+        // SageMaker Developer Guide: Studio spaces, "sagemaker:OwnerUserProfileArn" and
+        // "sagemaker:SpaceSharingType" in the space permission examples
+        let mut w = default_scenario().world;
+        w.resources.push(Resource {
+            id: "space-bob".into(),
+            resource_type: "space".into(),
+            name: "bob-private".into(),
+            owner: Some("bob".into()),
+            created_in_studio: true,
+            tags: Tags::new(),
+            space_sharing_type: Some("Private".into()),
+        });
+        let b = build_request(
+            &w,
+            &sel(
+                "alice",
+                "sagemaker:DeleteSpace",
+                Some("space-bob"),
+                Route::StudioSpace,
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            single(&b, "sagemaker:OwnerUserProfileArn").as_deref(),
+            Some("arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-xxxxxxxxxxxx/bob")
+        );
+        assert_eq!(
+            single(&b, "sagemaker:SpaceSharingType").as_deref(),
+            Some("Private")
+        );
+        assert_eq!(
+            b.request.resource,
+            "arn:aws:sagemaker:us-east-1:111122223333:space/d-xxxxxxxxxxxx/bob-private"
+        );
     }
 
     #[test]
