@@ -294,6 +294,20 @@ fn has_null_guard(stmt: &Statement, key_lower: &str) -> bool {
     stmt.conditions
         .iter()
         .any(|c| c.operator.value.base == Operator::Null && c.key_lower == key_lower)
+        || (key_lower == "aws:tagkeys" && requires_a_request_tag(stmt))
+}
+
+/// A positive, non-`IfExists` condition on `aws:RequestTag/KEY` fails without that tag, so
+/// the request's `aws:TagKeys` cannot be missing or empty when the statement matches.
+fn requires_a_request_tag(stmt: &Statement) -> bool {
+    stmt.conditions.iter().any(|c| {
+        let op = &c.operator.value;
+        c.key_lower.starts_with("aws:requesttag/")
+            && op.base != Operator::Null
+            && !op.base.is_negated()
+            && !op.if_exists
+            && op.set.is_none()
+    })
 }
 
 // IAM User Guide: "IAM JSON policy elements: Condition operators" — a negated operator is

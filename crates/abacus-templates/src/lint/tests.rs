@@ -284,6 +284,18 @@ fn for_all_values_in_allow_matches_missing_keys() {
         !has(&guarded, codes::FOR_ALL_VALUES_MISSING_KEY),
         "{guarded}"
     );
+    // a required request tag means aws:TagKeys is never empty
+    let tagged = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:CreateModel", "Resource": "*", "Condition": {
+            "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]},
+            "StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"}}}"#,
+    );
+    assert!(!has(&tagged, codes::FOR_ALL_VALUES_MISSING_KEY));
+    let optional = tagged.replace(
+        r#""StringEquals": {"aws:RequestTag"#,
+        r#""StringEqualsIfExists": {"aws:RequestTag"#,
+    );
+    assert!(has(&optional, codes::FOR_ALL_VALUES_MISSING_KEY));
 }
 
 // IAM User Guide: "IAM JSON policy elements: Condition operators" (string condition operators)
