@@ -53,6 +53,10 @@ pub struct World {
     /// Resources calls can target.
     #[serde(default)]
     pub resources: Vec<Resource>,
+    /// Sharing type (`Private` or `Shared`) of spaces and of the apps in them, by resource
+    /// id (`sagemaker:SpaceSharingType`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub space_sharing_types: BTreeMap<String, String>,
 }
 
 fn default_partition() -> String {
@@ -244,9 +248,6 @@ pub struct Resource {
     /// Tags set explicitly.
     #[serde(default)]
     pub tags: Tags,
-    /// For spaces and the apps in them: `Private` or `Shared`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub space_sharing_type: Option<String>,
 }
 
 /// A resolved resource: its ARN and every tag, including automatic ones.

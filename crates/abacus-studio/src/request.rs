@@ -719,7 +719,7 @@ fn resolve_target(
             domain,
             policy_owner,
             owner_profile_arn,
-            space_sharing_type: r.space_sharing_type.clone(),
+            space_sharing_type: world.space_sharing_types.get(&r.id).cloned(),
         }));
     }
     // A create call (or a call naming a resource that is not in the world).
@@ -743,7 +743,6 @@ fn resolve_target(
         owner: domain_owner,
         created_in_studio: false,
         tags: Tags::new(),
-        space_sharing_type: None,
     };
     let mut resolved = world
         .resolve(&synthetic)
@@ -1130,8 +1129,9 @@ mod tests {
             owner: Some("bob".into()),
             created_in_studio: true,
             tags: Tags::new(),
-            space_sharing_type: Some("Private".into()),
         });
+        w.space_sharing_types
+            .insert("space-bob".into(), "Private".into());
         let b = build_request(
             &w,
             &sel(

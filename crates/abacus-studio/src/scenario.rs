@@ -672,6 +672,7 @@ pub fn default_scenario() -> Scenario {
             roles: Vec::new(),
             iam_users: Vec::new(),
             resources: Vec::new(),
+            space_sharing_types: Default::default(),
         },
         policies: Vec::new(),
         selection: Selection::default(),

@@ -87,9 +87,9 @@ def world_001():
             {"id": "tj-alice", "type": "training-job", "name": "alice-xgboost-1", "owner": "alice", "createdInStudio": True, "tags": {}},
             {"id": "tj-bob", "type": "training-job", "name": "bob-xgboost-1", "owner": "bob", "createdInStudio": True, "tags": {}},
             {"id": "tj-carol", "type": "training-job", "name": "carol-bert-1", "owner": "carol", "createdInStudio": True, "tags": {}},
-            {"id": "space-alice", "type": "space", "name": "alice-private", "owner": "alice", "createdInStudio": True, "tags": {}, "spaceSharingType": "Private"},
-            {"id": "app-alice", "type": "app", "name": "alice-private/JupyterLab/default", "owner": "alice", "createdInStudio": True, "tags": {}, "spaceSharingType": "Private"},
-            {"id": "space-bob", "type": "space", "name": "bob-private", "owner": "bob", "createdInStudio": True, "tags": {}, "spaceSharingType": "Private"},
+            {"id": "space-alice", "type": "space", "name": "alice-private", "owner": "alice", "createdInStudio": True, "tags": {}},
+            {"id": "app-alice", "type": "app", "name": "alice-private/JupyterLab/default", "owner": "alice", "createdInStudio": True, "tags": {}},
+            {"id": "space-bob", "type": "space", "name": "bob-private", "owner": "bob", "createdInStudio": True, "tags": {}},
             {"id": "bucket", "type": "s3-bucket", "name": "my-bucket", "tags": {}},
             {"id": "obj-alice", "type": "s3-object", "name": "my-bucket/my_domain/users/alice/train.csv", "owner": "alice", "tags": {}},
             {"id": "obj-bob", "type": "s3-object", "name": "my-bucket/my_domain/users/bob/train.csv", "owner": "bob", "tags": {}},
@@ -103,6 +103,7 @@ def world_001():
             {"id": "glue-table", "type": "glue-table", "name": "my_database/my_table", "tags": {}},
             {"id": "athena-primary", "type": "athena-workgroup", "name": "primary", "tags": {}},
         ],
+        "spaceSharingTypes": {"space-alice": "Private", "app-alice": "Private", "space-bob": "Private"},
     }
 
 
