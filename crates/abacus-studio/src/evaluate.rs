@@ -397,9 +397,17 @@ impl Workspace {
             lf.action = "lakeformation:GetDataAccess".to_owned();
             lf.resource = None;
             lf.parameters.via = Some("athena".to_owned());
+            let mut built = build_request(world, &lf)?;
+            // Athena forwards the caller's credentials (IAM User Guide: "AWS global
+            // condition context keys", aws:CalledVia).
+            let ctx = &mut built.request.context;
+            ctx.insert_multi("aws:CalledVia", vec!["athena.amazonaws.com".to_owned()]);
+            ctx.insert_single("aws:CalledViaFirst", "athena.amazonaws.com");
+            ctx.insert_single("aws:CalledViaLast", "athena.amazonaws.com");
+            ctx.insert_single("aws:ViaAWSService", "true");
             after.push(Call {
                 why: "Athena asks Lake Formation for temporary data access with the caller's credentials".to_owned(),
-                built: build_request(world, &lf)?,
+                built,
             });
         }
         Ok((before, main, after))
@@ -737,6 +745,117 @@ mod tests {
                 assert_eq!(*d, ws.evaluate(&sel).unwrap().decision);
             }
         }
+    }
+
+    fn with_policy(s: &mut Scenario, id: &str, kind: PolicyKind, target: &str, text: &str) {
+        s.policies.push(crate::scenario::PolicyEntry {
+            id: id.into(),
+            name: id.into(),
+            kind,
+            text: text.into(),
+            attached_to: vec![target.into()],
+        });
+    }
+
+    fn own_object() -> Selection {
+        Selection {
+            user: "alice".into(),
+            action: "s3:GetObject".into(),
+            resource: Some("obj-alice".into()),
+            route: Route::StudioSpace,
+            parameters: Parameters::default(),
+        }
+    }
+
+    #[test]
+    fn scps_apply_per_organization_level() {
+        // IAM User Guide: "Policy evaluation logic" (an explicit deny in an SCP wins)
+        let mut s = default_scenario();
+        s.world.organization = vec!["root".into(), "ml-ou".into()];
+        let allow_all = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+        with_policy(&mut s, "full", PolicyKind::Scp, "org:root", allow_all);
+        with_policy(
+            &mut s,
+            "deny-s3",
+            PolicyKind::Scp,
+            "org:ml-ou",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#,
+        );
+        let ev = Workspace::new(&s).evaluate(&own_object()).unwrap();
+        assert_eq!(ev.decision, Decision::ExplicitDeny);
+        assert_eq!(
+            ev.policies.scps,
+            vec![vec!["full".to_owned()], vec!["deny-s3".to_owned()]]
+        );
+    }
+
+    #[test]
+    fn boundaries_and_session_policies_attach_where_declared() {
+        // IAM User Guide: "Permissions boundaries for IAM entities" and "Session policies"
+        let mut s = default_scenario();
+        let only_secrets = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:*","Resource":"*"}]}"#;
+        with_policy(
+            &mut s,
+            "boundary",
+            PolicyKind::Boundary,
+            "role:SageMakerStudioTeamARole",
+            only_secrets,
+        );
+        let ws = Workspace::new(&s);
+        let ev = ws.evaluate(&own_object()).unwrap();
+        assert_eq!(ev.policies.boundaries, vec!["boundary".to_owned()]);
+        assert_eq!(ev.decision, Decision::ImplicitDeny);
+
+        let mut s = default_scenario();
+        with_policy(
+            &mut s,
+            "session",
+            PolicyKind::Session,
+            "user:alice",
+            only_secrets,
+        );
+        let ev = Workspace::new(&s).evaluate(&own_object()).unwrap();
+        assert_eq!(ev.policies.session.as_deref(), Some("session"));
+        assert_eq!(ev.decision, Decision::ImplicitDeny);
+    }
+
+    #[test]
+    fn role_chaining_checks_the_hop_first() {
+        // IAM User Guide: "Monitor and control actions taken with assumed roles"
+        let mut sel = own_object();
+        sel.route = Route::RoleChain {
+            role: "DataEngineerRole".into(),
+            session_name: None,
+        };
+        let ev = Workspace::new(&default_scenario()).evaluate(&sel).unwrap();
+        // The default world has no trust policy on DataEngineerRole and no AssumeRole grant.
+        assert_ne!(ev.decision, Decision::Allow);
+        assert_eq!(
+            ev.before.first().map(|c| c.request.action.as_str()),
+            Some("sts:AssumeRole")
+        );
+        assert_eq!(ev.cloudtrail.len(), 1);
+        assert_eq!(ev.cloudtrail[0]["eventName"], "AssumeRole");
+    }
+
+    #[test]
+    fn create_with_tags_needs_add_tags() {
+        // SageMaker Developer Guide: tagging on create requires sagemaker:AddTags
+        // (sagemaker:TaggingAction names the create call)
+        let mut s = default_scenario();
+        s.policies.retain(|p| p.id != "add-tags-on-create");
+        let mut sel = own_object();
+        sel.action = "sagemaker:CreateTrainingJob".into();
+        sel.resource = None;
+        sel.parameters.name = Some("tagged".into());
+        sel.parameters.file_system_directory_paths = vec!["/fsx/users/alice".into()];
+        sel.parameters.tags.insert("project".into(), "x".into());
+        let ev = Workspace::new(&s).evaluate(&sel).unwrap();
+        assert_eq!(ev.authorization.decision, Decision::Allow);
+        assert_eq!(ev.decision, Decision::ImplicitDeny);
+        assert!(ev.denial_message.unwrap().contains("sagemaker:AddTags"));
+        let with = Workspace::new(&default_scenario()).evaluate(&sel).unwrap();
+        assert_eq!(with.decision, Decision::Allow);
     }
 
     #[test]

@@ -467,6 +467,8 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
         .map(|t| t.arn.clone())
         .unwrap_or_else(|| "*".to_owned());
     if let Some(t) = &target {
+        // Every simulated resource lives in the world's one account.
+        ctx.insert_single("aws:ResourceAccount", world.account.clone());
         vars.insert("Arn".to_owned(), t.arn.clone());
         vars.insert("Name".to_owned(), t.name.clone());
         vars.insert(
