@@ -191,7 +191,8 @@ test('embed mode renders without chrome', async () => {
   const page = await open({}, '#embed');
   assert.equal(await page.locator(tid('embed')).count(), 1);
   assert.equal(await page.locator(tid('share-button')).count(), 0);
-  assert.equal(await page.getAttribute(tid('policy-editor'), 'readonly'), '');
+  assert.notEqual(await page.getAttribute(tid('policy-editor'), 'readonly'), null);
+  assert.equal(await page.isDisabled(tid('user-select')), true);
   await screenshot(page, 'embed');
 });
 

@@ -7,6 +7,7 @@ use crate::components::cloudtrail::CloudTrail;
 use crate::components::decision::DecisionPanel;
 use crate::components::diagnostics::Diagnostics;
 use crate::components::editor::Editor;
+use crate::components::expectations::Expectations;
 use crate::components::gallery::Gallery;
 use crate::components::matrix::Matrix;
 use crate::components::policies::PolicyList;
@@ -116,8 +117,10 @@ pub fn App() -> Html {
         .unwrap_or_else(|| "Policy text".to_owned());
     let editor = html! {
         <section class="panel editor-panel" aria-label="policy editor">
-            <div class="panel-head">
-                <span>{ derived.policies.get(state.active_policy).map(|p| format!("{} · {}", p.name, p.attached_to)).unwrap_or_default() }</span>
+            <div class="editor-head">
+                if let Some(p) = derived.policies.get(state.active_policy) {
+                    <b>{ &p.name }</b><span class="badge">{ &p.kind }</span><span class="attached">{ &p.attached_to }</span>
+                }
             </div>
             <Editor
                 text={derived.active_text.clone()}
@@ -161,7 +164,10 @@ pub fn App() -> Html {
         <DecisionPanel view={derived.decision.clone()} unavailable={derived.unavailable.clone()} />
     };
     let request = html! {
-        <RequestPanel view={derived.request.clone()} on_edit={on_request} readonly={readonly} />
+        <>
+            <RequestPanel view={derived.request.clone()} on_edit={on_request} readonly={readonly} />
+            <Expectations items={derived.expectations.clone()} notes={derived.notes.clone()} />
+        </>
     };
 
     if let Some(mode) = embed {

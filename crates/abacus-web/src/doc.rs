@@ -332,14 +332,6 @@ pub fn param_fields(doc: &Scenario) -> Vec<(&'static str, &'static str, String, 
             "sagemaker.amazonaws.com",
         ));
     }
-    if spec.carries(KeyFamily::AccessGrantsTarget) {
-        out.push((
-            "permission",
-            "Permission",
-            p.permission.clone().unwrap_or_default(),
-            "READ",
-        ));
-    }
     out
 }
 

@@ -118,7 +118,7 @@ pub fn gutter_html(lines: usize, flagged: &[(usize, Severity)]) -> String {
             None => out.push_str("<span class=\"ln\">"),
         }
         out.push_str(&line.to_string());
-        out.push_str("</span>\n");
+        out.push_str("</span>");
     }
     out
 }
@@ -183,15 +183,11 @@ pub fn Editor(props: &EditorProps) -> Html {
         let on_input = props.on_input.clone();
         let readonly = props.readonly;
         let escaped = escaped.clone();
-        let scroller = scroller.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             if key == "Escape" {
+                // the next Tab moves focus on instead of indenting
                 *escaped.borrow_mut() = true;
-                // leave the text: focus the editor frame, from where Tab goes on
-                if let Some(el) = scroller.cast::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
                 return;
             }
             if key == "Tab" && !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() {
@@ -229,7 +225,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         html! { <div class={classes!("band", b.class)} {style}></div> }
     });
     html! {
-        <div class="editor" ref={scroller} tabindex="-1" aria-label="policy editor frame, press Tab to move on">
+        <div class="editor" ref={scroller}>
             <div class="gutter" aria-hidden="true">{ Html::from_html_unchecked(gutter.into()) }</div>
             <div class="code" style={style.clone()}>
                 { for bands }

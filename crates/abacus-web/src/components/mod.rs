@@ -4,6 +4,7 @@ pub mod cloudtrail;
 pub mod decision;
 pub mod diagnostics;
 pub mod editor;
+pub mod expectations;
 pub mod gallery;
 pub mod matrix;
 pub mod policies;

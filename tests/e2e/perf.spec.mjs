@@ -1,0 +1,179 @@
+// Performance figures of the release build in headless Chromium, printed as `perf: ...`
+// lines for the README. The budgets (keystroke p95 < 16 ms, matrix < 50 ms, transfer
+// < 400 KB gzip, first render < 500 ms) are reported, not asserted: this is a noisy 2-core
+// box. Only generous sanity bounds are asserted.
+//
+// The app marks `abacus-input` when an edit arrives and measures `abacus-keystroke` from it
+// to the end of the render that shows the new decision, trace and CloudTrail record;
+// `abacus-matrix` measures one whole matrix recomputation; `abacus-first-render` marks the
+// first render.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync, deflateRawSync } from 'node:zlib';
+import { startApp, ROOT, DIST } from './harness.mjs';
+
+let app;
+before(async () => {
+  app = await startApp();
+});
+after(async () => {
+  await app?.close();
+});
+
+const tid = (id) => `[data-testid="${id}"]`;
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const fmt = (x) => x.toFixed(2);
+
+/** Share-link fragment for a scenario object (raw deflate + base64url, version 1). */
+function shareHash(scenario) {
+  return `#s=1.${deflateRawSync(Buffer.from(JSON.stringify(scenario)), { level: 9 }).toString('base64url')}`;
+}
+
+/** The largest gallery scenario file (by bytes) and its id. */
+function largestGalleryScenario() {
+  const dirs = [join(ROOT, 'scenarios'), join(ROOT, 'crates', 'abacus-templates', 'gallery', 'challenges')];
+  let best = null;
+  for (const dir of dirs) {
+    let names = [];
+    try { names = readdirSync(dir); } catch { continue; }
+    for (const n of names.filter((n) => n.endsWith('.json'))) {
+      const size = statSync(join(dir, n)).size;
+      if (!best || size > best.size) best = { id: n.replace(/\.json$/, ''), path: join(dir, n), size };
+    }
+  }
+  return best;
+}
+
+test('keystroke to updated decision, trace and CloudTrail (largest gallery scenario)', async () => {
+  const largest = largestGalleryScenario();
+  assert.ok(largest, 'no gallery scenarios found');
+  const page = await app.newPage();
+  await page.goto(app.url);
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  await page.click(tid('tab-gallery'));
+  await page.click(`${tid(`scenario-${largest.id}`)} button`);
+  await page.waitForSelector(tid('policy-editor'));
+  // edit the longest policy
+  const tabs = page.locator('[data-testid^="policy-tab-"]');
+  let longest = 0;
+  let longestLen = -1;
+  for (let i = 0; i < (await tabs.count()); i++) {
+    await tabs.nth(i).click();
+    const len = (await page.inputValue(tid('policy-editor'))).length;
+    if (len > longestLen) { longest = i; longestLen = len; }
+  }
+  await tabs.nth(longest).click();
+  await page.focus(tid('policy-editor'));
+  // caret after the opening brace: typed spaces keep the JSON valid, so every keystroke
+  // runs the full parse, authorize, explain and CloudTrail path
+  await page.evaluate((sel) => {
+    const t = document.querySelector(sel);
+    const at = t.value.indexOf('{') + 1;
+    t.setSelectionRange(at, at);
+    performance.clearMeasures('abacus-keystroke');
+  }, tid('policy-editor'));
+  const N = 80;
+  for (let i = 0; i < N; i++) {
+    await page.keyboard.type(i % 10 === 9 ? '\n' : ' ');
+  }
+  await page.waitForTimeout(100);
+  const times = await page.evaluate(() => performance.getEntriesByName('abacus-keystroke').map((e) => e.duration));
+  assert.ok(times.length >= N * 0.9, `only ${times.length} keystrokes measured`);
+  const p50 = pct(times, 50);
+  const p95 = pct(times, 95);
+  console.log(`perf: scenario = ${largest.id} (${largest.size} bytes), policy text ${longestLen} chars`);
+  console.log(`perf: keystroke p50 = ${fmt(p50)} ms`);
+  console.log(`perf: keystroke p95 = ${fmt(p95)} ms (budget 16 ms)`);
+  assert.ok(p95 < 500, `keystroke p95 ${p95} ms is beyond any sane bound`);
+  assert.deepEqual(app.pageErrors, []);
+});
+
+test('full access matrix (≥ 20 users × ≥ 40 actions) recompute', async () => {
+  const base = JSON.parse(readFileSync(join(ROOT, 'crates', 'abacus-studio', 'src', 'data', 'default_scenario.json'), 'utf8'));
+  const catalogue = JSON.parse(readFileSync(join(ROOT, 'crates', 'abacus-studio', 'src', 'data', 'actions.json'), 'utf8'));
+  // grow the seed world to 21 users, each with a training job, secret and S3 object
+  const templateUser = base.world.users[0];
+  const templates = base.world.resources.filter((r) => r.owner === templateUser.name);
+  for (let i = 0; base.world.users.length < 21; i++) {
+    const name = `user${String(i).padStart(2, '0')}`;
+    const team = i % 2 ? 'TeamA' : 'TeamB';
+    const u = JSON.parse(JSON.stringify(templateUser));
+    u.name = name;
+    u.tags = { ...u.tags, studiouserid: name, team };
+    if (u.auth?.type === 'iamUser') {
+      u.auth.userName = name;
+      base.world.iamUsers = base.world.iamUsers ?? [];
+      base.world.iamUsers.push({ name, tags: { team } });
+    }
+    if (u.auth?.sessionName) u.auth.sessionName = `${name}@example.com`;
+    base.world.users.push(u);
+    for (const r of templates) {
+      const copy = JSON.parse(JSON.stringify(r));
+      copy.id = `${r.id}-${name}`;
+      copy.name = r.name.replace(templateUser.name, name) + (r.name.includes(templateUser.name) ? '' : `-${name}`);
+      copy.owner = name;
+      base.world.resources.push(copy);
+    }
+  }
+  base.matrix = { actions: catalogue.actions.slice(0, 45).map((a) => a.action) };
+  base.expectations = [];
+  const page = await app.newPage();
+  await page.goto(app.url + shareHash(base));
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  const notice = await page.locator(tid('notice')).textContent().catch(() => '');
+  assert.doesNotMatch(notice ?? '', /could not be opened/, notice);
+  const samples = [];
+  let shape = '';
+  for (let i = 0; i < 6; i++) {
+    await page.click(tid('tab-workspace'));
+    await page.focus(tid('policy-editor'));
+    await page.keyboard.press('End');
+    await page.keyboard.type(' ');
+    await page.evaluate(() => performance.clearMeasures('abacus-matrix'));
+    await page.click(tid('tab-matrix'));
+    await page.waitForSelector(tid('matrix'));
+    const d = await page.evaluate(() => performance.getEntriesByName('abacus-matrix').map((e) => e.duration));
+    if (d.length) samples.push(d[d.length - 1]);
+    shape = await page.evaluate(() => {
+      const t = document.querySelector('[data-testid="matrix"]');
+      return `${t.querySelectorAll('tbody tr').length} users × ${t.querySelectorAll('thead th.col').length} columns`;
+    });
+  }
+  const cells = await page.locator('[data-testid^="matrix-cell-"]').count();
+  console.log(`perf: matrix shape = ${shape} (${cells} cells, 45 actions)`);
+  console.log(`perf: matrix recompute median = ${fmt(pct(samples, 50))} ms, max = ${fmt(Math.max(...samples))} ms (budget 50 ms)`);
+  assert.ok(samples.length >= 3);
+  assert.ok(pct(samples, 50) < 5000);
+});
+
+test('transfer size (wasm + JS + CSS, gzip)', () => {
+  let total = 0;
+  for (const n of readdirSync(DIST)) {
+    if (!/\.(wasm|js|css)$/.test(n)) continue;
+    const gz = gzipSync(readFileSync(join(DIST, n)), { level: 9 }).length;
+    console.log(`perf: size ${n.replace(/-[0-9a-f]{16}/, '')} = ${(gz / 1024).toFixed(1)} KiB gzip`);
+    total += gz;
+  }
+  console.log(`perf: transfer total = ${(total / 1024).toFixed(1)} KiB gzip (budget 400 KB)`);
+  assert.ok(total < 3 * 1024 * 1024);
+});
+
+test('first render from 127.0.0.1', async () => {
+  const times = [];
+  for (let i = 0; i < 7; i++) {
+    const page = await app.newPage();
+    await page.goto(app.url);
+    await page.waitForSelector(`${tid('decision')}[data-decision]`);
+    const t = await page.evaluate(() => performance.getEntriesByName('abacus-first-render')[0]?.startTime);
+    if (typeof t === 'number') times.push(t);
+    await page.context().close();
+  }
+  console.log(`perf: first render median = ${fmt(pct(times, 50))} ms, max = ${fmt(Math.max(...times))} ms (budget 500 ms)`);
+  assert.ok(times.length >= 5);
+  assert.ok(pct(times, 50) < 10000);
+});
