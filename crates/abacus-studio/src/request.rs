@@ -99,6 +99,15 @@ pub struct Parameters {
     /// `FileSystemDataSource` directory paths of a training job.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub file_system_directory_paths: Vec<String>,
+    /// `FileSystemDataSource.FileSystemId` (e.g. `fs-0123456789abcdef0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_system_id: Option<String>,
+    /// `FileSystemDataSource.FileSystemType` (`EFS` or `FSxLustre`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_system_type: Option<String>,
+    /// `FileSystemDataSource.FileSystemAccessMode` (`rw` or `ro`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_system_access_mode: Option<String>,
     /// `sagemaker:TaggingAction`: the create call that issues this AddTags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tagging_action: Option<String>,
@@ -554,13 +563,22 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
             None => notes.push("listing without a prefix: `s3:prefix` is absent, so `...IfExists` conditions on it pass".to_owned()),
         }
     }
-    if action.carries(KeyFamily::FileSystemDirectoryPath)
-        && !p.file_system_directory_paths.is_empty()
-    {
-        ctx.insert_multi(
-            "sagemaker:FileSystemDirectoryPath",
-            p.file_system_directory_paths.clone(),
-        );
+    if action.carries(KeyFamily::FileSystemDirectoryPath) {
+        if !p.file_system_directory_paths.is_empty() {
+            ctx.insert_multi(
+                "sagemaker:FileSystemDirectoryPath",
+                p.file_system_directory_paths.clone(),
+            );
+        }
+        for (key, value) in [
+            ("sagemaker:FileSystemId", &p.file_system_id),
+            ("sagemaker:FileSystemType", &p.file_system_type),
+            ("sagemaker:FileSystemAccessMode", &p.file_system_access_mode),
+        ] {
+            if let Some(v) = value {
+                ctx.insert_single(key, v.clone());
+            }
+        }
     }
     if action.carries(KeyFamily::PassedToService) {
         ctx.insert_single(

@@ -768,6 +768,17 @@ mod tests {
     }
 
     #[test]
+    fn truncated_documents_are_rejected_without_panicking() {
+        let text = DEFAULT_SCENARIO_JSON;
+        for end in (0..text.len()).step_by(13) {
+            if let Some(prefix) = text.get(..end) {
+                let e = Scenario::from_json(prefix).unwrap_err();
+                assert!(!e.issues.is_empty());
+            }
+        }
+    }
+
+    #[test]
     fn newer_and_missing_versions_are_rejected() {
         let e = Scenario::from_json("{\"version\": 9}").unwrap_err();
         assert!(e.issues[0].message.contains("newer"));

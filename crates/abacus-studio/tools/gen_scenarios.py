@@ -90,6 +90,8 @@ def world_001():
             {"id": "space-alice", "type": "space", "name": "alice-private", "owner": "alice", "createdInStudio": True, "tags": {}},
             {"id": "app-alice", "type": "app", "name": "alice-private/JupyterLab/default", "owner": "alice", "createdInStudio": True, "tags": {}},
             {"id": "space-bob", "type": "space", "name": "bob-private", "owner": "bob", "createdInStudio": True, "tags": {}},
+            {"id": "fsx-users", "type": "fsx-file-system", "name": "fs-0123456789abcdef0", "tags": {"purpose": "user-directories"}},
+            {"id": "efs-home", "type": "efs-file-system", "name": "fs-0fedcba9876543210", "tags": {"ManagedByAmazonSageMakerResource": f"arn:aws:sagemaker:{REGION}:{ACCT}:domain/{DOM}"}},
             {"id": "bucket", "type": "s3-bucket", "name": "my-bucket", "tags": {}},
             {"id": "obj-alice", "type": "s3-object", "name": "my-bucket/my_domain/users/alice/train.csv", "owner": "alice", "tags": {}},
             {"id": "obj-bob", "type": "s3-object", "name": "my-bucket/my_domain/users/bob/train.csv", "owner": "bob", "tags": {}},
@@ -349,7 +351,7 @@ SCENARIOS["001-fsx-user-directory"] = doc(
     base_001([entry("fsx", "SageMakerLaunchJobs", "identity", FSX, STUDIO_ROLES)]),
     sel("alice", "sagemaker:CreateTrainingJob", name="alice-fsx-2", fileSystemDirectoryPaths=["/fsx/users/bob"]),
     [
-        exp("alice trains on her directory", "Allow", sel("alice", "sagemaker:CreateTrainingJob", name="alice-fsx-1", fileSystemDirectoryPaths=["/fsx/users/alice"])),
+        exp("alice trains on her directory", "Allow", sel("alice", "sagemaker:CreateTrainingJob", name="alice-fsx-1", fileSystemDirectoryPaths=["/fsx/users/alice"], fileSystemId="fs-0123456789abcdef0", fileSystemType="FSxLustre", fileSystemAccessMode="ro")),
         exp("alice cannot mount bob's directory", "ImplicitDeny",
             sel("alice", "sagemaker:CreateTrainingJob", name="alice-fsx-2", fileSystemDirectoryPaths=["/fsx/users/bob"]),
             "is not authorized to perform: sagemaker:CreateTrainingJob"),
