@@ -254,3 +254,33 @@ fn scenario_lint_groups_policies_by_role() {
         "{found:#?}"
     );
 }
+
+/// A domain that sets no source identity makes `${aws:SourceIdentity}` policies of its
+/// execution roles dead for Studio calls.
+#[test]
+fn source_identity_policies_in_a_domain_that_sets_none() {
+    let text = std::fs::read_to_string(
+        abacus_tests::repo_root().join("scenarios/001-secrets-per-user.json"),
+    )
+    .unwrap();
+    let scenario = abacus_studio::scenario::Scenario::from_json(&text).unwrap();
+    assert!(!lint_scenario(&scenario)
+        .iter()
+        .any(|(_, d)| d.code == "domain-source-identity-disabled"));
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["world"]["domains"][0]["executionRoleIdentityConfig"] = "DISABLED".into();
+    let scenario = abacus_studio::scenario::Scenario::from_json(&value.to_string()).unwrap();
+    let found = lint_scenario(&scenario);
+    let (id, d) = found
+        .iter()
+        .find(|(_, d)| d.code == "domain-source-identity-disabled")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!(id, "secrets");
+    let policy = &scenario
+        .policies
+        .iter()
+        .find(|p| p.id == "secrets")
+        .unwrap()
+        .text;
+    assert!(policy[d.span.start..d.span.end].contains("${aws:SourceIdentity}"));
+}

@@ -11,6 +11,7 @@ mod rules;
 mod summary;
 
 use abacus_policy::{parse_policy, Diagnostic, ParsedPolicy, Severity};
+use abacus_studio::model::ExecutionRoleIdentityConfig;
 use abacus_studio::scenario::{PolicyEntry, PolicyKind, Scenario};
 use serde::Serialize;
 
@@ -47,6 +48,8 @@ pub mod codes {
     pub const CONDITION_KEY_SERVICE_MISMATCH: &str = "condition-key-service-mismatch";
     /// `*` or `service:*` in an attribute-based statement.
     pub const BROAD_ACTION_IN_ABAC: &str = "broad-action-in-abac";
+    /// `aws:SourceIdentity` tested on a Studio execution role of a domain that sets none.
+    pub const SOURCE_IDENTITY_DISABLED: &str = "domain-source-identity-disabled";
     /// `sagemaker:UserProfileName`/`DomainId` used for an action that lacks them.
     pub const CONTEXT_KEY_ABSENT: &str = "sagemaker-context-key-absent";
 }
@@ -68,6 +71,7 @@ pub struct RuleInfo {
 pub const RULES: &[RuleInfo] = &[
     RuleInfo { code: codes::ABAC_UNRESTRICTED_TAGGING, severity: Severity::Warning, cross_policy: true, summary: "tagging actions (sagemaker:AddTags, *:TagResource) allowed without a sagemaker:TaggingAction or resource-tag condition while access is decided by resource tags: re-tagging takes a resource over" },
     RuleInfo { code: codes::TRUST_MISSING_SET_SOURCE_IDENTITY, severity: Severity::Warning, cross_policy: true, summary: "policies test aws:SourceIdentity but the role's trust policy does not allow sts:SetSourceIdentity" },
+    RuleInfo { code: codes::SOURCE_IDENTITY_DISABLED, severity: Severity::Warning, cross_policy: true, summary: "a policy of a Studio execution role tests aws:SourceIdentity, but the domain's ExecutionRoleIdentityConfig is DISABLED, so Studio sessions carry none" },
     RuleInfo { code: codes::VARIABLE_WITHOUT_VERSION, severity: Severity::Warning, cross_policy: false, summary: "${...} in a policy without \"Version\": \"2012-10-17\" is literal text (reported by the parser)" },
     RuleInfo { code: codes::OBJECT_ACTION_ON_BUCKET_ARN, severity: Severity::Warning, cross_policy: false, summary: "S3 object actions whose Resource is only a bucket ARN never match" },
     RuleInfo { code: codes::NOT_PRINCIPAL_WITH_ALLOW, severity: Severity::Error, cross_policy: false, summary: "NotPrincipal with Allow is not supported" },
@@ -171,6 +175,7 @@ pub fn lint_scenario(scenario: &Scenario) -> Vec<(String, Diagnostic)> {
             found.extend(cross::check_set(&group));
         }
     }
+    found.extend(source_identity_disabled(scenario, &inputs));
     let order = |id: &str| {
         scenario
             .policies
@@ -183,6 +188,65 @@ pub fn lint_scenario(scenario: &Scenario) -> Vec<(String, Diagnostic)> {
     });
     found.dedup();
     found
+}
+
+// SageMaker Developer Guide: "Monitoring user resource access from Amazon SageMaker Studio"
+// — the user profile name becomes the source identity only with
+// ExecutionRoleIdentityConfig=USER_PROFILE_NAME.
+fn source_identity_disabled(
+    scenario: &Scenario,
+    inputs: &[LintInput<'_>],
+) -> Vec<(String, Diagnostic)> {
+    let world = &scenario.world;
+    // execution roles of users in domains that set no source identity, with the domain
+    let mut roles: Vec<(String, &str)> = Vec::new();
+    for user in &world.users {
+        let Some(domain) = world.domain(&user.domain) else {
+            continue;
+        };
+        if domain.execution_role_identity_config != ExecutionRoleIdentityConfig::Disabled {
+            continue;
+        }
+        if let Some(role) = world.execution_role_of(user) {
+            if !roles.iter().any(|(r, _)| *r == role) {
+                roles.push((role, domain.id.as_str()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (entry, input) in scenario.policies.iter().zip(inputs) {
+        if entry.kind == PolicyKind::Trust {
+            continue;
+        }
+        let Some((role, domain)) = roles.iter().find(|(r, _)| {
+            entry
+                .attached_to
+                .iter()
+                .any(|t| t.strip_prefix("role:") == Some(r))
+        }) else {
+            continue;
+        };
+        let Some(span) = input
+            .parsed
+            .policy
+            .as_ref()
+            .and_then(rules::first_source_identity_use)
+        else {
+            continue;
+        };
+        out.push((
+            entry.id.clone(),
+            Diagnostic::new(
+                &input.parsed.line_index,
+                Severity::Warning,
+                codes::SOURCE_IDENTITY_DISABLED,
+                span,
+                format!("`{role}` is the Studio execution role of domain `{domain}`, whose ExecutionRoleIdentityConfig is DISABLED: its sessions have no `aws:SourceIdentity`, so this never matches calls from Studio"),
+                "set the domain's ExecutionRoleIdentityConfig to USER_PROFILE_NAME (and allow `sts:SetSourceIdentity` in the role's trust policy)",
+            ),
+        ));
+    }
+    out
 }
 
 fn use_of(kind: PolicyKind) -> PolicyUse {

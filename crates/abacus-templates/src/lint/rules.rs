@@ -65,6 +65,37 @@ pub(crate) fn variable_keys(stmt: &Statement) -> Vec<String> {
         .collect()
 }
 
+/// The span of the first use of `aws:SourceIdentity` (a variable in a resource or a
+/// condition value, or a condition key) in the policy.
+pub(crate) fn first_source_identity_use(policy: &Policy) -> Option<Span> {
+    let is_si = |t: &abacus_policy::variables::Template| {
+        t.variables()
+            .any(|v| v.key.eq_ignore_ascii_case("aws:SourceIdentity"))
+    };
+    policy.statements.iter().find_map(|stmt| {
+        let resources = stmt
+            .resource
+            .iter()
+            .chain(stmt.not_resource.iter())
+            .flat_map(|r| r.items.iter())
+            .find(|i| is_si(&i.value.template))
+            .map(|i| i.span);
+        let conditions = stmt.conditions.iter().find_map(|c| {
+            if c.key_lower == "aws:sourceidentity" {
+                return Some(c.key.span);
+            }
+            c.values
+                .iter()
+                .find(|v| is_si(&v.value.template))
+                .map(|v| v.span)
+        });
+        match (resources, conditions) {
+            (Some(a), Some(b)) => Some(if a.start <= b.start { a } else { b }),
+            (a, b) => a.or(b),
+        }
+    })
+}
+
 /// True when the statement decides access by a resource tag (a `ResourceTag/` key or variable).
 pub(crate) fn uses_resource_tags(stmt: &Statement) -> bool {
     stmt.conditions
