@@ -280,6 +280,34 @@ mod tests {
         assert_eq!(&text[found[0].span.start..found[0].span.end], "{region}");
     }
 
+    /// Random texts from a small alphabet of delimiters and multi-byte characters never
+    /// make detection, binding or slot scanning panic.
+    #[test]
+    fn random_texts_never_panic() {
+        let alphabet: Vec<char> = "<>{}${}\n a_1-.\u{a0}\u{201d}\u{1F600}my_bucket"
+            .chars()
+            .collect();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let world = WorldFacts::example();
+        for _ in 0..2000 {
+            let len = (state % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for p in detect(&text) {
+                assert!(text.get(p.span.start..p.span.end).is_some(), "{text:?}");
+            }
+            let _ = bind(&text, &world, &Overrides::new());
+            let _ = diagnostics(&text, &world);
+            let _ = crate::render::scan_slots(&text);
+        }
+    }
+
     #[test]
     fn long_pastes_stay_linear() {
         let text = "<".repeat(200_000) + &"{".repeat(200_000);

@@ -430,3 +430,28 @@ fn summary_per_service() {
         "{text}"
     );
 }
+
+/// Damaged versions of every library template (a byte range cut out) never make the
+/// linter or the summary panic.
+#[test]
+fn damaged_policies_never_panic() {
+    let library = crate::Library::builtin();
+    let world = crate::WorldFacts::example();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    for t in &library.templates {
+        let text = t.render(&world, &crate::Overrides::new()).unwrap().text;
+        for _ in 0..40 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let a = (state % text.len() as u64) as usize;
+            let b = (a + (state >> 32) as usize % 12).min(text.len());
+            let (Some(head), Some(tail)) = (text.get(..a), text.get(b..)) else {
+                continue;
+            };
+            let damaged = format!("{head}{tail}");
+            let _ = lint_policy(&damaged);
+            let _ = summarize(&parse_policy(&damaged));
+        }
+    }
+}
