@@ -52,6 +52,14 @@ pub fn policy_count(doc: &Scenario) -> usize {
     doc.policies.len()
 }
 
+/// The policy the editor opens on: the first identity policy (what most lessons edit).
+pub fn initial_policy(doc: &Scenario) -> usize {
+    doc.policies
+        .iter()
+        .position(|p| p.kind == PolicyKind::Identity)
+        .unwrap_or(0)
+}
+
 /// Replaces the text of policy `index`; false if there is no such policy or no change.
 pub fn set_policy_text(doc: &mut Scenario, index: usize, text: String) -> bool {
     match doc.policies.get_mut(index) {

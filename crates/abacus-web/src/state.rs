@@ -123,8 +123,8 @@ impl AppState {
     /// A state showing `doc`.
     pub fn new(doc: Scenario, notice: Option<Notice>) -> Self {
         Self {
+            active_policy: doc::initial_policy(&doc),
             doc: Rc::new(doc),
-            active_policy: 0,
             screen: Screen::Workspace,
             notice,
             baseline: None,

@@ -286,7 +286,8 @@ pub fn matrix_diff(before: &MatrixView, after: &MatrixView) -> Vec<MatrixChange>
                 continue;
             };
             let was = before.get(user, column);
-            if was != Some(now) && !(was.is_none() && !now.is_allowed()) {
+            // a new row or column only counts when it brings access
+            if was != Some(now) && (was.is_some() || now.is_allowed()) {
                 out.push(MatrixChange {
                     user: user.clone(),
                     column: column.clone(),

@@ -1,0 +1,186 @@
+//! Components that need a DOM, in headless Chromium (`cargo test -p abacus-web --target
+//! wasm32-unknown-unknown`, runner in `.cargo/config.toml`).
+#![cfg(target_arch = "wasm32")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test code: a failed DOM lookup is a failed test (wasm_bindgen_test is not seen as a test by clippy.toml)"
+)]
+
+use abacus_policy::{Decision, Severity};
+use abacus_web::components::decision::{DecisionPanel, DecisionPanelProps};
+use abacus_web::components::editor::{Band, Editor, EditorProps};
+use abacus_web::highlight::Mark;
+use abacus_web::view::DecisionView;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlTextAreaElement};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount() -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+}
+
+fn editor_props(text: &str, seen: Rc<RefCell<Vec<String>>>) -> EditorProps {
+    EditorProps {
+        text: AttrValue::from(text.to_owned()),
+        marks: Rc::new(vec![Mark {
+            start: 3,
+            end: 3,
+            severity: Severity::Error,
+        }]),
+        bands: Rc::new(vec![Band {
+            first_line: 2,
+            last_line: 3,
+            class: "band-allow",
+        }]),
+        readonly: false,
+        label: "Policy text".into(),
+        described_by: None,
+        on_input: Callback::from(move |t: String| seen.borrow_mut().push(t)),
+        jump: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn editor_renders_gutter_overlay_diagnostics_and_bands() {
+    let root = mount();
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    yew::Renderer::<Editor>::with_root_and_props(root.clone(), editor_props("[1,\n]\n<x>", seen))
+        .render();
+    settle().await;
+    assert_eq!(root.query_selector_all(".gutter .ln").unwrap().length(), 3);
+    assert!(root
+        .query_selector(".overlay .diag-error")
+        .unwrap()
+        .is_some());
+    // markup in the policy is text, never HTML
+    assert!(root.query_selector(".overlay x").unwrap().is_none());
+    assert!(root.query_selector(".band.band-allow").unwrap().is_some());
+    let area: HtmlTextAreaElement = root
+        .query_selector("[data-testid=policy-editor]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(area.value(), "[1,\n]\n<x>");
+    assert_eq!(
+        area.get_attribute("aria-label").as_deref(),
+        Some("Policy text")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn editor_reports_input_and_indents_on_tab_but_lets_go_after_escape() {
+    let root = mount();
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    yew::Renderer::<Editor>::with_root_and_props(root.clone(), editor_props("{}", seen.clone()))
+        .render();
+    settle().await;
+    let area: HtmlTextAreaElement = root
+        .query_selector("[data-testid=policy-editor]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    area.set_value("{ }");
+    area.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    assert_eq!(seen.borrow().last().map(String::as_str), Some("{ }"));
+
+    area.set_selection_range(1, 1).unwrap();
+    let tab = || {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("Tab");
+        init.set_cancelable(true);
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()
+    };
+    let ev = tab();
+    area.dispatch_event(&ev).unwrap();
+    assert!(ev.default_prevented(), "Tab should indent");
+    assert_eq!(seen.borrow().last().map(String::as_str), Some("{   }"));
+
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    area.dispatch_event(
+        &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+    )
+    .unwrap();
+    let ev = tab();
+    area.dispatch_event(&ev).unwrap();
+    assert!(
+        !ev.default_prevented(),
+        "after Escape, Tab must move focus on"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn decision_panel_is_a_live_region_with_the_access_denied_message() {
+    let root = mount();
+    let props = DecisionPanelProps {
+        view: Some(Rc::new(DecisionView {
+            decision: Decision::ImplicitDeny,
+            request_line: "p a r".into(),
+            message: Some("User: x is not authorized to perform: s3:GetObject".into()),
+            reason: Some("because no identity-based policy allows the s3:GetObject action".into()),
+            deciding: vec![],
+            missing_keys: vec!["aws:SourceIdentity".into()],
+        })),
+        unavailable: None,
+    };
+    yew::Renderer::<DecisionPanel>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let panel = root
+        .query_selector("[data-testid=decision]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        panel.get_attribute("data-decision").as_deref(),
+        Some("ImplicitDeny")
+    );
+    assert_eq!(panel.get_attribute("aria-live").as_deref(), Some("polite"));
+    let msg = root
+        .query_selector("[data-testid=access-denied-message]")
+        .unwrap()
+        .unwrap();
+    assert!(msg.text_content().unwrap().contains("not authorized"));
+    assert!(root
+        .query_selector("[data-testid=missing-keys]")
+        .unwrap()
+        .is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_whole_app_renders_a_decision_for_the_default_scenario() {
+    let root = mount();
+    yew::Renderer::<abacus_web::app::App>::with_root(root.clone()).render();
+    settle().await;
+    let panel = root
+        .query_selector("[data-testid=decision]")
+        .unwrap()
+        .unwrap();
+    let decision = panel.get_attribute("data-decision").unwrap_or_default();
+    assert!(
+        ["Allow", "ExplicitDeny", "ImplicitDeny"].contains(&decision.as_str()),
+        "{decision}"
+    );
+    let record = root
+        .query_selector("[data-testid=cloudtrail]")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&record).unwrap();
+    assert!(json.get("eventName").is_some());
+}
