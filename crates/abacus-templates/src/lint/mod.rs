@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::library::PolicyUse;
 
 pub use cross::{infer_use, LintInput};
-pub use summary::{summarize, PolicySummary, ServiceSummary};
+pub use summary::{summarize, Grant, PolicySummary, ServiceSummary};
 
 /// The rule codes.
 pub mod codes {
