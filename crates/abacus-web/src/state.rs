@@ -245,3 +245,139 @@ impl Reducible for AppState {
         Rc::new(self.apply(action))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use abacus_studio::scenario::default_scenario;
+
+    fn state() -> AppState {
+        AppState::new(default_scenario(), None)
+    }
+
+    #[test]
+    fn starts_on_the_first_identity_policy() {
+        let s = state();
+        assert_eq!(
+            s.doc.policies[s.active_policy].kind,
+            abacus_studio::scenario::PolicyKind::Identity
+        );
+        assert_eq!(s.revision, 0);
+    }
+
+    #[test]
+    fn editing_a_policy_changes_only_the_document_and_bumps_the_revision() {
+        let s = state();
+        let next = s.apply(Action::EditPolicy {
+            index: 1,
+            text: "{}".into(),
+        });
+        assert_eq!(next.doc.policies[1].text, "{}");
+        assert_eq!(next.revision, 1);
+        assert_eq!(
+            s.doc.policies[1].text,
+            default_scenario().policies[1].text,
+            "old state untouched"
+        );
+        let same = next.apply(Action::EditPolicy {
+            index: 1,
+            text: "{}".into(),
+        });
+        assert_eq!(same.revision, 1, "no change, no new revision");
+        let out = next.apply(Action::EditPolicy {
+            index: 999,
+            text: "x".into(),
+        });
+        assert_eq!(out.doc, next.doc);
+    }
+
+    #[test]
+    fn selecting_policies_is_clamped() {
+        let s = state().apply(Action::SelectPolicy(2));
+        assert_eq!(s.active_policy, 2);
+        assert_eq!(s.apply(Action::SelectPolicy(999)).active_policy, 2);
+    }
+
+    #[test]
+    fn request_edits_change_the_selection() {
+        let s = state().apply(Action::EditRequest(RequestEdit::User("bob".into())));
+        assert_eq!(s.doc.selection.user, "bob");
+        let s = s.apply(Action::EditRequest(RequestEdit::Route(
+            "access-keys".into(),
+        )));
+        assert_eq!(doc::route_key(&s.doc.selection.route), "access-keys");
+        let s = s.apply(Action::EditRequest(RequestEdit::Param(
+            "tags".into(),
+            "team=a".into(),
+        )));
+        assert_eq!(
+            s.doc
+                .selection
+                .parameters
+                .tags
+                .get("team")
+                .map(String::as_str),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn loading_a_document_resets_the_view_but_not_the_revision_counter() {
+        let s = state()
+            .apply(Action::Show(Screen::Gallery))
+            .apply(Action::SelectPolicy(3));
+        let mut other = default_scenario();
+        other.name = "other".into();
+        let next = s.apply(Action::Load(Box::new(other), Some(Notice::info("loaded"))));
+        assert_eq!(next.doc.name, "other");
+        assert_eq!(next.screen, Screen::Workspace);
+        assert!(next.revision > s.revision);
+        assert_eq!(
+            next.notice.as_ref().map(|n| n.level),
+            Some(NoticeLevel::Info)
+        );
+    }
+
+    #[test]
+    fn refused_world_edits_leave_the_document_and_explain() {
+        let s = state();
+        let next = s.apply(Action::EditWorld(WorldEdit::TagUser {
+            user: "nobody".into(),
+            key: "team".into(),
+            value: "x".into(),
+        }));
+        assert_eq!(next.doc, s.doc);
+        assert_eq!(next.notice.map(|n| n.level), Some(NoticeLevel::Error));
+    }
+
+    #[test]
+    fn matrix_cells_open_their_request_in_the_workspace() {
+        let s = state().apply(Action::Show(Screen::Matrix));
+        let next = s.apply(Action::OpenCell(1, 0));
+        assert_eq!(next.screen, Screen::Workspace);
+        assert_eq!(next.doc.selection.user, "bob");
+        // out of range: nothing happens
+        let none = s.apply(Action::OpenCell(99, 99));
+        assert_eq!(none.doc, s.doc);
+        assert_eq!(none.screen, Screen::Matrix);
+    }
+
+    #[test]
+    fn jumps_carry_a_fresh_nonce() {
+        let a = state().apply(Action::Jump(3, 5));
+        let b = a.apply(Action::Jump(3, 5));
+        assert_ne!(a.jump.map(|j| j.nonce), b.jump.map(|j| j.nonce));
+    }
+
+    #[test]
+    fn templates_become_policies_and_open_in_the_editor() {
+        let s = state();
+        let library = abacus_templates::Library::builtin();
+        let id = &library.templates[0].id;
+        let policy = doc::policy_from_template(&s.doc, id).unwrap();
+        let next = s.apply(Action::AddPolicy(policy));
+        assert_eq!(next.doc.policies.len(), s.doc.policies.len() + 1);
+        assert_eq!(next.active_policy, next.doc.policies.len() - 1);
+        assert!(doc::parse(&doc::to_json(&next.doc)).is_ok());
+    }
+}
