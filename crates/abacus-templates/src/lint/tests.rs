@@ -362,18 +362,30 @@ fn broad_actions_in_abac_statements() {
 // SageMaker: sagemaker:DomainId / sagemaker:UserProfileName exist only for certain actions
 #[test]
 fn studio_context_keys_for_actions_that_lack_them() {
-    let text = policy(
-        r#"{"Effect": "Allow", "Action": ["sagemaker:CreatePresignedDomainUrl", "sagemaker:DescribeUserProfile"], "Resource": "arn:aws:sagemaker:us-east-1:111122223333:user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"}"#,
-    );
+    // which calls carry the keys is the simulator catalogue's business: take one of each
+    use abacus_studio::actions::{catalogue, KeyFamily};
+    let sagemaker = || {
+        catalogue()
+            .actions
+            .iter()
+            .filter(|a| a.service() == "sagemaker")
+    };
+    let without = sagemaker()
+        .find(|a| !a.carries(KeyFamily::StudioContext))
+        .unwrap();
+    let with = sagemaker()
+        .find(|a| a.carries(KeyFamily::StudioContext))
+        .unwrap();
+    let text = policy(&format!(
+        r#"{{"Effect": "Allow", "Action": ["{}", "{}"], "Resource": "arn:aws:sagemaker:us-east-1:111122223333:*/${{sagemaker:DomainId}}/${{sagemaker:UserProfileName}}"}}"#,
+        without.action, with.action
+    ));
     let found: Vec<Diagnostic> = lint_policy(&text)
         .into_iter()
         .filter(|d| d.code == codes::CONTEXT_KEY_ABSENT)
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(
-        spanned(&text, &found[0]),
-        r#""sagemaker:CreatePresignedDomainUrl""#
-    );
+    assert_eq!(spanned(&text, &found[0]), format!("\"{}\"", without.action));
     let s3 = policy(
         r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${sagemaker:UserProfileName}/*"}"#,
     );
