@@ -415,8 +415,6 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
         ));
     }
 
-    let partition_account = (&world.partition, &world.account);
-    let _ = partition_account;
     match &caller {
         Caller::AssumedRole {
             role_arn,
@@ -707,9 +705,12 @@ fn resolve_target(
                 found: r.resource_type.clone(),
             });
         }
-        let resolved = world
+        let mut resolved = world
             .resolve(r)
             .ok_or_else(|| RequestError::UnknownResource(id.clone()))?;
+        if r.resource_type == "iam-role" && world.role(&r.name).is_some() {
+            resolved.arn = world.role_arn(&r.name);
+        }
         let domain = r
             .owner
             .as_deref()
@@ -770,6 +771,9 @@ fn resolve_target(
     if resource_type == "user-profile" {
         // A new profile lives in the caller's domain.
         resolved.arn = world.user_profile_arn(&user.domain, name);
+    } else if resource_type == "iam-role" {
+        // Role ARNs include the role's path.
+        resolved.arn = world.role_arn(name);
     }
     Ok(Some(Target {
         arn: resolved.arn,
