@@ -132,16 +132,26 @@ fn team_policy_3_as_printed_is_flagged_and_the_hardened_one_is_not() {
         .any(|d| d.code == "abac-unrestricted-tagging"));
 }
 
-/// Every seed scenario lints without errors.
+/// The default scenario and every gallery scenario lint without errors.
 #[test]
 fn seed_scenarios_lint_without_errors() {
-    let scenario = abacus_studio::scenario::default_scenario();
-    let errors: Vec<String> = lint_scenario(&scenario)
-        .into_iter()
-        .filter(|(_, d)| d.is_error())
-        .map(|(id, d)| format!("{id}: {d}"))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    use abacus_templates::gallery::Gallery;
+    let mut scenarios = vec![(
+        "default".to_owned(),
+        abacus_studio::scenario::default_scenario(),
+    )];
+    for entry in Gallery::builtin().entries {
+        let scenario = abacus_studio::scenario::Scenario::from_json(&entry.scenario_json).unwrap();
+        scenarios.push((entry.id, scenario));
+    }
+    for (name, scenario) in scenarios {
+        let errors: Vec<String> = lint_scenario(&scenario)
+            .into_iter()
+            .filter(|(_, d)| d.is_error())
+            .map(|(id, d)| format!("{id}: {d}"))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
 }
 
 fn expectation_results(json: &str) -> Vec<(String, bool, String)> {
