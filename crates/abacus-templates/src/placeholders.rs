@@ -8,6 +8,7 @@
 use abacus_policy::{Diagnostic, LineIndex, Severity, Span};
 use serde::Serialize;
 
+use crate::library::Slot;
 use crate::render::Overrides;
 use crate::slot::SlotKind;
 use crate::world::{self, WorldFacts};
@@ -262,6 +263,33 @@ pub fn bind(
     }
 }
 
+/// Turns a pasted text into a template: each placeholder becomes a `{{slot}}` marker (the
+/// same placeholder name twice becomes the same slot), so the template form and
+/// [`crate::render::render_text`] can fill it. Returns the template text and its slots.
+pub fn to_template(text: &str) -> (String, Vec<Slot>) {
+    let mut out = String::with_capacity(text.len());
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut last = 0;
+    for p in detect(text) {
+        out.push_str(text.get(last..p.span.start).unwrap_or_default());
+        last = p.span.end;
+        out.push_str("{{");
+        out.push_str(&p.binding.slot);
+        out.push_str("}}");
+        if !slots.iter().any(|s| s.name == p.binding.slot) {
+            slots.push(Slot {
+                name: p.binding.slot.clone(),
+                kind: p.binding.kind,
+                description: format!("replaces `{}` from the pasted text", p.text),
+                world: p.binding.fact.map(str::to_owned),
+                default: None,
+            });
+        }
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    (out, slots)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,6 +391,29 @@ mod tests {
             bind("<region>", &world, &overrides).unwrap_err()[0].code,
             "template-invalid-value"
         );
+    }
+
+    #[test]
+    fn pasted_text_becomes_a_template() {
+        let text = r#"{"R": "arn:aws:sagemaker:{region}:{account_number}:x/<region>/<identity provider>"}"#;
+        let (template, slots) = to_template(text);
+        assert_eq!(
+            template,
+            r#"{"R": "arn:aws:sagemaker:{{region}}:{{account_id}}:x/{{region}}/{{identity_provider}}"}"#
+        );
+        let names: Vec<&str> = slots.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["region", "account_id", "identity_provider"]);
+        let specs: Vec<&dyn crate::render::SlotSpec> = slots
+            .iter()
+            .map(|s| s as &dyn crate::render::SlotSpec)
+            .collect();
+        let overrides = Overrides::from([("identity_provider".to_owned(), "Okta".to_owned())]);
+        let rendered =
+            crate::render::render_text(&template, &specs, &WorldFacts::example(), &overrides)
+                .unwrap();
+        assert!(rendered
+            .text
+            .contains("arn:aws:sagemaker:us-east-1:111122223333:x/us-east-1/Okta"));
     }
 
     #[test]
