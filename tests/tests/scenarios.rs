@@ -157,6 +157,10 @@ fn cloudtrail_records_match_snapshots() {
             let stem = f.file_stem().unwrap().to_str().unwrap().to_owned();
             let s = Scenario::from_json(&std::fs::read_to_string(&f).unwrap()).unwrap();
             let ev = Workspace::new(&s).evaluate(&s.selection).unwrap();
+            assert!(
+                !ev.cloudtrail.is_empty(),
+                "{stem}: the selected call writes no record"
+            );
             let text: Vec<String> = ev.cloudtrail.iter().map(to_pretty_json).collect();
             insta::assert_snapshot!(format!("cloudtrail-{stem}"), text.join("\n"));
         }

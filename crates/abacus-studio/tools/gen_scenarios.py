@@ -792,7 +792,7 @@ SCENARIOS["002-personas-and-service-roles"] = doc(
         entry("processing-role", "ProcessingJobPolicy", "identity", PROCESSING_ROLE, ["role:SageMakerProcessingJobRole"]),
         entry("model-role", "ModelExecutionPolicy", "identity", MODEL_ROLE, ["role:SageMakerModelExecutionRole"]),
     ],
-    passrole_sel("dsuser", "SageMakerModelExecutionRole", STUDIO),
+    sel("dsuser", "s3:GetObject", "obj-raw", {"type": "trainingJob", "role": "SageMakerTrainingJobRole"}),
     [
         exp("the notebook execution role passes the training job role", "Allow", passrole_sel("dsuser", "SageMakerTrainingJobRole", STUDIO)),
         exp("the notebook execution role cannot pass the model execution role", "ImplicitDeny",
