@@ -166,6 +166,14 @@ impl Catalogue {
         self.resource_types.get(id)
     }
 
+    /// Actions that act on resources of type `resource_type` (tagging actions included).
+    pub fn actions_on(&self, resource_type: &str) -> impl Iterator<Item = &ActionSpec> + '_ {
+        let rt = resource_type.to_owned();
+        self.actions
+            .iter()
+            .filter(move |a| a.resource_type == rt || (a.any_resource_type && rt != "none"))
+    }
+
     /// Checks internal consistency: every action's resource type exists, names are unique.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -217,6 +225,17 @@ mod tests {
         let a = catalogue().action("SageMaker:stoptrainingjob").unwrap();
         assert_eq!(a.action, "sagemaker:StopTrainingJob");
         assert_eq!(a.event_source(), "sagemaker.amazonaws.com");
+    }
+
+    #[test]
+    fn actions_on_a_type_include_tagging() {
+        let names: Vec<&str> = catalogue()
+            .actions_on("experiment")
+            .map(|a| a.action.as_str())
+            .collect();
+        assert!(names.contains(&"sagemaker:DeleteExperiment"));
+        assert!(names.contains(&"sagemaker:AddTags"));
+        assert!(!names.contains(&"s3:GetObject"));
     }
 
     #[test]

@@ -154,6 +154,41 @@ pub struct Selection {
     pub parameters: Parameters,
 }
 
+impl Selection {
+    /// The selection in words, e.g. `alice (domain d-1) calls sagemaker:StopTrainingJob on
+    /// bob-xgboost-1 (bob's) from her Studio space`.
+    pub fn describe(&self, world: &World) -> String {
+        let domain = world
+            .user(&self.user)
+            .map(|u| format!(" (domain {})", u.domain))
+            .unwrap_or_default();
+        let target = match &self.resource {
+            Some(id) => match world.resource(id) {
+                Some(r) => match r.owner.as_deref() {
+                    Some(o) if o == self.user => format!(" on their own {}", r.name),
+                    Some(o) => format!(" on {o}'s {}", r.name),
+                    None => format!(" on {}", r.name),
+                },
+                None => format!(" on `{id}`"),
+            },
+            None => match &self.parameters.name {
+                Some(n) => format!(" creating {n}"),
+                None => String::new(),
+            },
+        };
+        let from = match &self.route {
+            Route::StudioSpace => "from their Studio space".to_owned(),
+            Route::TrainingJob { .. } => "from a training job they started".to_owned(),
+            Route::ProcessingJob { .. } => "from a processing job they started".to_owned(),
+            Route::Pipeline { .. } => "from a pipeline they started".to_owned(),
+            Route::AccessKeys { .. } => "with external access keys".to_owned(),
+            Route::RoleChain { role, .. } => format!("after chaining to {role}"),
+            Route::Console => "from their own sign-in".to_owned(),
+        };
+        format!("{}{domain} calls {}{target} {from}", self.user, self.action)
+    }
+}
+
 fn is_default(p: &Parameters) -> bool {
     *p == Parameters::default()
 }
@@ -1177,6 +1212,21 @@ mod tests {
         assert_eq!(
             b.request.resource,
             "arn:aws:sagemaker:us-east-1:111122223333:space/d-xxxxxxxxxxxx/bob-private"
+        );
+    }
+
+    #[test]
+    fn describes_the_selection_in_words() {
+        let w = default_scenario().world;
+        let s = sel(
+            "alice",
+            "sagemaker:StopTrainingJob",
+            Some("tj-bob"),
+            Route::StudioSpace,
+        );
+        assert_eq!(
+            s.describe(&w),
+            "alice (domain d-xxxxxxxxxxxx) calls sagemaker:StopTrainingJob on bob's bob-xgboost-1 from their Studio space"
         );
     }
 
