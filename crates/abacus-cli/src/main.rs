@@ -17,9 +17,12 @@ commands:
   run FILE [--request N]        evaluate a scenario's selected request: decision, trace, CloudTrail
   test FILE...                  check scenario expectations
   matrix FILE [--json]          users x actions (x resources) access matrix
-  render --list                 list the template library
-  render ID [--set k=v]...      render a template with world defaults and overrides
-  lint FILE...                  lint a policy or a scenario
+  render --list                 list the template library (id first)
+  render ID [--set k=v]... [--scenario FILE] [--setup] [--slots]
+                                render a template with world defaults and overrides
+  render --bind FILE            bind a pasted sample's <placeholders> to world values
+  lint [--summary] FILE...      lint a policy or a scenario (LINE:COL severity code message)
+  lint --rules                  list the lint rules
 ";
 
 fn main() -> ExitCode {
