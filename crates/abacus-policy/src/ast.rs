@@ -103,9 +103,41 @@ pub struct Statement {
     pub condition_span: Option<Span>,
     /// The statement object.
     pub span: Span,
+    /// Precomputed filter of the services its `Action` can match (see
+    /// [`service_bit`]); all bits set when it can match any service.
+    #[serde(skip)]
+    pub service_filter: u64,
+}
+
+/// One bit for a service prefix (`sagemaker` of `sagemaker:CreateTrainingJob`), case
+/// folded. Statements keep the union of their services' bits so that evaluation can
+/// skip a statement for another service with one AND.
+pub fn service_bit(service: &str) -> u64 {
+    // FNV-1a over the lowercase bytes
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in service.bytes() {
+        h ^= u64::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    1u64 << (h % 64)
 }
 
 impl Statement {
+    /// Computes [`Statement::service_filter`] from the Action / NotAction element.
+    pub fn compute_service_filter(&self) -> u64 {
+        let Some(list) = &self.action else {
+            return u64::MAX; // NotAction (or no action): any service
+        };
+        let mut filter = 0;
+        for a in &list.items {
+            match a.value.text.split_once(':') {
+                Some((svc, _)) if !svc.contains(['*', '?']) => filter |= service_bit(svc),
+                _ => return u64::MAX,
+            }
+        }
+        filter
+    }
+
     /// The effect, `Allow` when missing (such statements are errors and never evaluated).
     pub fn effect_or_allow(&self) -> Effect {
         self.effect.as_ref().map_or(Effect::Allow, |e| e.value)
@@ -134,6 +166,14 @@ impl ActionPattern {
     /// Does this pattern match `action` (any case)?
     pub fn matches(&self, action: &str) -> bool {
         self.pattern.matches_ignore_ascii_case(action)
+    }
+
+    /// [`ActionPattern::matches`] with the action's precomputed
+    /// [`crate::wildcard::head_word`] for a quick reject.
+    #[inline]
+    pub fn matches_with_head(&self, action: &str, head: u64) -> bool {
+        !self.pattern.rejects_head_ignore_case(head)
+            && self.pattern.matches_ignore_ascii_case(action)
     }
 }
 

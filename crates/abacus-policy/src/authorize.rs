@@ -269,6 +269,10 @@ struct Evaluator<'a> {
     set: &'a PolicySet,
     request: &'a Request,
     caller: CallerInfo<'a>,
+    /// The action's first eight bytes as a word, for quick rejects.
+    action_head: u64,
+    /// The action's service bit, against [`Statement::service_filter`].
+    service_bit: u64,
     context: Cow<'a, Context>,
     scratch: Pattern,
     tracing: bool,
@@ -286,6 +290,8 @@ impl<'a> Evaluator<'a> {
             set,
             request,
             caller,
+            action_head: crate::wildcard::head_word(&request.action),
+            service_bit: crate::ast::service_bit(service_of(&request.action)),
             context: derived_context(&request.context, &caller),
             scratch: Pattern::default(),
             tracing,
@@ -312,15 +318,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn service(&self) -> &str {
-        self.request.action.split(':').next().unwrap_or("")
-    }
-
-    fn resource_account(&self) -> &str {
-        let r = self.request.resource.as_str();
-        if !r.starts_with("arn:") {
-            return "";
-        }
-        r.split(':').nth(4).unwrap_or("")
+        service_of(&self.request.action)
     }
 
     fn is_service_linked_role(&self) -> bool {
@@ -337,7 +335,7 @@ impl<'a> Evaluator<'a> {
         policies: &'a [NamedPolicy],
         kind: PolicyKind,
         level: Option<usize>,
-        applies: Result<(), String>,
+        applies: Result<(), Cow<'static, str>>,
     ) -> ListResult {
         let mut out = ListResult::default();
         for (i, np) in policies.iter().enumerate() {
@@ -348,7 +346,7 @@ impl<'a> Evaluator<'a> {
                         kind,
                         level,
                         status: PolicyStatus::NotApplicable,
-                        note: Some(why.clone()),
+                        note: Some(why.to_string()),
                         statements: Vec::new(),
                     });
                 }
@@ -420,6 +418,23 @@ impl<'a> Evaluator<'a> {
                 return result;
             }
         };
+        if trace.is_none() {
+            // fast path: no trace structures at all
+            for st in &policy.statements {
+                if st.service_filter & self.service_bit == 0 {
+                    continue; // its actions are all for other services
+                }
+                let Some(grant) = self.eval_statement(st, kind, None) else {
+                    continue;
+                };
+                if st.effect_or_allow() == Effect::Deny {
+                    result.deny = Some(st.index);
+                    return result;
+                }
+                result.allow = better_allow(result.allow, st.index, grant);
+            }
+            return result;
+        }
         for st in &policy.statements {
             let mut st_trace = trace.as_ref().map(|_| StatementTrace {
                 index: st.index,
@@ -438,20 +453,7 @@ impl<'a> Evaluator<'a> {
                         result.deny.get_or_insert(st.index);
                     }
                     Effect::Allow => {
-                        let better = match (result.allow, grant) {
-                            (None, _) => true,
-                            (Some((_, Some(GrantKind::Account))), Some(g)) => {
-                                g != GrantKind::Account
-                            }
-                            (
-                                Some((_, Some(GrantKind::Role))),
-                                Some(GrantKind::Direct | GrantKind::Everyone),
-                            ) => true,
-                            _ => false,
-                        };
-                        if better {
-                            result.allow = Some((st.index, grant));
-                        }
+                        result.allow = better_allow(result.allow, st.index, grant);
                     }
                 }
             }
@@ -521,7 +523,7 @@ impl<'a> Evaluator<'a> {
                     t.conditions
                         .push(condition_trace(c, &self.context, outcome, values));
                 }
-            } else if !conditions::evaluate(c, &self.context).is_match() {
+            } else if !conditions::evaluate_with(c, &self.context, &mut self.scratch).is_match() {
                 return None;
             }
         }
@@ -649,7 +651,12 @@ impl<'a> Evaluator<'a> {
             (None, None) => return false,
         };
         let Some(t) = trace else {
-            return list.items.iter().any(|a| a.value.matches(action)) != negated;
+            let head = self.action_head;
+            return list
+                .items
+                .iter()
+                .any(|a| a.value.matches_with_head(action, head))
+                != negated;
         };
         let values: Vec<ValueTrace> = list
             .items
@@ -709,33 +716,39 @@ impl<'a> Evaluator<'a> {
         let mut values = Vec::new();
         for r in &list.items {
             let template = &r.value.template;
-            let (hit, resolved, note) = match template.fixed_pattern() {
-                Some(p) => (p.matches_resource(resource), None, None),
-                None => match template.resolve_pattern(&self.context, &mut self.scratch) {
-                    Ok(()) => {
-                        let hit = self.scratch.matches_resource(resource);
-                        let resolved = trace
-                            .is_some()
-                            .then(|| {
-                                template
-                                    .resolve_string(&self.context)
-                                    .map(Cow::into_owned)
-                                    .ok()
-                            })
-                            .flatten();
-                        (hit, resolved, None)
-                    }
-                    Err(u) => {
-                        if trace.is_some() && !u.multivalued {
-                            self.note_missing(&u.key);
+            let literal_hit =
+                (template.has_variables() && !template.has_wildcards() && trace.is_none())
+                    .then(|| template.equals(&self.context, resource));
+            let (hit, resolved, note) = match (literal_hit, template.fixed_pattern()) {
+                (Some(Some(hit)), _) => (hit, None, None),
+                (_, fixed) => match fixed {
+                    Some(p) => (p.matches_resource(resource), None, None),
+                    None => match template.resolve_pattern(&self.context, &mut self.scratch) {
+                        Ok(()) => {
+                            let hit = self.scratch.matches_resource(resource);
+                            let resolved = trace
+                                .is_some()
+                                .then(|| {
+                                    template
+                                        .resolve_string(&self.context)
+                                        .map(Cow::into_owned)
+                                        .ok()
+                                })
+                                .flatten();
+                            (hit, resolved, None)
                         }
-                        let note = if u.multivalued {
-                            format!("`${{{}}}` is multivalued, and multivalued keys cannot be policy variables, so this value matches nothing", u.key)
-                        } else {
-                            format!("the request has no `{}`, so `${{{}}}` has no value and this value matches nothing", u.key, u.key)
-                        };
-                        (false, None, Some(note))
-                    }
+                        Err(u) => {
+                            if trace.is_some() && !u.multivalued {
+                                self.note_missing(&u.key);
+                            }
+                            let note = if u.multivalued {
+                                format!("`${{{}}}` is multivalued, and multivalued keys cannot be policy variables, so this value matches nothing", u.key)
+                            } else {
+                                format!("the request has no `{}`, so `${{{}}}` has no value and this value matches nothing", u.key, u.key)
+                            };
+                            (false, None, Some(note))
+                        }
+                    },
                 },
             };
             any |= hit;
@@ -778,13 +791,14 @@ impl<'a> Evaluator<'a> {
 
     fn run(&mut self) -> Verdict {
         let set = self.set;
-        let action = self.request.action.clone();
+        let request = self.request;
+        let action = request.action.as_str();
         let caller = self.caller;
         let management = set.management_account_id.as_deref();
         let slr = self.is_service_linked_role();
 
         // Applicability of organization policies.
-        let scp_applies: Result<(), String> = if set.scps.is_empty() {
+        let scp_applies: Result<(), Cow<'static, str>> = if set.scps.is_empty() {
             Err("no service control policies".into())
         } else if management.is_some_and(|m| m == caller.account) {
             Err("SCPs do not restrict principals of the organization's management account".into())
@@ -795,15 +809,15 @@ impl<'a> Evaluator<'a> {
         } else {
             Ok(())
         };
-        let resource_account = {
-            let a = self.resource_account();
+        let resource_account: &str = {
+            let a = resource_account_of(request);
             if a.is_empty() {
-                caller.account.to_owned()
+                caller.account
             } else {
-                a.to_owned()
+                a
             }
         };
-        let rcp_applies: Result<(), String> = if set.rcps.is_empty() {
+        let rcp_applies: Result<(), Cow<'static, str>> = if set.rcps.is_empty() {
             Err("no resource control policies".into())
         } else if !RCP_SERVICES
             .iter()
@@ -812,7 +826,8 @@ impl<'a> Evaluator<'a> {
             Err(format!(
                 "RCPs do not apply to `{}` actions (not a service that supports RCPs)",
                 self.service()
-            ))
+            )
+            .into())
         } else if management.is_some_and(|m| m == resource_account) {
             Err("RCPs do not restrict resources in the organization's management account".into())
         } else if slr {
@@ -833,7 +848,7 @@ impl<'a> Evaluator<'a> {
                 scp_missing_level = Some(level);
             }
             if deny.is_some() && !self.tracing {
-                return self.denied(PolicyKind::Scp, &action);
+                return self.denied(PolicyKind::Scp, action);
             }
         }
         let mut rcp_missing_level: Option<usize> = None;
@@ -846,10 +861,10 @@ impl<'a> Evaluator<'a> {
                 rcp_missing_level = Some(level);
             }
             if deny.is_some() && !self.tracing {
-                return self.denied(PolicyKind::Rcp, &action);
+                return self.denied(PolicyKind::Rcp, action);
             }
         }
-        let identity_applies: Result<(), String> = match caller.kind {
+        let identity_applies: Result<(), Cow<'static, str>> = match caller.kind {
             PrincipalKind::Service => {
                 Err("service principals have no identity-based policies".into())
             }
@@ -867,7 +882,7 @@ impl<'a> Evaluator<'a> {
         if identity.deny.is_some() {
             deny.get_or_insert(PolicyKind::Identity);
             if !self.tracing {
-                return self.denied(PolicyKind::Identity, &action);
+                return self.denied(PolicyKind::Identity, action);
             }
         }
         let resource_policies = set.resource.as_slice();
@@ -875,10 +890,10 @@ impl<'a> Evaluator<'a> {
         if resource.deny.is_some() {
             deny.get_or_insert(PolicyKind::Resource);
             if !self.tracing {
-                return self.denied(PolicyKind::Resource, &action);
+                return self.denied(PolicyKind::Resource, action);
             }
         }
-        let boundary_applies: Result<(), String> = match caller.kind {
+        let boundary_applies: Result<(), Cow<'static, str>> = match caller.kind {
             PrincipalKind::Root => {
                 Err("permissions boundaries do not apply to the account root user".into())
             }
@@ -896,17 +911,16 @@ impl<'a> Evaluator<'a> {
         if boundary.deny.is_some() {
             deny.get_or_insert(PolicyKind::PermissionBoundary);
             if !self.tracing {
-                return self.denied(PolicyKind::PermissionBoundary, &action);
+                return self.denied(PolicyKind::PermissionBoundary, action);
             }
         }
-        let session_applies: Result<(), String> = match caller.kind {
+        let session_applies: Result<(), Cow<'static, str>> = match caller.kind {
             PrincipalKind::RoleSession | PrincipalKind::FederatedUser | PrincipalKind::Other => {
                 Ok(())
             }
-            _ => Err(format!(
-                "session policies apply only to sessions, and the caller is an {}",
-                caller.kind_words()
-            )),
+            _ => Err(
+                "session policies apply only to role sessions and federated user sessions".into(),
+            ),
         };
         let session = self.eval_list(
             set.session.as_slice(),
@@ -917,7 +931,7 @@ impl<'a> Evaluator<'a> {
         if session.deny.is_some() {
             deny.get_or_insert(PolicyKind::Session);
             if !self.tracing {
-                return self.denied(PolicyKind::Session, &action);
+                return self.denied(PolicyKind::Session, action);
             }
         }
 
@@ -929,7 +943,7 @@ impl<'a> Evaluator<'a> {
                     kind.describe()
                 )
             });
-            return self.denied(kind, &action);
+            return self.denied(kind, action);
         }
         self.step("deny evaluation", StepOutcome::Continue, || {
             "no Deny statement applies to this request".into()
@@ -939,7 +953,9 @@ impl<'a> Evaluator<'a> {
         match (&rcp_applies, rcp_missing_level) {
             (Err(why), _) => {
                 let why = why.clone();
-                self.step("resource control policies", StepOutcome::Skipped, || why);
+                self.step("resource control policies", StepOutcome::Skipped, || {
+                    why.to_string()
+                });
             }
             (Ok(()), Some(level)) => {
                 self.step("resource control policies", StepOutcome::ImplicitDeny, || {
@@ -955,7 +971,9 @@ impl<'a> Evaluator<'a> {
         match (&scp_applies, scp_missing_level) {
             (Err(why), _) => {
                 let why = why.clone();
-                self.step("service control policies", StepOutcome::Skipped, || why);
+                self.step("service control policies", StepOutcome::Skipped, || {
+                    why.to_string()
+                });
             }
             (Ok(()), Some(level)) => {
                 self.step("service control policies", StepOutcome::ImplicitDeny, || {
@@ -1026,16 +1044,29 @@ impl<'a> Evaluator<'a> {
                             g.describe()
                         )
                     });
-                    return Verdict::allow(format!("The {what} allows `{action}` and {}", g.describe()), vec![PolicyKind::Resource]);
+                    return self.allowed(
+                        || format!("The {what} allows `{action}` and {}", g.describe()),
+                        || vec![PolicyKind::Resource],
+                    );
                 }
                 GrantKind::Direct | GrantKind::Everyone | GrantKind::Role => {
                     if caps_ok {
                         self.step("resource-based policy", StepOutcome::Allow, || {
                             format!("the {what} allows the request and names the role, not the session; such a grant is still capped by the permissions boundary and session policy, which allow it")
                         });
-                        let mut needed = vec![PolicyKind::Resource, PolicyKind::PermissionBoundary, PolicyKind::Session];
-                        needed.retain(|k| *k == PolicyKind::Resource || (*k == PolicyKind::PermissionBoundary && !set.permission_boundaries.is_empty()) || (*k == PolicyKind::Session && set.session.is_some()));
-                        return Verdict::allow(format!("The {what} allows `{action}` for the caller's role"), needed);
+                        return self.allowed(
+                            || format!("The {what} allows `{action}` for the caller's role"),
+                            || {
+                                let mut needed = vec![PolicyKind::Resource];
+                                if !set.permission_boundaries.is_empty() {
+                                    needed.push(PolicyKind::PermissionBoundary);
+                                }
+                                if set.session.is_some() {
+                                    needed.push(PolicyKind::Session);
+                                }
+                                needed
+                            },
+                        );
                     }
                     self.step("resource-based policy", StepOutcome::Continue, || {
                         format!("the {what} allows the role (not this session), so the grant is capped by the {}, which does not allow it", cap_failure.describe())
@@ -1067,7 +1098,9 @@ impl<'a> Evaluator<'a> {
         // 5. identity-based policies
         if let Err(why) = &identity_applies {
             let why = why.clone();
-            self.step("identity-based policies", StepOutcome::ImplicitDeny, || why);
+            self.step("identity-based policies", StepOutcome::ImplicitDeny, || {
+                why.to_string()
+            });
             return Verdict::implicit(PolicyKind::Resource);
         }
         if !identity_ok {
@@ -1096,25 +1129,48 @@ impl<'a> Evaluator<'a> {
             });
             return Verdict::implicit(PolicyKind::Session);
         }
-        let mut needed = vec![PolicyKind::Identity];
-        if !set.permission_boundaries.is_empty() && boundary_applies.is_ok() {
-            needed.push(PolicyKind::PermissionBoundary);
-        }
-        if set.session.is_some() && session_applies.is_ok() {
-            needed.push(PolicyKind::Session);
-        }
-        if cross_account || (required && resource.any_allow) {
-            needed.push(PolicyKind::Resource);
-        }
+        let boundary_applied = !set.permission_boundaries.is_empty() && boundary_applies.is_ok();
+        let session_applied = set.session.is_some() && session_applies.is_ok();
+        let resource_needed = cross_account || (required && resource.any_allow);
         self.step("decision", StepOutcome::Allow, || {
             "every required policy type allows the request".into()
         });
-        let summary = if root {
-            format!("The account root user may perform `{action}`: nothing denies it")
+        self.allowed(
+            || {
+                if root {
+                    format!("The account root user may perform `{action}`: nothing denies it")
+                } else {
+                    format!("An identity-based policy allows `{action}`, and nothing denies it or caps it")
+                }
+            },
+            || {
+                let mut needed = vec![PolicyKind::Identity];
+                if boundary_applied {
+                    needed.push(PolicyKind::PermissionBoundary);
+                }
+                if session_applied {
+                    needed.push(PolicyKind::Session);
+                }
+                if resource_needed {
+                    needed.push(PolicyKind::Resource);
+                }
+                needed
+            },
+        )
+    }
+
+    /// An Allow verdict; the summary and the list of needed policy types are built only
+    /// when tracing (the fast path allocates nothing).
+    fn allowed(
+        &self,
+        summary: impl FnOnce() -> String,
+        needed: impl FnOnce() -> Vec<PolicyKind>,
+    ) -> Verdict {
+        if self.tracing {
+            Verdict::allow(summary(), needed())
         } else {
-            format!("An identity-based policy allows `{action}`, and nothing denies it or caps it")
-        };
-        Verdict::allow(summary, needed)
+            Verdict::allow(String::new(), Vec::new())
+        }
     }
 
     fn denied(&self, kind: PolicyKind, _action: &str) -> Verdict {
@@ -1210,6 +1266,37 @@ struct ListResult {
     deny: Option<usize>,
     any_allow: bool,
     best_grant: Option<Option<GrantKind>>,
+}
+
+/// Keeps the strongest grant: one naming the caller (or everyone) beats one naming the
+/// role, which beats one naming the account.
+fn better_allow(
+    current: Option<(usize, Option<GrantKind>)>,
+    index: usize,
+    grant: Option<GrantKind>,
+) -> Option<(usize, Option<GrantKind>)> {
+    let rank = |g: Option<GrantKind>| match g {
+        Some(GrantKind::Direct | GrantKind::Everyone) | None => 0,
+        Some(GrantKind::Role) => 1,
+        Some(GrantKind::Account) => 2,
+    };
+    match current {
+        Some((_, g)) if rank(g) <= rank(grant) => current,
+        _ => Some((index, grant)),
+    }
+}
+
+/// The account id in a resource ARN (empty for ARNs without one, like S3's).
+fn resource_account_of(request: &Request) -> &str {
+    match crate::principal::split_arn(&request.resource) {
+        Some(("arn", _, _, account, _)) => account,
+        _ => "",
+    }
+}
+
+/// `sagemaker` of `sagemaker:CreateTrainingJob`.
+fn service_of(action: &str) -> &str {
+    crate::principal::split_byte(action, b':').map_or(action, |(s, _)| s)
 }
 
 /// Adds the keys AWS puts in every authenticated request when the caller's context

@@ -62,13 +62,18 @@ pub struct ResolvedValue {
 
 /// Evaluates `cond` against `ctx`. Allocates only for values with variables.
 pub fn evaluate(cond: &Condition, ctx: &Context) -> ConditionOutcome {
-    evaluate_inner(cond, ctx, None)
+    evaluate_inner(cond, ctx, None, &mut Pattern::default())
+}
+
+/// [`evaluate`] reusing `scratch` for resolved patterns (no allocation once it has grown).
+pub fn evaluate_with(cond: &Condition, ctx: &Context, scratch: &mut Pattern) -> ConditionOutcome {
+    evaluate_inner(cond, ctx, None, scratch)
 }
 
 /// Evaluates and also reports each policy value with its variables resolved.
 pub fn evaluate_traced(cond: &Condition, ctx: &Context) -> (ConditionOutcome, Vec<ResolvedValue>) {
     let mut values = Vec::new();
-    let outcome = evaluate_inner(cond, ctx, Some(&mut values));
+    let outcome = evaluate_inner(cond, ctx, Some(&mut values), &mut Pattern::default());
     (outcome, values)
 }
 
@@ -76,6 +81,7 @@ fn evaluate_inner(
     cond: &Condition,
     ctx: &Context,
     mut trace: Option<&mut Vec<ResolvedValue>>,
+    scratch: &mut Pattern,
 ) -> ConditionOutcome {
     let op = &cond.operator.value;
     let present = ctx.get_lowercase(&cond.key_lower);
@@ -143,7 +149,6 @@ fn evaluate_inner(
         _ => {}
     }
     let negated = op.base.is_negated();
-    let mut scratch = Pattern::default();
     // does request value `rv` match policy value number `i` (positive sense)?
     let mut value_hits = vec![
         false;
@@ -162,7 +167,7 @@ fn evaluate_inner(
                 &pv.value.text,
                 rv,
                 ctx,
-                &mut scratch,
+                scratch,
             );
             if hit {
                 any = true;
@@ -226,19 +231,21 @@ fn match_one(
 ) -> bool {
     use Operator as O;
     match op {
-        O::StringEquals | O::StringNotEquals => resolve(template, ctx).is_some_and(|pv| pv == rv),
+        O::StringEquals | O::StringNotEquals => template.equals(ctx, rv) == Some(true),
         O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase => {
             resolve(template, ctx).is_some_and(|pv| pv.to_lowercase() == rv.to_lowercase())
         }
-        O::StringLike | O::StringNotLike => match pattern(template, ctx, scratch) {
-            Some(p) => p.matches(rv),
-            None => false,
-        },
-        O::ArnEquals | O::ArnLike | O::ArnNotEquals | O::ArnNotLike => {
-            match pattern(template, ctx, scratch) {
-                Some(p) => p.matches_arn(rv, false),
-                None => false,
+        O::StringLike | O::StringNotLike => {
+            if !template.has_wildcards() {
+                return template.equals(ctx, rv) == Some(true);
             }
+            pattern(template, ctx, scratch).is_some_and(|p| p.matches(rv))
+        }
+        O::ArnEquals | O::ArnLike | O::ArnNotEquals | O::ArnNotLike => {
+            if !template.has_wildcards() {
+                return template.equals(ctx, rv) == Some(true);
+            }
+            pattern(template, ctx, scratch).is_some_and(|p| p.matches_arn(rv, false))
         }
         O::NumericEquals | O::NumericNotEquals => numeric(written, rv).is_some_and(|(p, r)| r == p),
         O::NumericLessThan => numeric(written, rv).is_some_and(|(p, r)| r < p),

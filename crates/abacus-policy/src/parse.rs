@@ -326,6 +326,7 @@ impl Builder<'_> {
             conditions: Vec::new(),
             condition_span: None,
             span: v.span,
+            service_filter: u64::MAX,
         };
         let mut effect_seen = false;
         for (name, m) in elements {
@@ -396,6 +397,7 @@ impl Builder<'_> {
                 "keep one of them",
             );
         }
+        st.service_filter = st.compute_service_filter();
         Some(st)
     }
 

@@ -65,19 +65,18 @@ impl<'a> CallerInfo<'a> {
             info.kind = PrincipalKind::Anonymous;
             return info;
         }
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        let [prefix, partition, service, _region, account, resource] = parts.as_slice() else {
+        let Some((prefix, partition, service, account, resource)) = split_arn(arn) else {
             if !arn.starts_with("arn:") && arn.contains('.') {
                 info.kind = PrincipalKind::Service;
             }
             return info;
         };
-        if *prefix != "arn" {
+        if prefix != "arn" {
             return info;
         }
         info.partition = partition;
         info.account = account;
-        match (*service, resource.split_once('/')) {
+        match (service, split_byte(resource, b'/')) {
             ("sts", Some(("assumed-role", rest))) => {
                 if let Some((role, session)) = rest.split_once('/') {
                     info.kind = PrincipalKind::RoleSession;
@@ -97,7 +96,7 @@ impl<'a> CallerInfo<'a> {
                 info.kind = PrincipalKind::User;
                 info.name = rest.rsplit('/').next().unwrap_or(rest);
             }
-            ("iam", None) if *resource == "root" => info.kind = PrincipalKind::Root,
+            ("iam", None) if resource == "root" => info.kind = PrincipalKind::Root,
             _ => {}
         }
         info
@@ -134,6 +133,41 @@ impl<'a> CallerInfo<'a> {
     pub fn principal_arn(&self) -> String {
         self.role_arn().unwrap_or_else(|| self.arn.to_owned())
     }
+}
+
+/// Splits an ARN at its first five colons (byte scan; this runs for every request):
+/// prefix, partition, service, account, resource.
+pub(crate) fn split_arn(arn: &str) -> Option<(&str, &str, &str, &str, &str)> {
+    let mut cuts = [0usize; 5];
+    let mut n = 0;
+    for (i, b) in arn.bytes().enumerate() {
+        if b == b':' {
+            if let Some(c) = cuts.get_mut(n) {
+                *c = i;
+            }
+            n += 1;
+            if n == 5 {
+                break;
+            }
+        }
+    }
+    if n < 5 {
+        return None;
+    }
+    let [a, b, c, d, e] = cuts;
+    Some((
+        arn.get(..a)?,
+        arn.get(a + 1..b)?,
+        arn.get(b + 1..c)?,
+        arn.get(d + 1..e)?,
+        arn.get(e + 1..)?,
+    ))
+}
+
+/// `s.split_once(sep)` for an ASCII separator, as a plain byte scan (hot path).
+pub(crate) fn split_byte(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == sep)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
 /// How a `Principal` element named the caller. The kind matters for same-account

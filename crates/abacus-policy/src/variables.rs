@@ -50,6 +50,9 @@ pub struct Template {
     pub pieces: Vec<Piece>,
     #[serde(skip)]
     has_variables: bool,
+    /// Some text piece contains `*` or `?` (otherwise wildcard matching is equality).
+    #[serde(skip)]
+    wild: bool,
     /// Precompiled pattern when there are no variables.
     #[serde(skip)]
     fixed: Option<Pattern>,
@@ -87,6 +90,7 @@ impl Template {
                 text: text.to_owned(),
             }],
             has_variables: false,
+            wild: text.contains(['*', '?']),
             fixed: None,
         };
         t.fixed = Some(Pattern::compile(text));
@@ -160,9 +164,13 @@ impl Template {
             pieces.push(Piece::Text { text: buf });
         }
         let has_variables = pieces.iter().any(|p| matches!(p, Piece::Variable(_)));
+        let wild = pieces
+            .iter()
+            .any(|p| matches!(p, Piece::Text { text } if text.contains(['*', '?'])));
         let mut t = Template {
             pieces,
             has_variables,
+            wild,
             fixed: None,
         };
         if !has_variables {
@@ -182,6 +190,12 @@ impl Template {
     /// True when at least one `${key}` needs a value from the request.
     pub fn has_variables(&self) -> bool {
         self.has_variables
+    }
+
+    /// True when some text piece has `*` or `?`; without them, wildcard matching is
+    /// plain equality (see [`Template::equals`]).
+    pub fn has_wildcards(&self) -> bool {
+        self.wild
     }
 
     /// The variables, in order.
@@ -210,6 +224,30 @@ impl Template {
             }
         }
         Ok(Cow::Owned(out))
+    }
+
+    /// Compares the resolved value with `text` without building it: `None` when a
+    /// variable has no value.
+    pub fn equals(&self, ctx: &Context, text: &str) -> Option<bool> {
+        let mut rest = text;
+        for piece in &self.pieces {
+            let part = match piece {
+                Piece::Text { text } | Piece::Literal { text } => text.as_str(),
+                Piece::Variable(v) => lookup(v, ctx).ok()?,
+            };
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => {
+                    // still resolve the remaining variables: an unresolved one means no value
+                    return self.resolvable(ctx).then_some(false);
+                }
+            }
+        }
+        Some(rest.is_empty())
+    }
+
+    fn resolvable(&self, ctx: &Context) -> bool {
+        self.variables().all(|v| lookup(v, ctx).is_ok())
     }
 
     /// Resolves into `out` as a wildcard pattern: text keeps its wildcards, substituted

@@ -26,6 +26,14 @@ pub enum PatItem {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pattern {
     items: Vec<PatItem>,
+    /// The literal bytes before the first wildcard, for a fast memcmp reject.
+    prefix: Vec<u8>,
+    /// Has a `?` or a `*` that is not at the end of an ARN segment (see
+    /// [`Pattern::matches_resource`]).
+    restricted: bool,
+    /// The first (up to) eight prefix bytes as a word, and the mask of valid bytes.
+    head: u64,
+    head_mask: u64,
 }
 
 impl Pattern {
@@ -50,16 +58,97 @@ impl Pattern {
             b'?' => PatItem::AnyChar,
             b => PatItem::Byte(b),
         }));
+        self.update_prefix();
+    }
+
+    fn update_prefix(&mut self) {
+        let items = self.items.as_slice();
+        self.restricted = items.iter().enumerate().any(|(i, it)| {
+            *it == PatItem::AnyChar
+                || (*it == PatItem::Star
+                    && !matches!(items.get(i + 1), None | Some(PatItem::Byte(b':'))))
+        });
+        if self.prefix.len() == self.items.len() {
+            self.update_head();
+            return;
+        }
+        let start = self.prefix.len();
+        for item in self.items.get(start..).unwrap_or(&[]) {
+            match item {
+                PatItem::Byte(b) => self.prefix.push(*b),
+                _ => break,
+            }
+        }
+        self.update_head();
+    }
+
+    fn update_head(&mut self) {
+        let n = self.prefix.len().min(8);
+        self.head = word(self.prefix.get(..n).unwrap_or(&[]));
+        self.head_mask = if n == 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * n)) - 1
+        };
+    }
+
+    /// Quick case-insensitive reject using a text's [`head_word`], computed once per
+    /// text: `true` means "cannot match"; `false` means "run the full match".
+    #[inline]
+    pub fn rejects_head_ignore_case(&self, text_head: u64) -> bool {
+        ((text_head | FOLD) ^ (self.head | FOLD)) & self.head_mask != 0
+    }
+
+    /// True when the pattern has no wildcard at all.
+    fn is_literal(&self) -> bool {
+        self.prefix.len() == self.items.len()
+    }
+
+    /// Fast check of the literal prefix; `Some(result)` when that alone decides.
+    fn prefix_check(&self, text: &[u8], ignore_case: bool) -> Option<bool> {
+        let p = self.prefix.as_slice();
+        let Some(head) = text.get(..p.len()) else {
+            return Some(false);
+        };
+        // Cheap pre-filter on the first eight bytes as one word. With `| 0x20` ASCII
+        // letters compare case-insensitively; other bytes may collide, which only means
+        // the exact comparison below runs.
+        let fold = if ignore_case {
+            0x2020_2020_2020_2020u64
+        } else {
+            0
+        };
+        let t = match text.get(..8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or([0; 8])),
+            None => word(text),
+        };
+        if ((t | fold) ^ (self.head | fold)) & self.head_mask != 0 {
+            return Some(false);
+        }
+        let same = if ignore_case {
+            head.eq_ignore_ascii_case(p)
+        } else {
+            head == p
+        };
+        if !same {
+            return Some(false);
+        }
+        self.is_literal().then_some(text.len() == p.len())
     }
 
     /// Appends text that matches literally (e.g. a substituted policy variable).
     pub fn push_literal(&mut self, text: &str) {
         self.items.extend(text.bytes().map(PatItem::Byte));
+        self.update_prefix();
     }
 
     /// Removes every item, keeping the allocation (for reuse while resolving variables).
     pub fn clear(&mut self) {
         self.items.clear();
+        self.prefix.clear();
+        self.restricted = false;
+        self.head = 0;
+        self.head_mask = 0;
     }
 
     /// The compiled items.
@@ -74,12 +163,23 @@ impl Pattern {
 
     /// Case-sensitive match of the whole `text`.
     pub fn matches(&self, text: &str) -> bool {
-        match_items(&self.items, text.as_bytes(), false)
+        self.matches_bytes(text.as_bytes(), false)
+    }
+
+    fn matches_bytes(&self, text: &[u8], ignore_case: bool) -> bool {
+        if let Some(decided) = self.prefix_check(text, ignore_case) {
+            return decided;
+        }
+        let n = self.prefix.len();
+        match (self.items.get(n..), text.get(n..)) {
+            (Some(items), Some(rest)) => match_items(items, rest, ignore_case),
+            _ => false,
+        }
     }
 
     /// Match ignoring ASCII case (action names).
     pub fn matches_ignore_ascii_case(&self, text: &str) -> bool {
-        match_items(&self.items, text.as_bytes(), true)
+        self.matches_bytes(text.as_bytes(), true)
     }
 
     /// Matches an ARN segment by segment: the pattern and the ARN are split at their
@@ -124,18 +224,18 @@ impl Pattern {
         if self.is_match_all() {
             return true;
         }
+        // the literal prefix never contains a wildcard, so it must match byte for byte
+        if let Some(decided) = self.prefix_check(arn.as_bytes(), false) {
+            return decided;
+        }
         let items = self.items.as_slice();
         let bound_star = |i: usize| {
             items.get(i) == Some(&PatItem::Star)
                 && !matches!(items.get(i + 1), None | Some(PatItem::Byte(b':')))
         };
-        let restricted = items
-            .iter()
-            .enumerate()
-            .any(|(i, it)| *it == PatItem::AnyChar || bound_star(i));
-        if !restricted {
+        if !self.restricted {
             // every star may cross colons: plain matching is exact
-            return match_items(items, arn.as_bytes(), false);
+            return self.matches_bytes(arn.as_bytes(), false);
         }
         if items.len() >= 127 || !arn.is_ascii() {
             return self.matches_arn(arn, false);
@@ -173,6 +273,24 @@ impl Pattern {
     }
 }
 
+/// ORed into a word, folds ASCII letters to lowercase (other bytes may collide; that
+/// only costs a full comparison).
+const FOLD: u64 = 0x2020_2020_2020_2020;
+
+/// The first eight bytes of `text` as a word, for [`Pattern::rejects_head_ignore_case`].
+pub fn head_word(text: &str) -> u64 {
+    word(text.as_bytes().get(..8).unwrap_or(text.as_bytes()))
+}
+
+/// Up to eight bytes as one little-endian word (missing bytes are zero).
+fn word(bytes: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    for (d, s) in buf.iter_mut().zip(bytes) {
+        *d = *s;
+    }
+    u64::from_le_bytes(buf)
+}
+
 /// Length of the UTF-8 character starting with byte `b` (1 for continuation bytes, so
 /// that progress is always made).
 fn char_len(b: u8) -> usize {
@@ -193,6 +311,9 @@ pub fn match_items(pat: &[PatItem], text: &[u8], ignore_case: bool) -> bool {
         match pat.get(p) {
             Some(PatItem::Star) => {
                 p += 1;
+                if p == pat.len() {
+                    return true; // a trailing star takes the rest
+                }
                 restart = Some((p, t));
                 continue;
             }

@@ -6,7 +6,10 @@
 
 use abacus_policy::{parse_policy, ParsedPolicy};
 
-#[expect(clippy::unwrap_used, reason = "test helper: a missing fixture should fail the test")]
+#[expect(
+    clippy::unwrap_used,
+    reason = "test helper: a missing fixture should fail the test"
+)]
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(path).unwrap()
