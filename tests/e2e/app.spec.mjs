@@ -217,6 +217,40 @@ test('gallery, world editor and dark theme', async () => {
   await screenshot(dark, 'dark');
 });
 
+test('a deciding statement is shown in the editor', async () => {
+  const page = await open();
+  await page.selectOption(tid('user-select'), 'bob');
+  await expectDecision(page, 'Allow');
+  await selectPolicy(page, 'SageMakerExecutionTrust');
+  await page.click(`${tid('deciding')} button`);
+  assert.match(await page.textContent('[aria-current="true"]'), /TrainingJobPermissions/);
+  assert.ok((await page.locator('.band.band-allow').count()) >= 1);
+  const selected = await page.evaluate((sel) => {
+    const t = document.querySelector(sel);
+    return t.value.slice(t.selectionStart, t.selectionEnd);
+  }, tid('policy-editor'));
+  assert.match(selected, /"Effect": "Allow"/);
+});
+
+test('export and import the scenario file', async () => {
+  const page = await open();
+  await page.selectOption(tid('user-select'), 'carol');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(tid('export-button'))]);
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const doc = JSON.parse(text);
+  assert.equal(doc.selection.user, 'carol');
+  const fresh = await open();
+  await fresh.setInputFiles(tid('import-file'), { name: 'w.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await fresh.waitForFunction((sel) => document.querySelector(sel).value === 'carol', tid('user-select'));
+  // a broken file is refused with its line and column
+  await fresh.setInputFiles(tid('import-file'), { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "version": 2,,\n}') });
+  await fresh.waitForSelector(`${tid('notice')}[data-level="error"]`);
+  assert.match(await fresh.textContent(tid('notice')), /bad\.json.*2:/);
+  assert.equal(await fresh.inputValue(tid('user-select')), 'carol');
+});
+
 test('keyboard: Esc then Tab leaves the editor', async () => {
   const page = await open();
   await page.focus(tid('policy-editor'));

@@ -160,8 +160,21 @@ pub fn App() -> Html {
             </section>
         }
     };
+    let on_deciding = {
+        let dispatch = dispatch.clone();
+        let view = derived.decision.clone();
+        Callback::from(move |i: usize| {
+            let Some(d) = view.as_ref().and_then(|v| v.deciding.get(i)) else {
+                return;
+            };
+            if let Some(policy) = d.policy {
+                dispatch.dispatch(Action::SelectPolicy(policy));
+                dispatch.dispatch(Action::Jump(d.span.0, d.span.1));
+            }
+        })
+    };
     let decision = html! {
-        <DecisionPanel view={derived.decision.clone()} unavailable={derived.unavailable.clone()} />
+        <DecisionPanel view={derived.decision.clone()} unavailable={derived.unavailable.clone()} {on_deciding} />
     };
     let request = html! {
         <>

@@ -278,13 +278,17 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
                             .as_deref()
                             .map(|x| format!(" `{x}`"))
                             .unwrap_or_default();
-                        format!(
-                            "{} ({}): statement {}{sid} {}",
-                            s.policy_name,
-                            s.kind.describe(),
-                            s.index + 1,
-                            s.effect.as_str()
-                        )
+                        view::DecidingRef {
+                            label: format!(
+                                "{} ({}): statement {}{sid} {}",
+                                s.policy_name,
+                                s.kind.describe(),
+                                s.index + 1,
+                                s.effect.as_str()
+                            ),
+                            policy: doc.policies.iter().position(|p| p.name == s.policy_name),
+                            span: (s.span.start, s.span.end),
+                        }
                     })
                     .collect(),
                 missing_keys: a.missing_keys.clone(),

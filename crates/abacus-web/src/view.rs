@@ -418,6 +418,17 @@ pub struct PolicyItem {
     pub deciding: bool,
 }
 
+/// A statement that decided the request, and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecidingRef {
+    /// E.g. `TeamAccess (identity-based policy): statement 2 \`OwnJobs\` Allow`.
+    pub label: String,
+    /// Index of its policy in the document, when it is one of the workspace's policies.
+    pub policy: Option<usize>,
+    /// Byte range of the statement in the policy text.
+    pub span: (usize, usize),
+}
+
 /// The decision panel.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecisionView {
@@ -429,8 +440,8 @@ pub struct DecisionView {
     pub message: Option<String>,
     /// Why (the reason clause).
     pub reason: Option<String>,
-    /// The statements that decided it, as text.
-    pub deciding: Vec<String>,
+    /// The statements that decided it.
+    pub deciding: Vec<DecidingRef>,
     /// Keys the policies test that the request lacks.
     pub missing_keys: Vec<String>,
 }

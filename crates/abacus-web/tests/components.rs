@@ -138,6 +138,7 @@ async fn decision_panel_is_a_live_region_with_the_access_denied_message() {
             missing_keys: vec!["aws:SourceIdentity".into()],
         })),
         unavailable: None,
+        on_deciding: Callback::noop(),
     };
     yew::Renderer::<DecisionPanel>::with_root_and_props(root.clone(), props).render();
     settle().await;

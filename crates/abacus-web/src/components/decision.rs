@@ -13,6 +13,9 @@ pub struct DecisionPanelProps {
     /// Why nothing can be shown (e.g. no user in the world).
     #[prop_or_default]
     pub unavailable: Option<AttrValue>,
+    /// Shows deciding statement `i` in the editor.
+    #[prop_or_default]
+    pub on_deciding: Callback<usize>,
 }
 
 /// The decision panel.
@@ -42,7 +45,11 @@ pub fn DecisionPanel(props: &DecisionPanelProps) -> Html {
             }
             if !v.deciding.is_empty() {
                 <ul class="deciding" aria-label="deciding statements" data-testid="deciding">
-                    { for v.deciding.iter().map(|d| html! { <li>{ d }</li> }) }
+                    { for v.deciding.iter().enumerate().map(|(i, d)| {
+                        let onclick = props.on_deciding.reform(move |_| i);
+                        html! { <li><button class="link" {onclick} disabled={d.policy.is_none()}
+                            title="show this statement in the editor">{ &d.label }</button></li> }
+                    }) }
                 </ul>
             }
             if !v.missing_keys.is_empty() {

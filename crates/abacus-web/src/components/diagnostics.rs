@@ -40,9 +40,14 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
         }
     });
     html! {
+        <>
+        if props.items.is_empty() {
+            <p class="diagnostics-empty" data-testid="no-diagnostics">{ "No problems found by the parser, validator or linter." }</p>
+        }
         <ul class="diagnostics" data-testid="diagnostics" id={props.id.clone()}
             aria-label={format!("{} diagnostics", props.items.len())}>
             { for rows }
         </ul>
+        </>
     }
 }
