@@ -9,6 +9,7 @@
 
 use abacus_policy::case::{parse_cases, run_case};
 use serde_json::{json, Value};
+use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: abacus eval FILE... [--explain]";
@@ -36,6 +37,8 @@ pub fn main(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     }
     let (mut passed, mut failed, mut bad_files) = (0usize, 0usize, 0usize);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     let mut with_expectations = false;
     for file in files {
         let text = match std::fs::read_to_string(file) {
@@ -49,7 +52,7 @@ pub fn main(args: &[String]) -> ExitCode {
         let cases = match parse_cases(&text) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: {file}:{}:{}: {}", e.line, e.column, e.message);
+                eprintln!("error: {file}:{}:{}: {}", e.line, e.column.max(1), e.message);
                 bad_files += 1;
                 continue;
             }
@@ -84,11 +87,13 @@ pub fn main(args: &[String]) -> ExitCode {
                     obj.insert("explanation".into(), json!(a.explanation));
                 }
             }
-            println!("{}", Value::to_string(&line));
+            if writeln!(out, "{}", Value::to_string(&line)).is_err() {
+                return ExitCode::from(2); // stdout closed (e.g. piped into `head`)
+            }
         }
     }
-    if with_expectations {
-        println!("{passed} passed, {failed} failed");
+    if with_expectations && writeln!(out, "{passed} passed, {failed} failed").is_err() {
+        return ExitCode::from(2);
     }
     if bad_files > 0 {
         ExitCode::from(2)

@@ -400,16 +400,24 @@ impl<'a> Evaluator<'a> {
             note: None,
             statements: Vec::new(),
         });
-        let policy = match (&parsed.policy, parsed.has_errors()) {
-            (Some(p), false) => p,
+        let policy = match &parsed.policy {
+            Some(p) if parsed.is_valid_for(kind) => p,
             _ => {
                 result.invalid = true;
                 if let Some(t) = trace.as_mut() {
-                    let n = parsed.errors().count();
+                    let errors: Vec<String> = parsed
+                        .diagnostics_for(kind)
+                        .into_iter()
+                        .filter(|d| d.is_error())
+                        .map(|d| format!("{}:{} {}", d.start.line, d.start.column, d.message))
+                        .collect();
                     t.status = PolicyStatus::Invalid;
                     t.note = Some(format!(
-                        "this policy has {n} error{}, so AWS would reject it; it is not evaluated",
-                        if n == 1 { "" } else { "s" }
+                        "this policy has {} error{} as a {}, so AWS would reject it; it is not evaluated ({})",
+                        errors.len(),
+                        if errors.len() == 1 { "" } else { "s" },
+                        kind.describe(),
+                        errors.join("; ")
                     ));
                 }
                 if let Some(t) = trace {
@@ -991,7 +999,12 @@ impl<'a> Evaluator<'a> {
         let identity_ok = root || identity.any_allow;
         let boundary_ok =
             set.permission_boundaries.is_empty() || boundary_applies.is_err() || boundary.any_allow;
-        let session_ok = set.session.is_none() || session_applies.is_err() || session.any_allow;
+        // IAM User Guide: "Policy evaluation logic" (session policies): a federated user
+        // session from GetFederationToken without a session policy has no permissions.
+        let federated_without_session =
+            caller.kind == PrincipalKind::FederatedUser && set.session.is_none();
+        let session_ok = !federated_without_session
+            && (set.session.is_none() || session_applies.is_err() || session.any_allow);
         let caps_ok = boundary_ok && session_ok;
         let cap_failure = if !boundary_ok {
             PolicyKind::PermissionBoundary
@@ -1122,6 +1135,12 @@ impl<'a> Evaluator<'a> {
                 format!("the permissions boundary does not allow `{action}`; it caps what identity-based policies can grant")
             });
             return Verdict::implicit(PolicyKind::PermissionBoundary);
+        }
+        if federated_without_session {
+            self.step("session policy", StepOutcome::ImplicitDeny, || {
+                "the caller is a federated user session created without a session policy, and such a session has no permissions of its own".into()
+            });
+            return Verdict::implicit(PolicyKind::Session);
         }
         if !session_ok {
             self.step("session policy", StepOutcome::ImplicitDeny, || {
@@ -1614,6 +1633,69 @@ mod tests {
         let mut r = req(SESSION, "s3:GetObject", "arn:aws:s3:::b/alice/k");
         r.context.insert_single("aws:SourceIdentity", "alice");
         assert_eq!(authorize(&set, &r).decision, Decision::Allow);
+    }
+
+    // IAM User Guide: "AWS JSON policy elements: Principal" (not allowed in identity-based
+    // policies; required in resource-based policies)
+    #[test]
+    fn policies_invalid_for_their_type_are_not_evaluated() {
+        let with_principal = policy(
+            "p",
+            r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}"#,
+        );
+        assert!(!with_principal.parsed.is_valid_for(PolicyKind::Identity));
+        assert!(with_principal.parsed.is_valid_for(PolicyKind::Resource));
+        let codes: Vec<String> = with_principal
+            .parsed
+            .diagnostics_for(PolicyKind::Identity)
+            .into_iter()
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(codes, vec!["policy-principal-not-allowed"]);
+        let set = PolicySet {
+            identity: vec![with_principal],
+            ..Default::default()
+        };
+        let a = authorize(&set, &req(SESSION, "s3:GetObject", "arn:aws:s3:::b/k"));
+        assert_eq!(a.decision, Decision::ImplicitDeny);
+        assert_eq!(a.explanation.policies[0].status, PolicyStatus::Invalid);
+    }
+
+    // IAM User Guide: "Policy evaluation logic" (session policies; GetFederationToken)
+    #[test]
+    fn federated_user_needs_a_session_policy() {
+        let set = PolicySet {
+            identity: vec![policy("p", ALLOW_GET)],
+            ..Default::default()
+        };
+        let r = req(
+            "arn:aws:sts::111122223333:federated-user/bob",
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+        );
+        let a = authorize(&set, &r);
+        assert_eq!(a.decision, Decision::ImplicitDeny);
+        assert!(a
+            .access_denied
+            .unwrap()
+            .reason
+            .contains("no session policy"));
+    }
+
+    // IAM User Guide: "AWS JSON policy elements: Principal" (`{"AWS": "*"}` and `"*"`)
+    #[test]
+    fn aws_star_includes_anonymous_callers() {
+        let set = PolicySet {
+            resource: Some(policy(
+                "bucket",
+                r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+            )),
+            ..Default::default()
+        };
+        assert_eq!(
+            authorize_decision(&set, &req("anonymous", "s3:GetObject", "arn:aws:s3:::b/k")),
+            Decision::Allow
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! a JSON string holding policy text (so that malformed policies can be tested). Unknown
 //! fields (`doc`, the AWS page a case cites; notes) are accepted and ignored.
 
-use crate::authorize::{authorize, Authorization, NamedPolicy, PolicySet};
+use crate::authorize::{authorize, Authorization, NamedPolicy, PolicyKind, PolicySet};
 use crate::decision::Decision;
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::request::Request;
@@ -168,16 +168,21 @@ pub fn run_case(case: &Case) -> CaseOutcome {
     let all = set
         .identity
         .iter()
-        .chain(set.resource.iter())
-        .chain(set.permission_boundaries.iter())
-        .chain(set.session.iter())
-        .chain(set.scps.iter().flatten())
-        .chain(set.rcps.iter().flatten());
-    for p in all {
-        for d in &p.parsed.diagnostics {
+        .map(|p| (p, PolicyKind::Identity))
+        .chain(set.resource.iter().map(|p| (p, PolicyKind::Resource)))
+        .chain(
+            set.permission_boundaries
+                .iter()
+                .map(|p| (p, PolicyKind::PermissionBoundary)),
+        )
+        .chain(set.session.iter().map(|p| (p, PolicyKind::Session)))
+        .chain(set.scps.iter().flatten().map(|p| (p, PolicyKind::Scp)))
+        .chain(set.rcps.iter().flatten().map(|p| (p, PolicyKind::Rcp)));
+    for (p, kind) in all {
+        for d in p.parsed.diagnostics_for(kind) {
             diagnostics.push(PolicyDiagnostic {
                 policy: p.name.clone(),
-                diagnostic: d.clone(),
+                diagnostic: d,
             });
         }
     }
@@ -219,8 +224,8 @@ pub fn parse_cases(text: &str) -> Result<Vec<Case>, CaseError> {
     // parse to a value first so that errors carry serde_json's line and column
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| CaseError {
         message: e.to_string(),
-        line: e.line(),
-        column: e.column(),
+        line: e.line().max(1),
+        column: e.column().max(1),
     })?;
     let located = |e: serde_json::Error, index: Option<usize>| {
         let prefix = index.map(|i| format!("case {i}: ")).unwrap_or_default();

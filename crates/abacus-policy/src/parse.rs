@@ -10,9 +10,10 @@ use crate::ast::{
     self, ActionPattern, Condition, ConditionOperator, ConditionValue, Effect, Policy, Principal,
     PrincipalEntry, PrincipalSpec, PrincipalType, ResourcePattern, Spanned, Statement, ValueList,
 };
+use crate::authorize::PolicyKind;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
 use crate::json::{parse_json, JsonKind, JsonMember, JsonValue};
-use crate::validate;
+use crate::validate::{self, kind_diagnostics, PolicyShape};
 use crate::variables::Template;
 use serde::Serialize;
 
@@ -27,6 +28,9 @@ pub struct ParsedPolicy {
     /// Resolves spans of this text.
     #[serde(skip)]
     pub line_index: LineIndex,
+    /// Statement shapes, to check per policy type cheaply.
+    #[serde(skip)]
+    shape: PolicyShape,
 }
 
 impl ParsedPolicy {
@@ -34,6 +38,23 @@ impl ParsedPolicy {
     /// evaluated here).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// True when the policy parses without errors and AWS accepts it as a `kind`
+    /// policy (e.g. no `Principal` in identity-based policies).
+    pub fn is_valid_for(&self, kind: PolicyKind) -> bool {
+        self.policy.is_some() && !self.has_errors() && self.shape.valid_for(kind)
+    }
+
+    /// Every diagnostic for this policy used as a `kind` policy: the parser's and the
+    /// type-specific ones, in source order.
+    pub fn diagnostics_for(&self, kind: PolicyKind) -> Vec<Diagnostic> {
+        let mut all = self.diagnostics.clone();
+        if let Some(p) = &self.policy {
+            all.extend(kind_diagnostics(p, &self.line_index, kind));
+        }
+        all.sort_by_key(|d| (d.span.start, d.span.end));
+        all
     }
 
     /// The errors only.
@@ -65,10 +86,12 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
     }
     let mut diagnostics = b.diags;
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    let shape = policy.as_ref().map(PolicyShape::of).unwrap_or_default();
     ParsedPolicy {
         policy,
         diagnostics,
         line_index,
+        shape,
     }
 }
 

@@ -232,8 +232,10 @@ pub fn match_principal(
 fn match_value(kind: PrincipalType, value: &str, caller: &CallerInfo<'_>) -> Option<GrantKind> {
     match kind {
         PrincipalType::Aws => {
+            // "AWS JSON policy elements: Principal": for anonymous users, `"*"` and
+            // `{"AWS": "*"}` are equivalent
             if value == "*" {
-                return (caller.kind != PrincipalKind::Anonymous).then_some(GrantKind::Everyone);
+                return Some(GrantKind::Everyone);
             }
             if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
                 return (value == caller.account

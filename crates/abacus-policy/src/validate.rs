@@ -3,6 +3,7 @@
 //! makes it literal text.
 
 use crate::ast::{Policy, PrincipalSpec, PrincipalType, Statement};
+use crate::authorize::PolicyKind;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
 
 /// Appends the document-level diagnostics for `policy`.
@@ -35,6 +36,129 @@ pub fn validate(policy: &Policy, index: &LineIndex, out: &mut Vec<Diagnostic>) {
         }
         v.statement(st, policy.supports_variables());
     }
+}
+
+/// Which statement shapes a policy has, to decide per policy type whether AWS would
+/// accept it (computed once at parse time).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PolicyShape {
+    /// Some statement has `Principal` or `NotPrincipal`.
+    pub any_principal: bool,
+    /// Some statement has neither.
+    pub missing_principal: bool,
+    /// Some statement has neither `Resource` nor `NotResource`.
+    pub missing_resource: bool,
+    /// Some statement has a principal other than `"Principal": "*"`.
+    pub non_star_principal: bool,
+}
+
+impl PolicyShape {
+    /// Computes the shape of `policy`.
+    pub fn of(policy: &Policy) -> Self {
+        let mut shape = PolicyShape::default();
+        for st in &policy.statements {
+            let has = st.principal.is_some() || st.not_principal.is_some();
+            shape.any_principal |= has;
+            shape.missing_principal |= !has;
+            shape.missing_resource |= st.resource.is_none() && st.not_resource.is_none();
+            shape.non_star_principal |= st.not_principal.is_some()
+                || st
+                    .principal
+                    .as_ref()
+                    .is_some_and(|p| p.spec != PrincipalSpec::Any);
+        }
+        shape
+    }
+
+    /// True when AWS accepts a policy of this shape as `kind`.
+    pub fn valid_for(&self, kind: PolicyKind) -> bool {
+        match kind {
+            PolicyKind::Identity
+            | PolicyKind::PermissionBoundary
+            | PolicyKind::Session
+            | PolicyKind::Scp => !self.any_principal && !self.missing_resource,
+            PolicyKind::Resource => !self.missing_principal,
+            PolicyKind::Rcp => {
+                !self.missing_principal && !self.non_star_principal && !self.missing_resource
+            }
+        }
+    }
+}
+
+/// The errors a policy has as a policy of type `kind` (IAM User Guide: "AWS JSON policy
+/// elements: Principal" — required in resource-based policies, not allowed in
+/// identity-based policies; "IAM JSON policy elements: Resource" — statements need
+/// `Resource` or `NotResource`; AWS Organizations User Guide: "RCP syntax" — RCPs use
+/// `"Principal": "*"`).
+pub fn kind_diagnostics(policy: &Policy, index: &LineIndex, kind: PolicyKind) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut v = Validator {
+        index,
+        out: &mut out,
+    };
+    let identity_like = matches!(
+        kind,
+        PolicyKind::Identity
+            | PolicyKind::PermissionBoundary
+            | PolicyKind::Session
+            | PolicyKind::Scp
+    );
+    for st in &policy.statements {
+        let head = Span::new(st.span.start, st.span.start + 1);
+        let principal = st.principal.as_ref().or(st.not_principal.as_ref());
+        if identity_like {
+            if let Some(p) = principal {
+                v.push(
+                    Severity::Error,
+                    "policy-principal-not-allowed",
+                    p.span,
+                    format!("a {} cannot have `Principal` or `NotPrincipal`", kind.describe()),
+                    "the policy applies to the identity it is attached to; remove the element (principals belong in resource-based policies such as bucket policies and role trust policies)",
+                );
+            }
+        } else if principal.is_none() {
+            v.push(
+                Severity::Error,
+                "policy-missing-principal",
+                head,
+                format!("a statement in a {} needs a `Principal`", kind.describe()),
+                if kind == PolicyKind::Rcp {
+                    "resource control policies use `\"Principal\": \"*\"` and narrow callers with conditions"
+                } else {
+                    "name who the statement applies to, e.g. `\"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:role/Name\"}`"
+                },
+            );
+        } else if kind == PolicyKind::Rcp
+            && st
+                .principal
+                .as_ref()
+                .is_none_or(|p| p.spec != PrincipalSpec::Any)
+        {
+            if let Some(p) = principal {
+                v.push(
+                    Severity::Error,
+                    "policy-rcp-principal",
+                    p.span,
+                    "resource control policies support only `\"Principal\": \"*\"`".into(),
+                    "use `\"Principal\": \"*\"` and restrict callers with conditions such as `aws:PrincipalOrgID`",
+                );
+            }
+        }
+        let needs_resource = identity_like || kind == PolicyKind::Rcp;
+        if needs_resource && st.resource.is_none() && st.not_resource.is_none() {
+            v.push(
+                Severity::Error,
+                "policy-missing-resource",
+                head,
+                format!(
+                    "a statement in a {} needs `Resource` or `NotResource`",
+                    kind.describe()
+                ),
+                "add `\"Resource\": \"*\"` or the ARNs the statement covers",
+            );
+        }
+    }
+    out
 }
 
 struct Validator<'a> {
