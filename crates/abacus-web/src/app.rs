@@ -131,6 +131,7 @@ pub fn App() -> Html {
                 described_by={Some(AttrValue::from("diagnostics-list"))}
                 on_input={on_policy_input}
                 jump={state.jump}
+                notes={derived.active_notes.clone()}
             />
             <div class="editor-hint" id="editor-hint">{ "Tab indents · Esc then Tab leaves the editor" }</div>
             <Diagnostics items={derived.active_diagnostics.clone()} on_jump={on_jump} id="diagnostics-list" />
@@ -321,7 +322,9 @@ pub fn App() -> Html {
             <div class={class} role="status" data-testid="notice" data-level={format!("{:?}", n.level).to_ascii_lowercase()}>
                 <p>{ &n.text }</p>
                 if let Some(url) = &*share_url {
-                    <input class="mono" readonly=true value={url.clone()} data-testid="share-url" aria-label="share link" size="40" />
+                    <input class="mono" readonly=true value={url.clone()} data-testid="share-url" aria-label="share link" size="32" />
+                    <input class="mono" readonly=true data-testid="embed-snippet" aria-label="embed snippet for a docs page" size="24"
+                        value={format!("<iframe src=\"{}\" width=\"100%\" height=\"560\" title=\"Abacus example\"></iframe>", url.replacen("#s=", "#embed&s=", 1))} />
                 }
                 <button class="btn small" aria-label="dismiss" onclick={Callback::from(move |_| dispatch.dispatch(Action::Notify(None)))}>{ "✕" }</button>
             </div>

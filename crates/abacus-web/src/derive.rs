@@ -31,6 +31,8 @@ pub struct Derived {
     pub active_diagnostics: Rc<Vec<Diagnostic>>,
     /// Their underline marks.
     pub active_marks: Rc<Vec<Mark>>,
+    /// Its diagnostics as inline notes at their lines.
+    pub active_notes: Rc<Vec<crate::components::editor::LineNote>>,
     /// Deciding statements inside it.
     pub active_bands: Rc<Vec<Band>>,
     /// The request panel.
@@ -190,7 +192,6 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
         action: sel.action.clone(),
         resources,
         resource: sel.resource.clone().unwrap_or_default(),
-        custom_arn: String::new(),
         resource_arn: eval.map(|e| e.request.resource.clone()).unwrap_or_default(),
         routes,
         route: doc::route_key(&sel.route),
@@ -338,6 +339,16 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
         policies: Rc::new(policies),
         active_text: AttrValue::from(active_text),
         active_marks: Rc::new(view::marks(&active_diagnostics)),
+        active_notes: Rc::new(
+            active_diagnostics
+                .iter()
+                .map(|d| crate::components::editor::LineNote {
+                    line: d.start.line,
+                    severity: d.severity,
+                    text: d.message.clone(),
+                })
+                .collect(),
+        ),
         active_diagnostics: Rc::new(active_diagnostics),
         active_bands: Rc::new(active_bands),
         request: Rc::new(request),

@@ -220,7 +220,6 @@ pub fn edit_request(doc: &mut Scenario, edit: RequestEdit) {
             fit_resource(doc);
         }
         RequestEdit::Resource(r) => sel.resource = if r.is_empty() { None } else { Some(r) },
-        RequestEdit::CustomArn(_) => {}
         RequestEdit::Route(key) => {
             if let Some(route) = route_from_key(&key) {
                 sel.route = route;

@@ -367,10 +367,8 @@ pub struct RequestView {
     pub action: String,
     /// Resources of the world that fit the action.
     pub resources: Vec<Opt>,
-    /// The chosen resource id, or [`CUSTOM_ARN`].
+    /// The chosen resource id (empty for none).
     pub resource: String,
-    /// The ARN typed by the user when `resource` is [`CUSTOM_ARN`].
-    pub custom_arn: String,
     /// The ARN the call targets.
     pub resource_arn: String,
     /// Routes (Studio space, job, access keys, ...).
@@ -381,9 +379,6 @@ pub struct RequestView {
     pub params: Vec<ParamField>,
 }
 
-/// The `resource-select` value meaning "type an ARN".
-pub const CUSTOM_ARN: &str = "__custom_arn";
-
 /// A change made in the request panel.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RequestEdit {
@@ -391,10 +386,8 @@ pub enum RequestEdit {
     User(String),
     /// Another action.
     Action(String),
-    /// Another resource id (or [`CUSTOM_ARN`]).
+    /// Another resource id (empty for none).
     Resource(String),
-    /// The typed ARN.
-    CustomArn(String),
     /// Another route.
     Route(String),
     /// A parameter value.

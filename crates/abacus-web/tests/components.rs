@@ -50,6 +50,7 @@ fn editor_props(text: &str, seen: Rc<RefCell<Vec<String>>>) -> EditorProps {
         described_by: None,
         on_input: Callback::from(move |t: String| seen.borrow_mut().push(t)),
         jump: None,
+        notes: Rc::new(vec![]),
     }
 }
 

@@ -22,6 +22,17 @@ pub struct Band {
     pub class: &'static str,
 }
 
+/// A diagnostic message shown at the end of its line (inline, like an error lens).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineNote {
+    /// 1-based line.
+    pub line: usize,
+    /// How serious.
+    pub severity: Severity,
+    /// `code: message`.
+    pub text: String,
+}
+
 /// A request to move the caret (from a click on a diagnostic). `nonce` makes repeated
 /// clicks on the same diagnostic move the caret again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +69,9 @@ pub struct EditorProps {
     /// Caret move request.
     #[prop_or_default]
     pub jump: Option<Jump>,
+    /// Messages shown at the end of their line.
+    #[prop_or_default]
+    pub notes: Rc<Vec<LineNote>>,
 }
 
 fn escape_into(out: &mut String, text: &str) {
@@ -224,11 +238,40 @@ pub fn Editor(props: &EditorProps) -> Html {
         );
         html! { <div class={classes!("band", b.class)} {style}></div> }
     });
+    let line_lengths: Vec<usize> = text.split('\n').map(|l| l.encode_utf16().count()).collect();
+    let mut shown_lines = Vec::new();
+    let notes = props
+        .notes
+        .iter()
+        .filter(|n| {
+            // one note per line: the first (worst-first ordering is the caller's)
+            let fresh = !shown_lines.contains(&n.line);
+            shown_lines.push(n.line);
+            fresh
+        })
+        .map(|n| {
+            let col = line_lengths
+                .get(n.line.saturating_sub(1))
+                .copied()
+                .unwrap_or(0)
+                + 3;
+            let style = format!(
+                "top: calc({} * var(--lh) + var(--pad)); left: calc({col}ch + var(--pad))",
+                n.line.saturating_sub(1)
+            );
+            let class = match n.severity {
+                Severity::Error => "lens lens-error",
+                Severity::Warning => "lens lens-warning",
+                Severity::Info => "lens lens-info",
+            };
+            html! { <div {class} {style} aria-hidden="true">{ &n.text }</div> }
+        });
     html! {
         <div class="editor" ref={scroller}>
             <div class="gutter" aria-hidden="true">{ Html::from_html_unchecked(gutter.into()) }</div>
             <div class="code" style={style.clone()}>
                 { for bands }
+                { for notes }
                 <pre class="overlay" aria-hidden="true">{ Html::from_html_unchecked(AttrValue::from((*overlay).clone())) }</pre>
                 <textarea
                     ref={textarea}

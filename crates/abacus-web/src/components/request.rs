@@ -1,7 +1,7 @@
 //! The request panel: simulated user, action (searchable), resource, route and the
 //! parameters the action needs.
 
-use crate::view::{Opt, RequestEdit, RequestView, CUSTOM_ARN};
+use crate::view::{Opt, RequestEdit, RequestView};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -61,9 +61,6 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| filter.set(input_value(&e)))
     };
-    let on_arn = props
-        .on_edit
-        .reform(|e: InputEvent| RequestEdit::CustomArn(input_value(&e)));
     let identity = v.identity.iter().map(|(k, val)| {
         html! { <><dt>{ k }</dt><dd data-testid={format!("identity-{}", k.to_ascii_lowercase().replace(' ', "-"))}>{ val }</dd></> }
     });
@@ -106,15 +103,10 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                     <label for="resource-select">{ "Resource" }</label>
                     <select id="resource-select" data-testid="resource-select" {disabled} onchange={edit(RequestEdit::Resource)}>
                         { options(&v.resources, &v.resource) }
-                        <option value={CUSTOM_ARN} selected={v.resource == CUSTOM_ARN}>{ "Type an ARN…" }</option>
                     </select>
                 </div>
-                if v.resource == CUSTOM_ARN {
-                    <div class="field">
-                        <label for="custom-arn">{ "ARN" }</label>
-                        <input id="custom-arn" type="text" data-testid="custom-arn" value={v.custom_arn.clone()}
-                            placeholder="arn:aws:sagemaker:…" oninput={on_arn} readonly={props.readonly} />
-                    </div>
+                if !v.resource_arn.is_empty() {
+                    <div class="arn mono" data-testid="resource-arn" title="the ARN the call is authorized against">{ &v.resource_arn }</div>
                 }
                 <div class="field">
                     <label for="route-select">{ "Route" }</label>
