@@ -41,8 +41,12 @@ pub fn reason_text(reason: DenyReason, action: &str) -> String {
 /// The full AccessDenied for `request`.
 pub fn access_denied(request: &Request, reason: DenyReason) -> AccessDenied {
     let reason = reason_text(reason, &request.action);
+    // S3 quotes the resource ARN in its messages ("Troubleshoot access denied (403
+    // Forbidden) errors in Amazon S3"); IAM's examples show it bare.
     let on = if request.resource.is_empty() || request.resource == "*" {
         String::new()
+    } else if request.action.to_ascii_lowercase().starts_with("s3:") {
+        format!(" on resource: \"{}\"", request.resource)
     } else {
         format!(" on resource: {}", request.resource)
     };

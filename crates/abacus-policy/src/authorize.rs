@@ -505,8 +505,14 @@ impl<'a> Evaluator<'a> {
         if !ok && !tracing {
             return None;
         }
-        ok &= self.eval_action(st, trace.as_deref_mut());
-        if !ok && !tracing {
+        let action_ok = self.eval_action(st, trace.as_deref_mut());
+        ok &= action_ok;
+        if !action_ok {
+            // A statement for other actions is explained by its Action alone (this also
+            // keeps traced evaluation fast for large policy sets).
+            if let Some(t) = trace {
+                t.applies = false;
+            }
             return None;
         }
         ok &= self.eval_resource(st, trace.as_deref_mut());
@@ -1402,6 +1408,16 @@ fn condition_trace(
             shown(&request_values),
             op.text
         ),
+    };
+    // "Single-valued vs. multivalued context keys": multivalued keys need a set operator;
+    // AWS does not document the result without one, and this engine treats it as
+    // ForAnyValue. Say so rather than pretend.
+    let detail = match ctx.get_lowercase(&c.key_lower) {
+        Some(crate::request::ContextValue::Multi(_)) if op.set.is_none() && op.base != crate::ast::Operator::Null => format!(
+            "{detail}; note: `{}` is multivalued here but the operator has no `ForAllValues:`/`ForAnyValue:` qualifier (AWS requires one for multivalued keys; this playground compares each value as if `ForAnyValue:`)",
+            c.key.value
+        ),
+        _ => detail,
     };
     let values = c
         .values
