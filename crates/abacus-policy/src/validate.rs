@@ -188,6 +188,7 @@ impl Validator<'_> {
             }
         }
         for c in &st.conditions {
+            self.condition_values(c);
             for value in &c.values {
                 self.placeholder(&value.value.text, value.span);
                 if c.operator.value.base.accepts_variables() {
@@ -204,6 +205,61 @@ impl Validator<'_> {
                     self.principal_id(e.kind.value, &id.value, id.span);
                 }
             }
+        }
+    }
+
+    /// Values an operator cannot compare (IAM User Guide: "IAM JSON policy elements:
+    /// Condition operators": numbers, ISO 8601 dates or epoch seconds, `true`/`false`,
+    /// CIDR ranges; variables only with string and ARN operators).
+    fn condition_values(&mut self, c: &crate::ast::Condition) {
+        use crate::ast::Operator as O;
+        let base = c.operator.value.base;
+        for v in &c.values {
+            let text = v.value.text.as_str();
+            let (ok, expected) = match base {
+                O::NumericEquals
+                | O::NumericNotEquals
+                | O::NumericLessThan
+                | O::NumericLessThanEquals
+                | O::NumericGreaterThan
+                | O::NumericGreaterThanEquals => (
+                    text.trim().parse::<f64>().is_ok_and(f64::is_finite),
+                    "a number",
+                ),
+                O::DateEquals
+                | O::DateNotEquals
+                | O::DateLessThan
+                | O::DateLessThanEquals
+                | O::DateGreaterThan
+                | O::DateGreaterThanEquals => (
+                    crate::conditions::parse_date(text).is_some(),
+                    "an ISO 8601 date (`2025-01-31`, `2025-01-31T12:00:00Z`) or epoch seconds",
+                ),
+                O::Bool | O::Null => (
+                    text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false"),
+                    "`true` or `false`",
+                ),
+                O::IpAddress | O::NotIpAddress => (
+                    valid_cidr(text),
+                    "an IP address or CIDR range such as `203.0.113.0/24` or `2001:db8::/32`",
+                ),
+                _ => (true, ""),
+            };
+            if ok {
+                continue;
+            }
+            let variable = if text.contains("${") {
+                "; policy variables work only with string and ARN operators"
+            } else {
+                ""
+            };
+            self.push(
+                Severity::Error,
+                "policy-invalid-condition-value",
+                v.span,
+                format!("`{text}` is not a valid value for `{}`", base.as_str()),
+                format!("`{}` compares {expected}{variable}", base.as_str()),
+            );
         }
     }
 
@@ -308,6 +364,19 @@ impl Validator<'_> {
     }
 }
 
+fn valid_cidr(text: &str) -> bool {
+    let text = text.trim();
+    let (addr, bits) = match text.split_once('/') {
+        Some((a, b)) => (a, Some(b)),
+        None => (text, None),
+    };
+    let Ok(ip) = addr.parse::<std::net::IpAddr>() else {
+        return false;
+    };
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    bits.is_none_or(|b| b.parse::<u32>().is_ok_and(|n| n <= max))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::parse::parse_policy;
@@ -343,6 +412,25 @@ mod tests {
             r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}"}]}"#,
         );
         assert_eq!(c, vec!["policy-variable-without-version"]);
+    }
+
+    // IAM User Guide: "IAM JSON policy elements: Condition operators"
+    #[test]
+    fn condition_values_must_fit_their_operator() {
+        let c = codes(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"ten"},"DateGreaterThan":{"aws:CurrentTime":"2025-13-01"},"IpAddress":{"aws:SourceIp":"10.0.0.0/33"},"Bool":{"aws:SecureTransport":"yes"},"NumericEquals":{"k":"${aws:username}"}}}]}"#,
+        );
+        assert_eq!(
+            c.iter()
+                .filter(|c| *c == "policy-invalid-condition-value")
+                .count(),
+            5,
+            "{c:?}"
+        );
+        let ok = codes(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":["10", 2.5]},"DateGreaterThan":{"aws:CurrentTime":["2025-01-01T00:00:00Z","1700000000"]},"IpAddress":{"aws:SourceIp":["10.0.0.0/8","2001:db8::/32","192.0.2.1"]},"Bool":{"aws:SecureTransport":true}}}]}"#,
+        );
+        assert!(ok.is_empty(), "{ok:?}");
     }
 
     #[test]
