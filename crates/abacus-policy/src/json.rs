@@ -157,6 +157,8 @@ enum Tok {
     Null,
     /// Unreadable text (already reported by the lexer).
     Bad,
+    /// An unquoted word such as `Effect` (already reported by the lexer).
+    Word(String),
     Eof,
 }
 
@@ -526,7 +528,7 @@ impl Lexer<'_> {
         let len = self
             .rest()
             .char_indices()
-            .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.' | '$' | '*')))
+            .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '$' | '*')))
             .map_or(self.rest().len(), |(i, _)| i);
         self.pos += len;
         let word = self.text.get(start..self.pos).unwrap_or("");
@@ -547,7 +549,8 @@ impl Lexer<'_> {
                     format!("unexpected `{word}`"),
                     &help,
                 );
-                Tok::Bad
+                // kept as a word so that an unquoted key still reads as a key
+                Tok::Word(word.to_owned())
             }
         }
     }
@@ -651,6 +654,7 @@ impl Parser {
             Tok::False => "`false`".into(),
             Tok::Null => "`null`".into(),
             Tok::Bad => "invalid text".into(),
+            Tok::Word(w) => format!("`{w}`"),
             Tok::Eof => "the end of the document".into(),
         }
     }
@@ -697,7 +701,7 @@ impl Parser {
                 };
                 JsonValue { kind, span }
             }
-            Tok::Bad => {
+            Tok::Bad | Tok::Word(_) => {
                 self.bump();
                 JsonValue {
                     kind: JsonKind::Invalid,
@@ -805,7 +809,7 @@ impl Parser {
                         span: Span::new(open.start, span.end),
                     };
                 }
-                Tok::Str(key) => {
+                Tok::Str(key) | Tok::Word(key) => {
                     self.bump();
                     last_comma = None;
                     if self.peek_is(&Tok::Colon) {
@@ -890,7 +894,7 @@ impl Parser {
                         &format!("separate the {what}'s entries with commas"),
                     );
                 } else {
-                    if !matches!(found, Tok::Bad) {
+                    if !matches!(found, Tok::Bad | Tok::Word(_)) {
                         self.error(
                             "json-expected-comma",
                             span,
