@@ -134,6 +134,13 @@ test('a share link opens the same state in a fresh page', async () => {
   await expectDecision(fresh, 'Allow');
   await selectPolicy(fresh, 'TrainingJobPermissions');
   assert.equal(await fresh.inputValue(tid('policy-editor')), ALLOW_ALL);
+  // the link was consumed: edits made after opening it survive a reload
+  assert.doesNotMatch(fresh.url(), /#s=/);
+  await fresh.selectOption(tid('user-select'), 'alice');
+  await fresh.waitForTimeout(600);
+  await fresh.reload();
+  await fresh.waitForSelector(`${tid('decision')}[data-decision]`);
+  assert.equal(await fresh.inputValue(tid('user-select')), 'alice');
   // a damaged link is refused with a message, never half-loaded
   const broken = await app.newPage();
   await broken.goto(url.slice(0, url.length - 40));

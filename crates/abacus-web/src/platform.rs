@@ -51,6 +51,15 @@ fn location() -> (String, String) {
 /// Reads the URL and the storage to decide the starting document.
 pub fn boot() -> Boot {
     let (hash, search) = location();
+    let fragment = Fragment::parse(&hash, &search);
+    if fragment.share.is_some() && fragment.embed.is_none() {
+        // the link has been read: from now on the workspace lives in the autosave, so a
+        // reload keeps the edits made since instead of reopening the link
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&base_url()));
+        }
+    }
     match LocalStorage::open() {
         Some(mut s) => startup::start(&hash, &search, &mut s),
         None => {
