@@ -267,4 +267,12 @@ test('keyboard: Esc then Tab leaves the editor', async () => {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Tab');
   assert.notEqual(await page.evaluate(() => document.activeElement.dataset.testid), 'policy-editor');
+  // screen and focus shortcuts
+  await page.keyboard.press('Alt+2');
+  await page.waitForSelector(tid('matrix'));
+  await page.keyboard.press('Alt+1');
+  await page.keyboard.press('Alt+U');
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'user-select');
+  await page.keyboard.press('Alt+E');
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'policy-editor');
 });

@@ -85,6 +85,29 @@ pub fn App() -> Html {
         });
     }
 
+    // keyboard shortcuts: Alt+1..4 screens, Alt+E the editor, Alt+U the user
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = platform::on_shortcut(move |key| {
+                let screen = match key {
+                    '1' => Some(Screen::Workspace),
+                    '2' => Some(Screen::Matrix),
+                    '3' => Some(Screen::Gallery),
+                    '4' => Some(Screen::World),
+                    _ => None,
+                };
+                match (screen, key) {
+                    (Some(s), _) => dispatch.dispatch(Action::Show(s)),
+                    (None, 'e') => platform::focus("[data-testid=policy-editor]"),
+                    (None, 'u') => platform::focus("[data-testid=user-select]"),
+                    _ => {}
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
     let dispatch = state.dispatcher();
     let on_policy_input = {
         let dispatch = dispatch.clone();
@@ -128,12 +151,12 @@ pub fn App() -> Html {
                 bands={derived.active_bands.clone()}
                 readonly={readonly}
                 label={policy_label}
-                described_by={Some(AttrValue::from("diagnostics-list"))}
+                described_by={Some(AttrValue::from("editor-hint diagnostics-list"))}
                 on_input={on_policy_input}
                 jump={state.jump}
                 notes={derived.active_notes.clone()}
             />
-            <div class="editor-hint" id="editor-hint">{ "Tab indents · Esc then Tab leaves the editor" }</div>
+            <div class="editor-hint" id="editor-hint">{ "Tab indents · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user" }</div>
             <Diagnostics items={derived.active_diagnostics.clone()} on_jump={on_jump} id="diagnostics-list" />
         </section>
     };
@@ -318,6 +341,7 @@ pub fn App() -> Html {
             NoticeLevel::Error => "notice error",
         };
         let dispatch = dispatch.clone();
+        let share_url_reset = share_url.clone();
         html! {
             <div class={class} role="status" data-testid="notice" data-level={format!("{:?}", n.level).to_ascii_lowercase()}>
                 <p>{ &n.text }</p>
@@ -326,7 +350,7 @@ pub fn App() -> Html {
                     <input class="mono" readonly=true data-testid="embed-snippet" aria-label="embed snippet for a docs page" size="24"
                         value={format!("<iframe src=\"{}\" width=\"100%\" height=\"560\" title=\"Abacus example\"></iframe>", url.replacen("#s=", "#embed&s=", 1))} />
                 }
-                <button class="btn small" aria-label="dismiss" onclick={Callback::from(move |_| dispatch.dispatch(Action::Notify(None)))}>{ "✕" }</button>
+                <button class="btn small" aria-label="dismiss" onclick={Callback::from(move |_| { share_url_reset.set(None); dispatch.dispatch(Action::Notify(None)) })}>{ "✕" }</button>
             </div>
         }
     });

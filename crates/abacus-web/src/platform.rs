@@ -237,3 +237,44 @@ pub fn cycle_theme() {
         }
     }
 }
+
+/// Calls `f` with the lowercase key of every Alt+key press (`Alt+1`, `Alt+E`, ...), using
+/// the physical key so layouts where Alt composes characters still work.
+pub fn on_shortcut(f: impl Fn(char) + 'static) -> Option<EventListener> {
+    let document = web_sys::window()?.document()?;
+    Some(EventListener::new(&document, "keydown", move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        if !e.alt_key() || e.ctrl_key() || e.meta_key() {
+            return;
+        }
+        let code = e.code();
+        let key = code
+            .strip_prefix("Digit")
+            .or_else(|| code.strip_prefix("Key"))
+            .and_then(|k| k.chars().next())
+            .map(|c| c.to_ascii_lowercase());
+        if let Some(k) = key {
+            if matches!(k, '1'..='4' | 'e' | 'u') {
+                e.prevent_default();
+                f(k);
+            }
+        }
+    }))
+}
+
+/// Focuses the first element matching `selector` (after the next render, so a screen
+/// switch can happen first).
+pub fn focus(selector: &'static str) {
+    Timeout::new(0, move || {
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(selector).ok().flatten())
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(el) = el {
+            let _ = el.focus();
+        }
+    })
+    .forget();
+}

@@ -63,7 +63,7 @@ pub fn Gallery(props: &GalleryProps) -> Html {
     html! {
         <div class="page" data-testid="gallery">
             <h1>{ "Gallery" }</h1>
-            <p class="lead">{ "Scenarios from the use cases, challenges to solve (the badge shows whether your policies meet the expectations), and the template library. Opening a scenario replaces the workspace; your current one stays in the share link and the export." }</p>
+            <p class="lead">{ "Scenarios from the use cases, challenges to solve (the badge shows whether your policies meet the expectations), and the template library. Opening a scenario replaces the workspace: share or export yours first to keep it." }</p>
             { grouped(&props.scenarios, "Open", &props.on_open, "scenario") }
             <h2 class="section-title">{ "Template library" }</h2>
             { grouped(&props.templates, "Add policy", &props.on_template, "template") }
