@@ -196,6 +196,17 @@ pub fn authorize(set: &PolicySet, request: &Request) -> Authorization {
                 account: eval.caller.account.to_owned(),
             },
             steps: std::mem::take(&mut eval.steps),
+            near_misses: if verdict.decision == Decision::ImplicitDeny {
+                let kinds: &[PolicyKind] = match verdict.reason {
+                    Some(DenyReason::NoAllow(k)) if k != PolicyKind::Identity => {
+                        &[k, PolicyKind::Identity, PolicyKind::Resource]
+                    }
+                    _ => &[PolicyKind::Identity, PolicyKind::Resource],
+                };
+                Explanation::find_near_misses(&eval.traces, kinds)
+            } else {
+                Vec::new()
+            },
             policies: std::mem::take(&mut eval.traces),
         },
         deciding,
@@ -783,7 +794,12 @@ impl<'a> Evaluator<'a> {
         if let Some(t) = trace {
             let detail = match (negated, any) {
                 (false, true) => format!("`{resource}` matches"),
-                (false, false) => format!("`{resource}` does not match any listed resource"),
+                (false, false) => match values.iter().find_map(|v| v.note.as_deref()) {
+                    Some(note) => {
+                        format!("`{resource}` does not match any listed resource; {note}")
+                    }
+                    None => format!("`{resource}` does not match any listed resource"),
+                },
                 (true, true) => format!(
                     "`{resource}` is listed in NotResource, so the statement does not cover it"
                 ),
@@ -1646,6 +1662,11 @@ mod tests {
         );
         assert_eq!(a.decision, Decision::ImplicitDeny);
         assert_eq!(a.missing_keys, vec!["aws:SourceIdentity".to_string()]);
+        assert!(
+            a.explanation.near_misses[0].contains("aws:SourceIdentity"),
+            "{:?}",
+            a.explanation.near_misses
+        );
         let mut r = req(SESSION, "s3:GetObject", "arn:aws:s3:::b/alice/k");
         r.context.insert_single("aws:SourceIdentity", "alice");
         assert_eq!(authorize(&set, &r).decision, Decision::Allow);

@@ -27,6 +27,9 @@ pub struct Explanation {
     pub steps: Vec<Step>,
     /// Every policy that was considered.
     pub policies: Vec<PolicyTrace>,
+    /// Near misses for a denied request: Allow statements that cover the action but
+    /// failed on their resource, principal or a condition, each with the reason.
+    pub near_misses: Vec<String>,
 }
 
 /// The calling principal as classified from its ARN.
@@ -180,10 +183,59 @@ pub struct ConditionTrace {
 }
 
 impl Explanation {
+    /// Allow statements of the given policy types that cover the action but did not
+    /// apply, with the first reason each failed.
+    pub fn find_near_misses(policies: &[PolicyTrace], kinds: &[PolicyKind]) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in policies.iter().filter(|p| kinds.contains(&p.kind)) {
+            for s in p
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow && !s.applies)
+            {
+                let action_ok = s
+                    .elements
+                    .iter()
+                    .any(|e| (e.element == "Action" || e.element == "NotAction") && e.matched);
+                if !action_ok {
+                    continue;
+                }
+                let reason = s
+                    .elements
+                    .iter()
+                    .find(|e| !e.matched)
+                    .map(|e| format!("{}: {}", e.element, e.detail))
+                    .or_else(|| {
+                        s.conditions
+                            .iter()
+                            .find(|c| !c.outcome.is_match())
+                            .map(|c| {
+                                format!("condition `{}` on `{}`: {}", c.operator, c.key, c.detail)
+                            })
+                    });
+                if let Some(reason) = reason {
+                    let sid = s
+                        .sid
+                        .as_deref()
+                        .map(|x| format!(" (`{x}`)"))
+                        .unwrap_or_default();
+                    out.push(format!(
+                        "statement {}{sid} of {} covers the action but did not apply: {reason}",
+                        s.index, p.name
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// A plain-text rendering (for the CLI and tests).
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}: {}", self.decision, self.summary);
+        for hint in &self.near_misses {
+            let _ = writeln!(out, "  near miss: {hint}");
+        }
         for step in &self.steps {
             let _ = writeln!(
                 out,
