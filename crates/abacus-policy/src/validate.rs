@@ -196,6 +196,17 @@ impl Validator<'_> {
                 }
             }
         }
+        if let (Some(np), Some(crate::ast::Effect::Allow)) =
+            (&st.not_principal, st.effect.as_ref().map(|e| e.value))
+        {
+            self.push(
+                Severity::Warning,
+                "policy-notprincipal-allow",
+                np.span,
+                "`NotPrincipal` with `\"Effect\": \"Allow\"` grants access to every principal not listed, anonymous users included".into(),
+                "AWS strongly recommends against it; name the principals in `Principal` instead (\"AWS JSON policy elements: NotPrincipal\")",
+            );
+        }
         for p in [&st.principal, &st.not_principal].into_iter().flatten() {
             let PrincipalSpec::Map { entries } = &p.spec else {
                 continue;
