@@ -97,6 +97,21 @@ test('another user changes the CloudTrail sourceIdentity', async () => {
   await expectDecision(page, 'Allow');
 });
 
+test('request parameters appear as the action needs them', async () => {
+  const page = await open();
+  assert.equal(await page.locator(tid('param-prefix')).count(), 0);
+  await page.fill(tid('action-filter'), 'ListBucket');
+  await page.selectOption(tid('action-select'), 's3:ListBucket');
+  await page.waitForSelector(tid('param-prefix'));
+  await page.fill(tid('param-prefix'), 'home/alice/');
+  await page.waitForFunction((sel) => document.querySelector(sel).textContent.includes('home/alice/'), tid('cloudtrail'));
+  await page.fill(tid('action-filter'), 'CreateTrainingJob');
+  await page.selectOption(tid('action-select'), 'sagemaker:CreateTrainingJob');
+  await page.waitForSelector(tid('param-tags'));
+  await page.selectOption(tid('route-select'), 'access-keys');
+  assert.match(await decisionOf(page), /^(Allow|ExplicitDeny|ImplicitDeny)$/);
+});
+
 test('a malformed policy shows the diagnostic at the right line and column', async () => {
   const page = await open();
   await selectPolicy(page, 'TrainingJobPermissions');
