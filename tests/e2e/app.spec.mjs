@@ -223,6 +223,17 @@ test('gallery, world editor and dark theme', async () => {
   await page.click(tid('tab-gallery'));
   await page.waitForSelector(tid('gallery'));
   await screenshot(page, 'gallery');
+  // challenges carry a pass/fail badge from the studio's expectation check
+  assert.ok((await page.locator(`${tid('gallery')} ${tid('challenge-badge')}`).count()) >= 4);
+  // a template from the library becomes a policy of the workspace, opened in the editor
+  const firstTemplate = page.locator('[data-testid^="template-"] button').first();
+  await firstTemplate.click();
+  await page.waitForSelector(tid('policy-editor'));
+  const tabs = await page.locator('[data-testid^="policy-tab-"]').count();
+  assert.ok(tabs >= 8, `${tabs} policies after adding a template`);
+  assert.match(await page.inputValue(tid('policy-editor')), /"Statement"/);
+  assert.doesNotMatch(await page.inputValue(tid('policy-editor')), /\{\{/, 'template slots are filled');
+  await page.click(tid('tab-gallery'));
   await page.click(tid('tab-world'));
   await page.waitForSelector(tid('world-editor'));
   await page.fill(tid('new-user-name'), 'dave');
