@@ -314,7 +314,7 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
             };
             (
                 Some(Rc::new(decision)),
-                view::trace_from_explanation(&a.explanation),
+                view::trace_from_explanation(&a.explanation, &a.deciding),
                 json,
                 titles,
             )

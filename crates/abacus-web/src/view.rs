@@ -7,7 +7,7 @@ use abacus_policy::conditions::ConditionOutcome;
 use abacus_policy::explain::{
     ConditionTrace, Explanation, PolicyStatus, StatementTrace, StepOutcome, ValueTrace,
 };
-use abacus_policy::{Decision, Diagnostic, Severity};
+use abacus_policy::{Decision, Diagnostic, Severity, StatementRef};
 
 use crate::highlight::Mark;
 
@@ -54,6 +54,8 @@ pub struct TraceNode {
     pub facts: Vec<(String, String)>,
     /// Sub-nodes.
     pub children: Vec<TraceNode>,
+    /// This statement decided the request.
+    pub deciding: bool,
 }
 
 fn value_fact(v: &ValueTrace) -> String {
@@ -92,6 +94,7 @@ fn condition_node(c: &ConditionTrace) -> TraceNode {
         facts.push(("why".to_owned(), c.detail.clone()));
     }
     TraceNode {
+        deciding: false,
         label: format!("{} {}", c.operator, c.key),
         status: Some(status.to_owned()),
         positive: Some(positive),
@@ -116,6 +119,7 @@ fn statement_node(s: &StatementTrace) -> TraceNode {
                 facts.push(("why".to_owned(), e.detail.clone()));
             }
             TraceNode {
+                deciding: false,
                 label: e.element.clone(),
                 status: Some(if e.matched { "matches" } else { "no match" }.to_owned()),
                 positive: Some(e.matched),
@@ -130,6 +134,7 @@ fn statement_node(s: &StatementTrace) -> TraceNode {
         facts.push(("principal grant".to_owned(), format!("{g:?}")));
     }
     TraceNode {
+        deciding: false,
         label: format!("Statement {}{sid} ({})", s.index + 1, s.effect.as_str()),
         status: Some(
             if s.applies {
@@ -147,8 +152,9 @@ fn statement_node(s: &StatementTrace) -> TraceNode {
 
 /// The explanation tree of the engine's [`Explanation`]: the evaluation steps, then each
 /// policy > statement > element and condition, with written, resolved and actual values.
-pub fn trace_from_explanation(e: &Explanation) -> Vec<TraceNode> {
+pub fn trace_from_explanation(e: &Explanation, deciding: &[StatementRef]) -> Vec<TraceNode> {
     let steps = TraceNode {
+        deciding: false,
         label: "Evaluation".to_owned(),
         status: Some(e.decision.as_str().to_owned()),
         positive: Some(e.decision.is_allowed()),
@@ -163,6 +169,7 @@ pub fn trace_from_explanation(e: &Explanation) -> Vec<TraceNode> {
             .steps
             .iter()
             .map(|s| TraceNode {
+                deciding: false,
                 label: s.name.clone(),
                 status: Some(format!("{:?}", s.outcome)),
                 positive: match s.outcome {
@@ -186,6 +193,7 @@ pub fn trace_from_explanation(e: &Explanation) -> Vec<TraceNode> {
             PolicyStatus::Invalid => ("invalid: not evaluated", Some(false)),
         };
         TraceNode {
+            deciding: false,
             label: format!("{} ({}{level})", p.name, p.kind.describe()),
             status: Some(status.to_owned()),
             positive,
@@ -194,7 +202,17 @@ pub fn trace_from_explanation(e: &Explanation) -> Vec<TraceNode> {
                 .iter()
                 .map(|n| ("note".to_owned(), n.clone()))
                 .collect(),
-            children: p.statements.iter().map(statement_node).collect(),
+            children: p
+                .statements
+                .iter()
+                .map(|st| {
+                    let mut node = statement_node(st);
+                    node.deciding = deciding.iter().any(|d| {
+                        d.policy_name == p.name && d.index == st.index && d.kind == p.kind
+                    });
+                    node
+                })
+                .collect(),
         }
     }));
     out
@@ -596,6 +614,52 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(!d[0].gained());
         assert_eq!(before.allowed(), 1);
+    }
+
+    #[test]
+    fn trace_shows_resolved_variables_actual_values_and_the_deciding_statement() {
+        use abacus_policy::{authorize, NamedPolicy, PolicySet, Request};
+        // IAM User Guide: "IAM policy elements: Variables and tags"
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "OwnJobs", "Effect": "Allow",
+            "Action": "sagemaker:StopTrainingJob", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/owner": "${aws:SourceIdentity}"}}}]}"#;
+        let set = PolicySet {
+            identity: vec![NamedPolicy::from_text("Team", text)],
+            ..PolicySet::default()
+        };
+        let mut request = Request {
+            principal: "arn:aws:sts::111122223333:assumed-role/Studio/SageMaker".into(),
+            action: "sagemaker:StopTrainingJob".into(),
+            resource: "arn:aws:sagemaker:us-east-1:111122223333:training-job/bob-1".into(),
+            ..Request::default()
+        };
+        request.context.insert_single("aws:SourceIdentity", "alice");
+        request
+            .context
+            .insert_single("aws:ResourceTag/owner", "bob");
+        let denied = authorize(&set, &request);
+        let tree = trace_from_explanation(&denied.explanation, &denied.deciding);
+        let policy = tree.iter().find(|n| n.label.starts_with("Team")).unwrap();
+        let stmt = &policy.children[0];
+        assert!(stmt.label.contains("OwnJobs"));
+        assert_eq!(stmt.positive, Some(false));
+        let cond = stmt
+            .children
+            .iter()
+            .find(|c| c.label.starts_with("StringEquals"))
+            .unwrap();
+        let facts: Vec<&str> = cond.facts.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(facts.iter().any(|v| v.contains("bob")), "{facts:?}");
+        assert!(facts.iter().any(|v| v.contains("→ alice")), "{facts:?}");
+
+        request
+            .context
+            .insert_single("aws:ResourceTag/owner", "alice");
+        let allowed = authorize(&set, &request);
+        let tree = trace_from_explanation(&allowed.explanation, &allowed.deciding);
+        let policy = tree.iter().find(|n| n.label.starts_with("Team")).unwrap();
+        assert!(policy.children[0].deciding);
+        assert_eq!(tree[0].status.as_deref(), Some("Allow"));
     }
 
     #[test]

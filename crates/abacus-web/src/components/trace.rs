@@ -19,9 +19,10 @@ fn render(nodes: &[TraceNode], root: bool) -> Html {
             None => "status",
         };
         html! {
-            <li>
+            <li class={classes!(n.deciding.then_some("deciding-node"))}>
                 <div class="node">
                     <span class="label">{ &n.label }</span>
+                    if n.deciding { <span class="badge deciding">{ "decided the request" }</span> }
                     if let Some(s) = &n.status { <span class={status_class}>{ s }</span> }
                 </div>
                 if !n.facts.is_empty() {
