@@ -133,6 +133,11 @@ pub fn App() -> Html {
     };
 
     let readonly = embed == Some(EmbedMode::ReadOnly);
+    let hint = match embed {
+        Some(EmbedMode::ReadOnly) => "Read-only example: open it in Abacus to edit",
+        Some(EmbedMode::Editable) => "Tab indents · Esc then Tab leaves the editor",
+        None => "Tab indents · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
+    };
     let policy_label = derived
         .policies
         .get(state.active_policy)
@@ -156,7 +161,7 @@ pub fn App() -> Html {
                 jump={state.jump}
                 notes={derived.active_notes.clone()}
             />
-            <div class="editor-hint" id="editor-hint">{ "Tab indents · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user" }</div>
+            <div class="editor-hint" id="editor-hint">{ hint }</div>
             <Diagnostics items={derived.active_diagnostics.clone()} on_jump={on_jump} id="diagnostics-list" />
         </section>
     };
