@@ -216,6 +216,22 @@ test('embed mode renders without chrome', async () => {
   assert.notEqual(await page.getAttribute(tid('policy-editor'), 'readonly'), null);
   assert.equal(await page.isDisabled(tid('user-select')), true);
   await screenshot(page, 'embed');
+  // an editable embed of a shared scenario (query flag), for docs pages
+  const full = await open();
+  await full.selectOption(tid('user-select'), 'bob');
+  await full.click(tid('share-button'));
+  const snippet = await full.inputValue(tid('embed-snippet'));
+  assert.match(snippet, /^<iframe src=".*#embed&s=1\./);
+  const hash = (await full.inputValue(tid('share-url'))).split('#')[1];
+  const editable = await open({}, `?embed=edit#${hash}`);
+  assert.equal(await editable.locator(tid('embed')).count(), 1);
+  assert.equal(await editable.getAttribute(tid('policy-editor'), 'readonly'), null);
+  assert.equal(await editable.inputValue(tid('user-select')), 'bob');
+  await editable.fill(tid('policy-editor'), ALLOW_ALL.replace('"Allow"', '"Deny"'));
+  await expectDecision(editable, 'ExplicitDeny');
+  // embeds never overwrite the visitor's own autosave
+  await editable.waitForTimeout(600);
+  assert.equal(await editable.evaluate(() => localStorage.getItem('abacus.workspace.v1')), null);
 });
 
 test('gallery, world editor and dark theme', async () => {
