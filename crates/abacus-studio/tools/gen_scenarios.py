@@ -309,7 +309,7 @@ SCENARIOS["001-s3-own-prefix"] = doc(
         exp("alice lists her prefix", "Allow", sel("alice", "s3:ListBucket", "bucket", prefix="my_domain/users/alice/")),
         exp("alice cannot list bob's prefix", "ImplicitDeny", sel("alice", "s3:ListBucket", "bucket", prefix="my_domain/users/bob/")),
         exp("alice cannot read bob's object", "ImplicitDeny", sel("alice", "s3:GetObject", "obj-bob"),
-            "is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::my-bucket/my_domain/users/bob/train.csv"),
+            "is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::my-bucket/my_domain/users/bob/train.csv\""),
         exp("bob cannot delete alice's object", "ImplicitDeny", sel("bob", "s3:DeleteObject", "obj-alice")),
         exp("carol is not in the bucket policy's list: explicit deny", "ExplicitDeny", sel("carol", "s3:GetObject", "obj-carol")),
         exp("access keys carry no source identity: explicit deny", "ExplicitDeny", sel("alice", "s3:GetObject", "obj-alice", KEYS)),
