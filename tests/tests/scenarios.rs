@@ -180,3 +180,53 @@ fn records_are_deterministic() {
         .cloudtrail;
     assert_eq!(a, b);
 }
+
+#[test]
+fn execution_role_trust_policy_gates_the_studio_session() {
+    // seed 001 prerequisites; IAM User Guide: "Monitor and control actions taken with
+    // assumed roles" (sts:SetSourceIdentity must be allowed by the role trust policy)
+    let ws = Workspace::new(&load("001-trust-policy-without-set-source-identity"));
+    let ev = ws
+        .evaluate(&sel("alice", "sagemaker:StopTrainingJob", "tj-alice"))
+        .unwrap();
+    assert_eq!(ev.decision, Decision::ImplicitDeny);
+    assert!(ev.denial_message.unwrap().starts_with(
+        "SageMaker could not assume `SageMakerStudioTeamARole` with a source identity: its trust policy does not allow sts:SetSourceIdentity for sagemaker.amazonaws.com"
+    ));
+    assert_eq!(ev.cloudtrail.len(), 1);
+    assert_eq!(ev.cloudtrail[0]["eventSource"], "sts.amazonaws.com");
+    assert_eq!(ev.cloudtrail[0]["errorCode"], "AccessDenied");
+    // the same role and trust policy serve dave's domain, which sets no source identity
+    assert_eq!(
+        ws.decide(&sel("dave", "sagemaker:StopTrainingJob", "tj-dave"))
+            .unwrap(),
+        Decision::Allow
+    );
+}
+
+#[test]
+fn every_modelled_trust_policy_lets_sagemaker_create_the_session() {
+    // Only the scenario about an insufficient trust policy may fail SageMaker's calls.
+    for f in scenario_files() {
+        let stem = f.file_stem().unwrap().to_str().unwrap().to_owned();
+        if stem == "001-trust-policy-without-set-source-identity" {
+            continue;
+        }
+        let s = Scenario::from_json(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let ws = Workspace::new(&s);
+        for e in &s.expectations {
+            let ev = ws.evaluate(&e.request).unwrap();
+            for c in &ev.before {
+                if c.request.principal == "sagemaker.amazonaws.com" {
+                    assert_eq!(
+                        c.authorization.decision,
+                        Decision::Allow,
+                        "{stem}: {}: {}",
+                        e.name,
+                        c.request.action
+                    );
+                }
+            }
+        }
+    }
+}

@@ -181,6 +181,11 @@ pub fn user_identity(world: &World, built: &BuiltRequest, ids: &mut IdGenerator)
             "accessKeyId": format!("AKIA{}", ids.iam_suffix(16)),
             "userName": name,
         }),
+        // CloudTrail User Guide: "CloudTrail userIdentity element" (AWSService with invokedBy).
+        Caller::AwsService { service } => json!({
+            "type": "AWSService",
+            "invokedBy": service,
+        }),
         Caller::AssumedRole {
             role,
             role_arn,

@@ -11,6 +11,7 @@ use crate::request::{
     build_request, BuiltRequest, Caller, Parameters, RequestError, Route, Selection,
 };
 use crate::scenario::{PolicyKind, Scenario};
+use crate::session::{service_session, ServiceSession};
 use abacus_policy::{
     authorize, authorize_decision, parse_policy, Authorization, Decision, Diagnostic, NamedPolicy,
     ParsedPolicy, PolicySet, Request,
@@ -71,7 +72,8 @@ pub struct Evaluation {
     /// Overall outcome: the first call (in the order AWS makes them) that is not allowed
     /// decides; `Allow` when every call is allowed.
     pub decision: Decision,
-    /// The AccessDenied message the caller sees, when denied.
+    /// The AccessDenied message the caller sees, when denied; when SageMaker could not
+    /// create the caller's role session, why (the call never happened).
     pub denial_message: Option<String>,
     /// Principal ARN of the selected call.
     pub principal_arn: String,
@@ -154,6 +156,18 @@ pub fn evaluate(scenario: &Scenario, selection: &Selection) -> Result<Evaluation
 struct Call {
     why: String,
     built: BuiltRequest,
+    /// One of the STS permissions SageMaker needs to create the caller's session.
+    session: bool,
+}
+
+/// The calls around a selection, in the order AWS makes them.
+struct Plan {
+    before: Vec<Call>,
+    main: BuiltRequest,
+    after: Vec<Call>,
+    /// The session SageMaker creates, when its trust policy is modelled.
+    session: Option<ServiceSession>,
+    notes: Vec<String>,
 }
 
 impl Workspace {
@@ -288,33 +302,70 @@ impl Workspace {
             set.resource = self.named_at(i);
             applied.resource = Some(self.id_of(i));
         }
-        for level in &self.world().organization {
+        // A policy type with nothing attached at any level is not in use (in AWS an enabled
+        // type has at least the full-access policy at every level).
+        let levels = &self.world().organization;
+        let in_use = |kind: PolicyKind| {
+            levels
+                .iter()
+                .any(|l| !self.policies_on(&format!("org:{l}"), kind).is_empty())
+        };
+        let (use_scps, use_rcps) = (in_use(PolicyKind::Scp), in_use(PolicyKind::Rcp));
+        for level in levels {
             let target = format!("org:{level}");
-            let scps = self.policies_on(&target, PolicyKind::Scp);
-            let rcps = self.policies_on(&target, PolicyKind::Rcp);
-            set.scps
-                .push(scps.iter().filter_map(|i| self.named_at(*i)).collect());
-            applied
-                .scps
-                .push(scps.iter().map(|i| self.id_of(*i)).collect());
-            set.rcps
-                .push(rcps.iter().filter_map(|i| self.named_at(*i)).collect());
-            applied
-                .rcps
-                .push(rcps.iter().map(|i| self.id_of(*i)).collect());
+            if use_scps {
+                let scps = self.policies_on(&target, PolicyKind::Scp);
+                set.scps
+                    .push(scps.iter().filter_map(|i| self.named_at(*i)).collect());
+                applied
+                    .scps
+                    .push(scps.iter().map(|i| self.id_of(*i)).collect());
+            }
+            if use_rcps {
+                let rcps = self.policies_on(&target, PolicyKind::Rcp);
+                set.rcps
+                    .push(rcps.iter().filter_map(|i| self.named_at(*i)).collect());
+                applied
+                    .rcps
+                    .push(rcps.iter().map(|i| self.id_of(*i)).collect());
+            }
         }
         (set, applied)
     }
 
-    /// The calls around `selection`, in the order AWS makes them: (before, main, after).
-    fn plan(
-        &self,
-        selection: &Selection,
-    ) -> Result<(Vec<Call>, BuiltRequest, Vec<Call>), RequestError> {
+    /// The calls around `selection`, in the order AWS makes them.
+    fn plan(&self, selection: &Selection) -> Result<Plan, RequestError> {
         let world = self.world();
         let main = build_request(world, selection)?;
         let mut before = Vec::new();
         let mut after = Vec::new();
+        let mut notes = Vec::new();
+        let mut modelled_session = None;
+        if let Some(session) = service_session(world, selection)? {
+            let calls = session.calls(world);
+            let trusted = !self
+                .policies_on(&format!("role:{}", session.role), PolicyKind::Trust)
+                .is_empty();
+            if trusted {
+                before.extend(calls.into_iter().map(|c| Call {
+                    why: c.why,
+                    built: c.built,
+                    session: true,
+                }));
+                modelled_session = Some(session);
+            } else {
+                let actions: Vec<String> = calls
+                    .iter()
+                    .map(|c| format!("`{}`", c.built.action.action))
+                    .collect();
+                notes.push(format!(
+                    "`{}` has no trust policy in this scenario, so SageMaker's {} for the {} session is not modelled: the session is assumed to exist",
+                    session.role,
+                    actions.join(" + "),
+                    session.runs
+                ));
+            }
+        }
         if let Route::RoleChain { role, session_name } = &selection.route {
             let hop = Selection {
                 user: selection.user.clone(),
@@ -342,6 +393,7 @@ impl Workspace {
             before.push(Call {
                 why: format!("role chaining: the Studio session assumes `{role}` first"),
                 built: hop_built,
+                session: false,
             });
             if has_si {
                 let mut si = hop.clone();
@@ -349,6 +401,7 @@ impl Workspace {
                 before.push(Call {
                     why: "a session with a source identity needs `sts:SetSourceIdentity` to assume another role".to_owned(),
                     built: build_request(world, &si)?,
+                    session: false,
                 });
             }
         }
@@ -369,6 +422,7 @@ impl Workspace {
                     "the caller's source identity is passed on, which needs `sts:SetSourceIdentity`"
                         .to_owned(),
                 built: build_request(world, &si)?,
+                session: false,
             });
         }
         let is_create =
@@ -388,6 +442,7 @@ impl Workspace {
                     main.action.name()
                 ),
                 built: build_request(world, &tags)?,
+                session: false,
             });
         }
         if action.eq_ignore_ascii_case("athena:StartQueryExecution")
@@ -408,14 +463,26 @@ impl Workspace {
             after.push(Call {
                 why: "Athena asks Lake Formation for temporary data access with the caller's credentials".to_owned(),
                 built,
+                session: false,
             });
         }
-        Ok((before, main, after))
+        Ok(Plan {
+            before,
+            main,
+            after,
+            session: modelled_session,
+            notes,
+        })
     }
 
     /// The decision only (fast path for matrices and tests).
     pub fn decide(&self, selection: &Selection) -> Result<Decision, RequestError> {
-        let (before, main, after) = self.plan(selection)?;
+        let Plan {
+            before,
+            main,
+            after,
+            ..
+        } = self.plan(selection)?;
         for built in before
             .iter()
             .map(|c| &c.built)
@@ -434,7 +501,13 @@ impl Workspace {
     /// Evaluates `selection` with the full trace and CloudTrail records.
     pub fn evaluate(&self, selection: &Selection) -> Result<Evaluation, RequestError> {
         let world = self.world();
-        let (before, mut main, after) = self.plan(selection)?;
+        let Plan {
+            before,
+            mut main,
+            after,
+            session,
+            notes: plan_notes,
+        } = self.plan(selection)?;
         let query_id = cloudtrail::query_id(world, &main);
         main.vars.insert("QueryId".to_owned(), query_id.clone());
         let run = |call: &Call| {
@@ -452,14 +525,53 @@ impl Workspace {
         let after_done: Vec<ImpliedCall> = after.iter().map(run).collect();
 
         let mut cloudtrail = Vec::new();
-        // Role chaining: the hop is logged first; if it fails, the call never happens.
+        let mut session_notes = Vec::new();
+        // The session SageMaker creates and the role-chaining hop come first; if one fails,
+        // the call never happens and nothing after it is logged.
         let mut blocked = None;
         for (call, done) in before.iter().zip(&before_done) {
+            if blocked.is_some() {
+                break;
+            }
             let denial = done
                 .authorization
                 .access_denied
                 .as_ref()
                 .map(|a| a.message.clone());
+            if call.session {
+                if done.authorization.decision == Decision::Allow {
+                    continue;
+                }
+                let explanation = session
+                    .as_ref()
+                    .map(|s| {
+                        s.failure(
+                            &call.built.action.action,
+                            done.authorization.decision == Decision::ExplicitDeny,
+                            &main.action.action,
+                        )
+                    })
+                    .unwrap_or_default();
+                // STS logs one failed AssumeRole, whichever of its permissions was missing.
+                let assume = before
+                    .iter()
+                    .find(|c| c.session && c.built.action.action == "sts:AssumeRole")
+                    .map_or(&call.built, |c| &c.built);
+                if let Some(r) = cloudtrail::record(
+                    world,
+                    assume,
+                    done.authorization.decision,
+                    denial.as_deref(),
+                ) {
+                    cloudtrail.push(r);
+                }
+                session_notes.push(match &denial {
+                    Some(m) => format!("{explanation} (STS: {m})"),
+                    None => explanation.clone(),
+                });
+                blocked = Some((done.authorization.decision, Some(explanation)));
+                continue;
+            }
             if let Some(r) = cloudtrail::record(
                 world,
                 &call.built,
@@ -548,7 +660,9 @@ impl Workspace {
                 }
             }
         }
-        let mut notes = main.notes.clone();
+        let mut notes = session_notes;
+        notes.extend(plan_notes);
+        notes.extend(main.notes.iter().cloned());
         for n in &main_auth.missing_keys {
             notes.push(format!(
                 "the policies test `{n}`, which this request does not carry"
@@ -856,6 +970,147 @@ mod tests {
         assert!(ev.denial_message.unwrap().contains("sagemaker:AddTags"));
         let with = Workspace::new(&default_scenario()).evaluate(&sel).unwrap();
         assert_eq!(with.decision, Decision::Allow);
+    }
+
+    fn with_trust(text: &str) -> Scenario {
+        let mut s = default_scenario();
+        for p in &mut s.policies {
+            if p.kind == PolicyKind::Trust {
+                p.text = text.into();
+            }
+        }
+        s
+    }
+
+    const ASSUME_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+    #[test]
+    fn trust_policy_without_set_source_identity_blocks_the_session() {
+        // IAM User Guide: "Monitor and control actions taken with assumed roles"; SageMaker
+        // Developer Guide: "Monitor user resource access from Amazon SageMaker Studio"
+        // (the execution role trusts sagemaker.amazonaws.com with sts:SetSourceIdentity)
+        let ws = Workspace::new(&with_trust(ASSUME_ONLY));
+        let ev = ws.evaluate(&own_object()).unwrap();
+        // the user's own call would be allowed, but it never happens
+        assert_eq!(ev.authorization.decision, Decision::Allow);
+        assert_eq!(ev.decision, Decision::ImplicitDeny);
+        assert_eq!(ws.decide(&own_object()).unwrap(), Decision::ImplicitDeny);
+        let msg = ev.denial_message.unwrap();
+        assert!(msg.starts_with("SageMaker could not assume `SageMakerStudioTeamARole` with a source identity: its trust policy does not allow sts:SetSourceIdentity for sagemaker.amazonaws.com"), "{msg}");
+        let before: Vec<(&str, Decision)> = ev
+            .before
+            .iter()
+            .map(|c| (c.request.action.as_str(), c.authorization.decision))
+            .collect();
+        assert_eq!(
+            before,
+            [
+                ("sts:AssumeRole", Decision::Allow),
+                ("sts:SetSourceIdentity", Decision::ImplicitDeny)
+            ]
+        );
+        assert_eq!(
+            ev.before[1].policies.resource.as_deref(),
+            Some("trust-execution")
+        );
+        assert!(ev.notes.iter().any(|n| n.contains("(STS: User: sagemaker.amazonaws.com is not authorized to perform: sts:SetSourceIdentity")));
+        // CloudTrail: SageMaker's failed AssumeRole, not the user's call
+        assert_eq!(ev.cloudtrail.len(), 1);
+        let r = &ev.cloudtrail[0];
+        assert_eq!(r["eventSource"], "sts.amazonaws.com");
+        assert_eq!(r["eventName"], "AssumeRole");
+        assert_eq!(r["errorCode"], "AccessDenied");
+        assert_eq!(r["userIdentity"]["type"], "AWSService");
+        assert_eq!(r["userIdentity"]["invokedBy"], "sagemaker.amazonaws.com");
+        assert_eq!(r["requestParameters"]["sourceIdentity"], "alice");
+    }
+
+    #[test]
+    fn assume_role_only_is_enough_without_source_identity() {
+        let mut s = with_trust(ASSUME_ONLY);
+        for d in &mut s.world.domains {
+            d.execution_role_identity_config = crate::model::ExecutionRoleIdentityConfig::Disabled;
+        }
+        let mut sel = own_object();
+        sel.action = "sagemaker:StopTrainingJob".into();
+        sel.resource = Some("tj-alice".into());
+        let ev = Workspace::new(&s).evaluate(&sel).unwrap();
+        assert_eq!(ev.decision, Decision::Allow);
+        assert_eq!(ev.before.len(), 1);
+        assert_eq!(ev.cloudtrail.len(), 1);
+        assert_eq!(ev.cloudtrail[0]["eventName"], "StopTrainingJob");
+    }
+
+    #[test]
+    fn trust_policy_deny_is_an_explicit_deny() {
+        let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]},{"Effect":"Deny","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:SetSourceIdentity","Condition":{"StringEquals":{"sts:SourceIdentity":"alice"}}}]}"#;
+        let ws = Workspace::new(&with_trust(deny));
+        let ev = ws.evaluate(&own_object()).unwrap();
+        assert_eq!(ev.decision, Decision::ExplicitDeny);
+        assert!(ev
+            .denial_message
+            .unwrap()
+            .contains("its trust policy explicitly denies sts:SetSourceIdentity"));
+        let mut bob = own_object();
+        bob.user = "bob".into();
+        bob.resource = Some("obj-bob".into());
+        assert_eq!(ws.decide(&bob).unwrap(), Decision::Allow);
+    }
+
+    #[test]
+    fn jobs_and_role_chains_need_the_session_too() {
+        let ws = Workspace::new(&with_trust(ASSUME_ONLY));
+        let mut job = own_object();
+        job.route = Route::TrainingJob { role: None };
+        let ev = ws.evaluate(&job).unwrap();
+        assert_eq!(ev.decision, Decision::ImplicitDeny);
+        assert!(ev
+            .denial_message
+            .unwrap()
+            .contains("the training job session was never created"));
+        let mut chain = own_object();
+        chain.route = Route::RoleChain {
+            role: "DataEngineerRole".into(),
+            session_name: None,
+        };
+        let ev = ws.evaluate(&chain).unwrap();
+        assert!(ev
+            .denial_message
+            .unwrap()
+            .starts_with("SageMaker could not assume `SageMakerStudioTeamARole`"));
+        // the hop never happens, so only SageMaker's AssumeRole is logged
+        assert_eq!(ev.cloudtrail.len(), 1);
+        assert_eq!(ev.cloudtrail[0]["userIdentity"]["type"], "AWSService");
+        // access keys do not go through SageMaker
+        let mut keys = own_object();
+        keys.route = Route::AccessKeys { iam_user: None };
+        assert!(ws.evaluate(&keys).unwrap().before.is_empty());
+    }
+
+    #[test]
+    fn missing_trust_policy_keeps_the_session_with_a_note() {
+        let mut s = default_scenario();
+        s.policies.retain(|p| p.kind != PolicyKind::Trust);
+        let ev = Workspace::new(&s).evaluate(&own_object()).unwrap();
+        assert_eq!(ev.decision, Decision::Allow);
+        assert!(ev.before.is_empty());
+        assert!(
+            ev.notes.iter().any(|n| n
+                .starts_with("`SageMakerStudioTeamARole` has no trust policy in this scenario")),
+            "{:?}",
+            ev.notes
+        );
+    }
+
+    #[test]
+    fn organization_policy_types_without_policies_are_not_in_use() {
+        // AWS Organizations User Guide: "Resource control policies (RCPs)" (an enabled
+        // policy type has the full-access policy at every level)
+        let mut s = default_scenario();
+        s.world.organization = vec!["root".into()];
+        let ev = Workspace::new(&s).evaluate(&own_object()).unwrap();
+        assert_eq!(ev.decision, Decision::Allow);
+        assert!(ev.policies.scps.is_empty() && ev.policies.rcps.is_empty());
     }
 
     #[test]

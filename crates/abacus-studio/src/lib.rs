@@ -12,3 +12,4 @@ pub mod locate;
 pub mod model;
 pub mod request;
 pub mod scenario;
+pub mod session;

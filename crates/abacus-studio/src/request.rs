@@ -223,6 +223,12 @@ pub enum Caller {
         /// User unique id (`AIDA...`).
         user_id: String,
     },
+    /// An AWS service acting as itself, e.g. SageMaker assuming the execution role.
+    #[serde(rename_all = "camelCase")]
+    AwsService {
+        /// Service principal, e.g. `sagemaker.amazonaws.com`.
+        service: String,
+    },
 }
 
 /// The identity context of an identity-enhanced role session.
@@ -482,6 +488,8 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
             ctx.insert_single("aws:userid", user_id.clone());
             ctx.insert_single("aws:username", name.clone());
         }
+        // Not built here: service sessions come from `session::ServiceSession`.
+        Caller::AwsService { .. } => {}
     }
     ctx.insert_single("aws:PrincipalAccount", world.account.clone());
     for (k, v) in &principal_tags {
@@ -669,6 +677,7 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
     let (policy_role, policy_iam_user) = match &caller {
         Caller::AssumedRole { role, .. } => (Some(role.clone()), None),
         Caller::IamUser { name, .. } => (None, Some(name.clone())),
+        Caller::AwsService { .. } => (None, None),
     };
     let trust_policy_role = match (action.service(), &target) {
         ("sts", Some(t)) if t.resource_type == "iam-role" => Some(t.name.clone()),
@@ -696,7 +705,7 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
 }
 
 /// The principal ARN of `caller`: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` (no
-/// path, as STS writes it) or the IAM user ARN.
+/// path, as STS writes it), the IAM user ARN, or the service principal's name.
 pub fn principal_arn(world: &World, caller: &Caller) -> String {
     match caller {
         Caller::AssumedRole {
@@ -706,6 +715,7 @@ pub fn principal_arn(world: &World, caller: &Caller) -> String {
             world.partition, world.account, role, session_name
         ),
         Caller::IamUser { name, .. } => world.iam_user_arn(name),
+        Caller::AwsService { service } => service.clone(),
     }
 }
 
@@ -847,7 +857,11 @@ fn role_tags(world: &World, role: &str) -> Tags {
     world.role(role).map(|r| r.tags.clone()).unwrap_or_default()
 }
 
-fn identity_context(world: &World, user: &UserProfile, enabled: bool) -> Option<OnBehalfOf> {
+pub(crate) fn identity_context(
+    world: &World,
+    user: &UserProfile,
+    enabled: bool,
+) -> Option<OnBehalfOf> {
     if !enabled {
         return None;
     }

@@ -386,6 +386,54 @@ SCENARIOS["001-source-identity-auditing"] = doc(
     ],
 )
 
+# 001 prerequisite: the execution role's trust policy gates the Studio session
+D1_PLAIN = "d-nosourceid001"
+TRUST_SAGEMAKER_ONLY_ASSUME = pol({
+    "Sid": "SageMakerAssumesTheRole",
+    "Effect": "Allow",
+    "Principal": {"Service": "sagemaker.amazonaws.com"},
+    "Action": "sts:AssumeRole",
+})
+
+
+def world_001_two_domains():
+    w = world_001()
+    w["domains"].append(
+        {"id": D1_PLAIN, "name": "business-unit-2", "executionRoleIdentityConfig": "DISABLED",
+         "trustedIdentityPropagation": False, "defaultExecutionRole": "SageMakerStudioTeamARole"})
+    w["users"].append(
+        {"name": "dave", "domain": D1_PLAIN, "tags": {"studiouserid": "dave", "team": "TeamA"},
+         "executionRole": "SageMakerStudioTeamARole", "auth": {"type": "iamUser", "userName": "dave"}})
+    w["iamUsers"].append({"name": "dave", "tags": {}})
+    w["resources"].append(
+        {"id": "tj-dave", "type": "training-job", "name": "dave-xgboost-1", "owner": "dave", "createdInStudio": True, "tags": {}})
+    return w
+
+
+SCENARIOS["001-trust-policy-without-set-source-identity"] = doc(
+    "Prerequisite: the execution role must trust SageMaker to set the source identity",
+    "seed 001: prerequisites (execution role trust policy with sts:AssumeRole and sts:SetSourceIdentity)",
+    "Seed 001 asks for a trust policy that lets sagemaker.amazonaws.com call sts:AssumeRole and sts:SetSourceIdentity before ExecutionRoleIdentityConfig is set to USER_PROFILE_NAME. Here the shared execution role trusts SageMaker with sts:AssumeRole only. In domain business-unit-1 (USER_PROFILE_NAME) SageMaker cannot create the space's session with the profile name as source identity, so nothing alice runs in Studio happens: the only record is SageMaker's failed AssumeRole. dave uses the same role in domain business-unit-2 (DISABLED), where no source identity is set, so sts:AssumeRole alone is enough and his call is evaluated as usual.",
+    world_001_two_domains(),
+    [
+        entry("trust-execution", "SageMakerExecutionTrust (AssumeRole only)", "trust", TRUST_SAGEMAKER_ONLY_ASSUME, STUDIO_ROLES),
+        entry("training-keys", "TrainingJobPermissions", "identity", TRAIN_KEYS, STUDIO_ROLES),
+    ],
+    sel("alice", "sagemaker:StopTrainingJob", "tj-alice"),
+    [
+        exp("alice's space session cannot exist, so she cannot stop even her own job", "ImplicitDeny",
+            sel("alice", "sagemaker:StopTrainingJob", "tj-alice"),
+            "its trust policy does not allow sts:SetSourceIdentity for sagemaker.amazonaws.com"),
+        exp("a training job alice starts cannot get its session either", "ImplicitDeny",
+            sel("alice", "s3:GetObject", "obj-alice", TRAINING),
+            "SageMaker could not assume `SageMakerStudioTeamARole` with a source identity"),
+        exp("dave's domain sets no source identity: sts:AssumeRole is enough", "Allow",
+            sel("dave", "sagemaker:StopTrainingJob", "tj-dave")),
+        exp("dave still cannot stop alice's job", "ImplicitDeny", sel("dave", "sagemaker:StopTrainingJob", "tj-alice")),
+    ],
+    {"actions": ["sagemaker:StopTrainingJob"]},
+)
+
 SCENARIOS["001-lake-formation-athena-audit"] = doc(
     "Lake Formation through Athena: GetDataAccess names the user",
     "seed 001: Accessing an AWS Glue table with Amazon Athena",

@@ -1,0 +1,367 @@
+//! The role session SageMaker creates before a user's call can happen.
+//!
+//! A Studio space, and a job or pipeline the user starts, run as a role session that
+//! SageMaker itself creates: `sagemaker.amazonaws.com` calls `sts:AssumeRole` on the
+//! execution (or job) role. With `ExecutionRoleIdentityConfig = USER_PROFILE_NAME` the
+//! session carries the profile name as its source identity, which also needs
+//! `sts:SetSourceIdentity`; with trusted identity propagation it carries the Identity Center
+//! user's identity context, which also needs `sts:SetContext`. The role's trust policy must
+//! allow each of them for the SageMaker service principal, or the session never exists and
+//! the user's call cannot happen.
+//!
+//! Facts encoded (cited in the tests below):
+//! - IAM User Guide, "Monitor and control actions taken with assumed roles": setting a source
+//!   identity needs `sts:SetSourceIdentity` in the role trust policy.
+//! - SageMaker Developer Guide, "Monitor user resource access from Amazon SageMaker Studio"
+//!   and seed 001: the execution role trust policy allows `sts:AssumeRole` and
+//!   `sts:SetSourceIdentity` for `sagemaker.amazonaws.com` before `USER_PROFILE_NAME` is set.
+//! - SageMaker Developer Guide, trusted identity propagation setup and seed 004: the trust
+//!   policy allows `sts:SetContext` in addition to `sts:AssumeRole`.
+
+use crate::actions::{catalogue, KeyFamily};
+use crate::model::{ExecutionRoleIdentityConfig, World};
+use crate::request::Selection;
+use crate::request::{epoch_seconds, identity_context, BuiltRequest, Caller, RequestError, Route};
+use abacus_policy::{Context, Request};
+use std::collections::BTreeMap;
+
+/// The service principal that assumes execution and job roles.
+pub const SAGEMAKER_SERVICE: &str = "sagemaker.amazonaws.com";
+
+/// The session name SageMaker gives the sessions it creates.
+const SESSION_NAME: &str = "SageMaker";
+
+/// The role session SageMaker creates for a selection's route.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceSession {
+    /// The role SageMaker assumes.
+    pub role: String,
+    /// What runs as that session, e.g. `Studio space` or `training job`.
+    pub runs: String,
+    /// The source identity set on the session (`USER_PROFILE_NAME`).
+    pub source_identity: Option<String>,
+    /// True when the session carries an identity context (trusted identity propagation).
+    pub identity_context: bool,
+}
+
+/// One STS permission SageMaker needs to create the session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionCall {
+    /// Why SageMaker needs it.
+    pub why: String,
+    /// The request, by `sagemaker.amazonaws.com` on the role.
+    pub built: BuiltRequest,
+}
+
+/// The session SageMaker creates for `selection`, or `None` when the route uses the
+/// person's own credentials (access keys, console sign-in).
+pub fn service_session(
+    world: &World,
+    selection: &Selection,
+) -> Result<Option<ServiceSession>, RequestError> {
+    let user = world
+        .user(&selection.user)
+        .ok_or_else(|| RequestError::UnknownUser(selection.user.clone()))?;
+    let domain = world
+        .domain(&user.domain)
+        .ok_or_else(|| RequestError::UnknownDomain(user.domain.clone()))?;
+    let execution_role = || {
+        world
+            .execution_role_of(user)
+            .ok_or_else(|| RequestError::UnknownDomain(user.domain.clone()))
+    };
+    let (role, runs) = match &selection.route {
+        Route::StudioSpace => (execution_role()?, "Studio space"),
+        // The chained call starts from the Studio space session.
+        Route::RoleChain { .. } => (execution_role()?, "Studio space"),
+        Route::TrainingJob { role } => (
+            role.clone().map_or_else(execution_role, Ok)?,
+            "training job",
+        ),
+        Route::ProcessingJob { role } => (
+            role.clone().map_or_else(execution_role, Ok)?,
+            "processing job",
+        ),
+        Route::Pipeline { role } => (role.clone().map_or_else(execution_role, Ok)?, "pipeline"),
+        Route::AccessKeys { .. } | Route::Console => return Ok(None),
+    };
+    if world.role(&role).is_none() {
+        return Err(RequestError::UnknownRole(role));
+    }
+    let source_identity = match domain.execution_role_identity_config {
+        ExecutionRoleIdentityConfig::UserProfileName => Some(user.name.clone()),
+        ExecutionRoleIdentityConfig::Disabled => None,
+    };
+    let identity_context =
+        identity_context(world, user, domain.trusted_identity_propagation).is_some();
+    Ok(Some(ServiceSession {
+        role,
+        runs: runs.to_owned(),
+        source_identity,
+        identity_context,
+    }))
+}
+
+impl ServiceSession {
+    /// The STS permissions the trust policy must grant, in the order STS checks them:
+    /// `sts:AssumeRole`, then `sts:SetSourceIdentity` and `sts:SetContext` when used.
+    pub fn calls(&self, world: &World) -> Vec<SessionCall> {
+        let role = &self.role;
+        let mut wanted = vec![(
+            "sts:AssumeRole",
+            format!(
+                "SageMaker assumes `{role}` to create the {} session (`sts:AssumeRole` by {SAGEMAKER_SERVICE}, allowed only by the role's trust policy)",
+                self.runs
+            ),
+        )];
+        if let Some(si) = &self.source_identity {
+            wanted.push((
+                "sts:SetSourceIdentity",
+                format!(
+                    "the domain has ExecutionRoleIdentityConfig=USER_PROFILE_NAME, so SageMaker sets `{si}` as the session's source identity, which the trust policy must allow (`sts:SetSourceIdentity`)"
+                ),
+            ));
+        }
+        if self.identity_context {
+            wanted.push((
+                "sts:SetContext",
+                "the domain has trusted identity propagation on, so SageMaker adds the user's identity context to the session, which the trust policy must allow (`sts:SetContext`)".to_owned(),
+            ));
+        }
+        wanted
+            .into_iter()
+            .filter_map(|(action, why)| {
+                Some(SessionCall {
+                    why,
+                    built: self.request(world, action)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The explanation when `action` (one of [`ServiceSession::calls`]) is not allowed.
+    pub fn failure(&self, action: &str, explicit: bool, user_action: &str) -> String {
+        let with = match action {
+            "sts:SetSourceIdentity" => " with a source identity",
+            "sts:SetContext" => " with the user's identity context",
+            _ => "",
+        };
+        let why = if explicit {
+            format!("its trust policy explicitly denies {action} for {SAGEMAKER_SERVICE}")
+        } else {
+            format!("its trust policy does not allow {action} for {SAGEMAKER_SERVICE}")
+        };
+        format!(
+            "SageMaker could not assume `{}`{with}: {why}; the {} session was never created, so `{user_action}` could not be called",
+            self.role, self.runs
+        )
+    }
+
+    /// The request `sagemaker.amazonaws.com` makes on the role for `action`.
+    fn request(&self, world: &World, action: &str) -> Option<BuiltRequest> {
+        let spec = catalogue().action(action)?.clone();
+        let role_arn = world.role_arn(&self.role);
+        let mut ctx = Context::new();
+        // IAM User Guide: "AWS global condition context keys" (service principal calls carry
+        // aws:PrincipalIsAWSService and aws:PrincipalServiceName, no principal ARN or tags).
+        ctx.insert_single("aws:PrincipalIsAWSService", "true");
+        ctx.insert_single("aws:PrincipalServiceName", SAGEMAKER_SERVICE);
+        ctx.insert_single("aws:SourceAccount", world.account.clone());
+        ctx.insert_single("aws:ResourceAccount", world.account.clone());
+        ctx.insert_single("aws:RequestedRegion", world.region.clone());
+        ctx.insert_single("aws:CurrentTime", world.clock.clone());
+        if let Some(epoch) = epoch_seconds(&world.clock) {
+            ctx.insert_single("aws:EpochTime", epoch.to_string());
+        }
+        ctx.insert_single("aws:SecureTransport", "true");
+        ctx.insert_single("aws:ViaAWSService", "false");
+        if spec.carries(KeyFamily::ResourceTags) {
+            let prefixes = catalogue()
+                .resource_type("iam-role")
+                .map(|r| r.tag_key_prefixes.clone())
+                .unwrap_or_default();
+            for (k, v) in world
+                .role(&self.role)
+                .map(|r| r.tags.clone())
+                .unwrap_or_default()
+            {
+                for p in &prefixes {
+                    ctx.insert_single(&format!("{p}/{k}"), v.clone());
+                }
+            }
+        }
+        if action == "sts:AssumeRole" {
+            ctx.insert_single("sts:RoleSessionName", SESSION_NAME);
+        }
+        let mut vars = BTreeMap::new();
+        if let Some(si) = &self.source_identity {
+            if spec.carries(KeyFamily::StsSourceIdentity) {
+                ctx.insert_single("sts:SourceIdentity", si.clone());
+            }
+            vars.insert("SourceIdentity".to_owned(), si.clone());
+        }
+        vars.insert("Arn".to_owned(), role_arn.clone());
+        vars.insert("Name".to_owned(), self.role.clone());
+        vars.insert("ShortName".to_owned(), self.role.clone());
+        vars.insert("SessionName".to_owned(), SESSION_NAME.to_owned());
+        vars.insert("Region".to_owned(), world.region.clone());
+        vars.insert("Account".to_owned(), world.account.clone());
+        Some(BuiltRequest {
+            request: Request {
+                principal: SAGEMAKER_SERVICE.to_owned(),
+                action: spec.action.clone(),
+                resource: role_arn,
+                context: ctx,
+            },
+            caller: Caller::AwsService {
+                service: SAGEMAKER_SERVICE.to_owned(),
+            },
+            action: spec,
+            policy_role: None,
+            policy_iam_user: None,
+            resource_policy_owner: None,
+            trust_policy_role: Some(self.role.clone()),
+            source_ip: SAGEMAKER_SERVICE.to_owned(),
+            user_agent: SAGEMAKER_SERVICE.to_owned(),
+            vars,
+            notes: Vec::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Authentication;
+    use crate::request::Parameters;
+    use crate::scenario::default_scenario;
+    use abacus_policy::ContextValue;
+
+    fn sel(user: &str, route: Route) -> Selection {
+        Selection {
+            user: user.into(),
+            action: "s3:GetObject".into(),
+            resource: Some("obj-alice".into()),
+            route,
+            parameters: Parameters::default(),
+        }
+    }
+
+    fn actions(world: &World, s: &ServiceSession) -> Vec<String> {
+        s.calls(world)
+            .iter()
+            .map(|c| c.built.request.action.clone())
+            .collect()
+    }
+
+    #[test]
+    fn source_identity_needs_set_source_identity() {
+        // IAM User Guide: "Monitor and control actions taken with assumed roles"
+        // (sts:SetSourceIdentity must be allowed in the role trust policy); SageMaker
+        // Developer Guide: "Monitor user resource access from Amazon SageMaker Studio"
+        let w = default_scenario().world;
+        let s = service_session(&w, &sel("alice", Route::StudioSpace))
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.role, "SageMakerStudioTeamARole");
+        assert_eq!(s.source_identity.as_deref(), Some("alice"));
+        assert_eq!(actions(&w, &s), ["sts:AssumeRole", "sts:SetSourceIdentity"]);
+        let calls = s.calls(&w);
+        let si = &calls[1].built;
+        assert_eq!(si.request.principal, "sagemaker.amazonaws.com");
+        assert_eq!(
+            si.request.resource,
+            "arn:aws:iam::111122223333:role/SageMakerStudioTeamARole"
+        );
+        assert_eq!(
+            si.request.context.get("sts:SourceIdentity"),
+            Some(&ContextValue::Single("alice".into()))
+        );
+        assert_eq!(
+            si.request.context.get("aws:SourceAccount"),
+            Some(&ContextValue::Single("111122223333".into()))
+        );
+        assert_eq!(
+            si.trust_policy_role.as_deref(),
+            Some("SageMakerStudioTeamARole")
+        );
+        assert!(si.policy_role.is_none());
+    }
+
+    #[test]
+    fn disabled_domain_needs_only_assume_role() {
+        let mut w = default_scenario().world;
+        if let Some(d) = w.domains.first_mut() {
+            d.execution_role_identity_config = ExecutionRoleIdentityConfig::Disabled;
+        }
+        let s = service_session(&w, &sel("alice", Route::StudioSpace))
+            .unwrap()
+            .unwrap();
+        assert_eq!(actions(&w, &s), ["sts:AssumeRole"]);
+    }
+
+    #[test]
+    fn identity_propagation_needs_set_context() {
+        // SageMaker Developer Guide: trusted identity propagation setup (seed 004: the
+        // execution role trust policy allows sts:SetContext in addition to sts:AssumeRole)
+        let mut w = default_scenario().world;
+        if let Some(d) = w.domains.first_mut() {
+            d.trusted_identity_propagation = true;
+        }
+        if let Some(u) = w.users.first_mut() {
+            u.auth = Authentication::IdentityCenter {
+                user_id: "u-1".into(),
+                user_name: "alice@example.com".into(),
+                groups: vec![],
+                permission_set_role: None,
+            };
+        }
+        let s = service_session(&w, &sel("alice", Route::TrainingJob { role: None }))
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.runs, "training job");
+        assert_eq!(
+            actions(&w, &s),
+            ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:SetContext"]
+        );
+    }
+
+    #[test]
+    fn own_credentials_need_no_service_session() {
+        let w = default_scenario().world;
+        let keys = Route::AccessKeys { iam_user: None };
+        assert!(service_session(&w, &sel("alice", keys)).unwrap().is_none());
+        assert!(service_session(&w, &sel("alice", Route::Console))
+            .unwrap()
+            .is_none());
+        // a chained call starts from the Studio space session
+        let chain = Route::RoleChain {
+            role: "DataEngineerRole".into(),
+            session_name: None,
+        };
+        let s = service_session(&w, &sel("alice", chain)).unwrap().unwrap();
+        assert_eq!(s.role, "SageMakerStudioTeamARole");
+        let job = Route::TrainingJob {
+            role: Some("Nope".into()),
+        };
+        assert_eq!(
+            service_session(&w, &sel("alice", job)),
+            Err(RequestError::UnknownRole("Nope".into()))
+        );
+    }
+
+    #[test]
+    fn failure_names_the_missing_permission() {
+        let w = default_scenario().world;
+        let s = service_session(&w, &sel("alice", Route::StudioSpace))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.failure("sts:SetSourceIdentity", false, "s3:GetObject"),
+            "SageMaker could not assume `SageMakerStudioTeamARole` with a source identity: its trust policy does not allow sts:SetSourceIdentity for sagemaker.amazonaws.com; the Studio space session was never created, so `s3:GetObject` could not be called"
+        );
+        assert!(s.failure("sts:AssumeRole", true, "s3:GetObject").contains(
+            "`SageMakerStudioTeamARole`: its trust policy explicitly denies sts:AssumeRole"
+        ));
+    }
+}
