@@ -139,8 +139,17 @@ impl ServiceSession {
             .collect()
     }
 
-    /// The explanation when `action` (one of [`ServiceSession::calls`]) is not allowed.
+    /// The explanation when `action` (one of [`ServiceSession::calls`]) is not allowed, so
+    /// the session never existed and `user_action` could not be called from it.
     pub fn failure(&self, action: &str, explicit: bool, user_action: &str) -> String {
+        format!(
+            "{}; the {} session was never created, so `{user_action}` could not be called",
+            self.reason(action, explicit),
+            self.runs
+        )
+    }
+
+    fn reason(&self, action: &str, explicit: bool) -> String {
         let with = match action {
             "sts:SetSourceIdentity" => " with a source identity",
             "sts:SetContext" => " with the user's identity context",
@@ -151,10 +160,7 @@ impl ServiceSession {
         } else {
             format!("its trust policy does not allow {action} for {SAGEMAKER_SERVICE}")
         };
-        format!(
-            "SageMaker could not assume `{}`{with}: {why}; the {} session was never created, so `{user_action}` could not be called",
-            self.role, self.runs
-        )
+        format!("SageMaker could not assume `{}`{with}: {why}", self.role)
     }
 
     /// The request `sagemaker.amazonaws.com` makes on the role for `action`.
