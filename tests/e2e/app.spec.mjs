@@ -266,6 +266,20 @@ test('gallery, world editor and dark theme', async () => {
   await screenshot(dark, 'dark');
 });
 
+test('a challenge fails as shipped and passes with its solution', async () => {
+  const page = await open();
+  await page.click(tid('tab-gallery'));
+  const challenge = page.locator('[data-testid^="scenario-"]').filter({ has: page.locator(tid('open-solution')) }).first();
+  const id = (await challenge.getAttribute('data-testid')).replace(/^scenario-/, '');
+  await challenge.locator('button', { hasText: 'Open' }).click();
+  await page.waitForSelector(tid('expectations'));
+  assert.ok((await page.locator(`${tid('expectations')} li[data-passed="false"]`).count()) >= 1, `${id} should fail as shipped`);
+  await page.click(tid('tab-gallery'));
+  await page.click(`${tid(`scenario-${id}`)} ${tid('open-solution')}`);
+  await page.waitForSelector(tid('expectations'));
+  assert.equal(await page.locator(`${tid('expectations')} li[data-passed="false"]`).count(), 0, `${id} solution should pass`);
+});
+
 test('a deciding statement is shown in the editor', async () => {
   const page = await open();
   await page.selectOption(tid('user-select'), 'bob');

@@ -283,10 +283,24 @@ pub fn App() -> Html {
                     Err(e) => dispatch.dispatch(Action::Notify(Some(Notice::error(e)))),
                 })
             };
+            let on_solution = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |id: String| match derive::gallery_solution(&id) {
+                    Some(d) => dispatch.dispatch(Action::Load(
+                        Box::new(d),
+                        Some(Notice::info(format!(
+                            "opened `{id}` with its solution applied"
+                        ))),
+                    )),
+                    None => dispatch.dispatch(Action::Notify(Some(Notice::error(format!(
+                        "no solution for `{id}`"
+                    ))))),
+                })
+            };
             let cards = derive::gallery_cards();
             html! {
                 <main style="display:contents">
-                    <Gallery scenarios={cards.0.clone()} templates={cards.1.clone()} on_open={on_open} on_template={on_template} />
+                    <Gallery scenarios={cards.0.clone()} templates={cards.1.clone()} on_open={on_open} on_template={on_template} on_solution={on_solution} />
                 </main>
             }
         }

@@ -548,6 +548,8 @@ fn build_cards() -> (Rc<Vec<Card>>, Rc<Vec<Card>>) {
                 group,
                 tags: vec![e.section.clone()],
                 badge,
+                hint: e.hint.clone(),
+                has_solution: e.solution.is_some(),
             }
         })
         .collect();
@@ -562,9 +564,17 @@ fn build_cards() -> (Rc<Vec<Card>>, Rc<Vec<Card>>) {
             group: format!("{:?} policies", t.kind),
             tags: vec![format!("seed {}", t.source.seed)],
             badge: None,
+            hint: None,
+            has_solution: false,
         })
         .collect();
     (Rc::new(scenarios), Rc::new(templates))
+}
+
+/// The gallery challenge `id` with its worked solution applied.
+pub fn gallery_solution(id: &str) -> Option<Scenario> {
+    let gallery = abacus_templates::gallery::Gallery::builtin();
+    Scenario::from_json(&gallery.get(id)?.solved_scenario_json()?).ok()
 }
 
 /// The gallery scenario `id`.

@@ -487,6 +487,10 @@ pub struct Card {
     pub tags: Vec<String>,
     /// Pass/fail of a challenge's expectations, when it has any: (passed, label).
     pub badge: Option<(bool, String)>,
+    /// A hint for a challenge.
+    pub hint: Option<String>,
+    /// Whether a worked solution can be opened.
+    pub has_solution: bool,
 }
 
 /// A change made in the world editor.

@@ -16,12 +16,16 @@ pub struct GalleryProps {
     pub on_open: Callback<String>,
     /// Adds a template's policy to the workspace.
     pub on_template: Callback<String>,
+    /// Opens a challenge with its solution applied.
+    #[prop_or_default]
+    pub on_solution: Callback<String>,
 }
 
 fn grouped(
     cards: &[Card],
     action: &'static str,
     on: &Callback<String>,
+    on_solution: &Callback<String>,
     prefix: &'static str,
 ) -> Html {
     let mut groups: Vec<&str> = Vec::new();
@@ -35,11 +39,16 @@ fn grouped(
         .map(|g| {
             let items = cards.iter().filter(|c| c.group == g).map(|c| {
                 let id = c.id.clone();
+                let solution_id = id.clone();
+                let on_solution = on_solution.reform(move |_| solution_id.clone());
                 let onclick = on.reform(move |_| id.clone());
                 html! {
                     <article class="card" data-testid={format!("{prefix}-{}", c.id)}>
                         <h3>{ &c.title }</h3>
                         <p>{ &c.description }</p>
+                        if let Some(hint) = &c.hint {
+                            <details><summary>{ "Hint" }</summary><p>{ hint }</p></details>
+                        }
                         <div class="row">
                             { for c.tags.iter().map(|t| html! { <span class="badge">{ t }</span> }) }
                             if let Some((pass, label)) = &c.badge {
@@ -47,6 +56,10 @@ fn grouped(
                                     data-testid="challenge-badge">{ label }</span>
                             }
                             <span class="spacer"></span>
+                            if c.has_solution {
+                                <button class="btn small" onclick={on_solution} data-testid="open-solution"
+                                    aria-label={format!("Open with the solution: {}", c.title)}>{ "Solution" }</button>
+                            }
                             <button class="btn small" {onclick} aria-label={format!("{action}: {}", c.title)}>{ action }</button>
                         </div>
                     </article>
@@ -64,9 +77,9 @@ pub fn Gallery(props: &GalleryProps) -> Html {
         <div class="page" data-testid="gallery">
             <h1>{ "Gallery" }</h1>
             <p class="lead">{ "Scenarios from the use cases, challenges to solve (the badge shows whether your policies meet the expectations), and the template library. Opening a scenario replaces the workspace: share or export yours first to keep it." }</p>
-            { grouped(&props.scenarios, "Open", &props.on_open, "scenario") }
+            { grouped(&props.scenarios, "Open", &props.on_open, &props.on_solution, "scenario") }
             <h2 class="section-title">{ "Template library" }</h2>
-            { grouped(&props.templates, "Add policy", &props.on_template, "template") }
+            { grouped(&props.templates, "Add policy", &props.on_template, &Callback::noop(), "template") }
         </div>
     }
 }
