@@ -794,12 +794,21 @@ impl<'a> Evaluator<'a> {
         if let Some(t) = trace {
             let detail = match (negated, any) {
                 (false, true) => format!("`{resource}` matches"),
-                (false, false) => match values.iter().find_map(|v| v.note.as_deref()) {
-                    Some(note) => {
-                        format!("`{resource}` does not match any listed resource; {note}")
+                (false, false) => {
+                    let listed: Vec<String> = values
+                        .iter()
+                        .map(|v| match &v.resolved {
+                            Some(r) if *r != v.written => format!("`{r}` (from `{}`)", v.written),
+                            _ => format!("`{}`", v.written),
+                        })
+                        .collect();
+                    match values.iter().find_map(|v| v.note.as_deref()) {
+                        Some(note) => {
+                            format!("`{resource}` does not match {}; {note}", listed.join(", "))
+                        }
+                        None => format!("`{resource}` does not match {}", listed.join(", ")),
                     }
-                    None => format!("`{resource}` does not match any listed resource"),
-                },
+                }
                 (true, true) => format!(
                     "`{resource}` is listed in NotResource, so the statement does not cover it"
                 ),
@@ -1397,6 +1406,25 @@ fn condition_trace(
             .collect::<Vec<_>>()
             .join(", "),
     };
+    // the policy values as compared, with variables resolved
+    let policy_values = {
+        let shown: Vec<String> = values
+            .iter()
+            .map(|v| match (&v.resolved, &v.unresolved) {
+                (Some(r), _) if *r != v.written => format!("`{r}` (from `{}`)", v.written),
+                (Some(r), _) => format!("`{r}`"),
+                (None, Some(u)) => format!(
+                    "`{}` (`${{{}}}` has no value, so it matches nothing)",
+                    v.written, u.key
+                ),
+                (None, None) => format!("`{}`", v.written),
+            })
+            .collect();
+        match shown.len() {
+            1 => format!("with {}", shown.join("")),
+            _ => format!("with any of {}", shown.join(", ")),
+        }
+    };
     let detail = match outcome {
         ConditionOutcome::FailedBecauseMissing => format!(
             "the request has no `{}`, and a missing key makes `{}` false",
@@ -1415,14 +1443,16 @@ fn condition_trace(
             format!("the request has no `{}`; {why}", c.key.value)
         }
         ConditionOutcome::Matched => format!(
-            "the request's {} satisfies `{}`",
+            "the request's {} satisfies `{}` {}",
             shown(&request_values),
-            op.text
+            op.text,
+            policy_values
         ),
         ConditionOutcome::Failed => format!(
-            "the request's {} does not satisfy `{}`",
+            "the request's {} does not satisfy `{}` {}",
             shown(&request_values),
-            op.text
+            op.text,
+            policy_values
         ),
     };
     // "Single-valued vs. multivalued context keys": multivalued keys need a set operator;
