@@ -4,7 +4,7 @@
 
 use abacus_studio::actions::catalogue;
 use abacus_studio::evaluate::Workspace;
-use abacus_studio::scenario::default_scenario;
+use abacus_studio::scenario::{default_scenario, PolicyKind, Scenario};
 
 fn main() {
     let mut s = default_scenario();
@@ -37,7 +37,14 @@ fn main() {
         .take(40)
         .map(|a| a.action.clone())
         .collect();
-    let ws = Workspace::new(&s);
+    time(&s, "");
+    // Without trust policies SageMaker's session creation is not evaluated.
+    s.policies.retain(|p| p.kind != PolicyKind::Trust);
+    time(&s, " (no trust policies)");
+}
+
+fn time(s: &Scenario, label: &str) {
+    let ws = Workspace::new(s);
     let start = std::time::Instant::now();
     let runs = 20;
     let mut cells = 0;
@@ -47,7 +54,7 @@ fn main() {
     }
     let per = start.elapsed() / runs;
     println!(
-        "{} users x {} actions = {cells} cells: {:.2} ms per matrix",
+        "{} users x {} actions = {cells} cells{label}: {:.2} ms per matrix",
         s.world.users.len(),
         s.matrix.actions.len(),
         per.as_secs_f64() * 1000.0

@@ -335,13 +335,24 @@ impl Workspace {
 
     /// The calls around `selection`, in the order AWS makes them.
     fn plan(&self, selection: &Selection) -> Result<Plan, RequestError> {
+        self.plan_with(selection, true)
+    }
+
+    /// [`Workspace::plan`], leaving out SageMaker's session calls unless `with_session`
+    /// (the matrix decides them once per user).
+    fn plan_with(&self, selection: &Selection, with_session: bool) -> Result<Plan, RequestError> {
         let world = self.world();
         let main = build_request(world, selection)?;
         let mut before = Vec::new();
         let mut after = Vec::new();
         let mut notes = Vec::new();
         let mut modelled_session = None;
-        if let Some(session) = service_session(world, selection)? {
+        let session = if with_session {
+            service_session(world, selection)?
+        } else {
+            None
+        };
+        if let Some(session) = session {
             let calls = session.calls(world);
             let trusted = !self
                 .policies_on(&format!("role:{}", session.role), PolicyKind::Trust)
@@ -477,12 +488,43 @@ impl Workspace {
 
     /// The decision only (fast path for matrices and tests).
     pub fn decide(&self, selection: &Selection) -> Result<Decision, RequestError> {
+        self.decide_with(selection, true)
+    }
+
+    /// The decision of SageMaker's session calls for `selection`'s user and route alone
+    /// (`Allow` when there are none).
+    fn session_decision(&self, selection: &Selection) -> Decision {
+        let world = self.world();
+        let Ok(Some(session)) = service_session(world, selection) else {
+            return Decision::Allow;
+        };
+        if self
+            .policies_on(&format!("role:{}", session.role), PolicyKind::Trust)
+            .is_empty()
+        {
+            return Decision::Allow;
+        }
+        for call in session.calls(world) {
+            let (set, _) = self.policy_set(&call.built, &selection.user);
+            let d = authorize_decision(&set, &call.built.request);
+            if d != Decision::Allow {
+                return d;
+            }
+        }
+        Decision::Allow
+    }
+
+    fn decide_with(
+        &self,
+        selection: &Selection,
+        with_session: bool,
+    ) -> Result<Decision, RequestError> {
         let Plan {
             before,
             main,
             after,
             ..
-        } = self.plan(selection)?;
+        } = self.plan_with(selection, with_session)?;
         for built in before
             .iter()
             .map(|c| &c.built)
@@ -730,11 +772,20 @@ impl Workspace {
         let cells = users
             .iter()
             .map(|u| {
+                // The session depends only on the user and the route: decide it once.
+                let mut session: Option<Decision> = None;
                 columns
                     .iter()
                     .map(|c| {
                         let sel = self.matrix_selection(u, c, &route)?;
-                        self.decide(&sel).ok()
+                        // Request errors (no such resource...) win, as in `decide`.
+                        let rest = self.decide_with(&sel, false).ok()?;
+                        let first = *session.get_or_insert_with(|| self.session_decision(&sel));
+                        Some(if first == Decision::Allow {
+                            rest
+                        } else {
+                            first
+                        })
                     })
                     .collect()
             })
@@ -845,19 +896,28 @@ mod tests {
 
     #[test]
     fn decide_agrees_with_evaluate_on_the_matrix() {
-        let ws = Workspace::new(&default_scenario());
-        let m = ws.matrix();
-        assert_eq!(m.cells.len(), m.users.len());
-        for (ui, row) in m.cells.iter().enumerate() {
-            for (ci, cell) in row.iter().enumerate() {
-                let (Some(d), Some(sel)) = (
-                    cell,
-                    ws.matrix_selection(&m.users[ui], &m.columns[ci], &Route::StudioSpace),
-                ) else {
-                    continue;
-                };
-                assert_eq!(*d, ws.evaluate(&sel).unwrap().decision);
+        let mut one_domain_disabled = with_trust(ASSUME_ONLY);
+        one_domain_disabled.world.domains[0].execution_role_identity_config =
+            crate::model::ExecutionRoleIdentityConfig::Disabled;
+        for s in [
+            default_scenario(),
+            with_trust(ASSUME_ONLY),
+            one_domain_disabled,
+        ] {
+            let ws = Workspace::new(&s);
+            let m = ws.matrix();
+            assert_eq!(m.cells.len(), m.users.len());
+            let mut filled = 0;
+            for (ui, row) in m.cells.iter().enumerate() {
+                for (ci, cell) in row.iter().enumerate() {
+                    let sel =
+                        ws.matrix_selection(&m.users[ui], &m.columns[ci], &Route::StudioSpace);
+                    let expected = sel.and_then(|sel| ws.evaluate(&sel).ok().map(|e| e.decision));
+                    assert_eq!(*cell, expected, "{} {}", m.users[ui], m.columns[ci].label);
+                    filled += usize::from(cell.is_some());
+                }
             }
+            assert!(filled > 0);
         }
     }
 
