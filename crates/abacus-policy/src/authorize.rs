@@ -1240,7 +1240,9 @@ impl<'a> Evaluator<'a> {
             return out;
         }
         for (slot, r) in &self.results {
-            if !verdict.needed.contains(&slot.kind) {
+            // organization policies that apply had to allow too
+            let org = !want_deny && matches!(slot.kind, PolicyKind::Scp | PolicyKind::Rcp);
+            if !verdict.needed.contains(&slot.kind) && !org {
                 continue;
             }
             let idx = if want_deny {
