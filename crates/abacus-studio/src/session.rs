@@ -13,8 +13,10 @@
 //! - IAM User Guide, "Monitor and control actions taken with assumed roles": setting a source
 //!   identity needs `sts:SetSourceIdentity` in the role trust policy.
 //! - SageMaker Developer Guide, "Monitor user resource access from Amazon SageMaker Studio"
-//!   and seed 001: the execution role trust policy allows `sts:AssumeRole` and
-//!   `sts:SetSourceIdentity` for `sagemaker.amazonaws.com` before `USER_PROFILE_NAME` is set.
+//!   ("Turn on sourceIdentity in CloudTrail logs for SageMaker AI Studio Classic") and seed
+//!   001: with source identity on, every execution role's trust policy allows
+//!   `sts:AssumeRole` and `sts:SetSourceIdentity` for `sagemaker.amazonaws.com`; without it
+//!   actions fail with `AccessDeniedException` or `ValidationError`.
 //! - SageMaker Developer Guide, trusted identity propagation setup and seed 004: the trust
 //!   policy allows `sts:SetContext` in addition to `sts:AssumeRole`.
 
