@@ -34,7 +34,9 @@ use crate::explain::{
     StatementTrace, Step, StepOutcome, ValueTrace,
 };
 use crate::parse::{parse_policy, ParsedPolicy};
-use crate::principal::{match_principal, CallerInfo, GrantKind, PrincipalKind};
+use crate::principal::{
+    match_principal, not_principal_lists, CallerInfo, GrantKind, PrincipalKind,
+};
 use crate::request::{Context, ContextValue, Request};
 use crate::wildcard::Pattern;
 use serde::{Deserialize, Serialize};
@@ -604,10 +606,8 @@ impl<'a> Evaluator<'a> {
         } else if boundary_override {
             (true, Some(GrantKind::Everyone))
         } else {
-            (
-                found.is_none(),
-                found.is_none().then_some(GrantKind::Everyone),
-            )
+            let listed = not_principal_lists(&principal.spec, &caller);
+            (!listed, (!listed).then_some(GrantKind::Everyone))
         };
         if let Some(t) = trace {
             let mut values = Vec::new();
@@ -647,10 +647,8 @@ impl<'a> Evaluator<'a> {
                     caller.arn,
                     caller.kind_words()
                 ),
-                (_, Some(_)) => {
-                    "the caller is listed in NotPrincipal, so the statement does not apply to it"
-                        .into()
-                }
+                (_, _) if !matched => "the caller is listed in NotPrincipal (its account and, for a role session, its role and session), so the statement does not apply to it".into(),
+                (_, Some(_)) => "the caller is only partly listed in NotPrincipal: AWS checks the account, then the role, then the session or user, and the Deny applies to any level that is not listed".into(),
                 (_, None) => {
                     "the caller is not listed in NotPrincipal, so the statement applies to it"
                         .into()

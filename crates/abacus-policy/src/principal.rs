@@ -229,6 +229,39 @@ pub fn match_principal(
     best
 }
 
+/// Does a `NotPrincipal` element list the caller, so that its `Deny` does not apply?
+/// IAM User Guide, "AWS JSON policy elements: NotPrincipal": AWS may check the account
+/// first, then the role, then the role session (or the user), and the Deny applies to any
+/// of them that is not listed; so the caller is exempt only when every level is listed
+/// (the account's ARN, the role's ARN and the session's ARN for a role session; the
+/// account and the user for an IAM user). `*` lists everyone.
+pub fn not_principal_lists(spec: &PrincipalSpec, caller: &CallerInfo<'_>) -> bool {
+    let entries = match spec {
+        PrincipalSpec::Any => return true,
+        PrincipalSpec::Map { entries } => entries,
+    };
+    let (mut account, mut role, mut direct) = (false, false, false);
+    for entry in entries {
+        for v in &entry.values {
+            match match_value(entry.kind.value, &v.value, caller) {
+                Some(GrantKind::Everyone) => return true,
+                Some(GrantKind::Account) => account = true,
+                Some(GrantKind::Role) => role = true,
+                Some(GrantKind::Direct) => direct = true,
+                None => {}
+            }
+        }
+    }
+    match caller.kind {
+        PrincipalKind::User | PrincipalKind::FederatedUser => account && direct,
+        PrincipalKind::RoleSession => account && role && direct,
+        PrincipalKind::Role => account && role,
+        PrincipalKind::Root => account,
+        PrincipalKind::Service | PrincipalKind::Other => direct,
+        PrincipalKind::Anonymous => false,
+    }
+}
+
 fn match_value(kind: PrincipalType, value: &str, caller: &CallerInfo<'_>) -> Option<GrantKind> {
     match kind {
         PrincipalType::Aws => {
@@ -319,6 +352,38 @@ mod tests {
             CallerInfo::parse("arn:aws:iam::111122223333:user/a/b").name,
             "b"
         );
+    }
+
+    // IAM User Guide: "AWS JSON policy elements: NotPrincipal" (account, then role, then
+    // session: every level must be listed)
+    #[test]
+    fn not_principal_needs_every_level() {
+        let c = CallerInfo::parse(SESSION);
+        let role = "arn:aws:iam::111122223333:role/StudioRole";
+        let root = "arn:aws:iam::111122223333:root";
+        assert!(!not_principal_lists(
+            &spec(&format!(r#"{{"AWS":["{SESSION}"]}}"#)),
+            &c
+        ));
+        assert!(!not_principal_lists(
+            &spec(&format!(r#"{{"AWS":["{SESSION}","{root}"]}}"#)),
+            &c
+        ));
+        assert!(not_principal_lists(
+            &spec(&format!(r#"{{"AWS":["{SESSION}","{role}","{root}"]}}"#)),
+            &c
+        ));
+        let user = CallerInfo::parse("arn:aws:iam::111122223333:user/bob");
+        assert!(not_principal_lists(
+            &spec(&format!(
+                r#"{{"AWS":["arn:aws:iam::111122223333:user/bob","{root}"]}}"#
+            )),
+            &user
+        ));
+        assert!(!not_principal_lists(
+            &spec(r#"{"AWS":["arn:aws:iam::111122223333:user/bob"]}"#),
+            &user
+        ));
     }
 
     #[test]

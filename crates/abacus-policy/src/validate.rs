@@ -200,11 +200,11 @@ impl Validator<'_> {
             (&st.not_principal, st.effect.as_ref().map(|e| e.value))
         {
             self.push(
-                Severity::Warning,
+                Severity::Error,
                 "policy-notprincipal-allow",
                 np.span,
                 "`NotPrincipal` with `\"Effect\": \"Allow\"` grants access to every principal not listed, anonymous users included".into(),
-                "AWS strongly recommends against it; name the principals in `Principal` instead (\"AWS JSON policy elements: NotPrincipal\")",
+                "`NotPrincipal` is supported only with `\"Effect\": \"Deny\"` (\"AWS JSON policy elements: NotPrincipal\"); name the principals in `Principal` instead",
             );
         }
         for p in [&st.principal, &st.not_principal].into_iter().flatten() {
