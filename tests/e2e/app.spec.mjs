@@ -332,3 +332,7 @@ test('keyboard: Esc then Tab leaves the editor', async () => {
   await page.keyboard.press('Alt+E');
   await page.waitForFunction(() => document.activeElement?.dataset.testid === 'policy-editor');
 });
+
+test('no page errors or console errors in any of the above', () => {
+  assert.deepEqual(app.pageErrors, []);
+});

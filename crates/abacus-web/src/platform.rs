@@ -242,26 +242,33 @@ pub fn cycle_theme() {
 /// the physical key so layouts where Alt composes characters still work.
 pub fn on_shortcut(f: impl Fn(char) + 'static) -> Option<EventListener> {
     let document = web_sys::window()?.document()?;
-    Some(EventListener::new(&document, "keydown", move |e| {
-        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-            return;
-        };
-        if !e.alt_key() || e.ctrl_key() || e.meta_key() {
-            return;
-        }
-        let code = e.code();
-        let key = code
-            .strip_prefix("Digit")
-            .or_else(|| code.strip_prefix("Key"))
-            .and_then(|k| k.chars().next())
-            .map(|c| c.to_ascii_lowercase());
-        if let Some(k) = key {
-            if matches!(k, '1'..='4' | 'e' | 'u') {
-                e.prevent_default();
-                f(k);
+    // not passive: the shortcut must not also type or open a browser menu
+    let options = gloo::events::EventListenerOptions::enable_prevent_default();
+    Some(EventListener::new_with_options(
+        &document,
+        "keydown",
+        options,
+        move |e| {
+            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                return;
+            };
+            if !e.alt_key() || e.ctrl_key() || e.meta_key() {
+                return;
             }
-        }
-    }))
+            let code = e.code();
+            let key = code
+                .strip_prefix("Digit")
+                .or_else(|| code.strip_prefix("Key"))
+                .and_then(|k| k.chars().next())
+                .map(|c| c.to_ascii_lowercase());
+            if let Some(k) = key {
+                if matches!(k, '1'..='4' | 'e' | 'u') {
+                    e.prevent_default();
+                    f(k);
+                }
+            }
+        },
+    ))
 }
 
 /// Focuses the first element matching `selector` (after the next render, so a screen
