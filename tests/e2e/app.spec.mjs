@@ -331,6 +331,13 @@ test('keyboard: Esc then Tab leaves the editor', async () => {
   await page.waitForFunction(() => document.activeElement?.dataset.testid === 'user-select');
   await page.keyboard.press('Alt+E');
   await page.waitForFunction(() => document.activeElement?.dataset.testid === 'policy-editor');
+  // arrow keys walk the screen tabs
+  await page.focus(tid('tab-workspace'));
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector(tid('matrix'));
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'tab-matrix');
+  await page.keyboard.press('End');
+  await page.waitForSelector(tid('world-editor'));
 });
 
 test('no page errors or console errors in any of the above', () => {

@@ -322,9 +322,31 @@ pub fn App() -> Html {
         let selected = state.screen == s;
         html! {
             <button role="tab" aria-selected={selected.to_string()} data-testid={s.testid()}
+                tabindex={if selected { "0" } else { "-1" }}
                 onclick={Callback::from(move |_| dispatch.dispatch(Action::Show(s)))}>{ s.label() }</button>
         }
     });
+    // arrow keys move between the screen tabs (the ARIA tabs pattern)
+    let on_tabs_key = {
+        let dispatch = dispatch.clone();
+        let current = state.screen;
+        Callback::from(move |e: KeyboardEvent| {
+            let at = Screen::ALL.iter().position(|s| *s == current).unwrap_or(0);
+            let n = Screen::ALL.len();
+            let next = match e.key().as_str() {
+                "ArrowRight" => (at + 1) % n,
+                "ArrowLeft" => (at + n - 1) % n,
+                "Home" => 0,
+                "End" => n - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            if let Some(&screen) = Screen::ALL.get(next) {
+                dispatch.dispatch(Action::Show(screen));
+                platform::focus(screen.tab_selector());
+            }
+        })
+    };
     let on_share = {
         let dispatch = dispatch.clone();
         let d = state.doc.clone();
@@ -377,7 +399,7 @@ pub fn App() -> Html {
         <div class="app">
             <header class="topbar">
                 <div class="brand">{ "Abacus" }<small>{ doc::title(&state.doc) }</small></div>
-                <nav class="tabs" role="tablist" aria-label="screens">{ for tabs }</nav>
+                <nav class="tabs" role="tablist" aria-label="screens" onkeydown={on_tabs_key}>{ for tabs }</nav>
                 <span class="spacer"></span>
                 <button class="btn primary" data-testid="share-button" onclick={on_share}>{ "Share link" }</button>
                 <label class="btn" data-testid="import-button">{ "Import" }

@@ -45,6 +45,16 @@ impl Screen {
         }
     }
 
+    /// A CSS selector for its tab button.
+    pub fn tab_selector(self) -> &'static str {
+        match self {
+            Screen::Workspace => "[data-testid=tab-workspace]",
+            Screen::Matrix => "[data-testid=tab-matrix]",
+            Screen::Gallery => "[data-testid=tab-gallery]",
+            Screen::World => "[data-testid=tab-world]",
+        }
+    }
+
     /// The `data-testid` of its tab.
     pub fn testid(self) -> &'static str {
         match self {
