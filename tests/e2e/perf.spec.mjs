@@ -129,7 +129,8 @@ test('full access matrix (≥ 20 users × ≥ 40 actions) recompute', async () =
   assert.doesNotMatch(notice ?? '', /could not be opened/, notice);
   const samples = [];
   let shape = '';
-  for (let i = 0; i < 6; i++) {
+  // the first pass warms up the wasm JIT and is not counted
+  for (let i = 0; i < 7; i++) {
     await page.click(tid('tab-workspace'));
     await page.focus(tid('policy-editor'));
     await page.keyboard.press('End');
@@ -138,7 +139,7 @@ test('full access matrix (≥ 20 users × ≥ 40 actions) recompute', async () =
     await page.click(tid('tab-matrix'));
     await page.waitForSelector(tid('matrix'));
     const d = await page.evaluate(() => performance.getEntriesByName('abacus-matrix').map((e) => e.duration));
-    if (d.length) samples.push(d[d.length - 1]);
+    if (d.length && i > 0) samples.push(d[d.length - 1]);
     shape = await page.evaluate(() => {
       const t = document.querySelector('[data-testid="matrix"]');
       return `${t.querySelectorAll('tbody tr').length} users × ${t.querySelectorAll('thead th.col').length} columns`;
@@ -146,7 +147,7 @@ test('full access matrix (≥ 20 users × ≥ 40 actions) recompute', async () =
   }
   const cells = await page.locator('[data-testid^="matrix-cell-"]').count();
   console.log(`perf: matrix shape = ${shape} (${cells} cells, 45 actions)`);
-  console.log(`perf: matrix recompute median = ${fmt(pct(samples, 50))} ms, max = ${fmt(Math.max(...samples))} ms (budget 50 ms)`);
+  console.log(`perf: matrix recompute median = ${fmt(pct(samples, 50))} ms, p95 = ${fmt(pct(samples, 95))} ms over ${samples.length} runs (budget 50 ms)`);
   assert.ok(samples.length >= 3);
   assert.ok(pct(samples, 50) < 5000);
 });
