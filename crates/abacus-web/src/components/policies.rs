@@ -45,7 +45,7 @@ pub fn PolicyList(props: &PolicyListProps) -> Html {
                                     <span class="badge warning" title="warnings">{ p.warnings }</span>
                                 }
                                 if p.deciding {
-                                    <span class="badge deciding" title="decided the request">{ "deciding" }</span>
+                                    <span class="badge deciding" title="one of its statements decided the request">{ "★" }<span class="sr-only">{ "decided the request" }</span></span>
                                 }
                             </span>
                             <span class="attached">{ &p.attached_to }</span>
