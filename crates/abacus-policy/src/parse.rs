@@ -68,6 +68,7 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
     let line_index = LineIndex::new(text);
     let (json, json_errors) = parse_json(text);
     let mut b = Builder {
+        text,
         index: &line_index,
         diags: Vec::new(),
         variables: false,
@@ -96,6 +97,8 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
 }
 
 struct Builder<'a> {
+    /// The policy text (to map offsets inside escaped strings back to the source).
+    text: &'a str,
     index: &'a LineIndex,
     diags: Vec<Diagnostic>,
     /// `Version` is 2012-10-17: `${...}` are variables.
@@ -540,11 +543,10 @@ impl Builder<'_> {
     fn template(&mut self, text: &str, span: Span) -> Template {
         let (t, errors) = Template::parse(text, self.variables);
         for e in errors {
-            // offsets are within the unescaped text; +1 skips the opening quote
-            let start = (span.start + 1 + e.start).min(span.end);
-            let end = (span.start + 1 + e.end)
-                .min(span.end.saturating_sub(1))
-                .max(start);
+            // offsets are within the unescaped value: map them back through the escapes
+            let raw = self.text.get(span.start..span.end).unwrap_or("");
+            let start = span.start + source_offset(raw, e.start);
+            let end = (span.start + source_offset(raw, e.end)).max(start);
             self.error(e.code, Span::new(start, end), e.message, e.help);
         }
         t
@@ -764,6 +766,49 @@ impl Builder<'_> {
     }
 }
 
+/// The byte offset in `raw` (a string token's source, opening quote included) where the
+/// unescaped value's byte `offset` comes from. Walks the escapes; always lands on a char
+/// boundary of `raw`.
+fn source_offset(raw: &str, offset: usize) -> usize {
+    let mut produced = 0usize;
+    let mut chars = raw.char_indices().skip(1).peekable(); // skip the opening quote
+    while let Some((i, c)) = chars.next() {
+        if produced >= offset {
+            return i;
+        }
+        if c == '\\' {
+            match chars.next() {
+                Some((_, 'u')) => {
+                    // \uXXXX, possibly a surrogate pair: count the char it decodes to
+                    let hex: String = (0..4)
+                        .filter_map(|_| chars.next().map(|(_, h)| h))
+                        .collect();
+                    let code = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
+                    if (0xD800..0xDC00).contains(&code) {
+                        if let Some(&(_, '\\')) = chars.peek() {
+                            let _ = chars.next();
+                            let _ = chars.next(); // u
+                            for _ in 0..4 {
+                                let _ = chars.next();
+                            }
+                            produced += 4;
+                            continue;
+                        }
+                    }
+                    produced += char::from_u32(code).map_or(3, char::len_utf8);
+                }
+                Some((_, _)) => produced += 1,
+                None => return raw.len(),
+            }
+        } else if c == '"' {
+            return i;
+        } else {
+            produced += c.len_utf8();
+        }
+    }
+    raw.len()
+}
+
 /// Maps an element name to its `'static` spelling.
 fn static_name(name: &&str) -> &'static &'static str {
     STATEMENT_ELEMENTS
@@ -851,6 +896,19 @@ mod tests {
         assert_eq!(d.code, "policy-unknown-condition-operator");
         assert!(d.help.contains("operator is missing"), "{}", d.help);
         assert!(d.help.contains("StringEquals"));
+    }
+
+    #[test]
+    fn variable_errors_point_into_escaped_strings() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::\\\u00e9/${x"}]}"#;
+        let p = parse_policy(text);
+        let d = p
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "policy-unclosed-variable")
+            .unwrap();
+        assert!(text.is_char_boundary(d.span.start));
+        assert_eq!(&text[d.span.start..d.span.start + 2], "${");
     }
 
     #[test]

@@ -101,6 +101,7 @@ proptest! {
         let p = parse_policy(&text);
         for d in &p.diagnostics {
             prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len());
+            prop_assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
         }
     }
 
@@ -114,6 +115,16 @@ proptest! {
         let parsed = parse_policy(&text);
         for d in &parsed.diagnostics {
             prop_assert!(d.span.end <= text.len());
+        }
+    }
+
+    // found by cargo-fuzz: variable errors inside strings with escapes
+    #[test]
+    fn spans_in_escaped_strings_stay_on_char_boundaries(prefix in "(\\\\|\\u00e9|\\u20ac|é|a){0,6}", tail in "\\$\\{[a-z:]{0,5}") {
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::{prefix}{tail}"}}]}}"#);
+        let p = parse_policy(&text);
+        for d in &p.diagnostics {
+            prop_assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end), "{:?} in {}", d, text);
         }
     }
 
