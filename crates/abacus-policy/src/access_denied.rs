@@ -17,21 +17,12 @@ pub enum DenyReason {
     NoAllow(PolicyKind),
 }
 
-fn article(kind: PolicyKind) -> &'static str {
-    match kind {
-        PolicyKind::Identity => "an",
-        _ => "a",
-    }
-}
-
 /// The reason text, e.g. `because no identity-based policy allows the s3:GetObject action`.
 pub fn reason_text(reason: DenyReason, action: &str) -> String {
     match reason {
-        DenyReason::Explicit(kind) => format!(
-            "with an explicit deny in {} {}",
-            article(kind),
-            kind.describe()
-        ),
+        DenyReason::Explicit(kind) => {
+            format!("with an explicit deny in {}", kind.describe_with_article())
+        }
         DenyReason::NoAllow(kind) => {
             format!("because no {} allows the {action} action", kind.describe())
         }

@@ -64,13 +64,20 @@ pub enum PolicyKind {
 impl PolicyKind {
     /// The words AWS uses in AccessDenied messages: `identity-based policy`, ...
     pub fn describe(self) -> &'static str {
+        self.describe_with_article()
+            .split_once(' ')
+            .map_or("", |(_, rest)| rest)
+    }
+
+    /// The same words with their indefinite article: `an identity-based policy`, `a session policy`.
+    pub fn describe_with_article(self) -> &'static str {
         match self {
-            PolicyKind::Identity => "identity-based policy",
-            PolicyKind::Resource => "resource-based policy",
-            PolicyKind::PermissionBoundary => "permissions boundary",
-            PolicyKind::Session => "session policy",
-            PolicyKind::Scp => "service control policy",
-            PolicyKind::Rcp => "resource control policy",
+            PolicyKind::Identity => "an identity-based policy",
+            PolicyKind::Resource => "a resource-based policy",
+            PolicyKind::PermissionBoundary => "a permissions boundary",
+            PolicyKind::Session => "a session policy",
+            PolicyKind::Scp => "a service control policy",
+            PolicyKind::Rcp => "a resource control policy",
         }
     }
 }
@@ -426,10 +433,10 @@ impl<'a> Evaluator<'a> {
                         .collect();
                     t.status = PolicyStatus::Invalid;
                     t.note = Some(format!(
-                        "this policy has {} error{} as a {}, so AWS would reject it; it is not evaluated ({})",
+                        "this policy has {} error{} as {}, so AWS would reject it; it is not evaluated ({})",
                         errors.len(),
                         if errors.len() == 1 { "" } else { "s" },
-                        kind.describe(),
+                        kind.describe_with_article(),
                         errors.join("; ")
                     ));
                 }
@@ -976,8 +983,8 @@ impl<'a> Evaluator<'a> {
         if let Some(kind) = deny {
             self.step("deny evaluation", StepOutcome::ExplicitDeny, || {
                 format!(
-                    "a Deny statement in a {} applies, and an explicit deny overrides every allow",
-                    kind.describe()
+                    "a Deny statement in {} applies, and an explicit deny overrides every allow",
+                    kind.describe_with_article()
                 )
             });
             return self.denied(kind, action);

@@ -118,51 +118,73 @@ impl std::fmt::Display for Diagnostic {
 }
 
 /// Maps byte offsets of one text to line/column positions.
+///
+/// Lookups cost O(log n) plus a scan of at most [`CHECKPOINT_CHARS`] characters, so a
+/// megabyte pasted on one line still resolves hundreds of diagnostics instantly.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     text: String,
-    line_starts: Vec<usize>,
+    /// Positions at every line start and every `CHECKPOINT_CHARS` characters within a line,
+    /// ordered by byte offset.
+    checkpoints: Vec<(usize, Position)>,
 }
 
+/// How many characters apart the in-line checkpoints are.
+pub const CHECKPOINT_CHARS: usize = 64;
+
 impl LineIndex {
-    /// Indexes `text`.
+    /// Indexes `text` in one pass.
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        let start = Position {
+            line: 1,
+            column: 1,
+            column_utf16: 1,
+        };
+        let mut checkpoints = vec![(0, start)];
+        let mut pos = start;
+        for (i, ch) in text.char_indices() {
+            if ch == '\n' {
+                pos = Position {
+                    line: pos.line + 1,
+                    column: 1,
+                    column_utf16: 1,
+                };
+                checkpoints.push((i + 1, pos));
+                continue;
+            }
+            pos.column += 1;
+            pos.column_utf16 += ch.len_utf16();
+            if (pos.column - 1) % CHECKPOINT_CHARS == 0 {
+                checkpoints.push((i + ch.len_utf8(), pos));
+            }
+        }
         Self {
             text: text.to_owned(),
-            line_starts,
+            checkpoints,
         }
     }
 
-    /// The position of byte `offset`; offsets past the end clamp to the end, and offsets
-    /// inside a multi-byte character resolve to that character.
+    /// The position of byte `offset`; offsets past the end clamp to the end, and an offset
+    /// inside a multi-byte character counts that character as passed.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line_idx = match self.line_starts.binary_search(&offset) {
+        let idx = match self.checkpoints.binary_search_by(|(b, _)| b.cmp(&offset)) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0);
-        let mut column = 1;
-        let mut column_utf16 = 1;
-        for (i, ch) in self.text.get(line_start..).unwrap_or("").char_indices() {
-            if line_start + i >= offset {
+        let Some(&(base, mut pos)) = self.checkpoints.get(idx) else {
+            return Position::default();
+        };
+        // No line start lies between the checkpoint and `offset` (line starts are
+        // checkpoints), so this scan stays on one line and is at most CHECKPOINT_CHARS long.
+        for (i, ch) in self.text.get(base..).unwrap_or("").char_indices() {
+            if base + i >= offset {
                 break;
             }
-            column += 1;
-            column_utf16 += ch.len_utf16();
+            pos.column += 1;
+            pos.column_utf16 += ch.len_utf16();
         }
-        Position {
-            line: line_idx + 1,
-            column,
-            column_utf16,
-        }
+        pos
     }
 }
 
@@ -215,5 +237,39 @@ mod tests {
                 column_utf16: 2
             }
         );
+    }
+
+    #[test]
+    fn checkpoints_agree_with_a_plain_scan_on_long_mixed_lines() {
+        let line: String = (0..300)
+            .map(|i| match i % 5 {
+                0 => '\u{1F600}',
+                1 => 'é',
+                _ => 'a',
+            })
+            .collect();
+        let text = format!("{line}\n{line}\n\nend");
+        let index = LineIndex::new(&text);
+        let (mut line_no, mut col, mut col16) = (1, 1, 1);
+        for (i, ch) in text.char_indices() {
+            let want = Position {
+                line: line_no,
+                column: col,
+                column_utf16: col16,
+            };
+            assert_eq!(index.position(i), want, "at byte {i}");
+            if ch == '\n' {
+                (line_no, col, col16) = (line_no + 1, 1, 1);
+            } else {
+                col += 1;
+                col16 += ch.len_utf16();
+            }
+        }
+        let end = Position {
+            line: line_no,
+            column: col,
+            column_utf16: col16,
+        };
+        assert_eq!(index.position(text.len()), end);
     }
 }

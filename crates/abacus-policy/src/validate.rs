@@ -112,7 +112,7 @@ pub fn kind_diagnostics(policy: &Policy, index: &LineIndex, kind: PolicyKind) ->
                     Severity::Error,
                     "policy-principal-not-allowed",
                     p.span,
-                    format!("a {} cannot have `Principal` or `NotPrincipal`", kind.describe()),
+                    format!("{} cannot have `Principal` or `NotPrincipal`", kind.describe_with_article()),
                     "the policy applies to the identity it is attached to; remove the element (principals belong in resource-based policies such as bucket policies and role trust policies)",
                 );
             }
@@ -121,7 +121,7 @@ pub fn kind_diagnostics(policy: &Policy, index: &LineIndex, kind: PolicyKind) ->
                 Severity::Error,
                 "policy-missing-principal",
                 head,
-                format!("a statement in a {} needs a `Principal`", kind.describe()),
+                format!("a statement in {} needs a `Principal`", kind.describe_with_article()),
                 if kind == PolicyKind::Rcp {
                     "resource control policies use `\"Principal\": \"*\"` and narrow callers with conditions"
                 } else {
@@ -151,8 +151,8 @@ pub fn kind_diagnostics(policy: &Policy, index: &LineIndex, kind: PolicyKind) ->
                 "policy-missing-resource",
                 head,
                 format!(
-                    "a statement in a {} needs `Resource` or `NotResource`",
-                    kind.describe()
+                    "a statement in {} needs `Resource` or `NotResource`",
+                    kind.describe_with_article()
                 ),
                 "add `\"Resource\": \"*\"` or the ARNs the statement covers",
             );
