@@ -154,7 +154,7 @@ impl LineIndex {
             }
             pos.column += 1;
             pos.column_utf16 += ch.len_utf16();
-            if (pos.column - 1) % CHECKPOINT_CHARS == 0 {
+            if (pos.column - 1).is_multiple_of(CHECKPOINT_CHARS) {
                 checkpoints.push((i + ch.len_utf8(), pos));
             }
         }
