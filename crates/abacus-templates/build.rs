@@ -1,9 +1,59 @@
-//! Embeds every scenario document of the gallery: the seed use cases in the repository's
-//! `scenarios/` folder and the challenges in `gallery/challenges/`, so a new file needs no
-//! code change.
+//! Embeds the crate's JSON data compactly. Every data file is validated with serde_json
+//! (a syntax error fails the build with file, line and column) and embedded minified;
+//! strings, and so the policy texts inside scenarios, are kept byte-for-byte.
+//!
+//! The gallery (the repository's `scenarios/*.json` and `gallery/challenges/*.json`, found
+//! by listing the folders so a new file needs no code change) is written as pieces: the
+//! `world` and `policies` values, repeated across many scenarios, are stored once and
+//! shared. Template files are embedded unchanged by `include_str!`: their text is shown.
+
+#[path = "build/json_text.rs"]
+mod json_text;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+/// Members whose values are shared between gallery scenarios.
+const SHARED_MEMBERS: [&str; 2] = ["world", "policies"];
+
+/// Small data files parsed at run time, embedded as `OUT_DIR/<name>`.
+const DATA_FILES: [(&str, &str); 5] = [
+    ("library/catalog.json", "catalog.json"),
+    ("library/personas.json", "personas.json"),
+    (
+        "library/seed-originals/index.json",
+        "seed-originals-index.json",
+    ),
+    ("data/condition-keys.json", "condition-keys.json"),
+    ("data/access-levels.json", "access-levels.json"),
+];
+
+/// The file's text, minified, after checking it is JSON and the minified text means the same.
+fn minified(path: &Path) -> Result<String, String> {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        // serde's message ends with the position, which the prefix already gives.
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        let message = e.to_string();
+        let message = message.strip_suffix(&position).unwrap_or(&message);
+        format!(
+            "{}:{}:{}: invalid JSON: {message}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    let min = json_text::minify(&text);
+    match serde_json::from_str::<serde_json::Value>(&min) {
+        Ok(again) if again == value => Ok(min),
+        _ => Err(format!(
+            "{}: minifying changed the document",
+            path.display()
+        )),
+    }
+}
 
 fn json_files(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
@@ -21,27 +71,112 @@ fn json_files(dir: &Path) -> Vec<(String, PathBuf)> {
     files
 }
 
-fn table(name: &str, dir: &Path) -> String {
+/// Values stored once, referenced by index from the pieces of each scenario.
+#[derive(Default)]
+struct Shared {
+    values: Vec<String>,
+}
+
+impl Shared {
+    fn index(&mut self, value: &str) -> usize {
+        if let Some(i) = self.values.iter().position(|v| v == value) {
+            return i;
+        }
+        self.values.push(value.to_owned());
+        self.values.len() - 1
+    }
+}
+
+/// Rust source of the pieces of one minified document whose shared members sit `depth`
+/// objects deep.
+fn pieces(path: &Path, text: &str, depth: usize, shared: &mut Shared) -> Result<String, String> {
+    let mut ranges: Vec<_> = SHARED_MEMBERS
+        .iter()
+        .filter_map(|key| json_text::member_value(text, key, depth))
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut code = String::from("&[");
+    let mut rebuilt = String::new();
+    let mut at = 0;
+    for range in ranges {
+        let (Some(before), Some(value)) = (text.get(at..range.start), text.get(range.clone()))
+        else {
+            return Err(format!("{}: overlapping shared members", path.display()));
+        };
+        let _ = write!(
+            code,
+            "Piece::Text({before:?}), Piece::Shared({}), ",
+            shared.index(value)
+        );
+        rebuilt.push_str(before);
+        rebuilt.push_str(value);
+        at = range.end;
+    }
+    let rest = text.get(at..).unwrap_or_default();
+    let _ = write!(code, "Piece::Text({rest:?})]");
+    rebuilt.push_str(rest);
+    if rebuilt != text {
+        return Err(format!(
+            "{}: pieces do not rebuild the document",
+            path.display()
+        ));
+    }
+    Ok(code)
+}
+
+fn table(name: &str, dir: &Path, depth: usize, shared: &mut Shared) -> Result<String, String> {
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut out = format!("const {name}: &[(&str, &str)] = &[\n");
+    let mut out = format!("const {name}: &[(&str, &[Piece])] = &[\n");
     for (id, path) in json_files(dir) {
+        let text = minified(&path)?;
         let _ = writeln!(
             out,
-            "    ({id:?}, include_str!({:?})),",
-            path.display().to_string()
+            "    ({id:?}, {}),",
+            pieces(&path, &text, depth, shared)?
         );
     }
     out.push_str("];\n");
-    out
+    Ok(out)
+}
+
+fn run() -> Result<(), String> {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?);
+    let write = |name: &str, text: &str| {
+        let path = out_dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+
+    for (source, name) in DATA_FILES {
+        write(name, &minified(&manifest.join(source))?)?;
+    }
+
+    let mut shared = Shared::default();
+    // Use cases are scenario documents; a challenge holds its scenario under `scenario`.
+    let mut code = table(
+        "USE_CASES",
+        &manifest.join("../../scenarios"),
+        1,
+        &mut shared,
+    )?;
+    code += &table(
+        "CHALLENGES",
+        &manifest.join("gallery/challenges"),
+        2,
+        &mut shared,
+    )?;
+    code.push_str("const SHARED: &[&str] = &[\n");
+    for value in &shared.values {
+        let _ = writeln!(code, "    {value:?},");
+    }
+    code.push_str("];\n");
+    write("gallery_files.rs", &code)
 }
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let scenarios = manifest.join("../../scenarios");
-    let challenges = manifest.join("gallery/challenges");
-    let code = table("USE_CASES", &scenarios) + &table("CHALLENGES", &challenges);
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("gallery_files.rs");
-    if let Err(e) = std::fs::write(&out, code) {
-        println!("cargo:warning=cannot write {}: {e}", out.display());
+    if let Err(message) = run() {
+        println!("cargo:warning={message}");
+        eprintln!("error: {message}");
+        std::process::exit(1);
     }
 }

@@ -5,9 +5,30 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+/// A piece of an embedded document: literal text, or a value of `SHARED` (a scenario's
+/// `world` or `policies`, stored once although many scenarios repeat it).
+enum Piece {
+    Text(&'static str),
+    Shared(usize),
+}
+
 // `USE_CASES` (the studio's `scenarios/*.json`) and `CHALLENGES`
-// (`gallery/challenges/*.json`) as (file stem, text), sorted; written by build.rs.
+// (`gallery/challenges/*.json`) as (file stem, pieces of the minified text), sorted, and
+// `SHARED`; written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/gallery_files.rs"));
+
+/// The document the pieces spell.
+fn assemble(pieces: &[Piece]) -> String {
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => text.push_str(t),
+            // build.rs only writes indices of SHARED.
+            Piece::Shared(i) => text.push_str(SHARED.get(*i).copied().unwrap_or_default()),
+        }
+    }
+    text
+}
 
 /// What kind of gallery entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +66,8 @@ pub struct GalleryEntry {
     pub seed: String,
     /// Seed section.
     pub section: String,
-    /// The scenario document, exactly as stored (load it with `Scenario::from_json`).
+    /// The scenario document, minified (every string, policy texts included, exactly as
+    /// in the file; load it with `Scenario::from_json`).
     pub scenario_json: String,
     /// A hint (challenges).
     pub hint: Option<String>,
@@ -96,8 +118,9 @@ impl Gallery {
     /// The embedded gallery.
     pub fn builtin() -> Gallery {
         let mut gallery = Gallery::default();
-        for (id, text) in USE_CASES {
-            match serde_json::from_str::<UseCaseHead>(text) {
+        for (id, pieces) in USE_CASES {
+            let text = assemble(pieces);
+            match serde_json::from_str::<UseCaseHead>(&text) {
                 Ok(head) => {
                     let (seed, section) = split_source(&head.source);
                     gallery.entries.push(GalleryEntry {
@@ -107,7 +130,7 @@ impl Gallery {
                         category: Category::UseCase,
                         seed,
                         section,
-                        scenario_json: (*text).to_owned(),
+                        scenario_json: text,
                         hint: None,
                         solution: None,
                     });
@@ -117,8 +140,8 @@ impl Gallery {
                     .push(format!("scenarios/{id}.json: {e}")),
             }
         }
-        for (id, text) in CHALLENGES {
-            match serde_json::from_str::<ChallengeFile>(text) {
+        for (id, pieces) in CHALLENGES {
+            match serde_json::from_str::<ChallengeFile>(&assemble(pieces)) {
                 Ok(file) => gallery.entries.push(GalleryEntry {
                     id: (*id).to_owned(),
                     title: file.title,
@@ -194,6 +217,30 @@ mod tests {
                 "{}",
                 entry.id
             );
+        }
+    }
+
+    #[test]
+    fn embedded_scenarios_mean_exactly_the_repository_files() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let value = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        let gallery = Gallery::builtin();
+        for entry in &gallery.entries {
+            assert!(
+                !entry.scenario_json.contains('\n'),
+                "{} is not minified",
+                entry.id
+            );
+            let file = match entry.category {
+                Category::UseCase => root.join(format!("../../scenarios/{}.json", entry.id)),
+                Category::Challenge => root.join(format!("gallery/challenges/{}.json", entry.id)),
+            };
+            let original = value(&std::fs::read_to_string(&file).unwrap());
+            let scenario = match entry.category {
+                Category::UseCase => &original,
+                Category::Challenge => &original["scenario"],
+            };
+            assert_eq!(&value(&entry.scenario_json), scenario, "{}", entry.id);
         }
     }
 

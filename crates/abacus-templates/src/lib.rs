@@ -18,6 +18,11 @@ pub mod render;
 pub mod slot;
 pub mod world;
 
+// The build script's JSON helpers, for their unit tests.
+#[cfg(test)]
+#[path = "../build/json_text.rs"]
+mod json_text;
+
 pub use library::{Library, Persona, PolicyUse, Slot, Template};
 pub use render::{Overrides, Rendered};
 pub use slot::SlotKind;

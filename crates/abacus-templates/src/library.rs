@@ -48,8 +48,8 @@ const TEMPLATE_TEXTS: &[(&str, &str)] = template_texts![
     "job-role-s3-bucket-access",
 ];
 
-const CATALOG: &str = include_str!("../library/catalog.json");
-const PERSONAS: &str = include_str!("../library/personas.json");
+const CATALOG: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
+const PERSONAS: &str = include_str!(concat!(env!("OUT_DIR"), "/personas.json"));
 
 /// Where a template comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,7 +25,7 @@ const TEXTS: &[(&str, &str)] = original_texts![
     "004-trust-identity-propagation",
 ];
 
-const INDEX: &str = include_str!("../library/seed-originals/index.json");
+const INDEX: &str = include_str!(concat!(env!("OUT_DIR"), "/seed-originals-index.json"));
 
 /// A diagnostic the original must produce.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-const CONDITION_KEYS: &str = include_str!("../../data/condition-keys.json");
-const ACCESS_LEVELS: &str = include_str!("../../data/access-levels.json");
+const CONDITION_KEYS: &str = include_str!(concat!(env!("OUT_DIR"), "/condition-keys.json"));
+const ACCESS_LEVELS: &str = include_str!(concat!(env!("OUT_DIR"), "/access-levels.json"));
 
 /// Access levels of the Service Authorization Reference, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
