@@ -208,11 +208,34 @@ pub struct Library {
 }
 
 /// A slot entry in the catalog: a common slot's name or a full definition.
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum SlotEntry {
     Common(String),
     Full(Slot),
+}
+
+// By hand rather than `#[serde(untagged)]`: the JSON type tells the two forms apart, so
+// nothing needs buffering (less code in the wasm) and the error names both forms.
+impl<'de> Deserialize<'de> for SlotEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntryVisitor;
+        impl<'de> serde::de::Visitor<'de> for EntryVisitor {
+            type Value = SlotEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a common slot's name or a slot definition")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<SlotEntry, E> {
+                Ok(SlotEntry::Common(name.to_owned()))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                map: M,
+            ) -> Result<SlotEntry, M::Error> {
+                Slot::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(SlotEntry::Full)
+            }
+        }
+        deserializer.deserialize_any(EntryVisitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -371,6 +394,24 @@ impl Library {
 mod tests {
     use super::*;
     use crate::render::scan_slots;
+
+    #[test]
+    fn slot_entries_are_a_name_or_a_definition() {
+        let entries: Vec<SlotEntry> = serde_json::from_str(
+            r#"["region", {"name": "team", "kind": "team", "description": "the team"}]"#,
+        )
+        .unwrap();
+        assert!(matches!(entries.first(), Some(SlotEntry::Common(n)) if n == "region"));
+        assert!(matches!(entries.get(1), Some(SlotEntry::Full(s)) if s.name == "team"));
+        let err = serde_json::from_str::<SlotEntry>("[1]").err().unwrap();
+        assert!(err
+            .to_string()
+            .contains("a common slot's name or a slot definition"));
+        let err = serde_json::from_str::<SlotEntry>(r#"{"name": "x"}"#)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("missing field `kind`"), "{err}");
+    }
 
     #[test]
     fn builtin_library_loads_without_errors() {
