@@ -55,6 +55,23 @@ fn minified(path: &Path) -> Result<String, String> {
     }
 }
 
+/// `text` without its top-level `about` member: documentation for people editing the file,
+/// never read by the code.
+fn without_about(text: &str) -> String {
+    let Some(value) = json_text::member_value(text, "about", 1) else {
+        return text.to_owned();
+    };
+    let key_start = value.start.saturating_sub("\"about\":".len());
+    let (Some(before), Some(after)) = (text.get(..key_start), text.get(value.end..)) else {
+        return text.to_owned();
+    };
+    match (before.strip_suffix(','), after.strip_prefix(',')) {
+        (_, Some(rest)) => format!("{before}{rest}"),
+        (Some(head), None) => format!("{head}{after}"),
+        (None, None) => format!("{before}{after}"),
+    }
+}
+
 fn json_files(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
         .into_iter()
@@ -148,7 +165,7 @@ fn run() -> Result<(), String> {
     };
 
     for (source, name) in DATA_FILES {
-        write(name, &minified(&manifest.join(source))?)?;
+        write(name, &without_about(&minified(&manifest.join(source))?))?;
     }
 
     let mut shared = Shared::default();
