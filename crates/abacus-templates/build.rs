@@ -5,7 +5,8 @@
 //! The gallery (the repository's `scenarios/*.json` and `gallery/challenges/*.json`, found
 //! by listing the folders so a new file needs no code change) is written as pieces: the
 //! `world` and `policies` values, repeated across many scenarios, are stored once and
-//! shared. Template files are embedded unchanged by `include_str!`: their text is shown.
+//! shared. The linter's knowledge files become Rust tables (no parsing code in the wasm).
+//! Template files are embedded unchanged by `include_str!`: their text is shown.
 
 #[path = "build/json_text.rs"]
 mod json_text;
@@ -17,15 +18,22 @@ use std::path::{Path, PathBuf};
 const SHARED_MEMBERS: [&str; 2] = ["world", "policies"];
 
 /// Small data files parsed at run time, embedded as `OUT_DIR/<name>`.
-const DATA_FILES: [(&str, &str); 5] = [
+const DATA_FILES: [(&str, &str); 3] = [
     ("library/catalog.json", "catalog.json"),
     ("library/personas.json", "personas.json"),
     (
         "library/seed-originals/index.json",
         "seed-originals-index.json",
     ),
-    ("data/condition-keys.json", "condition-keys.json"),
-    ("data/access-levels.json", "access-levels.json"),
+];
+
+/// The linter's access levels as the data files write them, and their Rust variants.
+const ACCESS_LEVELS: [(&str, &str); 5] = [
+    ("List", "List"),
+    ("Read", "Read"),
+    ("Write", "Write"),
+    ("Permissions management", "PermissionsManagement"),
+    ("Tagging", "Tagging"),
 ];
 
 /// The file's text, minified, after checking it is JSON and the minified text means the same.
@@ -156,6 +164,103 @@ fn table(name: &str, dir: &Path, depth: usize, shared: &mut Shared) -> Result<St
     Ok(out)
 }
 
+/// The parsed file (checked like every data file).
+fn parsed(path: &Path) -> Result<serde_json::Value, String> {
+    let text = minified(path)?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn strings<'a>(value: &'a serde_json::Value, what: &str) -> Result<Vec<&'a str>, String> {
+    value
+        .as_array()
+        .ok_or_else(|| format!("`{what}` must be an array of strings"))?
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .ok_or_else(|| format!("`{what}` must hold strings only"))
+        })
+        .collect()
+}
+
+fn level(value: &serde_json::Value, what: &str) -> Result<&'static str, String> {
+    let name = value.as_str().unwrap_or_default();
+    ACCESS_LEVELS
+        .iter()
+        .find(|(text, _)| *text == name)
+        .map(|(_, variant)| *variant)
+        .ok_or_else(|| format!("`{what}` is `{value}`, not an access level"))
+}
+
+/// Rust tables of the linter's knowledge (`data/condition-keys.json`,
+/// `data/access-levels.json`): compiled in, so the wasm needs no code to parse them.
+fn knowledge_tables(manifest: &Path) -> Result<String, String> {
+    let keys_path = manifest.join("data/condition-keys.json");
+    let in_keys = |e: String| format!("{}: {e}", keys_path.display());
+    let keys = parsed(&keys_path)?;
+    let mut code = String::from("const SERVICES: &[ServiceTable] = &[\n");
+    let services = keys
+        .get("services")
+        .and_then(|s| s.as_object())
+        .ok_or_else(|| in_keys("`services` must be an object".to_owned()))?;
+    for (service, table) in services {
+        let _ = write!(code, "    ({service:?}, &[");
+        let entries = table
+            .get("keys")
+            .and_then(|k| k.as_object())
+            .ok_or_else(|| in_keys(format!("`services.{service}.keys` must be an object")))?;
+        for (key, key_type) in entries {
+            let key_type = key_type
+                .as_str()
+                .ok_or_else(|| in_keys(format!("the type of `{key}` must be a string")))?;
+            let _ = write!(code, "({key:?}, {key_type:?}), ");
+        }
+        let always = match table.get("always_present") {
+            Some(list) => strings(list, "always_present").map_err(in_keys)?,
+            None => Vec::new(),
+        };
+        let _ = writeln!(code, "], &{always:?}),");
+    }
+    code.push_str("];\n");
+
+    let levels_path = manifest.join("data/access-levels.json");
+    let in_levels = |e: String| format!("{}: {e}", levels_path.display());
+    let levels = parsed(&levels_path)?;
+    let null = serde_json::Value::Null;
+    let field = |name: &str| levels.get(name).unwrap_or(&null);
+    code.push_str("const EXACT_LEVELS: &[(&str, AccessLevel)] = &[\n");
+    let exact = field("exact")
+        .as_object()
+        .ok_or_else(|| in_levels("`exact` must be an object".to_owned()))?;
+    for (action, value) in exact {
+        let variant = level(value, action).map_err(in_levels)?;
+        let _ = writeln!(code, "    ({action:?}, AccessLevel::{variant}),");
+    }
+    code.push_str("];\nconst VERB_PREFIXES: &[(&str, AccessLevel)] = &[\n");
+    let prefixes = field("verb_prefixes")
+        .as_array()
+        .ok_or_else(|| in_levels("`verb_prefixes` must be an array".to_owned()))?;
+    for pair in prefixes {
+        let (Some(prefix), Some(value), 2) = (
+            pair.get(0).and_then(|p| p.as_str()),
+            pair.get(1),
+            pair.as_array().map_or(0, Vec::len),
+        ) else {
+            return Err(in_levels(format!("`{pair}` must be [prefix, level]")));
+        };
+        let variant = level(value, prefix).map_err(in_levels)?;
+        let _ = writeln!(code, "    ({prefix:?}, AccessLevel::{variant}),");
+    }
+    code.push_str("];\n");
+    for (name, constant) in [
+        ("tagging_actions", "TAGGING_ACTIONS"),
+        ("s3_object_actions", "S3_OBJECT_ACTIONS"),
+    ] {
+        let list = strings(field(name), name).map_err(in_levels)?;
+        let _ = writeln!(code, "const {constant}: &[&str] = &{list:?};");
+    }
+    Ok(code)
+}
+
 fn run() -> Result<(), String> {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?);
@@ -167,6 +272,8 @@ fn run() -> Result<(), String> {
     for (source, name) in DATA_FILES {
         write(name, &without_about(&minified(&manifest.join(source))?))?;
     }
+
+    write("knowledge_tables.rs", &knowledge_tables(&manifest)?)?;
 
     let mut shared = Shared::default();
     // Use cases are scenario documents; a challenge holds its scenario under `scenario`.

@@ -8,9 +8,6 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-const CONDITION_KEYS: &str = include_str!(concat!(env!("OUT_DIR"), "/condition-keys.json"));
-const ACCESS_LEVELS: &str = include_str!(concat!(env!("OUT_DIR"), "/access-levels.json"));
-
 /// Access levels of the Service Authorization Reference, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum AccessLevel {
@@ -70,25 +67,17 @@ impl KeyInfo {
     }
 }
 
-#[derive(Deserialize)]
-struct ServiceKeysFile {
-    keys: BTreeMap<String, String>,
-    #[serde(default)]
-    always_present: Vec<String>,
-}
+// The two data files as Rust tables, written by build.rs (which checks their shape):
+// `SERVICES` (service, [(key, type)], always-present keys), `EXACT_LEVELS`, `VERB_PREFIXES`
+// (in file order: the first match wins), `TAGGING_ACTIONS` and `S3_OBJECT_ACTIONS`.
+include!(concat!(env!("OUT_DIR"), "/knowledge_tables.rs"));
 
-#[derive(Deserialize)]
-struct ConditionKeysFile {
-    services: BTreeMap<String, ServiceKeysFile>,
-}
-
-#[derive(Deserialize)]
-struct AccessLevelsFile {
-    exact: BTreeMap<String, AccessLevel>,
-    verb_prefixes: Vec<(String, AccessLevel)>,
-    tagging_actions: Vec<String>,
-    s3_object_actions: Vec<String>,
-}
+/// One service of `SERVICES`: its prefix, its (key, type) pairs, its always-present keys.
+type ServiceTable = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+);
 
 /// The loaded tables, keys folded to lowercase.
 #[derive(Debug, Default)]
@@ -100,7 +89,8 @@ pub struct Knowledge {
     verb_prefixes: Vec<(String, AccessLevel)>,
     tagging_actions: Vec<String>,
     s3_object_actions: Vec<String>,
-    /// Problems loading the tables (empty in a correct build; a test checks it).
+    /// Problems loading the tables: always empty since build.rs compiles them in (a data
+    /// error fails the build); kept for callers that report it.
     pub load_errors: Vec<String>,
 }
 
@@ -112,44 +102,29 @@ impl Knowledge {
     }
 
     fn load() -> Knowledge {
+        let lower = |texts: &[&str]| -> Vec<String> {
+            texts.iter().map(|t| t.to_ascii_lowercase()).collect()
+        };
         let mut k = Knowledge::default();
-        match serde_json::from_str::<ConditionKeysFile>(CONDITION_KEYS) {
-            Ok(file) => {
-                for (service, s) in file.services {
-                    k.always_present
-                        .extend(s.always_present.iter().map(|x| x.to_ascii_lowercase()));
-                    k.keys.insert(
-                        service.to_ascii_lowercase(),
-                        s.keys
-                            .into_iter()
-                            .map(|(key, t)| (key.to_ascii_lowercase(), t))
-                            .collect(),
-                    );
-                }
-            }
-            Err(e) => k.load_errors.push(format!("data/condition-keys.json: {e}")),
+        for (service, keys, always_present) in SERVICES {
+            k.always_present.extend(lower(always_present));
+            k.keys.insert(
+                service.to_ascii_lowercase(),
+                keys.iter()
+                    .map(|(key, t)| (key.to_ascii_lowercase(), (*t).to_owned()))
+                    .collect(),
+            );
         }
-        match serde_json::from_str::<AccessLevelsFile>(ACCESS_LEVELS) {
-            Ok(file) => {
-                k.exact_levels = file
-                    .exact
-                    .into_iter()
-                    .map(|(a, l)| (a.to_ascii_lowercase(), l))
-                    .collect();
-                k.verb_prefixes = file
-                    .verb_prefixes
-                    .into_iter()
-                    .map(|(p, l)| (p.to_ascii_lowercase(), l))
-                    .collect();
-                k.tagging_actions = file.tagging_actions;
-                k.s3_object_actions = file
-                    .s3_object_actions
-                    .iter()
-                    .map(|a| a.to_ascii_lowercase())
-                    .collect();
-            }
-            Err(e) => k.load_errors.push(format!("data/access-levels.json: {e}")),
-        }
+        k.exact_levels = EXACT_LEVELS
+            .iter()
+            .map(|(a, l)| (a.to_ascii_lowercase(), *l))
+            .collect();
+        k.verb_prefixes = VERB_PREFIXES
+            .iter()
+            .map(|(p, l)| (p.to_ascii_lowercase(), *l))
+            .collect();
+        k.tagging_actions = TAGGING_ACTIONS.iter().map(|a| (*a).to_owned()).collect();
+        k.s3_object_actions = lower(S3_OBJECT_ACTIONS);
         k
     }
 
