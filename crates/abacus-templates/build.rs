@@ -149,15 +149,81 @@ fn pieces(path: &Path, text: &str, depth: usize, shared: &mut Shared) -> Result<
     Ok(code)
 }
 
-fn table(name: &str, dir: &Path, depth: usize, shared: &mut Shared) -> Result<String, String> {
+/// A string member of `value`; `None` allowed only when `default` is given.
+fn text_member(
+    value: &serde_json::Value,
+    key: &str,
+    default: Option<&str>,
+) -> Result<String, String> {
+    match (value.get(key), default) {
+        (Some(serde_json::Value::String(text)), _) => Ok(text.clone()),
+        (None, Some(default)) => Ok(default.to_owned()),
+        _ => Err(format!("`{key}` must be a string")),
+    }
+}
+
+/// The use cases: the head fields the gallery lists, and the scenario as pieces.
+fn use_cases(dir: &Path, shared: &mut Shared) -> Result<String, String> {
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut out = format!("const {name}: &[(&str, &[Piece])] = &[\n");
+    let mut out = String::from("const USE_CASES: &[UseCaseFile] = &[\n");
     for (id, path) in json_files(dir) {
         let text = minified(&path)?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let field = |key, default| {
+            text_member(&value, key, default).map_err(|e| format!("{}: {e}", path.display()))
+        };
         let _ = writeln!(
             out,
-            "    ({id:?}, {}),",
-            pieces(&path, &text, depth, shared)?
+            "    UseCaseFile {{ id: {id:?}, name: {:?}, description: {:?}, source: {:?}, scenario: {} }},",
+            field("name", None)?,
+            field("description", Some(""))?,
+            field("source", Some(""))?,
+            pieces(&path, &text, 1, shared)?
+        );
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
+
+/// The challenges: their fields, and the scenario (under `scenario`) as pieces.
+fn challenges(dir: &Path, shared: &mut Shared) -> Result<String, String> {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut out = String::from("const CHALLENGES: &[ChallengeFile] = &[\n");
+    for (id, path) in json_files(dir) {
+        let in_file = |e: String| format!("{}: {e}", path.display());
+        let text = minified(&path)?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| in_file(e.to_string()))?;
+        let field = |key| text_member(&value, key, None).map_err(in_file);
+        let category = match field("category")?.as_str() {
+            "use-case" => "UseCase",
+            "challenge" => "Challenge",
+            other => {
+                return Err(in_file(format!(
+                    "`category` is `{other}`, not `use-case` or `challenge`"
+                )))
+            }
+        };
+        let solution = value.get("solution").cloned().unwrap_or_default();
+        let solution_field =
+            |key| text_member(&solution, key, None).map_err(|e| in_file(format!("solution: {e}")));
+        let scenario = json_text::member_value(&text, "scenario", 1)
+            .and_then(|range| text.get(range))
+            .filter(|s| s.starts_with('{'))
+            .ok_or_else(|| in_file("`scenario` must be an object".to_owned()))?;
+        let _ = writeln!(
+            out,
+            "    ChallengeFile {{ id: {id:?}, title: {:?}, description: {:?}, seed: {:?}, section: {:?}, category: Category::{category}, hint: {:?}, solution: ({:?}, {:?}, {:?}), scenario: {} }},",
+            field("title")?,
+            field("description")?,
+            field("seed")?,
+            field("section")?,
+            field("hint")?,
+            solution_field("policy")?,
+            solution_field("text")?,
+            solution_field("explanation")?,
+            pieces(&path, scenario, 1, shared)?
         );
     }
     out.push_str("];\n");
@@ -277,18 +343,8 @@ fn run() -> Result<(), String> {
 
     let mut shared = Shared::default();
     // Use cases are scenario documents; a challenge holds its scenario under `scenario`.
-    let mut code = table(
-        "USE_CASES",
-        &manifest.join("../../scenarios"),
-        1,
-        &mut shared,
-    )?;
-    code += &table(
-        "CHALLENGES",
-        &manifest.join("gallery/challenges"),
-        2,
-        &mut shared,
-    )?;
+    let mut code = use_cases(&manifest.join("../../scenarios"), &mut shared)?;
+    code += &challenges(&manifest.join("gallery/challenges"), &mut shared)?;
     code.push_str("const SHARED: &[&str] = &[\n");
     for value in &shared.values {
         let _ = writeln!(code, "    {value:?},");

@@ -3,7 +3,6 @@
 //! expectations fail until the attendee fixes a policy.
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 /// A piece of an embedded document: literal text, or a value of `SHARED` (a scenario's
 /// `world` or `policies`, stored once although many scenarios repeat it).
@@ -13,8 +12,8 @@ enum Piece {
 }
 
 // `USE_CASES` (the studio's `scenarios/*.json`) and `CHALLENGES`
-// (`gallery/challenges/*.json`) as (file stem, pieces of the minified text), sorted, and
-// `SHARED`; written by build.rs.
+// (`gallery/challenges/*.json`), sorted by file stem, and `SHARED`; written by build.rs,
+// which fails the build on a file that is not JSON or lacks a field.
 include!(concat!(env!("OUT_DIR"), "/gallery_files.rs"));
 
 /// The document the pieces spell.
@@ -80,29 +79,31 @@ pub struct GalleryEntry {
 pub struct Gallery {
     /// Use cases first (by seed), then challenges.
     pub entries: Vec<GalleryEntry>,
-    /// Problems reading the embedded files (empty in a correct build; tests check it).
+    /// Problems reading the embedded files: always empty since build.rs checks them (a bad
+    /// file fails the build); kept for callers that report it.
     pub load_errors: Vec<String>,
 }
 
-#[derive(Deserialize)]
-struct UseCaseHead {
-    name: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    source: String,
+/// A use case as build.rs embeds it: the fields of the scenario file the gallery lists.
+struct UseCaseFile {
+    id: &'static str,
+    name: &'static str,
+    description: &'static str,
+    source: &'static str,
+    scenario: &'static [Piece],
 }
 
-#[derive(Deserialize)]
+/// A challenge file as build.rs embeds it; `solution` is (policy, text, explanation).
 struct ChallengeFile {
-    title: String,
-    description: String,
-    seed: String,
-    section: String,
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    seed: &'static str,
+    section: &'static str,
     category: Category,
-    hint: String,
-    solution: Solution,
-    scenario: Box<RawValue>,
+    hint: &'static str,
+    solution: (&'static str, &'static str, &'static str),
+    scenario: &'static [Piece],
 }
 
 /// `seed 001: Amazon S3 access control` → (`001`, `Amazon S3 access control`).
@@ -118,45 +119,37 @@ impl Gallery {
     /// The embedded gallery.
     pub fn builtin() -> Gallery {
         let mut gallery = Gallery::default();
-        for (id, pieces) in USE_CASES {
-            let text = assemble(pieces);
-            match serde_json::from_str::<UseCaseHead>(&text) {
-                Ok(head) => {
-                    let (seed, section) = split_source(&head.source);
-                    gallery.entries.push(GalleryEntry {
-                        id: (*id).to_owned(),
-                        title: head.name,
-                        description: head.description,
-                        category: Category::UseCase,
-                        seed,
-                        section,
-                        scenario_json: text,
-                        hint: None,
-                        solution: None,
-                    });
-                }
-                Err(e) => gallery
-                    .load_errors
-                    .push(format!("scenarios/{id}.json: {e}")),
-            }
+        for file in USE_CASES {
+            let (seed, section) = split_source(file.source);
+            gallery.entries.push(GalleryEntry {
+                id: file.id.to_owned(),
+                title: file.name.to_owned(),
+                description: file.description.to_owned(),
+                category: Category::UseCase,
+                seed,
+                section,
+                scenario_json: assemble(file.scenario),
+                hint: None,
+                solution: None,
+            });
         }
-        for (id, pieces) in CHALLENGES {
-            match serde_json::from_str::<ChallengeFile>(&assemble(pieces)) {
-                Ok(file) => gallery.entries.push(GalleryEntry {
-                    id: (*id).to_owned(),
-                    title: file.title,
-                    description: file.description,
-                    category: file.category,
-                    seed: file.seed,
-                    section: file.section,
-                    scenario_json: file.scenario.get().to_owned(),
-                    hint: Some(file.hint),
-                    solution: Some(file.solution),
+        for file in CHALLENGES {
+            let (policy, text, explanation) = file.solution;
+            gallery.entries.push(GalleryEntry {
+                id: file.id.to_owned(),
+                title: file.title.to_owned(),
+                description: file.description.to_owned(),
+                category: file.category,
+                seed: file.seed.to_owned(),
+                section: file.section.to_owned(),
+                scenario_json: assemble(file.scenario),
+                hint: Some(file.hint.to_owned()),
+                solution: Some(Solution {
+                    policy: policy.to_owned(),
+                    text: text.to_owned(),
+                    explanation: explanation.to_owned(),
                 }),
-                Err(e) => gallery
-                    .load_errors
-                    .push(format!("gallery/challenges/{id}.json: {e}")),
-            }
+            });
         }
         gallery
     }
@@ -241,6 +234,19 @@ mod tests {
                 Category::Challenge => &original["scenario"],
             };
             assert_eq!(&value(&entry.scenario_json), scenario, "{}", entry.id);
+            let head = |key: &str| original[key].as_str().unwrap_or_default().to_owned();
+            match entry.category {
+                Category::UseCase => assert_eq!(entry.title, head("name")),
+                Category::Challenge => {
+                    assert_eq!(entry.title, head("title"));
+                    assert_eq!(entry.hint, Some(head("hint")));
+                    let solution = entry.solution.as_ref().unwrap();
+                    assert_eq!(
+                        solution.text,
+                        original["solution"]["text"].as_str().unwrap()
+                    );
+                }
+            }
         }
     }
 
