@@ -52,7 +52,12 @@ pub fn main(args: &[String]) -> ExitCode {
         let cases = match parse_cases(&text) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: {file}:{}:{}: {}", e.line, e.column.max(1), e.message);
+                eprintln!(
+                    "error: {file}:{}:{}: {}",
+                    e.line,
+                    e.column.max(1),
+                    e.message
+                );
                 bad_files += 1;
                 continue;
             }

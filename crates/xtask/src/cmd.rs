@@ -191,6 +191,12 @@ mod tests {
         c.absorb("# pass 7");
         c.absorb("# fail 1");
         c.absorb("unrelated 99 passed");
-        assert_eq!(c, Counts { passed: 22, failed: 3 });
+        assert_eq!(
+            c,
+            Counts {
+                passed: 22,
+                failed: 3
+            }
+        );
     }
 }

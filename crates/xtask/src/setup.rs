@@ -68,7 +68,14 @@ fn trunk() -> Result<(), String> {
     run(
         command(
             "cargo",
-            &["install", "--locked", "--debug", "trunk", "--version", &version],
+            &[
+                "install",
+                "--locked",
+                "--debug",
+                "trunk",
+                "--version",
+                &version,
+            ],
         ),
         "cargo install trunk",
     )
@@ -143,7 +150,13 @@ fn chromium() -> Result<(), String> {
         }
     };
     run(apt(&["update"]), "apt-get update")?;
-    let mut install = apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]);
+    let mut install = apt(&[
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+    ]);
     install.env("DEBIAN_FRONTEND", "noninteractive");
     run(install, "apt-get install chromium chromium-driver")
 }
@@ -160,8 +173,15 @@ fn npm_packages() -> Result<(), String> {
         _ => false,
     };
     let wasm_opt = output_line("wasm-opt", &["--version"]);
-    if fresh && wasm_opt.as_deref().is_some_and(|v| v.contains("version 132")) {
-        println!("setup: npm packages present ({})", wasm_opt.unwrap_or_default());
+    if fresh
+        && wasm_opt
+            .as_deref()
+            .is_some_and(|v| v.contains("version 132"))
+    {
+        println!(
+            "setup: npm packages present ({})",
+            wasm_opt.unwrap_or_default()
+        );
         return Ok(());
     }
     println!("setup: npm ci (playwright-core, binaryen's wasm-opt)");
@@ -184,7 +204,14 @@ fn cargo_fuzz() -> Result<(), String> {
     run(
         command(
             "cargo",
-            &["install", "--locked", "--debug", "cargo-fuzz", "--version", &v],
+            &[
+                "install",
+                "--locked",
+                "--debug",
+                "cargo-fuzz",
+                "--version",
+                &v,
+            ],
         ),
         "cargo install cargo-fuzz",
     )

@@ -75,7 +75,12 @@ pub fn print(entries: &[Entry]) {
     for e in entries {
         // Hashed names change every build; report by kind.
         let kind = e.name.rsplit('.').next().unwrap_or("");
-        println!("| {kind} ({}) | {:.1} KiB | {:.1} KiB |", e.name, kb(e.raw), kb(e.gzip));
+        println!(
+            "| {kind} ({}) | {:.1} KiB | {:.1} KiB |",
+            e.name,
+            kb(e.raw),
+            kb(e.gzip)
+        );
     }
     let raw: u64 = entries.iter().map(|e| e.raw).sum();
     let gzip: u64 = entries.iter().map(|e| e.gzip).sum();

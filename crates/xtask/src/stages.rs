@@ -5,7 +5,12 @@ use crate::{setup, size};
 use std::path::PathBuf;
 
 /// The crates that are compiled to wasm32 for the web app.
-const WASM_CRATES: [&str; 4] = ["abacus-policy", "abacus-studio", "abacus-templates", "abacus-web"];
+const WASM_CRATES: [&str; 4] = [
+    "abacus-policy",
+    "abacus-studio",
+    "abacus-templates",
+    "abacus-web",
+];
 
 fn trunk(args: &[&str]) -> std::process::Command {
     // --offline: trunk must use the pinned tools on PATH and never download one; if a
@@ -67,8 +72,7 @@ fn e2e(only: Option<&str>) -> Result<Counts, String> {
     let mut args = vec!["--test", "--test-concurrency=1", "--test-reporter=tap"];
     args.extend(specs.iter().map(String::as_str));
     let mut c = command("node", &args);
-    c.current_dir(cmd::e2e_dir())
-        .env("ABACUS_DIST", dist_dir());
+    c.current_dir(cmd::e2e_dir()).env("ABACUS_DIST", dist_dir());
     run_counted(c, "node --test")
 }
 
@@ -79,9 +83,17 @@ fn wasm_tests() -> Result<Counts, String> {
     std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
     let mut c = command(
         "cargo",
-        &["test", "--locked", "-p", "abacus-web", "--target", "wasm32-unknown-unknown"],
+        &[
+            "test",
+            "--locked",
+            "-p",
+            "abacus-web",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
     );
-    c.env("TMPDIR", &tmp).env("CHROMEDRIVER", "/usr/bin/chromedriver");
+    c.env("TMPDIR", &tmp)
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver");
     let result = run_counted(c, "wasm-bindgen-test");
     let _ = std::fs::remove_dir_all(&tmp);
     result
@@ -127,12 +139,25 @@ pub fn test_all() -> Result<(), String> {
         total.failed += c.failed;
     };
     setup::ensure()?;
-    stage("fmt", || run(command("cargo", &["fmt", "--all", "--", "--check"]), "cargo fmt --check"))?;
+    stage("fmt", || {
+        run(
+            command("cargo", &["fmt", "--all", "--", "--check"]),
+            "cargo fmt --check",
+        )
+    })?;
     stage("clippy", || {
         run(
             command(
                 "cargo",
-                &["clippy", "--locked", "--workspace", "--all-targets", "--", "-D", "warnings"],
+                &[
+                    "clippy",
+                    "--locked",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
             ),
             "cargo clippy (host)",
         )
@@ -146,7 +171,10 @@ pub fn test_all() -> Result<(), String> {
         run(command("cargo", &args), "cargo clippy (wasm32)")
     })?;
     let native = stage("native-tests", || {
-        run_counted(command("cargo", &["test", "--locked", "--workspace"]), "cargo test")
+        run_counted(
+            command("cargo", &["test", "--locked", "--workspace"]),
+            "cargo test",
+        )
     })?;
     add("native", native);
     let wasm = stage("wasm-tests", wasm_tests)?;
@@ -169,7 +197,10 @@ pub fn test_all() -> Result<(), String> {
 pub fn bench() -> Result<(), String> {
     setup::ensure()?;
     stage("engine-bench", || {
-        run(command("cargo", &["bench", "--locked", "-p", "abacus-policy"]), "cargo bench")
+        run(
+            command("cargo", &["bench", "--locked", "-p", "abacus-policy"]),
+            "cargo bench",
+        )
     })?;
     dist()?;
     stage("browser-perf", || e2e(Some("perf.spec.mjs")).map(|_| ()))?;
