@@ -58,26 +58,11 @@ fn rust_components() -> Result<(), String> {
 }
 
 fn trunk() -> Result<(), String> {
-    let want = format!("trunk {TRUNK_VERSION}");
-    if output_line("trunk", &["--version"]).as_deref() == Some(want.as_str()) {
-        println!("setup: {want} present");
-        return Ok(());
-    }
-    println!("setup: installing {want} (debug build, a few minutes)");
-    let version = format!("={TRUNK_VERSION}");
-    run(
-        command(
-            "cargo",
-            &[
-                "install",
-                "--locked",
-                "--debug",
-                "trunk",
-                "--version",
-                &version,
-            ],
-        ),
-        "cargo install trunk",
+    cargo_install(
+        "trunk",
+        TRUNK_VERSION,
+        &["trunk", "--version"],
+        &["--locked"],
     )
 }
 
@@ -116,20 +101,12 @@ fn wasm_bindgen() -> Result<(), String> {
             trunk_toml_pin("wasm_bindgen")
         ));
     }
-    let want = format!("wasm-bindgen {version}");
-    if output_line("wasm-bindgen", &["--version"]).as_deref() == Some(want.as_str()) {
-        println!("setup: {want} present");
-        return Ok(());
-    }
-    println!("setup: installing wasm-bindgen-cli {version}");
     // Not --locked: one of its locked dependencies is no longer on the registry.
-    let v = format!("={version}");
-    run(
-        command(
-            "cargo",
-            &["install", "--debug", "wasm-bindgen-cli", "--version", &v],
-        ),
-        "cargo install wasm-bindgen-cli",
+    cargo_install(
+        "wasm-bindgen-cli",
+        &version,
+        &["wasm-bindgen", "--version"],
+        &[],
     )
 }
 
@@ -194,25 +171,37 @@ fn cargo_fuzz() -> Result<(), String> {
     if !root().join("fuzz").join("Cargo.toml").exists() {
         return Ok(());
     }
-    let want = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
-    if output_line("cargo", &["fuzz", "--version"]).as_deref() == Some(want.as_str()) {
+    cargo_install(
+        "cargo-fuzz",
+        CARGO_FUZZ_VERSION,
+        &["cargo", "fuzz", "--version"],
+        &["--locked"],
+    )
+}
+
+/// Installs `krate` at exactly `version` (a debug build: as fast at run time for these
+/// tools, and several minutes quicker to compile) unless `probe` already prints
+/// `NAME VERSION`, NAME being the probed program's own name for itself.
+fn cargo_install(krate: &str, version: &str, probe: &[&str], extra: &[&str]) -> Result<(), String> {
+    let shown_as = match probe {
+        ["cargo", sub, ..] => format!("cargo-{sub}"),
+        [program, ..] => (*program).to_owned(),
+        [] => return Err(format!("no version probe for {krate}")),
+    };
+    let want = format!("{shown_as} {version}");
+    let Some((program, args)) = probe.split_first() else {
+        return Err(format!("no version probe for {krate}"));
+    };
+    if output_line(program, args).as_deref() == Some(want.as_str()) {
         println!("setup: {want} present");
         return Ok(());
     }
-    println!("setup: installing {want}");
-    let v = format!("={CARGO_FUZZ_VERSION}");
+    println!("setup: installing {want} (debug build, a few minutes)");
+    let exact = format!("={version}");
+    let mut install_args = vec!["install", "--debug", krate, "--version", &exact];
+    install_args.extend_from_slice(extra);
     run(
-        command(
-            "cargo",
-            &[
-                "install",
-                "--locked",
-                "--debug",
-                "cargo-fuzz",
-                "--version",
-                &v,
-            ],
-        ),
-        "cargo install cargo-fuzz",
+        command("cargo", &install_args),
+        &format!("cargo install {krate}"),
     )
 }
