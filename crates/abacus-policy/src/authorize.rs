@@ -1346,8 +1346,13 @@ fn better_allow(
 /// The account id in a resource ARN (empty for ARNs without one, like S3's).
 fn resource_account_of(request: &Request) -> &str {
     match crate::principal::split_arn(&request.resource) {
-        Some(("arn", _, _, account, _)) => account,
-        _ => "",
+        Some(("arn", _, _, account, _)) if !account.is_empty() => account,
+        // S3 bucket and object ARNs carry no account; AWS knows the owner, which the
+        // request states as `aws:ResourceAccount` ("AWS global condition context keys").
+        _ => match request.context.get("aws:ResourceAccount") {
+            Some(ContextValue::Single(a)) => a.as_str(),
+            _ => "",
+        },
     }
 }
 
