@@ -797,7 +797,14 @@ impl Workspace {
         }
     }
 
-    fn matrix_selection(
+    /// The request behind one access-matrix cell: the cell's user and the column's action,
+    /// sent through `route`; for an own/others' column, the first owned world resource of the
+    /// action's type that is (or is not) the user's; for a create or resource-less column, a
+    /// `USER-new` name where the action takes one.
+    ///
+    /// `None` when the action is unknown or the world has no resource for the column. This is
+    /// the selection [`Workspace::matrix`] evaluates, so loading it reproduces the cell.
+    pub fn matrix_selection(
         &self,
         user: &str,
         column: &MatrixColumn,

@@ -16,7 +16,7 @@ use abacus_policy::{Diagnostic, LineIndex};
 use abacus_studio::actions::catalogue;
 use abacus_studio::evaluate::{Evaluation, ResourceScope, Workspace};
 use abacus_studio::model::Authentication;
-use abacus_studio::scenario::{Parameters, PolicyKind, Scenario, Selection};
+use abacus_studio::scenario::{PolicyKind, Scenario, Selection};
 use std::rc::Rc;
 use yew::AttrValue;
 
@@ -375,41 +375,13 @@ fn scope_label(scope: ResourceScope) -> &'static str {
     }
 }
 
-/// The request behind matrix cell (row, column).
-///
-/// The studio's `Workspace::matrix` does not expose its cell requests, so this mirrors its
-/// documented layout (the row's user; the column's action; the first owned resource of the
-/// action's type that is, or is not, the user's; a `USER-new` name for creates) and the
-/// end-to-end spec checks every sampled cell against a single evaluation.
+/// The request behind matrix cell (row, column), as the studio lays the matrix out.
 pub fn matrix_selection(doc: &Scenario, row: usize, col: usize) -> Option<Selection> {
-    let m = Workspace::new(doc).matrix();
+    let ws = Workspace::new(doc);
+    let m = ws.matrix();
     let user = m.users.get(row)?;
     let column = m.columns.get(col)?;
-    let spec = catalogue().action(&column.action)?;
-    let mut sel = Selection {
-        user: user.clone(),
-        action: spec.action.clone(),
-        resource: None,
-        route: doc.matrix.route.clone().unwrap_or_default(),
-        parameters: Parameters::default(),
-    };
-    match column.scope {
-        ResourceScope::Any => {
-            if spec.resource_type != "none" {
-                sel.parameters.name = Some(format!("{user}-new"));
-            }
-        }
-        scope => {
-            let own = scope == ResourceScope::Own;
-            let r = doc.world.resources.iter().find(|r| {
-                r.resource_type == spec.resource_type
-                    && r.owner.is_some()
-                    && (r.owner.as_deref() == Some(user.as_str())) == own
-            })?;
-            sel.resource = Some(r.id.clone());
-        }
-    }
-    Some(sel)
+    ws.matrix_selection(user, column, &doc.matrix.route.clone().unwrap_or_default())
 }
 
 /// Computes the whole access matrix.
