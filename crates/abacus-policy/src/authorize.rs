@@ -332,6 +332,39 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Records the SCP or RCP step and returns the implicit deny when some organization
+    /// level (root first) has no policy of `kind` that allows the request.
+    fn organization_gate(
+        &mut self,
+        kind: PolicyKind,
+        applies: &Result<(), Cow<'static, str>>,
+        missing_level: Option<usize>,
+        action: &str,
+    ) -> Option<Verdict> {
+        let (step, short) = match kind {
+            PolicyKind::Rcp => ("resource control policies", "RCP"),
+            _ => ("service control policies", "SCP"),
+        };
+        match (applies, missing_level) {
+            (Err(why), _) => {
+                self.step(step, StepOutcome::Skipped, || why.to_string());
+                None
+            }
+            (Ok(()), Some(level)) => {
+                self.step(step, StepOutcome::ImplicitDeny, || {
+                    format!("no {short} at organization level {level} allows `{action}`; every level from the root down must allow it")
+                });
+                Some(Verdict::implicit(kind))
+            }
+            (Ok(()), None) => {
+                self.step(step, StepOutcome::Continue, || {
+                    format!("every organization level has an {short} that allows the request")
+                });
+                None
+            }
+        }
+    }
+
     fn action_lower_is(&self, list: &[&str]) -> bool {
         list.iter()
             .any(|a| a.eq_ignore_ascii_case(&self.request.action))
@@ -993,41 +1026,16 @@ impl<'a> Evaluator<'a> {
             "no Deny statement applies to this request".into()
         });
 
-        // 2. RCPs
-        match (&rcp_applies, rcp_missing_level) {
-            (Err(why), _) => {
-                let why = why.clone();
-                self.step("resource control policies", StepOutcome::Skipped, || {
-                    why.to_string()
-                });
-            }
-            (Ok(()), Some(level)) => {
-                self.step("resource control policies", StepOutcome::ImplicitDeny, || {
-                    format!("no RCP at organization level {level} allows `{action}`; every level from the root down must allow it")
-                });
-                return Verdict::implicit(PolicyKind::Rcp);
-            }
-            (Ok(()), None) => self.step("resource control policies", StepOutcome::Continue, || {
-                "every organization level has an RCP that allows the request".into()
-            }),
+        // 2. RCPs, 3. SCPs: every organization level must allow
+        if let Some(verdict) =
+            self.organization_gate(PolicyKind::Rcp, &rcp_applies, rcp_missing_level, action)
+        {
+            return verdict;
         }
-        // 3. SCPs
-        match (&scp_applies, scp_missing_level) {
-            (Err(why), _) => {
-                let why = why.clone();
-                self.step("service control policies", StepOutcome::Skipped, || {
-                    why.to_string()
-                });
-            }
-            (Ok(()), Some(level)) => {
-                self.step("service control policies", StepOutcome::ImplicitDeny, || {
-                    format!("no SCP at organization level {level} allows `{action}`; every level from the root down must allow it")
-                });
-                return Verdict::implicit(PolicyKind::Scp);
-            }
-            (Ok(()), None) => self.step("service control policies", StepOutcome::Continue, || {
-                "every organization level has an SCP that allows the request".into()
-            }),
+        if let Some(verdict) =
+            self.organization_gate(PolicyKind::Scp, &scp_applies, scp_missing_level, action)
+        {
+            return verdict;
         }
 
         // identity side: identity policies, then boundary, then session policy
