@@ -31,7 +31,7 @@ fn sel(user: &str, action: &str, resource: &str) -> Selection {
         action: action.into(),
         resource: Some(resource.into()),
         route: Route::StudioSpace,
-        parameters: Default::default(),
+        ..Default::default()
     }
 }
 

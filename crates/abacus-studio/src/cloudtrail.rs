@@ -429,6 +429,7 @@ mod tests {
                 user: user.into(),
                 action: action.into(),
                 resource: Some(resource.into()),
+                resource_arn: None,
                 route,
                 parameters: Parameters::default(),
             },

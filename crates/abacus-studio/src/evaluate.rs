@@ -382,6 +382,7 @@ impl Workspace {
                 user: selection.user.clone(),
                 action: "sts:AssumeRole".to_owned(),
                 resource: None,
+                resource_arn: None,
                 route: Route::StudioSpace,
                 parameters: Parameters {
                     name: Some(role.clone()),
@@ -815,6 +816,7 @@ impl Workspace {
             user: user.to_owned(),
             action: spec.action.clone(),
             resource: None,
+            resource_arn: None,
             route: route.clone(),
             parameters: Parameters::default(),
         };
@@ -943,6 +945,7 @@ mod tests {
             user: "alice".into(),
             action: "s3:GetObject".into(),
             resource: Some("obj-alice".into()),
+            resource_arn: None,
             route: Route::StudioSpace,
             parameters: Parameters::default(),
         }

@@ -146,6 +146,11 @@ pub struct Selection {
     /// `parameters.name` names the new resource).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// A resource named by its ARN instead of its world id. A world resource with this ARN
+    /// lends its tags and resource-based policy; any other ARN is a resource outside the
+    /// world, with no tags and no resource-based policy. Give `resource` or this, not both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
     /// Where the call comes from.
     #[serde(default)]
     pub route: Route,
@@ -162,8 +167,9 @@ impl Selection {
             .user(&self.user)
             .map(|u| format!(" (domain {})", u.domain))
             .unwrap_or_default();
-        let target = match &self.resource {
-            Some(id) => match world.resource(id) {
+        let target = match (&self.resource_arn, &self.resource) {
+            (Some(arn), _) => format!(" on `{arn}`"),
+            (None, Some(id)) => match world.resource(id) {
                 Some(r) => match r.owner.as_deref() {
                     Some(o) if o == self.user => format!(" on their own {}", r.name),
                     Some(o) => format!(" on {o}'s {}", r.name),
@@ -171,7 +177,7 @@ impl Selection {
                 },
                 None => format!(" on `{id}`"),
             },
-            None => match &self.parameters.name {
+            (None, None) => match &self.parameters.name {
                 Some(n) => format!(" creating {n}"),
                 None => String::new(),
             },
@@ -298,6 +304,13 @@ pub enum RequestError {
     MissingResource(String),
     /// Access keys need an IAM user.
     NoIamUser(String),
+    /// `resourceArn` is not a usable request ARN.
+    InvalidArn {
+        /// The ARN as given.
+        arn: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
 }
 
 impl std::fmt::Display for RequestError {
@@ -320,6 +333,9 @@ impl std::fmt::Display for RequestError {
             RequestError::MissingResource(a) => write!(f, "`{a}` needs a target resource"),
             RequestError::NoIamUser(u) => {
                 write!(f, "user `{u}` has no IAM user, so no access keys")
+            }
+            RequestError::InvalidArn { arn, reason } => {
+                write!(f, "resource ARN `{arn}`: {reason}")
             }
         }
     }
@@ -345,6 +361,9 @@ impl RequestError {
             }
             RequestError::NoIamUser(_) => {
                 "set `route.iamUser` or give the user IAM-user authentication"
+            }
+            RequestError::InvalidArn { .. } => {
+                "write one concrete ARN, `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, e.g. `arn:aws:sagemaker:us-east-1:111122223333:training-job/name` or `arn:aws:s3:::bucket/key`"
             }
         }
     }
@@ -517,8 +536,10 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
         .map(|t| t.arn.clone())
         .unwrap_or_else(|| "*".to_owned());
     if let Some(t) = &target {
-        // Every simulated resource lives in the world's one account.
-        ctx.insert_single("aws:ResourceAccount", world.account.clone());
+        ctx.insert_single("aws:ResourceAccount", t.account.clone());
+        if let Some(note) = &t.note {
+            notes.push(note.clone());
+        }
         vars.insert("Arn".to_owned(), t.arn.clone());
         vars.insert("Name".to_owned(), t.name.clone());
         vars.insert(
@@ -723,11 +744,159 @@ struct Target {
     arn: String,
     name: String,
     resource_type: String,
+    /// `aws:ResourceAccount`.
+    account: String,
     tags: Tags,
     domain: Option<String>,
     policy_owner: Option<String>,
     owner_profile_arn: Option<String>,
     space_sharing_type: Option<String>,
+    /// Why the target has no tags or policy, for the trace panel.
+    note: Option<String>,
+}
+
+/// The parts of a request ARN the builder uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArnParts<'a> {
+    /// Service prefix, e.g. `sagemaker`.
+    pub service: &'a str,
+    /// Account id; empty for S3 buckets and objects.
+    pub account: &'a str,
+    /// Everything after the fifth colon, e.g. `training-job/name`.
+    pub resource: &'a str,
+}
+
+/// Checks that `arn` names one concrete resource ("IAM identifiers": ARN format
+/// `arn:partition:service:region:account-id:resource`) and returns its parts, or why not.
+pub fn parse_request_arn(arn: &str) -> Result<ArnParts<'_>, &'static str> {
+    let mut parts = arn.splitn(6, ':');
+    let mut next = || parts.next().unwrap_or("");
+    let (prefix, partition, service, _region, account, resource) =
+        (next(), next(), next(), next(), next(), next());
+    if prefix != "arn" {
+        return Err("an ARN starts with `arn:`");
+    }
+    if resource.is_empty() {
+        return Err("an ARN has six colon-separated parts and ends with the resource");
+    }
+    if partition.is_empty() || service.is_empty() {
+        return Err("the partition and the service must not be empty");
+    }
+    if arn.contains(['*', '?']) {
+        return Err("a request names one resource, so its ARN has no wildcards");
+    }
+    if !account.is_empty() && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err("the account id has 12 digits (or is empty, as for S3)");
+    }
+    Ok(ArnParts {
+        service,
+        account,
+        resource,
+    })
+}
+
+/// The ARN the world gives resource `r`.
+fn world_arn(world: &World, r: &Resource) -> Option<String> {
+    if r.resource_type == "iam-role" && world.role(&r.name).is_some() {
+        return Some(world.role_arn(&r.name));
+    }
+    world.resolve(r).map(|resolved| resolved.arn)
+}
+
+/// The target named by a `resourceArn`: the world resource with that ARN, else a resource
+/// outside the world (no tags, no resource-based policy) in the ARN's account.
+fn arn_target(world: &World, action: &ActionSpec, arn: &str) -> Result<Target, RequestError> {
+    let parts = parse_request_arn(arn).map_err(|reason| RequestError::InvalidArn {
+        arn: arn.to_owned(),
+        reason,
+    })?;
+    if let Some(r) = world
+        .resources
+        .iter()
+        .find(|r| world_arn(world, r).as_deref() == Some(arn))
+    {
+        return world_target(world, action, r);
+    }
+    let name = if parts.service == "s3" {
+        parts.resource
+    } else {
+        parts
+            .resource
+            .rsplit(['/', ':'])
+            .next()
+            .unwrap_or(parts.resource)
+    };
+    let account = if parts.account.is_empty() {
+        world.account.clone()
+    } else {
+        parts.account.to_owned()
+    };
+    Ok(Target {
+        arn: arn.to_owned(),
+        name: name.to_owned(),
+        resource_type: action.resource_type.clone(),
+        account,
+        tags: Tags::new(),
+        domain: None,
+        policy_owner: None,
+        owner_profile_arn: None,
+        space_sharing_type: None,
+        note: Some(format!(
+            "`{arn}` is not a resource of the world: it has no tags and no resource-based policy"
+        )),
+    })
+}
+
+/// The target of a world resource, checked against the action's resource type.
+fn world_target(world: &World, action: &ActionSpec, r: &Resource) -> Result<Target, RequestError> {
+    if !action.any_resource_type && r.resource_type != action.resource_type {
+        return Err(RequestError::WrongResourceType {
+            action: action.action.clone(),
+            expected: action.resource_type.clone(),
+            found: r.resource_type.clone(),
+        });
+    }
+    let mut resolved = world
+        .resolve(r)
+        .ok_or_else(|| RequestError::UnknownResource(r.id.clone()))?;
+    if r.resource_type == "iam-role" && world.role(&r.name).is_some() {
+        resolved.arn = world.role_arn(&r.name);
+    }
+    let domain = r
+        .owner
+        .as_deref()
+        .and_then(|o| world.user(o))
+        .map(|u| u.domain.clone());
+    // S3 objects are governed by their bucket's policy.
+    let policy_owner = if r.resource_type == "s3-object" {
+        let bucket = r.name.split('/').next().unwrap_or("");
+        world
+            .resources
+            .iter()
+            .find(|b| b.resource_type == "s3-bucket" && b.name == bucket)
+            .map(|b| b.id.clone())
+    } else {
+        Some(r.id.clone())
+    };
+    let owner_profile_arn = r
+        .owner
+        .as_deref()
+        .and_then(|o| world.user(o))
+        .map(|u| world.user_profile_arn(&u.domain, &u.name));
+    Ok(Target {
+        arn: resolved.arn,
+        name: r.name.clone(),
+        resource_type: r.resource_type.clone(),
+        // Every simulated resource lives in the world's one account.
+        account: world.account.clone(),
+        tags: resolved.tags,
+        domain,
+        policy_owner,
+        owner_profile_arn,
+        space_sharing_type: world.space_sharing_types.get(&r.id).cloned(),
+        note: None,
+    })
 }
 
 fn resolve_target(
@@ -737,56 +906,22 @@ fn resolve_target(
     selection: &Selection,
 ) -> Result<Option<Target>, RequestError> {
     if action.resource_type == "none" {
-        return Ok(None);
+        return match &selection.resource_arn {
+            Some(arn) => Err(RequestError::InvalidArn {
+                arn: arn.clone(),
+                reason: "this action takes no resource (its `Resource` is `*`)",
+            }),
+            None => Ok(None),
+        };
+    }
+    if let Some(arn) = &selection.resource_arn {
+        return arn_target(world, action, arn).map(Some);
     }
     if let Some(id) = &selection.resource {
         let r = world
             .resource(id)
             .ok_or_else(|| RequestError::UnknownResource(id.clone()))?;
-        if !action.any_resource_type && r.resource_type != action.resource_type {
-            return Err(RequestError::WrongResourceType {
-                action: action.action.clone(),
-                expected: action.resource_type.clone(),
-                found: r.resource_type.clone(),
-            });
-        }
-        let mut resolved = world
-            .resolve(r)
-            .ok_or_else(|| RequestError::UnknownResource(id.clone()))?;
-        if r.resource_type == "iam-role" && world.role(&r.name).is_some() {
-            resolved.arn = world.role_arn(&r.name);
-        }
-        let domain = r
-            .owner
-            .as_deref()
-            .and_then(|o| world.user(o))
-            .map(|u| u.domain.clone());
-        // S3 objects are governed by their bucket's policy.
-        let policy_owner = if r.resource_type == "s3-object" {
-            let bucket = r.name.split('/').next().unwrap_or("");
-            world
-                .resources
-                .iter()
-                .find(|b| b.resource_type == "s3-bucket" && b.name == bucket)
-                .map(|b| b.id.clone())
-        } else {
-            Some(r.id.clone())
-        };
-        let owner_profile_arn = r
-            .owner
-            .as_deref()
-            .and_then(|o| world.user(o))
-            .map(|u| world.user_profile_arn(&u.domain, &u.name));
-        return Ok(Some(Target {
-            arn: resolved.arn,
-            name: r.name.clone(),
-            resource_type: r.resource_type.clone(),
-            tags: resolved.tags,
-            domain,
-            policy_owner,
-            owner_profile_arn,
-            space_sharing_type: world.space_sharing_types.get(&r.id).cloned(),
-        }));
+        return world_target(world, action, r).map(Some);
     }
     // A create call (or a call naming a resource that is not in the world).
     let Some(name) = &selection.parameters.name else {
@@ -824,12 +959,14 @@ fn resolve_target(
         arn: resolved.arn,
         name: name.clone(),
         resource_type,
+        account: world.account.clone(),
         tags: Tags::new(),
         domain: Some(user.domain.clone()),
         policy_owner: None,
         // A space or app created now is owned by its creator.
         owner_profile_arn: Some(world.user_profile_arn(&user.domain, &user.name)),
         space_sharing_type: selection.parameters.space_sharing_type.clone(),
+        note: None,
     }))
 }
 
@@ -981,6 +1118,7 @@ mod tests {
             user: user.into(),
             action: action.into(),
             resource: resource.map(Into::into),
+            resource_arn: None,
             route,
             parameters: Parameters::default(),
         }
@@ -1248,5 +1386,128 @@ mod tests {
     fn epoch_of_known_date() {
         assert_eq!(epoch_seconds("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(epoch_seconds("2025-04-18T13:16:36Z"), Some(1_744_982_196));
+    }
+
+    fn by_arn(user: &str, action: &str, arn: &str) -> Selection {
+        Selection {
+            resource_arn: Some(arn.to_owned()),
+            ..sel(user, action, None, Route::StudioSpace)
+        }
+    }
+
+    #[test]
+    fn an_arn_of_a_world_resource_is_that_resource() {
+        // "IAM identifiers": a resource is named by its ARN; the world's resource with
+        // that ARN keeps its tags and its resource-based policy.
+        let w = default_scenario().world;
+        let by_id = build_request(
+            &w,
+            &sel(
+                "alice",
+                "sagemaker:StopTrainingJob",
+                Some("tj-bob"),
+                Route::StudioSpace,
+            ),
+        )
+        .unwrap();
+        let typed = build_request(
+            &w,
+            &by_arn(
+                "alice",
+                "sagemaker:StopTrainingJob",
+                &by_id.request.resource,
+            ),
+        )
+        .unwrap();
+        assert_eq!(typed.request, by_id.request);
+        assert_eq!(typed.resource_policy_owner, by_id.resource_policy_owner);
+    }
+
+    #[test]
+    fn an_arn_outside_the_world_has_no_tags_and_its_own_account() {
+        // "AWS global condition context keys": aws:ResourceAccount is the account that
+        // owns the resource, here the ARN's account.
+        let w = default_scenario().world;
+        let arn = "arn:aws:sagemaker:us-east-1:444455556666:training-job/elsewhere";
+        let b = build_request(&w, &by_arn("alice", "sagemaker:StopTrainingJob", arn)).unwrap();
+        assert_eq!(b.request.resource, arn);
+        assert_eq!(
+            single(&b, "aws:ResourceAccount").as_deref(),
+            Some("444455556666")
+        );
+        assert!(b
+            .request
+            .context
+            .iter()
+            .all(|(k, _)| !k.contains("ResourceTag/")));
+        assert_eq!(b.resource_policy_owner, None);
+        assert!(b
+            .notes
+            .iter()
+            .any(|n| n.contains("not a resource of the world")));
+        assert_eq!(b.vars.get("Name").map(String::as_str), Some("elsewhere"));
+    }
+
+    #[test]
+    fn an_s3_arn_has_no_account_so_the_world_account_owns_it() {
+        let w = default_scenario().world;
+        let b = build_request(
+            &w,
+            &by_arn("alice", "s3:GetObject", "arn:aws:s3:::other-bucket/a/b.csv"),
+        )
+        .unwrap();
+        assert_eq!(
+            single(&b, "aws:ResourceAccount").as_deref(),
+            Some(w.account.as_str())
+        );
+        assert_eq!(
+            b.vars.get("Bucket").map(String::as_str),
+            Some("other-bucket")
+        );
+        assert_eq!(b.vars.get("Key").map(String::as_str), Some("a/b.csv"));
+    }
+
+    #[test]
+    fn malformed_request_arns_are_refused_with_the_reason() {
+        let w = default_scenario().world;
+        for (arn, reason) in [
+            ("training-job/x", "starts with `arn:`"),
+            ("arn:aws:s3:::", "six colon-separated parts"),
+            ("arn:aws:sagemaker:us-east-1", "six colon-separated parts"),
+            ("arn::sagemaker:us-east-1:111122223333:x", "partition"),
+            (
+                "arn:aws:sagemaker:us-east-1:1234:training-job/x",
+                "12 digits",
+            ),
+            ("arn:aws:s3:::bucket/*", "no wildcards"),
+        ] {
+            let err =
+                build_request(&w, &by_arn("alice", "sagemaker:StopTrainingJob", arn)).unwrap_err();
+            match &err {
+                RequestError::InvalidArn { reason: r, .. } => {
+                    assert!(r.contains(reason), "{arn}: {r}")
+                }
+                other => panic!("{arn}: {other:?}"),
+            }
+            assert!(err.to_string().contains(arn));
+        }
+    }
+
+    #[test]
+    fn an_arn_on_an_action_without_resources_is_refused() {
+        let w = default_scenario().world;
+        let err = build_request(
+            &w,
+            &by_arn("alice", "sagemaker:ListTrainingJobs", "arn:aws:s3:::b"),
+        )
+        .unwrap_err();
+        assert!(matches!(err, RequestError::InvalidArn { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn an_arn_selection_is_described_by_its_arn() {
+        let w = default_scenario().world;
+        let s = by_arn("alice", "s3:GetObject", "arn:aws:s3:::b/k");
+        assert!(s.describe(&w).contains("on `arn:aws:s3:::b/k`"));
     }
 }

@@ -250,6 +250,7 @@ mod tests {
             user: user.into(),
             action: "s3:GetObject".into(),
             resource: Some("obj-alice".into()),
+            resource_arn: None,
             route,
             parameters: Parameters::default(),
         }
