@@ -468,21 +468,14 @@ impl Scenario {
                 ));
             }
         }
-        if let Some(arn) = &s.resource_arn {
-            if s.resource.is_some() {
-                out.push((
-                    at("resourceArn"),
-                    "both `resource` and `resourceArn` are set".to_owned(),
-                    "name the resource once: by its world id or by its ARN",
-                ));
-            }
-            if let Err(reason) = crate::request::parse_request_arn(arn) {
-                out.push((
-                    at("resourceArn"),
-                    format!("resource ARN `{arn}`: {reason}"),
-                    "write one concrete ARN, e.g. `arn:aws:s3:::bucket/key`",
-                ));
-            }
+        // A malformed ARN is the request builder's error (`RequestError::InvalidArn`), not
+        // the document's: a half-typed ARN in the app must still autosave and reload.
+        if s.resource_arn.is_some() && s.resource.is_some() {
+            out.push((
+                at("resourceArn"),
+                "both `resource` and `resourceArn` are set".to_owned(),
+                "name the resource once: by its world id or by its ARN",
+            ));
         }
     }
 }
@@ -747,27 +740,19 @@ mod tests {
     }
 
     #[test]
-    fn resource_arn_is_checked_at_its_place() {
+    fn resource_arn_is_kept_and_named_once() {
         let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
-        v["selection"]["resourceArn"] = Value::String("arn:aws:s3:::b/*".into());
+        v["selection"]["resource"] = Value::String("tj-bob".into());
+        v["selection"]["resourceArn"] = Value::String("arn:aws:s3:::b/k".into());
         let text = serde_json::to_string_pretty(&v).unwrap();
         let e = Scenario::from_json(&text).unwrap_err();
-        let paths: Vec<&str> = e.issues.iter().map(|i| i.path.as_str()).collect();
-        assert!(
-            paths.iter().all(|p| *p == "selection.resourceArn"),
-            "{paths:?}"
-        );
-        assert!(e.issues.iter().any(|i| i.message.contains("no wildcards")));
-        if v["selection"]["resource"].is_string() {
-            assert!(e.issues.iter().any(|i| i.message.contains("both")));
-        }
+        assert_eq!(e.issues[0].path, "selection.resourceArn");
+        assert!(e.issues[0].message.contains("both"));
+        // a half-typed ARN is a request error, so the document still loads (autosave)
         v["selection"]["resource"] = Value::Null;
-        v["selection"]["resourceArn"] = Value::String("arn:aws:s3:::b/k".into());
+        v["selection"]["resourceArn"] = Value::String("arn:aws:s3".into());
         let doc = Scenario::from_json(&v.to_string()).unwrap();
-        assert_eq!(
-            doc.selection.resource_arn.as_deref(),
-            Some("arn:aws:s3:::b/k")
-        );
+        assert_eq!(doc.selection.resource_arn.as_deref(), Some("arn:aws:s3"));
         let again = Scenario::from_json(&doc.to_json_pretty()).unwrap();
         assert_eq!(again.selection, doc.selection);
     }

@@ -374,7 +374,11 @@ pub fn App() -> Html {
             });
         })
     };
-    let on_theme = Callback::from(|_| platform::cycle_theme());
+    let theme = use_state(platform::current_theme);
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |_| theme.set(platform::cycle_theme()))
+    };
     let notice = state.notice.as_ref().map(|n| {
         let class = match n.level {
             NoticeLevel::Info => "notice info",
@@ -406,7 +410,8 @@ pub fn App() -> Html {
                     <input type="file" accept="application/json,.json" class="sr-only" data-testid="import-file" onchange={on_import} />
                 </label>
                 <button class="btn" data-testid="export-button" onclick={on_export}>{ "Export" }</button>
-                <button class="btn" data-testid="theme-button" onclick={on_theme} title="theme: system, light, dark">{ "Theme" }</button>
+                <button class="btn" data-testid="theme-button" data-theme-choice={theme.as_str()} onclick={on_theme}
+                    title="theme: system, light, dark (remembered)">{ format!("Theme: {}", theme.as_str()) }</button>
             </header>
             { for notice }
             { screen }

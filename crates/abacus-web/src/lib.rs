@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: the document ([`state`]) → derived results ([`derive`], computed by
 //! the engine crates) → view models ([`view`]) → [`components`]. Pure, DOM-free modules
-//! ([`codec`], [`store`], [`startup`], [`highlight`], [`view`], [`doc`], [`state`]) are
+//! ([`codec`], [`store`], [`theme`], [`startup`], [`highlight`], [`view`], [`doc`], [`state`]) are
 //! tested natively; components that need a DOM are tested with wasm-bindgen-test.
 
 pub mod app;
@@ -16,9 +16,11 @@ pub mod platform;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod theme;
 pub mod view;
 
 /// Mounts the app on `<body>`.
 pub fn run() {
+    platform::apply_stored_theme();
     yew::Renderer::<app::App>::new().render();
 }

@@ -7,6 +7,7 @@ use crate::doc;
 use crate::startup::{self, Boot};
 use crate::state::Notice;
 use crate::store::{self, KeyValue, MemoryStore};
+use crate::theme::{self, Theme};
 use abacus_studio::scenario::Scenario;
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
@@ -215,20 +216,14 @@ pub fn last_measure(name: &str) -> Option<f64> {
     Some(entry.duration())
 }
 
-/// System → light → dark → system, stored on `<html data-theme>`.
-pub fn cycle_theme() {
+fn set_theme_attribute(theme: Theme) {
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
     else {
         return;
     };
-    let next = match root.get_attribute("data-theme").as_deref() {
-        None => Some("light"),
-        Some("light") => Some("dark"),
-        _ => None,
-    };
-    match next {
+    match theme.attribute() {
         Some(t) => {
             let _ = root.set_attribute("data-theme", t);
         }
@@ -236,6 +231,36 @@ pub fn cycle_theme() {
             let _ = root.remove_attribute("data-theme");
         }
     }
+}
+
+/// The theme shown now (from `<html data-theme>`).
+pub fn current_theme() -> Theme {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|root| root.get_attribute("data-theme"))
+        .map(|t| Theme::parse(&t))
+        .unwrap_or_default()
+}
+
+/// Puts the remembered theme on `<html data-theme>` (call before the first render).
+pub fn apply_stored_theme() -> Theme {
+    let theme = LocalStorage::open()
+        .map(|s| theme::load(&s))
+        .unwrap_or_default();
+    set_theme_attribute(theme);
+    theme
+}
+
+/// System → light → dark → system: shown on `<html data-theme>` and remembered in
+/// `localStorage` (when the browser refuses the write, the choice lasts for this page).
+pub fn cycle_theme() -> Theme {
+    let next = current_theme().next();
+    set_theme_attribute(next);
+    if let Some(mut store) = LocalStorage::open() {
+        let _ = theme::save(&mut store, next);
+    }
+    next
 }
 
 /// Calls `f` with the lowercase key of every Alt+key press (`Alt+1`, `Alt+E`, ...), using
