@@ -204,13 +204,23 @@ impl Scenario {
         })?;
         // Positions refer to the text only when nothing was moved by a migration.
         let positions = !migrated;
-        let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
-            let segs = convert_path(e.path());
+        // The typed pass reads text, so a shape error comes with the place serde stopped
+        // at; the path of that place is recovered by a small scan (see `path_at`). A
+        // migrated document is read from its re-serialized form, with paths but no positions.
+        let migrated_text;
+        let source = if migrated {
+            migrated_text = value.to_string();
+            migrated_text.as_str()
+        } else {
+            text
+        };
+        let scenario: Scenario = serde_json::from_str(source).map_err(|e| {
+            let segs = path_at(source, offset_of(source, e.line(), e.column()));
             let issue = ScenarioIssue {
                 path: render_path(&segs),
                 line: None,
                 column: None,
-                message: lower_first(&e.inner().to_string()),
+                message: lower_first(&strip_position(&e.to_string())),
                 help: "compare with the scenario format in the README".to_owned(),
             };
             ScenarioError {
@@ -495,15 +505,87 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-fn convert_path(path: &serde_path_to_error::Path) -> Vec<PathSeg> {
-    path.iter()
-        .filter_map(|seg| match seg {
-            serde_path_to_error::Segment::Seq { index } => Some(PathSeg::Index(*index)),
-            serde_path_to_error::Segment::Map { key } => Some(PathSeg::Key(key.clone())),
-            serde_path_to_error::Segment::Enum { variant } => Some(PathSeg::Key(variant.clone())),
-            serde_path_to_error::Segment::Unknown => None,
-        })
-        .collect()
+/// Byte offset of serde_json's 1-based `line` and 0-based byte `column` (the number of
+/// bytes of that line consumed when the error was raised).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split('\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    line_start + column
+}
+
+/// The JSON path of the value being read once the first `end` bytes of the well-formed
+/// document `text` are consumed: open containers, each with its current member key (from
+/// the moment the key is read) or element index. A value that has just been finished still
+/// counts as being read, so an error raised right after a value (wrong variant) or right
+/// after an object's `}` (missing field) names that value or object.
+fn path_at(text: &str, end: usize) -> Vec<PathSeg> {
+    let bytes = text.as_bytes();
+    let mut path = Vec::new();
+    // One entry per open container: (is an object, `path` holds its current key or index).
+    let mut open: Vec<(bool, bool)> = Vec::new();
+    let mut want_key = false;
+    let mut i = 0;
+    while i < end {
+        let Some(&b) = bytes.get(i) else { break };
+        match b {
+            b'{' => {
+                open.push((true, false));
+                want_key = true;
+            }
+            b'[' => {
+                open.push((false, true));
+                path.push(PathSeg::Index(0));
+            }
+            b'}' | b']' => {
+                if let Some((_, true)) = open.pop() {
+                    path.pop();
+                }
+                want_key = false;
+            }
+            b',' => match open.last() {
+                Some((true, _)) => want_key = true,
+                Some((false, _)) => {
+                    if let Some(PathSeg::Index(n)) = path.last_mut() {
+                        *n += 1;
+                    }
+                }
+                None => {}
+            },
+            b':' => want_key = false,
+            b'"' => {
+                let start = i;
+                let mut escaped = false;
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    if escaped {
+                        escaped = false;
+                    } else if c == b'\\' {
+                        escaped = true;
+                    } else if c == b'"' {
+                        break;
+                    }
+                    i += 1;
+                }
+                if want_key {
+                    let raw = text.get(start..=i).unwrap_or_default();
+                    let key = serde_json::from_str::<String>(raw).unwrap_or_default();
+                    if let Some(top) = open.last_mut() {
+                        if top.1 {
+                            path.pop();
+                        }
+                        top.1 = true;
+                    }
+                    path.push(PathSeg::Key(key));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    path
 }
 
 /// `policies[2].attachedTo[0]`.
@@ -721,6 +803,45 @@ mod tests {
         assert_eq!(i.path, "policies[0].kind");
         let line = i.line.unwrap();
         assert!(text.lines().nth(line - 1).unwrap().contains("identiy"));
+    }
+
+    #[test]
+    fn shape_errors_name_the_member_the_object_or_the_element() {
+        let base: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+        let path_of = |v: &Value| {
+            let text = serde_json::to_string_pretty(v).unwrap();
+            Scenario::from_json(&text).unwrap_err().issues[0]
+                .path
+                .clone()
+        };
+        let mut v = base.clone();
+        v["policies"][1]["colour"] = Value::from("blue");
+        assert_eq!(path_of(&v), "policies[1].colour");
+        let mut v = base.clone();
+        v["policies"][1].as_object_mut().unwrap().remove("name");
+        assert_eq!(path_of(&v), "policies[1]");
+        let mut v = base.clone();
+        v["policies"][1]["attachedTo"][0] = Value::from(5);
+        assert_eq!(path_of(&v), "policies[1].attachedTo[0]");
+        let mut v = base.clone();
+        v.as_object_mut().unwrap().remove("name");
+        assert_eq!(path_of(&v), "");
+        let mut v = base;
+        v["world"]["a\"b"] = Value::from(1);
+        assert_eq!(path_of(&v), "world.a\"b");
+    }
+
+    #[test]
+    fn shape_errors_of_migrated_documents_keep_the_path() {
+        let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+        let o = v.as_object_mut().unwrap();
+        o.insert("version".into(), Value::from(1));
+        let sel = o.remove("selection").unwrap();
+        o.insert("request".into(), sel);
+        v["world"]["account"] = Value::from(7);
+        let e = Scenario::from_json(&serde_json::to_string_pretty(&v).unwrap()).unwrap_err();
+        assert_eq!(e.issues[0].path, "world.account");
+        assert_eq!(e.issues[0].line, None);
     }
 
     #[test]
