@@ -1,7 +1,8 @@
 //! The share-link codec: a workspace document, deflated and base64url'd into the URL fragment.
 //!
 //! Wire format of the fragment value: `VERSION.PAYLOAD`, where `VERSION` is [`SHARE_VERSION`]
-//! and `PAYLOAD` is the raw-deflate of the document's JSON in unpadded base64url. The codec
+//! and `PAYLOAD` is the raw-deflate of the document's JSON in unpadded base64url (written by
+//! the small encoder in [`crate::deflate`], read by `miniz_oxide`'s inflater). The codec
 //! only moves bytes; the document itself is validated field by field by its own parser
 //! (`Scenario::from_json`) after decoding. Both the encoded and the decoded size are capped so
 //! a hostile link can neither hang the tab nor balloon memory (a "zip bomb").
@@ -132,7 +133,7 @@ pub fn base64url_decode(text: &str) -> Result<Vec<u8>, ShareError> {
 
 /// Encodes a document's JSON text as a versioned share payload (`1.xxxx`).
 pub fn encode(json: &str) -> String {
-    let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    let deflated = crate::deflate::compress(json.as_bytes());
     format!("{SHARE_VERSION}.{}", base64url_encode(&deflated))
 }
 

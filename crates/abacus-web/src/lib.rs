@@ -8,6 +8,7 @@
 pub mod app;
 pub mod codec;
 pub mod components;
+pub mod deflate;
 pub mod derive;
 pub mod doc;
 pub mod highlight;
