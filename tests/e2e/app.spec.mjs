@@ -112,6 +112,54 @@ test('request parameters appear as the action needs them', async () => {
   assert.match(await decisionOf(page), /^(Allow|ExplicitDeny|ImplicitDeny)$/);
 });
 
+test('a typed resource ARN is authorized like the world resource, and a foreign one is not', async () => {
+  const page = await open();
+  await page.selectOption(tid('user-select'), 'alice');
+  await page.selectOption(tid('resource-select'), 'tj-alice');
+  await expectDecision(page, 'Allow');
+  const arn = await page.textContent(tid('resolved-arn'));
+  assert.match(arn, /^arn:aws:sagemaker:[^:]+:111122223333:training-job\//);
+  await page.selectOption(tid('resource-select'), { label: 'Custom ARN…' });
+  await page.waitForSelector(tid('resource-arn'));
+  assert.equal(await page.inputValue(tid('resource-arn')), arn, 'starts from the current target');
+  await expectDecision(page, 'Allow');
+  // the same job name in another account: no owner tag, so the ABAC allow no longer applies
+  await page.fill(tid('resource-arn'), arn.replace('111122223333', '444455556666'));
+  await page.waitForFunction(
+    (sel) => document.querySelector(sel)?.getAttribute('data-decision') !== 'Allow',
+    tid('decision'),
+  );
+  assert.match(await page.textContent(tid('access-denied-message')), /444455556666/);
+  // a malformed ARN says why instead of deciding
+  await page.fill(tid('resource-arn'), 'arn:aws:sagemaker:us-east-1:111122223333:training-job/*');
+  await page.waitForFunction(() => document.body.textContent.includes('no wildcards'));
+  // and the typed ARN is part of the autosaved workspace
+  await page.fill(tid('resource-arn'), arn);
+  await expectDecision(page, 'Allow');
+  await page.waitForTimeout(600);
+  await page.reload();
+  await page.waitForSelector(tid('resource-arn'));
+  assert.equal(await page.inputValue(tid('resource-arn')), arn);
+});
+
+test('the theme choice is remembered across reloads', async () => {
+  const page = await open({ colorScheme: 'light' });
+  const lightBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(await page.getAttribute(tid('theme-button'), 'data-theme-choice'), 'system');
+  await page.click(tid('theme-button'));
+  await page.click(tid('theme-button'));
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  await page.reload();
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  assert.equal(await page.getAttribute(tid('theme-button'), 'data-theme-choice'), 'dark');
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), lightBg);
+  await page.click(tid('theme-button'));
+  await page.reload();
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  assert.equal(await page.getAttribute('html', 'data-theme'), null, 'back to following the system');
+});
+
 test('a malformed policy shows the diagnostic at the right line and column', async () => {
   const page = await open();
   await selectPolicy(page, 'TrainingJobPermissions');

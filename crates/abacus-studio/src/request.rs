@@ -785,8 +785,9 @@ pub fn parse_request_arn(arn: &str) -> Result<ArnParts<'_>, &'static str> {
     if arn.contains(['*', '?']) {
         return Err("a request names one resource, so its ARN has no wildcards");
     }
-    if !account.is_empty() && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let account_ok =
+        account.is_empty() || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+    if !account_ok {
         return Err("the account id has 12 digits (or is empty, as for S3)");
     }
     Ok(ArnParts {

@@ -146,7 +146,7 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
         .iter()
         .map(|a| Opt::same(a.action.clone()))
         .collect();
-    let resources: Vec<Opt> = std::iter::once(Opt {
+    let mut resources: Vec<Opt> = std::iter::once(Opt {
         value: String::new(),
         label: "(none: * or a new resource)".to_owned(),
     })
@@ -166,6 +166,12 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
             }),
     )
     .collect();
+    if doc::takes_resource(doc) {
+        resources.push(Opt {
+            value: doc::CUSTOM_ARN.to_owned(),
+            label: "Custom ARN…".to_owned(),
+        });
+    }
     let mut routes: Vec<Opt> = [
         ("studio", "Studio space (execution role)"),
         ("training-job", "Training job"),
@@ -191,8 +197,12 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
         actions,
         action: sel.action.clone(),
         resources,
-        resource: sel.resource.clone().unwrap_or_default(),
+        resource: match &sel.resource_arn {
+            Some(_) => doc::CUSTOM_ARN.to_owned(),
+            None => sel.resource.clone().unwrap_or_default(),
+        },
         resource_arn: eval.map(|e| e.request.resource.clone()).unwrap_or_default(),
+        custom_arn: sel.resource_arn.clone(),
         routes,
         route: doc::route_key(&sel.route),
         params: doc::param_fields(doc)

@@ -199,6 +199,16 @@ pub fn resources_for(doc: &Scenario, action: &str, user: &str) -> Vec<String> {
 }
 
 fn fit_resource(doc: &mut Scenario) {
+    let takes_resource = catalogue()
+        .action(&doc.selection.action)
+        .is_some_and(|a| a.resource_type != "none");
+    if doc.selection.resource_arn.is_some() {
+        if takes_resource {
+            // a typed ARN stays typed: the user switches back through the resource list
+            return;
+        }
+        doc.selection.resource_arn = None;
+    }
     let fits = resources_for(doc, &doc.selection.action, &doc.selection.user);
     let current_fits = doc
         .selection
@@ -210,6 +220,44 @@ fn fit_resource(doc: &mut Scenario) {
     }
 }
 
+/// The resource-list value that switches to typing an ARN (not a valid resource id: ids
+/// never start with a space).
+pub const CUSTOM_ARN: &str = " custom-arn";
+
+/// Whether the current action acts on a resource (so an ARN can be typed for it).
+pub fn takes_resource(doc: &Scenario) -> bool {
+    catalogue()
+        .action(&doc.selection.action)
+        .is_some_and(|a| a.resource_type != "none")
+}
+
+/// The ARN to start typing from: the current target's, else the action's resource-type
+/// ARN format filled in from the world.
+fn starting_arn(doc: &Scenario) -> String {
+    if let Ok(built) = abacus_studio::request::build_request(&doc.world, &doc.selection) {
+        if built.request.resource != "*" {
+            return built.request.resource;
+        }
+    }
+    let w = &doc.world;
+    let domain = w
+        .user(&doc.selection.user)
+        .map(|u| u.domain.clone())
+        .unwrap_or_default();
+    catalogue()
+        .action(&doc.selection.action)
+        .and_then(|a| catalogue().resource_type(&a.resource_type))
+        .map(|t| {
+            t.arn
+                .replace("${Partition}", &w.partition)
+                .replace("${Region}", &w.region)
+                .replace("${Account}", &w.account)
+                .replace("${DomainId}", &domain)
+                .replace("${Name}", "example")
+        })
+        .unwrap_or_else(|| format!("arn:{}:", w.partition))
+}
+
 /// Applies a request-panel change to the selection.
 pub fn edit_request(doc: &mut Scenario, edit: RequestEdit) {
     let sel = &mut doc.selection;
@@ -219,7 +267,19 @@ pub fn edit_request(doc: &mut Scenario, edit: RequestEdit) {
             sel.action = a;
             fit_resource(doc);
         }
-        RequestEdit::Resource(r) => sel.resource = if r.is_empty() { None } else { Some(r) },
+        RequestEdit::Resource(r) if r == CUSTOM_ARN => {
+            let arn = starting_arn(doc);
+            doc.selection.resource = None;
+            doc.selection.resource_arn = Some(arn);
+        }
+        RequestEdit::Resource(r) => {
+            sel.resource_arn = None;
+            sel.resource = if r.is_empty() { None } else { Some(r) };
+        }
+        RequestEdit::ResourceArn(arn) => {
+            sel.resource = None;
+            sel.resource_arn = Some(arn.trim().to_owned());
+        }
         RequestEdit::Route(key) => {
             if let Some(route) = route_from_key(&key) {
                 sel.route = route;
@@ -552,6 +612,72 @@ mod tests {
         if let Some(r) = &d.selection.resource {
             assert!(fits.contains(r));
         }
+    }
+
+    fn decision_of(d: &Scenario) -> abacus_policy::Decision {
+        abacus_studio::evaluate::Workspace::new(d)
+            .evaluate(&d.selection)
+            .unwrap()
+            .authorization
+            .decision
+    }
+
+    #[test]
+    fn a_custom_arn_starts_from_the_current_target_and_decides_the_same() {
+        let mut d = default_scenario();
+        edit_request(&mut d, RequestEdit::Resource("tj-alice".into()));
+        let by_id = decision_of(&d);
+        edit_request(&mut d, RequestEdit::Resource(CUSTOM_ARN.into()));
+        assert_eq!(d.selection.resource, None);
+        assert_eq!(
+            d.selection.resource_arn.as_deref(),
+            Some("arn:aws:sagemaker:us-east-1:111122223333:training-job/alice-xgboost-1")
+        );
+        assert_eq!(decision_of(&d), by_id);
+        // and it survives the autosave / share-link document round trip
+        let back = parse(&to_json(&d)).unwrap();
+        assert_eq!(back.selection, d.selection);
+    }
+
+    #[test]
+    fn typing_a_foreign_arn_loses_the_owner_tag_and_the_allow() {
+        // "IAM JSON policy elements: Condition": a missing aws:ResourceTag key fails a
+        // StringEquals on it, so the ABAC allow no longer applies.
+        let mut d = default_scenario();
+        edit_request(&mut d, RequestEdit::Resource("tj-alice".into()));
+        assert_eq!(decision_of(&d), abacus_policy::Decision::Allow);
+        edit_request(
+            &mut d,
+            RequestEdit::ResourceArn(
+                " arn:aws:sagemaker:us-east-1:444455556666:training-job/alice-xgboost-1 ".into(),
+            ),
+        );
+        assert_eq!(
+            d.selection.resource_arn.as_deref(),
+            Some("arn:aws:sagemaker:us-east-1:444455556666:training-job/alice-xgboost-1")
+        );
+        assert_ne!(decision_of(&d), abacus_policy::Decision::Allow);
+    }
+
+    #[test]
+    fn picking_a_world_resource_or_a_resourceless_action_drops_the_arn() {
+        let mut d = default_scenario();
+        edit_request(&mut d, RequestEdit::Resource(CUSTOM_ARN.into()));
+        edit_request(
+            &mut d,
+            RequestEdit::Action("sagemaker:StopProcessingJob".into()),
+        );
+        assert!(d.selection.resource_arn.is_some(), "an ARN stays typed");
+        edit_request(&mut d, RequestEdit::Resource("tj-bob".into()));
+        assert_eq!(d.selection.resource_arn, None);
+        assert_eq!(d.selection.resource.as_deref(), Some("tj-bob"));
+        edit_request(&mut d, RequestEdit::Resource(CUSTOM_ARN.into()));
+        edit_request(
+            &mut d,
+            RequestEdit::Action("sagemaker:ListTrainingJobs".into()),
+        );
+        assert_eq!(d.selection.resource_arn, None);
+        assert!(!takes_resource(&d));
     }
 
     #[test]

@@ -332,6 +332,35 @@ mod tests {
     }
 
     #[test]
+    fn a_typed_resource_arn_reaches_the_request_panel_and_the_decision() {
+        let s = state().apply(Action::EditRequest(RequestEdit::Resource(
+            doc::CUSTOM_ARN.into(),
+        )));
+        let arn = "arn:aws:sagemaker:us-east-1:444455556666:training-job/elsewhere";
+        let s = s.apply(Action::EditRequest(RequestEdit::ResourceArn(arn.into())));
+        assert_eq!(s.revision, 2);
+        let d = crate::derive::workspace(&s.doc, s.active_policy);
+        assert_eq!(d.request.resource, doc::CUSTOM_ARN);
+        assert_eq!(d.request.custom_arn.as_deref(), Some(arn));
+        assert_eq!(d.request.resource_arn, arn);
+        assert!(d
+            .request
+            .resources
+            .iter()
+            .any(|o| o.value == doc::CUSTOM_ARN));
+        assert!(d.decision.is_some());
+        let s = s.apply(Action::EditRequest(RequestEdit::ResourceArn(
+            "arn:aws:s3:::b/*".into(),
+        )));
+        let d = crate::derive::workspace(&s.doc, s.active_policy);
+        assert!(d.decision.is_none());
+        assert!(d
+            .unavailable
+            .as_deref()
+            .is_some_and(|m| m.contains("no wildcards")));
+    }
+
+    #[test]
     fn loading_a_document_resets_the_view_but_not_the_revision_counter() {
         let s = state()
             .apply(Action::Show(Screen::Gallery))

@@ -389,6 +389,8 @@ pub struct RequestView {
     pub resource: String,
     /// The ARN the call targets.
     pub resource_arn: String,
+    /// The typed ARN, when the resource is named by ARN instead of picked from the world.
+    pub custom_arn: Option<String>,
     /// Routes (Studio space, job, access keys, ...).
     pub routes: Vec<Opt>,
     /// The chosen route.
@@ -404,8 +406,10 @@ pub enum RequestEdit {
     User(String),
     /// Another action.
     Action(String),
-    /// Another resource id (empty for none).
+    /// Another resource id (empty for none, [`crate::doc::CUSTOM_ARN`] to type an ARN).
     Resource(String),
+    /// The typed resource ARN.
+    ResourceArn(String),
     /// Another route.
     Route(String),
     /// A parameter value.

@@ -76,6 +76,9 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
             </div>
         }
     });
+    let on_arn = props
+        .on_edit
+        .reform(|e: InputEvent| RequestEdit::ResourceArn(input_value(&e)));
     let disabled = props.readonly;
     html! {
         <section class="panel" aria-label="request">
@@ -105,8 +108,17 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                         { options(&v.resources, &v.resource) }
                     </select>
                 </div>
-                if !v.resource_arn.is_empty() {
-                    <div class="arn mono" data-testid="resource-arn" title="the ARN the call is authorized against">{ &v.resource_arn }</div>
+                if let Some(arn) = &v.custom_arn {
+                    <div class="field">
+                        <label for="resource-arn">{ "Resource ARN" }</label>
+                        <input id="resource-arn" class="mono" type="text" spellcheck="false" autocomplete="off"
+                            data-testid="resource-arn" value={arn.clone()} readonly={props.readonly}
+                            placeholder="arn:aws:sagemaker:us-east-1:111122223333:training-job/name"
+                            aria-describedby="resource-arn-help" oninput={on_arn} />
+                        <small id="resource-arn-help" class="hint">{ "A world resource with this ARN keeps its tags and policy; any other ARN has no tags and no resource policy." }</small>
+                    </div>
+                } else if !v.resource_arn.is_empty() {
+                    <div class="arn mono" data-testid="resolved-arn" title="the ARN the call is authorized against">{ &v.resource_arn }</div>
                 }
                 <div class="field">
                     <label for="route-select">{ "Route" }</label>
