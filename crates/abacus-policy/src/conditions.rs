@@ -104,8 +104,14 @@ fn evaluate_inner(
         }
     }
     if op.base == Operator::Null {
-        // `Null: true` means "the key is absent"; `false` means "present".
-        let absent = present.is_none();
+        // `Null: true` means "the key is absent"; `false` means "present". A multivalued key
+        // whose values are an empty set counts as absent ("Multivalued context key examples":
+        // Null false checks that the key exists and its value is not null).
+        let absent = match present {
+            None => true,
+            Some(ContextValue::Multi(v)) => v.is_empty(),
+            Some(ContextValue::Single(_)) => false,
+        };
         let hit = cond
             .values
             .iter()
