@@ -9,8 +9,9 @@
 use abacus_policy::{Decision, Severity};
 use abacus_web::components::decision::{DecisionPanel, DecisionPanelProps};
 use abacus_web::components::editor::{Band, Editor, EditorProps};
+use abacus_web::components::request::{RequestPanel, RequestPanelProps};
 use abacus_web::highlight::Mark;
-use abacus_web::view::DecisionView;
+use abacus_web::view::{DecisionView, Opt, RequestEdit, RequestView};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -185,4 +186,66 @@ async fn the_whole_app_renders_a_decision_for_the_default_scenario() {
         .unwrap();
     let json: serde_json::Value = serde_json::from_str(&record).unwrap();
     assert!(json.get("eventName").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn request_panel_labels_every_control_and_reports_a_typed_arn() {
+    let root = mount();
+    let seen: Rc<RefCell<Vec<RequestEdit>>> = Rc::new(RefCell::new(Vec::new()));
+    let sink = seen.clone();
+    let arn = "arn:aws:s3:::my-bucket/a.csv";
+    let props = RequestPanelProps {
+        view: Rc::new(RequestView {
+            users: vec![Opt::same("alice")],
+            user: "alice".into(),
+            actions: vec![Opt::same("s3:GetObject")],
+            action: "s3:GetObject".into(),
+            resources: vec![Opt {
+                value: abacus_web::doc::CUSTOM_ARN.into(),
+                label: "Custom ARN…".into(),
+            }],
+            resource: abacus_web::doc::CUSTOM_ARN.into(),
+            resource_arn: arn.into(),
+            custom_arn: Some(arn.into()),
+            routes: vec![Opt::same("studio")],
+            route: "studio".into(),
+            ..RequestView::default()
+        }),
+        on_edit: Callback::from(move |e: RequestEdit| sink.borrow_mut().push(e)),
+        readonly: false,
+    };
+    yew::Renderer::<RequestPanel>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    // every select and input has a <label for=...>
+    let controls = root.query_selector_all("select, input").unwrap();
+    assert!(controls.length() >= 5);
+    for i in 0..controls.length() {
+        let el: Element = controls.item(i).unwrap().dyn_into().unwrap();
+        let id = el.id();
+        assert!(
+            root.query_selector(&format!("label[for='{id}']"))
+                .unwrap()
+                .is_some(),
+            "control `{id}` has no label"
+        );
+    }
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=resource-arn]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(input.value(), arn);
+    assert!(root
+        .query_selector("[data-testid=resolved-arn]")
+        .unwrap()
+        .is_none());
+    input.set_value("arn:aws:s3:::other/b.csv");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    assert_eq!(
+        seen.borrow().last(),
+        Some(&RequestEdit::ResourceArn("arn:aws:s3:::other/b.csv".into()))
+    );
 }
