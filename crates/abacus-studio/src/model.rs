@@ -137,8 +137,11 @@ pub struct Domain {
 }
 
 /// How the person behind a user profile signs in to AWS.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+///
+/// JSON: an object with `"type"` (`iamUser`, `saml`, `identityCenter`) next to the variant's
+/// fields. `Deserialize` is written by hand, to keep the web bundle small.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
 pub enum Authentication {
     /// An IAM user (console password or access keys).
     #[serde(rename_all = "camelCase")]
@@ -174,6 +177,129 @@ pub enum Authentication {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         permission_set_role: Option<String>,
     },
+}
+
+// By hand rather than derived: a derived internally tagged enum first buffers the whole
+// object in serde's private `Content` tree, a few KiB of wasm per type. This visitor reads
+// the members once, in order, and keeps the derived format and error messages (unknown
+// variant, missing or unknown or duplicate field), which the tests below pin.
+impl<'de> Deserialize<'de> for Authentication {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(AuthVisitor)
+    }
+}
+
+/// The `"type"` values of [`Authentication`].
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum AuthKind {
+    IamUser,
+    Saml,
+    IdentityCenter,
+}
+
+impl AuthKind {
+    /// The members a variant accepts besides `"type"`, in declaration order.
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            AuthKind::IamUser => &["userName"],
+            AuthKind::Saml => &["role", "sessionName", "principalTags", "transitiveTagKeys"],
+            AuthKind::IdentityCenter => &["userId", "userName", "groups", "permissionSetRole"],
+        }
+    }
+}
+
+/// Reads an [`Authentication`] object member by member.
+struct AuthVisitor;
+
+/// Reads the next map value into `slot`, rejecting a second occurrence of `name`.
+fn fill<'de, A, T>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+impl<'de> serde::de::Visitor<'de> for AuthVisitor {
+    type Value = Authentication;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("internally tagged enum Authentication")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<Authentication, A::Error> {
+        use serde::de::Error;
+        let mut kind: Option<AuthKind> = None;
+        let mut user_name: Option<String> = None;
+        let mut role: Option<String> = None;
+        let mut session_name: Option<String> = None;
+        let mut principal_tags: Option<Tags> = None;
+        let mut transitive_tag_keys: Option<Vec<String>> = None;
+        let mut user_id: Option<String> = None;
+        let mut groups: Option<Vec<String>> = None;
+        let mut permission_set_role: Option<Option<String>> = None;
+        // Member names in document order, checked against the variant once it is known.
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "type" {
+                fill(&mut map, &mut kind, "type")?;
+                continue;
+            }
+            if let Some(k) = kind {
+                if !k.fields().contains(&key.as_str()) {
+                    return Err(A::Error::unknown_field(&key, k.fields()));
+                }
+            }
+            match key.as_str() {
+                "userName" => fill(&mut map, &mut user_name, "userName")?,
+                "role" => fill(&mut map, &mut role, "role")?,
+                "sessionName" => fill(&mut map, &mut session_name, "sessionName")?,
+                "principalTags" => fill(&mut map, &mut principal_tags, "principalTags")?,
+                "transitiveTagKeys" => {
+                    fill(&mut map, &mut transitive_tag_keys, "transitiveTagKeys")?
+                }
+                "userId" => fill(&mut map, &mut user_id, "userId")?,
+                "groups" => fill(&mut map, &mut groups, "groups")?,
+                "permissionSetRole" => {
+                    fill(&mut map, &mut permission_set_role, "permissionSetRole")?
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            seen.push(key);
+        }
+        let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?;
+        if let Some(key) = seen.iter().find(|k| !kind.fields().contains(&k.as_str())) {
+            return Err(A::Error::unknown_field(key, kind.fields()));
+        }
+        let need = |v: Option<String>, name: &'static str| v.ok_or(A::Error::missing_field(name));
+        Ok(match kind {
+            AuthKind::IamUser => Authentication::IamUser {
+                user_name: need(user_name, "userName")?,
+            },
+            AuthKind::Saml => Authentication::Saml {
+                role: need(role, "role")?,
+                session_name: need(session_name, "sessionName")?,
+                principal_tags: principal_tags.unwrap_or_default(),
+                transitive_tag_keys: transitive_tag_keys.unwrap_or_default(),
+            },
+            AuthKind::IdentityCenter => Authentication::IdentityCenter {
+                user_id: need(user_id, "userId")?,
+                user_name: need(user_name, "userName")?,
+                groups: groups.unwrap_or_default(),
+                permission_set_role: permission_set_role.flatten(),
+            },
+        })
+    }
 }
 
 /// A Studio user profile.
@@ -445,6 +571,117 @@ pub fn unique_id(prefix: &str, account: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn auth(json: &str) -> Result<Authentication, String> {
+        serde_json::from_str(json).map_err(|e| {
+            let m = e.to_string();
+            m.split(" at line ").next().unwrap_or_default().to_owned()
+        })
+    }
+
+    #[test]
+    fn authentication_reads_every_form() {
+        assert_eq!(
+            auth(r#"{"type": "iamUser", "userName": "alice"}"#),
+            Ok(Authentication::IamUser {
+                user_name: "alice".into()
+            })
+        );
+        assert_eq!(
+            auth(
+                r#"{"sessionName": "a@x", "type": "saml", "role": "R", "principalTags": {"team": "A"}, "transitiveTagKeys": ["team"]}"#
+            ),
+            Ok(Authentication::Saml {
+                role: "R".into(),
+                session_name: "a@x".into(),
+                principal_tags: [("team".to_owned(), "A".to_owned())].into(),
+                transitive_tag_keys: vec!["team".into()],
+            })
+        );
+        assert_eq!(
+            auth(r#"{"type": "saml", "role": "R", "sessionName": "s"}"#),
+            Ok(Authentication::Saml {
+                role: "R".into(),
+                session_name: "s".into(),
+                principal_tags: Tags::new(),
+                transitive_tag_keys: Vec::new(),
+            })
+        );
+        assert_eq!(
+            auth(r#"{"type": "identityCenter", "userId": "u-1", "userName": "dana"}"#),
+            Ok(Authentication::IdentityCenter {
+                user_id: "u-1".into(),
+                user_name: "dana".into(),
+                groups: Vec::new(),
+                permission_set_role: None,
+            })
+        );
+        assert_eq!(
+            auth(
+                r#"{"type": "identityCenter", "userId": "u-1", "userName": "dana", "groups": ["g"], "permissionSetRole": "P"}"#
+            ),
+            Ok(Authentication::IdentityCenter {
+                user_id: "u-1".into(),
+                user_name: "dana".into(),
+                groups: vec!["g".into()],
+                permission_set_role: Some("P".into()),
+            })
+        );
+    }
+
+    #[test]
+    fn authentication_errors_name_the_problem() {
+        assert_eq!(
+            auth(r#"{"type": "sso"}"#),
+            Err(
+                "unknown variant `sso`, expected one of `iamUser`, `saml`, `identityCenter`".into()
+            )
+        );
+        assert_eq!(
+            auth(r#"{"userName": "alice"}"#),
+            Err("missing field `type`".into())
+        );
+        assert_eq!(
+            auth(r#"{"type": "iamUser"}"#),
+            Err("missing field `userName`".into())
+        );
+        assert_eq!(
+            auth(r#"{"type": "iamUser", "userName": "a", "role": "R"}"#),
+            Err("unknown field `role`, expected `userName`".into())
+        );
+        assert_eq!(
+            auth(r#"{"type": "saml", "role": "R", "sessionName": "s", "colour": 1}"#),
+            Err("unknown field `colour`, expected one of `role`, `sessionName`, `principalTags`, `transitiveTagKeys`".into())
+        );
+        assert_eq!(
+            auth(r#"{"type": "iamUser", "userName": 5}"#),
+            Err("invalid type: integer `5`, expected a string".into())
+        );
+        assert_eq!(
+            auth(r#"{"role": "R", "type": "iamUser", "userName": "a"}"#),
+            Err("unknown field `role`, expected `userName`".into())
+        );
+        assert_eq!(
+            auth(r#"{"type": "iamUser", "userName": "a", "userName": "b"}"#),
+            Err("duplicate field `userName`".into())
+        );
+        assert_eq!(
+            auth(r#"{"type": "saml", "role": "R"}"#),
+            Err("missing field `sessionName`".into())
+        );
+        assert_eq!(
+            auth(r#"{"type": "identityCenter", "userId": "u", "userName": "d", "permissionSetRole": null}"#)
+                .map(|a| matches!(a, Authentication::IdentityCenter { permission_set_role: None, .. })),
+            Ok(true)
+        );
+        assert_eq!(
+            auth(r#""iamUser""#),
+            Err(
+                "invalid type: string \"iamUser\", expected internally tagged enum Authentication"
+                    .into()
+            )
+        );
+    }
 
     #[test]
     fn role_arn_includes_path() {
