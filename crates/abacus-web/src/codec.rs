@@ -2,7 +2,7 @@
 //!
 //! Wire format of the fragment value: `VERSION.PAYLOAD`, where `VERSION` is [`SHARE_VERSION`]
 //! and `PAYLOAD` is the raw-deflate of the document's JSON in unpadded base64url (written by
-//! the small encoder in [`crate::deflate`], read by `miniz_oxide`'s inflater). The codec
+//! and read by the small codec in [`crate::deflate`]). The codec
 //! only moves bytes; the document itself is validated field by field by its own parser
 //! (`Scenario::from_json`) after decoding. Both the encoded and the decoded size are capped so
 //! a hostile link can neither hang the tab nor balloon memory (a "zip bomb").
@@ -148,10 +148,9 @@ pub fn decode(payload: &str) -> Result<String, ShareError> {
         return Err(ShareError::TooLong(data.len()));
     }
     let deflated = base64url_decode(data)?;
-    let inflated = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_DECODED_LEN)
-        .map_err(|e| match e.status {
-        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
-        _ => ShareError::Corrupt,
+    let inflated = crate::deflate::inflate(&deflated, MAX_DECODED_LEN).map_err(|e| match e {
+        crate::deflate::InflateError::TooLarge => ShareError::TooLarge,
+        crate::deflate::InflateError::Corrupt => ShareError::Corrupt,
     })?;
     String::from_utf8(inflated).map_err(|_| ShareError::NotUtf8)
 }

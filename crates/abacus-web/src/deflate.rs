@@ -1,11 +1,14 @@
-//! A small raw-deflate (RFC 1951) encoder for share links: LZ77 over a 32 KiB window with
-//! hash chains and one-step lazy matching, written as a single fixed-Huffman block
-//! (`BTYPE=01`), or as stored blocks when that would be shorter (incompressible input).
+//! Raw deflate (RFC 1951) for share links, both ways, small enough for the wasm bundle.
 //!
-//! Any inflater reads the output; the app decodes with `miniz_oxide::inflate`. Only the
-//! encoder is ours because a general-purpose compressor is most of a deflate library's
-//! weight in the wasm bundle, while share links need neither dynamic Huffman tables nor
-//! compression levels.
+//! [`compress`]: LZ77 over a 32 KiB window with hash chains and one-step lazy matching,
+//! written as a single fixed-Huffman block (`BTYPE=01`), or as stored blocks when that would
+//! be shorter (incompressible input). Any inflater reads it.
+//!
+//! [`inflate`]: reads every deflate stream (stored, fixed and dynamic Huffman blocks, as
+//! written by any compressor, so links made by older builds still open), decoding codes bit
+//! by bit from canonical code-length counts. Hostile input is an error, never a panic, and
+//! the output is capped. A general-purpose deflate library was a large share of the bundle,
+//! while share links need neither speed nor compression levels.
 
 /// Largest back-reference distance deflate allows.
 const WINDOW: usize = 32 * 1024;
@@ -240,20 +243,263 @@ fn stored_blocks(data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Why [`inflate`] stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InflateError {
+    /// Not a valid deflate stream (including one cut short).
+    Corrupt,
+    /// The output would exceed the limit.
+    TooLarge,
+}
+
+/// Base lengths of length symbols 257..=285 (their extra-bit counts are in
+/// [`LENGTH_EXTRA`]).
+const LENGTH_BASE: [u16; 29] = [
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+    163, 195, 227, 258,
+];
+const LENGTH_EXTRA: [u8; 29] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+];
+/// Order in which a dynamic block lists the code-length code's lengths.
+const CODE_LENGTH_ORDER: [usize; 19] = [
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
+];
+/// Longest Huffman code deflate allows.
+const MAX_BITS: usize = 15;
+
+/// Little-endian bit source; reading past the end is [`InflateError::Corrupt`].
+struct BitReader<'a> {
+    data: &'a [u8],
+    /// Position in bits.
+    pos: usize,
+}
+
+impl BitReader<'_> {
+    fn bits(&mut self, n: u32) -> Result<u32, InflateError> {
+        let mut value = 0;
+        for i in 0..n {
+            let byte = self.data.get(self.pos / 8).ok_or(InflateError::Corrupt)?;
+            value |= u32::from((byte >> (self.pos % 8)) & 1) << i;
+            self.pos += 1;
+        }
+        Ok(value)
+    }
+
+    fn align(&mut self) {
+        self.pos = self.pos.div_ceil(8) * 8;
+    }
+}
+
+/// A canonical Huffman code: how many codes have each length, and the symbols in code order.
+struct Huffman {
+    counts: [u16; MAX_BITS + 1],
+    symbols: Vec<u16>,
+}
+
+impl Huffman {
+    /// The code for `lengths` (one per symbol, 0 = unused). Over-subscribed lengths are
+    /// corrupt; an incomplete code is accepted (its unused codes fail when read).
+    fn new(lengths: &[u8]) -> Result<Huffman, InflateError> {
+        let mut counts = [0u16; MAX_BITS + 1];
+        for &l in lengths {
+            if let Some(c) = counts.get_mut(usize::from(l)) {
+                *c += 1;
+            }
+        }
+        let mut left: i32 = 1;
+        for &c in counts.iter().skip(1) {
+            left = left * 2 - i32::from(c);
+            if left < 0 {
+                return Err(InflateError::Corrupt);
+            }
+        }
+        // Symbols sorted by (length, symbol): the canonical code order.
+        let mut symbols = Vec::with_capacity(lengths.len());
+        for len in 1..=MAX_BITS as u8 {
+            for (sym, _) in lengths.iter().enumerate().filter(|(_, &l)| l == len) {
+                symbols.push(sym as u16);
+            }
+        }
+        Ok(Huffman { counts, symbols })
+    }
+
+    /// Reads one symbol, a bit at a time (codes are stored most significant bit first).
+    fn decode(&self, bits: &mut BitReader) -> Result<usize, InflateError> {
+        let mut code: i32 = 0; // bits read so far
+        let mut first: i32 = 0; // first code of the current length
+        let mut index: i32 = 0; // index of that code's symbol in `symbols`
+        for &count in self.counts.iter().skip(1) {
+            code |= bits.bits(1)? as i32;
+            let count = i32::from(count);
+            if code - first < count {
+                let at = (index + code - first) as usize;
+                return self
+                    .symbols
+                    .get(at)
+                    .map(|&s| usize::from(s))
+                    .ok_or(InflateError::Corrupt);
+            }
+            index += count;
+            first = (first + count) << 1;
+            code <<= 1;
+        }
+        Err(InflateError::Corrupt)
+    }
+}
+
+/// The fixed literal/length and distance codes of `BTYPE=01`.
+fn fixed_codes() -> Result<(Huffman, Huffman), InflateError> {
+    let mut lengths = [8u8; 288];
+    for (sym, l) in lengths.iter_mut().enumerate() {
+        *l = match sym {
+            0..=143 => 8,
+            144..=255 => 9,
+            256..=279 => 7,
+            _ => 8,
+        };
+    }
+    Ok((Huffman::new(&lengths)?, Huffman::new(&[5; 30])?))
+}
+
+/// The codes a dynamic block (`BTYPE=10`) describes in its header.
+fn dynamic_codes(bits: &mut BitReader) -> Result<(Huffman, Huffman), InflateError> {
+    let nlen = bits.bits(5)? as usize + 257;
+    let ndist = bits.bits(5)? as usize + 1;
+    let ncode = bits.bits(4)? as usize + 4;
+    if nlen > 286 || ndist > 30 {
+        return Err(InflateError::Corrupt);
+    }
+    let mut code_lengths = [0u8; 19];
+    for &at in CODE_LENGTH_ORDER.iter().take(ncode) {
+        if let Some(l) = code_lengths.get_mut(at) {
+            *l = bits.bits(3)? as u8;
+        }
+    }
+    let code_length_code = Huffman::new(&code_lengths)?;
+    let mut lengths: Vec<u8> = Vec::with_capacity(nlen + ndist);
+    while lengths.len() < nlen + ndist {
+        let (value, repeat) = match code_length_code.decode(bits)? {
+            sym @ 0..=15 => (sym as u8, 1),
+            16 => (
+                *lengths.last().ok_or(InflateError::Corrupt)?,
+                3 + bits.bits(2)? as usize,
+            ),
+            17 => (0, 3 + bits.bits(3)? as usize),
+            _ => (0, 11 + bits.bits(7)? as usize),
+        };
+        if lengths.len() + repeat > nlen + ndist {
+            return Err(InflateError::Corrupt);
+        }
+        lengths.extend(std::iter::repeat_n(value, repeat));
+    }
+    let (lit, dist) = lengths.split_at(nlen);
+    Ok((Huffman::new(lit)?, Huffman::new(dist)?))
+}
+
+/// Decodes one Huffman-coded block into `out`.
+fn inflate_block(
+    bits: &mut BitReader,
+    out: &mut Vec<u8>,
+    limit: usize,
+    (lit, dist): &(Huffman, Huffman),
+) -> Result<(), InflateError> {
+    loop {
+        let sym = lit.decode(bits)?;
+        if sym < 256 {
+            if out.len() >= limit {
+                return Err(InflateError::TooLarge);
+            }
+            out.push(sym as u8);
+            continue;
+        }
+        if sym == 256 {
+            return Ok(());
+        }
+        let at = sym - 257;
+        let base = LENGTH_BASE.get(at).ok_or(InflateError::Corrupt)?;
+        let extra = LENGTH_EXTRA.get(at).copied().unwrap_or(0);
+        let len = usize::from(*base) + bits.bits(u32::from(extra))? as usize;
+        let dsym = dist.decode(bits)? as u32;
+        if dsym >= 30 {
+            return Err(InflateError::Corrupt);
+        }
+        // Distance codes 0..=3 are 1..=4; then two codes per extra bit.
+        let distance = if dsym < 4 {
+            dsym as usize + 1
+        } else {
+            let extra = dsym / 2 - 1;
+            let base = ((2 + (dsym & 1)) << extra) + 1;
+            (base + bits.bits(extra)?) as usize
+        };
+        if distance > out.len() {
+            return Err(InflateError::Corrupt);
+        }
+        if out.len() + len > limit {
+            return Err(InflateError::TooLarge);
+        }
+        for _ in 0..len {
+            let byte = out
+                .get(out.len() - distance)
+                .copied()
+                .ok_or(InflateError::Corrupt)?;
+            out.push(byte);
+        }
+    }
+}
+
+/// Decodes a raw deflate stream whose output is at most `limit` bytes.
+pub fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
+    let mut bits = BitReader { data, pos: 0 };
+    let mut out = Vec::new();
+    loop {
+        let last = bits.bits(1)? == 1;
+        match bits.bits(2)? {
+            0 => {
+                bits.align();
+                let header = bits.bits(32)?;
+                let len = (header & 0xffff) as usize;
+                if header >> 16 != !header & 0xffff {
+                    return Err(InflateError::Corrupt);
+                }
+                let start = bits.pos / 8;
+                let block = data.get(start..start + len).ok_or(InflateError::Corrupt)?;
+                if out.len() + len > limit {
+                    return Err(InflateError::TooLarge);
+                }
+                out.extend_from_slice(block);
+                bits.pos += len * 8;
+            }
+            1 => inflate_block(&mut bits, &mut out, limit, &fixed_codes()?)?,
+            2 => {
+                let codes = dynamic_codes(&mut bits)?;
+                inflate_block(&mut bits, &mut out, limit, &codes)?;
+            }
+            _ => return Err(InflateError::Corrupt),
+        }
+        if last {
+            return Ok(out);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn inflate(deflated: &[u8]) -> Vec<u8> {
-        miniz_oxide::inflate::decompress_to_vec(deflated).unwrap()
+    /// Decodes with miniz_oxide (a reference inflater) and with ours; both must agree.
+    fn unpack(deflated: &[u8]) -> Vec<u8> {
+        let reference = miniz_oxide::inflate::decompress_to_vec(deflated).unwrap();
+        assert_eq!(inflate(deflated, usize::MAX), Ok(reference.clone()));
+        reference
     }
 
     fn round_trip(data: &[u8]) -> Vec<u8> {
         let packed = compress(data);
-        assert_eq!(inflate(&packed), data, "len {}", data.len());
+        assert_eq!(unpack(&packed), data, "len {}", data.len());
         // both block forms decode, whichever one was chosen
-        assert_eq!(inflate(&fixed_block(data)), data);
-        assert_eq!(inflate(&stored_blocks(data)), data);
+        assert_eq!(unpack(&fixed_block(data)), data);
+        assert_eq!(unpack(&stored_blocks(data)), data);
         packed
     }
 
@@ -346,6 +592,93 @@ mod tests {
         assert!(data.len() > 64 * 1024);
         let packed = round_trip(&data);
         assert!(packed.len() < data.len() / 3);
+    }
+
+    fn samples() -> Vec<Vec<u8>> {
+        let json = abacus_studio::scenario::default_scenario().to_json_pretty();
+        let mut text = Vec::new();
+        for i in 0..40u64 {
+            text.extend(noise(300, i % 3));
+            text.extend(format!("{i}: {json}").bytes().take(3_000));
+        }
+        vec![
+            Vec::new(),
+            b"a".to_vec(),
+            json.into_bytes(),
+            vec![b' '; 70_000],
+            noise(70_000, 3),
+            text,
+        ]
+    }
+
+    #[test]
+    fn inflate_reads_what_a_full_deflater_writes() {
+        // levels 0..=10: stored, fixed and dynamic Huffman blocks, several blocks per stream
+        for data in samples() {
+            for level in 0..=10 {
+                let packed = miniz_oxide::deflate::compress_to_vec(&data, level);
+                assert_eq!(
+                    inflate(&packed, usize::MAX),
+                    Ok(data.clone()),
+                    "level {level}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn inflate_caps_the_output() {
+        let data = vec![b'x'; 10_000];
+        for packed in [
+            compress(&data),
+            stored_blocks(&data),
+            miniz_oxide::deflate::compress_to_vec(&data, 9),
+        ] {
+            assert_eq!(inflate(&packed, 10_000), Ok(data.clone()));
+            assert_eq!(inflate(&packed, 9_999), Err(InflateError::TooLarge));
+        }
+    }
+
+    #[test]
+    fn inflate_rejects_broken_streams_without_panicking() {
+        assert_eq!(inflate(&[], 100), Err(InflateError::Corrupt));
+        assert_eq!(inflate(&[0, 0, 0], 100), Err(InflateError::Corrupt));
+        assert_eq!(inflate(&[0b111], 100), Err(InflateError::Corrupt)); // BTYPE=11
+                                                                        // stored block whose NLEN is not the complement of LEN
+        assert_eq!(
+            inflate(&[1, 1, 0, 0, 0, b'a'], 100),
+            Err(InflateError::Corrupt)
+        );
+        // a back-reference before the start: fixed block, length 3 at distance 1, no output yet
+        let mut bits = Bits {
+            out: Vec::new(),
+            acc: 0,
+            count: 0,
+        };
+        bits.put(1, 1);
+        bits.put(1, 2);
+        put_match(&mut bits, 3, 1);
+        put_symbol(&mut bits, 256);
+        assert_eq!(inflate(&bits.finish(), 100), Err(InflateError::Corrupt));
+        // every truncation and many bit flips of real streams: an error or some output, no panic
+        for data in samples().into_iter().take(3) {
+            for packed in [
+                compress(&data),
+                miniz_oxide::deflate::compress_to_vec(&data, 9),
+            ] {
+                for end in 0..packed.len() {
+                    assert!(inflate(packed.get(..end).unwrap(), 1 << 20).is_err());
+                }
+                for i in 0..packed.len().min(400) {
+                    let mut broken = packed.clone();
+                    broken[i] ^= 1 << (i % 8);
+                    let _ = inflate(&broken, 1 << 20);
+                }
+            }
+        }
+        for seed in 1..300u64 {
+            let _ = inflate(&noise(200, seed), 1 << 20);
+        }
     }
 
     #[test]
