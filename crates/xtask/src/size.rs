@@ -4,6 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// Transfer budget of the shipped app: wasm + JS + CSS after `gzip -9`, in bytes. Reported,
+/// not enforced: going over is a finding for the size report, not a broken build.
+pub const BUDGET_GZIP: u64 = 400_000;
+
 /// One shipped file's size.
 #[derive(Debug)]
 pub struct Entry {
@@ -85,4 +89,38 @@ pub fn print(entries: &[Entry]) {
     let raw: u64 = entries.iter().map(|e| e.raw).sum();
     let gzip: u64 = entries.iter().map(|e| e.gzip).sum();
     println!("| **total** | {:.1} KiB | {:.1} KiB |", kb(raw), kb(gzip));
+    println!("\n{}", budget_verdict(gzip, BUDGET_GZIP));
+}
+
+/// One line comparing the gzip total with the budget.
+pub fn budget_verdict(gzip: u64, budget: u64) -> String {
+    if gzip <= budget {
+        format!(
+            "size: {gzip} bytes gzip, within budget ({budget} bytes, {} to spare)",
+            budget - gzip
+        )
+    } else {
+        format!(
+            "size: {gzip} bytes gzip, over budget by {} bytes (budget {budget} bytes)",
+            gzip - budget
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verdict_says_within_or_over_budget() {
+        assert_eq!(
+            budget_verdict(399_000, 400_000),
+            "size: 399000 bytes gzip, within budget (400000 bytes, 1000 to spare)"
+        );
+        assert!(budget_verdict(400_000, 400_000).contains("within budget"));
+        assert_eq!(
+            budget_verdict(400_123, 400_000),
+            "size: 400123 bytes gzip, over budget by 123 bytes (budget 400000 bytes)"
+        );
+    }
 }
