@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use abacus_policy::Diagnostic;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::render::{render_text, Overrides, Rendered, SlotSpec};
 pub use crate::slot::SlotKind;
@@ -238,48 +239,183 @@ impl<'de> Deserialize<'de> for SlotEntry {
     }
 }
 
-#[derive(Deserialize)]
+// The catalog and the personas are read from `serde_json::Value` by the small readers
+// below rather than by derived `Deserialize` impls: the app parses values anyway, and
+// derived visitors for these one-off file shapes cost the web bundle several KiB. Unknown
+// members are ignored, as a derive without `deny_unknown_fields` would; a wrong shape is a
+// load error naming the place.
+
+/// The string member `key` of `v`.
+fn text(v: &Value, key: &str, at: &str) -> Result<String, String> {
+    match v.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(format!("{at}: `{key}` must be a string")),
+        None => Err(format!("{at}: missing `{key}`")),
+    }
+}
+
+/// The optional string member `key` of `v` (absent or `null` is `None`).
+fn optional_text(v: &Value, key: &str, at: &str) -> Result<Option<String>, String> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(format!("{at}: `{key}` must be a string")),
+    }
+}
+
+/// The array member `key` of `v` (absent is empty).
+fn items<'v>(v: &'v Value, key: &str, at: &str) -> Result<&'v [Value], String> {
+    match v.get(key) {
+        None => Ok(&[]),
+        Some(Value::Array(a)) => Ok(a),
+        Some(_) => Err(format!("{at}: `{key}` must be an array")),
+    }
+}
+
+/// The string-array member `key` of `v` (absent is empty).
+fn texts(v: &Value, key: &str, at: &str) -> Result<Vec<String>, String> {
+    items(v, key, at)?
+        .iter()
+        .map(|item| {
+            item.as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| format!("{at}: `{key}` must hold strings"))
+        })
+        .collect()
+}
+
+fn source_ref(v: &Value, at: &str) -> Result<SourceRef, String> {
+    let source = v
+        .get("source")
+        .ok_or_else(|| format!("{at}: missing `source`"))?;
+    let at = format!("{at}.source");
+    Ok(SourceRef {
+        seed: text(source, "seed", &at)?,
+        section: text(source, "section", &at)?,
+    })
+}
+
+fn slot_kind(v: &Value, at: &str) -> Result<SlotKind, String> {
+    let name = text(v, "kind", at)?;
+    SlotKind::ALL
+        .into_iter()
+        .find(|k| k.name() == name)
+        .ok_or_else(|| format!("{at}: unknown slot kind `{name}`"))
+}
+
+fn policy_use(v: &Value, at: &str) -> Result<PolicyUse, String> {
+    match text(v, "kind", at)?.as_str() {
+        "identity" => Ok(PolicyUse::Identity),
+        "trust" => Ok(PolicyUse::Trust),
+        "resource" => Ok(PolicyUse::Resource),
+        other => Err(format!("{at}: unknown policy kind `{other}`")),
+    }
+}
+
+/// A slot definition: `{name, kind, description, world?, default?}`, `name` given apart
+/// for common slots (their name is the map key).
+fn slot(v: &Value, name: String, at: &str) -> Result<Slot, String> {
+    Ok(Slot {
+        name,
+        kind: slot_kind(v, at)?,
+        description: text(v, "description", at)?,
+        world: optional_text(v, "world", at)?,
+        default: optional_text(v, "default", at)?,
+    })
+}
+
+fn slot_entry(v: &Value, at: &str) -> Result<SlotEntry, String> {
+    match v {
+        Value::String(name) => Ok(SlotEntry::Common(name.clone())),
+        Value::Object(_) => Ok(SlotEntry::Full(slot(v, text(v, "name", at)?, at)?)),
+        _ => Err(format!(
+            "{at}: expected a common slot's name or a slot definition"
+        )),
+    }
+}
+
+/// One catalog template, before its common slots are resolved and its text attached.
 struct CatalogEntry {
     id: String,
     title: String,
     description: String,
     kind: PolicyUse,
     source: SourceRef,
-    #[serde(default)]
     slots: Vec<SlotEntry>,
-    #[serde(default)]
     setup: Vec<String>,
-    #[serde(default)]
     original: Option<String>,
 }
 
-/// A common slot definition (its name is the map key).
-#[derive(Deserialize)]
-struct CommonSlot {
-    kind: SlotKind,
-    description: String,
-    #[serde(default)]
-    world: Option<String>,
-    #[serde(default)]
-    default: Option<String>,
+fn catalog_entry(v: &Value, at: &str) -> Result<CatalogEntry, String> {
+    Ok(CatalogEntry {
+        id: text(v, "id", at)?,
+        title: text(v, "title", at)?,
+        description: text(v, "description", at)?,
+        kind: policy_use(v, at)?,
+        source: source_ref(v, at)?,
+        slots: items(v, "slots", at)?
+            .iter()
+            .enumerate()
+            .map(|(i, s)| slot_entry(s, &format!("{at}.slots[{i}]")))
+            .collect::<Result<_, _>>()?,
+        setup: texts(v, "setup", at)?,
+        original: optional_text(v, "original", at)?,
+    })
 }
 
-#[derive(Deserialize)]
-struct Catalog {
-    common_slots: BTreeMap<String, CommonSlot>,
-    templates: Vec<CatalogEntry>,
+/// The catalog: common slots by name, and the templates in order.
+fn catalog(text: &str) -> Result<(BTreeMap<String, Slot>, Vec<CatalogEntry>), String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut common = BTreeMap::new();
+    match v.get("common_slots") {
+        Some(Value::Object(map)) => {
+            for (name, def) in map {
+                let at = format!("common_slots.{name}");
+                common.insert(name.clone(), slot(def, name.clone(), &at)?);
+            }
+        }
+        _ => return Err("`common_slots` must be an object".to_owned()),
+    }
+    let templates = items(&v, "templates", "catalog")?
+        .iter()
+        .enumerate()
+        .map(|(i, t)| catalog_entry(t, &format!("templates[{i}]")))
+        .collect::<Result<_, _>>()?;
+    Ok((common, templates))
 }
 
-#[derive(Deserialize)]
-struct PersonaFile {
-    personas: Vec<Persona>,
+fn persona(v: &Value, at: &str) -> Result<Persona, String> {
+    Ok(Persona {
+        id: text(v, "id", at)?,
+        title: text(v, "title", at)?,
+        description: text(v, "description", at)?,
+        category: text(v, "category", at)?,
+        source: source_ref(v, at)?,
+        trust: optional_text(v, "trust", at)?,
+        policies: match v.get("policies") {
+            Some(_) => texts(v, "policies", at)?,
+            None => return Err(format!("{at}: missing `policies`")),
+        },
+    })
+}
+
+fn personas(text: &str) -> Result<Vec<Persona>, String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    match v.get("personas") {
+        Some(_) => items(&v, "personas", "personas.json")?
+            .iter()
+            .enumerate()
+            .map(|(i, p)| persona(p, &format!("personas[{i}]")))
+            .collect(),
+        None => Err("missing `personas`".to_owned()),
+    }
 }
 
 impl Library {
     /// The embedded library.
     pub fn builtin() -> Library {
         let mut library = Library::default();
-        let catalog: Catalog = match serde_json::from_str(CATALOG) {
+        let (common_slots, entries) = match catalog(CATALOG) {
             Ok(c) => c,
             Err(e) => {
                 library
@@ -288,7 +424,7 @@ impl Library {
                 return library;
             }
         };
-        for entry in catalog.templates {
+        for entry in entries {
             let Some(text) = TEMPLATE_TEXTS
                 .iter()
                 .find(|(id, _)| *id == entry.id)
@@ -303,14 +439,8 @@ impl Library {
             for slot in entry.slots {
                 match slot {
                     SlotEntry::Full(slot) => slots.push(slot),
-                    SlotEntry::Common(name) => match catalog.common_slots.get(&name) {
-                        Some(common) => slots.push(Slot {
-                            name,
-                            kind: common.kind,
-                            description: common.description.clone(),
-                            world: common.world.clone(),
-                            default: common.default.clone(),
-                        }),
+                    SlotEntry::Common(name) => match common_slots.get(&name) {
+                        Some(common) => slots.push(common.clone()),
                         None => library.load_errors.push(format!(
                             "template `{}` names unknown common slot `{name}`",
                             entry.id
@@ -337,8 +467,8 @@ impl Library {
                     .push(format!("template file `{id}` is not in the catalog"));
             }
         }
-        match serde_json::from_str::<PersonaFile>(PERSONAS) {
-            Ok(file) => library.personas = file.personas,
+        match personas(PERSONAS) {
+            Ok(personas) => library.personas = personas,
             Err(e) => library
                 .load_errors
                 .push(format!("library/personas.json: {e}")),
@@ -411,6 +541,40 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.to_string().contains("missing field `kind`"), "{err}");
+    }
+
+    #[test]
+    fn data_readers_name_the_place_of_a_wrong_shape() {
+        assert_eq!(
+            catalog(r#"{"templates": []}"#).err(),
+            Some("`common_slots` must be an object".to_owned())
+        );
+        let bad_slot = r#"{"common_slots": {}, "templates": [{"id": "t", "title": "T",
+            "description": "d", "kind": "identity", "source": {"seed": "001", "section": "s"},
+            "slots": ["region", 7]}]}"#;
+        assert_eq!(
+            catalog(bad_slot).err(),
+            Some(
+                "templates[0].slots[1]: expected a common slot's name or a slot definition"
+                    .to_owned()
+            )
+        );
+        let (_, entries) = catalog(&bad_slot.replace(", 7", "")).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert!(entries[0].setup.is_empty() && entries[0].original.is_none());
+        assert_eq!(
+            catalog(&bad_slot.replace("identity", "group")).err(),
+            Some("templates[0]: unknown policy kind `group`".to_owned())
+        );
+        assert_eq!(
+            personas(
+                r#"{"personas": [{"id": "p", "title": "P", "description": "d",
+                "category": "user", "source": {"seed": "002"}, "policies": []}]}"#
+            )
+            .err(),
+            Some("personas[0].source: missing `section`".to_owned())
+        );
+        assert!(personas("{").is_err());
     }
 
     #[test]
