@@ -20,8 +20,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Where the call comes from.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+///
+/// JSON: an object with `"type"` next to the variant's fields. `Deserialize` is written by
+/// hand, to keep the web bundle small.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
 pub enum Route {
     /// Code or the terminal in the user's private Studio space (execution role session).
     #[default]
@@ -77,6 +80,125 @@ impl Route {
             Route::RoleChain { role, .. } => format!("role chain to {role}"),
             Route::Console => "console sign-in".to_owned(),
         }
+    }
+}
+
+// By hand rather than derived: a derived internally tagged enum first buffers the whole
+// object in serde's private `Content` tree, a few KiB of wasm. This visitor reads the
+// members once, in order, with the derived format and error messages (pinned by tests).
+impl<'de> Deserialize<'de> for Route {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(RouteVisitor)
+    }
+}
+
+/// The `"type"` values of [`Route`].
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum RouteKind {
+    StudioSpace,
+    TrainingJob,
+    ProcessingJob,
+    Pipeline,
+    AccessKeys,
+    RoleChain,
+    Console,
+}
+
+impl RouteKind {
+    /// The members a variant accepts besides `"type"`; `None` for unit variants, which
+    /// ignore any others.
+    fn fields(self) -> Option<&'static [&'static str]> {
+        match self {
+            RouteKind::StudioSpace | RouteKind::Console => None,
+            RouteKind::TrainingJob | RouteKind::ProcessingJob | RouteKind::Pipeline => {
+                Some(&["role"])
+            }
+            RouteKind::AccessKeys => Some(&["iamUser"]),
+            RouteKind::RoleChain => Some(&["role", "sessionName"]),
+        }
+    }
+}
+
+/// Reads a [`Route`] object member by member.
+struct RouteVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RouteVisitor {
+    type Value = Route;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("internally tagged enum Route")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Route, A::Error> {
+        use serde::de::Error;
+        let mut kind: Option<RouteKind> = None;
+        let mut role: Option<Option<String>> = None;
+        let mut iam_user: Option<Option<String>> = None;
+        let mut session_name: Option<Option<String>> = None;
+        // Member names in document order, checked against the variant once it is known.
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let slot = match key.as_str() {
+                "type" => {
+                    if kind.is_some() {
+                        return Err(A::Error::duplicate_field("type"));
+                    }
+                    kind = Some(map.next_value()?);
+                    continue;
+                }
+                "role" => Some((&mut role, "role")),
+                "iamUser" => Some((&mut iam_user, "iamUser")),
+                "sessionName" => Some((&mut session_name, "sessionName")),
+                _ => None,
+            };
+            let fields = kind.and_then(RouteKind::fields);
+            match (slot, fields) {
+                (_, Some(fields)) if !fields.contains(&key.as_str()) => {
+                    return Err(A::Error::unknown_field(&key, fields));
+                }
+                (Some((slot, name)), _) => {
+                    if slot.is_some() {
+                        return Err(A::Error::duplicate_field(name));
+                    }
+                    *slot = Some(map.next_value()?);
+                }
+                (None, _) => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            seen.push(key);
+        }
+        let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?;
+        if let Some(fields) = kind.fields() {
+            if let Some(key) = seen.iter().find(|k| !fields.contains(&k.as_str())) {
+                return Err(A::Error::unknown_field(key, fields));
+            }
+        }
+        let role = role.flatten();
+        Ok(match kind {
+            RouteKind::StudioSpace => Route::StudioSpace,
+            RouteKind::Console => Route::Console,
+            RouteKind::TrainingJob => Route::TrainingJob { role },
+            RouteKind::ProcessingJob => Route::ProcessingJob { role },
+            RouteKind::Pipeline => Route::Pipeline { role },
+            RouteKind::AccessKeys => Route::AccessKeys {
+                iam_user: iam_user.flatten(),
+            },
+            RouteKind::RoleChain => Route::RoleChain {
+                role: match role {
+                    Some(role) => role,
+                    None if seen.iter().any(|k| k == "role") => {
+                        return Err(A::Error::invalid_type(
+                            serde::de::Unexpected::Unit,
+                            &"a string",
+                        ))
+                    }
+                    None => return Err(A::Error::missing_field("role")),
+                },
+                session_name: session_name.flatten(),
+            },
+        })
     }
 }
 
@@ -1113,6 +1235,100 @@ mod tests {
     use crate::model::Resource;
     use crate::scenario::default_scenario;
     use abacus_policy::ContextValue;
+
+    fn route(json: &str) -> Result<Route, String> {
+        serde_json::from_str(json).map_err(|e| {
+            let m = e.to_string();
+            m.split(" at line ").next().unwrap_or_default().to_owned()
+        })
+    }
+
+    #[test]
+    fn routes_read_every_form() {
+        assert_eq!(route(r#"{"type": "studioSpace"}"#), Ok(Route::StudioSpace));
+        assert_eq!(route(r#"{"type": "console"}"#), Ok(Route::Console));
+        assert_eq!(
+            route(r#"{"type": "trainingJob"}"#),
+            Ok(Route::TrainingJob { role: None })
+        );
+        assert_eq!(
+            route(r#"{"role": "R", "type": "processingJob"}"#),
+            Ok(Route::ProcessingJob {
+                role: Some("R".into())
+            })
+        );
+        assert_eq!(
+            route(r#"{"type": "pipeline", "role": null}"#),
+            Ok(Route::Pipeline { role: None })
+        );
+        assert_eq!(
+            route(r#"{"type": "accessKeys", "iamUser": "u"}"#),
+            Ok(Route::AccessKeys {
+                iam_user: Some("u".into())
+            })
+        );
+        assert_eq!(
+            route(r#"{"type": "roleChain", "role": "R", "sessionName": "s"}"#),
+            Ok(Route::RoleChain {
+                role: "R".into(),
+                session_name: Some("s".into())
+            })
+        );
+        for r in [
+            Route::StudioSpace,
+            Route::TrainingJob {
+                role: Some("R".into()),
+            },
+            Route::RoleChain {
+                role: "R".into(),
+                session_name: None,
+            },
+            Route::Console,
+        ] {
+            assert_eq!(route(&serde_json::to_string(&r).unwrap()), Ok(r));
+        }
+    }
+
+    #[test]
+    fn route_errors_name_the_problem() {
+        assert_eq!(
+            route(r#"{"type": "lambda"}"#),
+            Err("unknown variant `lambda`, expected one of `studioSpace`, `trainingJob`, `processingJob`, `pipeline`, `accessKeys`, `roleChain`, `console`".into())
+        );
+        assert_eq!(
+            route(r#"{"role": "R"}"#),
+            Err("missing field `type`".into())
+        );
+        assert_eq!(
+            route(r#"{"type": "roleChain"}"#),
+            Err("missing field `role`".into())
+        );
+        assert_eq!(
+            route(r#"{"type": "roleChain", "role": null}"#),
+            Err("invalid type: null, expected a string".into())
+        );
+        assert_eq!(
+            route(r#"{"type": "trainingJob", "iamUser": "u"}"#),
+            Err("unknown field `iamUser`, expected `role`".into())
+        );
+        assert_eq!(
+            route(r#"{"type": "roleChain", "role": "R", "x": 1}"#),
+            Err("unknown field `x`, expected `role` or `sessionName`".into())
+        );
+        assert_eq!(
+            route(r#"{"type": "trainingJob", "role": 5}"#),
+            Err("invalid type: integer `5`, expected a string".into())
+        );
+        // unit variants ignore other members, as serde's derive did
+        assert_eq!(
+            route(r#"{"type": "console", "role": "R"}"#),
+            Ok(Route::Console)
+        );
+        assert_eq!(
+            route(r#""console""#),
+            Err("invalid type: string \"console\", expected internally tagged enum Route".into())
+        );
+    }
 
     fn sel(user: &str, action: &str, resource: Option<&str>, route: Route) -> Selection {
         Selection {
