@@ -94,7 +94,7 @@ pub fn Matrix(props: &MatrixProps) -> Html {
             <p class="lead">
                 { format!("{} users × {} action columns, {} allowed. ", v.users.len(), v.columns.len(), v.allowed()) }
                 { "Each user is tried against their own resource and against someone else's. Click a cell to open that request in the workspace." }
-                if let Some(ms) = props.elapsed_ms { { format!(" Recomputed in {ms:.1} ms.") } }
+                if let Some(ms) = props.elapsed_ms { { recomputed(ms) } }
             </p>
             <div class="legend" aria-hidden="true">
                 <span class="l-allow">{ "Allow" }</span>
@@ -121,5 +121,22 @@ pub fn Matrix(props: &MatrixProps) -> Html {
                 }
             </section>
         </div>
+    }
+}
+
+/// ` Recomputed in 12.3 ms.`: tenths by integer arithmetic, because `{:.1}` on an `f64`
+/// pulls the exact float formatter (and its tables) into the web bundle.
+fn recomputed(ms: f64) -> String {
+    let tenths = (ms * 10.0).round() as u64;
+    format!(" Recomputed in {}.{} ms.", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recompute_time_has_one_decimal() {
+        assert_eq!(super::recomputed(12.34), " Recomputed in 12.3 ms.");
+        assert_eq!(super::recomputed(0.96), " Recomputed in 1.0 ms.");
+        assert_eq!(super::recomputed(0.0), " Recomputed in 0.0 ms.");
     }
 }
