@@ -234,7 +234,7 @@ impl Validator<'_> {
                 | O::NumericLessThanEquals
                 | O::NumericGreaterThan
                 | O::NumericGreaterThanEquals => (
-                    text.trim().parse::<f64>().is_ok_and(f64::is_finite),
+                    crate::conditions::Decimal::parse(text.trim()).is_some(),
                     "a number",
                 ),
                 O::DateEquals
