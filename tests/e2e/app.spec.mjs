@@ -130,6 +130,7 @@ test('a typed resource ARN is authorized like the world resource, and a foreign 
     tid('decision'),
   );
   assert.match(await page.textContent(tid('access-denied-message')), /444455556666/);
+  await screenshot(page, 'custom-arn');
   // a malformed ARN says why instead of deciding
   await page.fill(tid('resource-arn'), 'arn:aws:sagemaker:us-east-1:111122223333:training-job/*');
   await page.waitForFunction(() => document.body.textContent.includes('no wildcards'));
