@@ -345,6 +345,140 @@ fn unknown_and_misplaced_condition_keys() {
     ));
 }
 
+/// The condition keys a policy's `unknown-condition-key` findings point at.
+fn unknown_keys(text: &str) -> Vec<String> {
+    lint_policy(text)
+        .into_iter()
+        .filter(|d| d.code == codes::UNKNOWN_CONDITION_KEY)
+        .map(|d| spanned(text, &d).trim_matches('"').to_owned())
+        .collect()
+}
+
+// Service Authorization Reference: "Actions, resources, and condition keys for Amazon SageMaker AI"
+// (condition keys table, checked 2026-12-02): Studio space, KMS, lifecycle-configuration and
+// model-package keys that exist; `sagemaker:AppType` and `sagemaker:InstanceMetadataServiceVersion`
+// are not in the table (only `sagemaker:MinimumInstanceMetadataServiceVersion` is).
+#[test]
+fn documented_sagemaker_keys_are_known() {
+    let documented = policy(
+        r#"{"Effect": "Allow", "Action": ["sagemaker:CreateSpace", "sagemaker:CreateTrainingJob", "sagemaker:CreateModelPackage", "sagemaker:CreateNotebookInstance"], "Resource": "*", "Condition": {
+            "StringEquals": {"sagemaker:SpaceSharingType": "Private", "sagemaker:RemoteAccess": "ENABLED",
+                             "sagemaker:ModelLifeCycle:Stage": "Production", "sagemaker:CurrentCustomerMetadataProperties/team": "a",
+                             "sagemaker:MinimumInstanceMetadataServiceVersion": "2", "sagemaker:DirectGatedModelAccess": "Disabled"},
+            "ArnLike": {"sagemaker:OwnerUserProfileArn": "arn:aws:sagemaker:*:*:user-profile/*/alice",
+                        "sagemaker:VolumeKmsKeyArn": "arn:aws:kms:*:*:key/*", "sagemaker:OutputKmsKeyArn": "arn:aws:kms:*:*:key/*",
+                        "sagemaker:DomainSharingOutputKmsKeyArn": "arn:aws:kms:*:*:key/*"},
+            "ForAnyValue:ArnLike": {"sagemaker:StudioLifecycleConfigArns": "arn:aws:sagemaker:*:*:studio-lifecycle-config/*"},
+            "NumericLessThanEquals": {"sagemaker:KeepAlivePeriod": "3600"},
+            "Bool": {"sagemaker:FeatureGroupOfflineStoreConfig": "true"}}}"#,
+    );
+    assert_eq!(unknown_keys(&documented), Vec::<String>::new());
+    let undocumented = policy(
+        r#"{"Effect": "Allow", "Action": ["sagemaker:CreateApp", "sagemaker:CreateNotebookInstance"], "Resource": "*", "Condition": {
+            "StringEquals": {"sagemaker:AppType": "JupyterLab", "sagemaker:InstanceMetadataServiceVersion": "2", "sagemaker:VpcSubnet": "subnet-1"}}}"#,
+    );
+    assert_eq!(
+        unknown_keys(&undocumented),
+        [
+            "sagemaker:AppType",
+            "sagemaker:InstanceMetadataServiceVersion",
+            "sagemaker:VpcSubnet"
+        ]
+    );
+}
+
+// Service Authorization Reference: "Actions, resources, and condition keys for Amazon SageMaker AI"
+// — InstanceTypes and VpcSubnets are ArrayOfString, ImageArns is ArrayOfARN (multivalued);
+// SpaceSharingType is String and VolumeKmsKeyArn is ARN (single-valued).
+#[test]
+fn sagemaker_key_types_decide_set_operator_findings() {
+    let multivalued = policy(
+        r#"{"Effect": "Allow", "Action": ["sagemaker:CreateApp", "sagemaker:CreateDomain"], "Resource": "*", "Condition": {
+            "ForAnyValue:StringEquals": {"sagemaker:InstanceTypes": ["ml.t3.medium"], "sagemaker:VpcSubnets": ["subnet-1"]},
+            "ForAnyValue:ArnLike": {"sagemaker:ImageArns": ["arn:aws:sagemaker:*:*:image/*"]}}}"#,
+    );
+    assert!(!has(&multivalued, codes::SET_OPERATOR_SINGLE_VALUED));
+    // ForAllValues on a multivalued key without a Null guard is the missing-key trap
+    let all_values = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:CreateApp", "Resource": "*", "Condition": {
+            "ForAllValues:ArnLike": {"sagemaker:ImageArns": ["arn:aws:sagemaker:*:*:image/approved-*"]}}}"#,
+    );
+    assert!(has(&all_values, codes::FOR_ALL_VALUES_MISSING_KEY));
+    assert!(!has(&all_values, codes::SET_OPERATOR_SINGLE_VALUED));
+
+    let single = policy(
+        r#"{"Effect": "Allow", "Action": ["sagemaker:CreateSpace", "sagemaker:CreateTrainingJob"], "Resource": "*", "Condition": {
+            "ForAnyValue:StringEquals": {"sagemaker:SpaceSharingType": ["Private"]},
+            "ForAllValues:ArnEquals": {"sagemaker:VolumeKmsKeyArn": ["arn:aws:kms:us-east-1:111122223333:key/k"]}}}"#,
+    );
+    let found: Vec<Diagnostic> = lint_policy(&single)
+        .into_iter()
+        .filter(|d| d.code == codes::SET_OPERATOR_SINGLE_VALUED)
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found
+        .iter()
+        .any(|d| d.message.contains("sagemaker:SpaceSharingType")));
+    assert!(found
+        .iter()
+        .any(|d| d.message.contains("sagemaker:VolumeKmsKeyArn")));
+}
+
+// IAM User Guide: "AWS global condition context keys" — the referer key is spelt
+// `aws:referer`, aws:VpceOrgPaths is multivalued, aws:AssumedRoot is a single Boolean,
+// aws:SignInSessionArn is an ARN.
+#[test]
+fn documented_global_keys() {
+    let text = policy(
+        r#"{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", "Condition": {
+            "StringNotLike": {"aws:referer": "https://example.com/*"},
+            "ForAnyValue:StringLike": {"aws:VpceOrgPaths": ["o-a1b2c3d4e5/*"]},
+            "ArnEquals": {"aws:SignInSessionArn": "arn:aws:signin:us-east-1:111122223333:session/s"},
+            "Bool": {"aws:AssumedRoot": "true"}}}"#,
+    );
+    assert_eq!(unknown_keys(&text), Vec::<String>::new());
+    assert!(!has(&text, codes::SET_OPERATOR_SINGLE_VALUED));
+    let k = knowledge::Knowledge::get();
+    assert!(k.key_info("aws:AssumedRoot").is_single_valued());
+    assert!(!k.key_info("aws:VpceOrgPaths").is_single_valued());
+}
+
+// Service Authorization Reference: "Actions, resources, and condition keys for AWS Secrets
+// Manager", "... for AWS Identity and Access Management (IAM)", "... for AWS Security Token
+// Service" and "... for Amazon S3" (condition keys tables, checked 2026-12-02).
+#[test]
+fn documented_keys_of_other_services() {
+    let k = knowledge::Knowledge::get();
+    for key in [
+        "secretsmanager:KmsKeyArn",
+        "secretsmanager:resource/Type",
+        "iam:PermissionsBoundary",
+        "iam:ServiceSpecificCredentialAgeDays",
+        "sts:TaskPolicyArn",
+        "s3:x-amz-grant-read",
+        "s3:AccessPointTag/team",
+        "s3:versionid",
+        "elasticmapreduce:ExecutionRoleArn",
+    ] {
+        assert!(k.key_info(key).is_single_valued(), "{key}");
+    }
+    for key in [
+        "sts:IdentityTokenAudience",
+        "s3:InventoryAccessibleOptionalFields",
+        "iam:AccountPropertyNamespaces",
+    ] {
+        assert!(
+            matches!(k.key_info(key), knowledge::KeyInfo::Known { .. }),
+            "{key}"
+        );
+        assert!(!k.key_info(key).is_single_valued(), "{key}");
+    }
+    assert_eq!(
+        k.key_info("secretsmanager:KmsKey"),
+        knowledge::KeyInfo::UnknownKey
+    );
+}
+
 // IAM User Guide: "Define permissions based on attributes with ABAC authorization"
 #[test]
 fn broad_actions_in_abac_statements() {
