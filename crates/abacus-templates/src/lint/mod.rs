@@ -36,6 +36,8 @@ pub mod codes {
     pub const NOT_ACTION_ALLOW_ALL: &str = "not-action-allow-all-resources";
     /// `ForAllValues`/`ForAnyValue` on a single-valued key.
     pub const SET_OPERATOR_SINGLE_VALUED: &str = "set-operator-on-single-valued-key";
+    /// A plain operator (no `ForAllValues`/`ForAnyValue`) on a multivalued key.
+    pub const MULTIVALUED_WITHOUT_SET_OPERATOR: &str = "multivalued-key-without-set-operator";
     /// Negated operator in an `Allow` on a key that may be missing.
     pub const NEGATED_MISSING_KEY: &str = "negated-operator-missing-key";
     /// `ForAllValues` in an `Allow` without a `Null` guard.
@@ -77,6 +79,7 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { code: codes::NOT_PRINCIPAL_WITH_ALLOW, severity: Severity::Error, cross_policy: false, summary: "NotPrincipal with Allow is not supported" },
     RuleInfo { code: codes::NOT_ACTION_ALLOW_ALL, severity: Severity::Warning, cross_policy: false, summary: "NotAction with Allow on Resource \"*\" allows everything else" },
     RuleInfo { code: codes::SET_OPERATOR_SINGLE_VALUED, severity: Severity::Warning, cross_policy: false, summary: "ForAllValues/ForAnyValue on a single-valued key" },
+    RuleInfo { code: codes::MULTIVALUED_WITHOUT_SET_OPERATOR, severity: Severity::Warning, cross_policy: false, summary: "a multivalued key compared without ForAllValues/ForAnyValue" },
     RuleInfo { code: codes::NEGATED_MISSING_KEY, severity: Severity::Warning, cross_policy: false, summary: "a negated operator in an Allow is true when the key is missing" },
     RuleInfo { code: codes::FOR_ALL_VALUES_MISSING_KEY, severity: Severity::Info, cross_policy: false, summary: "ForAllValues in an Allow is true when the key is missing or empty" },
     RuleInfo { code: codes::STRING_EQUALS_WILDCARD, severity: Severity::Warning, cross_policy: false, summary: "StringEquals does not interpret * and ?" },

@@ -129,6 +129,7 @@ pub(crate) fn check_policy(policy: &Policy, sink: &mut Sink<'_>) {
         context_key_absent(stmt, sink);
         for cond in &stmt.conditions {
             set_operator_on_single_valued_key(cond, sink);
+            multivalued_key_without_set_operator(cond, sink);
             negated_operator_missing_key(stmt, cond, sink);
             for_all_values_missing_key(stmt, cond, sink);
             string_equals_wildcard(cond, sink);
@@ -318,6 +319,33 @@ fn set_operator_on_single_valued_key(cond: &Condition, sink: &mut Sink<'_>) {
             cond.key.value
         ),
         "use the operator without a set qualifier for single-valued keys",
+    );
+}
+
+// IAM User Guide: "Single-valued vs. multivalued context keys" — multivalued context keys
+// require a condition set operator; without one, the policy does not say whether every
+// request value or at least one of them must match.
+fn multivalued_key_without_set_operator(cond: &Condition, sink: &mut Sink<'_>) {
+    let op = &cond.operator.value;
+    if op.set.is_some() || op.base == Operator::Null {
+        return;
+    }
+    let multivalued = matches!(
+        Knowledge::get().key_info(&cond.key.value),
+        KeyInfo::Known { ref key_type } if key_type.starts_with("ArrayOf")
+    );
+    if !multivalued {
+        return;
+    }
+    sink.push(
+        Severity::Warning,
+        codes::MULTIVALUED_WITHOUT_SET_OPERATOR,
+        cond.operator.span,
+        format!(
+            "`{}` is a multivalued key, compared here without `ForAllValues:` or `ForAnyValue:`, so the policy does not say whether every value of the request or only one must match",
+            cond.key.value
+        ),
+        "write `ForAllValues:` (every request value must match) or `ForAnyValue:` (at least one must) before the operator",
     );
 }
 

@@ -601,3 +601,32 @@ fn damaged_policies_never_panic() {
         }
     }
 }
+
+// IAM User Guide: "Single-valued vs. multivalued context keys" — multivalued context keys
+// require a condition set operator.
+#[test]
+fn multivalued_key_without_set_operator() {
+    let plain = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:TagKeys": ["team", "project"]}}}"#,
+    );
+    let d = finding(&plain, codes::MULTIVALUED_WITHOUT_SET_OPERATOR);
+    assert_eq!(spanned(&plain, &d), r#""StringEquals""#);
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.message.contains("aws:TagKeys"));
+    for ok in [
+        r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "project"]}}"#,
+        r#"{"ForAnyValue:StringEquals": {"sagemaker:InstanceTypes": ["ml.t3.medium"]}}"#,
+        r#"{"Null": {"aws:TagKeys": "false"}}"#,
+        r#"{"StringEquals": {"aws:RequestTag/team": "a"}}"#,
+    ] {
+        let text = policy(&format!(
+            r#"{{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*", "Condition": {ok}}}"#
+        ));
+        assert!(
+            !has(&text, codes::MULTIVALUED_WITHOUT_SET_OPERATOR),
+            "{ok}: {:?}",
+            codes_of(&text)
+        );
+    }
+}
