@@ -212,8 +212,13 @@ impl AuthKind {
 /// Reads an [`Authentication`] object member by member.
 struct AuthVisitor;
 
-/// Reads the next map value into `slot`, rejecting a second occurrence of `name`.
-fn fill<'de, A, T>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error>
+/// Reads the next map value into `slot`, rejecting a second occurrence of `name` (shared by
+/// the hand-written visitors of [`Authentication`] and `Route`).
+pub(crate) fn fill<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
 where
     A: serde::de::MapAccess<'de>,
     T: Deserialize<'de>,
@@ -470,13 +475,18 @@ impl World {
         } else {
             resource.name.clone()
         };
-        let arn = rtype
-            .arn
-            .replace("${Partition}", &self.partition)
-            .replace("${Region}", &self.region)
-            .replace("${Account}", &self.account)
-            .replace("${DomainId}", &domain)
-            .replace("${Name}", &name);
+        let arn = if resource.resource_type == "iam-role" {
+            // a role's ARN carries its path, which the catalogue's format cannot know
+            self.role_arn(&resource.name)
+        } else {
+            rtype
+                .arn
+                .replace("${Partition}", &self.partition)
+                .replace("${Region}", &self.region)
+                .replace("${Account}", &self.account)
+                .replace("${DomainId}", &domain)
+                .replace("${Name}", &name)
+        };
         let mut tags = Tags::new();
         if resource.created_in_studio {
             if let Some(user) = resource.owner.as_deref().and_then(|o| self.user(o)) {
@@ -693,6 +703,19 @@ mod tests {
             persona: String::new(),
         });
         assert_eq!(w.role_arn("X"), "arn:aws:iam::111122223333:role/team/X");
+        // a role resource resolves to the same ARN (the world editor and requests agree)
+        let r = Resource {
+            id: "role-x".into(),
+            resource_type: "iam-role".into(),
+            name: "X".into(),
+            owner: None,
+            created_in_studio: false,
+            tags: Tags::new(),
+        };
+        assert_eq!(
+            w.resolve(&r).map(|x| x.arn).as_deref(),
+            Some("arn:aws:iam::111122223333:role/team/X")
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //!   calls made from within Studio.
 
 use crate::actions::{catalogue, ActionSpec, KeyFamily};
-use crate::model::{unique_id, Authentication, Resource, Tags, UserProfile, World};
+use crate::model::{fill, unique_id, Authentication, Resource, Tags, UserProfile, World};
 use abacus_policy::{Context, Request};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -141,10 +141,7 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
         while let Some(key) = map.next_key::<String>()? {
             let slot = match key.as_str() {
                 "type" => {
-                    if kind.is_some() {
-                        return Err(A::Error::duplicate_field("type"));
-                    }
-                    kind = Some(map.next_value()?);
+                    fill(&mut map, &mut kind, "type")?;
                     continue;
                 }
                 "role" => Some((&mut role, "role")),
@@ -157,12 +154,7 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
                 (_, Some(fields)) if !fields.contains(&key.as_str()) => {
                     return Err(A::Error::unknown_field(&key, fields));
                 }
-                (Some((slot, name)), _) => {
-                    if slot.is_some() {
-                        return Err(A::Error::duplicate_field(name));
-                    }
-                    *slot = Some(map.next_value()?);
-                }
+                (Some((slot, name)), _) => fill(&mut map, slot, name)?,
                 (None, _) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -919,14 +911,6 @@ pub fn parse_request_arn(arn: &str) -> Result<ArnParts<'_>, &'static str> {
     })
 }
 
-/// The ARN the world gives resource `r`.
-fn world_arn(world: &World, r: &Resource) -> Option<String> {
-    if r.resource_type == "iam-role" && world.role(&r.name).is_some() {
-        return Some(world.role_arn(&r.name));
-    }
-    world.resolve(r).map(|resolved| resolved.arn)
-}
-
 /// The target named by a `resourceArn`: the world resource with that ARN, else a resource
 /// outside the world (no tags, no resource-based policy) in the ARN's account.
 fn arn_target(world: &World, action: &ActionSpec, arn: &str) -> Result<Target, RequestError> {
@@ -937,7 +921,7 @@ fn arn_target(world: &World, action: &ActionSpec, arn: &str) -> Result<Target, R
     if let Some(r) = world
         .resources
         .iter()
-        .find(|r| world_arn(world, r).as_deref() == Some(arn))
+        .find(|r| world.resolve(r).is_some_and(|resolved| resolved.arn == arn))
     {
         return world_target(world, action, r);
     }
@@ -980,12 +964,9 @@ fn world_target(world: &World, action: &ActionSpec, r: &Resource) -> Result<Targ
             found: r.resource_type.clone(),
         });
     }
-    let mut resolved = world
+    let resolved = world
         .resolve(r)
         .ok_or_else(|| RequestError::UnknownResource(r.id.clone()))?;
-    if r.resource_type == "iam-role" && world.role(&r.name).is_some() {
-        resolved.arn = world.role_arn(&r.name);
-    }
     let domain = r
         .owner
         .as_deref()
@@ -1074,9 +1055,6 @@ fn resolve_target(
     if resource_type == "user-profile" {
         // A new profile lives in the caller's domain.
         resolved.arn = world.user_profile_arn(&user.domain, name);
-    } else if resource_type == "iam-role" {
-        // Role ARNs include the role's path.
-        resolved.arn = world.role_arn(name);
     }
     Ok(Some(Target {
         arn: resolved.arn,
