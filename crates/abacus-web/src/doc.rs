@@ -240,21 +240,19 @@ fn starting_arn(doc: &Scenario) -> String {
         }
     }
     let w = &doc.world;
-    let domain = w
-        .user(&doc.selection.user)
-        .map(|u| u.domain.clone())
-        .unwrap_or_default();
     catalogue()
         .action(&doc.selection.action)
-        .and_then(|a| catalogue().resource_type(&a.resource_type))
-        .map(|t| {
-            t.arn
-                .replace("${Partition}", &w.partition)
-                .replace("${Region}", &w.region)
-                .replace("${Account}", &w.account)
-                .replace("${DomainId}", &domain)
-                .replace("${Name}", "example")
+        .and_then(|a| {
+            w.resolve(&Resource {
+                id: String::new(),
+                resource_type: a.resource_type.clone(),
+                name: "example".to_owned(),
+                owner: Some(doc.selection.user.clone()),
+                created_in_studio: false,
+                tags: Default::default(),
+            })
         })
+        .map(|resolved| resolved.arn)
         .unwrap_or_else(|| format!("arn:{}:", w.partition))
 }
 
@@ -657,6 +655,17 @@ mod tests {
             Some("arn:aws:sagemaker:us-east-1:444455556666:training-job/alice-xgboost-1")
         );
         assert_ne!(decision_of(&d), abacus_policy::Decision::Allow);
+    }
+
+    #[test]
+    fn without_a_target_a_custom_arn_starts_from_the_resource_type_format() {
+        let mut d = default_scenario();
+        d.selection.resource = None;
+        edit_request(&mut d, RequestEdit::Resource(CUSTOM_ARN.into()));
+        assert_eq!(
+            d.selection.resource_arn.as_deref(),
+            Some("arn:aws:sagemaker:us-east-1:111122223333:training-job/example")
+        );
     }
 
     #[test]
