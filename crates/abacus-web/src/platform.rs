@@ -216,11 +216,13 @@ pub fn last_measure(name: &str) -> Option<f64> {
     Some(entry.duration())
 }
 
+/// The page's `<html>` element, which carries `data-theme`.
+fn html_root() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.document_element()
+}
+
 fn set_theme_attribute(theme: Theme) {
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    else {
+    let Some(root) = html_root() else {
         return;
     };
     match theme.attribute() {
@@ -235,21 +237,18 @@ fn set_theme_attribute(theme: Theme) {
 
 /// The theme shown now (from `<html data-theme>`).
 pub fn current_theme() -> Theme {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
+    html_root()
         .and_then(|root| root.get_attribute("data-theme"))
         .map(|t| Theme::parse(&t))
         .unwrap_or_default()
 }
 
 /// Puts the remembered theme on `<html data-theme>` (call before the first render).
-pub fn apply_stored_theme() -> Theme {
+pub fn apply_stored_theme() {
     let theme = LocalStorage::open()
         .map(|s| theme::load(&s))
         .unwrap_or_default();
     set_theme_attribute(theme);
-    theme
 }
 
 /// System → light → dark → system: shown on `<html data-theme>` and remembered in
