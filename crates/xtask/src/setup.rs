@@ -18,6 +18,7 @@ pub fn run_all() -> Result<(), String> {
     wasm_bindgen()?;
     chromium()?;
     npm_packages()?;
+    crate::reference::ensure_installed()?;
     cargo_fuzz()?;
     println!("setup: everything is in place");
     Ok(())
