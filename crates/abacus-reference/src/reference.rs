@@ -19,6 +19,7 @@ pub(crate) struct Slot {
 }
 
 impl Slot {
+    #[cfg(feature = "bundled")]
     pub(crate) fn bundled(text: &'static str) -> Slot {
         Slot {
             text: Some(text),

@@ -28,7 +28,7 @@ pub struct Catalogue {
 pub struct ResourceType {
     /// Service prefix (empty for `none`).
     pub service: String,
-    /// ARN format with `${Partition}`, `${Region}`, `${Account}`, `${DomainId}`, `${Name}`.
+    /// ARN format, exactly the reference's (a test checks it); filled by `model::fill_arn`.
     pub arn: String,
     /// SageMaker lowercases resource names in ARNs.
     #[serde(default)]
@@ -39,6 +39,10 @@ pub struct ResourceType {
     /// CloudTrail `resources[].type` for data events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_trail_type: Option<String>,
+    /// The Service Authorization Reference's resource type this one is, `service:name`
+    /// (e.g. `s3:object`); empty for `none`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
 }
 
 /// Which family of context keys a call carries (see the catalogue's `about`).
@@ -116,6 +120,14 @@ pub struct ActionSpec {
     /// CloudTrail `responseElements` template for a successful call.
     #[serde(default)]
     pub response_elements: serde_json::Value,
+    /// Further resource types the action accepts (derived actions: the reference's other
+    /// resource types for it).
+    #[serde(skip)]
+    pub other_resource_types: Vec<String>,
+    /// True when the spec is derived from the Service Authorization Reference rather than
+    /// written in the Studio catalogue: CloudTrail names are then derived from the action.
+    #[serde(skip)]
+    pub derived: bool,
 }
 
 fn yes() -> bool {
@@ -150,6 +162,13 @@ impl ActionSpec {
     /// True when the call carries `family`.
     pub fn carries(&self, family: KeyFamily) -> bool {
         self.keys.contains(&family)
+    }
+
+    /// True when a resource of type `resource_type` can be the action's target.
+    pub fn accepts(&self, resource_type: &str) -> bool {
+        self.resource_type == resource_type
+            || self.other_resource_types.iter().any(|t| t == resource_type)
+            || (self.any_resource_type && resource_type != "none")
     }
 }
 
@@ -201,6 +220,24 @@ impl Catalogue {
     }
 }
 
+/// The spec of any action: the Studio catalogue's entry where it has one, otherwise derived
+/// from the Service Authorization Reference (see [`crate::derived`]). `None` when neither
+/// knows the action (or its service is not loaded yet).
+pub fn spec(action: &str) -> Option<ActionSpec> {
+    match catalogue().action(action) {
+        Some(a) => Some(a.clone()),
+        None => crate::derived::action_spec(action),
+    }
+}
+
+/// Any resource type: a catalogue id (`s3-object`) or a reference one (`s3:accesspoint`).
+pub fn resource_type_spec(id: &str) -> Option<ResourceType> {
+    match catalogue().resource_type(id) {
+        Some(r) => Some(r.clone()),
+        None => crate::derived::resource_type(id),
+    }
+}
+
 /// The embedded catalogue, parsed once. A parse failure yields an empty catalogue (never a
 /// panic); the unit test below guarantees the embedded file parses.
 pub fn catalogue() -> &'static Catalogue {
@@ -243,6 +280,50 @@ mod tests {
         let a = catalogue().action("s3:ListBucket").unwrap();
         assert_eq!(a.event_name(), "ListObjects");
         assert_eq!(a.category, EventCategory::Data);
+    }
+
+    // The catalogue is a layer of Studio facts over the Service Authorization Reference: every
+    // action and resource type it names exists there, with the same ARN shape, and the key
+    // families it declares are ones the reference lists for the action.
+    #[test]
+    fn the_catalogue_agrees_with_the_reference() {
+        let reference = abacus_reference::current();
+        let mut problems = Vec::new();
+        for (id, rt) in &catalogue().resource_types {
+            if id == "none" {
+                continue;
+            }
+            let Some((svc, name)) = rt.reference.split_once(':') else {
+                problems.push(format!("{id}: no reference type"));
+                continue;
+            };
+            match reference.resource_type(svc, name) {
+                None => problems.push(format!("{id}: `{}` not in the reference", rt.reference)),
+                Some(r) => {
+                    if rt.arn != r.arn {
+                        problems.push(format!("{id}: ARN `{}` vs reference `{}`", rt.arn, r.arn));
+                    }
+                }
+            }
+        }
+        for a in &catalogue().actions {
+            let Some((service, ra)) = reference.action(&a.action) else {
+                problems.push(format!("{}: not in the reference", a.action));
+                continue;
+            };
+            let keys = reference.action_keys(service, ra);
+            let has = |k: &str| keys.iter().any(|x| x.eq_ignore_ascii_case(k));
+            if a.carries(KeyFamily::RequestTags)
+                && !has("aws:RequestTag/${TagKey}")
+                && !has("aws:TagKeys")
+            {
+                problems.push(format!(
+                    "{}: requestTags but the reference lists no aws:RequestTag",
+                    a.action
+                ));
+            }
+        }
+        assert_eq!(problems, Vec::<String>::new());
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! Output is a pure function of (world, request, decision, message): the clock and the id
 //! seed come from the world, never from the system.
 
-use crate::actions::{catalogue, EventCategory};
+use crate::actions::EventCategory;
 use crate::model::{IdGenerator, World};
 use crate::request::{BuiltRequest, Caller};
 use abacus_policy::Decision;
@@ -298,8 +298,7 @@ fn fill(template: &Value, built: &BuiltRequest) -> Value {
 /// `resources` of a data event: the object and its bucket, or the endpoint.
 fn resources(world: &World, built: &BuiltRequest) -> Value {
     let arn = &built.request.resource;
-    let rtype = catalogue()
-        .resource_type(&built.action.resource_type)
+    let rtype = crate::actions::resource_type_spec(&built.action.resource_type)
         .and_then(|r| r.cloud_trail_type.clone())
         .unwrap_or_default();
     let mut out = vec![json!({ "type": rtype, "ARN": arn })];

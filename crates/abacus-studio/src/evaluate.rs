@@ -4,7 +4,6 @@
 //! [`Workspace`] parses each policy text once and caches it by text, so the web app can
 //! re-evaluate on every keystroke and fill a whole access matrix cheaply.
 
-use crate::actions::catalogue;
 use crate::cloudtrail::{self, DataAccessRequester};
 use crate::model::World;
 use crate::request::{
@@ -748,7 +747,7 @@ impl Workspace {
         let route = s.matrix.route.clone().unwrap_or_default();
         let mut columns = Vec::new();
         for a in &actions {
-            let Some(spec) = catalogue().action(a) else {
+            let Some(spec) = crate::actions::spec(a) else {
                 continue;
             };
             if spec.resource_type == "none" || spec.name().starts_with("Create") {
@@ -811,7 +810,7 @@ impl Workspace {
         column: &MatrixColumn,
         route: &Route,
     ) -> Option<Selection> {
-        let spec = catalogue().action(&column.action)?;
+        let spec = crate::actions::spec(&column.action)?;
         let mut sel = Selection {
             user: user.to_owned(),
             action: spec.action.clone(),

@@ -4,7 +4,6 @@
 //! Derived facts (ARNs, automatic Studio tags, unique ids) are computed by methods, never
 //! stored twice.
 
-use crate::actions::catalogue;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -463,7 +462,7 @@ impl World {
 
     /// ARN and tags of `resource`, from the catalogue's ARN format for its type.
     pub fn resolve(&self, resource: &Resource) -> Option<ResolvedResource> {
-        let rtype = catalogue().resource_type(&resource.resource_type)?;
+        let rtype = crate::actions::resource_type_spec(&resource.resource_type)?;
         let domain = resource
             .owner
             .as_deref()
@@ -479,13 +478,14 @@ impl World {
             // a role's ARN carries its path, which the catalogue's format cannot know
             self.role_arn(&resource.name)
         } else {
-            rtype
-                .arn
-                .replace("${Partition}", &self.partition)
-                .replace("${Region}", &self.region)
-                .replace("${Account}", &self.account)
-                .replace("${DomainId}", &domain)
-                .replace("${Name}", &name)
+            fill_arn(
+                &rtype.arn,
+                &self.partition,
+                &self.region,
+                &self.account,
+                &domain,
+                &name,
+            )
         };
         let mut tags = Tags::new();
         if resource.created_in_studio {
@@ -505,6 +505,50 @@ impl World {
         }
         Some(ResolvedResource { arn, tags })
     }
+}
+
+/// Fills an ARN format: `${Partition}`, `${Region}`, `${Account}` and a scoping `${DomainId}`
+/// from the world, then the remaining placeholders in order from the resource name split at `/` (the
+/// last one takes the rest), so that `${BucketName}/${ObjectName}` with `b/k/x` is `b/k/x`
+/// and `${Name}` is the whole name. A placeholder with no part left is filled with its own
+/// name in lowercase, so the ARN stays well formed.
+pub fn fill_arn(
+    format: &str,
+    partition: &str,
+    region: &str,
+    account: &str,
+    domain: &str,
+    name: &str,
+) -> String {
+    let format = format
+        .replace("${Partition}", partition)
+        .replace("${Region}", region)
+        .replace("${Account}", account);
+    // `${DomainId}` scopes a resource inside a domain (`user-profile/${DomainId}/…`); as the
+    // last placeholder (`domain/${DomainId}`) it is the resource's own name
+    let format = if format.ends_with("${DomainId}") {
+        format
+    } else {
+        format.replace("${DomainId}", domain)
+    };
+    let holes = format.matches("${").count();
+    let mut parts = name.splitn(holes.max(1), '/');
+    let mut out = String::with_capacity(format.len() + name.len());
+    let mut rest = format.as_str();
+    while let Some(start) = rest.find("${") {
+        let Some(len) = rest.get(start..).and_then(|r| r.find('}')) else {
+            break;
+        };
+        out.push_str(rest.get(..start).unwrap_or(""));
+        let placeholder = rest.get(start + 2..start + len).unwrap_or("");
+        match parts.next() {
+            Some(part) if !part.is_empty() => out.push_str(part),
+            _ => out.push_str(&placeholder.to_ascii_lowercase()),
+        }
+        rest = rest.get(start + len + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `/` stays `/`; `team/` becomes `/team/`.
@@ -576,6 +620,47 @@ impl IdGenerator {
 pub fn unique_id(prefix: &str, account: &str, name: &str) -> String {
     let mut g = IdGenerator::new(0x5eed, &format!("{account}/{prefix}/{name}"));
     format!("{prefix}{}", g.iam_suffix(17))
+}
+
+#[cfg(test)]
+mod fill_arn_tests {
+    use super::fill_arn;
+
+    #[test]
+    fn placeholders_fill_from_the_world_and_the_name() {
+        let f = |format: &str, name: &str| {
+            fill_arn(format, "aws", "us-east-1", "111122223333", "d-1", name)
+        };
+        assert_eq!(
+            f(
+                "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+                "b/k/x.csv"
+            ),
+            "arn:aws:s3:::b/k/x.csv"
+        );
+        assert_eq!(
+            f(
+                "arn:${Partition}:sagemaker:${Region}:${Account}:domain/${DomainId}",
+                "d-9"
+            ),
+            "arn:aws:sagemaker:us-east-1:111122223333:domain/d-9"
+        );
+        assert_eq!(f("arn:${Partition}:sagemaker:${Region}:${Account}:user-profile/${DomainId}/${UserProfileName}", "alice"), "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-1/alice");
+        assert_eq!(
+            f(
+                "arn:${Partition}:glue:${Region}:${Account}:table/${DatabaseName}/${TableName}",
+                "db"
+            ),
+            "arn:aws:glue:us-east-1:111122223333:table/db/tablename"
+        );
+        assert_eq!(
+            f(
+                "arn:${Partition}:s3:${Region}:${Account}:access-grants/default",
+                "x"
+            ),
+            "arn:aws:s3:us-east-1:111122223333:access-grants/default"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! - `sagemaker:DomainId` / `sagemaker:UserProfileName` are only present for SageMaker
 //!   calls made from within Studio.
 
-use crate::actions::{catalogue, ActionSpec, KeyFamily};
+use crate::actions::{ActionSpec, KeyFamily};
 use crate::model::{fill, unique_id, Authentication, Resource, Tags, UserProfile, World};
 use abacus_policy::{Context, Request};
 use serde::{Deserialize, Serialize};
@@ -493,11 +493,15 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
     let domain = world
         .domain(&user.domain)
         .ok_or_else(|| RequestError::UnknownDomain(user.domain.clone()))?;
-    let action = catalogue()
-        .action(&selection.action)
-        .ok_or_else(|| RequestError::UnknownAction(selection.action.clone()))?
-        .clone();
+    let action = crate::actions::spec(&selection.action)
+        .ok_or_else(|| RequestError::UnknownAction(selection.action.clone()))?;
     let mut notes = Vec::new();
+    if action.derived {
+        notes.push(format!(
+            "`{}` is simulated from the Service Authorization Reference alone: its resource type, condition keys and access level come from there, and CloudTrail's `eventSource` and `eventName` are derived from the action's name (the Studio catalogue has no entry for it)",
+            action.action
+        ));
+    }
     let mut ctx = Context::new();
     let mut vars = BTreeMap::new();
 
@@ -671,8 +675,7 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
             vars.insert("DomainId".to_owned(), domain_id.clone());
         }
         if action.carries(KeyFamily::ResourceTags) {
-            let prefixes = catalogue()
-                .resource_type(&t.resource_type)
+            let prefixes = crate::actions::resource_type_spec(&t.resource_type)
                 .map(|r| r.tag_key_prefixes.clone())
                 .unwrap_or_default();
             for (k, v) in &t.tags {
@@ -957,7 +960,7 @@ fn arn_target(world: &World, action: &ActionSpec, arn: &str) -> Result<Target, R
 
 /// The target of a world resource, checked against the action's resource type.
 fn world_target(world: &World, action: &ActionSpec, r: &Resource) -> Result<Target, RequestError> {
-    if !action.any_resource_type && r.resource_type != action.resource_type {
+    if !action.accepts(&r.resource_type) {
         return Err(RequestError::WrongResourceType {
             action: action.action.clone(),
             expected: action.resource_type.clone(),

@@ -5,7 +5,7 @@
 //! [`Scenario::from_json`] validates (JSON syntax, shape, then references) and reports
 //! every problem with its JSON path and line/column, and migrates older versions.
 
-use crate::actions::catalogue;
+use crate::derived::unknown_action_message;
 use crate::locate::{locate, PathSeg};
 use crate::model::World;
 pub use crate::request::{Parameters, Route, Selection};
@@ -349,11 +349,11 @@ impl Scenario {
         }
         for (i, r) in w.resources.iter().enumerate() {
             let at = |k: &str| vec![key("world"), key("resources"), PathSeg::Index(i), key(k)];
-            if catalogue().resource_type(&r.resource_type).is_none() {
+            if crate::actions::resource_type_spec(&r.resource_type).is_none() {
                 out.push((
                     at("type"),
                     format!("unknown resource type `{}`", r.resource_type),
-                    "use a resource type of the action catalogue",
+                    "use a resource type of the action catalogue, or a reference type `service:type` (e.g. `s3:accesspoint`)",
                 ));
             }
             if let Some(o) = &r.owner {
@@ -462,11 +462,11 @@ impl Scenario {
                 "pick a user from `world.users`",
             ));
         }
-        if catalogue().action(&s.action).is_none() {
+        if crate::actions::spec(&s.action).is_none() {
             out.push((
                 at("action"),
-                format!("action `{}` is not in the catalogue", s.action),
-                "pick an action from the action catalogue",
+                unknown_action_message(&s.action),
+                "pick an action of the Service Authorization Reference, `service:Action`",
             ));
         }
         if let Some(r) = &s.resource {

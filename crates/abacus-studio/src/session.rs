@@ -167,7 +167,7 @@ impl ServiceSession {
 
     /// The request `sagemaker.amazonaws.com` makes on the role for `action`.
     fn request(&self, world: &World, action: &str) -> Option<BuiltRequest> {
-        let spec = catalogue().action(action)?.clone();
+        let spec = crate::actions::spec(action)?;
         let role_arn = world.role_arn(&self.role);
         let mut ctx = Context::new();
         // IAM User Guide: "AWS global condition context keys" (service principal calls carry

@@ -42,14 +42,6 @@ fn data_dir() -> PathBuf {
     root().join("crates").join("abacus-reference").join("data")
 }
 
-fn bundled_list_path() -> PathBuf {
-    root()
-        .join("crates")
-        .join("abacus-reference")
-        .join("src")
-        .join("bundled_services.rs")
-}
-
 /// Entry point: `cargo xtask reference [--check]`.
 pub fn main(args: &[String]) -> Result<(), String> {
     let check = args.iter().any(|a| a == "--check");
