@@ -27,15 +27,6 @@ const DATA_FILES: [(&str, &str); 3] = [
     ),
 ];
 
-/// The linter's access levels as the data files write them, and their Rust variants.
-const ACCESS_LEVELS: [(&str, &str); 5] = [
-    ("List", "List"),
-    ("Read", "Read"),
-    ("Write", "Write"),
-    ("Permissions management", "PermissionsManagement"),
-    ("Tagging", "Tagging"),
-];
-
 /// The file's text, minified, after checking it is JSON and the minified text means the same.
 fn minified(path: &Path) -> Result<String, String> {
     println!("cargo:rerun-if-changed={}", path.display());
@@ -248,82 +239,34 @@ fn strings<'a>(value: &'a serde_json::Value, what: &str) -> Result<Vec<&'a str>,
         .collect()
 }
 
-fn level(value: &serde_json::Value, what: &str) -> Result<&'static str, String> {
-    let name = value.as_str().unwrap_or_default();
-    ACCESS_LEVELS
-        .iter()
-        .find(|(text, _)| *text == name)
-        .map(|(_, variant)| *variant)
-        .ok_or_else(|| format!("`{what}` is `{value}`, not an access level"))
-}
-
-/// Rust tables of the linter's knowledge (`data/condition-keys.json`,
-/// `data/access-levels.json`): compiled in, so the wasm needs no code to parse them.
+/// Rust tables of the linter's key facts (`data/key-facts.json`): compiled in, so the wasm
+/// needs no code to parse them.
 fn knowledge_tables(manifest: &Path) -> Result<String, String> {
-    let keys_path = manifest.join("data/condition-keys.json");
-    let in_keys = |e: String| format!("{}: {e}", keys_path.display());
-    let keys = parsed(&keys_path)?;
-    let mut code = String::from("const SERVICES: &[ServiceTable] = &[\n");
-    let services = keys
-        .get("services")
-        .and_then(|s| s.as_object())
-        .ok_or_else(|| in_keys("`services` must be an object".to_owned()))?;
-    for (service, table) in services {
-        let _ = write!(code, "    ({service:?}, &[");
-        let entries = table
-            .get("keys")
-            .and_then(|k| k.as_object())
-            .ok_or_else(|| in_keys(format!("`services.{service}.keys` must be an object")))?;
-        for (key, key_type) in entries {
-            let key_type = key_type
-                .as_str()
-                .ok_or_else(|| in_keys(format!("the type of `{key}` must be a string")))?;
-            let _ = write!(code, "({key:?}, {key_type:?}), ");
-        }
-        let always = match table.get("always_present") {
-            Some(list) => strings(list, "always_present").map_err(in_keys)?,
-            None => Vec::new(),
-        };
-        let _ = writeln!(code, "], &{always:?}),");
-    }
-    code.push_str("];\n");
-
-    let levels_path = manifest.join("data/access-levels.json");
-    let in_levels = |e: String| format!("{}: {e}", levels_path.display());
-    let levels = parsed(&levels_path)?;
+    let path = manifest.join("data/key-facts.json");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let facts = parsed(&path)?;
     let null = serde_json::Value::Null;
-    let field = |name: &str| levels.get(name).unwrap_or(&null);
-    code.push_str("const EXACT_LEVELS: &[(&str, AccessLevel)] = &[\n");
-    let exact = field("exact")
-        .as_object()
-        .ok_or_else(|| in_levels("`exact` must be an object".to_owned()))?;
-    for (action, value) in exact {
-        let variant = level(value, action).map_err(in_levels)?;
-        let _ = writeln!(code, "    ({action:?}, AccessLevel::{variant}),");
-    }
-    code.push_str("];\nconst VERB_PREFIXES: &[(&str, AccessLevel)] = &[\n");
-    let prefixes = field("verb_prefixes")
-        .as_array()
-        .ok_or_else(|| in_levels("`verb_prefixes` must be an array".to_owned()))?;
-    for pair in prefixes {
-        let (Some(prefix), Some(value), 2) = (
-            pair.get(0).and_then(|p| p.as_str()),
-            pair.get(1),
-            pair.as_array().map_or(0, Vec::len),
-        ) else {
-            return Err(in_levels(format!("`{pair}` must be [prefix, level]")));
-        };
-        let variant = level(value, prefix).map_err(in_levels)?;
-        let _ = writeln!(code, "    ({prefix:?}, AccessLevel::{variant}),");
-    }
-    code.push_str("];\n");
+    let mut code = String::new();
     for (name, constant) in [
-        ("tagging_actions", "TAGGING_ACTIONS"),
-        ("s3_object_actions", "S3_OBJECT_ACTIONS"),
+        ("always_present", "ALWAYS_PRESENT"),
+        ("multivalued", "MULTIVALUED"),
     ] {
-        let list = strings(field(name), name).map_err(in_levels)?;
+        let list = strings(facts.get(name).unwrap_or(&null), name)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let _ = writeln!(code, "const {constant}: &[&str] = &{list:?};");
     }
+    let extra = facts
+        .get("extra_global_keys")
+        .and_then(|e| e.as_object())
+        .ok_or_else(|| format!("{}: `extra_global_keys` must be an object", path.display()))?;
+    code.push_str("const EXTRA_GLOBAL_KEYS: &[(&str, &str)] = &[\n");
+    for (key, key_type) in extra {
+        let key_type = key_type
+            .as_str()
+            .ok_or_else(|| format!("{}: the type of `{key}` must be a string", path.display()))?;
+        let _ = writeln!(code, "    ({key:?}, {key_type:?}),");
+    }
+    code.push_str("];\n");
     Ok(code)
 }
 

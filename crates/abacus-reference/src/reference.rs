@@ -205,8 +205,9 @@ impl Reference {
             return KeyLookup::UnknownService;
         };
         if prefix.eq_ignore_ascii_case("aws") {
+            // every `aws:` key is in the global list
             return match &self.index {
-                Some(_) => self.service_key("aws", key),
+                Some(_) => KeyLookup::UnknownKey,
                 None => KeyLookup::NotLoaded,
             };
         }
@@ -217,15 +218,9 @@ impl Reference {
         }
     }
 
-    /// `aws:` keys that are not global are listed by the services that support them
-    /// (`aws:RequestTag/${TagKey}` …); any loaded service's listing will do for the type.
+    /// A key of the loaded service `prefix`.
     fn service_key(&self, prefix: &str, key: &str) -> KeyLookup {
-        let candidates: Vec<&Service> = if prefix.eq_ignore_ascii_case("aws") {
-            self.services().collect()
-        } else {
-            self.service(prefix).into_iter().collect()
-        };
-        for service in candidates {
+        if let Some(service) = self.service(prefix) {
             if let Some(k) = service
                 .condition_keys
                 .iter()

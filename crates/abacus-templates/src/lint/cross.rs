@@ -159,10 +159,9 @@ fn unrestricted_tagging(
     if !tag_based {
         return;
     }
-    let knowledge = Knowledge::get();
+    let tagging = Knowledge::get().tagging_actions();
     // decided once per tagging action, not per action item
-    let open: Vec<&String> = knowledge
-        .tagging_actions()
+    let open: Vec<&String> = tagging
         .iter()
         .filter(|t| !denied_elsewhere(policies, t))
         .collect();

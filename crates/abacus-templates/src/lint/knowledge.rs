@@ -1,200 +1,185 @@
-//! What the linter knows about AWS, as data: condition keys per service (with single- or
-//! multi-valued types), access levels, tagging actions and S3 object actions
-//! (`data/condition-keys.json`, `data/access-levels.json`). Which context keys each call
-//! carries comes from the Studio simulator's action catalogue, the one place for it.
+//! What the linter knows about AWS: everything about services, actions, access levels and
+//! condition keys comes from the Service Authorization Reference data
+//! ([`abacus_reference`]); this module adds only the few key facts the reference does not
+//! hold (`data/key-facts.json`: keys every request carries, keys the simulator treats as
+//! multivalued). Which context keys a Studio call carries comes from the simulator's
+//! catalogue layer.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use abacus_reference::{KeyLookup, Reference, ServiceStatus};
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+pub use abacus_reference::AccessLevel;
 
-/// Access levels of the Service Authorization Reference, in display order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum AccessLevel {
-    /// List resources.
-    List,
-    /// Read resources or their data.
-    Read,
-    /// Create, change or delete.
-    Write,
-    /// Grant or change permissions.
-    #[serde(rename = "Permissions management")]
-    PermissionsManagement,
-    /// Add or remove tags.
-    Tagging,
-}
+// `ALWAYS_PRESENT`, `EXTRA_GLOBAL_KEYS` and `MULTIVALUED` from `data/key-facts.json`, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/knowledge_tables.rs"));
 
-impl AccessLevel {
-    /// Every level.
-    pub const ALL: [AccessLevel; 5] = [
-        AccessLevel::List,
-        AccessLevel::Read,
-        AccessLevel::Write,
-        AccessLevel::PermissionsManagement,
-        AccessLevel::Tagging,
-    ];
-
-    /// As the reference writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AccessLevel::List => "List",
-            AccessLevel::Read => "Read",
-            AccessLevel::Write => "Write",
-            AccessLevel::PermissionsManagement => "Permissions management",
-            AccessLevel::Tagging => "Tagging",
-        }
-    }
-}
-
-/// What the tables say about a condition key.
+/// What the reference says about a condition key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyInfo {
-    /// The key's service is not in the tables: nothing is known.
+    /// The key's prefix is no service the reference knows (e.g. `saml:`): nothing is known.
     UnknownService,
+    /// The service's data is not loaded yet (the web app fetches it): nothing is said.
+    NotLoaded,
     /// The service is known but the key is not.
-    UnknownKey,
+    UnknownKey {
+        /// The nearest real keys, for did-you-mean.
+        suggestions: Vec<String>,
+    },
     /// A known key.
     Known {
         /// Its type as the reference writes it (`String`, `ArrayOfString`, ...).
         key_type: String,
+        /// True for the global keys.
+        global: bool,
     },
 }
 
 impl KeyInfo {
     /// True for a known single-valued key.
     pub fn is_single_valued(&self) -> bool {
-        matches!(self, KeyInfo::Known { key_type } if !key_type.starts_with("ArrayOf"))
+        matches!(self, KeyInfo::Known { key_type, .. } if !key_type.starts_with("ArrayOf"))
+    }
+
+    /// True for a known multivalued key.
+    pub fn is_multivalued(&self) -> bool {
+        matches!(self, KeyInfo::Known { key_type, .. } if key_type.starts_with("ArrayOf"))
     }
 }
 
-// The two data files as Rust tables, written by build.rs (which checks their shape):
-// `SERVICES` (service, [(key, type)], always-present keys), `EXACT_LEVELS`, `VERB_PREFIXES`
-// (in file order: the first match wins), `TAGGING_ACTIONS` and `S3_OBJECT_ACTIONS`.
-include!(concat!(env!("OUT_DIR"), "/knowledge_tables.rs"));
-
-/// One service of `SERVICES`: its prefix, its (key, type) pairs, its always-present keys.
-type ServiceTable = (
-    &'static str,
-    &'static [(&'static str, &'static str)],
-    &'static [&'static str],
-);
-
-/// The loaded tables, keys folded to lowercase.
-#[derive(Debug, Default)]
+/// A view of the reference as loaded now, with the linter's lookups.
+#[derive(Debug)]
 pub struct Knowledge {
-    /// service → (lowercase key or prefix ending in `/`) → type
-    keys: BTreeMap<String, BTreeMap<String, String>>,
-    always_present: Vec<String>,
-    exact_levels: BTreeMap<String, AccessLevel>,
-    verb_prefixes: Vec<(String, AccessLevel)>,
-    tagging_actions: Vec<String>,
-    s3_object_actions: Vec<String>,
-    /// Problems loading the tables: always empty since build.rs compiles them in (a data
-    /// error fails the build); kept for callers that report it.
-    pub load_errors: Vec<String>,
+    reference: Arc<Reference>,
 }
 
 impl Knowledge {
-    /// The embedded tables, loaded once.
-    pub fn get() -> &'static Knowledge {
-        static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
-        KNOWLEDGE.get_or_init(Knowledge::load)
+    /// The reference as loaded now.
+    pub fn get() -> Knowledge {
+        Knowledge {
+            reference: abacus_reference::current(),
+        }
     }
 
-    fn load() -> Knowledge {
-        let lower = |texts: &[&str]| -> Vec<String> {
-            texts.iter().map(|t| t.to_ascii_lowercase()).collect()
-        };
-        let mut k = Knowledge::default();
-        for (service, keys, always_present) in SERVICES {
-            k.always_present.extend(lower(always_present));
-            k.keys.insert(
-                service.to_ascii_lowercase(),
-                keys.iter()
-                    .map(|(key, t)| (key.to_ascii_lowercase(), (*t).to_owned()))
-                    .collect(),
-            );
-        }
-        k.exact_levels = EXACT_LEVELS
-            .iter()
-            .map(|(a, l)| (a.to_ascii_lowercase(), *l))
-            .collect();
-        k.verb_prefixes = VERB_PREFIXES
-            .iter()
-            .map(|(p, l)| (p.to_ascii_lowercase(), *l))
-            .collect();
-        k.tagging_actions = TAGGING_ACTIONS.iter().map(|a| (*a).to_owned()).collect();
-        k.s3_object_actions = lower(S3_OBJECT_ACTIONS);
-        k
+    /// The underlying reference.
+    pub fn reference(&self) -> &Reference {
+        &self.reference
     }
 
     /// Looks a condition key up (case-insensitively; tag keys after a known prefix).
     pub fn key_info(&self, key: &str) -> KeyInfo {
-        let lower = key.to_ascii_lowercase();
-        let Some((service, _)) = lower.split_once(':') else {
-            return KeyInfo::UnknownService;
-        };
-        let Some(keys) = self.keys.get(service) else {
-            return KeyInfo::UnknownService;
-        };
-        // a prefix entry such as `aws:ResourceTag/` is not a key by itself
-        if let Some(t) = keys.get(&lower).filter(|_| !lower.ends_with('/')) {
+        if let Some((_, t)) = EXTRA_GLOBAL_KEYS
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
             return KeyInfo::Known {
-                key_type: t.clone(),
+                key_type: (*t).to_owned(),
+                global: true,
             };
         }
-        keys.iter()
-            .find(|(k, _)| {
-                k.ends_with('/') && lower.len() > k.len() && lower.starts_with(k.as_str())
+        let overridden = MULTIVALUED.iter().any(|k| k.eq_ignore_ascii_case(key));
+        match self.reference.key(key) {
+            KeyLookup::Global { value_type, .. } => KeyInfo::Known {
+                key_type: value_type.map_or_else(|| "String".to_owned(), |t| t.name()),
+                global: true,
+            },
+            KeyLookup::Service { value_type, .. } => KeyInfo::Known {
+                key_type: if overridden {
+                    "ArrayOfString".to_owned()
+                } else {
+                    value_type.map_or_else(|| "String".to_owned(), |t| t.name())
+                },
+                global: false,
+            },
+            KeyLookup::NotLoaded => KeyInfo::NotLoaded,
+            KeyLookup::UnknownService => KeyInfo::UnknownService,
+            KeyLookup::UnknownKey => KeyInfo::UnknownKey {
+                suggestions: self.key_suggestions(key),
+            },
+        }
+    }
+
+    /// Nearest keys of the key's service (and the global keys).
+    fn key_suggestions(&self, key: &str) -> Vec<String> {
+        let Some((prefix, _)) = key.split_once(':') else {
+            return Vec::new();
+        };
+        let mut names: Vec<&str> = self
+            .reference
+            .index()
+            .map(|i| i.global_keys.iter().map(|(n, _, _)| n.as_str()).collect())
+            .unwrap_or_default();
+        if let Some(s) = self.reference.service(prefix) {
+            names.extend(s.condition_keys.iter().map(|k| k.name.as_str()));
+        }
+        // compare a tag key by its prefix (`aws:ResourceTags/x` → `aws:ResourceTag/${TagKey}`)
+        let bare = |n: &str| {
+            abacus_reference::keys::template_prefix(n)
+                .trim_end_matches('/')
+                .to_owned()
+        };
+        let wanted = key.split('/').next().unwrap_or(key);
+        let bares: Vec<String> = names.iter().map(|n| bare(n)).collect();
+        let nearest =
+            abacus_reference::suggest::nearest(wanted, bares.iter().map(String::as_str), 3);
+        let mut out: Vec<String> = nearest
+            .iter()
+            .filter_map(|b| {
+                names
+                    .iter()
+                    .zip(&bares)
+                    .find(|(_, x)| x.as_str() == *b)
+                    .map(|(n, _)| (*n).to_owned())
             })
-            .map_or(KeyInfo::UnknownKey, |(_, t)| KeyInfo::Known {
-                key_type: t.clone(),
-            })
+            .collect();
+        out.dedup();
+        out
     }
 
     /// True for global keys every request carries.
     pub fn always_present(&self, key: &str) -> bool {
-        self.always_present.contains(&key.to_ascii_lowercase())
+        ALWAYS_PRESENT.iter().any(|k| k.eq_ignore_ascii_case(key))
     }
 
-    /// True when `service` has a key table.
-    pub fn knows_service(&self, service: &str) -> bool {
-        self.keys.contains_key(&service.to_ascii_lowercase())
+    /// Whether `service` is loaded, only listed, or unknown.
+    pub fn service_status(&self, service: &str) -> ServiceStatus {
+        self.reference.status(service)
     }
 
-    /// The access level of one action name such as `sagemaker:DescribeDomain`.
-    pub fn access_level(&self, action: &str) -> AccessLevel {
-        let lower = action.to_ascii_lowercase();
-        if let Some(level) = self.exact_levels.get(&lower) {
-            return *level;
-        }
-        let name = lower.split_once(':').map_or(lower.as_str(), |(_, n)| n);
-        self.verb_prefixes
+    /// The access level of one action name such as `sagemaker:DescribeDomain`; `None` when
+    /// the reference has no such action (or its service is not loaded).
+    pub fn access_level(&self, action: &str) -> Option<AccessLevel> {
+        self.reference.action(action).map(|(_, a)| a.access_level())
+    }
+
+    /// Actions of the seed services whose access level is Tagging (`sagemaker:AddTags`,
+    /// `s3:PutObjectTagging`, ...), as `service:Name`.
+    pub fn tagging_actions(&self) -> Vec<String> {
+        abacus_reference::SEED_SERVICES
             .iter()
-            .find(|(prefix, _)| name.starts_with(prefix.as_str()))
-            .map_or(AccessLevel::Write, |(_, level)| *level)
+            .filter_map(|p| self.reference.service(p))
+            .flat_map(|s| {
+                s.actions
+                    .iter()
+                    .filter(|a| a.access_levels.all().contains(&AccessLevel::Tagging))
+                    .map(move |a| format!("{}:{}", s.prefix, a.name))
+            })
+            .collect()
     }
 
-    /// Action names with a known access level, for expanding wildcards.
-    pub fn known_actions(&self) -> impl Iterator<Item = &str> {
-        self.exact_levels.keys().map(String::as_str)
-    }
-
-    /// Actions that add or remove tags.
-    pub fn tagging_actions(&self) -> &[String] {
-        &self.tagging_actions
-    }
-
-    /// True for an S3 action whose resource is an object.
+    /// True for an S3 action whose only resource types are objects (`arn:…:s3:::BUCKET/KEY`).
     pub fn is_s3_object_action(&self, action: &str) -> bool {
-        self.s3_object_actions
-            .contains(&action.to_ascii_lowercase())
+        let Some((service, a)) = self.reference.action(action) else {
+            return false;
+        };
+        service.prefix == "s3"
+            && a.resource_types.iter().any(|r| r.name() == "object")
+            && !a.resource_types.iter().any(|r| r.name() == "bucket")
     }
 }
 
 /// Whether a call of `action` carries `sagemaker:DomainId` and `sagemaker:UserProfileName`
-/// (Studio context keys), according to the simulator's action catalogue. `None` when the
-/// catalogue does not know the action.
+/// (Studio context keys), according to the simulator's catalogue layer. `None` when the
+/// simulator does not know the action.
 pub fn carries_studio_context(action: &str) -> Option<bool> {
     let (service, _) = action.split_once(':')?;
     if !service.eq_ignore_ascii_case("sagemaker") {
@@ -210,49 +195,73 @@ pub fn carries_studio_context(action: &str) -> Option<bool> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn tables_load() {
-        assert_eq!(Knowledge::get().load_errors, Vec::<String>::new());
-    }
-
     // Service Authorization Reference: "Actions, resources, and condition keys for Amazon
-    // SageMaker AI" (condition key types)
+    // SageMaker AI" (condition key types); IAM User Guide: "AWS global condition context keys"
     #[test]
     fn key_types_and_prefixes() {
         let k = Knowledge::get();
         assert!(k.key_info("aws:SourceIdentity").is_single_valued());
-        assert!(!k.key_info("aws:TagKeys").is_single_valued());
-        assert!(!k
+        assert!(k.key_info("aws:TagKeys").is_multivalued());
+        assert!(k
             .key_info("sagemaker:FileSystemDirectoryPath")
-            .is_single_valued());
+            .is_multivalued());
         assert!(k
             .key_info("sagemaker:ResourceTag/sagemaker:user-profile-arn")
             .is_single_valued());
         assert!(k.key_info("AWS:PrincipalTag/team").is_single_valued());
-        assert_eq!(k.key_info("sagemaker:UserName"), KeyInfo::UnknownKey);
+        assert!(matches!(
+            k.key_info("sagemaker:UserName"),
+            KeyInfo::UnknownKey { .. }
+        ));
         assert_eq!(k.key_info("SAML:aud"), KeyInfo::UnknownService);
-        assert_eq!(k.key_info("aws:ResourceTag/"), KeyInfo::UnknownKey);
+        assert!(matches!(
+            k.key_info("aws:ResourceTag/"),
+            KeyInfo::UnknownKey { .. }
+        ));
     }
 
-    // IAM User Guide: "Access levels in policy summaries"
+    #[test]
+    fn unknown_keys_suggest_the_nearest() {
+        match Knowledge::get().key_info("aws:SourceIdentty") {
+            KeyInfo::UnknownKey { suggestions } => {
+                assert_eq!(
+                    suggestions.first().map(String::as_str),
+                    Some("aws:SourceIdentity")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    // IAM User Guide: "Access levels in policy summaries", with the levels of the Service
+    // Authorization Reference (iam:PassRole is Write there)
     #[test]
     fn access_levels() {
         let k = Knowledge::get();
-        assert_eq!(k.access_level("sagemaker:ListApps"), AccessLevel::List);
+        assert_eq!(
+            k.access_level("sagemaker:ListApps"),
+            Some(AccessLevel::List)
+        );
         assert_eq!(
             k.access_level("sagemaker:DescribeDomain"),
-            AccessLevel::Read
+            Some(AccessLevel::Read)
         );
-        assert_eq!(k.access_level("sagemaker:AddTags"), AccessLevel::Tagging);
         assert_eq!(
-            k.access_level("iam:PassRole"),
-            AccessLevel::PermissionsManagement
+            k.access_level("sagemaker:AddTags"),
+            Some(AccessLevel::Tagging)
+        );
+        assert_eq!(k.access_level("iam:PassRole"), Some(AccessLevel::Write));
+        assert_eq!(
+            k.access_level("iam:PutRolePolicy"),
+            Some(AccessLevel::PermissionsManagement)
         );
         assert_eq!(
             k.access_level("sagemaker:StopTrainingJob"),
-            AccessLevel::Write
+            Some(AccessLevel::Write)
         );
+        assert_eq!(k.access_level("s3:GetObjcet"), None);
         assert!(k.is_s3_object_action("S3:GetObject"));
         assert!(!k.is_s3_object_action("s3:ListBucket"));
+        assert!(k.tagging_actions().iter().any(|a| a == "sagemaker:AddTags"));
     }
 }

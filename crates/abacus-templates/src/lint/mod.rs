@@ -7,6 +7,7 @@
 
 mod cross;
 pub mod knowledge;
+mod reference_rules;
 mod rules;
 mod summary;
 
@@ -54,6 +55,16 @@ pub mod codes {
     pub const SOURCE_IDENTITY_DISABLED: &str = "domain-source-identity-disabled";
     /// `sagemaker:UserProfileName`/`DomainId` used for an action that lacks them.
     pub const CONTEXT_KEY_ABSENT: &str = "sagemaker-context-key-absent";
+    /// An unknown service prefix or action name (Service Authorization Reference).
+    pub const UNKNOWN_ACTION: &str = "unknown-action";
+    /// A wildcard action that matches no action of its service.
+    pub const WILDCARD_MATCHES_NO_ACTION: &str = "action-wildcard-matches-nothing";
+    /// A condition key that none of the statement's actions can carry.
+    pub const KEY_NOT_APPLICABLE: &str = "condition-key-not-applicable";
+    /// A typed operator (Date, Numeric, Bool, IpAddress, Arn, Binary) on a key of another type.
+    pub const OPERATOR_TYPE_MISMATCH: &str = "operator-type-mismatch";
+    /// An action whose resource types no `Resource` of the statement can name.
+    pub const RESOURCE_TYPE_MISMATCH: &str = "resource-type-mismatch";
 }
 
 /// A rule's documentation, for `abacus lint --rules` and the web app.
@@ -86,6 +97,11 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { code: codes::UNKNOWN_CONDITION_KEY, severity: Severity::Warning, cross_policy: false, summary: "a condition key the service does not define" },
     RuleInfo { code: codes::CONDITION_KEY_SERVICE_MISMATCH, severity: Severity::Warning, cross_policy: false, summary: "a service's condition key used only with other services' actions" },
     RuleInfo { code: codes::BROAD_ACTION_IN_ABAC, severity: Severity::Warning, cross_policy: false, summary: "* or service:* actions in an attribute-based statement" },
+    RuleInfo { code: codes::UNKNOWN_ACTION, severity: Severity::Warning, cross_policy: false, summary: "a service prefix or action the Service Authorization Reference does not list (with the nearest real names)" },
+    RuleInfo { code: codes::WILDCARD_MATCHES_NO_ACTION, severity: Severity::Warning, cross_policy: false, summary: "a wildcard action that matches no action of its service" },
+    RuleInfo { code: codes::KEY_NOT_APPLICABLE, severity: Severity::Warning, cross_policy: false, summary: "a condition key that none of the statement's actions can carry: with a positive operator the statement never applies; negated or IfExists, the key is always absent (aws:ResourceTag on create actions: use aws:RequestTag)" },
+    RuleInfo { code: codes::OPERATOR_TYPE_MISMATCH, severity: Severity::Warning, cross_policy: false, summary: "a Date, Numeric, Bool, IpAddress, Arn or Binary operator on a key of another type" },
+    RuleInfo { code: codes::RESOURCE_TYPE_MISMATCH, severity: Severity::Warning, cross_policy: false, summary: "an action whose resource types no Resource of the statement can name (or a specific Resource for an action that supports only *)" },
     RuleInfo { code: codes::CONTEXT_KEY_ABSENT, severity: Severity::Warning, cross_policy: false, summary: "${sagemaker:UserProfileName} or ${sagemaker:DomainId} used for an action whose requests lack the key" },
 ];
 

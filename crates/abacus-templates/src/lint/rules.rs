@@ -121,7 +121,9 @@ pub(crate) fn has_condition_on(stmt: &Statement, key_lower: &str) -> bool {
 
 /// Runs every single-policy rule.
 pub(crate) fn check_policy(policy: &Policy, sink: &mut Sink<'_>) {
+    let knowledge = Knowledge::get();
     for stmt in &policy.statements {
+        super::reference_rules::check_statement(stmt, &knowledge, sink);
         not_principal_with_allow(stmt, sink);
         not_action_allow_all_resources(stmt, sink);
         object_action_on_bucket_arn(stmt, sink);
@@ -330,11 +332,7 @@ fn multivalued_key_without_set_operator(cond: &Condition, sink: &mut Sink<'_>) {
     if op.set.is_some() || op.base == Operator::Null {
         return;
     }
-    let multivalued = matches!(
-        Knowledge::get().key_info(&cond.key.value),
-        KeyInfo::Known { ref key_type } if key_type.starts_with("ArrayOf")
-    );
-    if !multivalued {
+    if !Knowledge::get().key_info(&cond.key.value).is_multivalued() {
         return;
     }
     sink.push(
@@ -463,14 +461,22 @@ fn condition_key_for_service(stmt: &Statement, cond: &Condition, sink: &mut Sink
     let knowledge = Knowledge::get();
     let key = cond.key.value.as_str();
     match knowledge.key_info(key) {
-        KeyInfo::UnknownService => {}
-        KeyInfo::UnknownKey => sink.push(
-            Severity::Warning,
-            codes::UNKNOWN_CONDITION_KEY,
-            cond.key.span,
-            format!("`{key}` is not a known condition key of `{}`", key.split(':').next().unwrap_or_default()),
-            "check the key's spelling against the Service Authorization Reference; an unknown key is missing from every request",
-        ),
+        KeyInfo::UnknownService | KeyInfo::NotLoaded => {}
+        KeyInfo::UnknownKey { suggestions } => {
+            let hint = if suggestions.is_empty() {
+                String::new()
+            } else {
+                let quoted: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
+                format!("; did you mean {}?", quoted.join(" or "))
+            };
+            sink.push(
+                Severity::Warning,
+                codes::UNKNOWN_CONDITION_KEY,
+                cond.key.span,
+                format!("`{key}` is not a known condition key of `{}`{hint}", key.split(':').next().unwrap_or_default()),
+                "check the key's spelling against the Service Authorization Reference; an unknown key is missing from every request (IAM Access Analyzer policy checks: Invalid service condition key, Invalid global condition key)",
+            );
+        }
         KeyInfo::Known { .. } => {
             let Some((service, _)) = cond.key_lower.split_once(':') else {
                 return;
@@ -482,7 +488,10 @@ fn condition_key_for_service(stmt: &Statement, cond: &Condition, sink: &mut Sink
                 .iter()
                 .map(|a| a.value.text.split(':').next().unwrap_or("*"))
                 .collect();
-            if services.iter().any(|s| *s == "*" || s.eq_ignore_ascii_case(service)) {
+            if services
+                .iter()
+                .any(|s| *s == "*" || s.eq_ignore_ascii_case(service))
+            {
                 return;
             }
             sink.push(

@@ -9,12 +9,16 @@ use abacus_policy::ParsedPolicy;
 use serde::Serialize;
 
 use super::knowledge::{AccessLevel, Knowledge};
+use abacus_reference::ServiceStatus;
 
 /// What one policy grants, service by service.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PolicySummary {
     /// One entry per service (`*` for `NotAction` and `"Action": "*"`), sorted by service.
     pub services: Vec<ServiceSummary>,
+    /// Action patterns the reference does not recognise (typos, unknown services), listed
+    /// apart as the IAM console does, in policy order.
+    pub unrecognized: Vec<String>,
 }
 
 /// What a policy does to one service.
@@ -66,39 +70,24 @@ impl ServiceSummary {
     }
 }
 
-/// The access levels an action pattern can grant: exact names by the tables, wildcards by
-/// the known actions they match plus the verb before the `*`.
-fn levels_of(pattern: &ActionPattern, knowledge: &Knowledge) -> BTreeSet<AccessLevel> {
+/// The access levels an action pattern can grant, by the Service Authorization Reference:
+/// an exact name's level, or the levels of every action a wildcard matches. `None` when the
+/// pattern names or matches no action of its (loaded) service.
+fn levels_of(pattern: &ActionPattern, knowledge: &Knowledge) -> Option<BTreeSet<AccessLevel>> {
     let text = pattern.text.as_str();
-    if !text.contains('*') && !text.contains('?') {
-        return BTreeSet::from([knowledge.access_level(text)]);
-    }
     let name = text.split_once(':').map_or("", |(_, n)| n);
-    if text == "*" || name.starts_with('*') && name.len() == 1 {
-        return AccessLevel::ALL.into_iter().collect();
+    if text == "*" || name == "*" {
+        return Some(AccessLevel::ALL.into_iter().collect());
     }
-    let mut levels: BTreeSet<AccessLevel> = knowledge
-        .known_actions()
-        .filter(|a| pattern.matches(a))
-        .map(|a| knowledge.access_level(a))
-        .collect();
-    let catalogue = abacus_studio::actions::catalogue();
-    levels.extend(
-        catalogue
-            .actions
-            .iter()
-            .filter(|a| pattern.matches(&a.action))
-            .map(|a| knowledge.access_level(&a.action)),
-    );
-    let verb: String = name
-        .chars()
-        .take_while(|c| *c != '*' && *c != '?')
-        .collect();
-    if !verb.is_empty() {
-        let service = text.split(':').next().unwrap_or_default();
-        levels.insert(knowledge.access_level(&format!("{service}:{verb}")));
+    if !text.contains('*') && !text.contains('?') {
+        return knowledge.access_level(text).map(|l| BTreeSet::from([l]));
     }
-    levels
+    let levels: BTreeSet<AccessLevel> =
+        abacus_reference::matching_actions(knowledge.reference(), text)
+            .into_iter()
+            .map(|(_, a)| a.access_level())
+            .collect();
+    (!levels.is_empty()).then_some(levels)
 }
 
 fn service_of(text: &str) -> String {
@@ -110,6 +99,7 @@ fn service_of(text: &str) -> String {
 
 fn add_statement(
     services: &mut BTreeMap<String, ServiceSummary>,
+    unrecognized: &mut Vec<String>,
     stmt: &Statement,
     knowledge: &Knowledge,
 ) {
@@ -141,11 +131,19 @@ fn add_statement(
     let mut items: Vec<(String, BTreeSet<AccessLevel>, String)> = Vec::new();
     if let Some(action) = &stmt.action {
         for a in &action.items {
-            items.push((
-                service_of(&a.value.text),
-                levels_of(&a.value, knowledge),
-                a.value.text.clone(),
-            ));
+            let service = service_of(&a.value.text);
+            match levels_of(&a.value, knowledge) {
+                Some(levels) => items.push((service, levels, a.value.text.clone())),
+                // a service not loaded yet is summarised without levels, not as a typo
+                None if knowledge.service_status(&service) == ServiceStatus::NotLoaded => {
+                    items.push((service, BTreeSet::new(), a.value.text.clone()));
+                }
+                None => {
+                    if !unrecognized.contains(&a.value.text) {
+                        unrecognized.push(a.value.text.clone());
+                    }
+                }
+            }
         }
     }
     if let Some(not_action) = &stmt.not_action {
@@ -197,11 +195,13 @@ fn add_statement(
 pub fn summarize(parsed: &ParsedPolicy) -> PolicySummary {
     let knowledge = Knowledge::get();
     let mut services = BTreeMap::new();
+    let mut unrecognized = Vec::new();
     for stmt in parsed.policy.iter().flat_map(|p| &p.statements) {
-        add_statement(&mut services, stmt, knowledge);
+        add_statement(&mut services, &mut unrecognized, stmt, &knowledge);
     }
     PolicySummary {
         services: services.into_values().collect(),
+        unrecognized,
     }
 }
 
@@ -235,6 +235,9 @@ impl std::fmt::Display for PolicySummary {
                 }
                 writeln!(f)?;
             }
+        }
+        if !self.unrecognized.is_empty() {
+            writeln!(f, "unrecognized actions: {}", self.unrecognized.join(", "))?;
         }
         Ok(())
     }
