@@ -294,3 +294,52 @@ fn source_identity_policies_in_a_domain_that_sets_none() {
         .text;
     assert!(policy[d.span.start..d.span.end].contains("${aws:SourceIdentity}"));
 }
+
+/// The rules read from the Service Authorization Reference raise no false positives on
+/// valid ABAC policies: every rendered library template, every gallery scenario (and each
+/// challenge's solution) is clean of them.
+#[test]
+fn reference_rules_are_quiet_on_the_library_and_the_gallery() {
+    use abacus_templates::gallery::Gallery;
+    use abacus_templates::lint::codes;
+    let reference_codes = [
+        codes::UNKNOWN_ACTION,
+        codes::WILDCARD_MATCHES_NO_ACTION,
+        codes::KEY_NOT_APPLICABLE,
+        codes::OPERATOR_TYPE_MISMATCH,
+        codes::RESOURCE_TYPE_MISMATCH,
+        codes::UNKNOWN_CONDITION_KEY,
+    ];
+    let mut found = Vec::new();
+    let library = Library::builtin();
+    for (world_name, world) in worlds() {
+        for t in &library.templates {
+            let text = t.render(&world, &Overrides::new()).unwrap().text;
+            for d in lint_policy(&text) {
+                if reference_codes.contains(&d.code.as_str()) {
+                    found.push(format!("{} in {world_name}: {d}", t.id));
+                }
+            }
+        }
+    }
+    let mut scenarios = vec![(
+        "default".to_owned(),
+        abacus_studio::scenario::default_scenario(),
+    )];
+    for entry in Gallery::builtin().entries {
+        let scenario = abacus_studio::scenario::Scenario::from_json(&entry.scenario_json).unwrap();
+        scenarios.push((entry.id.clone(), scenario));
+        if let Some(solved) = entry.solved_scenario_json() {
+            let scenario = abacus_studio::scenario::Scenario::from_json(&solved).unwrap();
+            scenarios.push((format!("{} (solved)", entry.id), scenario));
+        }
+    }
+    for (name, scenario) in scenarios {
+        for (id, d) in lint_scenario(&scenario) {
+            if reference_codes.contains(&d.code.as_str()) {
+                found.push(format!("{name} / {id}: {d}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}

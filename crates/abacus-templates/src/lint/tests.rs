@@ -637,3 +637,129 @@ fn multivalued_key_without_set_operator() {
         );
     }
 }
+
+// Service Authorization Reference: the actions of Amazon S3 and AWS Glue (typos get the
+// nearest real names; IAM Access Analyzer policy check "Invalid action")
+#[test]
+fn unknown_actions_and_wildcards_from_the_reference() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": ["s3:GetObjcet", "glue:GetTabel", "sagemaker:Stop*Jbo", "nosuchsvc:Get", "sagemaker:Stop*Job"], "Resource": "*"}"#,
+    );
+    let found: Vec<(String, String)> = lint_policy(&text)
+        .into_iter()
+        .filter(|d| d.code == codes::UNKNOWN_ACTION || d.code == codes::WILDCARD_MATCHES_NO_ACTION)
+        .map(|d| (spanned(&text, &d).to_owned(), d.message.clone()))
+        .collect();
+    assert_eq!(found.len(), 4, "{found:#?}");
+    assert_eq!(found[0].0, r#""s3:GetObjcet""#);
+    assert!(
+        found[0].1.contains("did you mean `s3:GetObject`"),
+        "{}",
+        found[0].1
+    );
+    assert!(found[1].1.contains("`glue:GetTable`"), "{}", found[1].1);
+    assert_eq!(found[2].0, r#""sagemaker:Stop*Jbo""#);
+    assert!(
+        found[3].1.contains("not a service prefix"),
+        "{}",
+        found[3].1
+    );
+    // the summary lists them apart instead of counting them as Read or Write
+    let summary = summarize(&parse_policy(&text));
+    assert_eq!(
+        summary.unrecognized,
+        [
+            "s3:GetObjcet",
+            "glue:GetTabel",
+            "sagemaker:Stop*Jbo",
+            "nosuchsvc:Get"
+        ]
+    );
+    assert!(!summary.services.iter().any(|s| s.service == "s3"));
+}
+
+// IAM User Guide: "Controlling access to AWS resources using tags" — at creation the
+// resource has no tags, so aws:ResourceTag is missing; the reference lists aws:RequestTag
+#[test]
+fn resource_tag_on_a_create_action_never_applies() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}}"#,
+    );
+    let d = finding(&text, codes::KEY_NOT_APPLICABLE);
+    assert_eq!(spanned(&text, &d), r#""aws:ResourceTag/team""#);
+    assert!(
+        d.message.contains("this Allow never applies"),
+        "{}",
+        d.message
+    );
+    assert!(d.help.contains("aws:RequestTag/team"), "{}", d.help);
+    // a Deny never applies either; a negated operator or IfExists only sees an absent key
+    let deny = text.replace("\"Allow\"", "\"Deny\"");
+    assert!(finding(&deny, codes::KEY_NOT_APPLICABLE)
+        .message
+        .contains("this Deny never applies"));
+    let negated = text.replace("StringEquals", "StringNotEquals");
+    assert!(finding(&negated, codes::KEY_NOT_APPLICABLE)
+        .message
+        .contains("always absent"));
+    let if_exists = text.replace("StringEquals", "StringEqualsIfExists");
+    assert!(finding(&if_exists, codes::KEY_NOT_APPLICABLE)
+        .message
+        .contains("always absent"));
+    // the same key on an action on an existing training job is fine
+    assert!(!has(
+        &text.replace("CreateTrainingJob", "StopTrainingJob"),
+        codes::KEY_NOT_APPLICABLE
+    ));
+    // global keys and the keys the Studio simulator adds are never flagged
+    assert!(!has(
+        &policy(
+            r#"{"Effect": "Allow", "Action": "sagemaker:StopTrainingJob", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceIdentity": "a", "sagemaker:UserProfileName": "a"}}}"#
+        ),
+        codes::KEY_NOT_APPLICABLE
+    ));
+}
+
+// IAM User Guide: "IAM JSON policy elements: Condition operators" (Date operators compare
+// dates; s3:prefix is a String key in "Actions, resources, and condition keys for Amazon S3")
+#[test]
+fn operator_types_must_fit_the_key() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"DateGreaterThan": {"s3:prefix": "2025-01-01T00:00:00Z"}, "Bool": {"aws:SecureTransport": "true"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}}"#,
+    );
+    let found: Vec<String> = lint_policy(&text)
+        .into_iter()
+        .filter(|d| d.code == codes::OPERATOR_TYPE_MISMATCH)
+        .map(|d| spanned(&text, &d).to_owned())
+        .collect();
+    assert_eq!(found, [r#""DateGreaterThan""#]);
+    assert!(finding(&text, codes::OPERATOR_TYPE_MISMATCH)
+        .help
+        .contains("Type mismatch"));
+}
+
+// Service Authorization Reference: CreateModel acts on `model`, not on `training-job`; an
+// action without resource types only matches "*"
+#[test]
+fn resources_must_fit_the_actions_resource_types() {
+    let text = policy(
+        r#"{"Effect": "Allow", "Action": ["sagemaker:CreateModel", "sagemaker:StopTrainingJob"], "Resource": "arn:aws:sagemaker:us-east-1:111122223333:training-job/*"}"#,
+    );
+    let found: Vec<String> = lint_policy(&text)
+        .into_iter()
+        .filter(|d| d.code == codes::RESOURCE_TYPE_MISMATCH)
+        .map(|d| spanned(&text, &d).to_owned())
+        .collect();
+    assert_eq!(found, [r#""sagemaker:CreateModel""#]);
+    let star_only = policy(
+        r#"{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "arn:aws:s3:::b"}"#,
+    );
+    assert!(finding(&star_only, codes::RESOURCE_TYPE_MISMATCH)
+        .message
+        .contains("only `\"Resource\": \"*\"`"));
+    // object actions on a bucket ARN keep their own, more specific finding
+    let bucket =
+        policy(r#"{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b"}"#);
+    assert!(has(&bucket, codes::OBJECT_ACTION_ON_BUCKET_ARN));
+    assert!(!has(&bucket, codes::RESOURCE_TYPE_MISMATCH));
+}
