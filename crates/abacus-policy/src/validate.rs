@@ -244,7 +244,7 @@ impl Validator<'_> {
                 | O::DateGreaterThan
                 | O::DateGreaterThanEquals => (
                     crate::conditions::parse_date(text).is_some(),
-                    "an ISO 8601 date (`2025-01-31`, `2025-01-31T12:00:00Z`) or epoch seconds",
+                    "an ISO 8601 date (`2025-01-31`, `2025-01-31T12:00:00Z`, two-digit time fields) or epoch seconds, from year 0000 to 9999",
                 ),
                 O::Bool | O::Null => (
                     text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false"),
@@ -442,6 +442,28 @@ mod tests {
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":["10", 2.5]},"DateGreaterThan":{"aws:CurrentTime":["2025-01-01T00:00:00Z","1700000000"]},"IpAddress":{"aws:SourceIp":["10.0.0.0/8","2001:db8::/32","192.0.2.1"]},"Bool":{"aws:SecureTransport":true}}}]}"#,
         );
         assert!(ok.is_empty(), "{ok:?}");
+    }
+
+    // IAM User Guide: "IAM JSON policy elements: Condition operators" (date operators):
+    // overflowing or signed fields are reported at the value, not wrapped or accepted
+    #[test]
+    fn out_of_range_dates_are_located() {
+        for bad in [
+            "170141183460469231731687303716",
+            "9223372036854775807-01-01T00:00:00Z",
+            "2025-01-01T-1:00:00Z",
+            "2025-01-01T00:-30:00Z",
+        ] {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{{"DateLessThan":{{"aws:CurrentTime":"{bad}"}}}}}}]}}"#
+            );
+            let p = parse_policy(&text);
+            let d: Vec<_> = p.diagnostics.iter().collect();
+            assert_eq!(d.len(), 1, "{bad}: {d:?}");
+            assert_eq!(d[0].code, "policy-invalid-condition-value");
+            assert!(d[0].is_error());
+            assert_eq!(&text[d[0].span.start..d[0].span.end], format!("\"{bad}\""));
+        }
     }
 
     #[test]
