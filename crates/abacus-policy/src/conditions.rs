@@ -22,6 +22,12 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::net::IpAddr;
 
+/// The most resolved text (in bytes) one condition's explanation keeps (1 MiB). Each
+/// value is already capped by [`crate::variables::MAX_RESOLVED_VALUE_BYTES`]; this caps
+/// a condition with thousands of such values, whose later values are then shown as
+/// written.
+pub const MAX_TRACED_RESOLVED_BYTES: usize = 1024 * 1024;
+
 /// How a condition came out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -87,10 +93,19 @@ fn evaluate_inner(
     let op = &cond.operator.value;
     let present = ctx.get_lowercase(&cond.key_lower);
     if let Some(t) = trace.as_deref_mut() {
+        let mut budget = MAX_TRACED_RESOLVED_BYTES;
         for v in &cond.values {
+            let template = &v.value.template;
             let (resolved, unresolved) = if op.base.accepts_variables() {
-                match v.value.template.resolve_string(ctx) {
-                    Ok(s) => (Some(s.into_owned()), None),
+                match template.resolve_string(ctx) {
+                    // past the budget the explanation shows the value as written
+                    Ok(s) if template.has_variables() && s.len() > budget => (None, None),
+                    Ok(s) => {
+                        if template.has_variables() {
+                            budget -= s.len();
+                        }
+                        (Some(s.into_owned()), None)
+                    }
                     Err(u) => (None, Some(u)),
                 }
             } else {
@@ -799,6 +814,53 @@ mod tests {
             evaluate(&cond("BinaryEquals", "b", r#""QUJD""#), &c),
             Matched
         );
+    }
+
+    #[test]
+    fn traced_resolution_is_bounded() {
+        // thousands of values that each resolve to a long tag: the explanation keeps at
+        // most MAX_TRACED_RESOLVED_BYTES of resolved text, and the outcome is exact
+        let values = serde_json::to_string(&vec!["${aws:PrincipalTag/team}"; 2000]).unwrap();
+        let tag = "t".repeat(50_000);
+        let c = ctx(&[
+            ("aws:PrincipalTag/team", s(&tag)),
+            ("k", s(&(tag.clone() + "x"))),
+        ]);
+        let (outcome, trace) = evaluate_traced(&cond("StringEquals", "k", &values), &c);
+        assert_eq!(outcome, Failed);
+        assert_eq!(trace.len(), 2000);
+        let kept: usize = trace
+            .iter()
+            .filter_map(|v| v.resolved.as_ref())
+            .map(String::len)
+            .sum();
+        assert!(kept <= MAX_TRACED_RESOLVED_BYTES, "{kept}");
+        assert!(trace[0].resolved.as_deref() == Some(tag.as_str()));
+        let c = ctx(&[("aws:PrincipalTag/team", s(&tag)), ("k", s(&tag))]);
+        assert_eq!(
+            evaluate_traced(&cond("StringEquals", "k", &values), &c).0,
+            Matched
+        );
+    }
+
+    #[test]
+    fn over_limit_values_match_nothing() {
+        let values = serde_json::to_string(&"${v}".repeat(300)).unwrap();
+        let c = ctx(&[("v", s("a")), ("k", s(&"a".repeat(300)))]);
+        let p = parse_policy(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"*","Condition":{{"StringLike":{{"k":{values}}}}}}}]}}"#
+        ));
+        assert!(p
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "policy-too-many-variables" && d.is_error()));
+        let cond = p.policy.unwrap().statements[0].conditions[0].clone();
+        let (outcome, trace) = evaluate_traced(&cond, &c);
+        assert_eq!(outcome, Failed);
+        assert!(trace[0]
+            .unresolved
+            .as_ref()
+            .is_some_and(|u| u.limit.is_some()));
     }
 
     // IAM User Guide: "IAM JSON policy elements: Condition operators" (date operators):
