@@ -181,15 +181,28 @@ impl Validator<'_> {
     }
 
     fn statement(&mut self, st: &Statement, variables: bool) {
+        for list in [&st.action, &st.not_action].into_iter().flatten() {
+            for a in &list.items {
+                self.searchable(&a.value.pattern, true, a.span);
+            }
+        }
         for list in [&st.resource, &st.not_resource].into_iter().flatten() {
             for r in &list.items {
                 self.resource(&r.value.text, r.span);
                 self.literal_variable(&r.value.text, r.span, variables);
+                if let Some(p) = r.value.template.fixed_pattern() {
+                    self.searchable(p, false, r.span);
+                }
             }
         }
         for c in &st.conditions {
             self.condition_values(c);
             for value in &c.values {
+                if let Some(p) = value.value.template.fixed_pattern() {
+                    if value.value.template.has_wildcards() {
+                        self.searchable(p, false, value.span);
+                    }
+                }
                 self.placeholder(&value.value.text, value.span);
                 if c.operator.value.base.accepts_variables() {
                     self.literal_variable(&value.value.text, value.span, variables);
@@ -270,6 +283,21 @@ impl Validator<'_> {
                 v.span,
                 format!("`{text}` is not a valid value for `{}`", base.as_str()),
                 format!("`{}` compares {expected}{variable}", base.as_str()),
+            );
+        }
+    }
+
+    /// A run between two `*` too long to search makes a pattern match nothing
+    /// ([`crate::wildcard::MAX_SEARCHED_CHUNK_CHARS`]).
+    fn searchable(&mut self, pattern: &crate::wildcard::Pattern, ignore_case: bool, span: Span) {
+        if pattern.is_too_long_to_search(ignore_case) {
+            let max = crate::wildcard::MAX_SEARCHED_CHUNK_CHARS;
+            self.push(
+                Severity::Error,
+                "policy-wildcard-too-long",
+                span,
+                format!("a run of more than {max} characters between two `*` that has a `?` (or is an action name) matches nothing here"),
+                format!("AWS limits ARNs to 2,048 characters and policies to a few thousand; shorten the text between the wildcards to at most {max} characters"),
             );
         }
     }
@@ -464,6 +492,19 @@ mod tests {
             assert!(d[0].is_error());
             assert_eq!(&text[d[0].span.start..d[0].span.end], format!("\"{bad}\""));
         }
+    }
+
+    #[test]
+    fn unsearchable_wildcard_runs_are_reported() {
+        let run = "a".repeat(crate::wildcard::MAX_SEARCHED_CHUNK_CHARS) + "?";
+        let c = codes(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*{run}*","Resource":"arn:aws:s3:::b/*{run}*","Condition":{{"StringLike":{{"s3:prefix":"*{run}*"}}}}}}]}}"#
+        ));
+        assert_eq!(c, vec!["policy-wildcard-too-long"; 3]);
+        let ok = codes(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/{run}*"}}]}}"#
+        ));
+        assert!(ok.is_empty(), "{ok:?}");
     }
 
     #[test]
