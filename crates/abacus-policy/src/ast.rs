@@ -367,6 +367,19 @@ impl Operator {
         )
     }
 
+    /// Date operators (`DateEquals`, `DateLessThan`, ...), whose values are dates.
+    pub fn is_date(self) -> bool {
+        matches!(
+            self,
+            Operator::DateEquals
+                | Operator::DateNotEquals
+                | Operator::DateLessThan
+                | Operator::DateLessThanEquals
+                | Operator::DateGreaterThan
+                | Operator::DateGreaterThanEquals
+        )
+    }
+
     /// Operators whose policy values may contain policy variables (string and ARN
     /// operators; IAM User Guide: "IAM policy elements: Variables and tags").
     pub fn accepts_variables(self) -> bool {

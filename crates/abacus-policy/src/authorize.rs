@@ -583,7 +583,7 @@ impl<'a> Evaluator<'a> {
                     self.note_missing(&c.key.value);
                 }
                 for v in values.iter().filter_map(|v| v.unresolved.as_ref()) {
-                    if !v.multivalued && relevant {
+                    if v.is_missing() && relevant {
                         self.note_missing(&v.key);
                     }
                 }
@@ -803,10 +803,12 @@ impl<'a> Evaluator<'a> {
                             (hit, resolved, None)
                         }
                         Err(u) => {
-                            if trace.is_some() && !u.multivalued {
+                            if trace.is_some() && u.is_missing() {
                                 self.note_missing(&u.key);
                             }
-                            let note = if u.multivalued {
+                            let note = if u.limit.is_some() {
+                                u.explain()
+                            } else if u.multivalued {
                                 format!("`${{{}}}` is multivalued, and multivalued keys cannot be policy variables, so this value matches nothing", u.key)
                             } else {
                                 format!("the request has no `{}`, so `${{{}}}` has no value and this value matches nothing", u.key, u.key)
@@ -1435,6 +1437,12 @@ fn condition_trace(
             .map(|v| match (&v.resolved, &v.unresolved) {
                 (Some(r), _) if *r != v.written => format!("`{r}` (from `{}`)", v.written),
                 (Some(r), _) => format!("`{r}`"),
+                (None, Some(u)) if u.limit.is_some() => {
+                    format!(
+                        "`{}` (over a resolution limit, so it matches nothing)",
+                        v.written
+                    )
+                }
                 (None, Some(u)) => format!(
                     "`{}` (`${{{}}}` has no value, so it matches nothing)",
                     v.written, u.key
@@ -1492,13 +1500,10 @@ fn condition_trace(
         .iter()
         .zip(values)
         .map(|(pv, rv)| {
-            let note = rv.unresolved.as_ref().map(|u| {
-                if u.multivalued {
-                    format!("`{}` is multivalued and cannot be used as a policy variable; this value matches nothing", u.key)
-                } else {
-                    format!("the request has no `{}`, so this value matches nothing", u.key)
-                }
-            });
+            let note = rv
+                .unresolved
+                .as_ref()
+                .map(crate::variables::Unresolved::explain);
             ValueTrace {
                 written: rv.written,
                 resolved: rv.resolved,

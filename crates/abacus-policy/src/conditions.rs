@@ -14,12 +14,19 @@
 //!   resolved makes that policy value match nothing.
 
 use crate::ast::{Condition, Operator, SetOperator};
+pub use crate::dates::parse_date;
 use crate::request::{Context, ContextValue};
 use crate::variables::Unresolved;
 use crate::wildcard::Pattern;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::net::IpAddr;
+
+/// The most resolved text (in bytes) one condition's explanation keeps (1 MiB). Each
+/// value is already capped by [`crate::variables::MAX_RESOLVED_VALUE_BYTES`]; this caps
+/// a condition with thousands of such values, whose later values are then shown as
+/// written.
+pub const MAX_TRACED_RESOLVED_BYTES: usize = 1024 * 1024;
 
 /// How a condition came out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -86,10 +93,19 @@ fn evaluate_inner(
     let op = &cond.operator.value;
     let present = ctx.get_lowercase(&cond.key_lower);
     if let Some(t) = trace.as_deref_mut() {
+        let mut budget = MAX_TRACED_RESOLVED_BYTES;
         for v in &cond.values {
+            let template = &v.value.template;
             let (resolved, unresolved) = if op.base.accepts_variables() {
-                match v.value.template.resolve_string(ctx) {
-                    Ok(s) => (Some(s.into_owned()), None),
+                match template.resolve_string(ctx) {
+                    // past the budget the explanation shows the value as written
+                    Ok(s) if template.has_variables() && s.len() > budget => (None, None),
+                    Ok(s) => {
+                        if template.has_variables() {
+                            budget -= s.len();
+                        }
+                        (Some(s.into_owned()), None)
+                    }
                     Err(u) => (None, Some(u)),
                 }
             } else {
@@ -126,6 +142,15 @@ fn evaluate_inner(
             (false, true) => ConditionOutcome::FailedBecauseMissing,
             (false, false) => ConditionOutcome::Failed,
         };
+    }
+    if op.base.is_date()
+        && cond
+            .values
+            .iter()
+            .any(|v| parse_date(&v.value.text).is_none())
+    {
+        // an invalid date (reported by the validator) matches nothing, even negated
+        return ConditionOutcome::Failed;
     }
     let request_values: &[String] = match present {
         None => &[],
@@ -386,98 +411,6 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Parses an ISO 8601 date or date-time (UTC unless an offset is given) or epoch
-/// seconds, into nanoseconds since the Unix epoch (IAM User Guide: "IAM JSON policy
-/// elements: Condition operators", date condition operators).
-pub fn parse_date(s: &str) -> Option<i128> {
-    let s = s.trim();
-    if !s.is_empty()
-        && s.bytes()
-            .enumerate()
-            .all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'-'))
-    {
-        let secs: i128 = s.parse().ok()?;
-        return Some(secs * 1_000_000_000);
-    }
-    let (date, time) = match s.find(['T', 't']) {
-        Some(i) => (s.get(..i)?, Some(s.get(i + 1..)?)),
-        None => (s, None),
-    };
-    let mut dparts = date.split('-');
-    let y: i64 = dparts.next()?.parse().ok()?;
-    let m: u32 = dparts.next()?.parse().ok()?;
-    let d: u32 = dparts.next()?.parse().ok()?;
-    if dparts.next().is_some() || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
-        return None;
-    }
-    let days = days_from_civil(y, m, d);
-    let mut nanos: i128 = i128::from(days) * 86_400 * 1_000_000_000;
-    if let Some(time) = time {
-        // split off the zone: Z, +hh:mm, -hh:mm, +hhmm
-        let (clock, offset_secs) = if let Some(c) = time.strip_suffix(['Z', 'z']) {
-            (c, 0i64)
-        } else if let Some(i) = time.rfind(['+', '-']) {
-            let (c, z) = time.split_at(i);
-            let sign = if z.starts_with('-') { -1 } else { 1 };
-            let z = z.get(1..)?.replace(':', "");
-            if z.len() != 4 || !z.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let hh: i64 = z.get(..2)?.parse().ok()?;
-            let mm: i64 = z.get(2..)?.parse().ok()?;
-            (c, sign * (hh * 3600 + mm * 60))
-        } else {
-            (time, 0)
-        };
-        let mut parts = clock.split(':');
-        let h: i64 = parts.next()?.parse().ok()?;
-        let mi: i64 = parts.next().map_or(Some(0), |p| p.parse().ok())?;
-        let (sec, frac) = match parts.next() {
-            None => (0i64, 0i128),
-            Some(sf) => {
-                let (sec, frac) = sf.split_once('.').unwrap_or((sf, ""));
-                let sec: i64 = sec.parse().ok()?;
-                let mut frac_n: i128 = 0;
-                let mut scale: i128 = 1_000_000_000;
-                for b in frac.bytes() {
-                    if !b.is_ascii_digit() {
-                        return None;
-                    }
-                    scale /= 10;
-                    frac_n += i128::from(b - b'0') * scale;
-                }
-                (sec, frac_n)
-            }
-        };
-        if parts.next().is_some() || h > 24 || mi > 59 || sec > 60 {
-            return None;
-        }
-        nanos += i128::from(h * 3600 + mi * 60 + sec - offset_secs) * 1_000_000_000 + frac;
-    }
-    Some(nanos)
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// Is the IP address `ip` inside `cidr` (`10.0.0.0/8`, `2001:db8::/32`, or a bare
 /// address meaning /32 or /128)?
 pub fn ip_in_cidr(ip: &str, cidr: &str) -> bool {
@@ -604,6 +537,16 @@ mod tests {
         );
         let p = parse_policy(&text);
         assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        p.policy.unwrap().statements[0].conditions[0].clone()
+    }
+
+    /// Like [`cond`], for values the validator rejects.
+    fn invalid_cond(op: &str, key: &str, values: &str) -> Condition {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"*","Condition":{{"{op}":{{"{key}":{values}}}}}}}]}}"#
+        );
+        let p = parse_policy(&text);
+        assert!(p.has_errors());
         p.policy.unwrap().statements[0].conditions[0].clone()
     }
 
@@ -874,13 +817,88 @@ mod tests {
     }
 
     #[test]
-    fn dates_parse_iso_and_epoch() {
-        assert_eq!(parse_date("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(parse_date("1970-01-02"), Some(86_400_000_000_000));
-        assert_eq!(parse_date("86400"), Some(86_400_000_000_000));
-        assert_eq!(parse_date("1970-01-01T01:00:00+01:00"), Some(0));
-        assert_eq!(parse_date("2019-02-29"), None);
-        assert!(parse_date("2024-02-29T10:00:00.5Z").is_some());
+    fn traced_resolution_is_bounded() {
+        // thousands of values that each resolve to a long tag: the explanation keeps at
+        // most MAX_TRACED_RESOLVED_BYTES of resolved text, and the outcome is exact
+        let values = serde_json::to_string(&vec!["${aws:PrincipalTag/team}"; 2000]).unwrap();
+        let tag = "t".repeat(50_000);
+        let c = ctx(&[
+            ("aws:PrincipalTag/team", s(&tag)),
+            ("k", s(&(tag.clone() + "x"))),
+        ]);
+        let (outcome, trace) = evaluate_traced(&cond("StringEquals", "k", &values), &c);
+        assert_eq!(outcome, Failed);
+        assert_eq!(trace.len(), 2000);
+        let kept: usize = trace
+            .iter()
+            .filter_map(|v| v.resolved.as_ref())
+            .map(String::len)
+            .sum();
+        assert!(kept <= MAX_TRACED_RESOLVED_BYTES, "{kept}");
+        assert!(trace[0].resolved.as_deref() == Some(tag.as_str()));
+        let c = ctx(&[("aws:PrincipalTag/team", s(&tag)), ("k", s(&tag))]);
+        assert_eq!(
+            evaluate_traced(&cond("StringEquals", "k", &values), &c).0,
+            Matched
+        );
+    }
+
+    #[test]
+    fn over_limit_values_match_nothing() {
+        let values = serde_json::to_string(&"${v}".repeat(300)).unwrap();
+        let c = ctx(&[("v", s("a")), ("k", s(&"a".repeat(300)))]);
+        let p = parse_policy(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"*","Condition":{{"StringLike":{{"k":{values}}}}}}}]}}"#
+        ));
+        assert!(p
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "policy-too-many-variables" && d.is_error()));
+        let cond = p.policy.unwrap().statements[0].conditions[0].clone();
+        let (outcome, trace) = evaluate_traced(&cond, &c);
+        assert_eq!(outcome, Failed);
+        assert!(trace[0]
+            .unresolved
+            .as_ref()
+            .is_some_and(|u| u.limit.is_some()));
+    }
+
+    // IAM User Guide: "IAM JSON policy elements: Condition operators" (date operators):
+    // a value that is not a date in range matches nothing, whichever the operator
+    #[test]
+    fn invalid_dates_never_match() {
+        let c = ctx(&[("aws:CurrentTime", s("2025-06-01T00:00:00Z"))]);
+        for value in [
+            r#""170141183460469231731687303716""#,
+            r#""9223372036854775807-01-01T00:00:00Z""#,
+            r#""2025-01-01T-1:00:00Z""#,
+            r#""2025-01-01T00:-30:00Z""#,
+        ] {
+            for op in [
+                "DateLessThan",
+                "DateGreaterThan",
+                "DateNotEquals",
+                "DateEquals",
+            ] {
+                assert_eq!(
+                    evaluate(&invalid_cond(op, "aws:CurrentTime", value), &c),
+                    Failed,
+                    "{op} {value}"
+                );
+            }
+        }
+        // a valid date still compares
+        assert_eq!(
+            evaluate(
+                &cond(
+                    "DateLessThan",
+                    "aws:CurrentTime",
+                    r#""9999-12-31T23:59:59Z""#
+                ),
+                &c
+            ),
+            Matched
+        );
     }
 
     proptest! {

@@ -3,7 +3,7 @@
 //! Phases, each a module:
 //! [`json`] (span-preserving JSON with error recovery) → [`parse`] (grammar → [`ast`]) →
 //! [`validate`] (document-level checks) → [`authorize`] (AWS evaluation logic across
-//! policy types, using [`wildcard`], [`variables`], [`conditions`] and [`principal`]) →
+//! policy types, using [`wildcard`], [`variables`], [`conditions`], [`dates`] and [`principal`]) →
 //! [`explain`] and [`access_denied`]. [`case`] is the case-file format of `abacus eval`.
 //! Shared vocabulary lives in [`diagnostic`], [`request`] and [`decision`].
 
@@ -12,6 +12,7 @@ pub mod ast;
 pub mod authorize;
 pub mod case;
 pub mod conditions;
+pub mod dates;
 pub mod decision;
 pub mod diagnostic;
 pub mod explain;

@@ -181,15 +181,28 @@ impl Validator<'_> {
     }
 
     fn statement(&mut self, st: &Statement, variables: bool) {
+        for list in [&st.action, &st.not_action].into_iter().flatten() {
+            for a in &list.items {
+                self.searchable(&a.value.pattern, true, a.span);
+            }
+        }
         for list in [&st.resource, &st.not_resource].into_iter().flatten() {
             for r in &list.items {
                 self.resource(&r.value.text, r.span);
                 self.literal_variable(&r.value.text, r.span, variables);
+                if let Some(p) = r.value.template.fixed_pattern() {
+                    self.searchable(p, false, r.span);
+                }
             }
         }
         for c in &st.conditions {
             self.condition_values(c);
             for value in &c.values {
+                if let Some(p) = value.value.template.fixed_pattern() {
+                    if value.value.template.has_wildcards() {
+                        self.searchable(p, false, value.span);
+                    }
+                }
                 self.placeholder(&value.value.text, value.span);
                 if c.operator.value.base.accepts_variables() {
                     self.literal_variable(&value.value.text, value.span, variables);
@@ -244,7 +257,7 @@ impl Validator<'_> {
                 | O::DateGreaterThan
                 | O::DateGreaterThanEquals => (
                     crate::conditions::parse_date(text).is_some(),
-                    "an ISO 8601 date (`2025-01-31`, `2025-01-31T12:00:00Z`) or epoch seconds",
+                    "an ISO 8601 date (`2025-01-31`, `2025-01-31T12:00:00Z`, two-digit time fields) or epoch seconds, from year 0000 to 9999",
                 ),
                 O::Bool | O::Null => (
                     text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false"),
@@ -270,6 +283,21 @@ impl Validator<'_> {
                 v.span,
                 format!("`{text}` is not a valid value for `{}`", base.as_str()),
                 format!("`{}` compares {expected}{variable}", base.as_str()),
+            );
+        }
+    }
+
+    /// A run between two `*` too long to search makes a pattern match nothing
+    /// ([`crate::wildcard::MAX_SEARCHED_CHUNK_CHARS`]).
+    fn searchable(&mut self, pattern: &crate::wildcard::Pattern, ignore_case: bool, span: Span) {
+        if pattern.is_too_long_to_search(ignore_case) {
+            let max = crate::wildcard::MAX_SEARCHED_CHUNK_CHARS;
+            self.push(
+                Severity::Error,
+                "policy-wildcard-too-long",
+                span,
+                format!("a run of more than {max} characters between two `*` that has a `?` (or is an action name) matches nothing here"),
+                format!("AWS limits ARNs to 2,048 characters and policies to a few thousand; shorten the text between the wildcards to at most {max} characters"),
             );
         }
     }
@@ -441,6 +469,41 @@ mod tests {
         let ok = codes(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":["10", 2.5]},"DateGreaterThan":{"aws:CurrentTime":["2025-01-01T00:00:00Z","1700000000"]},"IpAddress":{"aws:SourceIp":["10.0.0.0/8","2001:db8::/32","192.0.2.1"]},"Bool":{"aws:SecureTransport":true}}}]}"#,
         );
+        assert!(ok.is_empty(), "{ok:?}");
+    }
+
+    // IAM User Guide: "IAM JSON policy elements: Condition operators" (date operators):
+    // overflowing or signed fields are reported at the value, not wrapped or accepted
+    #[test]
+    fn out_of_range_dates_are_located() {
+        for bad in [
+            "170141183460469231731687303716",
+            "9223372036854775807-01-01T00:00:00Z",
+            "2025-01-01T-1:00:00Z",
+            "2025-01-01T00:-30:00Z",
+        ] {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{{"DateLessThan":{{"aws:CurrentTime":"{bad}"}}}}}}]}}"#
+            );
+            let p = parse_policy(&text);
+            let d: Vec<_> = p.diagnostics.iter().collect();
+            assert_eq!(d.len(), 1, "{bad}: {d:?}");
+            assert_eq!(d[0].code, "policy-invalid-condition-value");
+            assert!(d[0].is_error());
+            assert_eq!(&text[d[0].span.start..d[0].span.end], format!("\"{bad}\""));
+        }
+    }
+
+    #[test]
+    fn unsearchable_wildcard_runs_are_reported() {
+        let run = "a".repeat(crate::wildcard::MAX_SEARCHED_CHUNK_CHARS) + "?";
+        let c = codes(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*{run}*","Resource":"arn:aws:s3:::b/*{run}*","Condition":{{"StringLike":{{"s3:prefix":"*{run}*"}}}}}}]}}"#
+        ));
+        assert_eq!(c, vec!["policy-wildcard-too-long"; 3]);
+        let ok = codes(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/{run}*"}}]}}"#
+        ));
         assert!(ok.is_empty(), "{ok:?}");
     }
 

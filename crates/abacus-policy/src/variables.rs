@@ -7,11 +7,26 @@
 //! missing from the request (with no default) means the value never matches; multivalued
 //! keys cannot be used as variables; `${*}`, `${?}` and `${$}` stand for a literal `*`,
 //! `?` and `$` where those characters would otherwise be wildcards.
+//!
+//! Resolution is bounded: a value with more than [`MAX_VARIABLES_PER_VALUE`] variables,
+//! or whose resolved text would exceed [`MAX_RESOLVED_VALUE_BYTES`], is not built at all
+//! and matches nothing, with a [`ResolveLimit`] saying why (the validator reports the
+//! first case at the value as `policy-too-many-variables`).
 
 use crate::request::{Context, ContextValue};
 use crate::wildcard::Pattern;
 use serde::Serialize;
 use std::borrow::Cow;
+
+/// The most policy variables one policy value may hold. AWS caps a managed policy at
+/// 6,144 characters, so no policy AWS accepts comes near it; past it, resolving a
+/// value costs time and memory in proportion to a hostile document's size squared.
+pub const MAX_VARIABLES_PER_VALUE: usize = 256;
+
+/// The longest text a policy value may resolve to, in bytes (64 KiB): more than any
+/// ARN (2,048 characters) or tag value (256) AWS allows, and small enough that a
+/// hostile request cannot make each comparison copy megabytes.
+pub const MAX_RESOLVED_VALUE_BYTES: usize = 64 * 1024;
 
 /// One piece of a value with variables.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -50,6 +65,9 @@ pub struct Template {
     pub pieces: Vec<Piece>,
     #[serde(skip)]
     has_variables: bool,
+    /// How many `${key}` pieces there are.
+    #[serde(skip)]
+    variable_count: usize,
     /// Some text piece contains `*` or `?` (otherwise wildcard matching is equality).
     #[serde(skip)]
     wild: bool,
@@ -80,6 +98,50 @@ pub struct Unresolved {
     pub key: String,
     /// True when the key is present but multivalued (which cannot be a variable).
     pub multivalued: bool,
+    /// Set when the value was not resolved because it is over a limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<ResolveLimit>,
+}
+
+impl Unresolved {
+    /// True when the request simply has no value for the key (no default either).
+    pub fn is_missing(&self) -> bool {
+        !self.multivalued && self.limit.is_none()
+    }
+
+    /// Why the policy value matches nothing, for explanations.
+    pub fn explain(&self) -> String {
+        match self.limit {
+            Some(ResolveLimit::TooManyVariables { count }) => format!(
+                "this value has {count} policy variables, more than the {MAX_VARIABLES_PER_VALUE} resolved per value, so it matches nothing"
+            ),
+            Some(ResolveLimit::TooLong) => format!(
+                "with `${{{}}}` replaced this value would be longer than {MAX_RESOLVED_VALUE_BYTES} bytes, the most resolved per value, so it matches nothing",
+                self.key
+            ),
+            None if self.multivalued => format!(
+                "`{}` is multivalued and cannot be used as a policy variable; this value matches nothing",
+                self.key
+            ),
+            None => format!(
+                "the request has no `{}`, so this value matches nothing",
+                self.key
+            ),
+        }
+    }
+}
+
+/// A limit that stopped a value from being resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ResolveLimit {
+    /// More than [`MAX_VARIABLES_PER_VALUE`] variables.
+    TooManyVariables {
+        /// How many the value has.
+        count: usize,
+    },
+    /// The resolved text would be longer than [`MAX_RESOLVED_VALUE_BYTES`].
+    TooLong,
 }
 
 impl Template {
@@ -90,6 +152,7 @@ impl Template {
                 text: text.to_owned(),
             }],
             has_variables: false,
+            variable_count: 0,
             wild: text.contains(['*', '?']),
             fixed: None,
         };
@@ -163,13 +226,31 @@ impl Template {
         if !buf.is_empty() {
             pieces.push(Piece::Text { text: buf });
         }
-        let has_variables = pieces.iter().any(|p| matches!(p, Piece::Variable(_)));
+        let variable_count = pieces
+            .iter()
+            .filter(|p| matches!(p, Piece::Variable(_)))
+            .count();
+        if variable_count > MAX_VARIABLES_PER_VALUE {
+            errors.push(VariableError {
+                code: "policy-too-many-variables",
+                message: format!(
+                    "{variable_count} policy variables in one value, more than {MAX_VARIABLES_PER_VALUE}"
+                ),
+                help: format!(
+                    "a value resolves at most {MAX_VARIABLES_PER_VALUE} variables and otherwise matches nothing; AWS policies are far smaller"
+                ),
+                start: 0,
+                end: text.len(),
+            });
+        }
+        let has_variables = variable_count > 0;
         let wild = pieces
             .iter()
             .any(|p| matches!(p, Piece::Text { text } if text.contains(['*', '?'])));
         let mut t = Template {
             pieces,
             has_variables,
+            variable_count,
             wild,
             fixed: None,
         };
@@ -211,11 +292,46 @@ impl Template {
         self.fixed.as_ref()
     }
 
+    /// Checks, without building anything, that every variable has a value and that the
+    /// value stays within [`MAX_VARIABLES_PER_VALUE`] and [`MAX_RESOLVED_VALUE_BYTES`].
+    fn check_resolvable(&self, ctx: &Context) -> Result<(), Unresolved> {
+        if !self.has_variables {
+            return Ok(());
+        }
+        if self.variable_count > MAX_VARIABLES_PER_VALUE {
+            let key = self.variables().next().map(|v| v.key.clone());
+            return Err(Unresolved {
+                key: key.unwrap_or_default(),
+                multivalued: false,
+                limit: Some(ResolveLimit::TooManyVariables {
+                    count: self.variable_count,
+                }),
+            });
+        }
+        let mut len = 0usize;
+        for piece in &self.pieces {
+            let (part, key) = match piece {
+                Piece::Text { text } | Piece::Literal { text } => (text.as_str(), None),
+                Piece::Variable(v) => (lookup(v, ctx)?, Some(v)),
+            };
+            len = len.saturating_add(part.len());
+            if len > MAX_RESOLVED_VALUE_BYTES {
+                return Err(Unresolved {
+                    key: key.map(|v| v.key.clone()).unwrap_or_default(),
+                    multivalued: false,
+                    limit: Some(ResolveLimit::TooLong),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The value with variables replaced, for operators without wildcards.
     pub fn resolve_string(&self, ctx: &Context) -> Result<Cow<'_, str>, Unresolved> {
         if let [Piece::Text { text } | Piece::Literal { text }] = self.pieces.as_slice() {
             return Ok(Cow::Borrowed(text));
         }
+        self.check_resolvable(ctx)?;
         let mut out = String::new();
         for piece in &self.pieces {
             match piece {
@@ -229,6 +345,7 @@ impl Template {
     /// Compares the resolved value with `text` without building it: `None` when a
     /// variable has no value.
     pub fn equals(&self, ctx: &Context, text: &str) -> Option<bool> {
+        self.check_resolvable(ctx).ok()?;
         let mut rest = text;
         for piece in &self.pieces {
             let part = match piece {
@@ -237,23 +354,17 @@ impl Template {
             };
             match rest.strip_prefix(part) {
                 Some(r) => rest = r,
-                None => {
-                    // still resolve the remaining variables: an unresolved one means no value
-                    return self.resolvable(ctx).then_some(false);
-                }
+                None => return Some(false), // every variable resolved above
             }
         }
         Some(rest.is_empty())
-    }
-
-    fn resolvable(&self, ctx: &Context) -> bool {
-        self.variables().all(|v| lookup(v, ctx).is_ok())
     }
 
     /// Resolves into `out` as a wildcard pattern: text keeps its wildcards, substituted
     /// values and `${*}`-style characters are literal.
     pub fn resolve_pattern(&self, ctx: &Context, out: &mut Pattern) -> Result<(), Unresolved> {
         out.clear();
+        self.check_resolvable(ctx)?;
         for piece in &self.pieces {
             match piece {
                 Piece::Text { text } => out.push_wild(text),
@@ -272,10 +383,12 @@ fn lookup<'c>(v: &'c Variable, ctx: &'c Context) -> Result<&'c str, Unresolved> 
         Some(ContextValue::Multi(_)) => Err(Unresolved {
             key: v.key.clone(),
             multivalued: true,
+            limit: None,
         }),
         None => v.default.as_deref().ok_or_else(|| Unresolved {
             key: v.key.clone(),
             multivalued: false,
+            limit: None,
         }),
     }
 }
@@ -366,12 +479,65 @@ mod tests {
             t.resolve_string(&Context::new()),
             Err(Unresolved {
                 key: "aws:username".into(),
-                multivalued: false
+                multivalued: false,
+                limit: None,
             })
         );
         let mut c = Context::new();
         c.insert_multi("aws:username", vec!["a".into()]);
         assert!(t.resolve_string(&c).unwrap_err().multivalued);
+    }
+
+    #[test]
+    fn many_variables_are_refused_not_resolved() {
+        // once 3.7 s: StringLike of `${v}` x 1,000 with a 10K-character value
+        let text = "${v}".repeat(1000);
+        let (t, e) = Template::parse(&text, true);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].code, "policy-too-many-variables");
+        assert_eq!((e[0].start, e[0].end), (0, text.len()));
+        let c = ctx(&[("v", &"x".repeat(10_000))]);
+        let mut p = Pattern::default();
+        let err = t.resolve_pattern(&c, &mut p).unwrap_err();
+        assert_eq!(
+            err.limit,
+            Some(ResolveLimit::TooManyVariables { count: 1000 })
+        );
+        assert!(!err.is_missing());
+        assert!(err.explain().contains("1000 policy variables"));
+        assert_eq!(t.equals(&c, "x"), None);
+        assert!(t.resolve_string(&c).is_err());
+        // once out of memory: `${aws:PrincipalTag/team}` x 20K with a 50K-character tag
+        let (t, _) = Template::parse(&"${aws:PrincipalTag/team}".repeat(20_000), true);
+        let c = ctx(&[("aws:principaltag/team", &"t".repeat(50_000))]);
+        assert_eq!(
+            t.resolve_string(&c).unwrap_err().limit,
+            Some(ResolveLimit::TooManyVariables { count: 20_000 })
+        );
+    }
+
+    #[test]
+    fn long_resolved_values_are_refused() {
+        let c = ctx(&[("v", &"x".repeat(10_000))]);
+        // 200 variables are allowed, but 2 MB of text is not
+        let (t, e) = Template::parse(&"${v}".repeat(200), true);
+        assert!(e.is_empty());
+        let err = t.resolve_string(&c).unwrap_err();
+        assert_eq!(err.limit, Some(ResolveLimit::TooLong));
+        assert_eq!(err.key, "v");
+        assert!(err.explain().contains("65536 bytes"));
+        let mut p = Pattern::default();
+        assert!(t.resolve_pattern(&c, &mut p).is_err());
+        assert_eq!(t.equals(&c, &"x".repeat(2_000_000)), None);
+        // exactly at the limit still resolves
+        let exact = ctx(&[("v", &"x".repeat(MAX_RESOLVED_VALUE_BYTES - 2))]);
+        let (t, _) = Template::parse("a${v}b", true);
+        assert_eq!(
+            t.resolve_string(&exact).unwrap().len(),
+            MAX_RESOLVED_VALUE_BYTES
+        );
+        let over = ctx(&[("v", &"x".repeat(MAX_RESOLVED_VALUE_BYTES - 1))]);
+        assert!(t.resolve_string(&over).is_err());
     }
 
     #[test]

@@ -1,15 +1,22 @@
 //! Wildcard matching for actions, resources, `StringLike` and `ArnLike`.
 //!
-//! `*` matches any run of characters (including none) and `?` exactly one character
-//! (IAM User Guide: "IAM JSON policy elements: Condition operators", string condition
-//! operators; "IAM JSON policy elements: Action"; "IAM JSON policy elements: Resource").
+//! `*` matches any run of characters (including none, and including colons) and `?`
+//! exactly one character (IAM User Guide: "IAM JSON policy elements: Condition
+//! operators", string condition operators; "IAM JSON policy elements: Action"; "IAM JSON
+//! policy elements: Resource"). One matcher ([`glob`]) applies that rule to every
+//! pattern, whatever its length or text, in time linear in the text and the pattern.
 //!
-//! The matcher is the greedy two-pointer algorithm with star-restart: it remembers only
-//! the most recent `*` and, on a mismatch, lets that star swallow one more character.
-//! A later star makes earlier choices final, so there is no exponential backtracking:
-//! the worst case is O(n·m) steps for text length n and pattern length m, and typical
-//! policy patterns (`arn:aws:s3:::bucket/*`) run in O(n + m). Patterns are compiled once
-//! (see [`Pattern`]) so that evaluation allocates nothing.
+//! ARNs (`Resource`, `NotResource`, `ArnLike`) are compared in six parts: the first five
+//! colon-separated fields (`arn`, partition, service, region, account) field by field,
+//! then the resource part as a whole, where wildcards match colons like any other
+//! character (`log-group:*` covers log streams; S3 keys may hold colons).
+//! Patterns are compiled once (see [`Pattern`]); matching allocates only to search a
+//! `?` chunk between two stars.
+
+mod glob;
+
+use glob::Pat;
+pub use glob::MAX_SEARCHED_CHUNK_CHARS;
 
 /// One element of a compiled pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,11 +33,10 @@ pub enum PatItem {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pattern {
     items: Vec<PatItem>,
+    /// The bytes behind `items` (`*` or `?` for a wildcard), for substring search.
+    raw: Vec<u8>,
     /// The literal bytes before the first wildcard, for a fast memcmp reject.
     prefix: Vec<u8>,
-    /// Has a `?` or a `*` that is not at the end of an ARN segment (see
-    /// [`Pattern::matches_resource`]).
-    restricted: bool,
     /// The first (up to) eight prefix bytes as a word, and the mask of valid bytes.
     head: u64,
     head_mask: u64,
@@ -51,38 +57,38 @@ impl Pattern {
         p
     }
 
-    /// Appends text whose `*` and `?` are wildcards.
+    /// Appends text whose `*` and `?` are wildcards. Costs O(`text`), whatever the
+    /// pattern's length so far.
     pub fn push_wild(&mut self, text: &str) {
+        let literal_so_far = self.is_literal();
         self.items.extend(text.bytes().map(|b| match b {
             b'*' => PatItem::Star,
             b'?' => PatItem::AnyChar,
             b => PatItem::Byte(b),
         }));
-        self.update_prefix();
+        self.raw.extend_from_slice(text.as_bytes());
+        if literal_so_far {
+            let run = text.find(['*', '?']).unwrap_or(text.len());
+            self.extend_prefix(text.as_bytes().get(..run).unwrap_or(&[]));
+        }
     }
 
-    fn update_prefix(&mut self) {
-        let items = self.items.as_slice();
-        self.restricted = items.iter().enumerate().any(|(i, it)| {
-            *it == PatItem::AnyChar
-                || (*it == PatItem::Star
-                    && !matches!(items.get(i + 1), None | Some(PatItem::Byte(b':'))))
-        });
-        if self.prefix.len() == self.items.len() {
-            self.update_head();
+    /// Appends text that matches literally (e.g. a substituted policy variable).
+    pub fn push_literal(&mut self, text: &str) {
+        let literal_so_far = self.is_literal();
+        self.items.extend(text.bytes().map(PatItem::Byte));
+        self.raw.extend_from_slice(text.as_bytes());
+        if literal_so_far {
+            self.extend_prefix(text.as_bytes());
+        }
+    }
+
+    fn extend_prefix(&mut self, bytes: &[u8]) {
+        if self.prefix.len() >= 8 {
+            self.prefix.extend_from_slice(bytes);
             return;
         }
-        let start = self.prefix.len();
-        for item in self.items.get(start..).unwrap_or(&[]) {
-            match item {
-                PatItem::Byte(b) => self.prefix.push(*b),
-                _ => break,
-            }
-        }
-        self.update_head();
-    }
-
-    fn update_head(&mut self) {
+        self.prefix.extend_from_slice(bytes);
         let n = self.prefix.len().min(8);
         self.head = word(self.prefix.get(..n).unwrap_or(&[]));
         self.head_mask = if n == 8 {
@@ -104,49 +110,11 @@ impl Pattern {
         self.prefix.len() == self.items.len()
     }
 
-    /// Fast check of the literal prefix; `Some(result)` when that alone decides.
-    fn prefix_check(&self, text: &[u8], ignore_case: bool) -> Option<bool> {
-        let p = self.prefix.as_slice();
-        let Some(head) = text.get(..p.len()) else {
-            return Some(false);
-        };
-        // Cheap pre-filter on the first eight bytes as one word. With `| 0x20` ASCII
-        // letters compare case-insensitively; other bytes may collide, which only means
-        // the exact comparison below runs.
-        let fold = if ignore_case {
-            0x2020_2020_2020_2020u64
-        } else {
-            0
-        };
-        let t = match text.get(..8) {
-            Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or([0; 8])),
-            None => word(text),
-        };
-        if ((t | fold) ^ (self.head | fold)) & self.head_mask != 0 {
-            return Some(false);
-        }
-        let same = if ignore_case {
-            head.eq_ignore_ascii_case(p)
-        } else {
-            head == p
-        };
-        if !same {
-            return Some(false);
-        }
-        self.is_literal().then_some(text.len() == p.len())
-    }
-
-    /// Appends text that matches literally (e.g. a substituted policy variable).
-    pub fn push_literal(&mut self, text: &str) {
-        self.items.extend(text.bytes().map(PatItem::Byte));
-        self.update_prefix();
-    }
-
     /// Removes every item, keeping the allocation (for reuse while resolving variables).
     pub fn clear(&mut self) {
         self.items.clear();
+        self.raw.clear();
         self.prefix.clear();
-        self.restricted = false;
         self.head = 0;
         self.head_mask = 0;
     }
@@ -156,120 +124,106 @@ impl Pattern {
         &self.items
     }
 
+    fn pat(&self) -> Pat<'_> {
+        Pat {
+            items: &self.items,
+            raw: &self.raw,
+        }
+    }
+
     /// True when the pattern is exactly `*`.
     pub fn is_match_all(&self) -> bool {
         self.items.iter().all(|i| *i == PatItem::Star) && !self.items.is_empty()
     }
 
-    /// Case-sensitive match of the whole `text`.
-    pub fn matches(&self, text: &str) -> bool {
-        self.matches_bytes(text.as_bytes(), false)
+    /// True when a run between two `*` is too long to search (more than
+    /// [`MAX_SEARCHED_CHUNK_CHARS`] characters with a `?`, or with case ignored): such a
+    /// pattern matches nothing, and the validator reports it.
+    pub fn is_too_long_to_search(&self, ignore_case: bool) -> bool {
+        glob::has_unsearchable_chunk(self.pat(), ignore_case)
     }
 
-    fn matches_bytes(&self, text: &[u8], ignore_case: bool) -> bool {
-        if let Some(decided) = self.prefix_check(text, ignore_case) {
-            return decided;
-        }
-        let n = self.prefix.len();
-        match (self.items.get(n..), text.get(n..)) {
-            (Some(items), Some(rest)) => match_items(items, rest, ignore_case),
-            _ => false,
-        }
+    /// Case-sensitive match of the whole `text`.
+    pub fn matches(&self, text: &str) -> bool {
+        self.matches_text(text, false)
     }
 
     /// Match ignoring ASCII case (action names).
     pub fn matches_ignore_ascii_case(&self, text: &str) -> bool {
-        self.matches_bytes(text.as_bytes(), true)
+        self.matches_text(text, true)
     }
 
-    /// Matches an ARN segment by segment: the pattern and the ARN are split at their
-    /// first five colons, and each of the six parts must match on its own, so a wildcard
-    /// never crosses a colon that separates ARN fields (IAM User Guide: "IAM JSON policy
-    /// elements: Condition operators", ARN condition operators; "IAM JSON policy
-    /// elements: Resource"). The resource part may itself contain colons.
-    /// A pattern of exactly `*` matches anything.
+    fn matches_text(&self, text: &str, ignore_case: bool) -> bool {
+        let bytes = text.as_bytes();
+        let p = self.prefix.as_slice();
+        let Some(head) = bytes.get(..p.len()) else {
+            return false;
+        };
+        let same = if ignore_case {
+            head.eq_ignore_ascii_case(p)
+        } else {
+            head == p
+        };
+        if !same {
+            return false;
+        }
+        if self.is_literal() {
+            return bytes.len() == p.len();
+        }
+        glob::glob(self.pat(), text, ignore_case)
+    }
+
+    /// `ArnLike` / `ArnNotLike`: each of the six colon-separated parts of the ARN is
+    /// compared on its own (IAM User Guide: "IAM JSON policy elements: Condition
+    /// operators", ARN condition operators): the pattern and the ARN are split at their
+    /// first five colons, the five fields must match field by field, and the resource
+    /// part (which may hold colons) as a whole. A pattern with fewer than five colons
+    /// matches nothing, except `*`, which matches anything.
     pub fn matches_arn(&self, arn: &str, ignore_case: bool) -> bool {
-        if self.is_match_all() {
-            return true;
-        }
-        let mut pat_rest: &[PatItem] = &self.items;
-        let mut arn_rest: &[u8] = arn.as_bytes();
-        for _ in 0..5 {
-            let Some(pi) = pat_rest.iter().position(|i| *i == PatItem::Byte(b':')) else {
-                return false;
-            };
-            let Some(ai) = arn_rest.iter().position(|b| *b == b':') else {
-                return false;
-            };
-            let (Some(pseg), Some(aseg)) = (pat_rest.get(..pi), arn_rest.get(..ai)) else {
-                return false;
-            };
-            if !match_items(pseg, aseg, ignore_case) {
-                return false;
-            }
-            pat_rest = pat_rest.get(pi + 1..).unwrap_or(&[]);
-            arn_rest = arn_rest.get(ai + 1..).unwrap_or(&[]);
-        }
-        match_items(pat_rest, arn_rest, ignore_case)
+        self.matches_arn_parts(arn, ignore_case, false)
     }
-}
 
-impl Pattern {
-    /// Matches a `Resource` / `NotResource` value against the request's resource ARN
-    /// (IAM User Guide: "IAM JSON policy elements: Resource", using wildcards in
-    /// resource ARNs): wildcards work within the colon-separated segments, except that a
-    /// `*` that is the last character of a segment may expand beyond the colons (so
-    /// `arn:aws:sqs:*` covers every queue). `?` never matches a colon. Case-sensitive.
+    /// `Resource` / `NotResource` against the request's resource ARN (IAM User Guide:
+    /// "IAM JSON policy elements: Resource", using wildcards in resource ARNs): the same
+    /// six-part comparison as [`Pattern::matches_arn`], case-sensitive, plus the page's
+    /// short form: when the pattern has fewer than five colons and ends with `*`, that
+    /// `*` expands beyond the colons (`arn:aws:sqs:*` covers every queue). `*` matches
+    /// anything; a resource that is not an ARN is compared with a pattern of as many
+    /// colons as a whole.
     pub fn matches_resource(&self, arn: &str) -> bool {
+        self.matches_arn_parts(arn, false, true)
+    }
+
+    fn matches_arn_parts(&self, arn: &str, ignore_case: bool, short_form: bool) -> bool {
         if self.is_match_all() {
             return true;
         }
-        // the literal prefix never contains a wildcard, so it must match byte for byte
-        if let Some(decided) = self.prefix_check(arn.as_bytes(), false) {
-            return decided;
-        }
-        let items = self.items.as_slice();
-        let bound_star = |i: usize| {
-            items.get(i) == Some(&PatItem::Star)
-                && !matches!(items.get(i + 1), None | Some(PatItem::Byte(b':')))
-        };
-        if !self.restricted {
-            // every star may cross colons: plain matching is exact
-            return self.matches_bytes(arn.as_bytes(), false);
-        }
-        if items.len() >= 127 || !arn.is_ascii() {
-            return self.matches_arn(arn, false);
-        }
-        // Bit-parallel NFA over pattern positions: O(n·m) with m < 127, no backtracking.
-        let m = items.len();
-        let closure = |mut set: u128| {
-            for (i, it) in items.iter().enumerate() {
-                if *it == PatItem::Star && set & (1u128 << i) != 0 {
-                    set |= 1u128 << (i + 1);
-                }
-            }
-            set
-        };
-        let mut states = closure(1);
-        for &b in arn.as_bytes() {
-            let mut next = 0u128;
-            for (i, it) in items.iter().enumerate() {
-                if states & (1u128 << i) == 0 {
-                    continue;
-                }
-                match it {
-                    PatItem::Byte(x) if *x == b => next |= 1u128 << (i + 1),
-                    PatItem::AnyChar if b != b':' => next |= 1u128 << (i + 1),
-                    PatItem::Star if b != b':' || !bound_star(i) => next |= 1u128 << i,
-                    _ => {}
-                }
-            }
-            states = closure(next);
-            if states == 0 {
+        let pat = self.pat();
+        let mut p_start = 0usize;
+        let mut a_rest = arn;
+        for _ in 0..5 {
+            let Some(pi) = pat
+                .items
+                .get(p_start..)
+                .and_then(|r| r.iter().position(|i| *i == PatItem::Byte(b':')))
+            else {
+                // fewer than five colons in the pattern: only the Resource short form,
+                // where a final `*` takes the remaining fields (a resource that is not
+                // an ARN, without colons, is compared as a whole)
+                let last = pat.sub(p_start, pat.items.len());
+                let takes_rest = last.items.last() == Some(&PatItem::Star) || !a_rest.contains(':');
+                return short_form && takes_rest && glob::glob(last, a_rest, ignore_case);
+            };
+            let Some((field, rest)) = a_rest.split_once(':') else {
+                return false;
+            };
+            if !glob::glob(pat.sub(p_start, p_start + pi), field, ignore_case) {
                 return false;
             }
+            p_start += pi + 1;
+            a_rest = rest;
         }
-        states & (1u128 << m) != 0
+        glob::glob(pat.sub(p_start, pat.items.len()), a_rest, ignore_case)
     }
 }
 
@@ -291,66 +245,10 @@ fn word(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(buf)
 }
 
-/// Length of the UTF-8 character starting with byte `b` (1 for continuation bytes, so
-/// that progress is always made).
-fn char_len(b: u8) -> usize {
-    match b {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
-    }
-}
-
-/// The greedy matcher over compiled items. See the module docs for the bound.
-pub fn match_items(pat: &[PatItem], text: &[u8], ignore_case: bool) -> bool {
-    let (mut p, mut t) = (0usize, 0usize);
-    // (index of the item after the last star, text index where that star's match ends)
-    let mut restart: Option<(usize, usize)> = None;
-    while let Some(&tb) = text.get(t) {
-        match pat.get(p) {
-            Some(PatItem::Star) => {
-                p += 1;
-                if p == pat.len() {
-                    return true; // a trailing star takes the rest
-                }
-                restart = Some((p, t));
-                continue;
-            }
-            Some(PatItem::AnyChar) => {
-                p += 1;
-                t += char_len(tb);
-                continue;
-            }
-            Some(PatItem::Byte(b)) if *b == tb || (ignore_case && b.eq_ignore_ascii_case(&tb)) => {
-                p += 1;
-                t += 1;
-                continue;
-            }
-            _ => {}
-        }
-        // mismatch: let the last star swallow one more character, or fail
-        let Some((sp, st)) = restart else {
-            return false;
-        };
-        let next = st + text.get(st).map_or(1, |b| char_len(*b));
-        restart = Some((sp, next));
-        p = sp;
-        t = next;
-    }
-    if t > text.len() {
-        return false; // `?` over a truncated UTF-8 sequence
-    }
-    pat.get(p..)
-        .is_some_and(|rest| rest.iter().all(|i| *i == PatItem::Star))
-}
-
 /// Convenience: does `pattern` (with `*`/`?`) match `text`?
 pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let p = Pattern::compile(pattern);
-    match_items(p.items(), text.as_bytes(), ignore_case)
+    Pattern::compile(pattern).matches_text(text, ignore_case)
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +262,38 @@ mod tests {
             Some(('?', rest)) => !t.is_empty() && reference(rest, &t[1..]),
             Some((c, rest)) => t.first() == Some(c) && reference(rest, &t[1..]),
         }
+    }
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    /// Naive six-part ARN rule: five fields one by one, then the rest as a whole; for
+    /// resources, a pattern with fewer than five colons ending in `*` takes the rest.
+    fn arn_reference(p: &str, t: &str, short_form: bool) -> bool {
+        if !p.is_empty() && p.chars().all(|c| c == '*') {
+            return true;
+        }
+        let ps: Vec<&str> = p.splitn(6, ':').collect();
+        let ts: Vec<&str> = t.splitn(6, ':').collect();
+        if ps.len() < 6 {
+            let n = ps.len() - 1;
+            let rest = t.splitn(n + 1, ':').nth(n);
+            return short_form
+                && (p.ends_with('*') || ts.len() == n + 1)
+                && ts.len() > n
+                && ps
+                    .iter()
+                    .zip(&ts)
+                    .take(n)
+                    .all(|(a, b)| reference(&chars(a), &chars(b)))
+                && rest.is_some_and(|r| reference(&chars(ps[n]), &chars(r)));
+        }
+        ts.len() == 6
+            && ps
+                .iter()
+                .zip(&ts)
+                .all(|(a, b)| reference(&chars(a), &chars(b)))
     }
 
     #[test]
@@ -418,6 +348,61 @@ mod tests {
         assert!(!Pattern::compile("arn:aws:s3:::b").matches_resource("arn:aws:s3:::b/k"));
     }
 
+    // IAM User Guide: "IAM JSON policy elements: Resource": wildcards work within the
+    // resource part, which may itself contain colons
+    #[test]
+    fn resource_wildcards_cross_colons_in_the_resource_part() {
+        let r = |p: &str, t: &str| Pattern::compile(p).matches_resource(t);
+        assert!(r("arn:aws:s3:::b/secret/*b", "arn:aws:s3:::b/secret/a:b"));
+        assert!(r("arn:aws:s3:::b/*.csv", "arn:aws:s3:::b/a:b.csv"));
+        assert!(r("arn:aws:s3:::b/a?x", "arn:aws:s3:::b/a:x"));
+        assert!(r(
+            "arn:aws:logs:us-east-1:111122223333:log-group:*",
+            "arn:aws:logs:us-east-1:111122223333:log-group:g:log-stream:s"
+        ));
+        // but not across the five fields before it
+        assert!(!r("arn:aws:s3:::b/a?x", "arn:aws:s3::::b/ax"));
+        assert!(!r("arn:aws:iam::*:role/x", "arn:aws:iam::1:2:role/x"));
+        // ArnLike applies the same rule
+        assert!(Pattern::compile("arn:aws:s3:::b/secret/*b")
+            .matches_arn("arn:aws:s3:::b/secret/a:b", false));
+        assert!(Pattern::compile("arn:aws:s3:::b/a?x").matches_arn("arn:aws:s3:::b/a:x", false));
+    }
+
+    #[test]
+    fn the_rule_does_not_depend_on_length_or_text() {
+        // once, 127+ items and non-ASCII text took another path with another rule
+        let long = format!("arn:aws:s3:::b/{}/*b", "d".repeat(200));
+        let text = format!("arn:aws:s3:::b/{}/a:b", "d".repeat(200));
+        assert!(Pattern::compile(&long).matches_resource(&text));
+        assert!(!Pattern::compile(&long).matches_resource(&text.replace("a:b", "a:c")));
+        assert!(Pattern::compile("arn:aws:s3:::b/\u{e9}t\u{e9}/*b")
+            .matches_resource("arn:aws:s3:::b/\u{e9}t\u{e9}/a:b"));
+        assert!(!Pattern::compile("arn:aws:s3:::b/\u{e9}t\u{e9}/?b")
+            .matches_resource("arn:aws:s3:::b/\u{e9}t\u{e9}/b"));
+        // `?` is one character, however many bytes it takes
+        assert!(
+            Pattern::compile("arn:aws:s3:::b/?.txt").matches_resource("arn:aws:s3:::b/\u{e9}.txt")
+        );
+        assert!(Pattern::compile("arn:aws:s3:::b/?.txt")
+            .matches_resource("arn:aws:s3:::b/\u{1F600}.txt"));
+        assert!(!Pattern::compile("arn:aws:s3:::b/??.txt")
+            .matches_resource("arn:aws:s3:::b/\u{1F600}.txt"));
+    }
+
+    #[test]
+    fn hostile_resource_is_matched_in_one_pass() {
+        // was 42 s: `arn:aws:s3:::my-bucket/*` + `a`×100K + `b` against 450K characters
+        let pattern = format!("arn:aws:s3:::my-bucket/*{}b", "a".repeat(100_000));
+        let text = format!("arn:aws:s3:::my-bucket/{}", "a".repeat(450_000));
+        assert!(!Pattern::compile(&pattern).matches_resource(&text));
+        assert!(Pattern::compile(&pattern).matches_resource(&(text.clone() + "b")));
+        let pattern = format!("*{}?b*", "a".repeat(60));
+        assert!(!Pattern::compile(&pattern).matches(&"a".repeat(450_000)));
+        let pattern = format!("*a*{}?b*", "a".repeat(3000));
+        assert!(!Pattern::compile(&pattern).matches(&"a".repeat(450_000)));
+    }
+
     #[test]
     fn no_blow_up_on_adversarial_patterns() {
         let pat = "*a".repeat(200) + "b";
@@ -445,6 +430,17 @@ mod tests {
         #[test]
         fn literal_patterns_match_only_themselves(a in "[a-z*?]{0,8}", b in "[a-z*?]{0,8}") {
             prop_assert_eq!(Pattern::literal(&a).matches(&b), a == b);
+        }
+
+        // Resource and ArnLike matching agree with a naive six-part reference.
+        #[test]
+        fn arn_matching_agrees_with_reference(
+            p in "(arn|\\*|a)(:[ab*?]{0,2}){0,6}[ab:*?]{0,4}",
+            t in "arn(:[ab]{0,2}){0,6}[ab:]{0,4}",
+        ) {
+            let pat = Pattern::compile(&p);
+            prop_assert_eq!(pat.matches_arn(&t, false), arn_reference(&p, &t, false));
+            prop_assert_eq!(pat.matches_resource(&t), arn_reference(&p, &t, true));
         }
 
         // Resource matching without colons is plain wildcard matching.
