@@ -21,9 +21,24 @@ commands:
   render ID [--set k=v]... [--scenario FILE] [--setup] [--slots]
                                 render a template with world defaults and overrides
   render --bind FILE            bind a pasted sample's <placeholders> to world values
-  lint [--summary] FILE...      lint a policy or a scenario (LINE:COL severity code message)
+  lint [--summary] [--json] FILE...
+                                lint a policy or a scenario (LINE:COL severity code message;
+                                --json: one JSON document with the reference data's version)
   lint --rules                  list the lint rules
+  --version                     the version, and the AWS reference data's package and date
 ";
+
+/// `abacus 0.1.0` and the reference data it carries.
+fn version() -> String {
+    let reference = abacus_reference::current();
+    let data = reference
+        .index()
+        .map_or_else(|| "none".to_owned(), abacus_reference::Index::describe);
+    format!(
+        "abacus {}\nAWS Service Authorization Reference: {data}\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +53,10 @@ fn main() -> ExitCode {
         "matrix" => scenario::matrix(rest),
         "render" => template::render(rest),
         "lint" => template::lint(rest),
+        "--version" | "-V" | "version" => {
+            print!("{}", version());
+            ExitCode::SUCCESS
+        }
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -22,11 +22,13 @@ pasted policy with world values, listing each binding on stderr.
 ";
 
 const LINT_USAGE: &str = "\
-usage: abacus lint [--summary] FILE...
+usage: abacus lint [--summary] [--json] FILE...
        abacus lint --rules
 
 FILE is a policy or a scenario document. Each finding is printed as
 `LINE:COL severity code message`; the exit code is 1 when any finding is an error.
+--json prints one JSON document instead: the AWS reference data's package, version and
+date, then per file its findings (with the policy id for scenarios) and summaries.
 ";
 
 /// Runs `abacus render ARGS`.
@@ -210,10 +212,18 @@ pub fn lint(args: &[String]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let summary = args.iter().any(|a| a == "--summary");
+    let json = args.iter().any(|a| a == "--json");
     let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    if files.is_empty() || args.iter().any(|a| a.starts_with("--") && a != "--summary") {
+    if files.is_empty()
+        || args
+            .iter()
+            .any(|a| a.starts_with("--") && a != "--summary" && a != "--json")
+    {
         eprint!("{LINT_USAGE}");
         return ExitCode::from(2);
+    }
+    if json {
+        return lint_json(&files, summary);
     }
     let mut any_error = false;
     for path in &files {
@@ -260,6 +270,67 @@ pub fn lint(args: &[String]) -> ExitCode {
             }
         }
     }
+    if any_error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `abacus lint --json`: one document with the reference data's version and every finding.
+fn lint_json(files: &[&String], summary: bool) -> ExitCode {
+    let reference = abacus_reference::current();
+    let source = reference.index().map(|i| {
+        serde_json::json!({"package": i.package, "version": i.version, "updatedAt": i.updated_at})
+    });
+    let mut any_error = false;
+    let mut out_files = Vec::new();
+    for path in files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read `{path}`: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let mut findings = Vec::new();
+        let mut summaries = Vec::new();
+        if is_scenario(&text) {
+            let scenario = match Scenario::from_json(&text) {
+                Ok(s) => s,
+                Err(_) => match read_scenario(path) {
+                    Ok(s) => s,
+                    Err(code) => return code,
+                },
+            };
+            for (policy_id, d) in lint_scenario(&scenario) {
+                any_error |= d.is_error();
+                findings.push(serde_json::json!({"policy": policy_id, "finding": d}));
+            }
+            if summary {
+                for entry in &scenario.policies {
+                    summaries.push(serde_json::json!({"policy": entry.id, "summary": summarize(&parse_policy(&entry.text))}));
+                }
+            }
+        } else {
+            for d in lint_policy(&text) {
+                any_error |= d.is_error();
+                findings.push(serde_json::json!({"finding": d}));
+            }
+            if summary {
+                summaries.push(serde_json::json!({"summary": summarize(&parse_policy(&text))}));
+            }
+        }
+        let mut entry = serde_json::json!({"file": path, "findings": findings});
+        if summary {
+            entry["summaries"] = serde_json::Value::Array(summaries);
+        }
+        out_files.push(entry);
+    }
+    println!(
+        "{}",
+        serde_json::json!({"reference": source, "files": out_files})
+    );
     if any_error {
         ExitCode::from(1)
     } else {

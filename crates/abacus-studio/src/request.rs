@@ -902,10 +902,13 @@ pub fn parse_request_arn(arn: &str) -> Result<ArnParts<'_>, &'static str> {
     if arn.contains(['*', '?']) {
         return Err("a request names one resource, so its ARN has no wildcards");
     }
-    let account_ok =
-        account.is_empty() || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+    // `aws` owns AWS-managed resources (Service Authorization Reference ARN formats such as
+    // `arn:${Partition}:iam::aws:role-template/…`)
+    let account_ok = account.is_empty()
+        || account == "aws"
+        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
     if !account_ok {
-        return Err("the account id has 12 digits (or is empty, as for S3)");
+        return Err("the account id has 12 digits (or is empty, as for S3, or `aws` for AWS-managed resources)");
     }
     Ok(ArnParts {
         service,
