@@ -3,7 +3,7 @@
 //! (world edits are checked with the studio's own `problems()` and rolled back if refused).
 
 use crate::view::{RequestEdit, WorldEdit};
-use abacus_studio::actions::{catalogue, KeyFamily};
+use abacus_studio::actions::{resource_type_spec, spec, KeyFamily};
 use abacus_studio::model::{Authentication, Resource, UserProfile};
 use abacus_studio::scenario::{PolicyEntry, PolicyKind, Route, Scenario};
 
@@ -176,9 +176,11 @@ pub fn route_from_key(key: &str) -> Option<Route> {
     })
 }
 
-/// Resource ids of the world the action can target, the selected user's own first.
+/// Resource ids of the world the action can target, the selected user's own first: those
+/// of a type the action accepts (the catalogue's, or the reference's for a derived action);
+/// for tagging actions, any taggable resource.
 pub fn resources_for(doc: &Scenario, action: &str, user: &str) -> Vec<String> {
-    let Some(spec) = catalogue().action(action) else {
+    let Some(spec) = spec(action) else {
         return Vec::new();
     };
     let mut ids: Vec<&Resource> = doc
@@ -187,11 +189,11 @@ pub fn resources_for(doc: &Scenario, action: &str, user: &str) -> Vec<String> {
         .iter()
         .filter(|r| {
             spec.resource_type != "none"
-                && (r.resource_type == spec.resource_type
-                    || (spec.any_resource_type
-                        && catalogue()
-                            .resource_type(&r.resource_type)
-                            .is_some_and(|t| !t.tag_key_prefixes.is_empty())))
+                && spec.accepts(&r.resource_type)
+                && (!spec.any_resource_type
+                    || r.resource_type == spec.resource_type
+                    || resource_type_spec(&r.resource_type)
+                        .is_some_and(|t| !t.tag_key_prefixes.is_empty()))
         })
         .collect();
     ids.sort_by_key(|r| r.owner.as_deref() != Some(user));
@@ -199,9 +201,7 @@ pub fn resources_for(doc: &Scenario, action: &str, user: &str) -> Vec<String> {
 }
 
 fn fit_resource(doc: &mut Scenario) {
-    let takes_resource = catalogue()
-        .action(&doc.selection.action)
-        .is_some_and(|a| a.resource_type != "none");
+    let takes_resource = takes_resource(doc);
     if doc.selection.resource_arn.is_some() {
         if takes_resource {
             // a typed ARN stays typed: the user switches back through the resource list
@@ -226,9 +226,7 @@ pub const CUSTOM_ARN: &str = " custom-arn";
 
 /// Whether the current action acts on a resource (so an ARN can be typed for it).
 pub fn takes_resource(doc: &Scenario) -> bool {
-    catalogue()
-        .action(&doc.selection.action)
-        .is_some_and(|a| a.resource_type != "none")
+    spec(&doc.selection.action).is_some_and(|a| a.resource_type != "none")
 }
 
 /// The ARN to start typing from: the current target's, else the action's resource-type
@@ -240,8 +238,7 @@ fn starting_arn(doc: &Scenario) -> String {
         }
     }
     let w = &doc.world;
-    catalogue()
-        .action(&doc.selection.action)
+    spec(&doc.selection.action)
         .and_then(|a| {
             w.resolve(&Resource {
                 id: String::new(),
@@ -336,7 +333,7 @@ fn set_param(p: &mut abacus_studio::scenario::Parameters, key: &str, value: Stri
 
 /// The parameter fields the action needs: (key, label, current value, example).
 pub fn param_fields(doc: &Scenario) -> Vec<(&'static str, &'static str, String, &'static str)> {
-    let Some(spec) = catalogue().action(&doc.selection.action) else {
+    let Some(spec) = spec(&doc.selection.action) else {
         return Vec::new();
     };
     let p = &doc.selection.parameters;
@@ -723,5 +720,38 @@ mod tests {
         );
         assert!(again.is_err());
         assert_eq!(d.world.users.len(), n + 1);
+    }
+
+    #[test]
+    fn a_derived_action_offers_world_resources_it_accepts_and_a_typed_arn() {
+        // s3:GetObjectTagging is not in the Studio catalogue: its spec comes from the
+        // reference once S3 is loaded (Service Authorization Reference: object, Read)
+        abacus_reference::install_service(include_str!(
+            "../../abacus-reference/data/services/s3.json"
+        ))
+        .unwrap();
+        let mut d = default_scenario();
+        edit_request(&mut d, RequestEdit::Action("s3:GetObjectTagging".into()));
+        let offered = resources_for(&d, "s3:GetObjectTagging", &d.selection.user);
+        assert!(!offered.is_empty());
+        for id in &offered {
+            assert_eq!(d.world.resource(id).unwrap().resource_type, "s3-object");
+        }
+        assert_eq!(d.selection.resource.as_ref(), offered.first());
+        assert!(takes_resource(&d));
+        edit_request(&mut d, RequestEdit::Resource(CUSTOM_ARN.into()));
+        let arn = d.selection.resource_arn.clone().unwrap();
+        assert!(arn.starts_with("arn:aws:s3:::"), "{arn}");
+        edit_request(
+            &mut d,
+            RequestEdit::ResourceArn("arn:aws:s3:::elsewhere/report.csv".into()),
+        );
+        assert_eq!(
+            abacus_studio::request::build_request(&d.world, &d.selection)
+                .unwrap()
+                .request
+                .resource,
+            "arn:aws:s3:::elsewhere/report.csv"
+        );
     }
 }
