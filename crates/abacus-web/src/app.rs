@@ -16,6 +16,7 @@ use crate::components::trace::Explanation;
 use crate::components::world::WorldEditor;
 use crate::derive::{self, Derived};
 use crate::platform;
+use crate::reference::{self, ReferenceFile};
 use crate::state::{Action, AppState, Notice, NoticeLevel, Screen};
 use crate::{doc, perf};
 use std::rc::Rc;
@@ -40,14 +41,74 @@ pub fn App() -> Html {
     let lower = use_state(|| Lower::Explanation);
     let share_url = use_state(|| None::<String>);
 
-    // derived views: the workspace panels on every change, the matrix only when shown
-    let derived: Rc<Derived> = use_memo((state.doc.clone(), state.active_policy), |(d, active)| {
-        derive::workspace(d, *active)
-    });
+    // derived views: the workspace panels on every change, the matrix only when shown; both
+    // read the Service Authorization Reference too, so a newly installed file recomputes them
+    let derived: Rc<Derived> = use_memo(
+        (state.doc.clone(), state.active_policy, state.reference),
+        |(d, active, _)| derive::workspace(d, *active),
+    );
     let show_matrix = state.screen == Screen::Matrix;
-    let matrix = use_memo((state.doc.clone(), show_matrix), |(d, show)| {
-        show.then(|| perf::measure("abacus-matrix", || derive::matrix(d)))
+    let matrix = use_memo(
+        (state.doc.clone(), show_matrix, state.reference),
+        |(d, show, _)| show.then(|| perf::measure("abacus-matrix", || derive::matrix(d))),
+    );
+    let picker = use_memo(
+        (
+            state.filter.clone(),
+            state.doc.selection.action.clone(),
+            state.reference,
+            state.unavailable.clone(),
+        ),
+        |(filter, action, _, unavailable)| {
+            reference::action_picker(&abacus_reference::current(), filter, action, unavailable)
+        },
+    );
+    let version_line = use_memo(state.reference, |_| {
+        reference::version_line(&abacus_reference::current())
     });
+
+    // the reference: the index and the seed services at startup (in parallel, after the
+    // first render), then every service the workspace mentions, each file once
+    let loader = use_mut_ref(reference::Loader::default);
+    let load = {
+        let dispatch = state.dispatcher();
+        move |file: ReferenceFile| {
+            let dispatch = dispatch.clone();
+            let service = match &file {
+                ReferenceFile::Service(p) => Some(p.clone()),
+                ReferenceFile::Index => None,
+            };
+            platform::load_reference(file, move |result| match result {
+                Ok(generation) => dispatch.dispatch(Action::ReferenceInstalled(generation)),
+                Err(notice) => dispatch.dispatch(Action::ReferenceFailed(service, notice)),
+            });
+        }
+    };
+    {
+        let loader = loader.clone();
+        let load = load.clone();
+        use_effect_with((), move |_| {
+            load(ReferenceFile::Index);
+            for file in loader.borrow_mut().claim_seeds() {
+                load(file);
+            }
+        });
+    }
+    {
+        let loader = loader.clone();
+        use_effect_with(
+            (state.doc.clone(), state.filter.clone(), state.reference),
+            move |(d, filter, _)| {
+                let current = abacus_reference::current();
+                let wanted = loader
+                    .borrow_mut()
+                    .claim(&reference::mentioned(d, filter), |p| current.status(p));
+                for file in wanted {
+                    load(file);
+                }
+            },
+        );
+    }
 
     // the first matrix seen becomes the baseline for the diff
     {
@@ -121,6 +182,10 @@ pub fn App() -> Html {
     let on_request = {
         let dispatch = dispatch.clone();
         Callback::from(move |e| dispatch.dispatch(Action::EditRequest(e)))
+    };
+    let on_filter = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |text| dispatch.dispatch(Action::Filter(text)))
     };
     let on_jump = {
         let dispatch = dispatch.clone();
@@ -207,7 +272,8 @@ pub fn App() -> Html {
     };
     let request = html! {
         <>
-            <RequestPanel view={derived.request.clone()} on_edit={on_request} readonly={readonly} />
+            <RequestPanel view={derived.request.clone()} on_edit={on_request} readonly={readonly}
+                actions={picker.clone()} filter={AttrValue::from(state.filter.clone())} {on_filter} />
             <Expectations items={derived.expectations.clone()} notes={derived.notes.clone()} />
         </>
     };
@@ -415,6 +481,9 @@ pub fn App() -> Html {
             </header>
             { for notice }
             { screen }
+            <footer class="appfoot">
+                <span data-testid="reference-version">{ version_line.as_str() }</span>
+            </footer>
         </div>
     }
 }

@@ -141,11 +141,6 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
         identity.push(("Source identity".to_owned(), source_identity));
         identity.push(("Principal".to_owned(), e.principal_arn.clone()));
     }
-    let actions = catalogue()
-        .actions
-        .iter()
-        .map(|a| Opt::same(a.action.clone()))
-        .collect();
     let mut resources: Vec<Opt> = std::iter::once(Opt {
         value: String::new(),
         label: "(none: * or a new resource)".to_owned(),
@@ -194,7 +189,6 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
         users,
         user: sel.user.clone(),
         identity,
-        actions,
         action: sel.action.clone(),
         resources,
         resource: match &sel.resource_arn {

@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: the document ([`state`]) → derived results ([`derive`], computed by
 //! the engine crates) → view models ([`view`]) → [`components`]. Pure, DOM-free modules
-//! ([`codec`], [`store`], [`theme`], [`startup`], [`highlight`], [`view`], [`doc`], [`state`]) are
+//! ([`codec`], [`store`], [`theme`], [`startup`], [`highlight`], [`view`], [`doc`], [`state`],
+//! [`reference`]) are
 //! tested natively; components that need a DOM are tested with wasm-bindgen-test.
 
 pub mod app;
@@ -14,6 +15,7 @@ pub mod doc;
 pub mod highlight;
 pub mod perf;
 pub mod platform;
+pub mod reference;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -3,7 +3,9 @@
 //! `abacus-input` is marked when an edit arrives; `abacus-keystroke` measures from there to
 //! the end of the render that shows the new decision, trace and CloudTrail record.
 //! `abacus-matrix` measures one full matrix recomputation; `abacus-first-render` marks the
-//! first painted app. Natively these are no-ops.
+//! first painted app. `abacus-reference-load:PREFIX` measures fetching and installing a
+//! service's reference file, `abacus-reference-install:PREFIX` the install alone.
+//! Natively these are no-ops.
 
 #[cfg(target_arch = "wasm32")]
 fn performance() -> Option<web_sys::Performance> {
@@ -60,4 +62,27 @@ pub fn mark_first_render() {
             let _ = p.mark("abacus-first-render");
         }
     }
+}
+
+/// Marks the start of a span that ends later (e.g. a fetch): `NAME-start`.
+pub fn start(name: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = performance() {
+        let _ = p.mark(&format!("{name}-start"));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = name;
+}
+
+/// Measures from [`start`]`(name)` to now as `name` (e.g. `abacus-reference-load:sagemaker`,
+/// a service file's fetch and install).
+pub fn end(name: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = performance() {
+        let start_mark = format!("{name}-start");
+        let _ = p.measure_with_start_mark(name, &start_mark);
+        p.clear_marks_with_mark_name(&start_mark);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = name;
 }

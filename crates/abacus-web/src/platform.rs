@@ -309,3 +309,54 @@ pub fn focus(selector: &'static str) {
     })
     .forget();
 }
+
+fn js_error(e: wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "the browser refused the request".to_owned())
+}
+
+/// Fetches `url` (relative to the page) as text.
+async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(js_error)?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| "fetch returned no response".to_owned())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(js_error)?)
+        .await
+        .map_err(js_error)?;
+    text.as_string()
+        .ok_or_else(|| "the response is not text".to_owned())
+}
+
+/// Fetches a reference file in the background and installs it; `done` gets the registry's
+/// new generation, or the warning to show. Measured as `abacus-reference-load:…`.
+pub fn load_reference(
+    file: crate::reference::ReferenceFile,
+    done: impl FnOnce(Result<u64, Notice>) + 'static,
+) {
+    let name = file.measure_name();
+    crate::perf::start(&name);
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = match fetch_text(&file.url()).await {
+            Ok(text) => crate::perf::measure(&name.replacen("-load:", "-install:", 1), || {
+                file.install(&text)
+            }),
+            Err(e) => Err(e),
+        };
+        crate::perf::end(&name);
+        done(
+            result
+                .map(|()| abacus_reference::generation())
+                .map_err(|e| file.failure_notice(&e)),
+        );
+    });
+}

@@ -127,6 +127,13 @@ pub struct AppState {
     pub jump: Option<Jump>,
     /// Bumped on every document change (drives autosave and the URL).
     pub revision: u32,
+    /// The text of the action filter (view state: not part of the document).
+    pub filter: String,
+    /// `abacus_reference::generation()` when the last reference file was installed: what
+    /// is derived from the document depends on it too.
+    pub reference: u64,
+    /// Services whose reference file could not be loaded.
+    pub unavailable: std::collections::BTreeSet<String>,
 }
 
 impl AppState {
@@ -140,6 +147,9 @@ impl AppState {
             baseline: None,
             jump: None,
             revision: 0,
+            filter: String::new(),
+            reference: 0,
+            unavailable: Default::default(),
         }
     }
 }
@@ -174,6 +184,12 @@ pub enum Action {
     Jump(usize, usize),
     /// Take this matrix as the diff baseline.
     Baseline(Rc<MatrixView>),
+    /// New text in the action filter.
+    Filter(String),
+    /// A reference file was installed; the registry is now at this generation.
+    ReferenceInstalled(u64),
+    /// A reference file could not be loaded: the service (none for the index) and why.
+    ReferenceFailed(Option<String>, Notice),
 }
 
 impl AppState {
@@ -232,6 +248,9 @@ impl AppState {
                 next = AppState::new(*doc, notice);
                 next.screen = Screen::Workspace;
                 next.revision = self.revision.wrapping_add(1);
+                next.filter = self.filter.clone();
+                next.reference = self.reference;
+                next.unavailable = self.unavailable.clone();
             }
             Action::Show(screen) => next.screen = screen,
             Action::Notify(notice) => next.notice = notice,
@@ -240,6 +259,14 @@ impl AppState {
                 next.jump = Some(Jump { start, end, nonce });
             }
             Action::Baseline(m) => next.baseline = Some(m),
+            Action::Filter(text) => next.filter = text,
+            Action::ReferenceInstalled(generation) => {
+                next.reference = self.reference.max(generation);
+            }
+            Action::ReferenceFailed(service, notice) => {
+                next.unavailable.extend(service);
+                next.notice = Some(notice);
+            }
         }
         next.active_policy = next
             .active_policy
@@ -399,6 +426,26 @@ mod tests {
         let none = s.apply(Action::OpenCell(99, 99));
         assert_eq!(none.doc, s.doc);
         assert_eq!(none.screen, Screen::Matrix);
+    }
+
+    #[test]
+    fn reference_installs_move_the_generation_forward_and_failures_notify() {
+        let s = state().apply(Action::ReferenceInstalled(3));
+        assert_eq!(s.reference, 3);
+        assert_eq!(s.apply(Action::ReferenceInstalled(2)).reference, 3);
+        let notice = Notice::warning("`ec2` could not be loaded");
+        let failed = s.apply(Action::ReferenceFailed(Some("ec2".into()), notice.clone()));
+        assert!(failed.unavailable.contains("ec2"));
+        assert_eq!(failed.notice, Some(notice));
+        assert_eq!(failed.doc, s.doc, "the document is untouched");
+        let f = failed.apply(Action::Filter("ec2".into()));
+        let loaded = f.apply(Action::Load(Box::new(default_scenario()), None));
+        assert_eq!(
+            (loaded.filter.as_str(), loaded.reference),
+            ("ec2", 3),
+            "loading a document keeps the view's reference state"
+        );
+        assert!(loaded.unavailable.contains("ec2"));
     }
 
     #[test]

@@ -379,9 +379,8 @@ pub struct RequestView {
     pub user: String,
     /// Facts about the chosen user (profile, domain, role, tags, source identity).
     pub identity: Vec<(String, String)>,
-    /// Actions.
-    pub actions: Vec<Opt>,
-    /// The chosen action.
+    /// The chosen action (the list is [`crate::reference::action_picker`]'s, which depends
+    /// on the filter and the loaded reference, not on the document).
     pub action: String,
     /// Resources of the world that fit the action.
     pub resources: Vec<Opt>,

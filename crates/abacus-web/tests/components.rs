@@ -198,7 +198,6 @@ async fn request_panel_labels_every_control_and_reports_a_typed_arn() {
         view: Rc::new(RequestView {
             users: vec![Opt::same("alice")],
             user: "alice".into(),
-            actions: vec![Opt::same("s3:GetObject")],
             action: "s3:GetObject".into(),
             resources: vec![Opt {
                 value: abacus_web::doc::CUSTOM_ARN.into(),
@@ -213,6 +212,12 @@ async fn request_panel_labels_every_control_and_reports_a_typed_arn() {
         }),
         on_edit: Callback::from(move |e: RequestEdit| sink.borrow_mut().push(e)),
         readonly: false,
+        actions: Rc::new(abacus_web::reference::ActionPicker {
+            options: vec![Opt::same("s3:GetObject")],
+            message: Some("1 matching action".into()),
+        }),
+        filter: "getobject".into(),
+        on_filter: Callback::noop(),
     };
     yew::Renderer::<RequestPanel>::with_root_and_props(root.clone(), props).render();
     settle().await;

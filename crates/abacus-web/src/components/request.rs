@@ -1,6 +1,7 @@
 //! The request panel: simulated user, action (searchable), resource, route and the
 //! parameters the action needs.
 
+use crate::reference::ActionPicker;
 use crate::view::{Opt, RequestEdit, RequestView};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -13,6 +14,15 @@ pub struct RequestPanelProps {
     pub view: Rc<RequestView>,
     /// Applies a change.
     pub on_edit: Callback<RequestEdit>,
+    /// The action list for the current filter (see [`crate::reference::action_picker`]).
+    #[prop_or_default]
+    pub actions: Rc<ActionPicker>,
+    /// The action filter's text.
+    #[prop_or_default]
+    pub filter: AttrValue,
+    /// A new filter text.
+    #[prop_or_default]
+    pub on_filter: Callback<String>,
     /// Read-only (embed mode).
     #[prop_or_default]
     pub readonly: bool,
@@ -39,28 +49,10 @@ fn input_value(e: &InputEvent) -> String {
 /// The request panel.
 #[component]
 pub fn RequestPanel(props: &RequestPanelProps) -> Html {
-    let filter = use_state(String::new);
     let v = &props.view;
     let edit =
         |f: fn(String) -> RequestEdit| props.on_edit.reform(move |e: Event| f(select_value(&e)));
-    let needle = filter.to_ascii_lowercase();
-    let mut actions: Vec<Opt> = v
-        .actions
-        .iter()
-        .filter(|a| {
-            needle.is_empty()
-                || a.label.to_ascii_lowercase().contains(&needle)
-                || a.value == v.action
-        })
-        .cloned()
-        .collect();
-    if actions.is_empty() {
-        actions.push(Opt::same(v.action.clone()));
-    }
-    let on_filter = {
-        let filter = filter.clone();
-        Callback::from(move |e: InputEvent| filter.set(input_value(&e)))
-    };
+    let on_filter = props.on_filter.reform(|e: InputEvent| input_value(&e));
     let identity = v.identity.iter().map(|(k, val)| {
         html! { <><dt>{ k }</dt><dd data-testid={format!("identity-{}", k.to_ascii_lowercase().replace(' ', "-"))}>{ val }</dd></> }
     });
@@ -93,13 +85,21 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                 <dl class="identity" aria-label="simulated identity">{ for identity }</dl>
                 <div class="field">
                     <label for="action-filter">{ "Find action" }</label>
-                    <input id="action-filter" type="search" placeholder="filter, e.g. stop" data-testid="action-filter"
-                        value={(*filter).clone()} oninput={on_filter} {disabled} />
+                    <input id="action-filter" type="search" placeholder="name, description or service, e.g. stop, tag-set, ec2"
+                        data-testid="action-filter" aria-describedby="action-matches"
+                        value={props.filter.clone()} oninput={on_filter} {disabled} />
+                    if let Some(m) = &props.actions.message {
+                        <small id="action-matches" class="hint" data-testid="action-matches" aria-live="polite">{ m }</small>
+                    }
                 </div>
                 <div class="field">
                     <label for="action-select">{ "Action" }</label>
                     <select id="action-select" data-testid="action-select" {disabled} onchange={edit(RequestEdit::Action)}>
-                        { options(&actions, &v.action) }
+                        if props.actions.options.is_empty() {
+                            <option value={v.action.clone()} selected=true>{ &v.action }</option>
+                        } else {
+                            { options(&props.actions.options, &v.action) }
+                        }
                     </select>
                 </div>
                 <div class="field">
