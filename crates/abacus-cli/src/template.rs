@@ -321,11 +321,11 @@ fn lint_json(files: &[&String], summary: bool) -> ExitCode {
                 summaries.push(serde_json::json!({"summary": summarize(&parse_policy(&text))}));
             }
         }
-        let mut entry = serde_json::json!({"file": path, "findings": findings});
-        if summary {
-            entry["summaries"] = serde_json::Value::Array(summaries);
-        }
-        out_files.push(entry);
+        out_files.push(if summary {
+            serde_json::json!({"file": path, "findings": findings, "summaries": summaries})
+        } else {
+            serde_json::json!({"file": path, "findings": findings})
+        });
     }
     println!(
         "{}",

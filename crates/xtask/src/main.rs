@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         Some("test") => stages::test_all(),
         Some("dist") => setup::ensure().and_then(|()| stages::dist()),
         Some("bench") => stages::bench(),
-        Some("reference") => reference::main(&args[1..]),
+        Some("reference") => reference::main(args.get(1..).unwrap_or_default()),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

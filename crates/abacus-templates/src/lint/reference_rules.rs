@@ -312,9 +312,7 @@ fn operator_type_mismatch(cond: &Condition, knowledge: &Knowledge, sink: &mut Si
             "`{}` compares {family} values, but `{}` is of type {key_type}",
             op.text, cond.key.value
         ),
-        &format!(
-            "use an operator of the key's type (a String key takes String operators); IAM Access Analyzer's policy validation reports this as \"Type mismatch\""
-        ),
+        "use an operator of the key's type (a String key takes String operators); IAM Access Analyzer's policy validation reports this as \"Type mismatch\"",
     );
 }
 
@@ -421,7 +419,7 @@ fn resource_type_mismatch(
         .iter()
         .map(|r| r.value.text.as_str())
         .collect();
-    if patterns.iter().any(|p| *p == "*") {
+    if patterns.contains(&"*") {
         return;
     }
     for item in actions(stmt) {
