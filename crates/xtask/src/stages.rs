@@ -5,7 +5,8 @@ use crate::{setup, size};
 use std::path::PathBuf;
 
 /// The crates that are compiled to wasm32 for the web app.
-const WASM_CRATES: [&str; 4] = [
+const WASM_CRATES: [&str; 5] = [
+    "abacus-reference",
     "abacus-policy",
     "abacus-studio",
     "abacus-templates",
