@@ -106,6 +106,23 @@ pub struct Reference {
 }
 
 impl Reference {
+    /// A reference of its own, apart from the process-wide one: the index text and the
+    /// texts of the services to hold (tests, and tools that must not see other services).
+    pub fn from_texts(index: &str, services: &[&str]) -> Result<Reference, crate::LoadError> {
+        let mut r = Reference {
+            index: Some(Arc::new(crate::load::parse_index(index)?)),
+            services: BTreeMap::new(),
+        };
+        for text in services {
+            let service = crate::load::parse_service(text)?;
+            r.services.insert(
+                service.prefix.to_ascii_lowercase(),
+                Arc::new(Slot::parsed(service)),
+            );
+        }
+        Ok(r)
+    }
+
     /// The index (package version, date, services, global keys), once loaded.
     pub fn index(&self) -> Option<&Index> {
         self.index.as_deref()

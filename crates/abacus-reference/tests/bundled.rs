@@ -58,3 +58,16 @@ fn global_keys() {
     assert_eq!(r.key("saml:aud"), KeyLookup::UnknownService);
     assert_eq!(r.key("aws:SourceIdentityy"), KeyLookup::UnknownKey);
 }
+
+#[test]
+fn a_reference_of_its_own_holds_only_its_services() {
+    let r = abacus_reference::Reference::from_texts(
+        abacus_reference::INDEX_JSON,
+        &[include_str!("../data/services/s3.json")],
+    )
+    .unwrap();
+    assert_eq!(r.status("s3"), abacus_reference::ServiceStatus::Loaded);
+    assert_eq!(r.status("ec2"), abacus_reference::ServiceStatus::NotLoaded);
+    assert_eq!(r.status("nosuch"), abacus_reference::ServiceStatus::Unknown);
+    assert!(abacus_reference::Reference::from_texts("{", &[]).is_err());
+}
