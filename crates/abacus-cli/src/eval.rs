@@ -26,7 +26,10 @@ pub fn main(args: &[String]) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             flag if flag.starts_with("--") => {
-                eprintln!("error: unknown option `{flag}`\n{USAGE}");
+                eprintln!(
+                    "error: unknown option `{}`\n{USAGE}",
+                    crate::terminal::shown(flag)
+                );
                 return ExitCode::from(2);
             }
             file => files.push(file),
@@ -44,7 +47,7 @@ pub fn main(args: &[String]) -> ExitCode {
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {file}: cannot read: {e}");
+                eprintln!("error: {}: cannot read: {e}", crate::terminal::shown(file));
                 bad_files += 1;
                 continue;
             }
@@ -53,10 +56,11 @@ pub fn main(args: &[String]) -> ExitCode {
             Ok(c) => c,
             Err(e) => {
                 eprintln!(
-                    "error: {file}:{}:{}: {}",
+                    "error: {}:{}:{}: {}",
+                    crate::terminal::shown(file),
                     e.line,
                     e.column.max(1),
-                    e.message
+                    crate::terminal::shown(&e.message)
                 );
                 bad_files += 1;
                 continue;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 mod eval;
 mod scenario;
 mod template;
+mod terminal;
 
 const USAGE: &str = "\
 usage: abacus <command> [args]
@@ -62,7 +63,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         other => {
-            eprintln!("error: unknown command `{other}`\n\n{USAGE}");
+            eprintln!(
+                "error: unknown command `{}`\n\n{USAGE}",
+                terminal::shown(other)
+            );
             ExitCode::from(2)
         }
     }

@@ -1,5 +1,6 @@
 //! `abacus run`, `abacus test` and `abacus matrix`: scenario documents.
 
+use crate::terminal::{self, shown};
 use abacus_policy::Decision;
 use abacus_studio::evaluate::{Matrix, Workspace};
 use abacus_studio::scenario::Scenario;
@@ -7,23 +8,24 @@ use std::process::ExitCode;
 
 fn load(path: &str) -> Result<Scenario, ExitCode> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read `{path}`: {e}");
+        eprintln!("error: cannot read `{}`: {e}", shown(path));
         ExitCode::from(2)
     })?;
     Scenario::from_json(&text).map_err(|e| {
         for issue in &e.issues {
             let at = match (issue.line, issue.column) {
-                (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
-                _ => path.to_owned(),
+                (Some(l), Some(c)) => format!("{}:{l}:{c}", shown(path)),
+                _ => shown(path).to_string(),
             };
             let place = if issue.path.is_empty() {
                 String::new()
             } else {
-                format!(" `{}`", issue.path)
+                format!(" `{}`", shown(&issue.path))
             };
             eprintln!(
                 "{at}: error{place}: {}\n  help: {}",
-                issue.message, issue.help
+                shown(&issue.message),
+                issue.help
             );
         }
         ExitCode::from(2)
@@ -78,13 +80,13 @@ pub fn run(args: &[String]) -> ExitCode {
     let ws = Workspace::new(&scenario);
     for (id, diags) in ws.diagnostics() {
         for d in diags {
-            eprintln!("policy `{id}`: {d}");
+            eprintln!("policy `{}`: {}", shown(&id), shown(d));
         }
     }
     let ev = match ws.evaluate(&selection) {
         Ok(ev) => ev,
         Err(e) => {
-            eprintln!("error: {e}\n  help: {}", e.help());
+            eprintln!("error: {}\n  help: {}", shown(&e), e.help());
             return ExitCode::from(2);
         }
     };
@@ -98,48 +100,56 @@ pub fn run(args: &[String]) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    println!("scenario:  {}", scenario.name);
+    println!("scenario:  {}", shown(&scenario.name));
     println!(
         "request:   {} {} {} via {}",
-        selection.user,
-        selection.action,
-        selection.resource.as_deref().unwrap_or("(new or *)"),
-        selection.route.label()
+        shown(&selection.user),
+        shown(&selection.action),
+        shown(selection.resource.as_deref().unwrap_or("(new or *)")),
+        shown(selection.route.label())
     );
-    println!("principal: {}", ev.principal_arn);
-    println!("resource:  {}", ev.request.resource);
+    println!("principal: {}", shown(&ev.principal_arn));
+    println!("resource:  {}", shown(&ev.request.resource));
     println!("decision:  {}", ev.decision);
     if let Some(m) = &ev.denial_message {
-        println!("message:   {m}");
+        println!("message:   {}", shown(m));
     }
     println!("\ncontext:");
     for (k, v) in ev.request.context.iter() {
-        println!("  {k} = {}", serde_json::to_string(v).unwrap_or_default());
+        println!(
+            "  {} = {}",
+            shown(k),
+            serde_json::to_string(v).unwrap_or_default()
+        );
     }
     for call in ev.before.iter().chain(&ev.after) {
         println!(
             "\nalso: {} -> {} ({})",
-            call.request.action, call.authorization.decision, call.why
+            shown(&call.request.action),
+            call.authorization.decision,
+            shown(&call.why)
         );
     }
     println!("\ntrace:");
-    println!("  {}", ev.authorization.explanation.summary);
+    println!("  {}", shown(&ev.authorization.explanation.summary));
     for step in &ev.authorization.explanation.steps {
-        println!("  - {}: {}", step.name, step.detail);
+        println!("  - {}: {}", shown(&step.name), shown(&step.detail));
     }
     for s in &ev.authorization.deciding {
         println!(
             "  decided by {} statement {}{}",
-            s.policy_name,
+            shown(&s.policy_name),
             s.index,
-            s.sid
-                .as_deref()
-                .map(|x| format!(" ({x})"))
-                .unwrap_or_default()
+            shown(
+                s.sid
+                    .as_deref()
+                    .map(|x| format!(" ({x})"))
+                    .unwrap_or_default()
+            )
         );
     }
     for n in &ev.notes {
-        println!("  note: {n}");
+        println!("  note: {}", shown(n));
     }
     println!("\ncloudtrail:");
     for r in &ev.cloudtrail {
@@ -168,13 +178,14 @@ pub fn test(args: &[String]) -> ExitCode {
         for r in ws.check_expectations() {
             if r.passed {
                 passed += 1;
-                println!("ok    {path}: {}", r.name);
+                println!("ok    {}: {}", shown(path), shown(&r.name));
             } else {
                 failed += 1;
                 println!(
-                    "FAIL  {path}: {}: {}",
-                    r.name,
-                    r.problem.unwrap_or_default()
+                    "FAIL  {}: {}: {}",
+                    shown(path),
+                    shown(&r.name),
+                    shown(r.problem.unwrap_or_default())
                 );
             }
         }
@@ -211,7 +222,7 @@ pub fn matrix(args: &[String]) -> ExitCode {
             }
         }
     } else {
-        print!("{}", render_table(&m));
+        print!("{}", terminal::block(&render_table(&m)));
     }
     ExitCode::SUCCESS
 }

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
+use crate::terminal::{self, shown};
+
 use abacus_policy::{parse_policy, Diagnostic};
 use abacus_studio::scenario::{default_scenario, Scenario};
 use abacus_templates::lint::{lint_policy, lint_scenario, summarize, RULES};
@@ -72,7 +74,7 @@ pub fn render(args: &[String]) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             other if other.starts_with('-') => {
-                eprintln!("error: unknown option `{other}`\n\n{RENDER_USAGE}");
+                eprintln!("error: unknown option `{}`\n\n{RENDER_USAGE}", shown(other));
                 return ExitCode::from(2);
             }
             other => id = Some(other.to_owned()),
@@ -94,7 +96,10 @@ pub fn render(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     };
     let Some(template) = library.get(&id) else {
-        eprintln!("error: no template `{id}` (see `abacus render --list`)");
+        eprintln!(
+            "error: no template `{}` (see `abacus render --list`)",
+            shown(id)
+        );
         return ExitCode::from(2);
     };
     if show_slots {
@@ -132,7 +137,7 @@ fn bind(path: &str, world: &WorldFacts, overrides: &BTreeMap<String, String>) ->
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read `{path}`: {e}");
+            eprintln!("error: cannot read `{}`: {e}", shown(path));
             return ExitCode::from(2);
         }
     };
@@ -145,8 +150,13 @@ fn bind(path: &str, world: &WorldFacts, overrides: &BTreeMap<String, String>) ->
             .or_else(|| p.suggestion(world))
             .unwrap_or_else(|| "(no value: use --set)".to_owned());
         eprintln!(
-            "{}:{} placeholder {} -> {} ({}) = {value}",
-            at.line, at.column, p.text, p.binding.slot, p.binding.kind
+            "{}:{} placeholder {} -> {} ({}) = {}",
+            at.line,
+            at.column,
+            shown(&p.text),
+            p.binding.slot,
+            p.binding.kind,
+            shown(&value)
         );
     }
     match placeholders::bind(&text, world, overrides) {
@@ -159,9 +169,9 @@ fn bind(path: &str, world: &WorldFacts, overrides: &BTreeMap<String, String>) ->
 }
 
 fn print_errors(what: &str, errors: &[Diagnostic]) -> ExitCode {
-    eprintln!("-- {what}");
+    eprintln!("-- {}", shown(what));
     for e in errors {
-        eprintln!("{e}");
+        eprintln!("{}", shown(e));
         eprintln!("  help: {}", e.help);
     }
     ExitCode::from(1)
@@ -169,7 +179,7 @@ fn print_errors(what: &str, errors: &[Diagnostic]) -> ExitCode {
 
 fn read_scenario(path: &str) -> Result<Scenario, ExitCode> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read `{path}`: {e}");
+        eprintln!("error: cannot read `{}`: {e}", shown(path));
         ExitCode::from(2)
     })?;
     Scenario::from_json(&text).map_err(|e| {
@@ -178,8 +188,8 @@ fn read_scenario(path: &str) -> Result<Scenario, ExitCode> {
                 "{}:{} error scenario {} ({})",
                 issue.line.unwrap_or(0),
                 issue.column.unwrap_or(0),
-                issue.message,
-                issue.path
+                shown(&issue.message),
+                shown(&issue.path)
             );
         }
         ExitCode::from(2)
@@ -230,12 +240,12 @@ pub fn lint(args: &[String]) -> ExitCode {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{path}`: {e}");
+                eprintln!("error: cannot read `{}`: {e}", shown(path));
                 return ExitCode::from(2);
             }
         };
         if files.len() > 1 {
-            println!("-- {path}");
+            println!("-- {}", shown(path));
         }
         if is_scenario(&text) {
             let scenario = match Scenario::from_json(&text) {
@@ -248,25 +258,31 @@ pub fn lint(args: &[String]) -> ExitCode {
             let mut current = String::new();
             for (policy_id, d) in lint_scenario(&scenario) {
                 if policy_id != current {
-                    println!("-- policy {policy_id}");
+                    println!("-- policy {}", shown(&policy_id));
                     current = policy_id;
                 }
                 any_error |= d.is_error();
-                println!("{d}");
+                println!("{}", shown(&d));
             }
             if summary {
                 for entry in &scenario.policies {
-                    println!("-- summary {}", entry.id);
-                    print!("{}", summarize(&parse_policy(&entry.text)));
+                    println!("-- summary {}", shown(&entry.id));
+                    print!(
+                        "{}",
+                        terminal::block(&summarize(&parse_policy(&entry.text)).to_string())
+                    );
                 }
             }
         } else {
             for d in lint_policy(&text) {
                 any_error |= d.is_error();
-                println!("{d}");
+                println!("{}", shown(&d));
             }
             if summary {
-                print!("{}", summarize(&parse_policy(&text)));
+                print!(
+                    "{}",
+                    terminal::block(&summarize(&parse_policy(&text)).to_string())
+                );
             }
         }
     }
@@ -289,7 +305,7 @@ fn lint_json(files: &[&String], summary: bool) -> ExitCode {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{path}`: {e}");
+                eprintln!("error: cannot read `{}`: {e}", shown(path));
                 return ExitCode::from(2);
             }
         };
