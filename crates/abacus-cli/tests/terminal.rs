@@ -1,5 +1,6 @@
 //! Control characters from the user's files never reach the terminal raw: an expectation
 //! name or a policy value with `ESC[2K\r` cannot print over the real result line.
+#![cfg(test)]
 
 use std::process::Command;
 
