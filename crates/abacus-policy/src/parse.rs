@@ -31,6 +31,10 @@ pub struct ParsedPolicy {
     /// Statement shapes, to check per policy type cheaply.
     #[serde(skip)]
     shape: PolicyShape,
+    /// What [`MAX_DIAGNOSTICS_PER_POLICY`] left out of `diagnostics` (whose last entry then
+    /// says so).
+    #[serde(skip)]
+    hidden: Option<Hidden>,
 }
 
 impl ParsedPolicy {
@@ -48,12 +52,28 @@ impl ParsedPolicy {
 
     /// Every diagnostic for this policy used as a `kind` policy: the parser's and the
     /// type-specific ones, in source order.
+    ///
+    /// Capped like `diagnostics`: at most [`MAX_DIAGNOSTICS_PER_POLICY`], then one
+    /// `policy-too-many-diagnostics` that counts everything left out.
     pub fn diagnostics_for(&self, kind: PolicyKind) -> Vec<Diagnostic> {
-        let mut all = self.diagnostics.clone();
+        let shown = match self.hidden {
+            Some(_) => self.diagnostics.split_last().map_or(&[][..], |(_, s)| s),
+            None => self.diagnostics.as_slice(),
+        };
+        let mut all = shown.to_vec();
         if let Some(p) = &self.policy {
             all.extend(kind_diagnostics(p, &self.line_index, kind));
         }
         all.sort_by_key(|d| (d.span.start, d.span.end));
+        let rest = all.split_off(all.len().min(MAX_DIAGNOSTICS_PER_POLICY));
+        let cut = Hidden::of(rest.iter().map(|d| (d.span, d.severity)));
+        let hidden = match (self.hidden, cut) {
+            (Some(a), Some(b)) => Some(a.merge(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(h) = hidden {
+            all.push(h.diagnostic(&self.line_index));
+        }
         all
     }
 
@@ -63,7 +83,16 @@ impl ParsedPolicy {
     }
 }
 
+/// At most this many diagnostics are reported per policy, the first ones in source order;
+/// the rest are summed up by one last `policy-too-many-diagnostics` diagnostic. A pasted
+/// megabyte of garbage would otherwise yield a diagnostic per character, more than any
+/// editor can show or any reader can use.
+pub const MAX_DIAGNOSTICS_PER_POLICY: usize = 200;
+
 /// Parses and validates policy text. Never panics.
+///
+/// Reports at most [`MAX_DIAGNOSTICS_PER_POLICY`] diagnostics plus one saying how many
+/// more there are; positions are resolved (through the line index) only for those.
 pub fn parse_policy(text: &str) -> ParsedPolicy {
     let line_index = LineIndex::new(text);
     let (json, json_errors) = parse_json(text);
@@ -82,25 +111,148 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
         b.push(severity, e.code, e.span, e.message, e.help);
     }
     let policy = json.and_then(|v| b.document(&v));
+    let mut validated = Vec::new();
     if let Some(p) = &policy {
-        validate::validate(p, &line_index, &mut b.diags);
+        validate::validate(p, &line_index, &mut validated);
     }
-    let mut diagnostics = b.diags;
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    let mut found = b.diags;
+    found.extend(validated.into_iter().map(Found::Resolved));
+    let (diagnostics, hidden) = first_diagnostics(found, &line_index);
     let shape = policy.as_ref().map(PolicyShape::of).unwrap_or_default();
     ParsedPolicy {
         policy,
         diagnostics,
         line_index,
         shape,
+        hidden,
     }
+}
+
+/// A diagnostic as found: the parser's own keep their positions unresolved until the cap
+/// has chosen which ones are reported.
+enum Found {
+    /// Found by the JSON reader or the grammar mapping.
+    Unresolved {
+        severity: Severity,
+        code: String,
+        span: Span,
+        message: String,
+        help: String,
+    },
+    /// Found by the validator, positions already resolved.
+    Resolved(Diagnostic),
+}
+
+impl Found {
+    fn span(&self) -> Span {
+        match self {
+            Found::Unresolved { span, .. } => *span,
+            Found::Resolved(d) => d.span,
+        }
+    }
+
+    fn severity(&self) -> Severity {
+        match self {
+            Found::Unresolved { severity, .. } => *severity,
+            Found::Resolved(d) => d.severity,
+        }
+    }
+
+    fn resolve(self, index: &LineIndex) -> Diagnostic {
+        match self {
+            Found::Unresolved {
+                severity,
+                code,
+                span,
+                message,
+                help,
+            } => Diagnostic::new(index, severity, code, span, message, help),
+            Found::Resolved(d) => d,
+        }
+    }
+}
+
+/// What the cap left out: how many diagnostics, how many of them errors, the worst
+/// severity among them and where the first of them starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Hidden {
+    count: usize,
+    errors: usize,
+    worst: Severity,
+    first: usize,
+}
+
+impl Hidden {
+    /// Sums up `left_out` (`None` when it is empty).
+    fn of<'a>(left_out: impl Iterator<Item = (Span, Severity)> + 'a) -> Option<Hidden> {
+        left_out.fold(None, |acc, (span, severity)| {
+            let one = Hidden {
+                count: 1,
+                errors: usize::from(severity == Severity::Error),
+                worst: severity,
+                first: span.start,
+            };
+            Some(acc.map_or(one, |h: Hidden| h.merge(one)))
+        })
+    }
+
+    fn merge(self, other: Hidden) -> Hidden {
+        Hidden {
+            count: self.count + other.count,
+            errors: self.errors + other.errors,
+            // `Severity` orders from the most serious (`Error`) down
+            worst: self.worst.min(other.worst),
+            first: self.first.min(other.first),
+        }
+    }
+
+    /// The `policy-too-many-diagnostics` diagnostic, at the first one left out and as
+    /// severe as the worst one, so that `has_errors` stays true when errors were cut.
+    fn diagnostic(self, index: &LineIndex) -> Diagnostic {
+        let plural = if self.count == 1 { "" } else { "s" };
+        let of_which = if self.errors == 0 || self.errors == self.count {
+            String::new()
+        } else {
+            format!(", {} of them errors", self.errors)
+        };
+        Diagnostic::new(
+            index,
+            self.worst,
+            "policy-too-many-diagnostics",
+            Span::new(self.first, self.first),
+            format!("{} more diagnostic{plural} not shown{of_which}", self.count),
+            format!(
+                "only the first {MAX_DIAGNOSTICS_PER_POLICY} are listed, in source order; the others start here (fix the first ones and the rest show up)"
+            ),
+        )
+    }
+}
+
+/// Sorts `found` into source order and keeps the first [`MAX_DIAGNOSTICS_PER_POLICY`],
+/// each resolved once against `index`; sums up the rest. O(n log n) in the number found.
+fn first_diagnostics(
+    mut found: Vec<Found>,
+    index: &LineIndex,
+) -> (Vec<Diagnostic>, Option<Hidden>) {
+    // stable: equal spans keep the order they were found in
+    found.sort_by_key(|f| {
+        let span = f.span();
+        (span.start, span.end)
+    });
+    let rest = found.split_off(found.len().min(MAX_DIAGNOSTICS_PER_POLICY));
+    let hidden = Hidden::of(rest.iter().map(|f| (f.span(), f.severity())));
+    let mut out: Vec<Diagnostic> = found.into_iter().map(|f| f.resolve(index)).collect();
+    if let Some(h) = hidden {
+        out.push(h.diagnostic(index));
+    }
+    (out, hidden)
 }
 
 struct Builder<'a> {
     /// The policy text (to map offsets inside escaped strings back to the source).
     text: &'a str,
     index: &'a LineIndex,
-    diags: Vec<Diagnostic>,
+    diags: Vec<Found>,
     /// `Version` is 2012-10-17: `${...}` are variables.
     variables: bool,
 }
@@ -128,9 +280,13 @@ impl Builder<'_> {
         message: String,
         help: impl Into<String>,
     ) {
-        self.diags.push(Diagnostic::new(
-            self.index, severity, code, span, message, help,
-        ));
+        self.diags.push(Found::Unresolved {
+            severity,
+            code: code.to_owned(),
+            span,
+            message,
+            help: help.into(),
+        });
     }
 
     fn error(&mut self, code: &str, span: Span, message: String, help: impl Into<String>) {
@@ -909,6 +1065,104 @@ mod tests {
             .unwrap();
         assert!(text.is_char_boundary(d.span.start));
         assert_eq!(&text[d.span.start..d.span.start + 2], "${");
+    }
+
+    #[test]
+    fn a_flood_of_errors_is_capped_with_a_count_of_the_rest() {
+        // issue 11: 900 K `@` gave 900,000 diagnostics
+        let text = "@".repeat(900_000);
+        let p = parse_policy(&text);
+        assert_eq!(p.diagnostics.len(), MAX_DIAGNOSTICS_PER_POLICY + 1);
+        assert!(p.has_errors());
+        let (last, shown) = p.diagnostics.split_last().unwrap();
+        assert!(shown
+            .iter()
+            .all(|d| d.code != "policy-too-many-diagnostics"));
+        assert!(shown.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+        assert_eq!(last.code, "policy-too-many-diagnostics");
+        assert_eq!(last.severity, Severity::Error);
+        let hidden = p.hidden.unwrap();
+        assert_eq!(
+            hidden.count + MAX_DIAGNOSTICS_PER_POLICY,
+            crate::json::parse_json(&text).1.len()
+        );
+        assert!(
+            last.message
+                .starts_with(&format!("{} more diagnostics not shown", hidden.count)),
+            "{}",
+            last.message
+        );
+        // it points at the first one left out, resolved through the line index
+        let first_cut = shown.last().unwrap().span.end;
+        assert_eq!(last.span.start, first_cut);
+        assert_eq!((last.start.line, last.start.column), (1, first_cut + 1));
+        // the type-specific view keeps the cap and the count
+        let for_kind = p.diagnostics_for(PolicyKind::Identity);
+        assert_eq!(for_kind.len(), MAX_DIAGNOSTICS_PER_POLICY + 1);
+        assert_eq!(for_kind.last(), p.diagnostics.last());
+    }
+
+    #[test]
+    fn the_summary_is_as_severe_as_the_worst_left_out() {
+        let statement = |i: usize| {
+            format!(r#"{{"Sid":"s-{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#)
+        };
+        let policy = |n: usize, last: &str| {
+            let mut items: Vec<String> = (0..n).map(statement).collect();
+            items.push(last.to_owned());
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+                items.join(",")
+            )
+        };
+        // warnings only (`Sid` characters): the summary is a warning
+        let p = parse_policy(&policy(MAX_DIAGNOSTICS_PER_POLICY + 10, &statement(9999)));
+        assert!(!p.has_errors());
+        let last = p.diagnostics.last().unwrap();
+        assert_eq!(last.code, "policy-too-many-diagnostics");
+        assert_eq!(last.severity, Severity::Warning);
+        assert!(
+            last.message.starts_with("11 more diagnostics"),
+            "{}",
+            last.message
+        );
+        // one error among the cut ones: the summary is an error, so the policy stays invalid
+        let p = parse_policy(&policy(
+            MAX_DIAGNOSTICS_PER_POLICY + 10,
+            r#"{"Effect":"allow","Action":"s3:GetObject","Resource":"*"}"#,
+        ));
+        assert!(p.has_errors());
+        let last = p.diagnostics.last().unwrap();
+        assert_eq!(last.severity, Severity::Error);
+        assert!(
+            last.message.contains("1 of them errors"),
+            "{}",
+            last.message
+        );
+        // at the cap exactly, nothing is summed up
+        let p = parse_policy(&policy(MAX_DIAGNOSTICS_PER_POLICY - 1, &statement(9999)));
+        assert_eq!(p.diagnostics.len(), MAX_DIAGNOSTICS_PER_POLICY);
+        assert!(p.hidden.is_none());
+    }
+
+    #[test]
+    fn type_specific_diagnostics_are_capped_too() {
+        let items = vec![r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#; 300];
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            items.join(",")
+        );
+        let p = parse_policy(&text);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let d = p.diagnostics_for(PolicyKind::Resource);
+        assert_eq!(d.len(), MAX_DIAGNOSTICS_PER_POLICY + 1);
+        let last = d.last().unwrap();
+        assert_eq!(last.code, "policy-too-many-diagnostics");
+        assert!(
+            last.message.starts_with("100 more diagnostics"),
+            "{}",
+            last.message
+        );
     }
 
     #[test]
