@@ -234,20 +234,9 @@ fn capitalize(s: &str) -> String {
     }
 }
 
-/// Services whose actions RCPs apply to (AWS Organizations User Guide: "Resource
-/// control policies (RCPs)", list of AWS services that support RCPs).
-const RCP_SERVICES: &[&str] = &[
-    "s3",
-    "sts",
-    "kms",
-    "sqs",
-    "secretsmanager",
-    "cognito-idp",
-    "logs",
-    "dynamodb",
-    "ecr",
-    "aoss",
-];
+// Services whose actions RCPs apply to come from the reference data (AWS Organizations User
+// Guide: "Resource control policies (RCPs)", list of AWS services that support RCPs).
+use abacus_reference::RCP_SERVICES;
 
 /// Actions authorized by the role's trust policy (IAM User Guide: "IAM role trust
 /// policies"; "Passing session tags in AWS STS"; "Monitor and control actions taken

@@ -12,12 +12,14 @@
 //! results when to recompute.
 
 mod bundled_services;
+mod generated_facts;
 pub mod keys;
 pub mod load;
 pub mod model;
 mod reference;
 pub mod suggest;
 
+pub use generated_facts::RCP_SERVICES;
 pub use keys::{KeyType, ValueType};
 pub use load::LoadError;
 pub use model::{AccessLevel, Action, ActionResource, ConditionKey, Index, ResourceType, Service};
