@@ -271,11 +271,11 @@ impl Scenario {
                 "use a 12-digit account id such as `111122223333`",
             ));
         }
-        if crate::request::epoch_seconds(&w.clock).is_none() {
+        if !is_utc_clock(&w.clock) {
             out.push((
                 vec![key("world"), key("clock")],
                 format!("clock `{}` is not an ISO 8601 UTC time", w.clock),
-                "write it as `2025-04-18T13:16:36Z`",
+                "write it as `2025-04-18T13:16:36Z`: a real date, hours 00-23, minutes and seconds 00-59, and `Z`",
             ));
         }
         for (i, d) in w.domains.iter().enumerate() {
@@ -488,6 +488,20 @@ impl Scenario {
             ));
         }
     }
+}
+
+/// `YYYY-MM-DDThh:mm:ss[.fraction]Z`, every field in range: checked by the engine's one
+/// date parser ([`abacus_policy::dates::parse_date`]), so the clock is a date the date
+/// conditions can compare, plus the shape the request builder reads
+/// ([`crate::request::epoch_seconds`]).
+fn is_utc_clock(clock: &str) -> bool {
+    clock
+        .get(10..11)
+        .is_some_and(|t| t.eq_ignore_ascii_case("t"))
+        && clock.len() >= 20
+        && clock.ends_with('Z')
+        && abacus_policy::dates::parse_date(clock).is_some()
+        && crate::request::epoch_seconds(clock).is_some()
 }
 
 fn strip_position(msg: &str) -> String {
@@ -923,6 +937,44 @@ mod tests {
                 let e = Scenario::from_json(prefix).unwrap_err();
                 assert!(!e.issues.is_empty());
             }
+        }
+    }
+
+    #[test]
+    fn clock_out_of_range_is_reported_at_its_place() {
+        // issue 11: `world.clock` accepted `2025-99-99T99:99:99Z`
+        let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+        for bad in [
+            "2025-99-99T99:99:99Z",
+            "2025-02-30T00:00:00Z",
+            "2025-04-18T24:30:00Z",
+            "2025-04-18T-1:00:00Z",
+            "2025-04-18T13:16:36+02:00",
+            "2025-04-18",
+            "1744982196",
+        ] {
+            v["world"]["clock"] = Value::String(bad.into());
+            let text = serde_json::to_string_pretty(&v).unwrap();
+            let e = Scenario::from_json(&text).unwrap_err();
+            let i = &e.issues[0];
+            assert_eq!(i.path, "world.clock", "{bad}");
+            assert!(i.message.contains(&format!("`{bad}`")), "{}", i.message);
+            let line = text.lines().nth(i.line.unwrap() - 1).unwrap();
+            assert!(line.contains(bad), "{line}");
+            let column = i.column.unwrap();
+            assert_eq!(
+                line.chars().nth(column - 1),
+                Some('"'),
+                "{line} at {column}"
+            );
+        }
+        for good in [
+            "2025-04-18T13:16:36Z",
+            "2024-02-29T23:59:59Z",
+            "2025-04-18T13:16:36.250Z",
+        ] {
+            v["world"]["clock"] = Value::String(good.into());
+            assert!(Scenario::from_json(&v.to_string()).is_ok(), "{good}");
         }
     }
 
