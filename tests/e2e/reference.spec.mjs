@@ -100,6 +100,23 @@ test('a seed action outside the catalogue, then a service loaded on demand', asy
   assert.deepEqual(app.pageErrors, []);
 });
 
+test('a reload reopens an autosaved workspace whose action comes from the reference', async () => {
+  const page = await open();
+  await pick(page, 'GetObjectTagging', 's3:GetObjectTagging');
+  await page.waitForTimeout(600); // the autosave runs ~300 ms after the last edit
+  await page.reload();
+  await page.waitForFunction(
+    (sel) => document.querySelector(sel)?.value === 's3:GetObjectTagging',
+    tid('action-select'),
+    { timeout: 10000 },
+  );
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  const { record } = await outcome(page, 'GetObjectTagging');
+  assert.equal(record.eventSource, 's3.amazonaws.com');
+  assert.equal(await page.evaluate(() => localStorage.getItem('abacus.workspace.v1.corrupt')), null);
+  assert.deepEqual(app.pageErrors, []);
+});
+
 test('a service file that cannot be fetched gives a notice and the app keeps working', async () => {
   const page = await app.newPage();
   await page.route('**/reference/services/ec2.json', (route) => route.abort());

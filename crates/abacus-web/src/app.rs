@@ -19,6 +19,7 @@ use crate::platform;
 use crate::reference::{self, ReferenceFile};
 use crate::state::{Action, AppState, Notice, NoticeLevel, Screen};
 use crate::{doc, perf};
+use abacus_reference::ServiceStatus;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -94,17 +95,46 @@ pub fn App() -> Html {
             }
         });
     }
+    // a share link or autosave naming services not loaded yet opens once they are
+    let pending = use_state(|| boot.pending.clone());
     {
         let loader = loader.clone();
+        let waiting = (*pending).clone();
         use_effect_with(
             (state.doc.clone(), state.filter.clone(), state.reference),
             move |(d, filter, _)| {
                 let current = abacus_reference::current();
-                let wanted = loader
-                    .borrow_mut()
-                    .claim(&reference::mentioned(d, filter), |p| current.status(p));
+                let mut mentioned = reference::mentioned(d, filter);
+                mentioned.extend(waiting.into_iter().flat_map(|p| p.services));
+                let wanted = loader.borrow_mut().claim(&mentioned, |p| current.status(p));
                 for file in wanted {
                     load(file);
+                }
+            },
+        );
+    }
+    {
+        let dispatch = state.dispatcher();
+        let pending = pending.clone();
+        let (unavailable, index_failed) = (state.unavailable.clone(), state.index_failed);
+        use_effect_with(
+            (state.reference, unavailable, index_failed),
+            move |(_, unavailable, index_failed)| {
+                let Some(waiting) = (*pending).clone() else {
+                    return;
+                };
+                let current = abacus_reference::current();
+                let settled = |p: &str| {
+                    unavailable.contains(p)
+                        || match current.status(p) {
+                            ServiceStatus::Loaded | ServiceStatus::Unknown => true,
+                            ServiceStatus::NotLoaded => false,
+                            ServiceStatus::NoIndex => *index_failed,
+                        }
+                };
+                if let Some(b) = platform::resume(&waiting, settled) {
+                    pending.set(None);
+                    dispatch.dispatch(Action::Load(Box::new(b.doc), b.notice));
                 }
             },
         );

@@ -337,6 +337,15 @@ async fn fetch_text(url: &str) -> Result<String, String> {
         .ok_or_else(|| "the response is not text".to_owned())
 }
 
+/// Opens a document that was waiting for reference data, when it can be (see
+/// [`startup::resume`]); `settled(prefix)` says a service is loaded or will not be.
+pub fn resume(pending: &startup::Pending, settled: impl Fn(&str) -> bool) -> Option<Boot> {
+    match LocalStorage::open() {
+        Some(mut s) => startup::resume(pending, &mut s, settled),
+        None => startup::resume(pending, &mut MemoryStore::default(), settled),
+    }
+}
+
 /// Fetches a reference file in the background and installs it; `done` gets the registry's
 /// new generation, or the warning to show. Measured as `abacus-reference-load:…`.
 pub fn load_reference(

@@ -1,5 +1,11 @@
 //! What the app opens with: a share link, else the autosave, else the default scenario.
 //! Pure (the URL and the storage are inputs), so every path is tested natively.
+//!
+//! A document whose actions or resource types come from services of the Service
+//! Authorization Reference that are not loaded yet (the app starts with none) cannot be
+//! validated at once: it is [`Pending`], the default workspace is shown for the moment, and
+//! [`resume`] opens it once those services are in (or reports it as before once they are
+//! known to be missing).
 
 use crate::codec::{self, EmbedMode, Fragment};
 use crate::doc;
@@ -19,6 +25,156 @@ pub struct Boot {
     pub notice: Option<Notice>,
     /// Embed mode, if asked for.
     pub embed: Option<EmbedMode>,
+    /// A document waiting for reference data before it can be read.
+    pub pending: Option<Pending>,
+}
+
+/// Where a deferred document came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A share link.
+    Share,
+    /// The autosave.
+    Autosave,
+}
+
+/// A document that names actions or resource types of services not loaded yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// Its JSON text.
+    pub text: String,
+    /// Where it came from.
+    pub origin: Origin,
+    /// The services it needs.
+    pub services: Vec<String>,
+}
+
+/// The services a scenario's JSON needs from the reference: the prefixes of its actions
+/// (request, expectations, matrix) and resource types that the Studio catalogue lacks.
+pub fn services_needed(json: &str) -> Vec<String> {
+    use abacus_studio::actions::catalogue;
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
+        return Vec::new();
+    };
+    let at = |path: &[&str]| {
+        path.iter()
+            .try_fold(&v, |v, k| v.get(k))
+            .and_then(|x| x.as_str())
+    };
+    let list = |path: &[&str]| {
+        path.iter()
+            .try_fold(&v, |v, k| v.get(k))
+            .and_then(|x| x.as_array())
+            .map(|a| a.iter().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let mut actions: Vec<&str> = at(&["selection", "action"]).into_iter().collect();
+    actions.extend(
+        list(&["expectations"])
+            .into_iter()
+            .filter_map(|e| e.get("request")?.get("action")?.as_str()),
+    );
+    actions.extend(
+        list(&["matrix", "actions"])
+            .into_iter()
+            .filter_map(|a| a.as_str()),
+    );
+    let types = list(&["world", "resources"])
+        .into_iter()
+        .filter_map(|r| r.get("type")?.as_str())
+        .filter(|t| catalogue().resource_type(t).is_none());
+    let mut out: Vec<String> = actions
+        .into_iter()
+        .filter(|a| catalogue().action(a).is_none())
+        .chain(types)
+        .filter_map(|name| name.split_once(':'))
+        .map(|(prefix, _)| prefix.to_ascii_lowercase())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `Some` when `text` failed to parse and needs services that are not loaded yet.
+fn deferred(text: &str, origin: Origin) -> Option<Pending> {
+    let reference = abacus_reference::current();
+    let services: Vec<String> = services_needed(text);
+    services
+        .iter()
+        .any(|p| reference.service(p).is_none())
+        .then(|| Pending {
+            text: text.to_owned(),
+            origin,
+            services,
+        })
+}
+
+fn waiting(pending: Pending, embed: Option<EmbedMode>) -> Boot {
+    let what = match pending.origin {
+        Origin::Share => "the shared workspace",
+        Origin::Autosave => "your autosaved workspace",
+    };
+    let notice = Notice::info(format!(
+        "opening {what} once the reference data of {} is loaded…",
+        pending
+            .services
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Boot {
+        doc: default_scenario(),
+        notice: Some(notice),
+        embed,
+        pending: Some(pending),
+    }
+}
+
+/// Reads a [`Pending`] document again: `Some` when it opens, or when every service it
+/// needs is settled (`settled(prefix)`: loaded, unknown, or failed to load) and it still
+/// does not parse — then it is reported as any unreadable document is (a broken link, a
+/// corrupt autosave moved aside). `None`: keep waiting.
+pub fn resume(
+    pending: &Pending,
+    storage: &mut dyn KeyValue,
+    settled: impl Fn(&str) -> bool,
+) -> Option<Boot> {
+    let embed = None;
+    match doc::parse(&pending.text) {
+        Ok(doc) => Some(Boot {
+            doc,
+            notice: Some(Notice::info(match pending.origin {
+                Origin::Share => "opened the shared workspace",
+                Origin::Autosave => "reopened your autosaved workspace",
+            })),
+            embed,
+            pending: None,
+        }),
+        Err(_) if !pending.services.iter().all(|p| settled(p)) => None,
+        Err(e) => Some(match pending.origin {
+            Origin::Share => Boot {
+                doc: default_scenario(),
+                notice: Some(Notice::error(format!(
+                    "the share link could not be opened: {e}"
+                ))),
+                embed,
+                pending: None,
+            },
+            Origin::Autosave => {
+                let notice = match store::restore(storage, doc::parse) {
+                    Restored::Recovered { message } => Notice::warning(message),
+                    _ => Notice::error(e),
+                };
+                Boot {
+                    doc: default_scenario(),
+                    notice: Some(notice),
+                    embed,
+                    pending: None,
+                }
+            }
+        }),
+    }
 }
 
 /// Decides the starting document from the URL parts and the storage.
@@ -27,10 +183,16 @@ pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
     let embed = fragment.embed;
     let mut notices: Vec<Notice> = Vec::new();
     if let Some(payload) = &fragment.share {
-        match codec::decode(payload)
-            .map_err(|e| e.to_string())
-            .and_then(|json| doc::parse(&json))
+        let json = codec::decode(payload).map_err(|e| e.to_string());
+        if let Some(pending) = json
+            .as_ref()
+            .ok()
+            .filter(|j| doc::parse(j).is_err())
+            .and_then(|j| deferred(j, Origin::Share))
         {
+            return waiting(pending, embed);
+        }
+        match json.and_then(|json| doc::parse(&json)) {
             Ok(doc) => {
                 if embed.is_none() {
                     let mut text = "opened the shared workspace".to_owned();
@@ -49,11 +211,21 @@ pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
                     doc,
                     notice: notices.pop(),
                     embed,
+                    pending: None,
                 };
             }
             Err(e) => notices.push(Notice::error(format!(
                 "the share link could not be opened: {e}"
             ))),
+        }
+    }
+    if notices.is_empty() {
+        if let Some(pending) = storage
+            .get(store::AUTOSAVE_KEY)
+            .filter(|t| doc::parse(t).is_err())
+            .and_then(|t| deferred(&t, Origin::Autosave))
+        {
+            return waiting(pending, embed);
         }
     }
     let doc = match store::restore(storage, doc::parse) {
@@ -81,7 +253,12 @@ pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
                 .join(" · "),
         })
     };
-    Boot { doc, notice, embed }
+    Boot {
+        doc,
+        notice,
+        embed,
+        pending: None,
+    }
 }
 
 /// The `#s=…` fragment sharing `doc` (its JSON, deflated: indentation costs next to
@@ -167,5 +344,54 @@ mod tests {
             start("", "?embed=edit", &mut MemoryStore::default()).embed,
             Some(EmbedMode::Editable)
         );
+    }
+
+    fn with_action(action: &str) -> String {
+        let mut d = default_scenario();
+        d.selection.action = action.into();
+        d.selection.resource = None;
+        doc::to_json(&d)
+    }
+
+    #[test]
+    fn documents_needing_unloaded_services_wait_for_them() {
+        // `ec2` is never installed by the tests of this crate
+        let text = with_action("ec2:DescribeInstances");
+        assert_eq!(services_needed(&text), ["ec2"]);
+        assert!(services_needed(&doc::to_json(&default_scenario())).is_empty());
+        let mut s = MemoryStore::default();
+        s.set(AUTOSAVE_KEY, &text).unwrap();
+        let b = start("", "", &mut s);
+        let pending = b.pending.clone().unwrap();
+        assert_eq!(pending.origin, Origin::Autosave);
+        assert!(b.notice.unwrap().text.contains("`ec2`"));
+        assert_eq!(s.get(CORRUPT_KEY), None, "not treated as corrupt");
+        // still loading: wait
+        assert!(resume(&pending, &mut s, |_| false).is_none());
+        // settled but still unreadable (ec2 failed to load): reported as a corrupt autosave
+        let b = resume(&pending, &mut s, |_| true).unwrap();
+        assert_eq!(b.notice.unwrap().level, NoticeLevel::Warning);
+        assert_eq!(s.get(CORRUPT_KEY).as_deref(), Some(text.as_str()));
+        // a share link waits the same way
+        let hash = format!("#s={}", codec::encode(&text));
+        let b = start(&hash, "", &mut MemoryStore::default());
+        assert_eq!(b.pending.map(|p| p.origin), Some(Origin::Share));
+    }
+
+    #[test]
+    fn a_waiting_document_opens_once_its_service_is_loaded() {
+        abacus_reference::install_service(include_str!(
+            "../../abacus-reference/data/services/s3.json"
+        ))
+        .unwrap();
+        let text = with_action("s3:GetObjectTagging");
+        let pending = Pending {
+            text: text.clone(),
+            origin: Origin::Autosave,
+            services: vec!["s3".into()],
+        };
+        let b = resume(&pending, &mut MemoryStore::default(), |_| false).unwrap();
+        assert_eq!(b.doc.selection.action, "s3:GetObjectTagging");
+        assert_eq!(b.notice.unwrap().level, NoticeLevel::Info);
     }
 }

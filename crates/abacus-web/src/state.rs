@@ -134,6 +134,8 @@ pub struct AppState {
     pub reference: u64,
     /// Services whose reference file could not be loaded.
     pub unavailable: std::collections::BTreeSet<String>,
+    /// The reference index could not be loaded (so no other service will be).
+    pub index_failed: bool,
 }
 
 impl AppState {
@@ -150,6 +152,7 @@ impl AppState {
             filter: String::new(),
             reference: 0,
             unavailable: Default::default(),
+            index_failed: false,
         }
     }
 }
@@ -251,6 +254,7 @@ impl AppState {
                 next.filter = self.filter.clone();
                 next.reference = self.reference;
                 next.unavailable = self.unavailable.clone();
+                next.index_failed = self.index_failed;
             }
             Action::Show(screen) => next.screen = screen,
             Action::Notify(notice) => next.notice = notice,
@@ -264,6 +268,7 @@ impl AppState {
                 next.reference = self.reference.max(generation);
             }
             Action::ReferenceFailed(service, notice) => {
+                next.index_failed |= service.is_none();
                 next.unavailable.extend(service);
                 next.notice = Some(notice);
             }
