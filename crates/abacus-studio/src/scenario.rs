@@ -6,12 +6,13 @@
 //! every problem with its JSON path and line/column, and migrates older versions.
 
 use crate::derived::unknown_action_message;
-use crate::locate::{locate, PathSeg};
+use crate::locate::{locate, locate_all, PathSeg};
 use crate::model::World;
 pub use crate::request::{Parameters, Route, Selection};
 use abacus_policy::Decision;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// The document version this build writes.
 pub const CURRENT_VERSION: u64 = 2;
@@ -232,19 +233,7 @@ impl Scenario {
             Ok(scenario)
         } else {
             Err(ScenarioError {
-                issues: problems
-                    .into_iter()
-                    .map(|(segs, message, help)| {
-                        let issue = ScenarioIssue {
-                            path: render_path(&segs),
-                            line: None,
-                            column: None,
-                            message,
-                            help: help.to_owned(),
-                        };
-                        with_segments(text, issue, &segs, positions)
-                    })
-                    .collect(),
+                issues: reported_issues(text, problems, positions),
             })
         }
     }
@@ -259,10 +248,17 @@ impl Scenario {
         self.policies.iter().find(|p| p.id == id)
     }
 
-    /// Reference problems: (path, message, help).
+    /// Reference problems: (path, message, help), in document order.
+    ///
+    /// Linear in the document: names are looked up in sets built once, never by scanning
+    /// the world per reference.
     pub fn problems(&self) -> Vec<(Vec<PathSeg>, String, &'static str)> {
         let mut out = Vec::new();
         let w = &self.world;
+        let names = Names::of(w);
+        let mut user_names = HashSet::new();
+        let mut resource_ids = HashSet::new();
+        let mut policy_ids = HashSet::new();
         let key = |k: &str| PathSeg::Key(k.to_owned());
         if w.account.len() != 12 || !w.account.bytes().all(|b| b.is_ascii_digit()) {
             out.push((
@@ -279,7 +275,7 @@ impl Scenario {
             ));
         }
         for (i, d) in w.domains.iter().enumerate() {
-            if w.role(&d.default_execution_role).is_none() {
+            if !names.roles.contains(d.default_execution_role.as_str()) {
                 out.push((
                     vec![
                         key("world"),
@@ -294,7 +290,7 @@ impl Scenario {
         }
         for (i, u) in w.users.iter().enumerate() {
             let at = |k: &str| vec![key("world"), key("users"), PathSeg::Index(i), key(k)];
-            if w.domain(&u.domain).is_none() {
+            if !names.domains.contains(u.domain.as_str()) {
                 out.push((
                     at("domain"),
                     format!("unknown domain `{}`", u.domain),
@@ -302,7 +298,7 @@ impl Scenario {
                 ));
             }
             if let Some(r) = &u.execution_role {
-                if w.role(r).is_none() {
+                if !names.roles.contains(r.as_str()) {
                     out.push((
                         at("executionRole"),
                         format!("unknown role `{r}`"),
@@ -312,7 +308,7 @@ impl Scenario {
             }
             match &u.auth {
                 crate::model::Authentication::IamUser { user_name }
-                    if w.iam_user(user_name).is_none() =>
+                    if !names.iam_users.contains(user_name.as_str()) =>
                 {
                     out.push((
                         at("auth"),
@@ -320,7 +316,9 @@ impl Scenario {
                         "add the IAM user to `world.iamUsers`",
                     ));
                 }
-                crate::model::Authentication::Saml { role, .. } if w.role(role).is_none() => {
+                crate::model::Authentication::Saml { role, .. }
+                    if !names.roles.contains(role.as_str()) =>
+                {
                     out.push((
                         at("auth"),
                         format!("unknown role `{role}`"),
@@ -330,7 +328,7 @@ impl Scenario {
                 crate::model::Authentication::IdentityCenter {
                     permission_set_role: Some(role),
                     ..
-                } if w.role(role).is_none() => {
+                } if !names.roles.contains(role.as_str()) => {
                     out.push((
                         at("auth"),
                         format!("unknown role `{role}`"),
@@ -339,7 +337,7 @@ impl Scenario {
                 }
                 _ => {}
             }
-            if w.users.iter().take(i).any(|o| o.name == u.name) {
+            if !user_names.insert(u.name.as_str()) {
                 out.push((
                     at("name"),
                     format!("duplicate user profile `{}`", u.name),
@@ -357,7 +355,7 @@ impl Scenario {
                 ));
             }
             if let Some(o) = &r.owner {
-                if w.user(o).is_none() {
+                if !names.users.contains(o.as_str()) {
                     out.push((
                         at("owner"),
                         format!("unknown user profile `{o}`"),
@@ -365,7 +363,7 @@ impl Scenario {
                     ));
                 }
             }
-            if w.resources.iter().take(i).any(|o| o.id == r.id) {
+            if !resource_ids.insert(r.id.as_str()) {
                 out.push((
                     at("id"),
                     format!("duplicate resource id `{}`", r.id),
@@ -382,7 +380,7 @@ impl Scenario {
                     "give every policy a stable unique id",
                 ));
             }
-            if self.policies.iter().take(i).any(|o| o.id == p.id) {
+            if !policy_ids.insert(p.id.as_str()) {
                 out.push((
                     at("id"),
                     format!("duplicate policy id `{}`", p.id),
@@ -396,14 +394,15 @@ impl Scenario {
                     key("attachedTo"),
                     PathSeg::Index(j),
                 ];
-                if let Some((msg, help)) = self.attachment_problem(p.kind, a) {
+                if let Some((msg, help)) = Self::attachment_problem(&names, p.kind, a) {
                     out.push((path, msg, help));
                 }
             }
         }
-        self.selection_problems(&self.selection, vec![key("selection")], &mut out);
+        Self::selection_problems(&names, &self.selection, vec![key("selection")], &mut out);
         for (i, e) in self.expectations.iter().enumerate() {
-            self.selection_problems(
+            Self::selection_problems(
+                &names,
                 &e.request,
                 vec![key("expectations"), PathSeg::Index(i), key("request")],
                 &mut out,
@@ -412,8 +411,11 @@ impl Scenario {
         out
     }
 
-    fn attachment_problem(&self, kind: PolicyKind, target: &str) -> Option<(String, &'static str)> {
-        let w = &self.world;
+    fn attachment_problem(
+        names: &Names<'_>,
+        kind: PolicyKind,
+        target: &str,
+    ) -> Option<(String, &'static str)> {
         let Some((prefix, name)) = target.split_once(':') else {
             return Some((
                 format!("attachment `{target}` has no `kind:` prefix"),
@@ -427,11 +429,11 @@ impl Scenario {
             ));
         }
         let exists = match prefix {
-            "role" => w.role(name).is_some(),
-            "iam-user" => w.iam_user(name).is_some(),
-            "resource" => w.resource(name).is_some(),
-            "user" => w.user(name).is_some(),
-            "org" => w.organization.iter().any(|l| l == name),
+            "role" => names.roles.contains(name),
+            "iam-user" => names.iam_users.contains(name),
+            "resource" => names.resources.contains(name),
+            "user" => names.users.contains(name),
+            "org" => names.organization.contains(name),
             _ => false,
         };
         if exists {
@@ -445,7 +447,7 @@ impl Scenario {
     }
 
     fn selection_problems(
-        &self,
+        names: &Names<'_>,
         s: &Selection,
         base: Vec<PathSeg>,
         out: &mut Vec<(Vec<PathSeg>, String, &'static str)>,
@@ -455,7 +457,7 @@ impl Scenario {
             p.push(PathSeg::Key(k.to_owned()));
             p
         };
-        if self.world.user(&s.user).is_none() {
+        if !names.users.contains(s.user.as_str()) {
             out.push((
                 at("user"),
                 format!("unknown user profile `{}`", s.user),
@@ -470,7 +472,7 @@ impl Scenario {
             ));
         }
         if let Some(r) = &s.resource {
-            if self.world.resource(r).is_none() {
+            if !names.resources.contains(r.as_str()) {
                 out.push((
                     at("resource"),
                     format!("unknown resource `{r}`"),
@@ -502,6 +504,78 @@ fn is_utc_clock(clock: &str) -> bool {
         && clock.ends_with('Z')
         && abacus_policy::dates::parse_date(clock).is_some()
         && crate::request::epoch_seconds(clock).is_some()
+}
+
+/// At most this many problems of a scenario document are reported, the first ones in
+/// document order; one more issue says how many were left out. A document with 100 K bad
+/// entries fits in a share link, and nobody reads 100 K errors.
+pub const MAX_SCENARIO_ISSUES: usize = 100;
+
+/// The first [`MAX_SCENARIO_ISSUES`] `problems` as issues, placed in `text` in one pass
+/// (when `positions`, i.e. the text was not migrated), then the "N more" issue if any.
+fn reported_issues(
+    text: &str,
+    mut problems: Vec<(Vec<PathSeg>, String, &'static str)>,
+    positions: bool,
+) -> Vec<ScenarioIssue> {
+    let total = problems.len();
+    problems.truncate(MAX_SCENARIO_ISSUES);
+    let places = if positions {
+        let paths: Vec<&[PathSeg]> = problems.iter().map(|(p, _, _)| p.as_slice()).collect();
+        locate_all(text, &paths)
+    } else {
+        Vec::new()
+    };
+    let mut issues: Vec<ScenarioIssue> = problems
+        .into_iter()
+        .enumerate()
+        .map(|(i, (segs, message, help))| {
+            let place = places.get(i).copied().flatten();
+            ScenarioIssue {
+                path: render_path(&segs),
+                line: place.map(|(l, _)| l),
+                column: place.map(|(_, c)| c),
+                message,
+                help: help.to_owned(),
+            }
+        })
+        .collect();
+    if let Some(more) = total.checked_sub(MAX_SCENARIO_ISSUES).filter(|n| *n > 0) {
+        let plural = if more == 1 { "" } else { "s" };
+        issues.push(ScenarioIssue {
+            path: String::new(),
+            line: None,
+            column: None,
+            message: format!("{more} more problem{plural} not shown"),
+            help: format!(
+                "only the first {MAX_SCENARIO_ISSUES} of {total} are listed; fix them and load the document again"
+            ),
+        });
+    }
+    issues
+}
+
+/// The names defined in a world, for reference checks in O(1) each.
+struct Names<'a> {
+    roles: HashSet<&'a str>,
+    iam_users: HashSet<&'a str>,
+    resources: HashSet<&'a str>,
+    users: HashSet<&'a str>,
+    domains: HashSet<&'a str>,
+    organization: HashSet<&'a str>,
+}
+
+impl<'a> Names<'a> {
+    fn of(w: &'a World) -> Self {
+        Names {
+            roles: w.roles.iter().map(|r| r.name.as_str()).collect(),
+            iam_users: w.iam_users.iter().map(|u| u.name.as_str()).collect(),
+            resources: w.resources.iter().map(|r| r.id.as_str()).collect(),
+            users: w.users.iter().map(|u| u.name.as_str()).collect(),
+            domains: w.domains.iter().map(|d| d.id.as_str()).collect(),
+            organization: w.organization.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 fn strip_position(msg: &str) -> String {
@@ -976,6 +1050,49 @@ mod tests {
             v["world"]["clock"] = Value::String(good.into());
             assert!(Scenario::from_json(&v.to_string()).is_ok(), "{good}");
         }
+    }
+
+    #[test]
+    fn a_flood_of_bad_attachments_is_capped_and_located() {
+        // issue 11: 100 K invalid `attachedTo` entries took 51 s, rescanning the text for
+        // each error
+        let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+        let bad: Vec<Value> = (0..100_000).map(|_| Value::from("x")).collect();
+        v["policies"][0]["attachedTo"] = Value::Array(bad);
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let e = Scenario::from_json(&text).unwrap_err();
+        assert_eq!(e.issues.len(), MAX_SCENARIO_ISSUES + 1);
+        let (last, shown) = e.issues.split_last().unwrap();
+        assert_eq!(last.message, "99900 more problems not shown");
+        assert_eq!(last.line, None);
+        for (j, issue) in shown.iter().enumerate() {
+            assert_eq!(issue.path, format!("policies[0].attachedTo[{j}]"));
+            let line = text.lines().nth(issue.line.unwrap() - 1).unwrap();
+            assert_eq!(line.trim(), "\"x\",", "{issue:?}");
+            assert_eq!(
+                line.chars().nth(issue.column.unwrap() - 1),
+                Some('"'),
+                "{issue:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_names_are_reported_each_at_its_place() {
+        let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+        let users = v["world"]["users"].as_array().unwrap().clone();
+        let first = users[0].clone();
+        let mut many = users.clone();
+        many.extend(std::iter::repeat_n(first, 3));
+        v["world"]["users"] = Value::Array(many);
+        let e = Scenario::from_json(&serde_json::to_string_pretty(&v).unwrap()).unwrap_err();
+        let paths: Vec<&str> = e.issues.iter().map(|i| i.path.as_str()).collect();
+        let n = users.len();
+        let want: Vec<String> = (n..n + 3)
+            .map(|i| format!("world.users[{i}].name"))
+            .collect();
+        assert_eq!(paths, want);
+        assert!(e.issues.iter().all(|i| i.line.is_some()));
     }
 
     #[test]
