@@ -16,7 +16,7 @@ use abacus_policy::{
     ParsedPolicy, PolicySet, Request,
 };
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 /// A parsed workspace, ready to evaluate selections.
@@ -120,13 +120,56 @@ pub struct MatrixColumn {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Matrix {
-    /// Row users.
+    /// Row users, each once.
     pub users: Vec<String>,
-    /// Columns.
+    /// Columns, each action once.
     pub columns: Vec<MatrixColumn>,
     /// `cells[user][column]`; `None` when the world has no fitting resource.
     pub cells: Vec<Vec<Option<Decision>>>,
+    /// Why the matrix was not computed (it would exceed [`MAX_MATRIX_CELLS`]); then
+    /// `users`, `columns` and `cells` are empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<MatrixTooLarge>,
 }
+
+/// The most cells an access matrix may have. Each cell is a full evaluation, and a share
+/// link of a few kilobytes can name thousands of users and actions.
+pub const MAX_MATRIX_CELLS: usize = 20_000;
+
+/// An access matrix larger than [`MAX_MATRIX_CELLS`], refused instead of computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MatrixTooLarge {
+    /// Stable code: `matrix-too-large`.
+    pub code: &'static str,
+    /// Distinct users (rows).
+    pub users: usize,
+    /// Columns of the distinct actions.
+    pub columns: usize,
+    /// `users × columns` (saturating).
+    pub cells: usize,
+    /// [`MAX_MATRIX_CELLS`].
+    pub limit: usize,
+}
+
+impl MatrixTooLarge {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        "name fewer users in `matrix.users` or fewer actions in `matrix.actions`"
+    }
+}
+
+impl std::fmt::Display for MatrixTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the access matrix would have {} cells ({} users × {} columns), more than the limit of {}",
+            self.cells, self.users, self.columns, self.limit
+        )
+    }
+}
+
+impl std::error::Error for MatrixTooLarge {}
 
 /// The outcome of one expectation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -725,31 +768,51 @@ impl Workspace {
         })
     }
 
-    /// The access matrix: users × (actions × own/others' resource).
+    /// The access matrix: users × (actions × own/others' resource), or an empty matrix
+    /// whose `refused` says why (see [`Workspace::try_matrix`]).
     pub fn matrix(&self) -> Matrix {
+        self.try_matrix().unwrap_or_else(|too_large| Matrix {
+            users: Vec::new(),
+            columns: Vec::new(),
+            cells: Vec::new(),
+            refused: Some(too_large),
+        })
+    }
+
+    /// The access matrix: users × (actions × own/others' resource). Users and actions
+    /// named twice (actions in any case) give one row or column; a matrix of more than
+    /// [`MAX_MATRIX_CELLS`] cells is refused before any cell is evaluated.
+    pub fn try_matrix(&self) -> Result<Matrix, MatrixTooLarge> {
         let s = &self.scenario;
-        let users: Vec<String> = if s.matrix.users.is_empty() {
-            s.world.users.iter().map(|u| u.name.clone()).collect()
+        let named = if s.matrix.users.is_empty() {
+            s.world.users.iter().map(|u| &u.name).collect::<Vec<_>>()
         } else {
-            s.matrix.users.clone()
+            s.matrix.users.iter().collect()
         };
-        let mut actions: Vec<String> = s.matrix.actions.clone();
+        let mut seen_users = HashSet::new();
+        let users: Vec<String> = named
+            .into_iter()
+            .filter(|u| seen_users.insert(u.as_str()))
+            .cloned()
+            .collect();
+        let mut actions: Vec<&str> = s.matrix.actions.iter().map(String::as_str).collect();
         if actions.is_empty() {
-            for e in &s.expectations {
-                if !actions
-                    .iter()
-                    .any(|a| a.eq_ignore_ascii_case(&e.request.action))
-                {
-                    actions.push(e.request.action.clone());
-                }
-            }
+            actions = s
+                .expectations
+                .iter()
+                .map(|e| e.request.action.as_str())
+                .collect();
         }
         let route = s.matrix.route.clone().unwrap_or_default();
         let mut columns = Vec::new();
-        for a in &actions {
+        let mut seen_actions = HashSet::new();
+        for a in actions {
             let Some(spec) = crate::actions::spec(a) else {
                 continue;
             };
+            if !seen_actions.insert(spec.action.to_ascii_lowercase()) {
+                continue;
+            }
             if spec.resource_type == "none" || spec.name().starts_with("Create") {
                 columns.push(MatrixColumn {
                     action: spec.action.clone(),
@@ -768,6 +831,16 @@ impl Workspace {
                     label: format!("{} (others')", spec.action),
                 });
             }
+        }
+        let cells = users.len().saturating_mul(columns.len());
+        if cells > MAX_MATRIX_CELLS {
+            return Err(MatrixTooLarge {
+                code: "matrix-too-large",
+                users: users.len(),
+                columns: columns.len(),
+                cells,
+                limit: MAX_MATRIX_CELLS,
+            });
         }
         let cells = users
             .iter()
@@ -790,11 +863,12 @@ impl Workspace {
                     .collect()
             })
             .collect();
-        Matrix {
+        Ok(Matrix {
             users,
             columns,
             cells,
-        }
+            refused: None,
+        })
     }
 
     /// The request behind one access-matrix cell: the cell's user and the column's action,
@@ -927,6 +1001,63 @@ mod tests {
             }
             assert!(filled > 0);
         }
+    }
+
+    #[test]
+    fn matrix_rows_and_columns_are_distinct() {
+        // issue 11: 2,000 duplicates of each gave 8 M cells
+        let mut s = default_scenario();
+        let plain = Workspace::new(&s).matrix();
+        let user = plain.users[0].clone();
+        let action = plain.columns[0].action.clone();
+        s.matrix.users = vec![user.clone(); 2_000];
+        s.matrix.actions = (0..2_000)
+            .map(|i| {
+                if i % 2 == 0 {
+                    action.clone()
+                } else {
+                    action.to_ascii_lowercase()
+                }
+            })
+            .collect();
+        let m = Workspace::new(&s).matrix();
+        assert_eq!(m.refused, None);
+        assert_eq!(m.users, vec![user]);
+        let per_action = plain.columns.iter().filter(|c| c.action == action).count();
+        assert_eq!(m.columns.len(), per_action);
+        assert!(m.columns.iter().all(|c| c.action == action));
+        assert_eq!(m.cells.len(), 1);
+        assert_eq!(m.cells[0], plain.cells[0][..per_action]);
+    }
+
+    #[test]
+    fn a_matrix_over_the_cap_is_refused_before_any_cell() {
+        let mut s = default_scenario();
+        let plain = Workspace::new(&s).matrix();
+        let columns = plain.columns.len();
+        let users = MAX_MATRIX_CELLS / columns + 1;
+        s.matrix.users = (0..users).map(|i| format!("u{i}")).collect();
+        let ws = Workspace::new(&s);
+        let too_large = ws.try_matrix().unwrap_err();
+        assert_eq!(too_large.code, "matrix-too-large");
+        assert_eq!((too_large.users, too_large.columns), (users, columns));
+        assert!(too_large.cells > MAX_MATRIX_CELLS);
+        let message = too_large.to_string();
+        assert!(
+            message.contains(&format!("limit of {MAX_MATRIX_CELLS}")),
+            "{message}"
+        );
+        let m = ws.matrix();
+        assert_eq!(m.refused, Some(too_large));
+        assert!(m.users.is_empty() && m.columns.is_empty() && m.cells.is_empty());
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["refused"]["code"], "matrix-too-large");
+        // one user fewer fits
+        s.matrix.users.truncate(MAX_MATRIX_CELLS / columns);
+        let m = Workspace::new(&s).matrix();
+        assert_eq!(m.refused, None);
+        assert_eq!(m.cells.len(), MAX_MATRIX_CELLS / columns);
+        assert!(serde_json::to_value(&m).unwrap().get("refused").is_none());
     }
 
     fn with_policy(s: &mut Scenario, id: &str, kind: PolicyKind, target: &str, text: &str) {
