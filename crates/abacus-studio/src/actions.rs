@@ -313,6 +313,15 @@ mod tests {
             };
             let keys = reference.action_keys(service, ra);
             let has = |k: &str| keys.iter().any(|x| x.eq_ignore_ascii_case(k));
+            let resource_tags = keys
+                .iter()
+                .any(|k| k.to_ascii_lowercase().contains(":resourcetag/"));
+            if a.carries(KeyFamily::ResourceTags) && !resource_tags && !a.any_resource_type {
+                problems.push(format!(
+                    "{}: resourceTags but the reference lists no ResourceTag key for its resource types",
+                    a.action
+                ));
+            }
             if a.carries(KeyFamily::RequestTags)
                 && !has("aws:RequestTag/${TagKey}")
                 && !has("aws:TagKeys")
