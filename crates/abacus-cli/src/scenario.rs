@@ -213,6 +213,15 @@ pub fn matrix(args: &[String]) -> ExitCode {
         Err(code) => return code,
     };
     let m = Workspace::new(&scenario).matrix();
+    if let Some(refused) = &m.refused {
+        if json {
+            if let Ok(s) = serde_json::to_string_pretty(&m) {
+                println!("{s}");
+            }
+        }
+        eprintln!("error: {refused}\n  help: {}", refused.help());
+        return ExitCode::from(1);
+    }
     if json {
         match serde_json::to_string_pretty(&m) {
             Ok(s) => println!("{s}"),

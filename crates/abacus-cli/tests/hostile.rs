@@ -104,7 +104,12 @@ fn a_matrix_over_the_cap_is_refused() {
     let users: Vec<Value> = (0..4_000).map(|i| Value::from(format!("u{i}"))).collect();
     doc["matrix"]["users"] = Value::Array(users);
     let out = abacus("matrix-too-large", &doc, &["matrix", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // refused: exit 1, the reason on stderr, the JSON still says why
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("matrix-too-large")
+            || String::from_utf8_lossy(&out.stderr).contains("more than the limit")
+    );
     assert!(lines(&out.stdout).len() <= 20);
     let m: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(m["refused"]["code"], "matrix-too-large");
@@ -113,4 +118,7 @@ fn a_matrix_over_the_cap_is_refused() {
         abacus_studio::evaluate::MAX_MATRIX_CELLS
     );
     assert_eq!(m["cells"], Value::Array(Vec::new()));
+    let table = abacus("matrix-too-large-table", &doc, &["matrix"]);
+    assert_eq!(table.status.code(), Some(1), "{table:?}");
+    assert!(String::from_utf8_lossy(&table.stderr).contains("more than the limit of 20000"));
 }
