@@ -178,3 +178,29 @@ test('first render from 127.0.0.1', async () => {
   assert.ok(times.length >= 5);
   assert.ok(pct(times, 50) < 10000);
 });
+
+test('loading one service of the Service Authorization Reference (fetch + install)', async () => {
+  // `abacus-reference-load:PREFIX` spans the fetch and the install, `abacus-reference-install:PREFIX`
+  // the parse and install alone. sagemaker is a seed (fetched at startup with the other 11 and
+  // the index); ec2 is loaded on demand, alone, when its prefix is typed.
+  const seed = [];
+  const demand = [];
+  for (let i = 0; i < 5; i++) {
+    const page = await app.newPage();
+    await page.goto(app.url);
+    await page.waitForSelector(`${tid('decision')}[data-decision]`);
+    const measure = (name) => page.waitForFunction(
+      (n) => performance.getEntriesByName(n).length > 0, name, { timeout: 15000 },
+    ).then(() => page.evaluate((n) => performance.getEntriesByName(n)[0].duration, name));
+    seed.push([await measure('abacus-reference-load:sagemaker'), await measure('abacus-reference-install:sagemaker')]);
+    await page.fill(tid('action-filter'), 'ec2:');
+    demand.push([await measure('abacus-reference-load:ec2'), await measure('abacus-reference-install:ec2')]);
+    await page.context().close();
+  }
+  const med = (xs, k) => fmt(pct(xs.map((x) => x[k]), 50));
+  const kb = (p) => (statSync(join(DIST, 'reference', 'services', p)).size / 1024).toFixed(0);
+  console.log(`perf: reference sagemaker.json (${kb('sagemaker.json')} KiB, at startup with the seeds) load median = ${med(seed, 0)} ms, of which install = ${med(seed, 1)} ms over ${seed.length} runs`);
+  console.log(`perf: reference ec2.json (${kb('ec2.json')} KiB, on demand) load median = ${med(demand, 0)} ms, of which install = ${med(demand, 1)} ms over ${demand.length} runs`);
+  assert.ok(seed.length === 5 && demand.length === 5);
+  assert.deepEqual(app.pageErrors, []);
+});
