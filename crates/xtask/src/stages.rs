@@ -119,10 +119,21 @@ fn fuzz_smoke() -> Result<(), String> {
     let seconds = std::env::var("ABACUS_FUZZ_SECONDS").unwrap_or_else(|_| "30".to_owned());
     for target in &targets {
         let max = format!("-max_total_time={seconds}");
-        let mut c = command(
-            "cargo",
-            &["fuzz", "run", target, "--", &max, "-rss_limit_mb=2048"],
-        );
+        // new inputs go to corpus/TARGET (ignored by git); the seeds are read only
+        let corpus = format!("corpus/{target}");
+        std::fs::create_dir_all(dir.join(&corpus))
+            .map_err(|e| format!("cannot create fuzz/{corpus}: {e}"))?;
+        let seeds = match target.as_str() {
+            "parse_evaluate" => "../crates/abacus-policy/tests/fixtures",
+            "scenario_decode" => "../scenarios",
+            _ => "",
+        };
+        let mut args = vec!["fuzz", "run", target.as_str(), corpus.as_str()];
+        if !seeds.is_empty() {
+            args.push(seeds);
+        }
+        args.extend_from_slice(&["--", &max, "-rss_limit_mb=2048", "-max_len=8192"]);
+        let mut c = command("cargo", &args);
         // cargo-fuzz needs nightly flags; this stable toolchain accepts them with bootstrap.
         c.current_dir(&dir).env("RUSTC_BOOTSTRAP", "1");
         run(c, &format!("cargo fuzz run {target}"))?;
