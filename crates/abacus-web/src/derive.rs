@@ -343,16 +343,7 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
         policies: Rc::new(policies),
         active_text: AttrValue::from(active_text),
         active_marks: Rc::new(view::marks(&active_diagnostics)),
-        active_notes: Rc::new(
-            active_diagnostics
-                .iter()
-                .map(|d| crate::components::editor::LineNote {
-                    line: d.start.line,
-                    severity: d.severity,
-                    text: d.message.clone(),
-                })
-                .collect(),
-        ),
+        active_notes: Rc::new(view::line_notes(&active_diagnostics)),
         active_diagnostics: Rc::new(active_diagnostics),
         active_bands: Rc::new(active_bands),
         request: Rc::new(request),

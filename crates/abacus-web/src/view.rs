@@ -9,6 +9,7 @@ use abacus_policy::explain::{
 };
 use abacus_policy::{Decision, Diagnostic, Severity, StatementRef};
 
+use crate::components::editor::LineNote;
 use crate::highlight::Mark;
 
 /// The underline marks of a policy's diagnostics.
@@ -21,6 +22,33 @@ pub fn marks(diagnostics: &[Diagnostic]) -> Vec<Mark> {
             severity: d.severity,
         })
         .collect()
+}
+
+/// The editor's inline notes: one per line, the first diagnostic starting there. The last
+/// `policy-too-many-diagnostics` (the parser's "N more not shown") is never hidden: on a
+/// line that already has a note it is appended to it. Linear in the diagnostics.
+pub fn line_notes(diagnostics: &[Diagnostic]) -> Vec<LineNote> {
+    let mut out: Vec<LineNote> = Vec::new();
+    let mut at_line: std::collections::BTreeMap<usize, usize> = Default::default();
+    for d in diagnostics {
+        match at_line.get(&d.start.line).and_then(|&i| out.get_mut(i)) {
+            Some(note) if d.code == "policy-too-many-diagnostics" => {
+                note.text.push_str(" · ");
+                note.text.push_str(&d.message);
+                note.severity = note.severity.min(d.severity);
+            }
+            Some(_) => {}
+            None => {
+                at_line.insert(d.start.line, out.len());
+                out.push(LineNote {
+                    line: d.start.line,
+                    severity: d.severity,
+                    text: d.message.clone(),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// `error`, `warning` or `info` counts, for a policy tab's badge.
@@ -602,6 +630,25 @@ mod tests {
         assert!(d[0].gained() && d[0].user == "alice");
         assert!(!d[1].gained() && d[1].user == "bob");
         assert!(matrix_diff(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn the_last_note_says_how_many_diagnostics_are_not_shown() {
+        // 900 K `@` on one line: 200 diagnostics, then one counting the rest
+        let text = "@".repeat(900_000);
+        let parsed = abacus_policy::parse::parse_policy(&text);
+        let last = parsed.diagnostics.last().unwrap();
+        assert_eq!(last.code, "policy-too-many-diagnostics");
+        let notes = line_notes(&parsed.diagnostics);
+        assert_eq!(notes.len(), 1, "one line, one note");
+        assert!(notes[0].text.ends_with(&last.message), "{}", notes[0].text);
+        assert!(notes[0].text.contains("more diagnostics not shown"));
+        // on its own line it is a note of its own
+        let mut two = parsed.diagnostics.clone();
+        two.last_mut().unwrap().start.line = 2;
+        let notes = line_notes(&two);
+        assert_eq!(notes.len(), 2);
+        assert_eq!(notes[1].text, last.message);
     }
 
     #[test]

@@ -116,22 +116,34 @@ pub fn overlay_html(text: &str, marks: &[Mark]) -> String {
     out
 }
 
-/// The gutter HTML: one number per line, flagged where a diagnostic starts.
-pub fn gutter_html(lines: usize, flagged: &[(usize, Severity)]) -> String {
-    let mut out = String::with_capacity(lines * 8);
-    for line in 1..=lines {
-        let worst = flagged
-            .iter()
-            .filter(|(l, _)| *l == line)
-            .map(|(_, s)| *s)
-            .min();
+/// The worst severity starting on each line (index 0 is line 1), from the marks in any
+/// order: one pass over the text for the line starts, then a binary search per mark.
+pub fn flagged_lines(text: &str, marks: &[Mark]) -> Vec<Option<Severity>> {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let mut worst = vec![None; starts.len()];
+    for m in marks {
+        // the line whose start is the last one at or before the mark
+        let line = starts.partition_point(|&s| s <= m.start).saturating_sub(1);
+        if let Some(w) = worst.get_mut(line) {
+            *w = Some(w.map_or(m.severity, |s: Severity| s.min(m.severity)));
+        }
+    }
+    worst
+}
+
+/// The gutter HTML: one number per line, flagged with the worst diagnostic starting on it.
+pub fn gutter_html(flagged: &[Option<Severity>]) -> String {
+    let mut out = String::with_capacity(flagged.len() * 24);
+    for (i, worst) in flagged.iter().enumerate() {
         match worst {
             Some(Severity::Error) => out.push_str("<span class=\"ln ln-error\">"),
             Some(Severity::Warning) => out.push_str("<span class=\"ln ln-warning\">"),
             Some(Severity::Info) => out.push_str("<span class=\"ln ln-info\">"),
             None => out.push_str("<span class=\"ln\">"),
         }
-        out.push_str(&line.to_string());
+        out.push_str(&(i + 1).to_string());
         out.push_str("</span>");
     }
     out
@@ -145,21 +157,13 @@ pub fn Editor(props: &EditorProps) -> Html {
     let escaped = use_mut_ref(|| false);
     let text = props.text.as_str();
 
-    let flagged: Vec<(usize, Severity)> = props
-        .marks
-        .iter()
-        .map(|m| {
-            let line = text
-                .get(..m.start.min(text.len()))
-                .map_or(1, |s| s.matches('\n').count() + 1);
-            (line, m.severity)
-        })
-        .collect();
     let lines = highlight::line_count(text);
     let overlay = use_memo((props.text.clone(), props.marks.clone()), |(t, m)| {
         overlay_html(t, m)
     });
-    let gutter = gutter_html(lines, &flagged);
+    let gutter = use_memo((props.text.clone(), props.marks.clone()), |(t, m)| {
+        gutter_html(&flagged_lines(t, m))
+    });
     let cols = highlight::longest_line(text) + 2;
 
     {
@@ -239,36 +243,26 @@ pub fn Editor(props: &EditorProps) -> Html {
         html! { <div class={classes!("band", b.class)} {style}></div> }
     });
     let line_lengths: Vec<usize> = text.split('\n').map(|l| l.encode_utf16().count()).collect();
-    let mut shown_lines = Vec::new();
-    let notes = props
-        .notes
-        .iter()
-        .filter(|n| {
-            // one note per line: the first (worst-first ordering is the caller's)
-            let fresh = !shown_lines.contains(&n.line);
-            shown_lines.push(n.line);
-            fresh
-        })
-        .map(|n| {
-            let col = line_lengths
-                .get(n.line.saturating_sub(1))
-                .copied()
-                .unwrap_or(0)
-                + 3;
-            let style = format!(
-                "top: calc({} * var(--lh) + var(--pad)); left: calc({col}ch + var(--pad))",
-                n.line.saturating_sub(1)
-            );
-            let class = match n.severity {
-                Severity::Error => "lens lens-error",
-                Severity::Warning => "lens lens-warning",
-                Severity::Info => "lens lens-info",
-            };
-            html! { <div {class} {style} aria-hidden="true">{ &n.text }</div> }
-        });
+    let notes = props.notes.iter().map(|n| {
+        let col = line_lengths
+            .get(n.line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0)
+            + 3;
+        let style = format!(
+            "top: calc({} * var(--lh) + var(--pad)); left: calc({col}ch + var(--pad))",
+            n.line.saturating_sub(1)
+        );
+        let class = match n.severity {
+            Severity::Error => "lens lens-error",
+            Severity::Warning => "lens lens-warning",
+            Severity::Info => "lens lens-info",
+        };
+        html! { <div {class} {style} aria-hidden="true">{ &n.text }</div> }
+    });
     html! {
         <div class="editor" ref={scroller}>
-            <div class="gutter" aria-hidden="true">{ Html::from_html_unchecked(gutter.into()) }</div>
+            <div class="gutter" aria-hidden="true">{ Html::from_html_unchecked(AttrValue::from((*gutter).clone())) }</div>
             <div class="code" style={style.clone()}>
                 { for bands }
                 { for notes }
@@ -328,8 +322,40 @@ mod tests {
     }
 
     #[test]
+    fn gutter_is_linear_in_lines_and_marks() {
+        let text = "@\n".repeat(50_000);
+        let marks: Vec<Mark> = (0..50_000)
+            .map(|i| Mark {
+                start: 2 * i,
+                end: 2 * i + 1,
+                severity: Severity::Error,
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let g = gutter_html(&flagged_lines(&text, &marks));
+        let html = overlay_html(&text, &marks);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(g.matches("ln-error").count(), 50_000);
+        assert_eq!(html.matches("diag-error").count(), 50_000);
+    }
+
+    #[test]
     fn gutter_flags_the_worst_severity_per_line() {
-        let g = gutter_html(3, &[(2, Severity::Warning), (2, Severity::Error)]);
+        let mark = |start, severity| Mark {
+            start,
+            end: start + 1,
+            severity,
+        };
+        let flagged = flagged_lines(
+            "a\nbc\nd",
+            &[mark(3, Severity::Warning), mark(2, Severity::Error)],
+        );
+        assert_eq!(flagged, [None, Some(Severity::Error), None]);
+        let g = gutter_html(&flagged);
         assert_eq!(g.matches("class=\"ln").count(), 3);
         assert!(g.contains("ln-error\">2<"));
     }
