@@ -1,11 +1,11 @@
 //! The reference's data types, as the generated files hold them (`data/index.json`,
 //! `data/services/PREFIX.json`; see `cargo xtask reference`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Access levels of the Service Authorization Reference, in the IAM console's display order
 /// (IAM User Guide: "Access levels in policy summaries").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum AccessLevel {
     /// List resources.
     List,
@@ -48,8 +48,7 @@ impl AccessLevel {
 }
 
 /// One or more access levels, from the reference's comma-separated text.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessLevels(Vec<AccessLevel>);
 
 impl AccessLevels {
@@ -92,8 +91,7 @@ impl Action {
 }
 
 /// The snapshot the data was generated from, and the list of services.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Index {
     /// The npm package name.
     pub package: String,
@@ -122,8 +120,7 @@ impl Index {
 }
 
 /// One service's actions, resource types and condition keys.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Service {
     /// The service prefix, e.g. `sagemaker`.
     pub prefix: String,
@@ -138,28 +135,24 @@ pub struct Service {
 }
 
 /// One action.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Action {
     /// The name without the prefix, e.g. `StopTrainingJob`.
-    #[serde(rename = "n")]
     pub name: String,
     /// Its access levels as the reference lists them: the first is the one the IAM console
     /// summarises it under (`Permissions management, Write` is Permissions management).
-    #[serde(rename = "l")]
     pub access_levels: AccessLevels,
     /// One sentence on what it grants.
-    #[serde(rename = "d")]
     pub description: String,
     /// The resource types it can be authorized against (none: only `*`).
-    #[serde(rename = "r")]
     pub resource_types: Vec<ActionResource>,
     /// Condition keys the action supports (beyond its resource types' keys).
-    #[serde(rename = "k")]
     pub condition_keys: Vec<String>,
 }
 
-/// A resource type as one action names it: `(name, required 0/1, per-action keys)`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// A resource type as one action names it: `(name, required 0/1, per-action keys)`
+/// (the data file writes it as that array).
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActionResource(pub String, pub u8, pub Vec<String>);
 
 impl ActionResource {
@@ -180,29 +173,24 @@ impl ActionResource {
 }
 
 /// One resource type.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ResourceType {
     /// Its name, e.g. `training-job`.
-    #[serde(rename = "n")]
     pub name: String,
     /// The ARN format, e.g.
     /// `arn:${Partition}:sagemaker:${Region}:${Account}:training-job/${TrainingJobName}`.
     pub arn: String,
     /// Condition keys that apply to this resource type.
-    #[serde(rename = "k")]
     pub condition_keys: Vec<String>,
 }
 
 /// One service condition key.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConditionKey {
     /// The key, e.g. `sagemaker:ResourceTag/${TagKey}`.
-    #[serde(rename = "n")]
     pub name: String,
     /// Its type as the reference writes it (`String`, `ArrayOfString`, `Bool`, ...).
-    #[serde(rename = "t")]
     pub key_type: String,
     /// What it filters by.
-    #[serde(rename = "d")]
     pub description: String,
 }
