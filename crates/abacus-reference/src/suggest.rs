@@ -64,13 +64,17 @@ pub fn nearest<'a>(
     limit: usize,
 ) -> Vec<&'a str> {
     let max = (name.len() / 4).clamp(1, 3);
-    let mut found: Vec<(usize, &str)> = candidates
-        .into_iter()
-        .filter_map(|c| distance(name, c, max).map(|d| (d, c)))
-        .filter(|(d, _)| *d > 0)
-        .collect();
-    found.sort_by_key(|(d, _)| *d);
-    found.into_iter().take(limit).map(|(_, c)| c).collect()
+    // distances are 1..=3: one bucket each keeps candidate order without a sort
+    let mut buckets: [Vec<&str>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for c in candidates {
+        if let Some(bucket) = distance(name, c, max)
+            .and_then(|d| d.checked_sub(1))
+            .and_then(|i| buckets.get_mut(i))
+        {
+            bucket.push(c);
+        }
+    }
+    buckets.into_iter().flatten().take(limit).collect()
 }
 
 #[cfg(test)]

@@ -55,12 +55,18 @@ pub fn action_spec(action: &str) -> Option<ActionSpec> {
 
 fn spec_of(reference: &abacus_reference::Reference, service: &Service, a: &Action) -> ActionSpec {
     // required types first, then those the Studio world models (ids without a colon)
-    let mut typed: Vec<(bool, String, &str)> = a
+    let all: Vec<(bool, String, &str)> = a
         .resource_types
         .iter()
         .map(|r| (r.required(), type_id(&service.prefix, r.name()), r.name()))
         .collect();
-    typed.sort_by_key(|(required, id, _)| (!*required, id.contains(':')));
+    let mut typed: Vec<&(bool, String, &str)> = Vec::with_capacity(all.len());
+    for (required, modelled) in [(true, true), (true, false), (false, true), (false, false)] {
+        typed.extend(
+            all.iter()
+                .filter(|(r, id, _)| *r == required && !id.contains(':') == modelled),
+        );
+    }
     let types: Vec<&str> = typed.iter().map(|(_, _, name)| *name).collect();
     let ids: Vec<String> = typed.iter().map(|(_, id, _)| id.clone()).collect();
     let (resource_type, other_resource_types) = match ids.split_first() {
