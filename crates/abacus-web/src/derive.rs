@@ -393,6 +393,7 @@ pub fn matrix(doc: &Scenario) -> MatrixData {
             })
             .collect(),
         cells: m.cells,
+        refused: m.refused,
     };
     MatrixData {
         view: Rc::new(view),
@@ -548,4 +549,21 @@ pub fn gallery_solution(id: &str) -> Option<Scenario> {
 pub fn gallery_scenario(id: &str) -> Option<Scenario> {
     let gallery = abacus_templates::gallery::Gallery::builtin();
     Scenario::from_json(&gallery.get(id)?.scenario_json).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use abacus_studio::scenario::default_scenario;
+
+    #[test]
+    fn a_matrix_over_the_cap_is_shown_as_refused() {
+        let mut doc = default_scenario();
+        doc.matrix.users = (0..20_001).map(|i| format!("u{i}")).collect();
+        let m = matrix(&doc);
+        let refused = m.view.refused.unwrap();
+        assert_eq!(refused.code, "matrix-too-large");
+        assert!(m.view.cells.is_empty());
+        assert!(refused.to_string().contains("more than the limit of 20000"));
+    }
 }

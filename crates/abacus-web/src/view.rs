@@ -8,9 +8,11 @@ use abacus_policy::explain::{
     ConditionTrace, Explanation, PolicyStatus, StatementTrace, StepOutcome, ValueTrace,
 };
 use abacus_policy::{Decision, Diagnostic, Severity, StatementRef};
+use abacus_studio::evaluate::MatrixTooLarge;
 
 use crate::components::editor::LineNote;
 use crate::highlight::Mark;
+use std::collections::HashMap;
 
 /// The underline marks of a policy's diagnostics.
 pub fn marks(diagnostics: &[Diagnostic]) -> Vec<Mark> {
@@ -247,7 +249,7 @@ pub fn trace_from_explanation(e: &Explanation, deciding: &[StatementRef]) -> Vec
 }
 
 /// One column of the access matrix: an action against the user's own or others' resources.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MatrixColumn {
     /// `service:Action`.
     pub action: String,
@@ -275,14 +277,31 @@ pub struct MatrixView {
     pub columns: Vec<MatrixColumn>,
     /// `cells[user][column]`; `None` when the world has no fitting resource.
     pub cells: Vec<Vec<Option<Decision>>>,
+    /// Why the engine refused to compute the matrix (too many cells); then it is empty.
+    pub refused: Option<MatrixTooLarge>,
 }
 
 impl MatrixView {
-    /// The decision for `user` and `column`, looked up by name.
-    pub fn get(&self, user: &str, column: &MatrixColumn) -> Option<Decision> {
-        let r = self.users.iter().position(|u| u == user)?;
-        let c = self.columns.iter().position(|x| x == column)?;
-        self.cells.get(r)?.get(c).copied().flatten()
+    fn cell(&self, row: usize, column: usize) -> Option<Decision> {
+        self.cells.get(row)?.get(column).copied().flatten()
+    }
+
+    /// Where each row and each column of `other` is in this matrix (by name; the first
+    /// when a name repeats). One hash map per axis, so linear in rows plus columns.
+    fn positions_of(&self, other: &MatrixView) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+        fn locate<'a, T: Eq + std::hash::Hash + 'a>(
+            here: &'a [T],
+            there: &'a [T],
+        ) -> Vec<Option<usize>> {
+            // reversed, so that the first of equal names wins
+            let at: HashMap<&T, usize> =
+                here.iter().enumerate().rev().map(|(i, x)| (x, i)).collect();
+            there.iter().map(|x| at.get(x).copied()).collect()
+        }
+        (
+            locate(&self.users, &other.users),
+            locate(&self.columns, &other.columns),
+        )
     }
 
     /// How many cells allow.
@@ -319,19 +338,21 @@ impl MatrixChange {
 /// Cells whose allow/deny outcome changed from `before` to `after` (a change between the two
 /// kinds of deny is listed too: it changes the AccessDenied message users see).
 pub fn matrix_diff(before: &MatrixView, after: &MatrixView) -> Vec<MatrixChange> {
+    // linear: rows and columns are matched by name once, then cells by position
+    let at = |rows: &[Option<usize>], cols: &[Option<usize>], r: usize, c: usize| {
+        rows.get(r)
+            .copied()
+            .flatten()
+            .zip(cols.get(c).copied().flatten())
+    };
+    let (rows, cols) = before.positions_of(after);
     let mut out = Vec::new();
     for (r, user) in after.users.iter().enumerate() {
         for (c, column) in after.columns.iter().enumerate() {
-            let Some(now) = after
-                .cells
-                .get(r)
-                .and_then(|row| row.get(c))
-                .copied()
-                .flatten()
-            else {
+            let Some(now) = after.cell(r, c) else {
                 continue;
             };
-            let was = before.get(user, column);
+            let was = at(&rows, &cols, r, c).and_then(|(br, bc)| before.cell(br, bc));
             // a new row or column only counts when it brings access
             if was != Some(now) && (was.is_some() || now.is_allowed()) {
                 out.push(MatrixChange {
@@ -344,15 +365,12 @@ pub fn matrix_diff(before: &MatrixView, after: &MatrixView) -> Vec<MatrixChange>
         }
     }
     // access lost by a user or column that no longer exists is still a loss
+    let (rows, cols) = after.positions_of(before);
     for (r, user) in before.users.iter().enumerate() {
         for (c, column) in before.columns.iter().enumerate() {
-            let was = before
-                .cells
-                .get(r)
-                .and_then(|row| row.get(c))
-                .copied()
-                .flatten();
-            if was.is_some_and(Decision::is_allowed) && after.get(user, column).is_none() {
+            let was = before.cell(r, c);
+            let now = at(&rows, &cols, r, c).and_then(|(ar, ac)| after.cell(ar, ac));
+            if was.is_some_and(Decision::is_allowed) && now.is_none() {
                 out.push(MatrixChange {
                     user: user.clone(),
                     column: column.clone(),
@@ -621,6 +639,7 @@ mod tests {
                 vec![Some(Allow), Some(ImplicitDeny)],
                 vec![Some(Allow), Some(ImplicitDeny)],
             ],
+            refused: None,
         };
         let mut after = before.clone();
         after.cells[0][1] = Some(Allow); // alice gains
@@ -652,17 +671,51 @@ mod tests {
     }
 
     #[test]
+    fn diff_is_linear_in_the_cells() {
+        use Decision::*;
+        // 3,000 users × 180 columns: the old diff scanned the names for every cell (cubic)
+        let columns: Vec<MatrixColumn> =
+            (0..180).map(|i| col(&format!("s3:A{i}"), "own")).collect();
+        let before = MatrixView {
+            users: (0..3_000).map(|i| format!("user{i}")).collect(),
+            cells: vec![vec![Some(ImplicitDeny); columns.len()]; 3_000],
+            columns,
+            refused: None,
+        };
+        let mut after = before.clone();
+        after.cells[2_999][179] = Some(Allow);
+        after.users.push("newcomer".into());
+        after.cells.push(vec![Some(Allow); 180]);
+        let started = std::time::Instant::now();
+        let d = matrix_diff(&before, &after);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(d.len(), 181);
+        assert_eq!(
+            (d[0].user.as_str(), d[0].column.action.as_str()),
+            ("user2999", "s3:A179")
+        );
+        assert!(d[1..].iter().all(|c| c.user == "newcomer" && c.gained()));
+        assert!(matrix_diff(&after, &after).is_empty());
+    }
+
+    #[test]
     fn diff_reports_removed_users_that_had_access() {
         use Decision::*;
         let before = MatrixView {
             users: vec!["carol".into()],
             columns: vec![col("s3:GetObject", "own")],
             cells: vec![vec![Some(Allow)]],
+            refused: None,
         };
         let after = MatrixView {
             users: vec![],
             columns: before.columns.clone(),
             cells: vec![],
+            refused: None,
         };
         let d = matrix_diff(&before, &after);
         assert_eq!(d.len(), 1);

@@ -1,8 +1,9 @@
 //! The access matrix: users × actions (own and others' resources) as a colour grid, with
 //! the diff against a baseline (who gained access, who lost it).
 
-use crate::view::{decision_style, MatrixChange, MatrixView};
+use crate::view::{decision_style, MatrixChange, MatrixColumn, MatrixView};
 use abacus_policy::Decision;
+use std::collections::HashSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -37,13 +38,26 @@ fn short(d: Option<Decision>) -> &'static str {
 #[component]
 pub fn Matrix(props: &MatrixProps) -> Html {
     let v = &props.view;
+    if let Some(refused) = &v.refused {
+        return html! {
+            <div class="page">
+                <h1>{ "Access matrix" }</h1>
+                <div class="notice error" role="alert" data-testid="matrix-refused">
+                    <p>{ refused.to_string() }</p><p>{ refused.help() }</p>
+                </div>
+            </div>
+        };
+    }
+    // one set of changed cells, so marking them is linear in the cells
+    let changes: HashSet<(&str, &MatrixColumn)> = props
+        .changes
+        .iter()
+        .map(|x| (x.user.as_str(), &x.column))
+        .collect();
     let changed = |user: &str, c: usize| {
-        v.columns.get(c).is_some_and(|col| {
-            props
-                .changes
-                .iter()
-                .any(|x| x.user == user && &x.column == col)
-        })
+        v.columns
+            .get(c)
+            .is_some_and(|col| changes.contains(&(user, col)))
     };
     let head = v
         .columns
