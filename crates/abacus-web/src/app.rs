@@ -118,8 +118,13 @@ pub fn App() -> Html {
         let pending = pending.clone();
         let (unavailable, index_failed) = (state.unavailable.clone(), state.index_failed);
         use_effect_with(
-            (state.reference, unavailable, index_failed),
-            move |(_, unavailable, index_failed)| {
+            (
+                state.reference,
+                unavailable,
+                index_failed,
+                (*pending).clone(),
+            ),
+            move |(_, unavailable, index_failed, _)| {
                 let Some(waiting) = (*pending).clone() else {
                     return;
                 };
@@ -132,7 +137,7 @@ pub fn App() -> Html {
                             ServiceStatus::NoIndex => *index_failed,
                         }
                 };
-                if let Some(b) = platform::resume(&waiting, settled) {
+                if let Some(b) = platform::resume(&waiting, embed.is_some(), settled) {
                     pending.set(None);
                     dispatch.dispatch(Action::Load(Box::new(b.doc), b.notice));
                 }
@@ -156,9 +161,12 @@ pub fn App() -> Html {
     // autosave (debounced inside) and the keystroke measure
     {
         let d = state.doc.clone();
+        let dispatch = state.dispatcher();
         use_effect_with(state.revision, move |rev| {
             if *rev > 0 && embed.is_none() {
-                platform::autosave_later(doc::to_json(&d));
+                platform::autosave_later(doc::to_json(&d), move |n| {
+                    dispatch.dispatch(Action::Notify(Some(n)))
+                });
             }
         });
     }
@@ -168,9 +176,16 @@ pub fn App() -> Html {
     });
     {
         let dispatch = state.dispatcher();
+        let pending = pending.clone();
         use_effect_with((), move |_| {
-            let listener = platform::on_hash_change(move |doc, notice| {
-                dispatch.dispatch(Action::Load(Box::new(doc), notice));
+            let listener = platform::on_hash_change(move |followed| match followed {
+                // a link waiting for reference data opens later; the workspace stays till then
+                Ok(b) if b.pending.is_some() => {
+                    pending.set(b.pending);
+                    dispatch.dispatch(Action::Notify(b.notice));
+                }
+                Ok(b) => dispatch.dispatch(Action::Load(Box::new(b.doc), b.notice)),
+                Err(n) => dispatch.dispatch(Action::Notify(Some(n))),
             });
             move || drop(listener)
         });
@@ -198,6 +213,14 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
+
+    // the embed's "Open in Abacus" link compresses the whole document: once per change
+    let open_link = use_memo((embed.is_some(), state.revision), {
+        let d = state.doc.clone();
+        move |(embedded, _)| {
+            embedded.then(|| perf::measure("abacus-open-link", || platform::full_app_link(&d)))
+        }
+    });
 
     let dispatch = state.dispatcher();
     let on_policy_input = {
@@ -308,16 +331,37 @@ pub fn App() -> Html {
         </>
     };
 
+    let notice = state.notice.as_ref().map(|n| {
+        let class = match n.level {
+            NoticeLevel::Info => "notice info",
+            NoticeLevel::Warning => "notice warning",
+            NoticeLevel::Error => "notice error",
+        };
+        let dispatch = dispatch.clone();
+        let share_url_reset = share_url.clone();
+        html! {
+            <div class={class} role="status" data-testid="notice" data-level={format!("{:?}", n.level).to_ascii_lowercase()}>
+                <p>{ &n.text }</p>
+                if let Some(url) = &*share_url {
+                    <input class="mono" readonly=true value={url.clone()} data-testid="share-url" aria-label="share link" size="32" />
+                    <input class="mono" readonly=true data-testid="embed-snippet" aria-label="embed snippet for a docs page" size="24"
+                        value={format!("<iframe src=\"{}\" width=\"100%\" height=\"560\" title=\"Abacus example\"></iframe>", url.replacen("#s=", "#embed&s=", 1))} />
+                }
+                <button class="btn small" aria-label="dismiss" onclick={Callback::from(move |_| { share_url_reset.set(None); dispatch.dispatch(Action::Notify(None)) })}>{ "✕" }</button>
+            </div>
+        }
+    });
     if let Some(mode) = embed {
         return html! {
             <div class="app embed" data-testid="embed">
+                { for notice }
                 <div class="workspace">
                     <div class="center">{ editor }{ lower_panel }</div>
                     <div class="right">{ decision }{ request }</div>
                 </div>
                 <div class="embed-foot">
                     { if mode == EmbedMode::ReadOnly { "Read-only example · " } else { "Editable example · " } }
-                    <a href={platform::full_app_link(&state.doc)} target="_blank" rel="noopener">{ "Open in Abacus" }</a>
+                    <a href={(*open_link).clone()} target="_blank" rel="noopener">{ "Open in Abacus" }</a>
                 </div>
             </div>
         };
@@ -475,26 +519,6 @@ pub fn App() -> Html {
         let theme = theme.clone();
         Callback::from(move |_| theme.set(platform::cycle_theme()))
     };
-    let notice = state.notice.as_ref().map(|n| {
-        let class = match n.level {
-            NoticeLevel::Info => "notice info",
-            NoticeLevel::Warning => "notice warning",
-            NoticeLevel::Error => "notice error",
-        };
-        let dispatch = dispatch.clone();
-        let share_url_reset = share_url.clone();
-        html! {
-            <div class={class} role="status" data-testid="notice" data-level={format!("{:?}", n.level).to_ascii_lowercase()}>
-                <p>{ &n.text }</p>
-                if let Some(url) = &*share_url {
-                    <input class="mono" readonly=true value={url.clone()} data-testid="share-url" aria-label="share link" size="32" />
-                    <input class="mono" readonly=true data-testid="embed-snippet" aria-label="embed snippet for a docs page" size="24"
-                        value={format!("<iframe src=\"{}\" width=\"100%\" height=\"560\" title=\"Abacus example\"></iframe>", url.replacen("#s=", "#embed&s=", 1))} />
-                }
-                <button class="btn small" aria-label="dismiss" onclick={Callback::from(move |_| { share_url_reset.set(None); dispatch.dispatch(Action::Notify(None)) })}>{ "✕" }</button>
-            </div>
-        }
-    });
     html! {
         <div class="app">
             <header class="topbar">

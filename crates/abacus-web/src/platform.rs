@@ -6,7 +6,7 @@ use crate::codec::{self, Fragment};
 use crate::doc;
 use crate::startup::{self, Boot};
 use crate::state::Notice;
-use crate::store::{self, KeyValue, MemoryStore};
+use crate::store::{self, KeyValue, MemoryStore, Scoped};
 use crate::theme::{self, Theme};
 use abacus_studio::scenario::Scenario;
 use gloo::events::EventListener;
@@ -35,11 +35,14 @@ impl KeyValue for LocalStorage {
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
-        self.0.set_item(key, value).map_err(|e| {
-            e.as_string()
-                .unwrap_or_else(|| "storage refused the write (full or blocked)".to_owned())
-        })
+        self.0.set_item(key, value).map_err(js_error)
     }
+}
+
+/// This deployment's keys in `localStorage` (see [`Scoped`]).
+fn workspace_storage() -> Option<Scoped<LocalStorage>> {
+    let path = web_sys::window()?.location().pathname().ok()?;
+    Some(Scoped::new(LocalStorage::open()?, &path))
 }
 
 fn location() -> (String, String) {
@@ -61,8 +64,15 @@ pub fn boot() -> Boot {
                 history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&base_url()));
         }
     }
-    match LocalStorage::open() {
-        Some(mut s) => startup::start(&hash, &search, &mut s),
+    match workspace_storage() {
+        Some(mut s) => {
+            // an autosave from before keys were scoped is copied once (never for an embed,
+            // which must not touch the visitor's storage); a failure leaves it where it is
+            if fragment.embed.is_none() {
+                let _ = s.migrate();
+            }
+            startup::start(&hash, &search, &mut s)
+        }
         None => {
             let mut b = startup::start(&hash, &search, &mut MemoryStore::default());
             b.notice.get_or_insert(Notice::warning(
@@ -77,34 +87,45 @@ thread_local! {
     static PENDING_SAVE: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
-/// Saves `json` a moment after the last edit (so typing stays instant).
-pub fn autosave_later(json: String) {
+/// Saves `json` a moment after the last edit (so typing stays instant); `failed` gets the
+/// warning to show when the browser refuses the write (storage full or blocked).
+pub fn autosave_later(json: String, failed: impl FnOnce(Notice) + 'static) {
     let timeout = Timeout::new(300, move || {
-        if let Some(mut s) = LocalStorage::open() {
+        if let Some(mut s) = workspace_storage() {
             if let Err(e) = store::save(&mut s, &json) {
-                gloo::console::warn!(format!("autosave failed: {e}"));
+                failed(Notice::warning(format!(
+                    "autosave failed ({e}): your latest edits are not kept in this browser; use Export to keep them"
+                )));
             }
         }
     });
     PENDING_SAVE.with(|p| *p.borrow_mut() = Some(timeout));
 }
 
-/// Calls `f` when the user pastes another share link into this tab.
-pub fn on_hash_change(f: impl Fn(Scenario, Option<Notice>) + 'static) -> Option<EventListener> {
+/// Calls `f` when the user pastes another share link into this tab: with what to open
+/// (see [`startup::follow_link`]), or with the error to show while the workspace stays.
+pub fn on_hash_change(f: impl Fn(Result<Boot, Notice>) + 'static) -> Option<EventListener> {
     let window = web_sys::window()?;
     Some(EventListener::new(&window, "hashchange", move |_| {
         let (hash, search) = location();
-        let fragment = Fragment::parse(&hash, &search);
-        let Some(payload) = fragment.share else {
+        let followed = match workspace_storage() {
+            Some(mut s) => startup::follow_link(&hash, &search, &mut s),
+            None => startup::follow_link(&hash, &search, &mut MemoryStore::default()),
+        };
+        let Some(result) = followed else {
             return;
         };
-        match codec::decode(&payload)
-            .map_err(|e| e.to_string())
-            .and_then(|json| doc::parse(&json))
-        {
-            Ok(d) => f(d, Some(Notice::info("opened the shared workspace"))),
-            Err(e) => gloo::console::warn!(format!("the share link could not be opened: {e}")),
+        if result.as_ref().is_ok_and(|b| b.embed.is_none()) {
+            // as at startup: a reload keeps the edits made since, not the link
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&base_url()),
+                );
+            }
         }
+        f(result);
     }))
 }
 
@@ -339,8 +360,13 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 
 /// Opens a document that was waiting for reference data, when it can be (see
 /// [`startup::resume`]); `settled(prefix)` says a service is loaded or will not be.
-pub fn resume(pending: &startup::Pending, settled: impl Fn(&str) -> bool) -> Option<Boot> {
-    match LocalStorage::open() {
+/// An embed never touches the storage.
+pub fn resume(
+    pending: &startup::Pending,
+    embed: bool,
+    settled: impl Fn(&str) -> bool,
+) -> Option<Boot> {
+    match workspace_storage().filter(|_| !embed) {
         Some(mut s) => startup::resume(pending, &mut s, settled),
         None => startup::resume(pending, &mut MemoryStore::default(), settled),
     }

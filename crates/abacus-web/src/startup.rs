@@ -143,11 +143,11 @@ pub fn resume(
     let embed = None;
     match doc::parse(&pending.text) {
         Ok(doc) => Some(Boot {
+            notice: Some(match pending.origin {
+                Origin::Share => opened_link(&doc, storage),
+                Origin::Autosave => Notice::info("reopened your autosaved workspace"),
+            }),
             doc,
-            notice: Some(Notice::info(match pending.origin {
-                Origin::Share => "opened the shared workspace",
-                Origin::Autosave => "reopened your autosaved workspace",
-            })),
             embed,
             pending: None,
         }),
@@ -177,46 +177,100 @@ pub fn resume(
     }
 }
 
+/// Opening a shared document: the autosave it replaces is copied to [`PREVIOUS_KEY`] first
+/// (unless it holds that same document), and the notice says where.
+fn opened_link(doc: &Scenario, storage: &mut dyn KeyValue) -> Notice {
+    let mut text = "opened the shared workspace".to_owned();
+    if let Some(previous) = storage.get(store::AUTOSAVE_KEY) {
+        if previous != doc::to_json(doc) {
+            match storage.set(PREVIOUS_KEY, &previous) {
+                Ok(()) => text.push_str(&format!(
+                    "; your previous autosave is kept in localStorage under `{}`",
+                    storage.name(PREVIOUS_KEY)
+                )),
+                Err(e) => {
+                    return Notice::warning(format!(
+                        "{text}, but your previous autosave could not be kept ({e}): export it now from another tab if you need it"
+                    ))
+                }
+            }
+        }
+    }
+    Notice::info(text)
+}
+
+/// The document of a share link's `payload`, or one waiting for reference data, or the
+/// error to show. Outside embeds the autosave it replaces is kept (see [`opened_link`]).
+fn open_share(
+    payload: &str,
+    embed: Option<EmbedMode>,
+    storage: &mut dyn KeyValue,
+) -> Result<Boot, Notice> {
+    let json = codec::decode(payload).map_err(|e| e.to_string());
+    if let Some(pending) = json
+        .as_ref()
+        .ok()
+        .filter(|j| doc::parse(j).is_err())
+        .and_then(|j| deferred(j, Origin::Share))
+    {
+        return Ok(waiting(pending, embed));
+    }
+    match json.and_then(|json| doc::parse(&json)) {
+        Ok(doc) => Ok(Boot {
+            notice: embed.is_none().then(|| opened_link(&doc, storage)),
+            doc,
+            embed,
+            pending: None,
+        }),
+        Err(e) => Err(Notice::error(format!(
+            "the share link could not be opened: {e}"
+        ))),
+    }
+}
+
+/// A share link pasted into the open tab (a hash change): `None` when the URL holds no
+/// link; `Err` with the notice to show when the link is broken (the current workspace
+/// stays); otherwise what to open, as [`start`] opens a link (the previous autosave is
+/// kept; a document waiting for reference data comes back `pending`).
+pub fn follow_link(
+    hash: &str,
+    search: &str,
+    storage: &mut dyn KeyValue,
+) -> Option<Result<Boot, Notice>> {
+    let fragment = Fragment::parse(hash, search);
+    let payload = fragment.share?;
+    let mut scratch = crate::store::MemoryStore::default();
+    let storage = if fragment.embed.is_some() {
+        &mut scratch
+    } else {
+        storage
+    };
+    Some(open_share(&payload, fragment.embed, storage))
+}
+
 /// Decides the starting document from the URL parts and the storage.
+///
+/// An embed never reads or writes `storage` (the framing page must not see the visitor's
+/// workspace): without a readable link it opens the default example with an error.
 pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
     let fragment = Fragment::parse(hash, search);
     let embed = fragment.embed;
+    let mut scratch = crate::store::MemoryStore::default();
+    let storage = if embed.is_some() {
+        &mut scratch
+    } else {
+        storage
+    };
     let mut notices: Vec<Notice> = Vec::new();
+    if embed.is_some() && fragment.share.is_none() {
+        notices.push(Notice::error(
+            "this embed names no scenario (`#embed&s=…`): the default example is shown",
+        ));
+    }
     if let Some(payload) = &fragment.share {
-        let json = codec::decode(payload).map_err(|e| e.to_string());
-        if let Some(pending) = json
-            .as_ref()
-            .ok()
-            .filter(|j| doc::parse(j).is_err())
-            .and_then(|j| deferred(j, Origin::Share))
-        {
-            return waiting(pending, embed);
-        }
-        match json.and_then(|json| doc::parse(&json)) {
-            Ok(doc) => {
-                if embed.is_none() {
-                    let mut text = "opened the shared workspace".to_owned();
-                    if let Some(previous) = storage.get(store::AUTOSAVE_KEY) {
-                        if previous != doc::to_json(&doc)
-                            && storage.set(PREVIOUS_KEY, &previous).is_ok()
-                        {
-                            text.push_str(&format!(
-                                "; your previous autosave is kept in localStorage under `{PREVIOUS_KEY}`"
-                            ));
-                        }
-                    }
-                    notices.push(Notice::info(text));
-                }
-                return Boot {
-                    doc,
-                    notice: notices.pop(),
-                    embed,
-                    pending: None,
-                };
-            }
-            Err(e) => notices.push(Notice::error(format!(
-                "the share link could not be opened: {e}"
-            ))),
+        match open_share(payload, embed, storage) {
+            Ok(boot) => return boot,
+            Err(notice) => notices.push(notice),
         }
     }
     if notices.is_empty() {
@@ -335,6 +389,72 @@ mod tests {
     }
 
     #[test]
+    fn a_link_opened_in_the_same_tab_keeps_the_previous_autosave() {
+        let mut s = MemoryStore::default();
+        store::save(&mut s, &doc::to_json(&default_scenario())).unwrap();
+        assert_eq!(follow_link("", "", &mut s), None);
+        assert_eq!(follow_link("#embed", "", &mut s), None);
+        let b = follow_link(&share_fragment(&edited(), None), "", &mut s)
+            .unwrap()
+            .unwrap();
+        assert_eq!(b.doc, edited());
+        assert!(b.notice.unwrap().text.contains(PREVIOUS_KEY));
+        assert_eq!(s.get(PREVIOUS_KEY), Some(doc::to_json(&default_scenario())));
+        // a broken link is an error to show, and nothing is touched
+        let mut s = MemoryStore::default();
+        s.set(AUTOSAVE_KEY, "junk").unwrap();
+        let n = follow_link("#s=1.AAAA", "", &mut s).unwrap().unwrap_err();
+        assert_eq!(n.level, NoticeLevel::Error);
+        assert!(n.text.contains("could not be opened"), "{}", n.text);
+        assert_eq!((s.get(PREVIOUS_KEY), s.get(CORRUPT_KEY)), (None, None));
+        // when the copy cannot be made, the user is warned before the autosave is replaced
+        let mut s = MemoryStore::default();
+        store::save(&mut s, "older").unwrap();
+        s.fail_writes = Some("quota exceeded".into());
+        let b = follow_link(&share_fragment(&edited(), None), "", &mut s)
+            .unwrap()
+            .unwrap();
+        let n = b.notice.unwrap();
+        assert_eq!(n.level, NoticeLevel::Warning);
+        assert!(n.text.contains("quota exceeded"), "{}", n.text);
+    }
+
+    #[test]
+    fn embeds_never_read_or_write_the_autosave() {
+        let mut s = MemoryStore::default();
+        store::save(&mut s, &doc::to_json(&edited())).unwrap();
+        for hash in ["#embed", "#embed&s=1.AAAA", "#embed=edit"] {
+            let b = start(hash, "", &mut s);
+            assert_eq!(
+                b.doc,
+                default_scenario(),
+                "{hash}: not the visitor's workspace"
+            );
+            assert_eq!(b.notice.unwrap().level, NoticeLevel::Error, "{hash}");
+        }
+        let b = start("", "?embed", &mut s);
+        assert!(b.notice.unwrap().text.contains("names no scenario"));
+        // a corrupt autosave is neither read nor moved aside by an embed
+        let mut s = MemoryStore::default();
+        s.set(AUTOSAVE_KEY, "junk").unwrap();
+        let b = start("#embed&s=1.AAAA", "", &mut s);
+        assert!(b
+            .notice
+            .unwrap()
+            .text
+            .contains("share link could not be opened"));
+        assert_eq!(s.get(CORRUPT_KEY), None);
+        // a valid embedded link writes no previous copy either
+        let hash = share_fragment(&default_scenario(), Some(EmbedMode::Editable));
+        assert_eq!(start(&hash, "", &mut s).doc, default_scenario());
+        assert_eq!(s.get(PREVIOUS_KEY), None);
+        let hash = share_fragment(&edited(), Some(EmbedMode::ReadOnly));
+        let b = follow_link(&hash, "", &mut s).unwrap().unwrap();
+        assert_eq!((b.doc, b.notice), (edited(), None));
+        assert_eq!(s.get(PREVIOUS_KEY), None);
+    }
+
+    #[test]
     fn embed_flag_is_read_from_hash_or_query() {
         let hash = share_fragment(&edited(), Some(EmbedMode::ReadOnly));
         let b = start(&hash, "", &mut MemoryStore::default());
@@ -393,5 +513,15 @@ mod tests {
         let b = resume(&pending, &mut MemoryStore::default(), |_| false).unwrap();
         assert_eq!(b.doc.selection.action, "s3:GetObjectTagging");
         assert_eq!(b.notice.unwrap().level, NoticeLevel::Info);
+        // a waiting share link keeps the previous autosave once it opens, as at startup
+        let mut s = MemoryStore::default();
+        store::save(&mut s, "older").unwrap();
+        let shared = Pending {
+            origin: Origin::Share,
+            ..pending
+        };
+        let b = resume(&shared, &mut s, |_| false).unwrap();
+        assert!(b.notice.unwrap().text.contains(PREVIOUS_KEY));
+        assert_eq!(s.get(PREVIOUS_KEY).as_deref(), Some("older"));
     }
 }
