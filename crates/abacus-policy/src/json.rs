@@ -82,14 +82,61 @@ pub struct JsonError {
     pub is_error: bool,
 }
 
+/// At most this many JSON errors are kept per phase (reading tokens, then the structure);
+/// the rest are only counted ([`Dropped`]). A pasted megabyte of garbage would otherwise
+/// allocate a message per character before any caller could cap the list. Each phase finds
+/// its errors in source order, so everything left out lies after what a phase kept.
+pub const MAX_JSON_ERRORS: usize = 1_000;
+
+/// What [`MAX_JSON_ERRORS`] left out: how many, how many of them errors, and where the
+/// first one starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dropped {
+    /// Errors and warnings not kept.
+    pub count: usize,
+    /// Of them, errors.
+    pub errors: usize,
+    /// Offset of the first one left out.
+    pub first: Option<usize>,
+}
+
+/// The kept errors and the count of the rest.
+#[derive(Debug, Default)]
+struct Errors {
+    kept: Vec<JsonError>,
+    kept_in_phase: usize,
+    dropped: Dropped,
+}
+
+impl Errors {
+    fn push(&mut self, e: JsonError) {
+        if self.kept_in_phase < MAX_JSON_ERRORS {
+            self.kept_in_phase += 1;
+            self.kept.push(e);
+            return;
+        }
+        let d = &mut self.dropped;
+        d.count += 1;
+        d.errors += usize::from(e.is_error);
+        d.first = Some(d.first.map_or(e.span.start, |f| f.min(e.span.start)));
+    }
+}
+
 /// Reads `text` as one JSON value. Returns the value (with `Invalid` parts where the text
-/// was unreadable; `None` only when there is no value at all) and every error found.
+/// was unreadable; `None` only when there is no value at all) and the errors found (the
+/// first [`MAX_JSON_ERRORS`]; see [`parse_json_counted`] for the count of the rest).
 pub fn parse_json(text: &str) -> (Option<JsonValue>, Vec<JsonError>) {
+    let (value, errors, _) = parse_json_counted(text);
+    (value, errors)
+}
+
+/// [`parse_json`], with the count of the errors past [`MAX_JSON_ERRORS`].
+pub fn parse_json_counted(text: &str) -> (Option<JsonValue>, Vec<JsonError>, Dropped) {
     let index = LineIndex::new(text);
     let mut lexer = Lexer {
         text,
         pos: 0,
-        errors: Vec::new(),
+        errors: Errors::default(),
         index: &index,
         eof_in_string: false,
         odd_spaces: (0, None),
@@ -112,7 +159,10 @@ pub fn parse_json(text: &str) -> (Option<JsonValue>, Vec<JsonError>) {
     let mut parser = Parser {
         tokens,
         pos: 0,
-        errors: lexer.errors,
+        errors: Errors {
+            kept_in_phase: 0,
+            ..lexer.errors
+        },
         eof_in_string,
         text_len: text.len(),
     };
@@ -139,7 +189,7 @@ pub fn parse_json(text: &str) -> (Option<JsonValue>, Vec<JsonError>) {
         }
         Some(value)
     };
-    (value, parser.errors)
+    (value, parser.errors.kept, parser.errors.dropped)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -171,7 +221,7 @@ struct Token {
 struct Lexer<'a> {
     text: &'a str,
     pos: usize,
-    errors: Vec<JsonError>,
+    errors: Errors,
     index: &'a LineIndex,
     eof_in_string: bool,
     /// Count and first place of non-breaking spaces outside strings.
@@ -599,7 +649,7 @@ fn is_json_number(raw: &str) -> bool {
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
-    errors: Vec<JsonError>,
+    errors: Errors,
     eof_in_string: bool,
     text_len: usize,
 }

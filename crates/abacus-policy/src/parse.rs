@@ -12,7 +12,7 @@ use crate::ast::{
 };
 use crate::authorize::PolicyKind;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
-use crate::json::{parse_json, JsonKind, JsonMember, JsonValue};
+use crate::json::{parse_json_counted, JsonKind, JsonMember, JsonValue};
 use crate::validate::{self, kind_diagnostics, PolicyShape};
 use crate::variables::Template;
 use serde::Serialize;
@@ -95,7 +95,7 @@ pub const MAX_DIAGNOSTICS_PER_POLICY: usize = 200;
 /// more there are; positions are resolved (through the line index) only for those.
 pub fn parse_policy(text: &str) -> ParsedPolicy {
     let line_index = LineIndex::new(text);
-    let (json, json_errors) = parse_json(text);
+    let (json, json_errors, dropped) = parse_json_counted(text);
     let mut b = Builder {
         text,
         index: &line_index,
@@ -117,7 +117,7 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
     }
     let mut found = b.diags;
     found.extend(validated.into_iter().map(Found::Resolved));
-    let (diagnostics, hidden) = first_diagnostics(found, &line_index);
+    let (diagnostics, hidden) = first_diagnostics(found, dropped, &line_index);
     let shape = policy.as_ref().map(PolicyShape::of).unwrap_or_default();
     ParsedPolicy {
         policy,
@@ -232,6 +232,7 @@ impl Hidden {
 /// each resolved once against `index`; sums up the rest. O(n log n) in the number found.
 fn first_diagnostics(
     mut found: Vec<Found>,
+    dropped: crate::json::Dropped,
     index: &LineIndex,
 ) -> (Vec<Diagnostic>, Option<Hidden>) {
     // stable: equal spans keep the order they were found in
@@ -240,7 +241,21 @@ fn first_diagnostics(
         (span.start, span.end)
     });
     let rest = found.split_off(found.len().min(MAX_DIAGNOSTICS_PER_POLICY));
-    let hidden = Hidden::of(rest.iter().map(|f| (f.span(), f.severity())));
+    let mut hidden = Hidden::of(rest.iter().map(|f| (f.span(), f.severity())));
+    // the JSON reader counted what it did not keep
+    if let Some(first) = dropped.first {
+        let more = Hidden {
+            count: dropped.count,
+            errors: dropped.errors,
+            worst: if dropped.errors > 0 {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            first,
+        };
+        hidden = Some(hidden.map_or(more, |h| h.merge(more)));
+    }
     let mut out: Vec<Diagnostic> = found.into_iter().map(|f| f.resolve(index)).collect();
     if let Some(h) = hidden {
         out.push(h.diagnostic(index));
@@ -1082,10 +1097,14 @@ mod tests {
         assert_eq!(last.code, "policy-too-many-diagnostics");
         assert_eq!(last.severity, Severity::Error);
         let hidden = p.hidden.unwrap();
+        // the JSON reader keeps MAX_JSON_ERRORS and counts the rest: the total is exact
+        let (_, kept, dropped) = crate::json::parse_json_counted(&text);
+        assert!(kept.len() <= 2 * crate::json::MAX_JSON_ERRORS);
         assert_eq!(
             hidden.count + MAX_DIAGNOSTICS_PER_POLICY,
-            crate::json::parse_json(&text).1.len()
+            kept.len() + dropped.count
         );
+        assert!(dropped.count > 890_000 && dropped.errors == dropped.count);
         assert!(
             last.message
                 .starts_with(&format!("{} more diagnostics not shown", hidden.count)),

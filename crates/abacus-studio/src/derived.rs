@@ -64,7 +64,7 @@ fn spec_of(reference: &abacus_reference::Reference, service: &Service, a: &Actio
     for (required, modelled) in [(true, true), (true, false), (false, true), (false, false)] {
         typed.extend(
             all.iter()
-                .filter(|(r, id, _)| *r == required && !id.contains(':') == modelled),
+                .filter(|(r, id, _)| *r == required && id.contains(':') != modelled),
         );
     }
     let types: Vec<&str> = typed.iter().map(|(_, _, name)| *name).collect();

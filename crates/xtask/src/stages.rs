@@ -215,6 +215,24 @@ pub fn bench() -> Result<(), String> {
             "cargo bench",
         )
     })?;
+    stage("hostile-bench", || {
+        let date = cmd::output_line("date", &["-u", "+%Y-%m-%d, %H:%M UTC"]).unwrap_or_default();
+        let cores = cmd::output_line("nproc", &[]).unwrap_or_default();
+        let mut c = command(
+            "cargo",
+            &[
+                "run",
+                "--locked",
+                "--release",
+                "-p",
+                "abacus-cli",
+                "--example",
+                "hostile_bench",
+            ],
+        );
+        c.env("ABACUS_BENCH_DATE", format!("{date}, {cores} cores"));
+        run(c, "hostile-input bench")
+    })?;
     dist()?;
     stage("browser-perf", || e2e(Some("perf.spec.mjs")).map(|_| ()))?;
     Ok(())
