@@ -290,19 +290,19 @@ mod tests {
     use super::*;
     use abacus_studio::scenario::default_scenario;
 
-    /// The index and two seed services, installed into the process-wide registry (tests
-    /// share it; `ec2` and `dynamodb` are never installed, so they stay not loaded).
+    /// The index and two seed services: installed into the process-wide registry (for the
+    /// simulator), and returned as a reference of their own for the picker, so that `ec2`
+    /// and `dynamodb` stay not loaded there even when a native workspace build bundles every
+    /// service into the registry.
     fn loaded() -> std::sync::Arc<Reference> {
+        let s3 = include_str!("../../abacus-reference/data/services/s3.json");
+        let sagemaker = include_str!("../../abacus-reference/data/services/sagemaker.json");
         abacus_reference::install_index(abacus_reference::INDEX_JSON).unwrap();
-        abacus_reference::install_service(include_str!(
-            "../../abacus-reference/data/services/s3.json"
-        ))
-        .unwrap();
-        abacus_reference::install_service(include_str!(
-            "../../abacus-reference/data/services/sagemaker.json"
-        ))
-        .unwrap();
-        abacus_reference::current()
+        abacus_reference::install_service(s3).unwrap();
+        abacus_reference::install_service(sagemaker).unwrap();
+        std::sync::Arc::new(
+            Reference::from_texts(abacus_reference::INDEX_JSON, &[s3, sagemaker]).unwrap(),
+        )
     }
 
     #[test]
