@@ -126,7 +126,14 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 }
             }
             _ => {
+                // a run of stray characters is one token: a pasted flood stays one span
                 i += char_len_at(text, i);
+                while bytes
+                    .get(i)
+                    .is_some_and(|c| !c.is_ascii_alphanumeric() && !b" \t\n\r{}[]:,\"-".contains(c))
+                {
+                    i += char_len_at(text, i);
+                }
                 TokenKind::Invalid
             }
         };
@@ -294,7 +301,14 @@ mod tests {
     #[test]
     fn malformed_text_still_tiles_exactly() {
         // smart quote, literal dots, unterminated string, escapes at the end
-        for text in ["{\"a\": ”x”, ...}", "\"open\n{", "\"\\", "é😀", ""] {
+        for text in [
+            "{\"a\": ”x”, ...}",
+            "\"open\n{",
+            "\"\\",
+            "é😀",
+            "",
+            "@@é@ @",
+        ] {
             let toks = tokenize(text);
             let mut at = 0;
             for t in &toks {
@@ -307,6 +321,15 @@ mod tests {
         assert!(kinds("{ ... }")
             .iter()
             .any(|(k, _)| *k == TokenKind::Invalid));
+        // a run of stray characters is one token
+        assert_eq!(
+            kinds("@@é@ @,"),
+            [
+                (TokenKind::Invalid, "@@é@"),
+                (TokenKind::Invalid, "@"),
+                (TokenKind::Punct, ",")
+            ]
+        );
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! `abacus-input` is marked when an edit arrives; `abacus-keystroke` measures from there to
 //! the end of the render that shows the new decision, trace and CloudTrail record.
-//! `abacus-matrix` measures one full matrix recomputation; `abacus-first-render` marks the
+//! `abacus-matrix` measures one full matrix recomputation, `abacus-open-link` the embed's
+//! "Open in Abacus" link (once per document change); `abacus-first-render` marks the
 //! first painted app. `abacus-reference-load:PREFIX` measures fetching and installing a
 //! service's reference file, `abacus-reference-install:PREFIX` the install alone.
 //! Natively these are no-ops.

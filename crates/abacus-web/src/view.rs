@@ -12,7 +12,7 @@ use abacus_studio::evaluate::MatrixTooLarge;
 
 use crate::components::editor::LineNote;
 use crate::highlight::Mark;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// The underline marks of a policy's diagnostics.
 pub fn marks(diagnostics: &[Diagnostic]) -> Vec<Mark> {
@@ -249,7 +249,7 @@ pub fn trace_from_explanation(e: &Explanation, deciding: &[StatementRef]) -> Vec
 }
 
 /// One column of the access matrix: an action against the user's own or others' resources.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct MatrixColumn {
     /// `service:Action`.
     pub action: String,
@@ -287,14 +287,11 @@ impl MatrixView {
     }
 
     /// Where each row and each column of `other` is in this matrix (by name; the first
-    /// when a name repeats). One hash map per axis, so linear in rows plus columns.
+    /// when a name repeats). One map per axis, so n log n in rows plus columns, not in cells.
     fn positions_of(&self, other: &MatrixView) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
-        fn locate<'a, T: Eq + std::hash::Hash + 'a>(
-            here: &'a [T],
-            there: &'a [T],
-        ) -> Vec<Option<usize>> {
+        fn locate<'a, T: Ord + 'a>(here: &'a [T], there: &'a [T]) -> Vec<Option<usize>> {
             // reversed, so that the first of equal names wins
-            let at: HashMap<&T, usize> =
+            let at: BTreeMap<&T, usize> =
                 here.iter().enumerate().rev().map(|(i, x)| (x, i)).collect();
             there.iter().map(|x| at.get(x).copied()).collect()
         }

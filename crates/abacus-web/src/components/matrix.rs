@@ -3,7 +3,7 @@
 
 use crate::view::{decision_style, MatrixChange, MatrixColumn, MatrixView};
 use abacus_policy::Decision;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -49,7 +49,7 @@ pub fn Matrix(props: &MatrixProps) -> Html {
         };
     }
     // one set of changed cells, so marking them is linear in the cells
-    let changes: HashSet<(&str, &MatrixColumn)> = props
+    let changes: BTreeSet<(&str, &MatrixColumn)> = props
         .changes
         .iter()
         .map(|x| (x.user.as_str(), &x.column))
