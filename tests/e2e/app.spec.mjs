@@ -3,7 +3,7 @@
 // README shows. Run after `trunk build --release` (or `cargo xtask dist`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, screenshot } from './harness.mjs';
+import { startApp, screenshot, BASE_PATH } from './harness.mjs';
 
 let app;
 before(async () => {
@@ -225,11 +225,11 @@ test('reload brings the autosaved state back', async () => {
 
 test('a corrupt autosave is recovered with a message and kept', async () => {
   const page = await open();
-  await page.evaluate(() => localStorage.setItem('abacus.workspace.v1', '{"version": 2, "name": '));
+  await page.evaluate(() => localStorage.setItem(`abacus.workspace.v1@${location.pathname}`, '{"version": 2, "name": '));
   await page.reload();
   await page.waitForSelector(tid('notice'));
   assert.match(await page.textContent(tid('notice')), /could not be read/);
-  const kept = await page.evaluate(() => localStorage.getItem('abacus.workspace.v1.corrupt'));
+  const kept = await page.evaluate((k) => localStorage.getItem(k), `abacus.workspace.v1.corrupt@${BASE_PATH}`);
   assert.equal(kept, '{"version": 2, "name": ');
   assert.match(await decisionOf(page), /^(Allow|ExplicitDeny|ImplicitDeny)$/);
 });
@@ -280,7 +280,7 @@ test('embed mode renders without chrome', async () => {
   await expectDecision(editable, 'ExplicitDeny');
   // embeds never overwrite the visitor's own autosave
   await editable.waitForTimeout(600);
-  assert.equal(await editable.evaluate(() => localStorage.getItem('abacus.workspace.v1')), null);
+  assert.equal(await editable.evaluate(() => localStorage.length), 0);
 });
 
 test('gallery, world editor and dark theme', async () => {

@@ -113,7 +113,7 @@ test('a reload reopens an autosaved workspace whose action comes from the refere
   await page.waitForSelector(`${tid('decision')}[data-decision]`);
   const { record } = await outcome(page, 'GetObjectTagging');
   assert.equal(record.eventSource, 's3.amazonaws.com');
-  assert.equal(await page.evaluate(() => localStorage.getItem('abacus.workspace.v1.corrupt')), null);
+  assert.equal(await page.evaluate(() => localStorage.getItem(`abacus.workspace.v1.corrupt@${location.pathname}`)), null);
   assert.deepEqual(app.pageErrors, []);
 });
 
