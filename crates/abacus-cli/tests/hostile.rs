@@ -122,3 +122,65 @@ fn a_matrix_over_the_cap_is_refused() {
     assert_eq!(table.status.code(), Some(1), "{table:?}");
     assert!(String::from_utf8_lossy(&table.stderr).contains("more than the limit of 20000"));
 }
+
+fn policy(statement: Value) -> Value {
+    Value::from(serde_json::json!({"Version": "2012-10-17", "Statement": [statement]}).to_string())
+}
+
+fn decision(out: &Output) -> String {
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["decision"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_long_wildcard_against_a_long_object_name_is_decided() {
+    // issue 11: 42 s on the quadratic matcher; the matcher is linear now
+    let mut doc = seed();
+    let pattern = format!("arn:aws:s3:::my-bucket/*{}b", "a".repeat(100_000));
+    doc["policies"][1]["text"] = policy(
+        serde_json::json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": pattern}),
+    );
+    doc["selection"]["resource"] = Value::Null;
+    let name = format!("arn:aws:s3:::my-bucket/{}", "a".repeat(450_000));
+    doc["selection"]["resourceArn"] = Value::from(name.clone());
+    let out = abacus("long-wildcard", &doc, &["run", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(decision(&out), "ImplicitDeny");
+    // the same pattern allows a name that ends in `b`
+    doc["selection"]["resourceArn"] = Value::from(format!("{name}b"));
+    let out = abacus("long-wildcard-b", &doc, &["run", "--json"]);
+    assert_eq!(decision(&out), "Allow");
+}
+
+#[test]
+fn many_variables_over_a_long_tag_are_bounded() {
+    // issue 11: out of memory under a 4 GiB limit
+    let mut doc = seed();
+    doc["world"]["roles"][0]["tags"]["team"] = Value::from("x".repeat(50_000));
+    let resource = format!(
+        "arn:aws:s3:::b/{}",
+        "${aws:PrincipalTag/team}".repeat(20_000)
+    );
+    doc["policies"][1]["text"] = policy(
+        serde_json::json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource}),
+    );
+    let out = abacus("many-variables", &doc, &["run", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(decision(&out), "ImplicitDeny");
+    // the cap is reported on the policy
+    assert!(String::from_utf8_lossy(&out.stderr).contains("policy-too-many-variables"));
+}
+
+#[test]
+fn string_like_over_many_variables_is_decided() {
+    // issue 11: 3.7 s when every pushed piece rescanned the pattern
+    let mut doc = seed();
+    doc["world"]["roles"][0]["tags"]["team"] = Value::from("y".repeat(10_000));
+    doc["policies"][1]["text"] = policy(serde_json::json!({
+        "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringLike": {"aws:PrincipalTag/team": "${aws:PrincipalTag/team}".repeat(1_000)}}
+    }));
+    let out = abacus("string-like", &doc, &["run", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(decision(&out), "ImplicitDeny");
+}
