@@ -199,9 +199,14 @@ pub fn segments(text: &str, marks: &[Mark]) -> Vec<Segment> {
         .collect();
     // one sweep: mark edges sorted by position, and how many marks of each severity are
     // open (linear in the text plus n log n in the marks, however many marks there are)
-    let mut edges: Vec<(usize, bool, Severity)> = marks
+    // packed as `position × 8 + starts × 4 + severity`, so a plain integer sort orders them
+    // (one sort of `usize` in the bundle, no tuple sort)
+    let mut edges: Vec<usize> = marks
         .iter()
-        .flat_map(|m| [(m.start, true, m.severity), (m.end, false, m.severity)])
+        .flat_map(|m| {
+            let severity = m.severity as usize;
+            [m.start * 8 + 4 + severity, m.end * 8 + severity]
+        })
         .collect();
     edges.sort_unstable();
     let mut open = [0usize; 3];
@@ -211,16 +216,22 @@ pub fn segments(text: &str, marks: &[Mark]) -> Vec<Segment> {
         let mut from = token.start;
         while from < token.end {
             // apply every edge at or before `from`; the segment runs to the next edge
-            while let Some(&(at, starts, severity)) = edges.get(next) {
-                if at > from {
+            while let Some(&edge) = edges.get(next) {
+                if edge / 8 > from {
                     break;
                 }
-                if let Some(n) = open.get_mut(severity as usize) {
-                    *n = if starts { *n + 1 } else { n.saturating_sub(1) };
+                if let Some(n) = open.get_mut(edge % 4) {
+                    *n = if edge & 4 != 0 {
+                        *n + 1
+                    } else {
+                        n.saturating_sub(1)
+                    };
                 }
                 next += 1;
             }
-            let to = edges.get(next).map_or(token.end, |e| e.0.min(token.end));
+            let to = edges
+                .get(next)
+                .map_or(token.end, |e| (e / 8).min(token.end));
             let mark = [Severity::Error, Severity::Warning, Severity::Info]
                 .into_iter()
                 .zip(open)

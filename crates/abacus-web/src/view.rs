@@ -31,9 +31,14 @@ pub fn marks(diagnostics: &[Diagnostic]) -> Vec<Mark> {
 /// line that already has a note it is appended to it. Linear in the diagnostics.
 pub fn line_notes(diagnostics: &[Diagnostic]) -> Vec<LineNote> {
     let mut out: Vec<LineNote> = Vec::new();
-    let mut at_line: std::collections::BTreeMap<usize, usize> = Default::default();
+    // the note of each line, by line number (lines are few next to the text)
+    let lines = diagnostics.iter().map(|d| d.start.line).max().unwrap_or(0);
+    let mut at_line: Vec<Option<usize>> = vec![None; lines + 1];
     for d in diagnostics {
-        match at_line.get(&d.start.line).and_then(|&i| out.get_mut(i)) {
+        let Some(slot) = at_line.get_mut(d.start.line) else {
+            continue;
+        };
+        match slot.and_then(|i| out.get_mut(i)) {
             Some(note) if d.code == "policy-too-many-diagnostics" => {
                 note.text.push_str(" · ");
                 note.text.push_str(&d.message);
@@ -41,7 +46,7 @@ pub fn line_notes(diagnostics: &[Diagnostic]) -> Vec<LineNote> {
             }
             Some(_) => {}
             None => {
-                at_line.insert(d.start.line, out.len());
+                *slot = Some(out.len());
                 out.push(LineNote {
                     line: d.start.line,
                     severity: d.severity,
@@ -249,7 +254,7 @@ pub fn trace_from_explanation(e: &Explanation, deciding: &[StatementRef]) -> Vec
 }
 
 /// One column of the access matrix: an action against the user's own or others' resources.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatrixColumn {
     /// `service:Action`.
     pub action: String,
@@ -267,6 +272,9 @@ impl MatrixColumn {
         }
     }
 }
+
+/// Matrix rows or columns by name.
+type Names<'a> = BTreeMap<(&'a str, &'a str), usize>;
 
 /// The access matrix as displayed: users × columns of decisions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -286,19 +294,55 @@ impl MatrixView {
         self.cells.get(row)?.get(column).copied().flatten()
     }
 
-    /// Where each row and each column of `other` is in this matrix (by name; the first
-    /// when a name repeats). One map per axis, so n log n in rows plus columns, not in cells.
-    fn positions_of(&self, other: &MatrixView) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
-        fn locate<'a, T: Ord + 'a>(here: &'a [T], there: &'a [T]) -> Vec<Option<usize>> {
-            // reversed, so that the first of equal names wins
-            let at: BTreeMap<&T, usize> =
-                here.iter().enumerate().rev().map(|(i, x)| (x, i)).collect();
-            there.iter().map(|x| at.get(x).copied()).collect()
+    /// Rows and columns by name (`(user, "")`, `(action, scope)`), the first when a name
+    /// repeats: one map type for both axes keeps the bundle small.
+    fn names(&self) -> (Names<'_>, Names<'_>) {
+        let mut rows = Names::new();
+        for (i, u) in self.users.iter().enumerate() {
+            rows.entry((u.as_str(), "")).or_insert(i);
         }
+        let mut cols = Names::new();
+        for (i, c) in self.columns.iter().enumerate() {
+            cols.entry((c.action.as_str(), c.scope.as_str()))
+                .or_insert(i);
+        }
+        (rows, cols)
+    }
+
+    /// Where each row and each column of `other` is in this matrix, by name: linear in rows
+    /// plus columns (times a log), not in cells.
+    fn positions_of(&self, other: &MatrixView) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+        let (rows, cols) = self.names();
         (
-            locate(&self.users, &other.users),
-            locate(&self.columns, &other.columns),
+            other
+                .users
+                .iter()
+                .map(|u| rows.get(&(u.as_str(), "")).copied())
+                .collect(),
+            other
+                .columns
+                .iter()
+                .map(|c| cols.get(&(c.action.as_str(), c.scope.as_str())).copied())
+                .collect(),
         )
+    }
+
+    /// For each cell, row by row: whether `changes` lists it.
+    pub fn changed_cells(&self, changes: &[MatrixChange]) -> Vec<bool> {
+        let (rows, cols) = self.names();
+        let width = self.columns.len();
+        let mut out = vec![false; self.users.len() * width];
+        for c in changes {
+            let r = rows.get(&(c.user.as_str(), "")).copied();
+            let k = cols.get(&(c.column.action.as_str(), c.column.scope.as_str()));
+            if let Some(flag) = r
+                .zip(k.copied())
+                .and_then(|(r, k)| out.get_mut(r * width + k))
+            {
+                *flag = true;
+            }
+        }
+        out
     }
 
     /// How many cells allow.
@@ -697,6 +741,9 @@ mod tests {
         );
         assert!(d[1..].iter().all(|c| c.user == "newcomer" && c.gained()));
         assert!(matrix_diff(&after, &after).is_empty());
+        let flags = after.changed_cells(&d);
+        assert_eq!(flags.iter().filter(|f| **f).count(), 181);
+        assert!(flags[2_999 * 180 + 179] && flags[3_000 * 180]);
     }
 
     #[test]

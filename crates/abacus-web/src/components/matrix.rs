@@ -1,9 +1,8 @@
 //! The access matrix: users × actions (own and others' resources) as a colour grid, with
 //! the diff against a baseline (who gained access, who lost it).
 
-use crate::view::{decision_style, MatrixChange, MatrixColumn, MatrixView};
+use crate::view::{decision_style, MatrixChange, MatrixView};
 use abacus_policy::Decision;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -48,17 +47,9 @@ pub fn Matrix(props: &MatrixProps) -> Html {
             </div>
         };
     }
-    // one set of changed cells, so marking them is linear in the cells
-    let changes: BTreeSet<(&str, &MatrixColumn)> = props
-        .changes
-        .iter()
-        .map(|x| (x.user.as_str(), &x.column))
-        .collect();
-    let changed = |user: &str, c: usize| {
-        v.columns
-            .get(c)
-            .is_some_and(|col| changes.contains(&(user, col)))
-    };
+    let flags = v.changed_cells(&props.changes);
+    let width = v.columns.len();
+    let changed = |r: usize, c: usize| flags.get(r * width + c).copied().unwrap_or(false);
     let head = v
         .columns
         .iter()
@@ -80,7 +71,7 @@ pub fn Matrix(props: &MatrixProps) -> Html {
                 let label = format!("{user}, {col}: {name}");
                 let class = classes!(
                     format!("cell-{kind}"),
-                    changed(user, c).then_some("cell-changed")
+                    changed(r, c).then_some("cell-changed")
                 );
                 html! {
                     <td>
