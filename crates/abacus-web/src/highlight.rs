@@ -383,13 +383,9 @@ mod tests {
                 },
             })
             .collect();
-        let started = std::time::Instant::now();
         let segs = segments(&text, &marks);
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(1),
-            "{:?}",
-            started.elapsed()
-        );
+        // no wall-clock bound here (it would flake on a busy machine): the size makes a
+        // quadratic regression obvious, and `cargo xtask bench` reports the timings
         assert_eq!(
             segs.iter().map(|s| s.end - s.start).sum::<usize>(),
             text.len()

@@ -727,13 +727,9 @@ mod tests {
         after.cells[2_999][179] = Some(Allow);
         after.users.push("newcomer".into());
         after.cells.push(vec![Some(Allow); 180]);
-        let started = std::time::Instant::now();
         let d = matrix_diff(&before, &after);
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(3),
-            "{:?}",
-            started.elapsed()
-        );
+        // no wall-clock bound here (it would flake on a busy machine): the size makes a
+        // quadratic regression obvious, and `cargo xtask bench` reports the timings
         assert_eq!(d.len(), 181);
         assert_eq!(
             (d[0].user.as_str(), d[0].column.action.as_str()),

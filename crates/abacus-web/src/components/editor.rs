@@ -331,14 +331,10 @@ mod tests {
                 severity: Severity::Error,
             })
             .collect();
-        let started = std::time::Instant::now();
         let g = gutter_html(&flagged_lines(&text, &marks));
         let html = overlay_html(&text, &marks);
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(1),
-            "{:?}",
-            started.elapsed()
-        );
+        // no wall-clock bound here (it would flake on a busy machine): the size makes a
+        // quadratic regression obvious, and `cargo xtask bench` reports the timings
         assert_eq!(g.matches("ln-error").count(), 50_000);
         assert_eq!(html.matches("diag-error").count(), 50_000);
     }
