@@ -152,20 +152,19 @@ pub fn matching_actions<'a>(
         .collect()
 }
 
-/// Case-insensitive glob (`*`, `?`) for action names: linear in practice (greedy with one
-/// backtrack point, the names are short).
+/// Case-insensitive glob (`*`, `?`) for action names: ASCII, no allocation, greedy with one
+/// backtrack point (linear in practice: the names are short).
 pub fn glob_ci(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let t: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
+        match (p.get(pi), t.get(ti)) {
+            (Some(b'*'), _) => {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c) if c == '?' || Some(&c) == t.get(ti) => {
+            (Some(&c), Some(&x)) if c == b'?' || c.eq_ignore_ascii_case(&x) => {
                 pi += 1;
                 ti += 1;
             }
@@ -180,7 +179,7 @@ pub fn glob_ci(pattern: &str, text: &str) -> bool {
         }
     }
     p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
 }
 
 #[cfg(test)]

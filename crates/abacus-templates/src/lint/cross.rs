@@ -160,11 +160,9 @@ fn unrestricted_tagging(
         return;
     }
     let tagging = Knowledge::get().tagging_actions();
-    // decided once per tagging action, not per action item
-    let open: Vec<&String> = tagging
-        .iter()
-        .filter(|t| !denied_elsewhere(policies, t))
-        .collect();
+    // whether a deny covers a tagging action is decided once per tagging action, and only
+    // for those an allowed action item matches (the reference lists hundreds)
+    let mut open: Vec<Option<bool>> = vec![None; tagging.len()];
     for (input, policy, kind) in policies {
         if *kind == PolicyUse::Trust {
             continue;
@@ -177,10 +175,15 @@ fn unrestricted_tagging(
                 if out.len() >= MAX_FINDINGS {
                     return;
                 }
-                let listed = open
-                    .iter()
-                    .find(|t| item.value.matches(t))
-                    .map(|t| t.as_str());
+                let mut listed = None;
+                for (t, known) in tagging.iter().zip(open.iter_mut()) {
+                    if item.value.matches(t)
+                        && *known.get_or_insert_with(|| !denied_elsewhere(policies, t))
+                    {
+                        listed = Some(t.as_str());
+                        break;
+                    }
+                }
                 // any other service's `TagResource`, unless a deny covers it
                 let other = (listed.is_none()
                     && is_tag_resource(&item.value)
