@@ -196,6 +196,12 @@ fn read_scenario(path: &str) -> Result<Scenario, ExitCode> {
     })
 }
 
+/// The scenario to lint: parsed from `text`, or read again from `path` to report its
+/// problems with their places (exit code 2).
+fn lint_target(path: &str, text: &str) -> Result<Scenario, ExitCode> {
+    Scenario::from_json(text).or_else(|_| read_scenario(path))
+}
+
 /// True when the text is a JSON object that looks like a scenario (not a policy).
 fn is_scenario(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text)
@@ -248,12 +254,9 @@ pub fn lint(args: &[String]) -> ExitCode {
             println!("-- {}", shown(path));
         }
         if is_scenario(&text) {
-            let scenario = match Scenario::from_json(&text) {
+            let scenario = match lint_target(path, &text) {
                 Ok(s) => s,
-                Err(_) => match read_scenario(path) {
-                    Ok(s) => s,
-                    Err(code) => return code,
-                },
+                Err(code) => return code,
             };
             let mut current = String::new();
             for (policy_id, d) in lint_scenario(&scenario) {
@@ -312,12 +315,9 @@ fn lint_json(files: &[&String], summary: bool) -> ExitCode {
         let mut findings = Vec::new();
         let mut summaries = Vec::new();
         if is_scenario(&text) {
-            let scenario = match Scenario::from_json(&text) {
+            let scenario = match lint_target(path, &text) {
                 Ok(s) => s,
-                Err(_) => match read_scenario(path) {
-                    Ok(s) => s,
-                    Err(code) => return code,
-                },
+                Err(code) => return code,
             };
             for (policy_id, d) in lint_scenario(&scenario) {
                 any_error |= d.is_error();

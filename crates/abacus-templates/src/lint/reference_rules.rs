@@ -361,34 +361,10 @@ fn segments_may_overlap(a: &str, b: &str) -> bool {
     }
 }
 
-/// Case-sensitive glob, as resource ARNs match (`*` and `?` cross `/` and `:`).
+/// Case-sensitive glob, as resource ARNs match (`*` and `?` cross `/` and `:`): the
+/// engine's own linear matcher.
 fn glob_cs(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || Some(&c) == t.get(ti) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+    abacus_policy::wildcard::wildcard_match(pattern, text, false)
 }
 
 /// True when the policy's resource `pattern` may name a resource of the ARN `format`.
