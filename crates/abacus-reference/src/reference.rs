@@ -143,11 +143,6 @@ impl Reference {
             .filter_map(|s| s.get().map(Arc::as_ref))
     }
 
-    /// Prefixes of the loaded services.
-    pub fn loaded_prefixes(&self) -> impl Iterator<Item = &str> + '_ {
-        self.services.keys().map(String::as_str)
-    }
-
     /// Whether `prefix` is loaded, only listed, or unknown.
     pub fn status(&self, prefix: &str) -> ServiceStatus {
         let lower = prefix.to_ascii_lowercase();
