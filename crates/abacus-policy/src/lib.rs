@@ -17,6 +17,7 @@ pub mod decision;
 pub mod diagnostic;
 pub mod explain;
 pub mod json;
+pub mod order;
 pub mod parse;
 pub mod principal;
 pub mod request;

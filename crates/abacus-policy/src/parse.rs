@@ -64,7 +64,7 @@ impl ParsedPolicy {
         if let Some(p) = &self.policy {
             all.extend(kind_diagnostics(p, &self.line_index, kind));
         }
-        all.sort_by_key(|d| (d.span.start, d.span.end));
+        crate::order::sort_by_key(&mut all, |d| (d.span.start, d.span.end));
         let rest = all.split_off(all.len().min(MAX_DIAGNOSTICS_PER_POLICY));
         let cut = Hidden::of(rest.iter().map(|d| (d.span, d.severity)));
         let hidden = match (self.hidden, cut) {
@@ -236,7 +236,7 @@ fn first_diagnostics(
     index: &LineIndex,
 ) -> (Vec<Diagnostic>, Option<Hidden>) {
     // stable: equal spans keep the order they were found in
-    found.sort_by_key(|f| {
+    crate::order::sort_by_key(&mut found, |f| {
         let span = f.span();
         (span.start, span.end)
     });

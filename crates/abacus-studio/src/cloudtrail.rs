@@ -286,11 +286,12 @@ fn fill(template: &Value, built: &BuiltRequest) -> Value {
             Value::String(out)
         }
         Value::Array(items) => Value::Array(items.iter().map(|i| fill(i, built)).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), fill(v, built)))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            // built by insertion: `collect` would add a sort to the bundle
+            let mut filled = serde_json::Map::new();
+            filled.extend(map.iter().map(|(k, v)| (k.clone(), fill(v, built))));
+            Value::Object(filled)
+        }
         other => other.clone(),
     }
 }
@@ -380,7 +381,9 @@ fn write_value(v: &Value, indent: usize, out: &mut String) {
     match v {
         Value::Object(map) if !map.is_empty() => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+            abacus_policy::order::sort_by(&mut keys, |a, b| {
+                rank(a).cmp(&rank(b)).then_with(|| a.cmp(b))
+            });
             out.push_str("{\n");
             for (i, k) in keys.iter().enumerate() {
                 out.push_str(&pad(indent + 1));

@@ -159,7 +159,9 @@ pub fn render_text(
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let index = LineIndex::new(text);
     let (refs, mut diagnostics) = scan_slots(text);
-    let declared: BTreeMap<&str, &dyn SlotSpec> = slots.iter().map(|s| (s.name(), *s)).collect();
+    // built by insertion: `collect` would add a sort to the bundle
+    let mut declared: BTreeMap<&str, &dyn SlotSpec> = BTreeMap::new();
+    declared.extend(slots.iter().map(|s| (s.name(), *s)));
 
     for name in overrides.keys() {
         if !declared.contains_key(name.as_str()) {
@@ -244,7 +246,9 @@ pub fn render_text(
     if diagnostics.is_empty() {
         Ok(Rendered { text: out, values })
     } else {
-        diagnostics.sort_by_key(|d| (d.span.start, d.code.clone()));
+        abacus_policy::order::sort_by(&mut diagnostics, |a, b| {
+            (a.span.start, &a.code).cmp(&(b.span.start, &b.code))
+        });
         Err(diagnostics)
     }
 }

@@ -138,9 +138,10 @@ impl From<&abacus_studio::scenario::Scenario> for WorldFacts {
 
 impl FromIterator<(String, String)> for WorldFacts {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
-        Self {
-            facts: iter.into_iter().collect(),
-        }
+        // built by insertion: `collect` would add a sort to the bundle
+        let mut facts = BTreeMap::new();
+        facts.extend(iter);
+        Self { facts }
     }
 }
 

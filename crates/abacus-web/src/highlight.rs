@@ -200,7 +200,7 @@ pub fn segments(text: &str, marks: &[Mark]) -> Vec<Segment> {
     // one sweep: mark edges sorted by position, and how many marks of each severity are
     // open (linear in the text plus n log n in the marks, however many marks there are)
     // packed as `position × 8 + starts × 4 + severity`, so a plain integer sort orders them
-    // (one sort of `usize` in the bundle, no tuple sort)
+    // (sorted through `abacus_policy::order`, whose one sort the whole bundle shares)
     let mut edges: Vec<usize> = marks
         .iter()
         .flat_map(|m| {
@@ -208,7 +208,7 @@ pub fn segments(text: &str, marks: &[Mark]) -> Vec<Segment> {
             [m.start * 8 + 4 + severity, m.end * 8 + severity]
         })
         .collect();
-    edges.sort_unstable();
+    abacus_policy::order::sort(&mut edges);
     let mut open = [0usize; 3];
     let mut next = 0;
     let mut out = Vec::new();

@@ -90,7 +90,7 @@ pub fn services_needed(json: &str) -> Vec<String> {
         .filter_map(|name| name.split_once(':'))
         .map(|(prefix, _)| prefix.to_ascii_lowercase())
         .collect();
-    out.sort();
+    abacus_policy::order::sort(&mut out);
     out.dedup();
     out
 }

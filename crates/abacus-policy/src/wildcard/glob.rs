@@ -232,7 +232,7 @@ fn shift_and(chunk: Pat<'_>, hay: &str, ignore_case: bool) -> Option<usize> {
             _ => None,
         })
         .collect();
-    others.sort_unstable();
+    crate::order::sort(&mut others);
     others.dedup();
     let mut table = vec![0u64; (128 + others.len()) * words];
     for (i, it) in items.iter().enumerate() {

@@ -11,6 +11,7 @@ mod reference_rules;
 mod rules;
 mod summary;
 
+use abacus_policy::order;
 use abacus_policy::{parse_policy, Diagnostic, ParsedPolicy, Severity};
 use abacus_studio::model::ExecutionRoleIdentityConfig;
 use abacus_studio::scenario::{PolicyEntry, PolicyKind, Scenario};
@@ -141,7 +142,9 @@ pub fn lint_set(inputs: &[LintInput<'_>]) -> Vec<(String, Diagnostic)> {
         out.extend(sink.out.into_iter().map(|d| (input.id.to_owned(), d)));
     }
     out.extend(cross::check_set(inputs));
-    out.sort_by(|a, b| (&a.0, a.1.span.start, &a.1.code).cmp(&(&b.0, b.1.span.start, &b.1.code)));
+    order::sort_by(&mut out, |a, b| {
+        (&a.0, a.1.span.start, &a.1.code).cmp(&(&b.0, b.1.span.start, &b.1.code))
+    });
     out
 }
 
@@ -181,7 +184,7 @@ pub fn lint_scenario(scenario: &Scenario) -> Vec<(String, Diagnostic)> {
         .flat_map(|p| p.attached_to.iter().map(String::as_str))
         .filter(|t| t.starts_with("role:") || t.starts_with("iam-user:"))
         .collect();
-    principals.sort_unstable();
+    order::sort(&mut principals);
     principals.dedup();
     for principal in principals {
         let group: Vec<LintInput<'_>> = parsed
@@ -195,15 +198,19 @@ pub fn lint_scenario(scenario: &Scenario) -> Vec<(String, Diagnostic)> {
         }
     }
     found.extend(source_identity_disabled(scenario, &inputs));
-    let order = |id: &str| {
+    let position = |id: &str| {
         scenario
             .policies
             .iter()
             .position(|p| p.id == id)
             .unwrap_or(usize::MAX)
     };
-    found.sort_by(|a, b| {
-        (order(&a.0), a.1.span.start, &a.1.code).cmp(&(order(&b.0), b.1.span.start, &b.1.code))
+    order::sort_by(&mut found, |a, b| {
+        (position(&a.0), a.1.span.start, &a.1.code).cmp(&(
+            position(&b.0),
+            b.1.span.start,
+            &b.1.code,
+        ))
     });
     found.dedup();
     found
@@ -281,7 +288,9 @@ fn use_of(kind: PolicyKind) -> PolicyUse {
 }
 
 fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| (a.span.start, &a.code).cmp(&(b.span.start, &b.code)));
+    order::sort_by(diagnostics, |a, b| {
+        (a.span.start, &a.code).cmp(&(b.span.start, &b.code))
+    });
 }
 
 #[cfg(test)]

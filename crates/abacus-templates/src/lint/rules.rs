@@ -263,7 +263,7 @@ fn context_key_absent(stmt: &Statement, sink: &mut Sink<'_>) {
             .filter(|c| is_studio_context_key(&c.key.value))
             .map(|c| format!("`{}` condition", c.key.value)),
     );
-    used.sort();
+    abacus_policy::order::sort(&mut used);
     used.dedup();
     let Some(first) = used.first() else {
         return;
