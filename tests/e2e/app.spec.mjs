@@ -286,7 +286,8 @@ test('embed mode renders without chrome', async () => {
 test('gallery, world editor and dark theme', async () => {
   const page = await open();
   await page.click(tid('tab-gallery'));
-  await page.waitForSelector(tid('gallery'));
+  // the gallery is fetched when its screen first opens, not in the first download
+  await page.waitForSelector(`${tid('gallery')}[data-state="ready"]`);
   await screenshot(page, 'gallery');
   // challenges carry a pass/fail badge from the studio's expectation check
   assert.ok((await page.locator(`${tid('gallery')} ${tid('challenge-badge')}`).count()) >= 4);
@@ -313,6 +314,32 @@ test('gallery, world editor and dark theme', async () => {
   const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.notEqual(bg, 'rgb(246, 247, 249)');
   await screenshot(dark, 'dark');
+});
+
+test('a gallery that cannot be fetched says so in place, and Try again loads it', async () => {
+  const seen = app.pageErrors.length;
+  const page = await app.newPage();
+  await page.route('**/gallery.json', (route) => route.abort());
+  await page.goto(app.url);
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  await page.click(tid('tab-gallery'));
+  await page.waitForSelector(`${tid('gallery')}[data-state="failed"]`);
+  assert.match(await page.textContent(tid('gallery-error')), /The gallery could not be loaded/);
+  assert.equal(await page.locator('[data-testid^="scenario-"]').count(), 0);
+  // the workspace still works
+  await page.click(tid('tab-workspace'));
+  assert.match(await decisionOf(page), /^(Allow|ExplicitDeny|ImplicitDeny)$/);
+  await page.unroute('**/gallery.json');
+  await page.click(tid('tab-gallery'));
+  await page.click(`${tid('gallery-error')} button`);
+  await page.waitForSelector(`${tid('gallery')}[data-state="ready"]`);
+  assert.ok((await page.locator('[data-testid^="scenario-"]').count()) >= 20);
+  // the aborted request is the browser's own console error, expected here and taken out of
+  // the list the last test checks; nothing else may have gone wrong
+  const expected = (e) => /ERR_FAILED|Failed to load resource/.test(e);
+  const added = app.pageErrors.splice(seen);
+  assert.deepEqual(added.filter((e) => !expected(e)), []);
+  assert.ok(added.some(expected), 'the aborted fetch was seen');
 });
 
 test('a challenge fails as shipped and passes with its solution', async () => {

@@ -7,8 +7,10 @@
 //!   `my_bucket`) in pasted text and suggests world values for them.
 //! - [`lint`]: the ABAC linter and the Access Analyzer-like policy summary.
 //! - [`gallery`]: ready scenarios per seed use case and workshop challenges.
+//! - [`bundle`]: the gallery and the library as one file, which the web app fetches.
 //! - [`originals`]: the seed samples exactly as printed, with the diagnostics they must get.
 
+pub mod bundle;
 pub mod gallery;
 pub mod library;
 pub mod lint;

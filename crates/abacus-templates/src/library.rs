@@ -414,8 +414,28 @@ fn personas(text: &str) -> Result<Vec<Persona>, String> {
 impl Library {
     /// The embedded library.
     pub fn builtin() -> Library {
+        Library::from_texts(CATALOG, PERSONAS, TEMPLATE_TEXTS)
+    }
+
+    /// (catalog, personas, (id, text) of every template): the texts [`Library::builtin`]
+    /// reads, for the web app's gallery bundle (see [`crate::bundle`]).
+    pub fn builtin_texts() -> (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    ) {
+        (CATALOG, PERSONAS, TEMPLATE_TEXTS)
+    }
+
+    /// The library read from its files' texts: `catalog.json`, `personas.json` and each
+    /// template file by id. Problems are collected in `load_errors`, each naming its place.
+    pub fn from_texts<S: AsRef<str>>(
+        catalog_text: &str,
+        personas_text: &str,
+        templates: &[(S, S)],
+    ) -> Library {
         let mut library = Library::default();
-        let (common_slots, entries) = match catalog(CATALOG) {
+        let (common_slots, entries) = match catalog(catalog_text) {
             Ok(c) => c,
             Err(e) => {
                 library
@@ -425,10 +445,10 @@ impl Library {
             }
         };
         for entry in entries {
-            let Some(text) = TEMPLATE_TEXTS
+            let Some(text) = templates
                 .iter()
-                .find(|(id, _)| *id == entry.id)
-                .map(|(_, text)| (*text).to_owned())
+                .find(|(id, _)| id.as_ref() == entry.id)
+                .map(|(_, text)| text.as_ref().to_owned())
             else {
                 library
                     .load_errors
@@ -460,14 +480,15 @@ impl Library {
                 original: entry.original,
             });
         }
-        for (id, _) in TEMPLATE_TEXTS {
+        for (id, _) in templates {
+            let id = id.as_ref();
             if library.get(id).is_none() {
                 library
                     .load_errors
                     .push(format!("template file `{id}` is not in the catalog"));
             }
         }
-        match personas(PERSONAS) {
+        match personas(personas_text) {
             Ok(personas) => library.personas = personas,
             Err(e) => library
                 .load_errors

@@ -15,6 +15,7 @@ use crate::components::request::RequestPanel;
 use crate::components::trace::Explanation;
 use crate::components::world::WorldEditor;
 use crate::derive::{self, Derived};
+use crate::gallery_load::GalleryLoad;
 use crate::platform;
 use crate::reference::{self, ReferenceFile};
 use crate::state::{Action, AppState, Notice, NoticeLevel, Screen};
@@ -92,6 +93,23 @@ pub fn App() -> Html {
             load(ReferenceFile::Index);
             for file in loader.borrow_mut().claim_seeds() {
                 load(file);
+            }
+        });
+    }
+    // the gallery and the template library: fetched when the Gallery screen first opens
+    {
+        let dispatch = state.dispatcher();
+        let wanted =
+            state.screen == Screen::Gallery && matches!(state.gallery, GalleryLoad::NotRequested);
+        use_effect_with(wanted, move |wanted| {
+            if *wanted {
+                dispatch.dispatch(Action::GalleryRequested);
+                platform::load_gallery(move |result| {
+                    dispatch.dispatch(match result {
+                        Ok(loaded) => Action::GalleryLoaded(Rc::new(loaded)),
+                        Err(why) => Action::GalleryFailed(why),
+                    })
+                });
             }
         });
     }
@@ -403,44 +421,58 @@ pub fn App() -> Html {
             None => html! {},
         },
         Screen::Gallery => {
+            let loaded = state.gallery.ready().cloned();
             let on_open = {
                 let dispatch = dispatch.clone();
-                Callback::from(move |id: String| match derive::gallery_scenario(&id) {
-                    Some(d) => dispatch.dispatch(Action::Load(
-                        Box::new(d),
-                        Some(Notice::info(format!("opened `{id}` from the gallery"))),
-                    )),
-                    None => dispatch.dispatch(Action::Notify(Some(Notice::error(format!(
-                        "no gallery scenario `{id}`"
-                    ))))),
+                let loaded = loaded.clone();
+                Callback::from(move |id: String| {
+                    match loaded.as_ref().and_then(|l| l.scenario(&id)) {
+                        Some(d) => dispatch.dispatch(Action::Load(
+                            Box::new(d),
+                            Some(Notice::info(format!("opened `{id}` from the gallery"))),
+                        )),
+                        None => dispatch.dispatch(Action::Notify(Some(Notice::error(format!(
+                            "no gallery scenario `{id}`"
+                        ))))),
+                    }
                 })
             };
             let on_template = {
                 let dispatch = dispatch.clone();
                 let d = state.doc.clone();
-                Callback::from(move |id: String| match doc::policy_from_template(&d, &id) {
-                    Ok(p) => dispatch.dispatch(Action::AddPolicy(p)),
-                    Err(e) => dispatch.dispatch(Action::Notify(Some(Notice::error(e)))),
+                let loaded = loaded.clone();
+                Callback::from(move |id: String| {
+                    let Some(l) = loaded.as_ref() else { return };
+                    match doc::policy_from_template(&d, &l.bundle.library, &id) {
+                        Ok(p) => dispatch.dispatch(Action::AddPolicy(p)),
+                        Err(e) => dispatch.dispatch(Action::Notify(Some(Notice::error(e)))),
+                    }
                 })
             };
             let on_solution = {
                 let dispatch = dispatch.clone();
-                Callback::from(move |id: String| match derive::gallery_solution(&id) {
-                    Some(d) => dispatch.dispatch(Action::Load(
-                        Box::new(d),
-                        Some(Notice::info(format!(
-                            "opened `{id}` with its solution applied"
-                        ))),
-                    )),
-                    None => dispatch.dispatch(Action::Notify(Some(Notice::error(format!(
-                        "no solution for `{id}`"
-                    ))))),
+                let loaded = loaded.clone();
+                Callback::from(move |id: String| {
+                    match loaded.as_ref().and_then(|l| l.solution(&id)) {
+                        Some(d) => dispatch.dispatch(Action::Load(
+                            Box::new(d),
+                            Some(Notice::info(format!(
+                                "opened `{id}` with its solution applied"
+                            ))),
+                        )),
+                        None => dispatch.dispatch(Action::Notify(Some(Notice::error(format!(
+                            "no solution for `{id}`"
+                        ))))),
+                    }
                 })
             };
-            let cards = derive::gallery_cards();
+            let on_retry = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |_| dispatch.dispatch(Action::GalleryRetry))
+            };
             html! {
                 <main style="display:contents">
-                    <Gallery scenarios={cards.0.clone()} templates={cards.1.clone()} on_open={on_open} on_template={on_template} on_solution={on_solution} />
+                    <Gallery load={state.gallery.clone()} on_open={on_open} on_template={on_template} on_solution={on_solution} on_retry={on_retry} />
                 </main>
             }
         }

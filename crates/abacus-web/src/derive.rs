@@ -9,8 +9,8 @@ use crate::components::editor::Band;
 use crate::doc;
 use crate::highlight::Mark;
 use crate::view::{
-    self, Card, DecisionView, ExpectationView, MatrixColumn, MatrixView, Opt, ParamField,
-    PolicyItem, RequestView, TraceNode, WorldRow, WorldView,
+    self, DecisionView, ExpectationView, MatrixColumn, MatrixView, Opt, ParamField, PolicyItem,
+    RequestView, TraceNode, WorldRow, WorldView,
 };
 use abacus_policy::{Diagnostic, LineIndex};
 use abacus_studio::actions::catalogue;
@@ -421,7 +421,7 @@ pub fn world(doc: &Scenario) -> WorldView {
         .iter()
         .filter_map(|u| u.tags.get("team").cloned())
         .collect();
-    teams.sort();
+    abacus_policy::order::sort(&mut teams);
     teams.dedup();
     WorldView {
         summary: vec![
@@ -478,77 +478,6 @@ pub fn world(doc: &Scenario) -> WorldView {
         user_names: w.users.iter().map(|u| u.name.clone()).collect(),
         resource_ids: w.resources.iter().map(|r| r.id.clone()).collect(),
     }
-}
-
-/// Gallery cards: (scenarios and challenges, templates).
-pub fn gallery_cards() -> (Rc<Vec<Card>>, Rc<Vec<Card>>) {
-    thread_local! {
-        static CARDS: (Rc<Vec<Card>>, Rc<Vec<Card>>) = build_cards();
-    }
-    CARDS.with(Clone::clone)
-}
-
-fn build_cards() -> (Rc<Vec<Card>>, Rc<Vec<Card>>) {
-    use abacus_templates::gallery::{Category, Gallery};
-    let gallery = Gallery::builtin();
-    let scenarios = gallery
-        .entries
-        .iter()
-        .map(|e| {
-            // the badge is the studio's own expectation check of the scenario as shipped
-            let badge = Scenario::from_json(&e.scenario_json).ok().and_then(|s| {
-                let results = Workspace::new(&s).check_expectations();
-                let passed = results.iter().filter(|r| r.passed).count();
-                (!results.is_empty()).then(|| {
-                    let all = passed == results.len();
-                    let word = if all { "pass" } else { "fail" };
-                    (all, format!("{word} {passed}/{}", results.len()))
-                })
-            });
-            let group = match e.category {
-                Category::UseCase => format!("Use cases · seed {}", e.seed),
-                Category::Challenge => "Challenges".to_owned(),
-            };
-            Card {
-                id: e.id.clone(),
-                title: e.title.clone(),
-                description: e.description.clone(),
-                group,
-                tags: vec![e.section.clone()],
-                badge,
-                hint: e.hint.clone(),
-                has_solution: e.solution.is_some(),
-            }
-        })
-        .collect();
-    let library = abacus_templates::Library::builtin();
-    let templates = library
-        .templates
-        .iter()
-        .map(|t| Card {
-            id: t.id.clone(),
-            title: t.title.clone(),
-            description: t.description.clone(),
-            group: format!("{:?} policies", t.kind),
-            tags: vec![format!("seed {}", t.source.seed)],
-            badge: None,
-            hint: None,
-            has_solution: false,
-        })
-        .collect();
-    (Rc::new(scenarios), Rc::new(templates))
-}
-
-/// The gallery challenge `id` with its worked solution applied.
-pub fn gallery_solution(id: &str) -> Option<Scenario> {
-    let gallery = abacus_templates::gallery::Gallery::builtin();
-    Scenario::from_json(&gallery.get(id)?.solved_scenario_json()?).ok()
-}
-
-/// The gallery scenario `id`.
-pub fn gallery_scenario(id: &str) -> Option<Scenario> {
-    let gallery = abacus_templates::gallery::Gallery::builtin();
-    Scenario::from_json(&gallery.get(id)?.scenario_json).ok()
 }
 
 #[cfg(test)]

@@ -102,11 +102,14 @@ pub fn add_policy(doc: &mut Scenario, policy: NewPolicy) -> usize {
     doc.policies.len() - 1
 }
 
-/// Renders template `id` from the library with this world's facts, attached where the
+/// Renders template `id` from `library` with this world's facts, attached where the
 /// template's kind belongs (the selected user's execution role for identity policies).
-pub fn policy_from_template(doc: &Scenario, id: &str) -> Result<NewPolicy, String> {
-    use abacus_templates::{Library, Overrides, PolicyUse};
-    let library = Library::builtin();
+pub fn policy_from_template(
+    doc: &Scenario,
+    library: &abacus_templates::Library,
+    id: &str,
+) -> Result<NewPolicy, String> {
+    use abacus_templates::{Overrides, PolicyUse};
     let template = library
         .get(id)
         .ok_or_else(|| format!("no template `{id}` in the library"))?;
@@ -196,7 +199,7 @@ pub fn resources_for(doc: &Scenario, action: &str, user: &str) -> Vec<String> {
                         .is_some_and(|t| !t.tag_key_prefixes.is_empty()))
         })
         .collect();
-    ids.sort_by_key(|r| r.owner.as_deref() != Some(user));
+    abacus_policy::order::sort_by_key(&mut ids, |r| r.owner.as_deref() != Some(user));
     ids.into_iter().map(|r| r.id.clone()).collect()
 }
 
@@ -300,13 +303,17 @@ fn split_list(value: &str) -> Vec<String> {
 
 /// `key=value, key2=value2` → tags.
 pub fn parse_tags(text: &str) -> std::collections::BTreeMap<String, String> {
-    split_list(text)
-        .into_iter()
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (k.trim().to_owned(), v.trim().to_owned()),
-            None => (kv, String::new()),
-        })
-        .collect()
+    // built by insertion: `collect` would add a sort to the bundle
+    let mut tags = std::collections::BTreeMap::new();
+    tags.extend(
+        split_list(text)
+            .into_iter()
+            .map(|kv| match kv.split_once('=') {
+                Some((k, v)) => (k.trim().to_owned(), v.trim().to_owned()),
+                None => (kv, String::new()),
+            }),
+    );
+    tags
 }
 
 /// Tags → `key=value, key2=value2`.

@@ -3,7 +3,7 @@
 //! Data flows one way: the document ([`state`]) → derived results ([`derive`], computed by
 //! the engine crates) → view models ([`view`]) → [`components`]. Pure, DOM-free modules
 //! ([`codec`], [`store`], [`theme`], [`startup`], [`highlight`], [`view`], [`doc`], [`state`],
-//! [`reference`]) are
+//! [`reference`], [`gallery_load`]) are
 //! tested natively; components that need a DOM are tested with wasm-bindgen-test.
 
 pub mod app;
@@ -12,6 +12,7 @@ pub mod components;
 pub mod deflate;
 pub mod derive;
 pub mod doc;
+pub mod gallery_load;
 pub mod highlight;
 pub mod perf;
 pub mod platform;

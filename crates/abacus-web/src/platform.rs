@@ -339,6 +339,21 @@ fn js_error(e: wasm_bindgen::JsValue) -> String {
 }
 
 /// Fetches `url` (relative to the page) as text.
+/// Fetches and reads the gallery bundle (measured as [`crate::gallery_load::MEASURE`]),
+/// then calls `done` with the gallery or why it could not be loaded.
+pub fn load_gallery(done: impl FnOnce(Result<crate::gallery_load::Loaded, String>) + 'static) {
+    use crate::gallery_load::{Loaded, MEASURE, URL};
+    crate::perf::start(MEASURE);
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = match fetch_text(URL).await {
+            Ok(text) => Loaded::from_json(&text),
+            Err(e) => Err(e),
+        };
+        crate::perf::end(MEASURE);
+        done(result);
+    });
+}
+
 async fn fetch_text(url: &str) -> Result<String, String> {
     use wasm_bindgen_futures::JsFuture;
     let window = web_sys::window().ok_or("no window")?;

@@ -7,6 +7,7 @@
 
 use crate::components::editor::Jump;
 use crate::doc;
+use crate::gallery_load::{GalleryLoad, Loaded};
 use crate::view::{MatrixView, RequestEdit, WorldEdit};
 use abacus_studio::scenario::Scenario;
 use std::rc::Rc;
@@ -136,6 +137,8 @@ pub struct AppState {
     pub unavailable: std::collections::BTreeSet<String>,
     /// The reference index could not be loaded (so no other service will be).
     pub index_failed: bool,
+    /// The gallery and template library, fetched when the Gallery screen first opens.
+    pub gallery: GalleryLoad,
 }
 
 impl AppState {
@@ -153,6 +156,7 @@ impl AppState {
             reference: 0,
             unavailable: Default::default(),
             index_failed: false,
+            gallery: GalleryLoad::NotRequested,
         }
     }
 }
@@ -193,6 +197,14 @@ pub enum Action {
     ReferenceInstalled(u64),
     /// A reference file could not be loaded: the service (none for the index) and why.
     ReferenceFailed(Option<String>, Notice),
+    /// The gallery bundle is being fetched.
+    GalleryRequested,
+    /// The gallery bundle was read.
+    GalleryLoaded(Rc<Loaded>),
+    /// The gallery bundle could not be fetched or read: why.
+    GalleryFailed(String),
+    /// Ask for the gallery again after a failure.
+    GalleryRetry,
 }
 
 impl AppState {
@@ -255,6 +267,7 @@ impl AppState {
                 next.reference = self.reference;
                 next.unavailable = self.unavailable.clone();
                 next.index_failed = self.index_failed;
+                next.gallery = self.gallery.clone();
             }
             Action::Show(screen) => next.screen = screen,
             Action::Notify(notice) => next.notice = notice,
@@ -271,6 +284,14 @@ impl AppState {
                 next.index_failed |= service.is_none();
                 next.unavailable.extend(service);
                 next.notice = Some(notice);
+            }
+            Action::GalleryRequested => next.gallery = GalleryLoad::Loading,
+            Action::GalleryLoaded(loaded) => next.gallery = GalleryLoad::Ready(loaded),
+            Action::GalleryFailed(why) => next.gallery = GalleryLoad::Failed(why),
+            Action::GalleryRetry => {
+                if matches!(self.gallery, GalleryLoad::Failed(_)) {
+                    next.gallery = GalleryLoad::NotRequested;
+                }
             }
         }
         next.active_policy = next
@@ -461,11 +482,32 @@ mod tests {
     }
 
     #[test]
+    fn the_gallery_loads_once_survives_a_new_document_and_retries_only_after_a_failure() {
+        let s = state().apply(Action::GalleryRequested);
+        assert_eq!(s.gallery, GalleryLoad::Loading);
+        assert_eq!(s.apply(Action::GalleryRetry).gallery, GalleryLoad::Loading);
+        let failed = s.apply(Action::GalleryFailed("HTTP 404".into()));
+        assert_eq!(failed.gallery, GalleryLoad::Failed("HTTP 404".into()));
+        assert_eq!(
+            failed.apply(Action::GalleryRetry).gallery,
+            GalleryLoad::NotRequested
+        );
+        let bundle = abacus_templates::bundle::to_json().unwrap();
+        let loaded = Rc::new(Loaded::from_json(&bundle).unwrap());
+        let ready = s.apply(Action::GalleryLoaded(loaded.clone()));
+        let reloaded = ready.apply(Action::Load(Box::new(default_scenario()), None));
+        assert!(reloaded
+            .gallery
+            .ready()
+            .is_some_and(|l| Rc::ptr_eq(l, &loaded)));
+    }
+
+    #[test]
     fn templates_become_policies_and_open_in_the_editor() {
         let s = state();
         let library = abacus_templates::Library::builtin();
         let id = &library.templates[0].id;
-        let policy = doc::policy_from_template(&s.doc, id).unwrap();
+        let policy = doc::policy_from_template(&s.doc, &library, id).unwrap();
         let next = s.apply(Action::AddPolicy(policy));
         assert_eq!(next.doc.policies.len(), s.doc.policies.len() + 1);
         assert_eq!(next.active_policy, next.doc.policies.len() - 1);

@@ -25,9 +25,37 @@ fn dist_dir() -> PathBuf {
     root().join("dist")
 }
 
+/// Where the generated files that trunk copies into dist/ are written (gitignored).
+const GENERATED_DIR: &str = "web/generated";
+
+/// Writes the gallery bundle (`abacus_templates::bundle`), which `index.html` copies into
+/// dist/: the web app fetches the gallery and the template library instead of embedding them.
+fn gallery_bundle() -> Result<(), String> {
+    let out = root().join(GENERATED_DIR).join("gallery.json");
+    let out = out.to_string_lossy();
+    run(
+        command(
+            "cargo",
+            &[
+                "run",
+                "--locked",
+                "-q",
+                "-p",
+                "abacus-templates",
+                "--example",
+                "web_bundle",
+                "--",
+                &out,
+            ],
+        ),
+        "writing the gallery bundle",
+    )
+}
+
 /// `cargo xtask dist`: the release site in dist/.
 pub fn dist() -> Result<(), String> {
     stage("dist", || {
+        gallery_bundle()?;
         run(trunk(&["build", "--release"]), "trunk build --release")?;
         let index = std::fs::read_to_string(dist_dir().join("index.html"))
             .map_err(|e| format!("trunk produced no dist/index.html: {e}"))?;
@@ -44,6 +72,7 @@ pub fn dist() -> Result<(), String> {
 pub fn serve() -> Result<(), String> {
     setup::ensure()?;
     let port = std::env::var("ABACUS_PORT").unwrap_or_else(|_| "8080".to_owned());
+    gallery_bundle()?;
     println!("\nAbacus is being built and served at http://127.0.0.1:{port}/ (Ctrl-C stops it)\n");
     run(
         trunk(&["serve", "--address", "127.0.0.1", "--port", &port]),

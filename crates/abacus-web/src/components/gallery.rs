@@ -1,17 +1,15 @@
 //! The gallery: scenarios by seed use case, challenges with pass/fail badges, and the
 //! template library.
 
+use crate::gallery_load::GalleryLoad;
 use crate::view::Card;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// Gallery properties.
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct GalleryProps {
-    /// Scenario cards (opened as the workspace).
-    pub scenarios: Rc<Vec<Card>>,
-    /// Template cards (added as a policy).
-    pub templates: Rc<Vec<Card>>,
+    /// The gallery and template library: loading, ready or failed.
+    pub load: GalleryLoad,
     /// Opens a scenario.
     pub on_open: Callback<String>,
     /// Adds a template's policy to the workspace.
@@ -19,6 +17,9 @@ pub struct GalleryProps {
     /// Opens a challenge with its solution applied.
     #[prop_or_default]
     pub on_solution: Callback<String>,
+    /// Fetches the gallery again after a failure.
+    #[prop_or_default]
+    pub on_retry: Callback<()>,
 }
 
 fn grouped(
@@ -70,16 +71,40 @@ fn grouped(
         .collect()
 }
 
-/// The gallery page.
+/// The gallery page. `data-state` is `loading`, `ready` or `failed`.
 #[component]
 pub fn Gallery(props: &GalleryProps) -> Html {
+    let body = match &props.load {
+        GalleryLoad::Ready(loaded) => html! {
+            <>
+                { grouped(&loaded.scenarios, "Open", &props.on_open, &props.on_solution, "scenario") }
+                <h2 class="section-title">{ "Template library" }</h2>
+                { grouped(&loaded.templates, "Add policy", &props.on_template, &Callback::noop(), "template") }
+            </>
+        },
+        GalleryLoad::Failed(why) => {
+            let onclick = props.on_retry.reform(|_| ());
+            html! {
+                <div class="notice error" role="alert" data-testid="gallery-error">
+                    <p>{ format!("The gallery could not be loaded ({why}). The workspace keeps working; check the connection and try again.") }</p>
+                    <button class="btn small" {onclick}>{ "Try again" }</button>
+                </div>
+            }
+        }
+        GalleryLoad::NotRequested | GalleryLoad::Loading => html! {
+            <p role="status" data-testid="gallery-loading">{ "Loading the gallery…" }</p>
+        },
+    };
+    let state = match &props.load {
+        GalleryLoad::Ready(_) => "ready",
+        GalleryLoad::Failed(_) => "failed",
+        GalleryLoad::NotRequested | GalleryLoad::Loading => "loading",
+    };
     html! {
-        <div class="page" data-testid="gallery">
+        <div class="page" data-testid="gallery" data-state={state} aria-busy={(state == "loading").to_string()}>
             <h1>{ "Gallery" }</h1>
             <p class="lead">{ "Scenarios from the use cases, challenges to solve (the badge shows whether your policies meet the expectations), and the template library. Opening a scenario replaces the workspace: share or export yours first to keep it." }</p>
-            { grouped(&props.scenarios, "Open", &props.on_open, &props.on_solution, "scenario") }
-            <h2 class="section-title">{ "Template library" }</h2>
-            { grouped(&props.templates, "Add policy", &props.on_template, &Callback::noop(), "template") }
+            { body }
         </div>
     }
 }
