@@ -112,6 +112,34 @@ test('request parameters appear as the action needs them', async () => {
   assert.match(await decisionOf(page), /^(Allow|ExplicitDeny|ImplicitDeny)$/);
 });
 
+test('removing iam:PassRole flips CreateTrainingJob to the PassRole denial, and the explanation shows every check', async () => {
+  const page = await open();
+  await page.selectOption(tid('user-select'), 'alice');
+  await page.fill(tid('action-filter'), 'CreateTrainingJob');
+  await page.selectOption(tid('action-select'), 'sagemaker:CreateTrainingJob');
+  await page.waitForSelector(tid('param-roleArn'));
+  await expectDecision(page, 'Allow');
+  // the explanation lists the other authorizations, PassRole among them
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('Other authorizations this call needs'), tid('explanation'));
+  assert.match(await page.textContent(tid('explanation')), /iam:PassRole on arn:aws:iam::111122223333:role\/SageMakerStudioTeamARole/);
+  // take the PassRole grant away
+  await selectPolicy(page, 'PassExecutionRoleToSageMaker');
+  const text = await page.inputValue(tid('policy-editor'));
+  await setEditor(page, text.replace('"iam:PassRole"', '"iam:GetRole"'));
+  await expectDecision(page, 'ImplicitDeny');
+  assert.match(
+    await page.textContent(tid('access-denied-message')),
+    /is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111122223333:role\/SageMakerStudioTeamARole because no identity-based policy allows the iam:PassRole action/,
+  );
+  assert.match(await page.textContent(tid('explanation')), /one is denied/);
+  // a role it may not pass, named in the request, is denied the same way
+  await setEditor(page, text);
+  await expectDecision(page, 'Allow');
+  await page.fill(tid('param-roleArn'), 'arn:aws:iam::111122223333:role/DataEngineerRole');
+  await expectDecision(page, 'ImplicitDeny');
+  assert.match(await page.textContent(tid('access-denied-message')), /iam:PassRole on resource: arn:aws:iam::111122223333:role\/DataEngineerRole/);
+});
+
 test('a typed resource ARN is authorized like the world resource, and a foreign one is not', async () => {
   const page = await open();
   await page.selectOption(tid('user-select'), 'alice');

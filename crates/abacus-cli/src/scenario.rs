@@ -123,12 +123,24 @@ pub fn run(args: &[String]) -> ExitCode {
         );
     }
     for call in ev.before.iter().chain(&ev.after) {
+        let rule = call
+            .check
+            .as_deref()
+            .map(|r| format!(" [{}]", shown(r)))
+            .unwrap_or_default();
         println!(
-            "\nalso: {} -> {} ({})",
+            "\nalso: {} on {} -> {}{rule} ({})",
             shown(&call.request.action),
+            shown(&call.request.resource),
             call.authorization.decision,
             shown(&call.why)
         );
+        if let Some(d) = &call.authorization.access_denied {
+            println!("      message: {}", shown(&d.message));
+        }
+        if !call.sources.is_empty() {
+            println!("      per: {}", shown(&call.sources.join("; ")));
+        }
     }
     println!("\ntrace:");
     println!("  {}", shown(&ev.authorization.explanation.summary));

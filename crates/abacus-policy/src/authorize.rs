@@ -131,6 +131,14 @@ pub struct PolicySet {
     /// The organization's management account: SCPs do not restrict its principals, and
     /// RCPs do not restrict its resources.
     pub management_account_id: Option<String>,
+    /// Evaluate the caller's side alone: the request needs no resource-based or trust
+    /// policy. For the half of a two-sided check that AWS makes in the caller's permissions,
+    /// e.g. `sts:SetSourceIdentity` when chaining roles, which "permissions for
+    /// sts:SetSourceIdentity are required in both the permissions policy of the principal who
+    /// is assuming the role and in the role trust policy of the target role" (IAM User Guide,
+    /// "Monitor and control actions taken with assumed roles"); the trust side is a separate
+    /// evaluation.
+    pub caller_side_only: bool,
 }
 
 /// A statement that decided a request.
@@ -1059,7 +1067,7 @@ impl<'a> Evaluator<'a> {
         });
 
         // 4. resource-based policy
-        let required = trust || key_policy;
+        let required = (trust || key_policy) && !set.caller_side_only;
         // set when the resource policy allowed the role but a boundary/session policy capped it
         let mut capped_by: Option<PolicyKind> = None;
         let what = if trust {

@@ -115,6 +115,7 @@ impl Case {
             scps: levels(&self.service_control_policies, "scp"),
             rcps: levels(&self.resource_control_policies, "rcp"),
             management_account_id: self.management_account_id.clone(),
+            caller_side_only: false,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! re-evaluate on every keystroke and fill a whole access matrix cheaply.
 
 use crate::cloudtrail::{self, DataAccessRequester};
+use crate::implied::{self, CheckKind, Implied, Rule, Scope};
 use crate::model::World;
 use crate::request::{
     build_request, BuiltRequest, Caller, Parameters, RequestError, Route, Selection,
@@ -47,13 +48,21 @@ pub struct AppliedPolicies {
     pub rcps: Vec<Vec<String>>,
 }
 
-/// A call AWS makes or requires around the selected one (role assumption before a chained
-/// call, `sagemaker:AddTags` for a create with tags, Lake Formation for Athena...).
+/// A call AWS makes or a check it requires around the selected one (role assumption before
+/// a chained call, `iam:PassRole` for a call that passes a role, `sagemaker:AddTags` for a
+/// create with tags, Lake Formation for Athena...).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImpliedCall {
     /// Why it happens.
     pub why: String,
+    /// The implied-authorization rule that asks for it (`pass-role`, ...; see
+    /// [`crate::implied`]); `None` for SageMaker's session calls and the role-chaining hop.
+    pub check: Option<String>,
+    /// Whose policies decide it.
+    pub scope: Scope,
+    /// The AWS pages its rule encodes.
+    pub sources: Vec<String>,
     /// The request.
     pub request: Request,
     /// The engine's answer.
@@ -200,6 +209,23 @@ struct Call {
     built: BuiltRequest,
     /// One of the STS permissions SageMaker needs to create the caller's session.
     session: bool,
+    /// The implied-authorization rule that asks for it.
+    rule: Option<&'static Rule>,
+}
+
+impl Call {
+    fn scope(&self) -> Scope {
+        self.rule.map_or(Scope::All, |r| r.scope)
+    }
+
+    fn implied(implied: Implied) -> Call {
+        Call {
+            why: implied.why,
+            built: implied.built,
+            session: false,
+            rule: Some(implied.rule),
+        }
+    }
 }
 
 /// The calls around a selection, in the order AWS makes them.
@@ -297,15 +323,25 @@ impl Workspace {
         self.named.get(i).cloned()
     }
 
-    /// The policies that apply to `built` for `user`.
-    fn policy_set(&self, built: &BuiltRequest, user: &str) -> (PolicySet, AppliedPolicies) {
-        let mut set = PolicySet::default();
+    /// The policies that apply to `built` for `user`, limited to `scope`'s side (see
+    /// [`Scope`]).
+    fn policy_set(
+        &self,
+        built: &BuiltRequest,
+        user: &str,
+        scope: Scope,
+    ) -> (PolicySet, AppliedPolicies) {
+        let mut set = PolicySet {
+            caller_side_only: scope == Scope::Identity,
+            ..PolicySet::default()
+        };
         let mut applied = AppliedPolicies::default();
         let principal_target = match (&built.policy_role, &built.policy_iam_user) {
             (Some(r), _) => Some(format!("role:{r}")),
             (None, Some(u)) => Some(format!("iam-user:{u}")),
             _ => None,
-        };
+        }
+        .filter(|_| scope != Scope::Trust);
         if let Some(t) = &principal_target {
             for i in self.policies_on(t, PolicyKind::Identity) {
                 if let Some(n) = self.named_at(i) {
@@ -320,7 +356,7 @@ impl Workspace {
                 }
             }
         }
-        if matches!(built.caller, Caller::AssumedRole { .. }) {
+        if scope != Scope::Trust && matches!(built.caller, Caller::AssumedRole { .. }) {
             if let Some(i) = self
                 .policies_on(&format!("user:{user}"), PolicyKind::Session)
                 .first()
@@ -330,6 +366,7 @@ impl Workspace {
             }
         }
         let resource_policy = match (&built.trust_policy_role, &built.resource_policy_owner) {
+            _ if scope == Scope::Identity => None,
             (Some(role), _) => self
                 .policies_on(&format!("role:{role}"), PolicyKind::Trust)
                 .first()
@@ -404,6 +441,7 @@ impl Workspace {
                     why: c.why,
                     built: c.built,
                     session: true,
+                    rule: None,
                 }));
                 modelled_session = Some(session);
             } else {
@@ -437,88 +475,25 @@ impl Workspace {
                 "SessionName".to_owned(),
                 session_name.clone().unwrap_or_else(|| "chained".to_owned()),
             );
-            let has_si = matches!(
-                hop_built.caller,
-                Caller::AssumedRole {
-                    source_identity: Some(_),
-                    ..
-                }
-            );
+            let hop_checks = implied::expand(world, &hop, &hop_built)?;
             before.push(Call {
                 why: format!("role chaining: the Studio session assumes `{role}` first"),
                 built: hop_built,
                 session: false,
+                rule: None,
             });
-            if has_si {
-                let mut si = hop.clone();
-                si.action = "sts:SetSourceIdentity".to_owned();
-                before.push(Call {
-                    why: "a session with a source identity needs `sts:SetSourceIdentity` to assume another role".to_owned(),
-                    built: build_request(world, &si)?,
-                    session: false,
-                });
-            }
+            before.extend(hop_checks.into_iter().map(Call::implied));
         }
-        let action = main.action.action.clone();
-        if action.eq_ignore_ascii_case("sts:AssumeRole")
-            && matches!(
-                main.caller,
-                Caller::AssumedRole {
-                    source_identity: Some(_),
-                    ..
-                }
-            )
+        after.extend(
+            implied::expand(world, selection, &main)?
+                .into_iter()
+                .map(Call::implied),
+        );
+        if after
+            .iter()
+            .any(|c| c.rule.is_some_and(|r| r.check == CheckKind::PassRole))
         {
-            let mut si = selection.clone();
-            si.action = "sts:SetSourceIdentity".to_owned();
-            after.push(Call {
-                why:
-                    "the caller's source identity is passed on, which needs `sts:SetSourceIdentity`"
-                        .to_owned(),
-                built: build_request(world, &si)?,
-                session: false,
-            });
-        }
-        let is_create =
-            main.action.service() == "sagemaker" && main.action.name().starts_with("Create");
-        if is_create && !selection.parameters.tags.is_empty() {
-            let mut tags = selection.clone();
-            tags.action = "sagemaker:AddTags".to_owned();
-            tags.parameters.tagging_action = Some(main.action.name().to_owned());
-            tags.parameters.resource_type = Some(main.action.resource_type.clone());
-            if tags.parameters.name.is_none() {
-                tags.parameters.name = main.vars.get("Name").cloned();
-            }
-            tags.resource = None;
-            after.push(Call {
-                why: format!(
-                    "a create with tags also needs `sagemaker:AddTags` (with `sagemaker:TaggingAction` = `{}`)",
-                    main.action.name()
-                ),
-                built: build_request(world, &tags)?,
-                session: false,
-            });
-        }
-        if action.eq_ignore_ascii_case("athena:StartQueryExecution")
-            && selection.parameters.target.is_some()
-        {
-            let mut lf = selection.clone();
-            lf.action = "lakeformation:GetDataAccess".to_owned();
-            lf.resource = None;
-            lf.parameters.via = Some("athena".to_owned());
-            let mut built = build_request(world, &lf)?;
-            // Athena forwards the caller's credentials (IAM User Guide: "AWS global
-            // condition context keys", aws:CalledVia).
-            let ctx = &mut built.request.context;
-            ctx.insert_multi("aws:CalledVia", vec!["athena.amazonaws.com".to_owned()]);
-            ctx.insert_single("aws:CalledViaFirst", "athena.amazonaws.com");
-            ctx.insert_single("aws:CalledViaLast", "athena.amazonaws.com");
-            ctx.insert_single("aws:ViaAWSService", "true");
-            after.push(Call {
-                why: "Athena asks Lake Formation for temporary data access with the caller's credentials".to_owned(),
-                built,
-                session: false,
-            });
+            notes.push("the `iam:PassRole` check carries `iam:PassedToService` but not `iam:AssociatedResourceArn`: no AWS page documents that SageMaker sets it".to_owned());
         }
         Ok(Plan {
             before,
@@ -548,7 +523,7 @@ impl Workspace {
             return Decision::Allow;
         }
         for call in session.calls(world) {
-            let (set, _) = self.policy_set(&call.built, &selection.user);
+            let (set, _) = self.policy_set(&call.built, &selection.user, Scope::All);
             let d = authorize_decision(&set, &call.built.request);
             if d != Decision::Allow {
                 return d;
@@ -568,13 +543,13 @@ impl Workspace {
             after,
             ..
         } = self.plan_with(selection, with_session)?;
-        for built in before
+        for (built, scope) in before
             .iter()
-            .map(|c| &c.built)
-            .chain(std::iter::once(&main))
-            .chain(after.iter().map(|c| &c.built))
+            .map(|c| (&c.built, c.scope()))
+            .chain(std::iter::once((&main, Scope::All)))
+            .chain(after.iter().map(|c| (&c.built, c.scope())))
         {
-            let (set, _) = self.policy_set(built, &selection.user);
+            let (set, _) = self.policy_set(built, &selection.user, scope);
             let d = authorize_decision(&set, &built.request);
             if d != Decision::Allow {
                 return Ok(d);
@@ -596,16 +571,19 @@ impl Workspace {
         let query_id = cloudtrail::query_id(world, &main);
         main.vars.insert("QueryId".to_owned(), query_id.clone());
         let run = |call: &Call| {
-            let (set, applied) = self.policy_set(&call.built, &selection.user);
+            let (set, applied) = self.policy_set(&call.built, &selection.user, call.scope());
             ImpliedCall {
                 why: call.why.clone(),
+                check: call.rule.map(|r| r.id.clone()),
+                scope: call.scope(),
+                sources: call.rule.map(|r| r.sources.clone()).unwrap_or_default(),
                 request: call.built.request.clone(),
                 authorization: authorize(&set, &call.built.request),
                 policies: applied,
             }
         };
         let before_done: Vec<ImpliedCall> = before.iter().map(run).collect();
-        let (main_set, main_applied) = self.policy_set(&main, &selection.user);
+        let (main_set, main_applied) = self.policy_set(&main, &selection.user, Scope::All);
         let main_auth = authorize(&main_set, &main.request);
         let after_done: Vec<ImpliedCall> = after.iter().map(run).collect();
 
@@ -673,12 +651,14 @@ impl Workspace {
             main_auth.decision,
             main_auth.access_denied.as_ref().map(|a| a.message.clone()),
         );
-        // A call that needs a companion permission (AddTags, SetSourceIdentity) fails as a
-        // whole with the companion's AccessDenied.
+        // A call whose implied checks (PassRole, AddTags, SetSourceIdentity) are not all
+        // allowed fails as a whole with the first failing check's AccessDenied; Lake
+        // Formation's data access is its own call, logged below.
         if main_outcome.0 == Decision::Allow {
             for (call, done) in after.iter().zip(&after_done) {
-                let companion = call.built.action.action == "sagemaker:AddTags"
-                    || call.built.action.action == "sts:SetSourceIdentity";
+                let companion = call
+                    .rule
+                    .is_some_and(|r| r.check != CheckKind::DataAccessViaAthena);
                 if companion && done.authorization.decision != Decision::Allow {
                     main_outcome = (
                         done.authorization.decision,
@@ -919,11 +899,45 @@ impl Workspace {
             .iter()
             .map(|e| match self.evaluate(&e.request) {
                 Ok(ev) => {
+                    // the whole call, or the one check the expectation names
+                    let outcome = match &e.check {
+                        None => Ok((ev.decision, ev.denial_message.clone())),
+                        Some(id) => ev
+                            .before
+                            .iter()
+                            .chain(&ev.after)
+                            .find(|c| c.check.as_deref() == Some(id.as_str()))
+                            .map(|c| {
+                                (
+                                    c.authorization.decision,
+                                    c.authorization
+                                        .access_denied
+                                        .as_ref()
+                                        .map(|a| a.message.clone()),
+                                )
+                            })
+                            .ok_or_else(|| {
+                                format!("the check `{id}` is not made for this request")
+                            }),
+                    };
+                    let (decision, message) = match outcome {
+                        Ok(o) => o,
+                        Err(problem) => {
+                            return ExpectationResult {
+                                name: e.name.clone(),
+                                expected: e.expected,
+                                actual: None,
+                                passed: false,
+                                message: None,
+                                problem: Some(problem),
+                            }
+                        }
+                    };
                     let mut problem = None;
-                    if ev.decision != e.expected {
-                        problem = Some(format!("expected {}, got {}", e.expected, ev.decision));
+                    if decision != e.expected {
+                        problem = Some(format!("expected {}, got {}", e.expected, decision));
                     } else if let Some(want) = &e.message_contains {
-                        let got = ev.denial_message.clone().unwrap_or_default();
+                        let got = message.clone().unwrap_or_default();
                         if !got.contains(want.as_str()) {
                             problem = Some(format!(
                                 "the AccessDenied message does not contain `{want}`"
@@ -933,9 +947,9 @@ impl Workspace {
                     ExpectationResult {
                         name: e.name.clone(),
                         expected: e.expected,
-                        actual: Some(ev.decision),
+                        actual: Some(decision),
                         passed: problem.is_none(),
-                        message: ev.denial_message,
+                        message,
                         problem,
                     }
                 }
@@ -1167,7 +1181,8 @@ mod tests {
         let ev = Workspace::new(&s).evaluate(&sel).unwrap();
         assert_eq!(ev.authorization.decision, Decision::Allow);
         assert_eq!(ev.decision, Decision::ImplicitDeny);
-        assert!(ev.denial_message.unwrap().contains("sagemaker:AddTags"));
+        let message = ev.denial_message.unwrap();
+        assert!(message.contains("sagemaker:AddTags"), "{message}");
         let with = Workspace::new(&default_scenario()).evaluate(&sel).unwrap();
         assert_eq!(with.decision, Decision::Allow);
     }

@@ -9,6 +9,7 @@ pub mod actions;
 pub mod cloudtrail;
 pub mod derived;
 pub mod evaluate;
+pub mod implied;
 pub mod locate;
 pub mod model;
 pub mod request;

@@ -231,6 +231,11 @@ pub struct Parameters {
     /// `iam:PassedToService`; `sagemaker.amazonaws.com` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passed_to_service: Option<String>,
+    /// The role a call passes to the service (the API's `RoleArn` / `ExecutionRoleArn`): a
+    /// role ARN or a world role's name; the caller's execution role when absent. Checked
+    /// with `iam:PassRole` (see `implied`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
     /// Resource id of the data a call reaches (Glue table for Athena / Lake Formation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,

@@ -123,6 +123,10 @@ pub struct Expectation {
     /// Text the AccessDenied message must contain (denials only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_contains: Option<String>,
+    /// Names one implied check (a rule id such as `pass-role`): the expectation is then about
+    /// that check's decision and message, not the whole call's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
 }
 
 /// Access-matrix settings: which actions form the columns, which users the rows.
@@ -1007,7 +1011,8 @@ mod tests {
     fn truncated_documents_are_rejected_without_panicking() {
         let text = DEFAULT_SCENARIO_JSON;
         for end in (0..text.len()).step_by(13) {
-            if let Some(prefix) = text.get(..end) {
+            // (the whole document but its final newline is not truncated)
+            if let Some(prefix) = text.get(..end).filter(|p| p.len() < text.trim_end().len()) {
                 let e = Scenario::from_json(prefix).unwrap_err();
                 assert!(!e.issues.is_empty());
             }

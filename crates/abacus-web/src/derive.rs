@@ -222,7 +222,7 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
     };
     let deciding = eval
         .as_ref()
-        .map(|e| e.authorization.deciding.clone())
+        .map(|e| decider(e).deciding.clone())
         .unwrap_or_default();
     let policies: Vec<PolicyItem> = doc
         .policies
@@ -267,12 +267,13 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
     let request = request_view(doc, eval.as_ref());
     let (decision, trace, cloudtrail, titles) = match &eval {
         Some(e) => {
-            let a = &e.authorization;
+            // the whole call's outcome: an implied check (PassRole, ...) can deny it
+            let a = decider(e);
             let r = &e.request;
             let decision = DecisionView {
-                decision: a.decision,
+                decision: e.decision,
                 request_line: format!("{} {} {}", r.principal, r.action, r.resource),
-                message: a.access_denied.as_ref().map(|d| d.message.clone()),
+                message: e.denial_message.clone(),
                 reason: a.access_denied.as_ref().map(|d| d.reason.clone()),
                 deciding: a
                     .deciding
@@ -316,12 +317,12 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
                 [one] => serde_json::to_string_pretty(one).unwrap_or_default(),
                 many => serde_json::to_string_pretty(many).unwrap_or_default(),
             };
-            (
-                Some(Rc::new(decision)),
-                view::trace_from_explanation(&a.explanation, &a.deciding),
-                json,
-                titles,
-            )
+            let mut trace = view::trace_from_explanation(
+                &e.authorization.explanation,
+                &e.authorization.deciding,
+            );
+            trace.extend(checks_node(e));
+            (Some(Rc::new(decision)), trace, json, titles)
         }
         None => (None, Vec::new(), String::new(), Vec::new()),
     };
@@ -353,6 +354,97 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
         cloudtrail: AttrValue::from(cloudtrail),
         cloudtrail_titles: titles,
     }
+}
+
+/// The authorization that decided the whole call: the selected call's own, unless a call or
+/// check AWS makes around it (SageMaker's session, a role-chaining hop, `iam:PassRole`, ...)
+/// is what denied it.
+fn decider(e: &Evaluation) -> &abacus_policy::Authorization {
+    if e.decision == e.authorization.decision {
+        return &e.authorization;
+    }
+    e.before
+        .iter()
+        .chain(&e.after)
+        .map(|c| &c.authorization)
+        .find(|a| {
+            a.decision == e.decision
+                && a.access_denied.as_ref().map(|d| &d.message) == e.denial_message.as_ref()
+        })
+        .or_else(|| {
+            e.before
+                .iter()
+                .chain(&e.after)
+                .map(|c| &c.authorization)
+                .find(|a| a.decision == e.decision)
+        })
+        .unwrap_or(&e.authorization)
+}
+
+/// A trace node listing every other authorization the call needs, in the order AWS makes
+/// them, each with why, the rule and pages it follows, whose policies decide it, and its
+/// own trace; `None` when the call needs none.
+fn checks_node(e: &Evaluation) -> Option<TraceNode> {
+    let calls: Vec<_> = e.before.iter().chain(&e.after).collect();
+    if calls.is_empty() {
+        return None;
+    }
+    let all_allowed = calls.iter().all(|c| c.authorization.decision.is_allowed());
+    let children = calls
+        .iter()
+        .map(|c| {
+            let a = &c.authorization;
+            let mut facts = vec![("why".to_owned(), c.why.clone())];
+            if let Some(rule) = &c.check {
+                facts.push(("rule".to_owned(), rule.clone()));
+            }
+            let side = match c.scope {
+                abacus_studio::implied::Scope::All => None,
+                abacus_studio::implied::Scope::Identity => {
+                    Some("the caller's permissions policies only")
+                }
+                abacus_studio::implied::Scope::Trust => Some("the role's trust policy only"),
+            };
+            if let Some(side) = side {
+                facts.push(("decided by".to_owned(), side.to_owned()));
+            }
+            if !c.sources.is_empty() {
+                facts.push(("AWS documentation".to_owned(), c.sources.join("; ")));
+            }
+            if let Some(d) = &a.access_denied {
+                facts.push(("AccessDenied".to_owned(), d.message.clone()));
+            }
+            TraceNode {
+                label: format!(
+                    "{} on {} by {}",
+                    c.request.action, c.request.resource, c.request.principal
+                ),
+                status: Some(a.decision.as_str().to_owned()),
+                positive: Some(a.decision.is_allowed()),
+                facts,
+                children: view::trace_from_explanation(&a.explanation, &a.deciding),
+                deciding: false,
+            }
+        })
+        .collect();
+    Some(TraceNode {
+        label: format!(
+            "Other authorizations this call needs ({}), in the order AWS makes them",
+            calls.len()
+        ),
+        status: Some(
+            if all_allowed {
+                "all allowed"
+            } else {
+                "one is denied"
+            }
+            .to_owned(),
+        ),
+        positive: Some(all_allowed),
+        facts: Vec::new(),
+        children,
+        deciding: false,
+    })
 }
 
 /// The matrix as computed by the studio.
@@ -483,7 +575,66 @@ pub fn world(doc: &Scenario) -> WorldView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use abacus_policy::Decision;
     use abacus_studio::scenario::default_scenario;
+
+    /// A training job alice starts from her Studio space, in the default scenario.
+    fn create_training_job() -> Scenario {
+        let mut doc = default_scenario();
+        doc.selection = Selection {
+            user: "alice".into(),
+            action: "sagemaker:CreateTrainingJob".into(),
+            resource: None,
+            resource_arn: None,
+            route: abacus_studio::request::Route::StudioSpace,
+            parameters: abacus_studio::request::Parameters {
+                name: Some("alice-train-1".into()),
+                file_system_directory_paths: vec!["/fsx/users/alice".into()],
+                ..Default::default()
+            },
+        };
+        doc
+    }
+
+    #[test]
+    fn removing_pass_role_flips_the_decision_to_the_pass_role_denial() {
+        // issue 12: "remove the statement that allows iam:PassRole and
+        // sagemaker:CreateTrainingJob is still allowed"
+        let doc = create_training_job();
+        let allowed = workspace(&doc, 0);
+        assert_eq!(allowed.decision.as_ref().unwrap().decision, Decision::Allow);
+        let mut without = doc.clone();
+        without.policies.retain(|p| p.id != "pass-execution-role");
+        let denied = workspace(&without, 0);
+        let d = denied.decision.as_ref().unwrap();
+        assert_eq!(d.decision, Decision::ImplicitDeny);
+        let message = d.message.clone().unwrap();
+        assert!(
+            message.contains("is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111122223333:role/SageMakerStudioTeamARole"),
+            "{message}"
+        );
+        assert_eq!(
+            d.reason.as_deref(),
+            Some("because no identity-based policy allows the iam:PassRole action")
+        );
+        // every check is its own step of the explanation, with its own trace
+        let checks = denied
+            .trace
+            .iter()
+            .find(|n| n.label.starts_with("Other authorizations this call needs"))
+            .unwrap();
+        let pass = checks
+            .children
+            .iter()
+            .find(|c| c.label.starts_with("iam:PassRole"))
+            .unwrap();
+        assert_eq!(pass.status.as_deref(), Some("ImplicitDeny"));
+        assert!(pass
+            .facts
+            .iter()
+            .any(|(k, v)| k == "rule" && v == "pass-role"));
+        assert!(!pass.children.is_empty(), "its own trace");
+    }
 
     #[test]
     fn a_matrix_over_the_cap_is_shown_as_refused() {

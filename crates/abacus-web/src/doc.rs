@@ -333,6 +333,7 @@ fn set_param(p: &mut abacus_studio::scenario::Parameters, key: &str, value: Stri
         "taggingAction" => p.tagging_action = opt(value),
         "transitiveTagKeys" => p.transitive_tag_keys = split_list(&value),
         "passedToService" => p.passed_to_service = opt(value),
+        "roleArn" => p.role_arn = opt(value),
         "permission" => p.permission = opt(value),
         _ => {}
     }
@@ -391,6 +392,17 @@ pub fn param_fields(doc: &Scenario) -> Vec<(&'static str, &'static str, String, 
             "Transitive keys",
             p.transitive_tag_keys.join(", "),
             "team",
+        ));
+    }
+    let passes_role = abacus_studio::implied::rules().iter().any(|r| {
+        r.check == abacus_studio::implied::CheckKind::PassRole && r.triggered_by(&spec.action)
+    });
+    if passes_role {
+        out.push((
+            "roleArn",
+            "Passed role",
+            p.role_arn.clone().unwrap_or_default(),
+            "your execution role",
         ));
     }
     if spec.carries(KeyFamily::PassedToService) {
