@@ -18,8 +18,20 @@ pub enum DenyReason {
 }
 
 /// The reason text, e.g. `because no identity-based policy allows the s3:GetObject action`.
+/// For the actions a role's trust policy authorizes (`sts:AssumeRole`, `sts:TagSession`, ...)
+/// the resource-based policy is named as AWS names it: `because no role trust policy allows
+/// the sts:AssumeRole action`, `with an explicit deny in the role trust policy`.
 pub fn reason_text(reason: DenyReason, action: &str) -> String {
+    let trust = crate::authorize::TRUST_ACTIONS
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(action));
     match reason {
+        DenyReason::Explicit(PolicyKind::Resource) if trust => {
+            "with an explicit deny in the role trust policy".to_owned()
+        }
+        DenyReason::NoAllow(PolicyKind::Resource) if trust => {
+            format!("because no role trust policy allows the {action} action")
+        }
         DenyReason::Explicit(kind) => {
             format!("with an explicit deny in {}", kind.describe_with_article())
         }
@@ -53,6 +65,28 @@ pub fn access_denied(request: &Request, reason: DenyReason) -> AccessDenied {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // IAM User Guide: "Troubleshoot access denied error messages": "... sts:AssumeRole because
+    // no role trust policy allows the sts:AssumeRole action" and "... with an explicit deny in
+    // the role trust policy"
+    #[test]
+    fn trust_policies_are_named_as_role_trust_policies() {
+        assert_eq!(
+            reason_text(DenyReason::NoAllow(PolicyKind::Resource), "sts:AssumeRole"),
+            "because no role trust policy allows the sts:AssumeRole action"
+        );
+        assert_eq!(
+            reason_text(DenyReason::Explicit(PolicyKind::Resource), "STS:TagSession"),
+            "with an explicit deny in the role trust policy"
+        );
+        assert_eq!(
+            reason_text(
+                DenyReason::NoAllow(PolicyKind::Resource),
+                "secretsmanager:GetSecretValue"
+            ),
+            "because no resource-based policy allows the secretsmanager:GetSecretValue action"
+        );
+    }
 
     // IAM User Guide: "Troubleshoot access denied error messages"
     #[test]

@@ -249,7 +249,7 @@ use abacus_reference::RCP_SERVICES;
 /// Actions authorized by the role's trust policy (IAM User Guide: "IAM role trust
 /// policies"; "Passing session tags in AWS STS"; "Monitor and control actions taken
 /// with assumed roles" for `sts:SetSourceIdentity`).
-const TRUST_ACTIONS: &[&str] = &[
+pub(crate) const TRUST_ACTIONS: &[&str] = &[
     "sts:assumerole",
     "sts:assumerolewithsaml",
     "sts:assumerolewithwebidentity",

@@ -186,6 +186,13 @@ pub fn user_identity(world: &World, built: &BuiltRequest, ids: &mut IdGenerator)
             "type": "AWSService",
             "invokedBy": service,
         }),
+        // CloudTrail User Guide: "CloudTrail userIdentity element" (SAMLUser, for
+        // AssumeRoleWithSAML). AWS also writes `principalId` and `identityProvider`, hashes
+        // it computes from the assertion, which are left out.
+        Caller::SamlUser { user_name, .. } => json!({
+            "type": "SAMLUser",
+            "userName": user_name,
+        }),
         Caller::AssumedRole {
             role,
             role_arn,

@@ -450,7 +450,7 @@ impl Workspace {
                     .map(|c| format!("`{}`", c.built.action.action))
                     .collect();
                 notes.push(format!(
-                    "`{}` has no trust policy in this scenario, so SageMaker's {} for the {} session is not modelled: the session is assumed to exist",
+                    "`{}` has no trust policy in this scenario, so the {} that create the {} session are not modelled: the session is assumed to exist",
                     session.role,
                     actions.join(" + "),
                     session.runs
@@ -615,10 +615,11 @@ impl Workspace {
                         )
                     })
                     .unwrap_or_default();
-                // STS logs one failed AssumeRole, whichever of its permissions was missing.
+                // STS logs one failed AssumeRole (or AssumeRoleWithSAML), whichever of its
+                // permissions was missing.
                 let assume = before
                     .iter()
-                    .find(|c| c.session && c.built.action.action == "sts:AssumeRole")
+                    .find(|c| c.session && c.built.action.action.starts_with("sts:AssumeRole"))
                     .map_or(&call.built, |c| &c.built);
                 if let Some(r) = cloudtrail::record(
                     world,
@@ -906,7 +907,10 @@ impl Workspace {
                             .before
                             .iter()
                             .chain(&ev.after)
-                            .find(|c| c.check.as_deref() == Some(id.as_str()))
+                            .find(|c| {
+                                c.check.as_deref() == Some(id.as_str())
+                                    || c.request.action.eq_ignore_ascii_case(id)
+                            })
                             .map(|c| {
                                 (
                                     c.authorization.decision,

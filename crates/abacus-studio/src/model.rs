@@ -161,6 +161,12 @@ pub enum Authentication {
         /// `TransitiveTagKeys` SAML attribute.
         #[serde(default)]
         transitive_tag_keys: Vec<String>,
+        /// The account's SAML identity provider (`arn:aws:iam::ACCOUNT:saml-provider/NAME`):
+        /// with it, the sign-in's `sts:AssumeRoleWithSAML` (and `sts:TagSession` for session
+        /// tags) is evaluated against the role's trust policy; without it the sign-in is
+        /// assumed to have happened.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        saml_provider: Option<String>,
     },
     /// IAM Identity Center user.
     #[serde(rename_all = "camelCase")]
@@ -202,7 +208,13 @@ impl AuthKind {
     fn fields(self) -> &'static [&'static str] {
         match self {
             AuthKind::IamUser => &["userName"],
-            AuthKind::Saml => &["role", "sessionName", "principalTags", "transitiveTagKeys"],
+            AuthKind::Saml => &[
+                "role",
+                "sessionName",
+                "principalTags",
+                "transitiveTagKeys",
+                "samlProvider",
+            ],
             AuthKind::IdentityCenter => &["userId", "userName", "groups", "permissionSetRole"],
         }
     }
@@ -250,6 +262,7 @@ impl<'de> serde::de::Visitor<'de> for AuthVisitor {
         let mut user_id: Option<String> = None;
         let mut groups: Option<Vec<String>> = None;
         let mut permission_set_role: Option<Option<String>> = None;
+        let mut saml_provider: Option<Option<String>> = None;
         // Member names in document order, checked against the variant once it is known.
         let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
@@ -275,6 +288,7 @@ impl<'de> serde::de::Visitor<'de> for AuthVisitor {
                 "permissionSetRole" => {
                     fill(&mut map, &mut permission_set_role, "permissionSetRole")?
                 }
+                "samlProvider" => fill(&mut map, &mut saml_provider, "samlProvider")?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -295,6 +309,7 @@ impl<'de> serde::de::Visitor<'de> for AuthVisitor {
                 session_name: need(session_name, "sessionName")?,
                 principal_tags: principal_tags.unwrap_or_default(),
                 transitive_tag_keys: transitive_tag_keys.unwrap_or_default(),
+                saml_provider: saml_provider.flatten(),
             },
             AuthKind::IdentityCenter => Authentication::IdentityCenter {
                 user_id: need(user_id, "userId")?,
@@ -684,13 +699,14 @@ mod tests {
         );
         assert_eq!(
             auth(
-                r#"{"sessionName": "a@x", "type": "saml", "role": "R", "principalTags": {"team": "A"}, "transitiveTagKeys": ["team"]}"#
+                r#"{"sessionName": "a@x", "type": "saml", "role": "R", "principalTags": {"team": "A"}, "transitiveTagKeys": ["team"], "samlProvider": "okta"}"#
             ),
             Ok(Authentication::Saml {
                 role: "R".into(),
                 session_name: "a@x".into(),
                 principal_tags: [("team".to_owned(), "A".to_owned())].into(),
                 transitive_tag_keys: vec!["team".into()],
+                saml_provider: Some("okta".into()),
             })
         );
         assert_eq!(
@@ -700,6 +716,7 @@ mod tests {
                 session_name: "s".into(),
                 principal_tags: Tags::new(),
                 transitive_tag_keys: Vec::new(),
+                saml_provider: None,
             })
         );
         assert_eq!(
@@ -746,7 +763,7 @@ mod tests {
         );
         assert_eq!(
             auth(r#"{"type": "saml", "role": "R", "sessionName": "s", "colour": 1}"#),
-            Err("unknown field `colour`, expected one of `role`, `sessionName`, `principalTags`, `transitiveTagKeys`".into())
+            Err("unknown field `colour`, expected one of `role`, `sessionName`, `principalTags`, `transitiveTagKeys`, `samlProvider`".into())
         );
         assert_eq!(
             auth(r#"{"type": "iamUser", "userName": 5}"#),

@@ -354,6 +354,15 @@ pub enum Caller {
         /// Service principal, e.g. `sagemaker.amazonaws.com`.
         service: String,
     },
+    /// A person authenticated by a SAML identity provider, before STS gives them a role
+    /// session (`sts:AssumeRoleWithSAML`).
+    #[serde(rename_all = "camelCase")]
+    SamlUser {
+        /// The identity provider, `arn:aws:iam::ACCOUNT:saml-provider/NAME`.
+        provider_arn: String,
+        /// The user's name in the assertion (its `RoleSessionName`).
+        user_name: String,
+    },
 }
 
 /// The identity context of an identity-enhanced role session.
@@ -630,8 +639,8 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
             ctx.insert_single("aws:userid", user_id.clone());
             ctx.insert_single("aws:username", name.clone());
         }
-        // Not built here: service sessions come from `session::ServiceSession`.
-        Caller::AwsService { .. } => {}
+        // Not built here: service and sign-in sessions come from `session::ServiceSession`.
+        Caller::AwsService { .. } | Caller::SamlUser { .. } => {}
     }
     ctx.insert_single("aws:PrincipalAccount", world.account.clone());
     for (k, v) in &principal_tags {
@@ -820,7 +829,7 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
     let (policy_role, policy_iam_user) = match &caller {
         Caller::AssumedRole { role, .. } => (Some(role.clone()), None),
         Caller::IamUser { name, .. } => (None, Some(name.clone())),
-        Caller::AwsService { .. } => (None, None),
+        Caller::AwsService { .. } | Caller::SamlUser { .. } => (None, None),
     };
     let trust_policy_role = match (action.service(), &target) {
         ("sts", Some(t)) if t.resource_type == "iam-role" => Some(t.name.clone()),
@@ -859,6 +868,7 @@ pub fn principal_arn(world: &World, caller: &Caller) -> String {
         ),
         Caller::IamUser { name, .. } => world.iam_user_arn(name),
         Caller::AwsService { service } => service.clone(),
+        Caller::SamlUser { provider_arn, .. } => provider_arn.clone(),
     }
 }
 

@@ -123,8 +123,9 @@ pub struct Expectation {
     /// Text the AccessDenied message must contain (denials only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_contains: Option<String>,
-    /// Names one implied check (a rule id such as `pass-role`): the expectation is then about
-    /// that check's decision and message, not the whole call's.
+    /// Names one check the call needs: an implied-authorization rule id such as `pass-role`,
+    /// or the action of a call made around it such as `sts:AssumeRoleWithSAML`. The
+    /// expectation is then about that check's decision and message, not the whole call's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<String>,
 }

@@ -33,9 +33,38 @@ pub const SAGEMAKER_SERVICE: &str = "sagemaker.amazonaws.com";
 /// The session name SageMaker gives the sessions it creates.
 const SESSION_NAME: &str = "SageMaker";
 
-/// The role session SageMaker creates for a selection's route.
+/// The documented audience of a console sign-in's SAML assertion (IAM User Guide, "Create a
+/// role for a third-party identity provider (SAML 2.0 federation)": the trust policy tests
+/// `SAML:aud` against the SAML federation endpoint).
+pub const SAML_SIGN_IN_AUDIENCE: &str = "https://signin.aws.amazon.com/saml";
+
+/// A SAML sign-in: the IdP's assertion exchanged for a role session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SamlSignIn {
+    /// `arn:aws:iam::ACCOUNT:saml-provider/NAME`.
+    pub provider_arn: String,
+    /// The `RoleSessionName` attribute.
+    pub session_name: String,
+    /// `PrincipalTag:*` attributes: session tags, which need `sts:TagSession`.
+    pub principal_tags: crate::model::Tags,
+    /// `TransitiveTagKeys` attribute.
+    pub transitive_tag_keys: Vec<String>,
+}
+
+/// Who creates a session.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Creator {
+    /// `sagemaker.amazonaws.com` assumes the role (Studio spaces, jobs, pipelines).
+    SageMaker,
+    /// The person's SAML identity provider, through `sts:AssumeRoleWithSAML`.
+    Saml(SamlSignIn),
+}
+
+/// The role session SageMaker (or a sign-in) creates for a selection's route.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceSession {
+    /// Who creates it.
+    pub creator: Creator,
     /// The role SageMaker assumes.
     pub role: String,
     /// What runs as that session, e.g. `Studio space` or `training job`.
@@ -85,7 +114,8 @@ pub fn service_session(
             "processing job",
         ),
         Route::Pipeline { role } => (role.clone().map_or_else(execution_role, Ok)?, "pipeline"),
-        Route::AccessKeys { .. } | Route::Console => return Ok(None),
+        Route::Console => return Ok(saml_sign_in(world, user)),
+        Route::AccessKeys { .. } => return Ok(None),
     };
     if world.role(&role).is_none() {
         return Err(RequestError::UnknownRole(role));
@@ -97,6 +127,7 @@ pub fn service_session(
     let identity_context =
         identity_context(world, user, domain.trusted_identity_propagation).is_some();
     Ok(Some(ServiceSession {
+        creator: Creator::SageMaker,
         role,
         runs: runs.to_owned(),
         source_identity,
@@ -104,10 +135,48 @@ pub fn service_session(
     }))
 }
 
+/// The console session of a SAML-federated user whose identity provider the world names.
+fn saml_sign_in(world: &World, user: &crate::model::UserProfile) -> Option<ServiceSession> {
+    let crate::model::Authentication::Saml {
+        role,
+        session_name,
+        principal_tags,
+        transitive_tag_keys,
+        saml_provider: Some(provider),
+    } = &user.auth
+    else {
+        return None;
+    };
+    let provider_arn = if provider.starts_with("arn:") {
+        provider.clone()
+    } else {
+        format!(
+            "arn:{}:iam::{}:saml-provider/{provider}",
+            world.partition, world.account
+        )
+    };
+    Some(ServiceSession {
+        creator: Creator::Saml(SamlSignIn {
+            provider_arn,
+            session_name: session_name.clone(),
+            principal_tags: principal_tags.clone(),
+            transitive_tag_keys: transitive_tag_keys.clone(),
+        }),
+        role: role.clone(),
+        runs: "console".to_owned(),
+        source_identity: None,
+        identity_context: false,
+    })
+}
+
 impl ServiceSession {
     /// The STS permissions the trust policy must grant, in the order STS checks them:
-    /// `sts:AssumeRole`, then `sts:SetSourceIdentity` and `sts:SetContext` when used.
+    /// `sts:AssumeRole` (`sts:AssumeRoleWithSAML` for a sign-in), then
+    /// `sts:SetSourceIdentity`, `sts:SetContext` and `sts:TagSession` when used.
     pub fn calls(&self, world: &World) -> Vec<SessionCall> {
+        if let Creator::Saml(saml) = &self.creator {
+            return self.saml_calls(world, saml);
+        }
         let role = &self.role;
         let mut wanted = vec![(
             "sts:AssumeRole",
@@ -141,6 +210,93 @@ impl ServiceSession {
             .collect()
     }
 
+    /// "Passing session tags in AWS STS": the sign-in also needs `sts:TagSession` when the
+    /// assertion carries session tags ("The AssumeRole operation will fail for any role
+    /// connected to an IdP that is passing session tags without this permission").
+    fn saml_calls(&self, world: &World, saml: &SamlSignIn) -> Vec<SessionCall> {
+        let role = &self.role;
+        let mut wanted = vec![(
+            "sts:AssumeRoleWithSAML",
+            format!(
+                "the SAML identity provider `{}` signs `{}` in: STS checks `sts:AssumeRoleWithSAML` on `{role}` against its trust policy",
+                saml.provider_arn, saml.session_name
+            ),
+        )];
+        if !saml.principal_tags.is_empty() {
+            let keys: Vec<&str> = saml.principal_tags.keys().map(String::as_str).collect();
+            wanted.push((
+                "sts:TagSession",
+                format!(
+                    "the assertion passes session tags ({}), which the trust policy must allow (`sts:TagSession`), or the sign-in fails",
+                    keys.join(", ")
+                ),
+            ));
+        }
+        wanted
+            .into_iter()
+            .filter_map(|(action, why)| {
+                Some(SessionCall {
+                    why,
+                    built: self.saml_request(world, saml, action)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The request the identity provider's user makes on the role for `action`.
+    fn saml_request(&self, world: &World, saml: &SamlSignIn, action: &str) -> Option<BuiltRequest> {
+        let spec = crate::actions::spec(action)?;
+        let role_arn = world.role_arn(&self.role);
+        let mut ctx = Context::new();
+        ctx.insert_single("saml:aud", SAML_SIGN_IN_AUDIENCE);
+        ctx.insert_single("aws:ResourceAccount", world.account.clone());
+        ctx.insert_single("aws:RequestedRegion", world.region.clone());
+        ctx.insert_single("aws:CurrentTime", world.clock.clone());
+        if let Some(epoch) = epoch_seconds(&world.clock) {
+            ctx.insert_single("aws:EpochTime", epoch.to_string());
+        }
+        ctx.insert_single("aws:SecureTransport", "true");
+        ctx.insert_single("aws:ViaAWSService", "false");
+        if spec.carries(KeyFamily::RequestTags) && !saml.principal_tags.is_empty() {
+            for (k, v) in &saml.principal_tags {
+                ctx.insert_single(&format!("aws:RequestTag/{k}"), v.clone());
+            }
+            ctx.insert_multi("aws:TagKeys", saml.principal_tags.keys().cloned().collect());
+        }
+        if spec.carries(KeyFamily::TransitiveTagKeys) && !saml.transitive_tag_keys.is_empty() {
+            ctx.insert_multi("sts:TransitiveTagKeys", saml.transitive_tag_keys.clone());
+        }
+        let mut vars = BTreeMap::new();
+        vars.insert("Arn".to_owned(), role_arn.clone());
+        vars.insert("Name".to_owned(), self.role.clone());
+        vars.insert("ShortName".to_owned(), self.role.clone());
+        vars.insert("SessionName".to_owned(), saml.session_name.clone());
+        vars.insert("ProviderArn".to_owned(), saml.provider_arn.clone());
+        vars.insert("Region".to_owned(), world.region.clone());
+        vars.insert("Account".to_owned(), world.account.clone());
+        Some(BuiltRequest {
+            request: Request {
+                principal: saml.provider_arn.clone(),
+                action: spec.action.clone(),
+                resource: role_arn,
+                context: ctx,
+            },
+            caller: Caller::SamlUser {
+                provider_arn: saml.provider_arn.clone(),
+                user_name: saml.session_name.clone(),
+            },
+            action: spec,
+            policy_role: None,
+            policy_iam_user: None,
+            resource_policy_owner: None,
+            trust_policy_role: Some(self.role.clone()),
+            source_ip: world.source_ips.external.clone(),
+            user_agent: "signin.amazonaws.com".to_owned(),
+            vars,
+            notes: Vec::new(),
+        })
+    }
+
     /// The explanation when `action` (one of [`ServiceSession::calls`]) is not allowed, so
     /// the session never existed and `user_action` could not be called from it.
     pub fn failure(&self, action: &str, explicit: bool, user_action: &str) -> String {
@@ -152,6 +308,17 @@ impl ServiceSession {
     }
 
     fn reason(&self, action: &str, explicit: bool) -> String {
+        if let Creator::Saml(saml) = &self.creator {
+            let denies = if explicit {
+                "explicitly denies"
+            } else {
+                "does not allow"
+            };
+            return format!(
+                "the SAML sign-in to `{}` failed: its trust policy {denies} {action} for the identity provider `{}`",
+                self.role, saml.provider_arn
+            );
+        }
         let with = match action {
             "sts:SetSourceIdentity" => " with a source identity",
             "sts:SetContext" => " with the user's identity context",

@@ -454,6 +454,7 @@ pub fn edit_world(doc: &mut Scenario, edit: WorldEdit) -> Result<(), String> {
                         role,
                         principal_tags,
                         transitive_tag_keys,
+                        saml_provider,
                         ..
                     } => {
                         let mut principal_tags = principal_tags.clone();
@@ -467,6 +468,7 @@ pub fn edit_world(doc: &mut Scenario, edit: WorldEdit) -> Result<(), String> {
                             session_name: format!("{name}@example.com"),
                             principal_tags,
                             transitive_tag_keys: transitive_tag_keys.clone(),
+                            saml_provider: saml_provider.clone(),
                         }
                     }
                     Authentication::IdentityCenter {
