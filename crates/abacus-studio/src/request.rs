@@ -66,6 +66,19 @@ pub enum Route {
     /// The person's own sign-in (console or CLI): IAM user, SAML-federated role session or
     /// IAM Identity Center permission-set session. Used e.g. to open Studio.
     Console,
+    /// The inference container behind an endpoint, running as the model's execution role
+    /// (CreateModel's `ExecutionRoleArn`).
+    Endpoint {
+        /// The model's execution role; the user's execution role when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
+    /// A Batch Transform job, running as the model's execution role.
+    TransformJob {
+        /// The model's execution role; the user's execution role when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
 }
 
 impl Route {
@@ -79,6 +92,8 @@ impl Route {
             Route::AccessKeys { .. } => "access keys".to_owned(),
             Route::RoleChain { role, .. } => format!("role chain to {role}"),
             Route::Console => "console sign-in".to_owned(),
+            Route::Endpoint { .. } => "endpoint inference container".to_owned(),
+            Route::TransformJob { .. } => "batch transform job".to_owned(),
         }
     }
 }
@@ -103,6 +118,8 @@ enum RouteKind {
     AccessKeys,
     RoleChain,
     Console,
+    Endpoint,
+    TransformJob,
 }
 
 impl RouteKind {
@@ -111,9 +128,11 @@ impl RouteKind {
     fn fields(self) -> Option<&'static [&'static str]> {
         match self {
             RouteKind::StudioSpace | RouteKind::Console => None,
-            RouteKind::TrainingJob | RouteKind::ProcessingJob | RouteKind::Pipeline => {
-                Some(&["role"])
-            }
+            RouteKind::TrainingJob
+            | RouteKind::ProcessingJob
+            | RouteKind::Pipeline
+            | RouteKind::Endpoint
+            | RouteKind::TransformJob => Some(&["role"]),
             RouteKind::AccessKeys => Some(&["iamUser"]),
             RouteKind::RoleChain => Some(&["role", "sessionName"]),
         }
@@ -174,6 +193,8 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
             RouteKind::TrainingJob => Route::TrainingJob { role },
             RouteKind::ProcessingJob => Route::ProcessingJob { role },
             RouteKind::Pipeline => Route::Pipeline { role },
+            RouteKind::Endpoint => Route::Endpoint { role },
+            RouteKind::TransformJob => Route::TransformJob { role },
             RouteKind::AccessKeys => Route::AccessKeys {
                 iam_user: iam_user.flatten(),
             },
@@ -309,6 +330,8 @@ impl Selection {
             Route::AccessKeys { .. } => "with external access keys".to_owned(),
             Route::RoleChain { role, .. } => format!("after chaining to {role}"),
             Route::Console => "from their own sign-in".to_owned(),
+            Route::Endpoint { .. } => "from the inference container of an endpoint".to_owned(),
+            Route::TransformJob { .. } => "from a batch transform job".to_owned(),
         };
         format!("{}{domain} calls {}{target} {from}", self.user, self.action)
     }
@@ -560,6 +583,23 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
                 on_behalf_of,
             )?;
             notes.push("jobs and pipelines started from Studio keep the user's source identity, but SageMaker context keys (`sagemaker:DomainId`, `sagemaker:UserProfileName`) exist only inside Studio".to_owned());
+            (
+                c,
+                role_tags(world, &role),
+                world.source_ips.jobs.clone(),
+                job_agent(),
+            )
+        }
+        Route::Endpoint { role } | Route::TransformJob { role } => {
+            let role = match role {
+                Some(r) => r.clone(),
+                None => execution_role()?,
+            };
+            // SageMaker Developer Guide, "Monitor user resource access from Amazon SageMaker
+            // Studio": the source identity is recorded only for calls made with the Studio
+            // execution role session or a role chained from it.
+            let c = role_session(world, &role, "SageMaker", None, None)?;
+            notes.push("the model's container runs as the model's execution role, which SageMaker assumes: no source identity and no SageMaker context keys, whoever deployed the model".to_owned());
             (
                 c,
                 role_tags(world, &role),
@@ -1292,7 +1332,7 @@ mod tests {
     fn route_errors_name_the_problem() {
         assert_eq!(
             route(r#"{"type": "lambda"}"#),
-            Err("unknown variant `lambda`, expected one of `studioSpace`, `trainingJob`, `processingJob`, `pipeline`, `accessKeys`, `roleChain`, `console`".into())
+            Err("unknown variant `lambda`, expected one of `studioSpace`, `trainingJob`, `processingJob`, `pipeline`, `accessKeys`, `roleChain`, `console`, `endpoint`, `transformJob`".into())
         );
         assert_eq!(
             route(r#"{"role": "R"}"#),

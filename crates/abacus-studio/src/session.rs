@@ -114,18 +114,32 @@ pub fn service_session(
             "processing job",
         ),
         Route::Pipeline { role } => (role.clone().map_or_else(execution_role, Ok)?, "pipeline"),
+        Route::Endpoint { role } => (
+            role.clone().map_or_else(execution_role, Ok)?,
+            "endpoint inference container",
+        ),
+        Route::TransformJob { role } => (
+            role.clone().map_or_else(execution_role, Ok)?,
+            "batch transform job",
+        ),
         Route::Console => return Ok(saml_sign_in(world, user)),
         Route::AccessKeys { .. } => return Ok(None),
     };
     if world.role(&role).is_none() {
         return Err(RequestError::UnknownRole(role));
     }
+    let model_role = matches!(
+        selection.route,
+        Route::Endpoint { .. } | Route::TransformJob { .. }
+    );
     let source_identity = match domain.execution_role_identity_config {
+        // the model's containers do not run from the user's Studio session
+        _ if model_role => None,
         ExecutionRoleIdentityConfig::UserProfileName => Some(user.name.clone()),
         ExecutionRoleIdentityConfig::Disabled => None,
     };
     let identity_context =
-        identity_context(world, user, domain.trusted_identity_propagation).is_some();
+        !model_role && identity_context(world, user, domain.trusted_identity_propagation).is_some();
     Ok(Some(ServiceSession {
         creator: Creator::SageMaker,
         role,
@@ -500,6 +514,81 @@ mod tests {
             actions(&w, &s),
             ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:SetContext"]
         );
+    }
+
+    #[test]
+    fn model_containers_run_as_the_model_role_without_the_users_identity() {
+        // SageMaker API Reference, CreateModel `ExecutionRoleArn`: the role SageMaker assumes
+        // for hosting (endpoints) and for batch transform jobs; SageMaker Developer Guide,
+        // "Monitor user resource access from Amazon SageMaker Studio": source identity is
+        // recorded only for the Studio session and roles chained from it.
+        let w = default_scenario().world;
+        for (route, runs) in [
+            (
+                Route::Endpoint {
+                    role: Some("DataEngineerRole".into()),
+                },
+                "endpoint inference container",
+            ),
+            (
+                Route::TransformJob {
+                    role: Some("DataEngineerRole".into()),
+                },
+                "batch transform job",
+            ),
+        ] {
+            let s = service_session(&w, &sel("alice", route)).unwrap().unwrap();
+            assert_eq!(
+                (s.role.as_str(), s.runs.as_str()),
+                ("DataEngineerRole", runs)
+            );
+            assert_eq!(s.source_identity, None);
+            assert_eq!(actions(&w, &s), ["sts:AssumeRole"]);
+        }
+    }
+
+    #[test]
+    fn a_saml_sign_in_needs_assume_role_with_saml_and_tag_session() {
+        // IAM User Guide: "Passing session tags in AWS STS" (sts:TagSession in the trust
+        // policy of a role connected to an IdP that passes session tags) and "Create a role
+        // for a third-party identity provider (SAML 2.0 federation)" (Federated principal,
+        // SAML:aud = https://signin.aws.amazon.com/saml)
+        let mut w = default_scenario().world;
+        if let Some(u) = w.users.first_mut() {
+            u.auth = Authentication::Saml {
+                role: "DataEngineerRole".into(),
+                session_name: "alice@example.com".into(),
+                principal_tags: [("team".to_owned(), "TeamA".to_owned())].into(),
+                transitive_tag_keys: vec!["team".into()],
+                saml_provider: Some("okta".into()),
+            };
+        }
+        let s = service_session(&w, &sel("alice", Route::Console))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            actions(&w, &s),
+            ["sts:AssumeRoleWithSAML", "sts:TagSession"]
+        );
+        let calls = s.calls(&w);
+        let tag = &calls[1].built;
+        assert_eq!(
+            tag.request.principal,
+            "arn:aws:iam::111122223333:saml-provider/okta"
+        );
+        assert_eq!(
+            tag.request.context.get("saml:aud"),
+            Some(&ContextValue::Single(SAML_SIGN_IN_AUDIENCE.into()))
+        );
+        assert_eq!(
+            tag.request.context.get("aws:RequestTag/team"),
+            Some(&ContextValue::Single("TeamA".into()))
+        );
+        assert_eq!(
+            tag.request.context.get("sts:TransitiveTagKeys"),
+            Some(&ContextValue::Multi(vec!["team".into()]))
+        );
+        assert_eq!(tag.trust_policy_role.as_deref(), Some("DataEngineerRole"));
     }
 
     #[test]

@@ -172,6 +172,8 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
         ("training-job", "Training job"),
         ("processing-job", "Processing job"),
         ("pipeline", "Pipeline step"),
+        ("endpoint", "Endpoint inference container (model role)"),
+        ("transform-job", "Batch Transform job (model role)"),
         ("access-keys", "Access keys (IAM user)"),
         ("console", "Console sign-in"),
     ]

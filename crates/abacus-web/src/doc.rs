@@ -160,6 +160,8 @@ pub fn route_key(route: &Route) -> String {
         Route::AccessKeys { .. } => "access-keys".to_owned(),
         Route::RoleChain { role, .. } => format!("role-chain:{role}"),
         Route::Console => "console".to_owned(),
+        Route::Endpoint { .. } => "endpoint".to_owned(),
+        Route::TransformJob { .. } => "transform-job".to_owned(),
     }
 }
 
@@ -172,6 +174,8 @@ pub fn route_from_key(key: &str) -> Option<Route> {
         "pipeline" => Route::Pipeline { role: None },
         "access-keys" => Route::AccessKeys { iam_user: None },
         "console" => Route::Console,
+        "endpoint" => Route::Endpoint { role: None },
+        "transform-job" => Route::TransformJob { role: None },
         other => Route::RoleChain {
             role: other.strip_prefix("role-chain:")?.to_owned(),
             session_name: None,
