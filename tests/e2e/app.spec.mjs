@@ -25,6 +25,12 @@ async function open(opts = {}, suffix = '') {
 
 const decisionOf = (page) => page.getAttribute(tid('decision'), 'data-decision');
 
+/** The CloudTrail records shown (one or several), in event order. */
+async function records(page) {
+  const shown = JSON.parse(await page.textContent(tid('cloudtrail')));
+  return Array.isArray(shown) ? shown : [shown];
+}
+
 /** Waits until the decision attribute equals `want`. */
 async function expectDecision(page, want) {
   await page.waitForFunction(
@@ -64,8 +70,13 @@ test('loads with a decision, an explanation and a CloudTrail record', async () =
     assert.equal(await page.locator(tid(id)).count(), 1, `missing ${id}`);
   }
   assert.match(await decisionOf(page), /^(Allow|ExplicitDeny|ImplicitDeny)$/);
-  const record = JSON.parse(await page.textContent(tid('cloudtrail')));
+  // SageMaker's AssumeRole of the session comes first, then the user's call made with the
+  // credentials it returned
+  const [assume, record] = await records(page);
+  assert.equal(assume.eventName, 'AssumeRole');
+  assert.equal(assume.userIdentity.invokedBy, 'sagemaker.amazonaws.com');
   assert.equal(record.eventSource, 'sagemaker.amazonaws.com');
+  assert.equal(record.userIdentity.accessKeyId, assume.responseElements.credentials.accessKeyId);
   assert.equal(await page.getAttribute(tid('decision'), 'aria-live'), 'polite');
   await screenshot(page, 'workspace');
   assert.deepEqual(app.pageErrors, []);
@@ -87,11 +98,11 @@ test('editing a policy flips the decision with no button', async () => {
 
 test('another user changes the CloudTrail sourceIdentity', async () => {
   const page = await open();
-  const before = JSON.parse(await page.textContent(tid('cloudtrail')));
+  const before = (await records(page)).at(-1);
   assert.equal(before.userIdentity.sessionContext.sourceIdentity, 'alice');
   await page.selectOption(tid('user-select'), 'bob');
   await page.waitForFunction((sel) => document.querySelector(sel).textContent.includes('"bob"'), tid('cloudtrail'));
-  const afterRec = JSON.parse(await page.textContent(tid('cloudtrail')));
+  const afterRec = (await records(page)).at(-1);
   assert.equal(afterRec.userIdentity.sessionContext.sourceIdentity, 'bob');
   // bob stops his own job: allowed
   await expectDecision(page, 'Allow');

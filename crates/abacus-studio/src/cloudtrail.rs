@@ -42,7 +42,7 @@ pub fn record(
     let mut ids = IdGenerator::new(world.id_seed, &salt(built));
     let mut rec = Map::new();
     rec.insert("eventVersion".into(), json!(EVENT_VERSION));
-    rec.insert("userIdentity".into(), user_identity(world, built, &mut ids));
+    rec.insert("userIdentity".into(), user_identity(world, built));
     rec.insert("eventTime".into(), json!(world.clock));
     rec.insert("eventSource".into(), json!(built.action.event_source()));
     rec.insert("eventName".into(), json!(built.action.event_name()));
@@ -51,7 +51,10 @@ pub fn record(
     rec.insert("userAgent".into(), json!(built.user_agent));
     let allowed = decision.is_allowed();
     if !allowed {
-        rec.insert("errorCode".into(), json!("AccessDenied"));
+        rec.insert(
+            "errorCode".into(),
+            json!(access_denied_code(built.action.service())),
+        );
         rec.insert(
             "errorMessage".into(),
             json!(denial_message.unwrap_or("Access Denied")),
@@ -60,8 +63,10 @@ pub fn record(
     rec.insert("requestParameters".into(), request_parameters(built));
     let response = if !allowed {
         Value::Null
-    } else if built.action.action == "sts:AssumeRole" {
-        assume_role_response(world, built, &mut ids)
+    } else if built.action.action == "sts:AssumeRole"
+        || built.action.action == "sts:AssumeRoleWithSAML"
+    {
+        assume_role_response(world, built)
     } else {
         let mut v = fill(&built.action.response_elements, built);
         drop_unfilled(&mut v);
@@ -125,7 +130,7 @@ pub fn get_data_access_record(
     };
     let mut rec = Map::new();
     rec.insert("eventVersion".into(), json!(EVENT_VERSION));
-    rec.insert("userIdentity".into(), user_identity(world, built, &mut ids));
+    rec.insert("userIdentity".into(), user_identity(world, built));
     rec.insert("eventTime".into(), json!(world.clock));
     rec.insert("eventSource".into(), json!("lakeformation.amazonaws.com"));
     rec.insert("eventName".into(), json!("GetDataAccess"));
@@ -139,7 +144,10 @@ pub fn get_data_access_record(
         }),
     );
     if !decision.is_allowed() {
-        rec.insert("errorCode".into(), json!("AccessDenied"));
+        rec.insert(
+            "errorCode".into(),
+            json!(access_denied_code("lakeformation")),
+        );
         rec.insert(
             "errorMessage".into(),
             json!(denial_message.unwrap_or("Access Denied")),
@@ -170,17 +178,107 @@ fn salt(built: &BuiltRequest) -> String {
     )
 }
 
+/// The `errorCode` a service returns when authorization fails. No AWS page lists the
+/// CloudTrail value per service; the services' error references give the code:
+/// `AccessDenied` for the query/XML-protocol services (Amazon S3 API Reference, "Error
+/// responses": "AccessDenied ... 403 Forbidden"; IAM, as in the AWS Security Blog's "An error
+/// occurred (AccessDenied) when calling the ListRoles operation"; STS by the same protocol),
+/// and `AccessDeniedException` for the JSON-protocol services (the "Common Errors" pages of
+/// the SageMaker, Secrets Manager, Athena and other API references; the Glue and Lake
+/// Formation API references list it for their operations).
+pub fn access_denied_code(service: &str) -> &'static str {
+    match service.to_ascii_lowercase().as_str() {
+        "s3" | "iam" | "sts" => "AccessDenied",
+        _ => "AccessDeniedException",
+    }
+}
+
+/// How long role credentials last when the caller does not ask otherwise: STS API
+/// Reference, "AssumeRole": "By default, the value is set to 3600 seconds".
+pub const DEFAULT_SESSION_SECONDS: i64 = 3600;
+
+/// The access key id of one session's temporary credentials (`ASIA...`), the same in every
+/// record the session writes and in the response of the call that created it: a function
+/// of the session (its ARN and source identity), never of the record.
+pub fn session_access_key(
+    world: &World,
+    session_arn: &str,
+    source_identity: Option<&str>,
+) -> String {
+    let mut ids = IdGenerator::new(
+        world.id_seed,
+        &format!("session|{session_arn}|{}", source_identity.unwrap_or("")),
+    );
+    format!("ASIA{}", ids.iam_suffix(16))
+}
+
+/// `clock` plus `seconds`, as CloudTrail writes an STS credentials' `expiration`
+/// (`Apr 18, 2025 2:16:36 PM`, the form of the example in "CloudTrail userIdentity element");
+/// the clock itself when it cannot be read.
+fn expiration(clock: &str, seconds: i64) -> String {
+    let Some(epoch) = crate::request::epoch_seconds(clock).and_then(|e| e.checked_add(seconds))
+    else {
+        return clock.to_owned();
+    };
+    let (days, secs) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
+    // civil from days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let name = usize::try_from(month - 1)
+        .ok()
+        .and_then(|m| MONTHS.get(m))
+        .copied()
+        .unwrap_or("Jan");
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let (h12, half) = match h {
+        0 => (12, "AM"),
+        1..=11 => (h, "AM"),
+        12 => (12, "PM"),
+        _ => (h - 12, "PM"),
+    };
+    format!("{name} {day}, {year} {h12}:{m:02}:{s:02} {half}")
+}
+
 /// The `userIdentity` element.
-pub fn user_identity(world: &World, built: &BuiltRequest, ids: &mut IdGenerator) -> Value {
+pub fn user_identity(world: &World, built: &BuiltRequest) -> Value {
     match &built.caller {
-        Caller::IamUser { name, user_id } => json!({
-            "type": "IAMUser",
-            "principalId": user_id,
-            "arn": world.iam_user_arn(name),
-            "accountId": world.account,
-            "accessKeyId": format!("AKIA{}", ids.iam_suffix(16)),
-            "userName": name,
-        }),
+        // A console sign-in works with temporary session credentials ("CloudTrail userIdentity
+        // element": "Users also create sessions when they work in the console"; "AWS security
+        // credentials": ASIA keys are temporary), so the record carries `sessionContext`;
+        // access keys are the user's one long-term key (AKIA).
+        Caller::IamUser {
+            name,
+            user_id,
+            console,
+        } => {
+            let arn = world.iam_user_arn(name);
+            let mut key = IdGenerator::new(world.id_seed, &format!("iam-user|{arn}|{console}"));
+            let mut ui = json!({
+                "type": "IAMUser",
+                "principalId": user_id,
+                "arn": arn,
+                "accountId": world.account,
+                "accessKeyId": format!("{}{}", if *console { "ASIA" } else { "AKIA" }, key.iam_suffix(16)),
+                "userName": name,
+            });
+            if let (true, Value::Object(map)) = (*console, &mut ui) {
+                map.insert(
+                    "sessionContext".into(),
+                    json!({ "attributes": { "creationDate": world.clock, "mfaAuthenticated": "false" } }),
+                );
+            }
+            ui
+        }
         // CloudTrail User Guide: "CloudTrail userIdentity element" (AWSService with invokedBy).
         Caller::AwsService { service } => json!({
             "type": "AWSService",
@@ -229,7 +327,11 @@ pub fn user_identity(world: &World, built: &BuiltRequest, ids: &mut IdGenerator)
             ui.insert("accountId".into(), json!(world.account));
             ui.insert(
                 "accessKeyId".into(),
-                json!(format!("ASIA{}", ids.iam_suffix(16))),
+                json!(session_access_key(
+                    world,
+                    &built.request.principal,
+                    source_identity.as_deref()
+                )),
             );
             ui.insert("sessionContext".into(), Value::Object(session));
             if let Some(obo) = on_behalf_of {
@@ -257,7 +359,7 @@ fn drop_unfilled(v: &mut Value) {
 }
 
 /// `AssumeRole` returns the new session (credentials are not logged in full).
-fn assume_role_response(world: &World, built: &BuiltRequest, ids: &mut IdGenerator) -> Value {
+fn assume_role_response(world: &World, built: &BuiltRequest) -> Value {
     let role = built.vars.get("Name").cloned().unwrap_or_default();
     let session = built
         .vars
@@ -265,15 +367,20 @@ fn assume_role_response(world: &World, built: &BuiltRequest, ids: &mut IdGenerat
         .cloned()
         .unwrap_or_else(|| "chained".to_owned());
     let role_id = crate::model::unique_id("AROA", &world.account, &role);
+    let session_arn = format!(
+        "arn:{}:sts::{}:assumed-role/{role}/{session}",
+        world.partition, world.account
+    );
+    let source_identity = built.vars.get("SourceIdentity").map(String::as_str);
     let mut out = json!({
         "credentials": {
-            "accessKeyId": format!("ASIA{}", ids.iam_suffix(16)),
+            "accessKeyId": session_access_key(world, &session_arn, source_identity),
             "sessionToken": "HIDDEN_DUE_TO_SECURITY_REASONS",
-            "expiration": world.clock,
+            "expiration": expiration(&world.clock, DEFAULT_SESSION_SECONDS),
         },
         "assumedRoleUser": {
             "assumedRoleId": format!("{role_id}:{session}"),
-            "arn": format!("arn:{}:sts::{}:assumed-role/{role}/{session}", world.partition, world.account),
+            "arn": session_arn,
         },
     });
     if let (Some(si), Value::Object(map)) = (built.vars.get("SourceIdentity"), &mut out) {

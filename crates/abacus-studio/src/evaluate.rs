@@ -268,7 +268,8 @@ impl Workspace {
                 .cloned()
                 .unwrap_or_else(|| Arc::new(parse_policy(&p.text)));
             cache.insert(p.text.clone(), parsed.clone());
-            self.named.push(NamedPolicy::new(p.name.clone(), parsed));
+            self.named
+                .push(NamedPolicy::new(p.name.clone(), parsed).with_arn(p.arn.clone()));
             for target in &p.attached_to {
                 self.attached
                     .entry(target.clone())
@@ -592,6 +593,19 @@ impl Workspace {
         // The session SageMaker creates and the role-chaining hop come first; if one fails,
         // the call never happens and nothing after it is logged.
         let mut blocked = None;
+        // A session that was created writes its successful AssumeRole (or
+        // AssumeRoleWithSAML) first: the records of its calls carry the access key it returned.
+        let session_calls = || before.iter().zip(&before_done).filter(|(c, _)| c.session);
+        let session_created = session_calls().all(|(_, d)| d.authorization.decision.is_allowed());
+        if session_created {
+            let created =
+                session_calls().find(|(c, _)| c.built.action.action.starts_with("sts:AssumeRole"));
+            if let Some(r) = created
+                .and_then(|(c, _)| cloudtrail::record(world, &c.built, Decision::Allow, None))
+            {
+                cloudtrail.push(r);
+            }
+        }
         for (call, done) in before.iter().zip(&before_done) {
             if blocked.is_some() {
                 break;
@@ -990,8 +1004,29 @@ mod tests {
         assert_eq!(ev.decision, Decision::ImplicitDeny);
         let msg = ev.denial_message.unwrap();
         assert!(msg.contains("assumed-role/SageMakerStudioTeamARole/SageMaker is not authorized to perform: sagemaker:StopTrainingJob"), "{msg}");
-        assert_eq!(ev.cloudtrail.len(), 1);
-        assert_eq!(ev.cloudtrail[0]["errorCode"], "AccessDenied");
+        // CloudTrail User Guide, "CloudTrail userIdentity element": SageMaker's successful
+        // AssumeRole (type AWSService) comes first, with the source identity it set; the
+        // session's calls carry the access key that AssumeRole returned
+        assert_eq!(ev.cloudtrail.len(), 2);
+        let (assume, call) = (&ev.cloudtrail[0], &ev.cloudtrail[1]);
+        assert_eq!(assume["eventName"], "AssumeRole");
+        assert_eq!(assume["userIdentity"]["type"], "AWSService");
+        assert_eq!(
+            assume["userIdentity"]["invokedBy"],
+            "sagemaker.amazonaws.com"
+        );
+        assert_eq!(assume["requestParameters"]["sourceIdentity"], "alice");
+        assert_eq!(
+            assume["responseElements"]["credentials"]["accessKeyId"],
+            call["userIdentity"]["accessKeyId"]
+        );
+        // STS API Reference, "AssumeRole": 3600 seconds by default
+        assert_eq!(
+            assume["responseElements"]["credentials"]["expiration"],
+            "Apr 18, 2025 2:16:36 PM"
+        );
+        // SageMaker is a JSON-protocol service ("Common Errors": AccessDeniedException)
+        assert_eq!(call["errorCode"], "AccessDeniedException");
     }
 
     #[test]
@@ -1085,7 +1120,42 @@ mod tests {
             kind,
             text: text.into(),
             attached_to: vec![target.into()],
+            arn: None,
         });
+    }
+
+    #[test]
+    fn an_scp_deny_carries_the_scp_arn_the_world_gives_it() {
+        // AWS Security Blog, "Enhanced access denied error messages with policy ARNs"
+        let mut s = default_scenario();
+        s.world.organization = vec!["root".into()];
+        with_policy(
+            &mut s,
+            "full",
+            PolicyKind::Scp,
+            "org:root",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        );
+        with_policy(
+            &mut s,
+            "no-s3",
+            PolicyKind::Scp,
+            "org:root",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        let arn = "arn:aws:organizations::111122223333:policy/o-abcdefghij/service_control_policy/p-denys3xx";
+        if let Some(p) = s.policies.last_mut() {
+            p.arn = Some(arn.into());
+        }
+        let ev = Workspace::new(&s).evaluate(&own_object()).unwrap();
+        assert_eq!(ev.decision, Decision::ExplicitDeny);
+        let message = ev.denial_message.unwrap();
+        assert!(
+            message.ends_with(&format!(
+                "with an explicit deny in a service control policy: {arn}"
+            )),
+            "{message}"
+        );
     }
 
     fn own_object() -> Selection {
@@ -1166,8 +1236,11 @@ mod tests {
             ev.before.first().map(|c| c.request.action.as_str()),
             Some("sts:AssumeRole")
         );
-        assert_eq!(ev.cloudtrail.len(), 1);
-        assert_eq!(ev.cloudtrail[0]["eventName"], "AssumeRole");
+        // SageMaker's AssumeRole of the Studio session, then the hop's failed AssumeRole
+        assert_eq!(ev.cloudtrail.len(), 2);
+        assert_eq!(ev.cloudtrail[0]["userIdentity"]["type"], "AWSService");
+        assert_eq!(ev.cloudtrail[1]["eventName"], "AssumeRole");
+        assert_eq!(ev.cloudtrail[1]["errorCode"], "AccessDenied");
     }
 
     #[test]
@@ -1256,8 +1329,12 @@ mod tests {
         let ev = Workspace::new(&s).evaluate(&sel).unwrap();
         assert_eq!(ev.decision, Decision::Allow);
         assert_eq!(ev.before.len(), 1);
-        assert_eq!(ev.cloudtrail.len(), 1);
-        assert_eq!(ev.cloudtrail[0]["eventName"], "StopTrainingJob");
+        assert_eq!(ev.cloudtrail.len(), 2);
+        assert_eq!(ev.cloudtrail[0]["eventName"], "AssumeRole");
+        assert!(ev.cloudtrail[0]["requestParameters"]
+            .get("sourceIdentity")
+            .is_none());
+        assert_eq!(ev.cloudtrail[1]["eventName"], "StopTrainingJob");
     }
 
     #[test]

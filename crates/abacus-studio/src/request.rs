@@ -370,6 +370,10 @@ pub enum Caller {
         name: String,
         /// User unique id (`AIDA...`).
         user_id: String,
+        /// Signed in to the console (temporary session credentials) rather than calling
+        /// with the user's long-term access keys.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        console: bool,
     },
     /// An AWS service acting as itself, e.g. SageMaker assuming the execution role.
     #[serde(rename_all = "camelCase")]
@@ -621,6 +625,7 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
                 Caller::IamUser {
                     name: name.clone(),
                     user_id: unique_id("AIDA", &world.account, &name),
+                    console: false,
                 },
                 iam.tags.clone(),
                 world.source_ips.external.clone(),
@@ -673,7 +678,7 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
                 );
             }
         }
-        Caller::IamUser { name, user_id } => {
+        Caller::IamUser { name, user_id, .. } => {
             ctx.insert_single("aws:PrincipalArn", world.iam_user_arn(name));
             ctx.insert_single("aws:PrincipalType", "User");
             ctx.insert_single("aws:userid", user_id.clone());
@@ -1198,6 +1203,7 @@ fn console_caller(
                 Caller::IamUser {
                     name: user_name.clone(),
                     user_id: unique_id("AIDA", &world.account, user_name),
+                    console: true,
                 },
                 iam.tags.clone(),
                 ip,

@@ -108,6 +108,10 @@ pub struct PolicyEntry {
     /// (session policy for that user's role sessions) or `org:LEVEL`.
     #[serde(default)]
     pub attached_to: Vec<String>,
+    /// The policy's ARN, when it has one (a managed policy, an SCP or RCP): an explicit deny
+    /// by it carries the ARN in the AccessDenied message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
 }
 
 /// An expected decision.

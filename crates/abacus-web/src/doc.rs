@@ -98,6 +98,7 @@ pub fn add_policy(doc: &mut Scenario, policy: NewPolicy) -> usize {
         kind: policy.kind,
         text: policy.text,
         attached_to: policy.attached_to,
+        arn: None,
     });
     doc.policies.len() - 1
 }
