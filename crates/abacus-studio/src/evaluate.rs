@@ -198,6 +198,49 @@ pub struct ExpectationResult {
     pub problem: Option<String>,
 }
 
+/// The `AddJobFlowSteps` the user makes from the Studio space to submit a step that runs as
+/// the runtime role `role` ("Runtime roles for Amazon EMR steps": access is controlled with
+/// the `elasticmapreduce:ExecutionRoleArn` condition key). The cluster is `cluster`, else the
+/// user's first EMR cluster in the world.
+fn emr_add_step(
+    world: &World,
+    selection: &Selection,
+    role: &str,
+    cluster: Option<&str>,
+) -> Result<Call, RequestError> {
+    let cluster = cluster.map(str::to_owned).or_else(|| {
+        world
+            .resources
+            .iter()
+            .find(|r| {
+                r.resource_type == "emr-cluster"
+                    && r.owner.as_deref() == Some(selection.user.as_str())
+            })
+            .map(|r| r.id.clone())
+    });
+    let step = Selection {
+        user: selection.user.clone(),
+        action: "elasticmapreduce:AddJobFlowSteps".to_owned(),
+        resource: cluster,
+        resource_arn: None,
+        route: Route::StudioSpace,
+        parameters: Parameters::default(),
+    };
+    let mut built = build_request(world, &step)?;
+    let role_arn = world.role_arn(role);
+    built
+        .request
+        .context
+        .insert_single("elasticmapreduce:ExecutionRoleArn", role_arn.clone());
+    built.vars.insert("ExecutionRoleArn".to_owned(), role_arn);
+    Ok(Call {
+        why: format!("the user submits the step from the Studio space with `AddJobFlowSteps`, naming `{role}` as its runtime role (`elasticmapreduce:ExecutionRoleArn`)"),
+        built,
+        session: false,
+        rule: None,
+    })
+}
+
 /// Evaluates `selection` in `scenario` (parses the policies; prefer [`Workspace`] for
 /// repeated evaluation).
 pub fn evaluate(scenario: &Scenario, selection: &Selection) -> Result<Evaluation, RequestError> {
@@ -432,6 +475,9 @@ impl Workspace {
         } else {
             None
         };
+        if let Route::EmrStep { role, cluster, .. } = &selection.route {
+            before.push(emr_add_step(world, selection, role, cluster.as_deref())?);
+        }
         if let Some(session) = session {
             let calls = session.calls(world);
             let trusted = !self
@@ -594,21 +640,29 @@ impl Workspace {
         // the call never happens and nothing after it is logged.
         let mut blocked = None;
         // A session that was created writes its successful AssumeRole (or
-        // AssumeRoleWithSAML) first: the records of its calls carry the access key it returned.
-        let session_calls = || before.iter().zip(&before_done).filter(|(c, _)| c.session);
-        let session_created = session_calls().all(|(_, d)| d.authorization.decision.is_allowed());
-        if session_created {
-            let created =
-                session_calls().find(|(c, _)| c.built.action.action.starts_with("sts:AssumeRole"));
-            if let Some(r) = created
-                .and_then(|(c, _)| cloudtrail::record(world, &c.built, Decision::Allow, None))
-            {
-                cloudtrail.push(r);
-            }
-        }
+        // AssumeRoleWithSAML) where it happens: the records of its calls carry the access key
+        // it returned.
+        let session_created = before
+            .iter()
+            .zip(&before_done)
+            .filter(|(c, _)| c.session)
+            .all(|(_, d)| d.authorization.decision.is_allowed());
+        let mut session_logged = false;
         for (call, done) in before.iter().zip(&before_done) {
             if blocked.is_some() {
                 break;
+            }
+            if call.session && session_created {
+                if !session_logged && call.built.action.action.starts_with("sts:AssumeRole") {
+                    cloudtrail.extend(cloudtrail::record(
+                        world,
+                        &call.built,
+                        Decision::Allow,
+                        None,
+                    ));
+                    session_logged = true;
+                }
+                continue;
             }
             let denial = done
                 .authorization

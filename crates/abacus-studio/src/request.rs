@@ -79,7 +79,34 @@ pub enum Route {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         role: Option<String>,
     },
+    /// A step (or a Studio notebook's query) on an EMR cluster with runtime roles: the user
+    /// submits it from the Studio space with `AddJobFlowSteps` naming the runtime role, the
+    /// cluster's EC2 instance profile role assumes the runtime role, and the step's calls run
+    /// as that runtime role session ("Runtime roles for Amazon EMR steps").
+    #[serde(rename_all = "camelCase")]
+    EmrStep {
+        /// The runtime role (`ExecutionRoleArn`).
+        role: String,
+        /// The cluster's resource id; the user's first EMR cluster when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cluster: Option<String>,
+        /// The cluster's EC2 instance profile role; `EMR_EC2_DefaultRole` when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instance_profile_role: Option<String>,
+    },
 }
+
+/// The EC2 instance profile role EMR clusters use unless configured otherwise ("Runtime
+/// roles for Amazon EMR steps" uses it as the runtime role's trusted principal).
+pub const EMR_DEFAULT_INSTANCE_PROFILE_ROLE: &str = "EMR_EC2_DefaultRole";
+
+/// The session name of a runtime role session. AWS does not document it (the Lake Formation
+/// CloudTrail samples show a number), so this one is illustrative.
+pub const EMR_RUNTIME_SESSION_NAME: &str = "emr-step";
+
+/// The session tag EMR adds for Lake Formation ("Runtime roles for Amazon EMR steps":
+/// `LakeFormationAuthorizedCaller` = `Amazon EMR`).
+pub const EMR_LAKE_FORMATION_TAG: (&str, &str) = ("LakeFormationAuthorizedCaller", "Amazon EMR");
 
 impl Route {
     /// A short label, e.g. `studio space`.
@@ -94,6 +121,7 @@ impl Route {
             Route::Console => "console sign-in".to_owned(),
             Route::Endpoint { .. } => "endpoint inference container".to_owned(),
             Route::TransformJob { .. } => "batch transform job".to_owned(),
+            Route::EmrStep { role, .. } => format!("EMR step as {role}"),
         }
     }
 }
@@ -120,6 +148,7 @@ enum RouteKind {
     Console,
     Endpoint,
     TransformJob,
+    EmrStep,
 }
 
 impl RouteKind {
@@ -133,6 +162,7 @@ impl RouteKind {
             | RouteKind::Pipeline
             | RouteKind::Endpoint
             | RouteKind::TransformJob => Some(&["role"]),
+            RouteKind::EmrStep => Some(&["role", "cluster", "instanceProfileRole"]),
             RouteKind::AccessKeys => Some(&["iamUser"]),
             RouteKind::RoleChain => Some(&["role", "sessionName"]),
         }
@@ -155,6 +185,8 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
         let mut role: Option<Option<String>> = None;
         let mut iam_user: Option<Option<String>> = None;
         let mut session_name: Option<Option<String>> = None;
+        let mut cluster: Option<Option<String>> = None;
+        let mut instance_profile_role: Option<Option<String>> = None;
         // Member names in document order, checked against the variant once it is known.
         let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
@@ -166,6 +198,8 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
                 "role" => Some((&mut role, "role")),
                 "iamUser" => Some((&mut iam_user, "iamUser")),
                 "sessionName" => Some((&mut session_name, "sessionName")),
+                "cluster" => Some((&mut cluster, "cluster")),
+                "instanceProfileRole" => Some((&mut instance_profile_role, "instanceProfileRole")),
                 _ => None,
             };
             let fields = kind.and_then(RouteKind::fields);
@@ -195,6 +229,20 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
             RouteKind::Pipeline => Route::Pipeline { role },
             RouteKind::Endpoint => Route::Endpoint { role },
             RouteKind::TransformJob => Route::TransformJob { role },
+            RouteKind::EmrStep => Route::EmrStep {
+                role: match role {
+                    Some(role) => role,
+                    None if seen.iter().any(|k| k == "role") => {
+                        return Err(A::Error::invalid_type(
+                            serde::de::Unexpected::Unit,
+                            &"a string",
+                        ))
+                    }
+                    None => return Err(A::Error::missing_field("role")),
+                },
+                cluster: cluster.flatten(),
+                instance_profile_role: instance_profile_role.flatten(),
+            },
             RouteKind::AccessKeys => Route::AccessKeys {
                 iam_user: iam_user.flatten(),
             },
@@ -332,6 +380,9 @@ impl Selection {
             Route::Console => "from their own sign-in".to_owned(),
             Route::Endpoint { .. } => "from the inference container of an endpoint".to_owned(),
             Route::TransformJob { .. } => "from a batch transform job".to_owned(),
+            Route::EmrStep { role, .. } => {
+                format!("from an EMR step running as the runtime role {role}")
+            }
         };
         format!("{}{domain} calls {}{target} {from}", self.user, self.action)
     }
@@ -593,6 +644,25 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
                 world.source_ips.jobs.clone(),
                 job_agent(),
             )
+        }
+        Route::EmrStep { role, .. } => {
+            // "Runtime roles for Amazon EMR steps": with PropagateSourceIdentity, EMR applies
+            // the calling credentials' source identity to the runtime role session; the
+            // session carries EMR's Lake Formation session tag.
+            let c = role_session(
+                world,
+                role,
+                EMR_RUNTIME_SESSION_NAME,
+                studio_source_identity.clone(),
+                None,
+            )?;
+            let mut tags = role_tags(world, role);
+            tags.insert(
+                EMR_LAKE_FORMATION_TAG.0.to_owned(),
+                EMR_LAKE_FORMATION_TAG.1.to_owned(),
+            );
+            notes.push(format!("the step runs as the runtime role `{role}`, which EMR's instance profile role assumed with the user's source identity and the `LakeFormationAuthorizedCaller` session tag; no SageMaker context keys"));
+            (c, tags, world.source_ips.jobs.clone(), emr_agent())
         }
         Route::Endpoint { role } | Route::TransformJob { role } => {
             let role = match role {
@@ -1161,6 +1231,16 @@ fn role_tags(world: &World, role: &str) -> Tags {
     world.role(role).map(|r| r.tags.clone()).unwrap_or_default()
 }
 
+/// The role session `role` / `session_name` (checked to exist in the world).
+pub(crate) fn assumed_role_caller(
+    world: &World,
+    role: &str,
+    session_name: &str,
+    source_identity: Option<String>,
+) -> Result<Caller, RequestError> {
+    role_session(world, role, session_name, source_identity, None)
+}
+
 pub(crate) fn identity_context(
     world: &World,
     user: &UserProfile,
@@ -1250,6 +1330,9 @@ fn cli_agent() -> String {
     "aws-cli/2.17.0 md/awscrt#0.20.11 ua/2.0 os/macos#23.5.0 md/arch#arm64 lang/python#3.11.9"
         .to_owned()
 }
+fn emr_agent() -> String {
+    "aws-sdk-java/1.12.772 Linux/5.10 OpenJDK_64-Bit_Server_VM/17 java/17 scala/2.12.18 vendor/Amazon.com_Inc. exec-env/AWS_EMR".to_owned()
+}
 fn console_agent() -> String {
     "AWS Internal".to_owned()
 }
@@ -1338,7 +1421,7 @@ mod tests {
     fn route_errors_name_the_problem() {
         assert_eq!(
             route(r#"{"type": "lambda"}"#),
-            Err("unknown variant `lambda`, expected one of `studioSpace`, `trainingJob`, `processingJob`, `pipeline`, `accessKeys`, `roleChain`, `console`, `endpoint`, `transformJob`".into())
+            Err("unknown variant `lambda`, expected one of `studioSpace`, `trainingJob`, `processingJob`, `pipeline`, `accessKeys`, `roleChain`, `console`, `endpoint`, `transformJob`, `emrStep`".into())
         );
         assert_eq!(
             route(r#"{"role": "R"}"#),

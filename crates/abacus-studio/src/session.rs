@@ -58,7 +58,18 @@ pub enum Creator {
     SageMaker,
     /// The person's SAML identity provider, through `sts:AssumeRoleWithSAML`.
     Saml(SamlSignIn),
+    /// An EMR cluster's EC2 instance profile role assumes a step's runtime role ("Runtime
+    /// roles for Amazon EMR steps": `sts:AssumeRole` and `sts:TagSession`, plus
+    /// `sts:SetSourceIdentity` when the source identity is propagated).
+    Emr {
+        /// The instance profile role.
+        instance_profile_role: String,
+    },
 }
+
+/// The session name of the instance profile role's session on the cluster's instances (not
+/// documented; illustrative).
+const EMR_INSTANCE_SESSION: &str = "emr-instance";
 
 /// The role session SageMaker (or a sign-in) creates for a selection's route.
 #[derive(Clone, Debug, PartialEq)]
@@ -123,6 +134,33 @@ pub fn service_session(
             "batch transform job",
         ),
         Route::Console => return Ok(saml_sign_in(world, user)),
+        Route::EmrStep {
+            role,
+            instance_profile_role,
+            ..
+        } => {
+            let instance_profile_role = instance_profile_role
+                .clone()
+                .unwrap_or_else(|| crate::request::EMR_DEFAULT_INSTANCE_PROFILE_ROLE.to_owned());
+            for r in [role, &instance_profile_role] {
+                if world.role(r).is_none() {
+                    return Err(RequestError::UnknownRole(r.clone()));
+                }
+            }
+            let source_identity = match domain.execution_role_identity_config {
+                ExecutionRoleIdentityConfig::UserProfileName => Some(user.name.clone()),
+                ExecutionRoleIdentityConfig::Disabled => None,
+            };
+            return Ok(Some(ServiceSession {
+                creator: Creator::Emr {
+                    instance_profile_role,
+                },
+                role: role.clone(),
+                runs: "EMR step".to_owned(),
+                source_identity,
+                identity_context: false,
+            }));
+        }
         Route::AccessKeys { .. } => return Ok(None),
     };
     if world.role(&role).is_none() {
@@ -190,6 +228,12 @@ impl ServiceSession {
     pub fn calls(&self, world: &World) -> Vec<SessionCall> {
         if let Creator::Saml(saml) = &self.creator {
             return self.saml_calls(world, saml);
+        }
+        if let Creator::Emr {
+            instance_profile_role,
+        } = &self.creator
+        {
+            return self.emr_calls(world, instance_profile_role);
         }
         let role = &self.role;
         let mut wanted = vec![(
@@ -311,6 +355,144 @@ impl ServiceSession {
         })
     }
 
+    /// "Runtime roles for Amazon EMR steps": the instance profile role assumes the runtime
+    /// role with `sts:AssumeRole` and `sts:TagSession` (the Lake Formation session tag), and
+    /// `sts:SetSourceIdentity` when the calling credentials carry a source identity.
+    fn emr_calls(&self, world: &World, instance_profile_role: &str) -> Vec<SessionCall> {
+        let role = &self.role;
+        let mut wanted = vec![
+            (
+                "sts:AssumeRole",
+                format!("EMR's instance profile role `{instance_profile_role}` assumes the runtime role `{role}` for the step"),
+            ),
+            (
+                "sts:TagSession",
+                format!(
+                    "EMR tags the runtime role session `{}={}` for Lake Formation, which needs `sts:TagSession`",
+                    crate::request::EMR_LAKE_FORMATION_TAG.0,
+                    crate::request::EMR_LAKE_FORMATION_TAG.1
+                ),
+            ),
+        ];
+        if let Some(si) = &self.source_identity {
+            wanted.push((
+                "sts:SetSourceIdentity",
+                format!("EMR propagates the caller's source identity `{si}` to the runtime role session, which needs `sts:SetSourceIdentity`"),
+            ));
+        }
+        wanted
+            .into_iter()
+            .filter_map(|(action, why)| {
+                Some(SessionCall {
+                    why,
+                    built: self.emr_request(world, instance_profile_role, action)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The request the instance profile role's session makes on the runtime role.
+    fn emr_request(
+        &self,
+        world: &World,
+        instance_profile_role: &str,
+        action: &str,
+    ) -> Option<BuiltRequest> {
+        let spec = crate::actions::spec(action)?;
+        let caller = crate::request::assumed_role_caller(
+            world,
+            instance_profile_role,
+            EMR_INSTANCE_SESSION,
+            None,
+        )
+        .ok()?;
+        let principal = format!(
+            "arn:{}:sts::{}:assumed-role/{instance_profile_role}/{EMR_INSTANCE_SESSION}",
+            world.partition, world.account
+        );
+        let role_arn = world.role_arn(&self.role);
+        let mut ctx = Context::new();
+        ctx.insert_single("aws:PrincipalArn", world.role_arn(instance_profile_role));
+        ctx.insert_single("aws:PrincipalType", "AssumedRole");
+        ctx.insert_single("aws:PrincipalAccount", world.account.clone());
+        ctx.insert_single("aws:PrincipalIsAWSService", "false");
+        for (k, v) in world
+            .role(instance_profile_role)
+            .map(|r| r.tags.clone())
+            .unwrap_or_default()
+        {
+            ctx.insert_single(&format!("aws:PrincipalTag/{k}"), v);
+        }
+        ctx.insert_single("aws:ResourceAccount", world.account.clone());
+        ctx.insert_single("aws:RequestedRegion", world.region.clone());
+        ctx.insert_single("aws:CurrentTime", world.clock.clone());
+        if let Some(epoch) = epoch_seconds(&world.clock) {
+            ctx.insert_single("aws:EpochTime", epoch.to_string());
+        }
+        ctx.insert_single("aws:SecureTransport", "true");
+        ctx.insert_single("aws:ViaAWSService", "false");
+        if spec.carries(KeyFamily::ResourceTags) {
+            let prefixes = catalogue()
+                .resource_type("iam-role")
+                .map(|r| r.tag_key_prefixes.clone())
+                .unwrap_or_default();
+            for (k, v) in world
+                .role(&self.role)
+                .map(|r| r.tags.clone())
+                .unwrap_or_default()
+            {
+                for p in &prefixes {
+                    ctx.insert_single(&format!("{p}/{k}"), v.clone());
+                }
+            }
+        }
+        if spec.carries(KeyFamily::RequestTags) {
+            let (k, v) = crate::request::EMR_LAKE_FORMATION_TAG;
+            ctx.insert_single(&format!("aws:RequestTag/{k}"), v);
+            ctx.insert_multi("aws:TagKeys", vec![k.to_owned()]);
+        }
+        if action == "sts:AssumeRole" {
+            ctx.insert_single(
+                "sts:RoleSessionName",
+                crate::request::EMR_RUNTIME_SESSION_NAME,
+            );
+        }
+        let mut vars = BTreeMap::new();
+        if let Some(si) = &self.source_identity {
+            if spec.carries(KeyFamily::StsSourceIdentity) {
+                ctx.insert_single("sts:SourceIdentity", si.clone());
+            }
+            vars.insert("SourceIdentity".to_owned(), si.clone());
+        }
+        vars.insert("Arn".to_owned(), role_arn.clone());
+        vars.insert("Name".to_owned(), self.role.clone());
+        vars.insert("ShortName".to_owned(), self.role.clone());
+        vars.insert(
+            "SessionName".to_owned(),
+            crate::request::EMR_RUNTIME_SESSION_NAME.to_owned(),
+        );
+        vars.insert("Region".to_owned(), world.region.clone());
+        vars.insert("Account".to_owned(), world.account.clone());
+        Some(BuiltRequest {
+            request: Request {
+                principal,
+                action: spec.action.clone(),
+                resource: role_arn,
+                context: ctx,
+            },
+            caller,
+            action: spec,
+            policy_role: Some(instance_profile_role.to_owned()),
+            policy_iam_user: None,
+            resource_policy_owner: None,
+            trust_policy_role: Some(self.role.clone()),
+            source_ip: world.source_ips.jobs.clone(),
+            user_agent: "aws-sdk-java exec-env/AWS_EMR".to_owned(),
+            vars,
+            notes: Vec::new(),
+        })
+    }
+
     /// The explanation when `action` (one of [`ServiceSession::calls`]) is not allowed, so
     /// the session never existed and `user_action` could not be called from it.
     pub fn failure(&self, action: &str, explicit: bool, user_action: &str) -> String {
@@ -322,6 +504,20 @@ impl ServiceSession {
     }
 
     fn reason(&self, action: &str, explicit: bool) -> String {
+        if let Creator::Emr {
+            instance_profile_role,
+        } = &self.creator
+        {
+            let how = if explicit {
+                "is explicitly denied"
+            } else {
+                "is not allowed"
+            };
+            return format!(
+                "EMR's instance profile role `{instance_profile_role}` could not assume the runtime role `{}`: {action} {how} (the runtime role's trust policy must allow it for the instance profile role)",
+                self.role
+            );
+        }
         if let Creator::Saml(saml) = &self.creator {
             let denies = if explicit {
                 "explicitly denies"
@@ -589,6 +785,55 @@ mod tests {
             Some(&ContextValue::Multi(vec!["team".into()]))
         );
         assert_eq!(tag.trust_policy_role.as_deref(), Some("DataEngineerRole"));
+    }
+
+    #[test]
+    fn an_emr_step_runs_as_the_runtime_role_the_instance_profile_assumes() {
+        // "Runtime roles for Amazon EMR steps": the instance profile role assumes the runtime
+        // role with sts:AssumeRole and sts:TagSession, and sts:SetSourceIdentity when the
+        // calling credentials carry a source identity (PropagateSourceIdentity)
+        let mut w = default_scenario().world;
+        for name in ["EMR_EC2_DefaultRole", "RuntimeRole"] {
+            w.roles.push(crate::model::Role {
+                name: name.into(),
+                ..w.roles[0].clone()
+            });
+        }
+        let route = Route::EmrStep {
+            role: "RuntimeRole".into(),
+            cluster: None,
+            instance_profile_role: None,
+        };
+        let s = service_session(&w, &sel("alice", route)).unwrap().unwrap();
+        assert_eq!(s.source_identity.as_deref(), Some("alice"));
+        assert_eq!(
+            actions(&w, &s),
+            ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]
+        );
+        let calls = s.calls(&w);
+        let tag = &calls[1].built;
+        assert_eq!(
+            tag.request.principal,
+            "arn:aws:sts::111122223333:assumed-role/EMR_EC2_DefaultRole/emr-instance"
+        );
+        assert_eq!(tag.policy_role.as_deref(), Some("EMR_EC2_DefaultRole"));
+        assert_eq!(tag.trust_policy_role.as_deref(), Some("RuntimeRole"));
+        assert_eq!(
+            tag.request
+                .context
+                .get("aws:RequestTag/LakeFormationAuthorizedCaller"),
+            Some(&ContextValue::Single("Amazon EMR".into()))
+        );
+        // the instance profile role must exist in the world
+        let missing = Route::EmrStep {
+            role: "RuntimeRole".into(),
+            cluster: None,
+            instance_profile_role: Some("NoSuchRole".into()),
+        };
+        assert_eq!(
+            service_session(&w, &sel("alice", missing)),
+            Err(RequestError::UnknownRole("NoSuchRole".into()))
+        );
     }
 
     #[test]

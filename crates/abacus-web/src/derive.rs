@@ -187,6 +187,19 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
         value: format!("role-chain:{}", r.name),
         label: format!("Role chain → {}", r.name),
     }));
+    // EMR steps with runtime roles, where the world has the clusters' instance profile role
+    let instance_profile = abacus_studio::request::EMR_DEFAULT_INSTANCE_PROFILE_ROLE;
+    if w.role(instance_profile).is_some() {
+        routes.extend(
+            w.roles
+                .iter()
+                .filter(|r| r.name != instance_profile)
+                .map(|r| Opt {
+                    value: format!("emr-step:{}", r.name),
+                    label: format!("EMR step as runtime role {}", r.name),
+                }),
+        );
+    }
     RequestView {
         users,
         user: sel.user.clone(),

@@ -163,6 +163,7 @@ pub fn route_key(route: &Route) -> String {
         Route::Console => "console".to_owned(),
         Route::Endpoint { .. } => "endpoint".to_owned(),
         Route::TransformJob { .. } => "transform-job".to_owned(),
+        Route::EmrStep { role, .. } => format!("emr-step:{role}"),
     }
 }
 
@@ -177,6 +178,11 @@ pub fn route_from_key(key: &str) -> Option<Route> {
         "console" => Route::Console,
         "endpoint" => Route::Endpoint { role: None },
         "transform-job" => Route::TransformJob { role: None },
+        other if other.starts_with("emr-step:") => Route::EmrStep {
+            role: other.strip_prefix("emr-step:")?.to_owned(),
+            cluster: None,
+            instance_profile_role: None,
+        },
         other => Route::RoleChain {
             role: other.strip_prefix("role-chain:")?.to_owned(),
             session_name: None,
