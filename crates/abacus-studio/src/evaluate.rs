@@ -542,6 +542,27 @@ impl Workspace {
         {
             notes.push("the `iam:PassRole` check carries `iam:PassedToService` but not `iam:AssociatedResourceArn`: no AWS page documents that SageMaker sets it".to_owned());
         }
+        if after
+            .iter()
+            .any(|c| c.rule.is_some_and(|r| r.check == CheckKind::KmsKey))
+        {
+            notes.push("the KMS check carries `kms:ViaService` and `kms:CallerAccount` but no encryption context; the record KMS writes for it (made by the service on the caller's behalf) is not simulated".to_owned());
+        }
+        if let (
+            Route::Console,
+            Some(crate::model::Authentication::Saml {
+                saml_provider: None,
+                ..
+            }),
+        ) = (
+            &selection.route,
+            world.user(&selection.user).map(|u| &u.auth),
+        ) {
+            notes.push("the user's SAML sign-in is assumed to have happened: give the user's `auth` a `samlProvider` to check `sts:AssumeRoleWithSAML` and `sts:TagSession` against the role's trust policy".to_owned());
+        }
+        if let Route::EmrStep { .. } = &selection.route {
+            notes.push("EMR runtime roles: `iam:PassRole` is not checked for `AddJobFlowSteps` (the EMR guide documents only the `elasticmapreduce:ExecutionRoleArn` condition), the Studio session behind it is assumed, and the instance profile and runtime session names are illustrative".to_owned());
+        }
         Ok(Plan {
             before,
             main,

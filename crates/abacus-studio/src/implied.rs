@@ -29,6 +29,9 @@ pub enum CheckKind {
     SetSourceIdentity,
     /// `lakeformation:GetDataAccess` with the caller's credentials, for an Athena query.
     DataAccessViaAthena,
+    /// A KMS permission on the customer managed key that encrypts the resource, by the
+    /// caller through the service (`kms:ViaService`).
+    KmsKey,
 }
 
 /// Whose policies decide a check.
@@ -61,6 +64,10 @@ pub struct Rule {
     pub only_with_role: bool,
     /// `iam:PassedToService` for PassRole rules.
     pub passed_to_service: Option<String>,
+    /// The KMS action of a `kmsKey` rule, e.g. `kms:Decrypt`.
+    pub kms_action: Option<String>,
+    /// The service whose endpoint asks KMS (`kms:ViaService` = `SERVICE.REGION.amazonaws.com`).
+    pub via_service: Option<String>,
     /// Whose policies decide.
     pub scope: Scope,
     /// Why, with `{role}` and `{action}` placeholders.
@@ -111,6 +118,7 @@ fn rule(v: &Value, at: &str) -> Result<Rule, String> {
         "addTagsOnCreate" => CheckKind::AddTagsOnCreate,
         "setSourceIdentity" => CheckKind::SetSourceIdentity,
         "dataAccessViaAthena" => CheckKind::DataAccessViaAthena,
+        "kmsKey" => CheckKind::KmsKey,
         other => return Err(format!("{at}: unknown check `{other}`")),
     };
     let scope = match text(v, "scope", at)?.as_str() {
@@ -126,6 +134,16 @@ fn rule(v: &Value, at: &str) -> Result<Rule, String> {
     if check == CheckKind::PassRole && passed_to_service.is_none() {
         return Err(format!("{at}: a passRole rule needs `passedToService`"));
     }
+    let optional = |key: &str| match v.get(key) {
+        None => Ok(None),
+        Some(_) => text(v, key, at).map(Some),
+    };
+    let (kms_action, via_service) = (optional("kmsAction")?, optional("viaService")?);
+    if check == CheckKind::KmsKey && (kms_action.is_none() || via_service.is_none()) {
+        return Err(format!(
+            "{at}: a kmsKey rule needs `kmsAction` and `viaService`"
+        ));
+    }
     let sources = texts(v, "sources", at)?;
     if sources.is_empty() {
         return Err(format!("{at}: cite at least one AWS page in `sources`"));
@@ -139,6 +157,8 @@ fn rule(v: &Value, at: &str) -> Result<Rule, String> {
             .and_then(Value::as_bool)
             .unwrap_or(false),
         passed_to_service,
+        kms_action,
+        via_service,
         scope,
         why: text(v, "why", at)?,
         sources,
@@ -208,6 +228,25 @@ fn passed_role(world: &World, selection: &Selection, rule: &Rule) -> Option<Stri
             .user(&selection.user)
             .and_then(|u| world.execution_role_of(u)),
     }
+}
+
+/// The customer managed key that encrypts the resource `selection` targets: its own
+/// `kmsKey`, or for an S3 object its bucket's.
+fn encryption_key(world: &World, selection: &Selection) -> Option<String> {
+    let target = world.resource(selection.resource.as_deref()?)?;
+    if let Some(key) = &target.kms_key {
+        return Some(key.clone());
+    }
+    if target.resource_type != "s3-object" {
+        return None;
+    }
+    let bucket = target.name.split('/').next()?;
+    world
+        .resources
+        .iter()
+        .find(|b| b.resource_type == "s3-bucket" && b.name == bucket)?
+        .kms_key
+        .clone()
 }
 
 /// The checks AWS makes besides `built` (the request of `selection`), in rule order.
@@ -287,6 +326,32 @@ pub fn expand(
                 ctx.insert_single("aws:CalledViaLast", "athena.amazonaws.com");
                 ctx.insert_single("aws:ViaAWSService", "true");
                 (rule.why_for("", action), request)
+            }
+            CheckKind::KmsKey => {
+                let Some(key) = encryption_key(world, selection) else {
+                    continue;
+                };
+                let (Some(kms_action), Some(via)) = (&rule.kms_action, &rule.via_service) else {
+                    continue;
+                };
+                let check = Selection {
+                    user: selection.user.clone(),
+                    action: kms_action.clone(),
+                    resource: Some(key.clone()),
+                    resource_arn: None,
+                    route: selection.route.clone(),
+                    parameters: Parameters::default(),
+                };
+                let mut request = build_request(world, &check)?;
+                // "AWS KMS condition keys": kms:ViaService names the service endpoint that
+                // asked KMS on the caller's behalf; kms:CallerAccount the caller's account
+                let ctx = &mut request.request.context;
+                ctx.insert_single(
+                    "kms:ViaService",
+                    format!("{via}.{}.amazonaws.com", world.region),
+                );
+                ctx.insert_single("kms:CallerAccount", world.account.clone());
+                (rule.why_for(&key, action), request)
             }
         };
         out.push(Implied {

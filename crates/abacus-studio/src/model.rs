@@ -393,6 +393,11 @@ pub struct Resource {
     /// Tags set explicitly.
     #[serde(default)]
     pub tags: Tags,
+    /// The resource id of the customer managed KMS key that encrypts it (for an S3 object,
+    /// its bucket's default encryption key counts too): reading or writing it then also
+    /// needs the KMS permission on that key (see `implied`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
 }
 
 /// A resolved resource: its ARN and every tag, including automatic ones.
@@ -813,6 +818,7 @@ mod tests {
             owner: None,
             created_in_studio: false,
             tags: Tags::new(),
+            kms_key: None,
         };
         assert_eq!(
             w.resolve(&r).map(|x| x.arn).as_deref(),

@@ -1184,6 +1184,7 @@ fn resolve_target(
         owner: domain_owner,
         created_in_studio: false,
         tags: Tags::new(),
+        kms_key: None,
     };
     let mut resolved = world
         .resolve(&synthetic)
@@ -1685,6 +1686,7 @@ mod tests {
             owner: Some("bob".into()),
             created_in_studio: true,
             tags: Tags::new(),
+            kms_key: None,
         });
         w.space_sharing_types
             .insert("space-bob".into(), "Private".into());

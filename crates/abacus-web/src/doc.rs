@@ -261,6 +261,7 @@ fn starting_arn(doc: &Scenario) -> String {
                 owner: Some(doc.selection.user.clone()),
                 created_in_studio: false,
                 tags: Default::default(),
+                kms_key: None,
             })
         })
         .map(|resolved| resolved.arn)
@@ -553,6 +554,7 @@ pub fn edit_world(doc: &mut Scenario, edit: WorldEdit) -> Result<(), String> {
                 owner: (!owner.is_empty()).then_some(owner),
                 created_in_studio,
                 tags: Default::default(),
+                kms_key: None,
             });
         }
         WorldEdit::TagResource {
