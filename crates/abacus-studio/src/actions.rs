@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// The embedded catalogue text.
-pub const CATALOGUE_JSON: &str = include_str!("data/actions.json");
+/// The embedded catalogue text (`data/actions.json`, compacted by build.rs).
+pub const CATALOGUE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/actions.json"));
 
 /// The whole catalogue.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::Value;
 use std::sync::OnceLock;
 
-/// The embedded rules.
-pub const RULES_JSON: &str = include_str!("data/implied.json");
+/// The embedded rules (`data/implied.json`, compacted by build.rs).
+pub const RULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/implied.json"));
 
 /// What a rule checks: the mechanism the simulator runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -833,7 +833,8 @@ pub fn migrate(mut value: Value) -> Result<(Value, bool), ScenarioIssue> {
 }
 
 /// The embedded default scenario text (seed 001 world).
-pub const DEFAULT_SCENARIO_JSON: &str = include_str!("data/default_scenario.json");
+pub const DEFAULT_SCENARIO_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/default_scenario.json"));
 
 /// The scenario the app opens with: the seed 001 world (domain `d-xxxxxxxxxxxx`, alice and
 /// bob in team A, carol in team B), its policies, a selected request (alice stops bob's

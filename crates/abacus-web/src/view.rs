@@ -187,6 +187,7 @@ fn statement_node(s: &StatementTrace) -> TraceNode {
 
 /// The explanation tree of the engine's [`Explanation`]: the evaluation steps, then each
 /// policy > statement > element and condition, with written, resolved and actual values.
+#[inline(never)] // called for the call and for each check it needs: one copy in the bundle
 pub fn trace_from_explanation(e: &Explanation, deciding: &[StatementRef]) -> Vec<TraceNode> {
     let steps = TraceNode {
         deciding: false,
