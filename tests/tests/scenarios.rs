@@ -147,6 +147,66 @@ fn default_scenario_opens_on_the_seed_001_world() {
         .all(|r| r.passed));
 }
 
+/// The snapshots below follow, and this test checks on every expectation of every scenario:
+/// - "CloudTrail userIdentity element": temporary credentials' `accessKeyId` belongs to the
+///   session ("If the request was made with temporary security credentials, this is the access
+///   key ID of the temporary credentials"), so one session keeps one key in all its records,
+///   the key its `AssumeRole*` response returned; an AWS service that assumes a role appears
+///   as `type` `AWSService` with `invokedBy`; `sourceIdentity` sits in the session context;
+/// - "Logging IAM and AWS STS API calls with AWS CloudTrail": the `AssumeRole` record carries
+///   `sourceIdentity` in `requestParameters` and `responseElements`;
+/// - STS API Reference, "AssumeRole": credentials last 3,600 s by default, so they expire
+///   after the session's duration, not at its creation;
+/// - "CloudTrail record contents": `errorCode` is the service's error; S3's is `AccessDenied`
+///   (Amazon S3 API Reference, "Error responses") and the JSON-protocol services' is
+///   `AccessDeniedException` (their "Common Errors" pages).
+#[test]
+fn every_record_follows_the_cloudtrail_user_guide() {
+    for f in scenario_files() {
+        let stem = f.file_stem().unwrap().to_str().unwrap().to_owned();
+        let s = Scenario::from_json(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let ws = Workspace::new(&s);
+        for e in &s.expectations {
+            let ev = ws.evaluate(&e.request).unwrap();
+            let mut keys: std::collections::BTreeMap<String, String> = Default::default();
+            for r in &ev.cloudtrail {
+                let at = format!("{stem}: {}: {}", e.name, r["eventName"]);
+                // a session's credentials, as its creator received them
+                if let Some(creds) = r["responseElements"].get("credentials") {
+                    let session = r["responseElements"]["assumedRoleUser"]["arn"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned();
+                    let key = creds["accessKeyId"].as_str().unwrap().to_owned();
+                    assert!(key.starts_with("ASIA"), "{at}");
+                    assert_ne!(creds["expiration"], s.world.clock.as_str(), "{at}");
+                    keys.insert(session, key);
+                }
+                let identity = &r["userIdentity"];
+                if identity["type"] == "AssumedRole" {
+                    let arn = identity["arn"].as_str().unwrap();
+                    let key = identity["accessKeyId"].as_str().unwrap();
+                    if let Some(issued) = keys.get(arn) {
+                        assert_eq!(key, issued, "{at}: the session's own key");
+                    }
+                }
+                if identity["type"] == "AWSService" {
+                    assert!(identity["invokedBy"].is_string(), "{at}");
+                }
+                if let Some(code) = r.get("errorCode") {
+                    let expected = match r["eventSource"].as_str().unwrap() {
+                        "s3.amazonaws.com" | "iam.amazonaws.com" | "sts.amazonaws.com" => {
+                            "AccessDenied"
+                        }
+                        _ => "AccessDeniedException",
+                    };
+                    assert_eq!(code, expected, "{at}");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn cloudtrail_records_match_snapshots() {
     let mut settings = insta::Settings::clone_current();

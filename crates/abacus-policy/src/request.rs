@@ -109,6 +109,11 @@ impl Context {
         self.insert(key, ContextValue::Multi(values));
     }
 
+    /// Adds every key of `other`, replacing the keys both have.
+    pub fn merge(&mut self, other: Context) {
+        self.entries.extend(other.entries);
+    }
+
     /// Removes `key` (any case).
     pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
         self.entries

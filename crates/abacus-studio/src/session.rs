@@ -305,16 +305,8 @@ impl ServiceSession {
     fn saml_request(&self, world: &World, saml: &SamlSignIn, action: &str) -> Option<BuiltRequest> {
         let spec = crate::actions::spec(action)?;
         let role_arn = world.role_arn(&self.role);
-        let mut ctx = Context::new();
+        let mut ctx = self.role_context(world, &spec);
         ctx.insert_single("saml:aud", SAML_SIGN_IN_AUDIENCE);
-        ctx.insert_single("aws:ResourceAccount", world.account.clone());
-        ctx.insert_single("aws:RequestedRegion", world.region.clone());
-        ctx.insert_single("aws:CurrentTime", world.clock.clone());
-        if let Some(epoch) = epoch_seconds(&world.clock) {
-            ctx.insert_single("aws:EpochTime", epoch.to_string());
-        }
-        ctx.insert_single("aws:SecureTransport", "true");
-        ctx.insert_single("aws:ViaAWSService", "false");
         if spec.carries(KeyFamily::RequestTags) && !saml.principal_tags.is_empty() {
             for (k, v) in &saml.principal_tags {
                 ctx.insert_single(&format!("aws:RequestTag/{k}"), v.clone());
@@ -324,14 +316,8 @@ impl ServiceSession {
         if spec.carries(KeyFamily::TransitiveTagKeys) && !saml.transitive_tag_keys.is_empty() {
             ctx.insert_multi("sts:TransitiveTagKeys", saml.transitive_tag_keys.clone());
         }
-        let mut vars = BTreeMap::new();
-        vars.insert("Arn".to_owned(), role_arn.clone());
-        vars.insert("Name".to_owned(), self.role.clone());
-        vars.insert("ShortName".to_owned(), self.role.clone());
-        vars.insert("SessionName".to_owned(), saml.session_name.clone());
+        let mut vars = self.role_vars(world, &saml.session_name);
         vars.insert("ProviderArn".to_owned(), saml.provider_arn.clone());
-        vars.insert("Region".to_owned(), world.region.clone());
-        vars.insert("Account".to_owned(), world.account.clone());
         Some(BuiltRequest {
             request: Request {
                 principal: saml.provider_arn.clone(),
@@ -423,29 +409,7 @@ impl ServiceSession {
         {
             ctx.insert_single(&format!("aws:PrincipalTag/{k}"), v);
         }
-        ctx.insert_single("aws:ResourceAccount", world.account.clone());
-        ctx.insert_single("aws:RequestedRegion", world.region.clone());
-        ctx.insert_single("aws:CurrentTime", world.clock.clone());
-        if let Some(epoch) = epoch_seconds(&world.clock) {
-            ctx.insert_single("aws:EpochTime", epoch.to_string());
-        }
-        ctx.insert_single("aws:SecureTransport", "true");
-        ctx.insert_single("aws:ViaAWSService", "false");
-        if spec.carries(KeyFamily::ResourceTags) {
-            let prefixes = catalogue()
-                .resource_type("iam-role")
-                .map(|r| r.tag_key_prefixes.clone())
-                .unwrap_or_default();
-            for (k, v) in world
-                .role(&self.role)
-                .map(|r| r.tags.clone())
-                .unwrap_or_default()
-            {
-                for p in &prefixes {
-                    ctx.insert_single(&format!("{p}/{k}"), v.clone());
-                }
-            }
-        }
+        ctx.merge(self.role_context(world, &spec));
         if spec.carries(KeyFamily::RequestTags) {
             let (k, v) = crate::request::EMR_LAKE_FORMATION_TAG;
             ctx.insert_single(&format!("aws:RequestTag/{k}"), v);
@@ -457,22 +421,7 @@ impl ServiceSession {
                 crate::request::EMR_RUNTIME_SESSION_NAME,
             );
         }
-        let mut vars = BTreeMap::new();
-        if let Some(si) = &self.source_identity {
-            if spec.carries(KeyFamily::StsSourceIdentity) {
-                ctx.insert_single("sts:SourceIdentity", si.clone());
-            }
-            vars.insert("SourceIdentity".to_owned(), si.clone());
-        }
-        vars.insert("Arn".to_owned(), role_arn.clone());
-        vars.insert("Name".to_owned(), self.role.clone());
-        vars.insert("ShortName".to_owned(), self.role.clone());
-        vars.insert(
-            "SessionName".to_owned(),
-            crate::request::EMR_RUNTIME_SESSION_NAME.to_owned(),
-        );
-        vars.insert("Region".to_owned(), world.region.clone());
-        vars.insert("Account".to_owned(), world.account.clone());
+        let vars = self.role_vars(world, crate::request::EMR_RUNTIME_SESSION_NAME);
         Some(BuiltRequest {
             request: Request {
                 principal,
@@ -542,16 +491,12 @@ impl ServiceSession {
         format!("SageMaker could not assume `{}`{with}: {why}", self.role)
     }
 
-    /// The request `sagemaker.amazonaws.com` makes on the role for `action`.
-    fn request(&self, world: &World, action: &str) -> Option<BuiltRequest> {
-        let spec = crate::actions::spec(action)?;
-        let role_arn = world.role_arn(&self.role);
+    /// The keys every request on the role carries, whoever makes it: the account, region,
+    /// time and transport keys (IAM User Guide, "AWS global condition context keys"), the
+    /// role's tags as resource tags and the new session's source identity
+    /// (`sts:SourceIdentity`) where the action carries them.
+    fn role_context(&self, world: &World, spec: &crate::actions::ActionSpec) -> Context {
         let mut ctx = Context::new();
-        // IAM User Guide: "AWS global condition context keys" (service principal calls carry
-        // aws:PrincipalIsAWSService and aws:PrincipalServiceName, no principal ARN or tags).
-        ctx.insert_single("aws:PrincipalIsAWSService", "true");
-        ctx.insert_single("aws:PrincipalServiceName", SAGEMAKER_SERVICE);
-        ctx.insert_single("aws:SourceAccount", world.account.clone());
         ctx.insert_single("aws:ResourceAccount", world.account.clone());
         ctx.insert_single("aws:RequestedRegion", world.region.clone());
         ctx.insert_single("aws:CurrentTime", world.clock.clone());
@@ -575,22 +520,47 @@ impl ServiceSession {
                 }
             }
         }
+        if let (Some(si), true) = (
+            &self.source_identity,
+            spec.carries(KeyFamily::StsSourceIdentity),
+        ) {
+            ctx.insert_single("sts:SourceIdentity", si.clone());
+        }
+        ctx
+    }
+
+    /// The CloudTrail template values of a request that creates the session `session_name`
+    /// on the role.
+    fn role_vars(&self, world: &World, session_name: &str) -> BTreeMap<String, String> {
+        let mut vars = BTreeMap::new();
+        if let Some(si) = &self.source_identity {
+            vars.insert("SourceIdentity".to_owned(), si.clone());
+        }
+        let role_arn = world.role_arn(&self.role);
+        vars.insert("Arn".to_owned(), role_arn);
+        vars.insert("Name".to_owned(), self.role.clone());
+        vars.insert("ShortName".to_owned(), self.role.clone());
+        vars.insert("SessionName".to_owned(), session_name.to_owned());
+        vars.insert("Region".to_owned(), world.region.clone());
+        vars.insert("Account".to_owned(), world.account.clone());
+        vars
+    }
+
+    /// The request `sagemaker.amazonaws.com` makes on the role for `action`.
+    fn request(&self, world: &World, action: &str) -> Option<BuiltRequest> {
+        let spec = crate::actions::spec(action)?;
+        let role_arn = world.role_arn(&self.role);
+        let mut ctx = Context::new();
+        // IAM User Guide: "AWS global condition context keys" (service principal calls carry
+        // aws:PrincipalIsAWSService and aws:PrincipalServiceName, no principal ARN or tags).
+        ctx.insert_single("aws:PrincipalIsAWSService", "true");
+        ctx.insert_single("aws:PrincipalServiceName", SAGEMAKER_SERVICE);
+        ctx.insert_single("aws:SourceAccount", world.account.clone());
+        ctx.merge(self.role_context(world, &spec));
         if action == "sts:AssumeRole" {
             ctx.insert_single("sts:RoleSessionName", SESSION_NAME);
         }
-        let mut vars = BTreeMap::new();
-        if let Some(si) = &self.source_identity {
-            if spec.carries(KeyFamily::StsSourceIdentity) {
-                ctx.insert_single("sts:SourceIdentity", si.clone());
-            }
-            vars.insert("SourceIdentity".to_owned(), si.clone());
-        }
-        vars.insert("Arn".to_owned(), role_arn.clone());
-        vars.insert("Name".to_owned(), self.role.clone());
-        vars.insert("ShortName".to_owned(), self.role.clone());
-        vars.insert("SessionName".to_owned(), SESSION_NAME.to_owned());
-        vars.insert("Region".to_owned(), world.region.clone());
-        vars.insert("Account".to_owned(), world.account.clone());
+        let vars = self.role_vars(world, SESSION_NAME);
         Some(BuiltRequest {
             request: Request {
                 principal: SAGEMAKER_SERVICE.to_owned(),

@@ -184,8 +184,11 @@ async fn the_whole_app_renders_a_decision_for_the_default_scenario() {
         .unwrap()
         .text_content()
         .unwrap();
+    // SageMaker's AssumeRole of the Studio session, then the user's call
     let json: serde_json::Value = serde_json::from_str(&record).unwrap();
-    assert!(json.get("eventName").is_some());
+    let records = json.as_array().unwrap();
+    assert_eq!(records[0]["eventName"], "AssumeRole");
+    assert!(records.last().unwrap().get("eventName").is_some());
 }
 
 #[wasm_bindgen_test]
