@@ -5,7 +5,7 @@
 //! re-evaluate on every keystroke and fill a whole access matrix cheaply.
 
 use crate::cloudtrail::{self, DataAccessRequester};
-use crate::implied::{self, CheckKind, Implied, Rule, Scope};
+use crate::implied::{self, CheckKind, Implied, Rule, Scope, SessionRule};
 use crate::model::World;
 use crate::request::{
     build_request, BuiltRequest, Caller, Parameters, RequestError, Route, Selection,
@@ -56,8 +56,9 @@ pub struct AppliedPolicies {
 pub struct ImpliedCall {
     /// Why it happens.
     pub why: String,
-    /// The implied-authorization rule that asks for it (`pass-role`, ...; see
-    /// [`crate::implied`]); `None` for SageMaker's session calls and the role-chaining hop.
+    /// The rule that asks for it (`pass-role`, `saml-tag-session`, ...: an implied check or
+    /// a session permission of [`crate::implied`]); `None` for the role-chaining hop and
+    /// EMR's `AddJobFlowSteps`.
     pub check: Option<String>,
     /// Whose policies decide it.
     pub scope: Scope,
@@ -238,6 +239,7 @@ fn emr_add_step(
         built,
         session: false,
         rule: None,
+        session_rule: None,
     })
 }
 
@@ -254,6 +256,8 @@ struct Call {
     session: bool,
     /// The implied-authorization rule that asks for it.
     rule: Option<&'static Rule>,
+    /// The session rule that asks for it (session calls).
+    session_rule: Option<&'static SessionRule>,
 }
 
 impl Call {
@@ -267,6 +271,7 @@ impl Call {
             built: implied.built,
             session: false,
             rule: Some(implied.rule),
+            session_rule: None,
         }
     }
 }
@@ -489,6 +494,7 @@ impl Workspace {
                     built: c.built,
                     session: true,
                     rule: None,
+                    session_rule: Some(c.rule),
                 }));
                 modelled_session = Some(session);
             } else {
@@ -528,6 +534,7 @@ impl Workspace {
                 built: hop_built,
                 session: false,
                 rule: None,
+                session_rule: None,
             });
             before.extend(hop_checks.into_iter().map(Call::implied));
         }
@@ -642,9 +649,16 @@ impl Workspace {
             let (set, applied) = self.policy_set(&call.built, &selection.user, call.scope());
             ImpliedCall {
                 why: call.why.clone(),
-                check: call.rule.map(|r| r.id.clone()),
+                check: call
+                    .rule
+                    .map(|r| r.id.clone())
+                    .or_else(|| call.session_rule.map(|r| r.id.clone())),
                 scope: call.scope(),
-                sources: call.rule.map(|r| r.sources.clone()).unwrap_or_default(),
+                sources: call
+                    .rule
+                    .map(|r| r.sources.clone())
+                    .or_else(|| call.session_rule.map(|r| r.sources.clone()))
+                    .unwrap_or_default(),
                 request: call.built.request.clone(),
                 authorization: authorize(&set, &call.built.request),
                 policies: applied,

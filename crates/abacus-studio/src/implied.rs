@@ -165,6 +165,99 @@ fn rule(v: &Value, at: &str) -> Result<Rule, String> {
     })
 }
 
+/// Who creates a session (see [`SessionRule`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SessionCreator {
+    /// SageMaker assumes an execution, job or model role.
+    SageMaker,
+    /// A console sign-in through the user's SAML identity provider.
+    Saml,
+    /// An EMR cluster's instance profile role assumes a step's runtime role.
+    Emr,
+}
+
+/// When a session permission is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SessionWhen {
+    /// For every session of its creator.
+    Always,
+    /// When the session gets a source identity.
+    SourceIdentity,
+    /// When the session carries an identity context (trusted identity propagation).
+    IdentityContext,
+    /// When the sign-in passes session tags.
+    SessionTags,
+}
+
+/// One STS permission checked when a session is created (the `sessions` of
+/// `data/implied.json`), in the order STS checks them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRule {
+    /// Stable id, e.g. `saml-tag-session`.
+    pub id: String,
+    /// Who creates the session.
+    pub creator: SessionCreator,
+    /// The STS action, e.g. `sts:TagSession`.
+    pub action: String,
+    /// When it is checked.
+    pub when: SessionWhen,
+    /// Why, with `{role}`, `{runs}`, `{sourceIdentity}`, `{provider}`, `{user}`, `{tags}` and
+    /// `{instanceProfileRole}` placeholders.
+    pub why: String,
+    /// The AWS documentation pages it encodes, by title.
+    pub sources: Vec<String>,
+}
+
+fn session_rule(v: &Value, at: &str) -> Result<SessionRule, String> {
+    let creator = match text(v, "creator", at)?.as_str() {
+        "sagemaker" => SessionCreator::SageMaker,
+        "saml" => SessionCreator::Saml,
+        "emr" => SessionCreator::Emr,
+        other => return Err(format!("{at}: unknown creator `{other}`")),
+    };
+    let when = match text(v, "when", at)?.as_str() {
+        "always" => SessionWhen::Always,
+        "sourceIdentity" => SessionWhen::SourceIdentity,
+        "identityContext" => SessionWhen::IdentityContext,
+        "sessionTags" => SessionWhen::SessionTags,
+        other => return Err(format!("{at}: unknown `when` `{other}`")),
+    };
+    let sources = texts(v, "sources", at)?;
+    if sources.is_empty() {
+        return Err(format!("{at}: cite at least one AWS page in `sources`"));
+    }
+    Ok(SessionRule {
+        id: text(v, "id", at)?,
+        creator,
+        action: text(v, "action", at)?,
+        when,
+        why: text(v, "why", at)?,
+        sources,
+    })
+}
+
+/// Reads the session rules from the rules' JSON text.
+pub fn parse_session_rules(json: &str) -> Result<Vec<SessionRule>, String> {
+    let root: Value = serde_json::from_str(json).map_err(|e| format!("implied.json: {e}"))?;
+    root.get("sessions")
+        .and_then(Value::as_array)
+        .ok_or("implied.json: `sessions` must be an array")?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| session_rule(v, &format!("implied.json sessions[{i}]")))
+        .collect()
+}
+
+/// The embedded session rules (empty if the embedded file were broken, which the tests
+/// rule out).
+pub fn session_rules() -> &'static [SessionRule] {
+    static RULES: OnceLock<Vec<SessionRule>> = OnceLock::new();
+    RULES.get_or_init(|| parse_session_rules(RULES_JSON).unwrap_or_default())
+}
+
 /// Reads rules from their JSON text.
 pub fn parse_rules(json: &str) -> Result<Vec<Rule>, String> {
     let root: Value = serde_json::from_str(json).map_err(|e| format!("implied.json: {e}"))?;
@@ -376,6 +469,36 @@ mod tests {
             assert!(!r.sources.is_empty(), "{}", r.id);
             assert!(!r.actions.is_empty(), "{}", r.id);
         }
+    }
+
+    #[test]
+    fn session_rules_load_each_citing_a_page_in_sts_order() {
+        let rules = parse_session_rules(RULES_JSON).unwrap();
+        assert_eq!(rules, session_rules());
+        let actions = |c: SessionCreator| -> Vec<&str> {
+            rules
+                .iter()
+                .filter(|r| r.creator == c)
+                .map(|r| r.action.as_str())
+                .collect()
+        };
+        assert_eq!(
+            actions(SessionCreator::SageMaker),
+            ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:SetContext"]
+        );
+        assert_eq!(
+            actions(SessionCreator::Saml),
+            ["sts:AssumeRoleWithSAML", "sts:TagSession"]
+        );
+        assert_eq!(
+            actions(SessionCreator::Emr),
+            ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]
+        );
+        let bad = r#"{"sessions": [{"id": "x", "creator": "lambda", "action": "sts:AssumeRole", "when": "always", "why": "", "sources": ["p"]}]}"#;
+        assert_eq!(
+            parse_session_rules(bad).unwrap_err(),
+            "implied.json sessions[0]: unknown creator `lambda`"
+        );
     }
 
     #[test]

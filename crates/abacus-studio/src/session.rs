@@ -21,6 +21,7 @@
 //!   policy allows `sts:SetContext` in addition to `sts:AssumeRole`.
 
 use crate::actions::{catalogue, KeyFamily};
+use crate::implied::{self, SessionCreator, SessionRule, SessionWhen};
 use crate::model::{ExecutionRoleIdentityConfig, World};
 use crate::request::Selection;
 use crate::request::{epoch_seconds, identity_context, BuiltRequest, Caller, RequestError, Route};
@@ -86,11 +87,13 @@ pub struct ServiceSession {
     pub identity_context: bool,
 }
 
-/// One STS permission SageMaker needs to create the session.
+/// One STS permission checked when the session is created.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SessionCall {
-    /// Why SageMaker needs it.
+    /// Why it is needed.
     pub why: String,
+    /// The rule that asks for it (`data/implied.json`, `sessions`).
+    pub rule: &'static SessionRule,
     /// The request, by `sagemaker.amazonaws.com` on the role.
     pub built: BuiltRequest,
 }
@@ -222,83 +225,80 @@ fn saml_sign_in(world: &World, user: &crate::model::UserProfile) -> Option<Servi
 }
 
 impl ServiceSession {
-    /// The STS permissions the trust policy must grant, in the order STS checks them:
-    /// `sts:AssumeRole` (`sts:AssumeRoleWithSAML` for a sign-in), then
-    /// `sts:SetSourceIdentity`, `sts:SetContext` and `sts:TagSession` when used.
+    /// The STS permissions checked when the session is created, in the order STS checks
+    /// them: the `sessions` rules of `data/implied.json` for this session's creator, each
+    /// when it applies (a source identity, an identity context, session tags).
     pub fn calls(&self, world: &World) -> Vec<SessionCall> {
-        if let Creator::Saml(saml) = &self.creator {
-            return self.saml_calls(world, saml);
-        }
-        if let Creator::Emr {
-            instance_profile_role,
-        } = &self.creator
-        {
-            return self.emr_calls(world, instance_profile_role);
-        }
-        let role = &self.role;
-        let mut wanted = vec![(
-            "sts:AssumeRole",
-            format!(
-                "SageMaker assumes `{role}` to create the {} session (`sts:AssumeRole` by {SAGEMAKER_SERVICE}, allowed only by the role's trust policy)",
-                self.runs
-            ),
-        )];
-        if let Some(si) = &self.source_identity {
-            wanted.push((
-                "sts:SetSourceIdentity",
-                format!(
-                    "the domain has ExecutionRoleIdentityConfig=USER_PROFILE_NAME, so SageMaker sets `{si}` as the session's source identity, which the trust policy must allow (`sts:SetSourceIdentity`)"
-                ),
-            ));
-        }
-        if self.identity_context {
-            wanted.push((
-                "sts:SetContext",
-                "the domain has trusted identity propagation on, so SageMaker adds the user's identity context to the session, which the trust policy must allow (`sts:SetContext`)".to_owned(),
-            ));
-        }
-        wanted
-            .into_iter()
-            .filter_map(|(action, why)| {
+        let creator = match &self.creator {
+            Creator::SageMaker => SessionCreator::SageMaker,
+            Creator::Saml(_) => SessionCreator::Saml,
+            Creator::Emr { .. } => SessionCreator::Emr,
+        };
+        implied::session_rules()
+            .iter()
+            .filter(|r| r.creator == creator)
+            .filter(|r| match r.when {
+                SessionWhen::Always => true,
+                SessionWhen::SourceIdentity => self.source_identity.is_some(),
+                SessionWhen::IdentityContext => self.identity_context,
+                SessionWhen::SessionTags => {
+                    matches!(&self.creator, Creator::Saml(s) if !s.principal_tags.is_empty())
+                }
+            })
+            .filter_map(|rule| {
+                let built = match &self.creator {
+                    Creator::SageMaker => self.request(world, &rule.action),
+                    Creator::Saml(saml) => self.saml_request(world, saml, &rule.action),
+                    Creator::Emr {
+                        instance_profile_role,
+                    } => self.emr_request(world, instance_profile_role, &rule.action),
+                }?;
                 Some(SessionCall {
-                    why,
-                    built: self.request(world, action)?,
+                    why: self.why(rule),
+                    rule,
+                    built,
                 })
             })
             .collect()
     }
 
-    /// "Passing session tags in AWS STS": the sign-in also needs `sts:TagSession` when the
-    /// assertion carries session tags ("The AssumeRole operation will fail for any role
-    /// connected to an IdP that is passing session tags without this permission").
-    fn saml_calls(&self, world: &World, saml: &SamlSignIn) -> Vec<SessionCall> {
-        let role = &self.role;
-        let mut wanted = vec![(
-            "sts:AssumeRoleWithSAML",
-            format!(
-                "the SAML identity provider `{}` signs `{}` in: STS checks `sts:AssumeRoleWithSAML` on `{role}` against its trust policy",
-                saml.provider_arn, saml.session_name
+    /// A rule's `why` with this session's values.
+    fn why(&self, rule: &SessionRule) -> String {
+        let (provider, user, tags, instance_profile_role) = match &self.creator {
+            Creator::SageMaker => (String::new(), String::new(), String::new(), String::new()),
+            Creator::Saml(saml) => (
+                saml.provider_arn.clone(),
+                saml.session_name.clone(),
+                saml.principal_tags
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                String::new(),
             ),
-        )];
-        if !saml.principal_tags.is_empty() {
-            let keys: Vec<&str> = saml.principal_tags.keys().map(String::as_str).collect();
-            wanted.push((
-                "sts:TagSession",
-                format!(
-                    "the assertion passes session tags ({}), which the trust policy must allow (`sts:TagSession`), or the sign-in fails",
-                    keys.join(", ")
-                ),
-            ));
-        }
-        wanted
-            .into_iter()
-            .filter_map(|(action, why)| {
-                Some(SessionCall {
-                    why,
-                    built: self.saml_request(world, saml, action)?,
-                })
-            })
-            .collect()
+            Creator::Emr {
+                instance_profile_role,
+            } => {
+                let (k, v) = crate::request::EMR_LAKE_FORMATION_TAG;
+                (
+                    String::new(),
+                    String::new(),
+                    format!("{k}={v}"),
+                    instance_profile_role.clone(),
+                )
+            }
+        };
+        rule.why
+            .replace("{role}", &self.role)
+            .replace("{runs}", &self.runs)
+            .replace(
+                "{sourceIdentity}",
+                self.source_identity.as_deref().unwrap_or(""),
+            )
+            .replace("{provider}", &provider)
+            .replace("{user}", &user)
+            .replace("{tags}", &tags)
+            .replace("{instanceProfileRole}", &instance_profile_role)
     }
 
     /// The request the identity provider's user makes on the role for `action`.
@@ -339,42 +339,6 @@ impl ServiceSession {
             vars,
             notes: Vec::new(),
         })
-    }
-
-    /// "Runtime roles for Amazon EMR steps": the instance profile role assumes the runtime
-    /// role with `sts:AssumeRole` and `sts:TagSession` (the Lake Formation session tag), and
-    /// `sts:SetSourceIdentity` when the calling credentials carry a source identity.
-    fn emr_calls(&self, world: &World, instance_profile_role: &str) -> Vec<SessionCall> {
-        let role = &self.role;
-        let mut wanted = vec![
-            (
-                "sts:AssumeRole",
-                format!("EMR's instance profile role `{instance_profile_role}` assumes the runtime role `{role}` for the step"),
-            ),
-            (
-                "sts:TagSession",
-                format!(
-                    "EMR tags the runtime role session `{}={}` for Lake Formation, which needs `sts:TagSession`",
-                    crate::request::EMR_LAKE_FORMATION_TAG.0,
-                    crate::request::EMR_LAKE_FORMATION_TAG.1
-                ),
-            ),
-        ];
-        if let Some(si) = &self.source_identity {
-            wanted.push((
-                "sts:SetSourceIdentity",
-                format!("EMR propagates the caller's source identity `{si}` to the runtime role session, which needs `sts:SetSourceIdentity`"),
-            ));
-        }
-        wanted
-            .into_iter()
-            .filter_map(|(action, why)| {
-                Some(SessionCall {
-                    why,
-                    built: self.emr_request(world, instance_profile_role, action)?,
-                })
-            })
-            .collect()
     }
 
     /// The request the instance profile role's session makes on the runtime role.
