@@ -1,17 +1,11 @@
 // End-to-end behaviour of the Abacus app in Debian Chromium: the workspace, the share link,
 // autosave and its recovery, diagnostics, the matrix, embed mode and the screenshots the
 // README shows. Run after `trunk build --release` (or `cargo xtask dist`).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, screenshot, BASE_PATH } from './harness.mjs';
+import { screenshot, BASE_PATH, useApp } from './harness.mjs';
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 const tid = (id) => `[data-testid="${id}"]`;
 

@@ -1,6 +1,7 @@
 // Shared harness for the end-to-end specs: serves the built `dist/` on 127.0.0.1 (a random
 // port, static files only, like any static host) and launches Debian Chromium through
 // playwright-core. No browser is downloaded: Chromium comes from apt (`cargo xtask setup`).
+import { before, after } from 'node:test';
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -116,6 +117,22 @@ export async function startApp() {
       await site.close();
     },
   };
+}
+
+/**
+ * Starts the app before the spec's tests and closes it after them. Returns the app object,
+ * filled in (by `Object.assign` of what `startApp` gives) once the `before` hook has run, so a
+ * spec can write `const app = useApp();` at its top level and use `app` in its tests.
+ */
+export function useApp() {
+  const app = {};
+  before(async () => {
+    Object.assign(app, await startApp());
+  });
+  after(async () => {
+    await app.close?.();
+  });
+  return app;
 }
 
 /** Saves a screenshot as `tests/e2e/artifacts/NAME.png` and returns its path. */

@@ -2,19 +2,13 @@
 // autosave, autosave failures are shown), nothing leaked (embeds never touch the autosave,
 // keys are scoped to the deployment's path), and bounded work (the "N more" diagnostic, a
 // refused matrix, the embed link computed once per change).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, BASE_PATH } from './harness.mjs';
+import { BASE_PATH, useApp } from './harness.mjs';
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 const tid = (id) => `[data-testid="${id}"]`;
 /** This deployment's keys (the harness serves the site under BASE_PATH). */

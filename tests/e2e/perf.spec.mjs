@@ -7,20 +7,14 @@
 // to the end of the render that shows the new decision, trace and CloudTrail record;
 // `abacus-matrix` measures one whole matrix recomputation; `abacus-first-render` marks the
 // first render.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, deflateRawSync } from 'node:zlib';
-import { startApp, ROOT, DIST } from './harness.mjs';
+import { ROOT, DIST, useApp } from './harness.mjs';
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 const tid = (id) => `[data-testid="${id}"]`;
 const pct = (xs, p) => {

@@ -3,19 +3,13 @@
 // simulated; typing an action of a service that is not preloaded (ec2) loads that service's
 // file on demand; the footer names the data's version; a failed fetch is a notice and the
 // app keeps working.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, ROOT } from './harness.mjs';
+import { ROOT, useApp } from './harness.mjs';
 
-let app;
-before(async () => {
-  app = await startApp();
-});
-after(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 const tid = (id) => `[data-testid="${id}"]`;
 const index = JSON.parse(readFileSync(join(ROOT, 'crates', 'abacus-reference', 'data', 'index.json'), 'utf8'));
