@@ -214,7 +214,9 @@ pub fn session_access_key(
 
 /// `clock` plus `seconds`, as CloudTrail writes an STS credentials' `expiration`
 /// (`Apr 18, 2025 2:16:36 PM`, the form of the example in "CloudTrail userIdentity element");
-/// the clock itself when it cannot be read.
+/// the clock itself when it cannot be read. Written here because std has no calendar and a
+/// date crate would add its formatting machinery to the web bundle for this one line; the
+/// clock's parse is `request::epoch_seconds`, which this inverts.
 fn expiration(clock: &str, seconds: i64) -> String {
     let Some(epoch) = crate::request::epoch_seconds(clock).and_then(|e| e.checked_add(seconds))
     else {

@@ -1214,6 +1214,21 @@ mod tests {
     }
 
     #[test]
+    fn an_expectation_naming_a_check_the_call_does_not_make_fails_with_why() {
+        let mut s = default_scenario();
+        let mut e = s.expectations[0].clone();
+        e.check = Some("no-such-check".into());
+        s.expectations = vec![e];
+        let r = &Workspace::new(&s).check_expectations()[0];
+        assert!(!r.passed);
+        assert_eq!(r.actual, None);
+        assert_eq!(
+            r.problem.as_deref(),
+            Some("the check `no-such-check` is not made for this request")
+        );
+    }
+
+    #[test]
     fn an_scp_deny_carries_the_scp_arn_the_world_gives_it() {
         // AWS Security Blog, "Enhanced access denied error messages with policy ARNs"
         let mut s = default_scenario();

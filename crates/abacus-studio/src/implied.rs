@@ -239,9 +239,11 @@ fn session_rule(v: &Value, at: &str) -> Result<SessionRule, String> {
     })
 }
 
-/// Reads the session rules from the rules' JSON text.
-pub fn parse_session_rules(json: &str) -> Result<Vec<SessionRule>, String> {
-    let root: Value = serde_json::from_str(json).map_err(|e| format!("implied.json: {e}"))?;
+fn root(json: &str) -> Result<Value, String> {
+    serde_json::from_str(json).map_err(|e| format!("implied.json: {e}"))
+}
+
+fn session_rules_in(root: &Value) -> Result<Vec<SessionRule>, String> {
     root.get("sessions")
         .and_then(Value::as_array)
         .ok_or("implied.json: `sessions` must be an array")?
@@ -251,16 +253,7 @@ pub fn parse_session_rules(json: &str) -> Result<Vec<SessionRule>, String> {
         .collect()
 }
 
-/// The embedded session rules (empty if the embedded file were broken, which the tests
-/// rule out).
-pub fn session_rules() -> &'static [SessionRule] {
-    static RULES: OnceLock<Vec<SessionRule>> = OnceLock::new();
-    RULES.get_or_init(|| parse_session_rules(RULES_JSON).unwrap_or_default())
-}
-
-/// Reads rules from their JSON text.
-pub fn parse_rules(json: &str) -> Result<Vec<Rule>, String> {
-    let root: Value = serde_json::from_str(json).map_err(|e| format!("implied.json: {e}"))?;
+fn rules_in(root: &Value) -> Result<Vec<Rule>, String> {
     let items = root
         .get("rules")
         .and_then(Value::as_array)
@@ -278,11 +271,35 @@ pub fn parse_rules(json: &str) -> Result<Vec<Rule>, String> {
     Ok(rules)
 }
 
-/// The embedded rules, in the order their checks are made (empty if the embedded file were
-/// broken, which the tests rule out).
+/// Reads the session rules from the rules' JSON text.
+pub fn parse_session_rules(json: &str) -> Result<Vec<SessionRule>, String> {
+    session_rules_in(&root(json)?)
+}
+
+/// Reads rules from their JSON text.
+pub fn parse_rules(json: &str) -> Result<Vec<Rule>, String> {
+    rules_in(&root(json)?)
+}
+
+/// The embedded rules and session rules, read from one parse of the file (both empty if the
+/// embedded file were broken, which the tests rule out).
+fn embedded() -> &'static (Vec<Rule>, Vec<SessionRule>) {
+    static EMBEDDED: OnceLock<(Vec<Rule>, Vec<SessionRule>)> = OnceLock::new();
+    EMBEDDED.get_or_init(|| {
+        root(RULES_JSON)
+            .and_then(|r| Ok((rules_in(&r)?, session_rules_in(&r)?)))
+            .unwrap_or_default()
+    })
+}
+
+/// The embedded session rules, in the order STS checks them.
+pub fn session_rules() -> &'static [SessionRule] {
+    &embedded().1
+}
+
+/// The embedded rules, in the order their checks are made.
 pub fn rules() -> &'static [Rule] {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
-    RULES.get_or_init(|| parse_rules(RULES_JSON).unwrap_or_default())
+    &embedded().0
 }
 
 /// The rule with this id.

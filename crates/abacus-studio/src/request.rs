@@ -221,6 +221,16 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
             }
         }
         let role = role.flatten();
+        // routes that need a role: `null` is a wrong type, absence a missing field
+        let role_given = seen.iter().any(|k| k == "role");
+        let required_role = |role: Option<String>| match role {
+            Some(role) => Ok(role),
+            None if role_given => Err(A::Error::invalid_type(
+                serde::de::Unexpected::Unit,
+                &"a string",
+            )),
+            None => Err(A::Error::missing_field("role")),
+        };
         Ok(match kind {
             RouteKind::StudioSpace => Route::StudioSpace,
             RouteKind::Console => Route::Console,
@@ -230,16 +240,7 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
             RouteKind::Endpoint => Route::Endpoint { role },
             RouteKind::TransformJob => Route::TransformJob { role },
             RouteKind::EmrStep => Route::EmrStep {
-                role: match role {
-                    Some(role) => role,
-                    None if seen.iter().any(|k| k == "role") => {
-                        return Err(A::Error::invalid_type(
-                            serde::de::Unexpected::Unit,
-                            &"a string",
-                        ))
-                    }
-                    None => return Err(A::Error::missing_field("role")),
-                },
+                role: required_role(role)?,
                 cluster: cluster.flatten(),
                 instance_profile_role: instance_profile_role.flatten(),
             },
@@ -247,16 +248,7 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
                 iam_user: iam_user.flatten(),
             },
             RouteKind::RoleChain => Route::RoleChain {
-                role: match role {
-                    Some(role) => role,
-                    None if seen.iter().any(|k| k == "role") => {
-                        return Err(A::Error::invalid_type(
-                            serde::de::Unexpected::Unit,
-                            &"a string",
-                        ))
-                    }
-                    None => return Err(A::Error::missing_field("role")),
-                },
+                role: required_role(role)?,
                 session_name: session_name.flatten(),
             },
         })

@@ -10,7 +10,7 @@
 //! shape. A wrong shape is an error naming its place.
 
 use crate::gallery::{Category, Gallery, GalleryEntry, Solution};
-use crate::library::Library;
+use crate::library::{optional_text, text, Library};
 use serde_json::Value;
 
 /// The bundle's file name, next to the app's `index.html`.
@@ -41,21 +41,6 @@ pub fn to_json() -> Result<String, String> {
         },
     });
     serde_json::to_string(&bundle).map_err(|e| format!("cannot write the gallery bundle: {e}"))
-}
-
-fn text(v: &Value, key: &str, at: &str) -> Result<String, String> {
-    match v.get(key) {
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(format!("{at}.{key} must be a string")),
-        None => Err(format!("{at}: missing `{key}`")),
-    }
-}
-
-fn optional_text(v: &Value, key: &str, at: &str) -> Result<Option<String>, String> {
-    match v.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(_) => text(v, key, at).map(Some),
-    }
 }
 
 fn array<'v>(v: &'v Value, key: &str, at: &str) -> Result<&'v [Value], String> {

@@ -246,7 +246,7 @@ impl<'de> Deserialize<'de> for SlotEntry {
 // load error naming the place.
 
 /// The string member `key` of `v`.
-fn text(v: &Value, key: &str, at: &str) -> Result<String, String> {
+pub(crate) fn text(v: &Value, key: &str, at: &str) -> Result<String, String> {
     match v.get(key) {
         Some(Value::String(s)) => Ok(s.clone()),
         Some(_) => Err(format!("{at}: `{key}` must be a string")),
@@ -255,7 +255,7 @@ fn text(v: &Value, key: &str, at: &str) -> Result<String, String> {
 }
 
 /// The optional string member `key` of `v` (absent or `null` is `None`).
-fn optional_text(v: &Value, key: &str, at: &str) -> Result<Option<String>, String> {
+pub(crate) fn optional_text(v: &Value, key: &str, at: &str) -> Result<Option<String>, String> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
