@@ -411,10 +411,16 @@ pub fn App() -> Html {
                     let v = m.view.clone();
                     Callback::from(move |_| dispatch.dispatch(Action::Baseline(v.clone())))
                 };
+                let on_edit = {
+                    let dispatch = dispatch.clone();
+                    Callback::from(move |e| dispatch.dispatch(Action::EditMatrix(e)))
+                };
                 html! {
                     <main class="page-host" style="display:contents">
                         <Matrix view={m.view.clone()} changes={changes} has_baseline={state.baseline.is_some()}
-                            on_cell={on_cell} on_baseline={on_baseline} elapsed_ms={platform::last_measure("abacus-matrix")} />
+                            actions={m.actions.clone()} known_actions={m.known_actions.clone()}
+                            on_cell={on_cell} on_baseline={on_baseline} on_edit={on_edit}
+                            elapsed_ms={platform::last_measure("abacus-matrix")} />
                     </main>
                 }
             }

@@ -14,8 +14,9 @@ use crate::view::{
 };
 use abacus_policy::{Diagnostic, LineIndex};
 use abacus_studio::actions::catalogue;
-use abacus_studio::evaluate::{Evaluation, ResourceScope, Workspace};
+use abacus_studio::evaluate::{Evaluation, MatrixColumn as StudioColumn, ResourceScope, Workspace};
 use abacus_studio::model::Authentication;
+use abacus_studio::request::Route;
 use abacus_studio::scenario::{PolicyKind, Scenario, Selection};
 use std::rc::Rc;
 use yew::AttrValue;
@@ -467,6 +468,10 @@ fn checks_node(e: &Evaluation) -> Option<TraceNode> {
 pub struct MatrixData {
     /// What is displayed.
     pub view: Rc<MatrixView>,
+    /// The actions the columns come from, each once (for removing a column).
+    pub actions: Rc<Vec<String>>,
+    /// Actions the studio models, to offer when adding a column.
+    pub known_actions: Rc<Vec<String>>,
 }
 
 fn scope_label(scope: ResourceScope) -> &'static str {
@@ -486,9 +491,49 @@ pub fn matrix_selection(doc: &Scenario, row: usize, col: usize) -> Option<Select
     ws.matrix_selection(user, column, &doc.matrix.route.clone().unwrap_or_default())
 }
 
+/// Why the matrix has no decision for `user` in `column`: the studio found no resource to
+/// try, or could not build the request.
+fn no_decision(ws: &Workspace, user: &str, column: &StudioColumn, route: &Route) -> String {
+    let Some(spec) = abacus_studio::actions::spec(&column.action) else {
+        return format!("`{}` is not a known action", column.action);
+    };
+    if let Some(sel) = ws.matrix_selection(user, column, route) {
+        return match ws.decide(&sel) {
+            Err(e) => format!("the request cannot be built: {e}"),
+            Ok(_) => "no decision".to_owned(),
+        };
+    }
+    let kind = &spec.resource_type;
+    let world = &ws.scenario().world.resources;
+    if world
+        .iter()
+        .any(|r| &r.resource_type == kind && r.owner.is_none())
+        && !world
+            .iter()
+            .any(|r| &r.resource_type == kind && r.owner.is_some())
+    {
+        return format!("the world's {kind} resources are shared (no owner), so none is {user}'s own or someone else's");
+    }
+    let whose = match column.scope {
+        ResourceScope::Own => format!("of {user}'s own"),
+        _ => format!("owned by someone other than {user}"),
+    };
+    format!("the world has no {kind} {whose}")
+}
+
 /// Computes the whole access matrix.
 pub fn matrix(doc: &Scenario) -> MatrixData {
-    let m = Workspace::new(doc).matrix();
+    let ws = Workspace::new(doc);
+    let m = ws.matrix();
+    let route = doc.matrix.route.clone().unwrap_or_default();
+    let mut no = std::collections::BTreeMap::new();
+    for (r, row) in m.cells.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if let (None, Some(user), Some(column)) = (cell, m.users.get(r), m.columns.get(c)) {
+                no.insert((r, c), no_decision(&ws, user, column, &route));
+            }
+        }
+    }
     let view = MatrixView {
         users: m.users,
         columns: m
@@ -500,10 +545,25 @@ pub fn matrix(doc: &Scenario) -> MatrixData {
             })
             .collect(),
         cells: m.cells,
+        no_decision: no,
         refused: m.refused,
     };
+    let mut actions: Vec<String> = Vec::new();
+    for c in &view.columns {
+        if actions.last() != Some(&c.action) {
+            actions.push(c.action.clone());
+        }
+    }
     MatrixData {
         view: Rc::new(view),
+        actions: Rc::new(actions),
+        known_actions: Rc::new(
+            catalogue()
+                .actions
+                .iter()
+                .map(|a| a.action.clone())
+                .collect(),
+        ),
     }
 }
 
@@ -660,5 +720,40 @@ mod tests {
         assert_eq!(refused.code, "matrix-too-large");
         assert!(m.view.cells.is_empty());
         assert!(refused.to_string().contains("more than the limit of 20000"));
+    }
+
+    #[test]
+    fn cells_without_a_decision_say_why() {
+        // the Athena workgroup is shared: no user owns one, so no cell can be tried
+        let shared = doc::parse(include_str!(
+            "../../../scenarios/001-lake-formation-athena-audit.json"
+        ))
+        .unwrap();
+        let m = matrix(&shared);
+        let v = &m.view;
+        let empty = v.cells.iter().flatten().filter(|c| c.is_none()).count();
+        assert!(empty > 0);
+        assert_eq!(v.no_decision.len(), empty, "every empty cell has a reason");
+        assert!(v
+            .no_decision
+            .values()
+            .all(|why| why.contains("athena-workgroup resources are shared")));
+        // carol has no EMR cluster of her own in the default world
+        let d = default_scenario();
+        let m = matrix(&d);
+        let v = &m.view;
+        let carol = v.users.iter().position(|u| u == "carol").unwrap();
+        let own = v
+            .columns
+            .iter()
+            .position(|c| c.action.starts_with("elasticmapreduce:") && c.scope == "own")
+            .unwrap();
+        assert_eq!(v.cells[carol][own], None);
+        assert_eq!(
+            v.no_decision.get(&(carol, own)).map(String::as_str),
+            Some("the world has no emr-cluster of carol's own")
+        );
+        assert!(m.actions.iter().any(|a| a == "s3:GetObject"));
+        assert!(m.known_actions.len() > m.actions.len());
     }
 }

@@ -14,6 +14,7 @@ pub mod derive;
 pub mod doc;
 pub mod gallery_load;
 pub mod highlight;
+pub mod matrix_edit;
 pub mod perf;
 pub mod platform;
 pub mod reference;

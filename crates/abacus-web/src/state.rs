@@ -179,6 +179,8 @@ pub enum Action {
     OpenCell(usize, usize),
     /// Change the world.
     EditWorld(WorldEdit),
+    /// Add or remove access-matrix columns.
+    EditMatrix(crate::matrix_edit::MatrixEdit),
     /// Add a policy (from the template library).
     AddPolicy(doc::NewPolicy),
     /// Replace the document (gallery, import, share link).
@@ -242,6 +244,17 @@ impl AppState {
             Action::EditWorld(edit) => {
                 let mut d = (*self.doc).clone();
                 match doc::edit_world(&mut d, edit) {
+                    Ok(()) => {
+                        next.doc = Rc::new(d);
+                        next.revision = self.revision.wrapping_add(1);
+                        next.notice = None;
+                    }
+                    Err(e) => next.notice = Some(Notice::error(e)),
+                }
+            }
+            Action::EditMatrix(edit) => {
+                let mut d = (*self.doc).clone();
+                match crate::matrix_edit::apply(&mut d, edit) {
                     Ok(()) => {
                         next.doc = Rc::new(d);
                         next.revision = self.revision.wrapping_add(1);
@@ -452,6 +465,26 @@ mod tests {
         let none = s.apply(Action::OpenCell(99, 99));
         assert_eq!(none.doc, s.doc);
         assert_eq!(none.screen, Screen::Matrix);
+    }
+
+    #[test]
+    fn matrix_column_edits_change_the_document_or_explain() {
+        use crate::matrix_edit::MatrixEdit;
+        let s = state().apply(Action::Show(Screen::Matrix));
+        let next = s.apply(Action::EditMatrix(MatrixEdit::Add(
+            "sagemaker:DeleteExperiment".into(),
+        )));
+        assert_eq!(next.revision, s.revision + 1);
+        assert!(next
+            .doc
+            .matrix
+            .actions
+            .contains(&"sagemaker:DeleteExperiment".to_owned()));
+        assert_eq!(next.screen, Screen::Matrix);
+        let refused = next.apply(Action::EditMatrix(MatrixEdit::Add("nope:Nope".into())));
+        assert_eq!(refused.doc, next.doc);
+        assert_eq!(refused.revision, next.revision);
+        assert_eq!(refused.notice.map(|n| n.level), Some(NoticeLevel::Error));
     }
 
     #[test]

@@ -284,8 +284,10 @@ pub struct MatrixView {
     pub users: Vec<String>,
     /// Column headers.
     pub columns: Vec<MatrixColumn>,
-    /// `cells[user][column]`; `None` when the world has no fitting resource.
+    /// `cells[user][column]`; `None` when no request could be built for the cell.
     pub cells: Vec<Vec<Option<Decision>>>,
+    /// Why a `None` cell has no decision, by (row, column).
+    pub no_decision: BTreeMap<(usize, usize), String>,
     /// Why the engine refused to compute the matrix (too many cells); then it is empty.
     pub refused: Option<MatrixTooLarge>,
 }
@@ -328,11 +330,12 @@ impl MatrixView {
         )
     }
 
-    /// For each cell, row by row: whether `changes` lists it.
-    pub fn changed_cells(&self, changes: &[MatrixChange]) -> Vec<bool> {
+    /// For each cell, row by row: the [`MatrixChange::kind`] of its change, if `changes`
+    /// lists it.
+    pub fn changed_cells(&self, changes: &[MatrixChange]) -> Vec<Option<&'static str>> {
         let (rows, cols) = self.names();
         let width = self.columns.len();
-        let mut out = vec![false; self.users.len() * width];
+        let mut out = vec![None; self.users.len() * width];
         for c in changes {
             let r = rows.get(&(c.user.as_str(), "")).copied();
             let k = cols.get(&(c.column.action.as_str(), c.column.scope.as_str()));
@@ -340,7 +343,7 @@ impl MatrixView {
                 .zip(k.copied())
                 .and_then(|(r, k)| out.get_mut(r * width + k))
             {
-                *flag = true;
+                *flag = Some(c.kind());
             }
         }
         out
@@ -374,6 +377,18 @@ impl MatrixChange {
     /// True when access was gained (not allowed before, allowed now).
     pub fn gained(&self) -> bool {
         self.after.is_allowed() && !self.before.is_some_and(Decision::is_allowed)
+    }
+
+    /// `gained`, `lost` (allowed before, not now), or `changed` (between the two kinds of
+    /// deny: the same access, another AccessDenied message).
+    pub fn kind(&self) -> &'static str {
+        if self.gained() {
+            "gained"
+        } else if self.before.is_some_and(Decision::is_allowed) {
+            "lost"
+        } else {
+            "changed"
+        }
     }
 }
 
@@ -682,6 +697,7 @@ mod tests {
                 vec![Some(Allow), Some(ImplicitDeny)],
             ],
             refused: None,
+            ..MatrixView::default()
         };
         let mut after = before.clone();
         after.cells[0][1] = Some(Allow); // alice gains
@@ -691,6 +707,17 @@ mod tests {
         assert!(d[0].gained() && d[0].user == "alice");
         assert!(!d[1].gained() && d[1].user == "bob");
         assert!(matrix_diff(&before, &before).is_empty());
+        // the grid draws gains and losses apart
+        assert_eq!(
+            after.changed_cells(&d),
+            vec![None, Some("gained"), Some("lost"), None]
+        );
+        // implicit to explicit deny is listed, but it is neither a gain nor a loss
+        let mut denied = before.clone();
+        denied.cells[1][1] = Some(ExplicitDeny);
+        let d = matrix_diff(&before, &denied);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].kind(), "changed");
     }
 
     #[test]
@@ -723,6 +750,7 @@ mod tests {
             cells: vec![vec![Some(ImplicitDeny); columns.len()]; 3_000],
             columns,
             refused: None,
+            ..MatrixView::default()
         };
         let mut after = before.clone();
         after.cells[2_999][179] = Some(Allow);
@@ -739,8 +767,10 @@ mod tests {
         assert!(d[1..].iter().all(|c| c.user == "newcomer" && c.gained()));
         assert!(matrix_diff(&after, &after).is_empty());
         let flags = after.changed_cells(&d);
-        assert_eq!(flags.iter().filter(|f| **f).count(), 181);
-        assert!(flags[2_999 * 180 + 179] && flags[3_000 * 180]);
+        assert_eq!(flags.iter().filter(|f| **f == Some("gained")).count(), 181);
+        assert_eq!(flags[2_999 * 180 + 179], Some("gained"));
+        assert_eq!(flags[3_000 * 180], Some("gained"));
+        assert_eq!(flags[0], None);
     }
 
     #[test]
@@ -751,12 +781,14 @@ mod tests {
             columns: vec![col("s3:GetObject", "own")],
             cells: vec![vec![Some(Allow)]],
             refused: None,
+            ..MatrixView::default()
         };
         let after = MatrixView {
             users: vec![],
             columns: before.columns.clone(),
             cells: vec![],
             refused: None,
+            ..MatrixView::default()
         };
         let d = matrix_diff(&before, &after);
         assert_eq!(d.len(), 1);
