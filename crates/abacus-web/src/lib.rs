@@ -12,6 +12,7 @@ pub mod components;
 pub mod deflate;
 pub mod derive;
 pub mod doc;
+pub mod editing;
 pub mod gallery_load;
 pub mod highlight;
 pub mod matrix_edit;

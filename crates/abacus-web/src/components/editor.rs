@@ -2,13 +2,22 @@
 //! gutter, diagnostic underlines and bands marking the statements that decided a request.
 //!
 //! Keyboard: Tab indents by two spaces; Esc, then Tab, leaves the editor (it never traps
-//! focus). The overlay is built as one escaped HTML string per render, which is much cheaper
+//! focus). Enter keeps the indentation, and Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y undo and redo one
+//! edit at a time; the logic for both is in [`crate::editing`], this is only the DOM side.
+//! The overlay is built as one escaped HTML string per render, which is much cheaper
 //! than a virtual-DOM node per token on every keystroke.
+//!
+//! The textarea is the scroll container, so the browser itself keeps the caret in view; the
+//! overlay and the gutter follow its scroll position with a transform.
 
+use crate::editing::{self, EditKind, History, Selection, Snapshot};
 use crate::highlight::{self, Mark, TokenKind};
 use abacus_policy::Severity;
+use gloo::events::{EventListener, EventListenerOptions};
+use std::cell::RefCell;
 use std::rc::Rc;
-use web_sys::HtmlTextAreaElement;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
 /// A range of lines to tint, e.g. a deciding statement.
@@ -149,12 +158,200 @@ pub fn gutter_html(flagged: &[Option<Severity>]) -> String {
     out
 }
 
+/// The textarea's selection as byte offsets into `text` (its value).
+fn selection_of(area: &HtmlTextAreaElement, text: &str) -> Selection {
+    let start = area.selection_start().ok().flatten().unwrap_or(0);
+    let end = area.selection_end().ok().flatten().unwrap_or(start);
+    Selection::new(
+        editing::byte_offset(text, start as usize),
+        editing::byte_offset(text, end as usize),
+    )
+}
+
+/// Puts `snap` in the textarea. Only the changed range is replaced (a whole new value would
+/// move the caret to the end and scroll there), then the selection is set, which also
+/// scrolls the caret into view.
+fn show(area: &HtmlTextAreaElement, snap: &Snapshot) {
+    let old = area.value();
+    let (start, old_end, new_end) = editing::changed_range(&old, &snap.text);
+    if start != old_end || start != new_end {
+        let from = highlight::utf16_offset(&old, start) as u32;
+        let to = highlight::utf16_offset(&old, old_end) as u32;
+        let replaced = snap
+            .text
+            .get(start..new_end)
+            .and_then(|r| {
+                area.set_range_text_with_start_and_end_and_mode(r, from, to, "preserve")
+                    .ok()
+            })
+            .is_some();
+        if !replaced {
+            area.set_value(&snap.text);
+        }
+    }
+    let from = highlight::utf16_offset(&snap.text, snap.selection.start) as u32;
+    let to = highlight::utf16_offset(&snap.text, snap.selection.end) as u32;
+    let _ = area.set_selection_range(from, to);
+}
+
+/// Moves the overlay and the gutter to the textarea's scroll position. They are moved with
+/// a transform set outside the virtual DOM, so scrolling never re-renders.
+fn follow_scroll(area: &NodeRef, layer: &NodeRef, gutter: &NodeRef) {
+    let Some(area) = area.cast::<Element>() else {
+        return;
+    };
+    let (x, y) = (area.scroll_left(), area.scroll_top());
+    if let Some(layer) = layer.cast::<Element>() {
+        let _ = layer.set_attribute(
+            "style",
+            &format!("transform: translate({}px, {}px)", -x, -y),
+        );
+    }
+    if let Some(gutter) = gutter.cast::<Element>() {
+        let _ = gutter.set_attribute("style", &format!("transform: translateY({}px)", -y));
+    }
+}
+
+/// The editor's own state, shared by the Yew handlers and the native listeners.
+#[derive(Clone)]
+struct Session {
+    history: Rc<RefCell<History>>,
+    /// The newest `on_input` (native listeners are attached once, the callback changes).
+    on_input: Rc<RefCell<Callback<String>>>,
+    /// The selection (UTF-16) when the pending edit began, from `beforeinput`.
+    pending: Rc<RefCell<Option<(u32, u32)>>>,
+}
+
+impl Session {
+    /// Makes `after` the text as one undo step of its own (Tab, Enter).
+    fn apply(&self, area: &HtmlTextAreaElement, before: Selection, after: Snapshot, at_ms: f64) {
+        show(area, &after);
+        let text = after.text.clone();
+        self.history
+            .borrow_mut()
+            .record(before, after, EditKind::Single, at_ms);
+        self.emit(text);
+    }
+
+    /// Records what the browser just did to the textarea (typing, deleting, pasting, …).
+    fn record_input(
+        &self,
+        area: &HtmlTextAreaElement,
+        input_type: &str,
+        data: Option<String>,
+        at_ms: f64,
+    ) {
+        let value = area.value();
+        let selection = selection_of(area, &value);
+        let kind = match input_type {
+            // a keystroke types one character; more at once (an autocomplete, a dictation)
+            // is a step of its own
+            "insertText" if data.as_ref().is_some_and(|d| d.chars().count() == 1) => {
+                EditKind::Type {
+                    space: data.is_some_and(|d| d.chars().all(char::is_whitespace)),
+                }
+            }
+            "insertCompositionText" => EditKind::Type { space: false },
+            "deleteContentBackward"
+            | "deleteContentForward"
+            | "deleteWordBackward"
+            | "deleteWordForward" => EditKind::Delete,
+            _ => EditKind::Single,
+        };
+        {
+            let mut history = self.history.borrow_mut();
+            let before = self.pending.borrow_mut().take().map_or(
+                history.present().selection,
+                |(from, to)| {
+                    let text = &history.present().text;
+                    Selection::new(
+                        editing::byte_offset(text, from as usize),
+                        editing::byte_offset(text, to as usize),
+                    )
+                },
+            );
+            history.record(
+                before,
+                Snapshot {
+                    text: value.clone(),
+                    selection,
+                },
+                kind,
+                at_ms,
+            );
+        }
+        self.emit(value);
+    }
+
+    /// Undoes (or redoes) one step, if there is one.
+    fn undo(&self, area: &HtmlTextAreaElement, redo: bool) {
+        let snap = {
+            let mut history = self.history.borrow_mut();
+            if redo {
+                history.redo().cloned()
+            } else {
+                history.undo().cloned()
+            }
+        };
+        if let Some(snap) = snap {
+            show(area, &snap);
+            self.emit(snap.text);
+        }
+    }
+
+    /// Tells the app. No borrow is held: the app may re-render the editor right away.
+    fn emit(&self, text: String) {
+        crate::perf::mark_input();
+        let on_input = self.on_input.borrow().clone();
+        on_input.emit(text);
+    }
+}
+
 /// The policy editor.
 #[component]
 pub fn Editor(props: &EditorProps) -> Html {
     let textarea = use_node_ref();
-    let scroller = use_node_ref();
+    let layer = use_node_ref();
+    let gutter_lines = use_node_ref();
     let escaped = use_mut_ref(|| false);
+    let session = {
+        let history = use_mut_ref(|| History::new(&props.text));
+        let on_input = use_mut_ref(|| props.on_input.clone());
+        let pending = use_mut_ref(|| None);
+        *on_input.borrow_mut() = props.on_input.clone();
+        Session {
+            history,
+            on_input,
+            pending,
+        }
+    };
+    // A text the editor did not make itself (another policy, an import, a solution) starts a
+    // new history: undo must never bring back another document's text.
+    let owner = use_mut_ref(|| props.label.clone());
+    let loads = use_mut_ref(|| 0u32);
+    {
+        let mut history = session.history.borrow_mut();
+        let mut owner = owner.borrow_mut();
+        if history.present().text != props.text.as_str() || *owner != props.label {
+            history.reset(&props.text);
+            *owner = props.label.clone();
+            *loads.borrow_mut() += 1;
+        }
+    }
+    // A loaded text opens at its top: setting a textarea's value puts the caret at the end,
+    // and the textarea would scroll there as soon as it is focused. (Declared before the
+    // jump effect, which runs after it and wins.)
+    {
+        let textarea = textarea.clone();
+        let load = *loads.borrow();
+        use_effect_with(load, move |_| {
+            if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
+                let _ = area.set_selection_range(0, 0);
+                area.set_scroll_top(0);
+                area.set_scroll_left(0);
+            }
+        });
+    }
     let text = props.text.as_str();
 
     let lines = highlight::line_count(text);
@@ -166,9 +363,58 @@ pub fn Editor(props: &EditorProps) -> Html {
     });
     let cols = highlight::longest_line(text) + 2;
 
+    // Native listeners: `scroll` (Yew has no need to know) and `beforeinput` (Yew has no
+    // handler for it), which gives the selection before an edit and the browser's own
+    // undo and redo (menus), taken over so there is only one history.
     {
         let textarea = textarea.clone();
-        let scroller = scroller.clone();
+        let layer = layer.clone();
+        let gutter_lines = gutter_lines.clone();
+        let session = session.clone();
+        use_effect_with((), move |_| {
+            let mut listeners = Vec::new();
+            if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
+                listeners.push(EventListener::new(&area, "scroll", move |_| {
+                    follow_scroll(&textarea, &layer, &gutter_lines);
+                }));
+                let target = area.clone();
+                let options = EventListenerOptions::enable_prevent_default();
+                listeners.push(EventListener::new_with_options(
+                    &target,
+                    "beforeinput",
+                    options,
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::InputEvent>() else {
+                            return;
+                        };
+                        match e.input_type().as_str() {
+                            kind @ ("historyUndo" | "historyRedo") => {
+                                e.prevent_default();
+                                session.undo(&area, kind == "historyRedo");
+                            }
+                            _ => {
+                                let from = area.selection_start().ok().flatten().unwrap_or(0);
+                                let to = area.selection_end().ok().flatten().unwrap_or(from);
+                                *session.pending.borrow_mut() = Some((from, to));
+                            }
+                        }
+                    },
+                ));
+            }
+            move || drop(listeners)
+        });
+    }
+    // Text changes can move the scroll position without a scroll event reaching us before
+    // the next paint.
+    {
+        let textarea = textarea.clone();
+        let layer = layer.clone();
+        let gutter_lines = gutter_lines.clone();
+        use_effect(move || follow_scroll(&textarea, &layer, &gutter_lines));
+    }
+
+    {
+        let textarea = textarea.clone();
         let text = props.text.clone();
         use_effect_with(props.jump, move |jump| {
             if let (Some(jump), Some(area)) = (jump, textarea.cast::<HtmlTextAreaElement>()) {
@@ -176,31 +422,29 @@ pub fn Editor(props: &EditorProps) -> Html {
                 let to = highlight::utf16_offset(&text, jump.end.max(jump.start)) as u32;
                 let _ = area.focus();
                 let _ = area.set_selection_range(from, to);
-                if let Some(el) = scroller.cast::<web_sys::Element>() {
-                    let line = text
-                        .get(..jump.start.min(text.len()))
-                        .map_or(0, |s| s.matches('\n').count());
-                    el.set_scroll_top((line as i32 - 3).max(0) * 20);
-                }
+                // a few lines of context above the target
+                let line = text
+                    .get(..jump.start.min(text.len()))
+                    .map_or(0, |s| s.matches('\n').count());
+                area.set_scroll_top((line as i32 - 3).max(0) * 20);
             }
         });
     }
 
     let oninput = {
-        let on_input = props.on_input.clone();
+        let session = session.clone();
         let escaped = escaped.clone();
         Callback::from(move |e: InputEvent| {
             *escaped.borrow_mut() = false;
             if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                crate::perf::mark_input();
-                on_input.emit(area.value());
+                session.record_input(&area, &e.input_type(), e.data(), e.time_stamp());
             }
         })
     };
     let onkeydown = {
-        let on_input = props.on_input.clone();
         let readonly = props.readonly;
         let escaped = escaped.clone();
+        let session = session.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             if key == "Escape" {
@@ -208,31 +452,60 @@ pub fn Editor(props: &EditorProps) -> Html {
                 *escaped.borrow_mut() = true;
                 return;
             }
-            if key == "Tab" && !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() {
+            let plain = !e.ctrl_key() && !e.alt_key() && !e.meta_key();
+            if key == "Tab" && plain && !e.shift_key() {
                 if readonly || *escaped.borrow() {
                     *escaped.borrow_mut() = false;
                     return; // let the browser move focus
                 }
                 e.prevent_default();
                 if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                    let start = area.selection_start().ok().flatten().unwrap_or(0);
-                    let end = area.selection_end().ok().flatten().unwrap_or(start);
-                    if area
-                        .set_range_text_with_start_and_end_and_mode("  ", start, end, "end")
-                        .is_ok()
-                    {
-                        crate::perf::mark_input();
-                        on_input.emit(area.value());
-                    }
+                    let value = area.value();
+                    let before = selection_of(&area, &value);
+                    session.apply(
+                        &area,
+                        before,
+                        editing::indent(&value, before),
+                        e.time_stamp(),
+                    );
                 }
                 return;
             }
             *escaped.borrow_mut() = false;
+            if readonly || e.is_composing() {
+                return;
+            }
+            let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let command = e.ctrl_key() || e.meta_key();
+            match key.as_str() {
+                "Enter" if plain => {
+                    e.prevent_default();
+                    let value = area.value();
+                    let before = selection_of(&area, &value);
+                    session.apply(
+                        &area,
+                        before,
+                        editing::newline(&value, before),
+                        e.time_stamp(),
+                    );
+                }
+                "z" | "Z" if command && !e.alt_key() => {
+                    e.prevent_default();
+                    session.undo(&area, e.shift_key());
+                }
+                "y" | "Y" if e.ctrl_key() && !e.alt_key() && !e.shift_key() => {
+                    e.prevent_default();
+                    session.undo(&area, true);
+                }
+                _ => {}
+            }
         })
     };
 
-    let style = format!(
-        "height: calc({lines} * var(--lh) + 2 * var(--pad)); width: max(100%, calc({cols}ch + 2 * var(--pad)))"
+    let size = format!(
+        "height: max(100%, calc({lines} * var(--lh) + 2 * var(--pad))); width: max(100%, calc({cols}ch + 2 * var(--pad)))"
     );
     let bands = props.bands.iter().map(|b| {
         let style = format!(
@@ -261,12 +534,18 @@ pub fn Editor(props: &EditorProps) -> Html {
         html! { <div {class} {style} aria-hidden="true">{ &n.text }</div> }
     });
     html! {
-        <div class="editor" ref={scroller}>
-            <div class="gutter" aria-hidden="true">{ Html::from_html_unchecked(AttrValue::from((*gutter).clone())) }</div>
-            <div class="code" style={style.clone()}>
-                { for bands }
-                { for notes }
-                <pre class="overlay" aria-hidden="true">{ Html::from_html_unchecked(AttrValue::from((*overlay).clone())) }</pre>
+        <div class="editor">
+            <div class="gutter" aria-hidden="true">
+                <div class="gutter-lines" ref={gutter_lines}>{ Html::from_html_unchecked(AttrValue::from((*gutter).clone())) }</div>
+            </div>
+            <div class="code">
+                <div class="code-scroll" ref={layer}>
+                    <div class="code-layer" style={size}>
+                        { for bands }
+                        { for notes }
+                        <pre class="overlay" aria-hidden="true">{ Html::from_html_unchecked(AttrValue::from((*overlay).clone())) }</pre>
+                    </div>
+                </div>
                 <textarea
                     ref={textarea}
                     data-testid="policy-editor"
@@ -282,7 +561,6 @@ pub fn Editor(props: &EditorProps) -> Html {
                     value={props.text.clone()}
                     {oninput}
                     {onkeydown}
-                    {style}
                 />
             </div>
         </div>

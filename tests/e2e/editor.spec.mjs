@@ -1,0 +1,233 @@
+// The policy editor in Debian Chromium: auto-indent on Enter, undo and redo one edit at a
+// time, the caret kept in view on long lines and long documents with the highlighted
+// overlay following the textarea's scroll, and a visible keyboard focus on the editor and
+// on Import. Run after `cargo xtask dist`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp } from './harness.mjs';
+
+const app = useApp();
+
+const tid = (id) => `[data-testid="${id}"]`;
+const EDITOR = tid('policy-editor');
+
+/** Opens the app in a fresh context and waits for the first decision. */
+async function open(opts = {}) {
+  const page = await app.newPage(opts);
+  await page.goto(app.url);
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  return page;
+}
+
+const valueOf = (page) => page.inputValue(EDITOR);
+
+/** Focuses the editor and puts the selection at `start`..`end` (UTF-16 offsets). */
+async function select(page, start, end = start) {
+  await page.evaluate(([sel, s, e]) => {
+    const t = document.querySelector(sel);
+    t.focus();
+    t.setSelectionRange(s, e);
+  }, [EDITOR, start, end]);
+}
+
+const selectionOf = (page) =>
+  page.evaluate((sel) => {
+    const t = document.querySelector(sel);
+    return [t.selectionStart, t.selectionEnd];
+  }, EDITOR);
+
+/** Waits until the editor holds `want` (the app re-renders after each edit). */
+async function expectValue(page, want, message) {
+  await page.waitForFunction(([sel, w]) => document.querySelector(sel)?.value === w, [EDITOR, want], { timeout: 3000 }).catch(() => {});
+  assert.equal(await valueOf(page), want, message);
+}
+
+test('Enter keeps the indentation, indents after a bracket and splits a bracket pair', async () => {
+  const page = await open();
+  const text = '{\n  "Statement": []\n}';
+  await page.fill(EDITOR, text);
+  await select(page, text.indexOf('[') + 1);
+  await page.keyboard.press('Enter');
+  await expectValue(page, '{\n  "Statement": [\n    \n  ]\n}', 'the closing bracket goes on its own line');
+  const caret = '{\n  "Statement": [\n    '.length;
+  assert.deepEqual(await selectionOf(page), [caret, caret]);
+  await page.keyboard.type('"a",');
+  await page.keyboard.press('Enter');
+  await expectValue(page, '{\n  "Statement": [\n    "a",\n    \n  ]\n}', 'the next line keeps the indentation');
+});
+
+test('Tab then Ctrl+Z undoes the whole indent, and redo does it again', async () => {
+  const page = await open();
+  const text = '{\n"Version": "2012-10-17"\n}';
+  await page.fill(EDITOR, text);
+  await select(page, 2);
+  await page.keyboard.press('Tab');
+  const indented = '{\n  "Version": "2012-10-17"\n}';
+  await expectValue(page, indented);
+  await page.keyboard.press('Control+z');
+  await expectValue(page, text, 'one undo removes both spaces');
+  assert.deepEqual(await selectionOf(page), [2, 2], 'undo puts the caret back');
+  await page.keyboard.press('Control+Shift+Z');
+  await expectValue(page, indented, 'Ctrl+Shift+Z redoes');
+  await page.keyboard.press('Control+z');
+  await expectValue(page, text);
+  await page.keyboard.press('Control+y');
+  await expectValue(page, indented, 'Ctrl+Y redoes');
+  // Enter's auto-indent is one step too
+  await page.keyboard.press('Control+z');
+  await select(page, text.length - 1);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+z');
+  await expectValue(page, text, 'one undo removes the line break and its indentation');
+});
+
+test('undo removes a typed word, not one character, and never reaches another policy', async () => {
+  const page = await open();
+  const before = await valueOf(page);
+  const at = before.indexOf('{') + 1;
+  await select(page, at);
+  await page.keyboard.type('hello');
+  await expectValue(page, before.slice(0, at) + 'hello' + before.slice(at));
+  await page.keyboard.type(' world');
+  await page.keyboard.press('Control+z');
+  await expectValue(page, before.slice(0, at) + 'hello' + before.slice(at), 'the second word goes first');
+  await page.keyboard.press('Control+z');
+  await expectValue(page, before, 'then the first word, whole');
+  assert.deepEqual(await selectionOf(page), [at, at]);
+  await page.keyboard.press('Control+Shift+Z');
+  await expectValue(page, before.slice(0, at) + 'hello' + before.slice(at), 'redo brings the word back');
+  // another policy: its text is not undoable into this one's
+  const others = page.locator('[data-testid^="policy-tab-"]:not([aria-current="true"])');
+  assert.ok((await others.count()) >= 1, 'the default scenario has several policies');
+  await others.first().click();
+  await page.waitForFunction(([sel, b]) => !document.querySelector(sel).value.includes(b), [EDITOR, 'hello']);
+  const other = await valueOf(page);
+  await page.focus(EDITOR);
+  await page.keyboard.press('Control+z');
+  await page.waitForTimeout(100);
+  assert.equal(await valueOf(page), other, 'nothing to undo in a policy just opened');
+});
+
+/** Where the caret is drawn and what the editor shows, in page coordinates. */
+function geometry(page) {
+  return page.evaluate((sel) => {
+    const ta = document.querySelector(sel);
+    const editor = ta.closest('.editor');
+    const pre = editor.querySelector('.overlay');
+    const box = (el) => el.getBoundingClientRect();
+    // the overlay draws the text (the same characters as the textarea's value): find the
+    // character next to the caret in it, and where it is drawn
+    const charRect = (offset) => {
+      const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+      let seen = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (offset < seen + node.length) {
+          const range = document.createRange();
+          range.setStart(node, offset - seen);
+          range.setEnd(node, offset - seen + 1);
+          return range.getBoundingClientRect();
+        }
+        seen += node.length;
+      }
+      return null;
+    };
+    const at = ta.selectionStart;
+    const afterNewline = at === 0 || ta.value[at - 1] === '\n';
+    const next = charRect(at);
+    const prev = afterNewline ? null : charRect(at - 1);
+    const view = box(editor);
+    // text under the gutter is hidden too
+    const gutterRight = box(editor.querySelector('.gutter')).right;
+    return {
+      scrollLeft: ta.scrollLeft,
+      scrollTop: ta.scrollTop,
+      // the textarea's text and the overlay's text start at the same point on screen
+      textareaText: [box(ta).left - ta.scrollLeft, box(ta).top - ta.scrollTop],
+      overlayText: [box(pre).left, box(pre).top],
+      // the caret is as tall as the text's glyph box, not the line box
+      caret: prev ? [prev.right, prev.top, prev.bottom] : [next.left, next.top, next.bottom],
+      view: [gutterRight, view.top, view.right, view.bottom],
+    };
+  }, EDITOR);
+}
+
+function assertCaretShownAndAligned(g, what) {
+  const [x, y, yEnd] = g.caret;
+  const [left, top, right, bottom] = g.view;
+  assert.ok(x >= left && x <= right, `${what}: caret x ${x} outside ${left}..${right}`);
+  assert.ok(y >= top && yEnd <= bottom, `${what}: caret ${y}..${yEnd} outside ${top}..${bottom}`);
+  assert.ok(Math.abs(g.textareaText[0] - g.overlayText[0]) < 1, `${what}: overlay x ${g.overlayText[0]} vs textarea ${g.textareaText[0]}`);
+  assert.ok(Math.abs(g.textareaText[1] - g.overlayText[1]) < 1, `${what}: overlay y ${g.overlayText[1]} vs textarea ${g.textareaText[1]}`);
+}
+
+test('the caret stays in view on a long line and a long document, with the overlay aligned', async () => {
+  const page = await open();
+  const long = `{\n  "Sid": "${'x'.repeat(400)}",\n  "Effect": "Allow"\n}`;
+  await page.fill(EDITOR, long);
+  await select(page, 2);
+  await page.keyboard.press('End');
+  await page.keyboard.type('abc');
+  await page.waitForTimeout(100);
+  let g = await geometry(page);
+  assert.ok(g.scrollLeft > 0, `the textarea scrolled sideways (scrollLeft ${g.scrollLeft})`);
+  assertCaretShownAndAligned(g, 'end of a long line');
+  await page.keyboard.press('Home');
+  await page.waitForTimeout(100);
+  g = await geometry(page);
+  assertCaretShownAndAligned(g, 'back at the start of the line');
+
+  const lines = Array.from({ length: 150 }, (_, i) => `  "k${i}": ${i},`).join('\n');
+  await page.fill(EDITOR, `{\n${lines}\n  "end": 0\n}`);
+  await select(page, 0);
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('"more": 1');
+  await page.waitForTimeout(100);
+  g = await geometry(page);
+  assert.ok(g.scrollTop > 0, `the textarea scrolled down (scrollTop ${g.scrollTop})`);
+  assertCaretShownAndAligned(g, 'end of a long document');
+});
+
+/** The focus ring of `el` as drawn by it, or by its ::after (outline and box-shadow). */
+function ringOf(page, selector) {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    const parts = [];
+    for (const pseudo of [null, '::after']) {
+      const s = getComputedStyle(el, pseudo);
+      if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) parts.push(`outline ${s.outlineWidth} ${s.outlineColor}`);
+      if (s.boxShadow !== 'none') parts.push(`shadow ${s.boxShadow}`);
+    }
+    return parts.join('; ');
+  }, selector);
+}
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`keyboard focus is visible on the editor and on Import (${colorScheme})`, async () => {
+    const page = await open({ colorScheme });
+    const editorRing = async () => `${await ringOf(page, EDITOR)} | ${await ringOf(page, '.editor')}`;
+    const idle = await editorRing();
+    await page.keyboard.press('Alt+E');
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'policy-editor');
+    const focused = await editorRing();
+    assert.notEqual(focused, idle, `the editor looks the same focused (${focused}) and not (${idle})`);
+    assert.notEqual(focused.replace(/[ |]/g, ''), '', 'the focused editor draws a ring');
+    // Esc then Tab still leaves the editor
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    assert.notEqual(await page.evaluate(() => document.activeElement.dataset.testid), 'policy-editor');
+
+    const label = tid('import-button');
+    const before = await ringOf(page, label);
+    await page.focus(tid('share-button'));
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'import-file');
+    const ring = await ringOf(page, label);
+    assert.notEqual(ring, '', 'Import shows a ring when its file input has keyboard focus');
+    assert.notEqual(ring, before);
+  });
+}
+
+test('no page errors or console errors in the editor specs', () => {
+  assert.deepEqual(app.pageErrors, []);
+});
