@@ -44,6 +44,81 @@ pub struct Scenario {
     /// Access-matrix settings.
     #[serde(default, skip_serializing_if = "MatrixSpec::is_empty")]
     pub matrix: MatrixSpec,
+    /// The workshop challenge this document is an attempt at (set when a challenge is
+    /// opened from the gallery, so that its instructions travel with the attempt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<Challenge>,
+    /// How the workspace was shown when saved: the selected policy and the lower panel.
+    /// Only the app reads it; a share link opens where its author was.
+    #[serde(default, skip_serializing_if = "WorkspaceView::is_default")]
+    pub view: WorkspaceView,
+}
+
+/// A workshop challenge: what to fix, a hint and the worked solution.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Challenge {
+    /// The gallery id (progress is kept per id).
+    pub id: String,
+    /// The task, in a few words.
+    pub title: String,
+    /// A hint, shown when asked for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hint: String,
+    /// The worked solution, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solution: Option<ChallengeSolution>,
+    /// The document shows the worked solution, not the attendee's attempt.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub solution_shown: bool,
+}
+
+/// The worked solution of a challenge: one policy's new text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChallengeSolution {
+    /// Id of the policy the solution replaces.
+    pub policy: String,
+    /// The fixed policy text.
+    pub text: String,
+    /// Why it works.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub explanation: String,
+}
+
+/// The panel under the editor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Panel {
+    /// The explanation of the decision.
+    #[default]
+    Explanation,
+    /// The CloudTrail records.
+    CloudTrail,
+}
+
+/// What the workspace showed: view state that a share link keeps.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WorkspaceView {
+    /// Id of the policy in the editor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// The panel under the editor.
+    #[serde(default, skip_serializing_if = "Panel::is_default")]
+    pub panel: Panel,
+}
+
+impl Panel {
+    fn is_default(&self) -> bool {
+        *self == Panel::Explanation
+    }
+}
+
+impl WorkspaceView {
+    fn is_default(&self) -> bool {
+        *self == WorkspaceView::default()
+    }
 }
 
 /// Which policy type a text is.
@@ -417,6 +492,23 @@ impl Scenario {
                 &mut out,
             );
         }
+        let unknown_policy = |id: &str| !policy_ids.contains(id);
+        if let Some(id) = self.view.policy.as_deref().filter(|id| unknown_policy(id)) {
+            out.push((
+                vec![key("view"), key("policy")],
+                format!("unknown policy `{id}`"),
+                "name the id of one of `policies`, or leave `view.policy` out",
+            ));
+        }
+        if let Some(s) = self.challenge.as_ref().and_then(|c| c.solution.as_ref()) {
+            if unknown_policy(&s.policy) {
+                out.push((
+                    vec![key("challenge"), key("solution"), key("policy")],
+                    format!("unknown policy `{}`", s.policy),
+                    "the solution replaces one of `policies`: name its id",
+                ));
+            }
+        }
         out
     }
 
@@ -594,11 +686,15 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
+/// `Missing field` → `missing field`; an acronym (`EOF while parsing`) is kept as it is.
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
-        None => String::new(),
+    match (c.next(), c.clone().next()) {
+        (Some(f), Some(second)) if !second.is_uppercase() => {
+            f.to_lowercase().collect::<String>() + c.as_str()
+        }
+        (Some(_), _) => s.to_owned(),
+        (None, _) => String::new(),
     }
 }
 
@@ -867,6 +963,8 @@ pub fn default_scenario() -> Scenario {
         selection: Selection::default(),
         expectations: Vec::new(),
         matrix: MatrixSpec::default(),
+        challenge: None,
+        view: WorkspaceView::default(),
     })
 }
 
@@ -1113,5 +1211,51 @@ mod tests {
         assert_eq!(e.issues[0].line, Some(1));
         let e = Scenario::from_json("{}").unwrap_err();
         assert!(e.issues[0].message.contains("missing `version`"));
+    }
+
+    #[test]
+    fn challenge_and_view_round_trip_and_name_real_policies() {
+        let mut s = default_scenario();
+        let policy = s.policies[0].id.clone();
+        s.view = WorkspaceView {
+            policy: Some(policy.clone()),
+            panel: Panel::CloudTrail,
+        };
+        s.challenge = Some(Challenge {
+            id: "some-challenge".into(),
+            title: "fix it".into(),
+            hint: "look closer".into(),
+            solution: Some(ChallengeSolution {
+                policy: policy.clone(),
+                text: "{}".into(),
+                explanation: String::new(),
+            }),
+            solution_shown: false,
+        });
+        let json = s.to_json_pretty();
+        assert!(json.contains("\"panel\": \"cloudtrail\""), "{json}");
+        assert!(!json.contains("solutionShown"), "false is left out");
+        assert_eq!(Scenario::from_json(&json).unwrap(), s);
+
+        s.view.policy = Some("gone".into());
+        if let Some(c) = s.challenge.as_mut().and_then(|c| c.solution.as_mut()) {
+            c.policy = "also-gone".into();
+        }
+        let e = Scenario::from_json(&s.to_json_pretty()).unwrap_err();
+        let paths: Vec<&str> = e.issues.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["view.policy", "challenge.solution.policy"], "{e}");
+        assert!(e.issues[0].line.is_some(), "positions point into the text");
+    }
+
+    #[test]
+    fn messages_start_lowercase_but_keep_acronyms() {
+        assert_eq!(lower_first("Missing field"), "missing field");
+        assert_eq!(
+            lower_first("EOF while parsing a string"),
+            "EOF while parsing a string"
+        );
+        assert_eq!(lower_first(""), "");
+        let e = Scenario::from_json("{\"version\": \"2").unwrap_err();
+        assert!(e.issues[0].message.starts_with("EOF while"), "{e}");
     }
 }
