@@ -52,9 +52,8 @@ const policy = (effect, action) =>
 
 test(
   'Opening Studio (IAM users): own profile allowed, others\' denied',
-  // the scenario's matrix now uses its console route; the one-column layout comes from the
-  // studio's "Create… makes its resource" rule in abacus-studio's evaluate.rs (see the report)
-  { todo: 'needs the studio to try CreatePresignedDomainUrl on own and others\' profiles' },
+  // the scenario's matrix uses its console route, and CreatePresignedDomainUrl (a `Create…`
+  // call on an existing, tagged profile) is tried on own and others' profiles
   async () => {
     const page = await openMatrix({ scenario: '003-studio-access-own-profile-iam-users.json' });
     assert.deepEqual(await headers(page), [

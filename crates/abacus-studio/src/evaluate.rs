@@ -897,7 +897,11 @@ impl Workspace {
             if !seen_actions.insert(spec.action.to_ascii_lowercase()) {
                 continue;
             }
-            if spec.resource_type == "none" || spec.name().starts_with("Create") {
+            // a `Create…` call on an existing, tagged resource (CreatePresignedDomainUrl on
+            // a user profile) is tried on own and others' resources like any other
+            let creates = spec.name().starts_with("Create")
+                && !spec.carries(crate::actions::KeyFamily::ResourceTags);
+            if spec.resource_type == "none" || creates {
                 columns.push(MatrixColumn {
                     action: spec.action.clone(),
                     scope: ResourceScope::Any,
