@@ -292,7 +292,10 @@ test('matrix cells agree with single evaluations', async () => {
 });
 
 test('embed mode renders without chrome', async () => {
-  const page = await open({}, '#embed');
+  const shared = await open();
+  await shared.click(tid('share-button'));
+  const link = (await shared.inputValue(tid('share-url'))).split('#')[1];
+  const page = await open({}, `#embed&${link}`);
   assert.equal(await page.locator(tid('embed')).count(), 1);
   assert.equal(await page.locator(tid('share-button')).count(), 0);
   assert.notEqual(await page.getAttribute(tid('policy-editor'), 'readonly'), null);
@@ -377,6 +380,7 @@ test('a gallery that cannot be fetched says so in place, and Try again loads it'
 
 test('a challenge fails as shipped and passes with its solution', async () => {
   const page = await open();
+  page.on('dialog', (d) => d.accept()); // "Open … with its worked solution?" is confirmed
   await page.click(tid('tab-gallery'));
   const challenge = page.locator('[data-testid^="scenario-"]').filter({ has: page.locator(tid('open-solution')) }).first();
   const id = (await challenge.getAttribute('data-testid')).replace(/^scenario-/, '');

@@ -20,7 +20,8 @@ const get = (page, key) => page.evaluate((k) => localStorage.getItem(k), key);
 async function open(suffix = '', page = null) {
   const p = page ?? (await app.newPage());
   await p.goto(app.url + suffix);
-  await p.waitForSelector(`${tid('decision')}[data-decision]`);
+  // a decision, or an embed's in-place error for a link it cannot open
+  await p.waitForSelector(`${tid('decision')}[data-decision], ${tid('embed-error')}`);
   return p;
 }
 
@@ -71,12 +72,13 @@ test('embeds never show or touch the visitor autosave', async () => {
   const bobs = await saveAs(page, 'bob');
   await open('?embed', page);
   assert.equal(await page.locator(tid('embed')).count(), 1);
-  assert.match(await noticeOf(page, 'error'), /names no scenario/);
-  assert.notEqual(await page.inputValue(tid('user-select')), 'bob');
+  // the error in place of any example: neither the visitor's workspace nor the default one
+  assert.match(await page.textContent(tid('embed-error')), /names no scenario/);
+  assert.equal(await page.locator(tid('user-select')).count(), 0);
   // a broken link in an embed: an error, and a corrupt autosave is neither read nor moved
   await page.evaluate((k) => localStorage.setItem(k, '{"version": 2, "name": '), KEY);
   await open('?embed=edit#s=1.AAAA', page);
-  assert.match(await noticeOf(page, 'error'), /share link could not be opened/);
+  assert.match(await page.textContent(tid('embed-error')), /share link could not be opened/);
   assert.equal(await get(page, CORRUPT), null);
   await page.waitForTimeout(600);
   assert.equal(await get(page, KEY), '{"version": 2, "name": ');

@@ -3,6 +3,7 @@
 //! shown is derived from the document by [`crate::derive`].
 
 use crate::codec::EmbedMode;
+use crate::components::challenge::ChallengePanel;
 use crate::components::cloudtrail::CloudTrail;
 use crate::components::decision::DecisionPanel;
 use crate::components::diagnostics::Diagnostics;
@@ -10,7 +11,7 @@ use crate::components::editor::Editor;
 use crate::components::expectations::Expectations;
 use crate::components::gallery::Gallery;
 use crate::components::matrix::Matrix;
-use crate::components::policies::PolicyList;
+use crate::components::policies::{PolicyEdits, PolicyList};
 use crate::components::request::RequestPanel;
 use crate::components::trace::Explanation;
 use crate::components::world::WorldEditor;
@@ -21,15 +22,9 @@ use crate::reference::{self, ReferenceFile};
 use crate::state::{Action, AppState, Notice, NoticeLevel, Screen};
 use crate::{doc, perf};
 use abacus_reference::ServiceStatus;
+use abacus_studio::scenario::Panel;
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// Which lower panel is shown under the editor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Lower {
-    Explanation,
-    CloudTrail,
-}
 
 /// The application root.
 #[component]
@@ -37,11 +32,22 @@ pub fn App() -> Html {
     let boot = use_memo((), |_| platform::boot());
     let state = {
         let boot = boot.clone();
-        use_reducer(move || AppState::new(boot.doc.clone(), boot.notice.clone()))
+        use_reducer(move || {
+            let mut s = AppState::new(boot.doc.clone(), boot.notice.clone());
+            let (progress, warning) = platform::load_progress(boot.embed.is_some());
+            s.progress = Rc::new(progress);
+            if s.notice.is_none() {
+                s.notice = warning;
+            }
+            s
+        })
     };
     let embed = boot.embed;
-    let lower = use_state(|| Lower::Explanation);
     let share_url = use_state(|| None::<String>);
+    let embed_editable = use_state(|| false);
+    let embed_broken = use_state(|| boot.broken);
+    // the welcome note shows on a first visit (nothing autosaved, no link) until dismissed
+    let intro = use_state(|| boot.first_visit);
 
     // derived views: the workspace panels on every change, the matrix only when shown; both
     // read the Service Authorization Reference too, so a newly installed file recomputes them
@@ -134,6 +140,7 @@ pub fn App() -> Html {
     {
         let dispatch = state.dispatcher();
         let pending = pending.clone();
+        let embed_broken = embed_broken.clone();
         let (unavailable, index_failed) = (state.unavailable.clone(), state.index_failed);
         use_effect_with(
             (
@@ -157,6 +164,7 @@ pub fn App() -> Html {
                 };
                 if let Some(b) = platform::resume(&waiting, embed.is_some(), settled) {
                     pending.set(None);
+                    embed_broken.set(embed.is_some() && b.broken);
                     dispatch.dispatch(Action::Load(Box::new(b.doc), b.notice));
                 }
             },
@@ -183,6 +191,28 @@ pub fn App() -> Html {
         use_effect_with(state.revision, move |rev| {
             if *rev > 0 && embed.is_none() {
                 platform::autosave_later(doc::to_json(&d), move |n| {
+                    dispatch.dispatch(Action::Notify(Some(n)))
+                });
+            }
+        });
+    }
+    // a challenge attempt is recorded whenever its expectations are checked again
+    {
+        let dispatch = state.dispatcher();
+        let attempt = embed.is_none() && state.doc.challenge.is_some();
+        use_effect_with((derived.clone(), attempt), move |(d, attempt)| {
+            if *attempt {
+                let passed = d.expectations.iter().filter(|e| e.passed).count();
+                let total = d.expectations.len();
+                dispatch.dispatch(Action::AttemptChecked { passed, total });
+            }
+        });
+    }
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with(state.progress.clone(), move |p| {
+            if embed.is_none() {
+                platform::save_progress_later(p.clone(), move |n| {
                     dispatch.dispatch(Action::Notify(Some(n)))
                 });
             }
@@ -271,8 +301,8 @@ pub fn App() -> Html {
     let readonly = embed == Some(EmbedMode::ReadOnly);
     let hint = match embed {
         Some(EmbedMode::ReadOnly) => "Read-only example: open it in Abacus to edit",
-        Some(EmbedMode::Editable) => "Tab indents · Esc then Tab leaves the editor",
-        None => "Tab indents · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
+        Some(EmbedMode::Editable) => "Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor",
+        None => "Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
     };
     let policy_label = derived
         .policies
@@ -301,25 +331,26 @@ pub fn App() -> Html {
             <Diagnostics items={derived.active_diagnostics.clone()} on_jump={on_jump} id="diagnostics-list" />
         </section>
     };
+    let panel = state.doc.view.panel;
     let lower_panel = {
-        let tab = |which: Lower, label: &'static str, id: &'static str| {
-            let lower = lower.clone();
-            let selected = *lower == which;
+        let tab = |which: Panel, label: &'static str, id: &'static str| {
+            let dispatch = dispatch.clone();
+            let selected = panel == which;
             html! {
                 <button role="tab" aria-selected={selected.to_string()} data-testid={id}
-                    onclick={Callback::from(move |_| lower.set(which))}>{ label }</button>
+                    onclick={Callback::from(move |_| dispatch.dispatch(Action::ShowPanel(which)))}>{ label }</button>
             }
         };
         html! {
             <section class="panel lower-panel" aria-label="explanation and CloudTrail">
                 <div class="subtabs" role="tablist">
-                    { tab(Lower::Explanation, "Explanation", "tab-explanation") }
-                    { tab(Lower::CloudTrail, "CloudTrail", "tab-cloudtrail") }
+                    { tab(Panel::Explanation, "Explanation", "tab-explanation") }
+                    { tab(Panel::CloudTrail, "CloudTrail", "tab-cloudtrail") }
                 </div>
-                <div class="panel-body" hidden={*lower != Lower::Explanation} role="tabpanel">
+                <div class="panel-body" hidden={panel != Panel::Explanation} role="tabpanel" tabindex="0" aria-label="explanation">
                     <Explanation nodes={derived.trace.clone()} />
                 </div>
-                <div class="panel-body" hidden={*lower != Lower::CloudTrail} role="tabpanel">
+                <div class="panel-body" hidden={panel != Panel::CloudTrail} role="tabpanel" tabindex="0" aria-label="CloudTrail records">
                     <CloudTrail json={derived.cloudtrail.clone()} titles={derived.cloudtrail_titles.clone()} />
                 </div>
             </section>
@@ -341,13 +372,33 @@ pub fn App() -> Html {
     let decision = html! {
         <DecisionPanel view={derived.decision.clone()} unavailable={derived.unavailable.clone()} {on_deciding} />
     };
+    let on_load_expectation = (!readonly).then(|| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |i| dispatch.dispatch(Action::LoadExpectation(i)))
+    });
     let request = html! {
         <>
+            <Expectations items={derived.expectations.clone()} notes={Rc::new(Vec::new())} on_load={on_load_expectation} />
             <RequestPanel view={derived.request.clone()} on_edit={on_request} readonly={readonly}
                 actions={picker.clone()} filter={AttrValue::from(state.filter.clone())} {on_filter} />
-            <Expectations items={derived.expectations.clone()} notes={derived.notes.clone()} />
+            <Expectations items={Rc::new(Vec::new())} notes={derived.notes.clone()} />
         </>
     };
+    let challenge = state.doc.challenge.clone().map(|c| {
+        let passed = derived.expectations.iter().filter(|e| e.passed).count();
+        let on_solution = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |_| dispatch.dispatch(Action::ShowSolution))
+        };
+        let on_back = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |_| dispatch.dispatch(Action::BackToAttempt))
+        };
+        html! {
+            <ChallengePanel challenge={c} instructions={AttrValue::from(state.doc.description.clone())}
+                passed={passed} total={derived.expectations.len()} {on_solution} {on_back} />
+        }
+    });
 
     let notice = state.notice.as_ref().map(|n| {
         let class = match n.level {
@@ -356,40 +407,141 @@ pub fn App() -> Html {
             NoticeLevel::Error => "notice error",
         };
         let dispatch = dispatch.clone();
-        let share_url_reset = share_url.clone();
         html! {
-            <div class={class} role="status" data-testid="notice" data-level={format!("{:?}", n.level).to_ascii_lowercase()}>
+            <div class={class} role={if n.level == NoticeLevel::Error { "alert" } else { "status" }} data-testid="notice" data-level={format!("{:?}", n.level).to_ascii_lowercase()}>
                 <p>{ &n.text }</p>
-                if let Some(url) = &*share_url {
-                    <input class="mono" readonly=true value={url.clone()} data-testid="share-url" aria-label="share link" size="32" />
-                    <input class="mono" readonly=true data-testid="embed-snippet" aria-label="embed snippet for a docs page" size="24"
-                        value={format!("<iframe src=\"{}\" width=\"100%\" height=\"560\" title=\"Abacus example\"></iframe>", url.replacen("#s=", "#embed&s=", 1))} />
-                }
-                <button class="btn small" aria-label="dismiss" onclick={Callback::from(move |_| { share_url_reset.set(None); dispatch.dispatch(Action::Notify(None)) })}>{ "✕" }</button>
+                <button class="btn small" aria-label="dismiss the message" onclick={Callback::from(move |_| dispatch.dispatch(Action::Notify(None)))}>{ "✕" }</button>
             </div>
         }
     });
+    let share_bar = share_url.as_ref().map(|url| {
+        let snippet = format!(
+            "<iframe src=\"{}\" width=\"100%\" height=\"560\" title=\"Abacus example\"></iframe>",
+            url.replacen("#s=", if *embed_editable { "#embed=edit&s=" } else { "#embed&s=" }, 1)
+        );
+        let copy = |text: String, what: &'static str| {
+            let dispatch = dispatch.clone();
+            Callback::from(move |_| {
+                platform::copy_text(&text);
+                dispatch.dispatch(Action::Notify(Some(Notice::info(format!("{what} copied to the clipboard")))));
+            })
+        };
+        let on_editable = {
+            let embed_editable = embed_editable.clone();
+            Callback::from(move |_| embed_editable.set(!*embed_editable))
+        };
+        let close = {
+            let share_url = share_url.clone();
+            Callback::from(move |_| share_url.set(None))
+        };
+        html! {
+            <section class="share-bar" aria-label="share" data-testid="share-bar">
+                <label class="field">{ "Share link" }
+                    <input class="mono" readonly=true value={url.clone()} data-testid="share-url" /></label>
+                <button class="btn small" onclick={copy(url.clone(), "the link")} data-testid="copy-link">{ "Copy link" }</button>
+                <label class="field">{ "Embed in a docs page" }
+                    <input class="mono" readonly=true value={snippet.clone()} data-testid="embed-snippet" /></label>
+                <button class="btn small" onclick={copy(snippet, "the embed snippet")} data-testid="copy-snippet">{ "Copy snippet" }</button>
+                <label><input type="checkbox" checked={*embed_editable} onchange={on_editable} data-testid="embed-editable" />{ " editable embed" }</label>
+                <button class="btn small" aria-label="close the share bar" onclick={close}>{ "✕" }</button>
+            </section>
+        }
+    });
     if let Some(mode) = embed {
+        let body = if *embed_broken {
+            let why = state
+                .notice
+                .as_ref()
+                .map(|n| n.text.clone())
+                .unwrap_or_default();
+            html! {
+                <main class="embed-broken notice error" data-testid="embed-error"><div role="alert">
+                    <h1>{ "This example could not be opened" }</h1>
+                    <p>{ why }</p>
+                    <p>{ "The link may have been cut when it was copied, or made by another version of Abacus. Ask the page's author for a new link." }</p>
+                </div></main>
+            }
+        } else {
+            html! {
+                <>
+                    <main class="workspace" aria-label="example">
+                        <h1 class="sr-only">{ doc::title(&state.doc) }</h1>
+                        { for notice }
+                        <div class="center">{ editor }{ lower_panel }</div>
+                        <div class="right">{ decision }{ request }</div>
+                    </main>
+                </>
+            }
+        };
         return html! {
             <div class="app embed" data-testid="embed">
-                { for notice }
-                <div class="workspace">
-                    <div class="center">{ editor }{ lower_panel }</div>
-                    <div class="right">{ decision }{ request }</div>
-                </div>
-                <div class="embed-foot">
+                { body }
+                <footer class="embed-foot">
                     { if mode == EmbedMode::ReadOnly { "Read-only example · " } else { "Editable example · " } }
                     <a href={(*open_link).clone()} target="_blank" rel="noopener">{ "Open in Abacus" }</a>
-                </div>
+                </footer>
             </div>
         };
     }
 
+    let intro_note = (*intro).then(|| {
+        let close = {
+            let intro = intro.clone();
+            Callback::from(move |_| intro.set(false))
+        };
+        let challenges = {
+            let dispatch = dispatch.clone();
+            let intro = intro.clone();
+            Callback::from(move |_| {
+                intro.set(false);
+                dispatch.dispatch(Action::Show(Screen::Gallery));
+            })
+        };
+        html! {
+            <section class="panel intro" aria-labelledby="intro-title" data-testid="intro">
+                <h2 id="intro-title">{ "Welcome to Abacus" }</h2>
+                <div class="panel-body">
+                    <p>{ "Edit the IAM policies on the left: the decision for the selected Studio user, action and resource updates as you type, with the statements that decided it, the AccessDenied message and the CloudTrail records the call would write. The expectations say which decisions the scenario wants." }</p>
+                    <div class="row">
+                        <button class="btn primary small" onclick={challenges} data-testid="intro-challenges">{ "Try a challenge" }</button>
+                        <button class="btn small" onclick={close} data-testid="intro-close">{ "Start with this example" }</button>
+                    </div>
+                </div>
+            </section>
+        }
+    });
+    let policy_edits = {
+        let active = state.active_policy;
+        let kind = state.doc.policies.get(active).map(|p| p.kind);
+        let d = dispatch.clone();
+        let d2 = dispatch.clone();
+        let d3 = dispatch.clone();
+        let d4 = dispatch.clone();
+        PolicyEdits {
+            on_new: Callback::from(move |k| d.dispatch(Action::NewPolicy(k))),
+            on_rename: Callback::from(move |n| d2.dispatch(Action::RenamePolicy(active, n))),
+            on_delete: Callback::from(move |_| d3.dispatch(Action::DeletePolicy(active))),
+            on_attach: Callback::from(move |t| d4.dispatch(Action::SetAttachments(active, t))),
+            options: Rc::new(
+                kind.map(|k| crate::policy_edit::attachment_options(&state.doc, k))
+                    .unwrap_or_default(),
+            ),
+            attached: Rc::new(
+                state
+                    .doc
+                    .policies
+                    .get(active)
+                    .map(|p| p.attached_to.clone())
+                    .unwrap_or_default(),
+            ),
+        }
+    };
     let screen = match state.screen {
         Screen::Workspace => html! {
             <main class="workspace" aria-label="workspace">
-                <PolicyList items={derived.policies.clone()} active={state.active_policy} on_select={on_select_policy} />
-                <div class="center">{ editor }{ lower_panel }</div>
+                <h1 class="sr-only">{ "Workspace: " }{ doc::title(&state.doc) }</h1>
+                <PolicyList items={derived.policies.clone()} active={state.active_policy} on_select={on_select_policy} edits={Some(policy_edits)} />
+                <div class="center">{ for intro_note }{ challenge }{ editor }{ lower_panel }</div>
                 <div class="right">{ decision }{ request }</div>
             </main>
         },
@@ -428,18 +580,40 @@ pub fn App() -> Html {
         },
         Screen::Gallery => {
             let loaded = state.gallery.ready().cloned();
+            let entry = {
+                let loaded = loaded.clone();
+                move |id: &str| {
+                    loaded
+                        .as_ref()
+                        .and_then(|l| l.bundle.gallery.get(id).cloned())
+                }
+            };
             let on_open = {
                 let dispatch = dispatch.clone();
-                let loaded = loaded.clone();
+                let progress = state.progress.clone();
+                let entry = entry.clone();
                 Callback::from(move |id: String| {
-                    match loaded.as_ref().and_then(|l| l.scenario(&id)) {
-                        Some(d) => dispatch.dispatch(Action::Load(
+                    let opened = entry(&id)
+                        .ok_or_else(|| "this gallery entry is gone: reload the page".to_owned())
+                        .and_then(|e| crate::challenge::open(&e, &progress));
+                    dispatch.dispatch(match opened {
+                        Ok((d, message)) => Action::Load(Box::new(d), Some(Notice::info(message))),
+                        Err(e) => Action::Notify(Some(Notice::error(e))),
+                    })
+                })
+            };
+            let on_start_over = {
+                let dispatch = dispatch.clone();
+                let entry = entry.clone();
+                Callback::from(move |id: String| {
+                    dispatch.dispatch(Action::ForgetAttempt(id.clone()));
+                    match entry(&id).map(|e| crate::challenge::shipped(&e).map(|d| (d, e.title))) {
+                        Some(Ok((d, title))) => dispatch.dispatch(Action::Load(
                             Box::new(d),
-                            Some(Notice::info(format!("opened `{id}` from the gallery"))),
+                            Some(Notice::info(format!("started “{title}” over"))),
                         )),
-                        None => dispatch.dispatch(Action::Notify(Some(Notice::error(format!(
-                            "no gallery scenario `{id}`"
-                        ))))),
+                        Some(Err(e)) => dispatch.dispatch(Action::Notify(Some(Notice::error(e)))),
+                        None => {}
                     }
                 })
             };
@@ -457,19 +631,18 @@ pub fn App() -> Html {
             };
             let on_solution = {
                 let dispatch = dispatch.clone();
-                let loaded = loaded.clone();
                 Callback::from(move |id: String| {
-                    match loaded.as_ref().and_then(|l| l.solution(&id)) {
-                        Some(d) => dispatch.dispatch(Action::Load(
+                    let opened = entry(&id)
+                        .ok_or_else(|| "this gallery entry is gone: reload the page".to_owned())
+                        .and_then(|e| crate::challenge::shipped(&e))
+                        .and_then(|d| crate::challenge::with_solution(&d));
+                    dispatch.dispatch(match opened {
+                        Ok(d) => Action::Load(
                             Box::new(d),
-                            Some(Notice::info(format!(
-                                "opened `{id}` with its solution applied"
-                            ))),
-                        )),
-                        None => dispatch.dispatch(Action::Notify(Some(Notice::error(format!(
-                            "no solution for `{id}`"
-                        ))))),
-                    }
+                            Some(Notice::info("showing the worked solution; your own attempt stays saved: “Resume” in the gallery returns to it")),
+                        ),
+                        Err(e) => Action::Notify(Some(Notice::error(e))),
+                    })
                 })
             };
             let on_retry = {
@@ -478,7 +651,8 @@ pub fn App() -> Html {
             };
             html! {
                 <main style="display:contents">
-                    <Gallery load={state.gallery.clone()} on_open={on_open} on_template={on_template} on_solution={on_solution} on_retry={on_retry} />
+                    <Gallery load={state.gallery.clone()} on_open={on_open} on_template={on_template} on_solution={on_solution}
+                        on_start_over={on_start_over} on_retry={on_retry} progress={state.progress.clone()} />
                 </main>
             }
         }
@@ -537,7 +711,8 @@ pub fn App() -> Html {
     };
     let on_export = {
         let d = state.doc.clone();
-        Callback::from(move |_| platform::export(&d))
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::Notify(Some(platform::export(&d)))))
     };
     let on_import = {
         let dispatch = dispatch.clone();
@@ -572,6 +747,7 @@ pub fn App() -> Html {
                     title="theme: system, light, dark (remembered)">{ format!("Theme: {}", theme.as_str()) }</button>
             </header>
             { for notice }
+            { for share_bar }
             { screen }
             <footer class="appfoot">
                 <span data-testid="reference-version">{ version_line.as_str() }</span>

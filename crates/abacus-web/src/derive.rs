@@ -16,7 +16,7 @@ use abacus_policy::{Diagnostic, LineIndex};
 use abacus_studio::actions::catalogue;
 use abacus_studio::evaluate::{Evaluation, MatrixColumn as StudioColumn, ResourceScope, Workspace};
 use abacus_studio::model::Authentication;
-use abacus_studio::request::Route;
+use abacus_studio::request::{RequestError, Route};
 use abacus_studio::scenario::{PolicyKind, Scenario, Selection};
 use std::rc::Rc;
 use yew::AttrValue;
@@ -144,7 +144,15 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
     }
     let mut resources: Vec<Opt> = std::iter::once(Opt {
         value: String::new(),
-        label: "(none: * or a new resource)".to_owned(),
+        label: match (
+            doc::takes_resource(doc),
+            sel.action.to_ascii_lowercase().contains(":create"),
+        ) {
+            (true, true) => "(a new resource: fill “New name”)",
+            (true, false) => "(none: pick a resource or a custom ARN)",
+            (false, _) => "(none: the action takes `*`)",
+        }
+        .to_owned(),
     })
     .chain(
         doc::resources_for(doc, &sel.action, &sel.user)
@@ -227,6 +235,23 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
     }
 }
 
+/// What to do about a request that cannot be built, in the words of the request panel's
+/// controls (the studio's own help names the document's JSON fields).
+fn request_help(e: &RequestError) -> &'static str {
+    match e {
+        RequestError::MissingResource(_) => "pick one in the Resource list, choose “Custom ARN…” to type its ARN, or fill “New name” for a create call",
+        RequestError::UnknownResource(_) | RequestError::WrongResourceType { .. } => {
+            "pick a resource in the Resource list"
+        }
+        RequestError::UnknownUser(_) => "pick a user in the User list",
+        RequestError::NoIamUser(_) => {
+            "pick another route, or a user who signs in as an IAM user"
+        }
+        RequestError::UnknownAction(_) => "pick an action in the Action list",
+        _ => e.help(),
+    }
+}
+
 /// Derives the workspace screen for `doc` with policy `active` in the editor.
 pub fn workspace(doc: &Scenario, active: usize) -> Derived {
     let ws = Workspace::new(doc);
@@ -234,7 +259,7 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
     let diags = diagnostics(doc);
     let (eval, error) = match eval {
         Ok(e) => (Some(e), None),
-        Err(e) => (None, Some(format!("{e} ({})", e.help()))),
+        Err(e) => (None, Some(format!("{e}: {}", request_help(&e)))),
     };
     let deciding = eval
         .as_ref()

@@ -52,11 +52,17 @@ pub fn policy_count(doc: &Scenario) -> usize {
     doc.policies.len()
 }
 
-/// The policy the editor opens on: the first identity policy (what most lessons edit).
+/// The policy the editor opens on: the one the document was saved showing, else the first
+/// identity policy (what most lessons edit).
 pub fn initial_policy(doc: &Scenario) -> usize {
-    doc.policies
-        .iter()
-        .position(|p| p.kind == PolicyKind::Identity)
+    let saved = doc.view.policy.as_deref();
+    saved
+        .and_then(|id| doc.policies.iter().position(|p| p.id == id))
+        .or_else(|| {
+            doc.policies
+                .iter()
+                .position(|p| p.kind == PolicyKind::Identity)
+        })
         .unwrap_or(0)
 }
 
@@ -214,14 +220,44 @@ pub fn resources_for(doc: &Scenario, action: &str, user: &str) -> Vec<String> {
     ids.into_iter().map(|r| r.id.clone()).collect()
 }
 
-fn fit_resource(doc: &mut Scenario) {
+/// Whether `arn` can name a resource of the ARN format `format` (the reference's, with
+/// `${…}` variables): same service, and the resource part starts with the format's fixed
+/// text (`training-job/…`). Region and account are not compared: a typed ARN may name
+/// another account on purpose.
+fn arn_fits(format: &str, arn: &str) -> bool {
+    let mut f = format.splitn(6, ':');
+    let mut a = arn.splitn(6, ':');
+    let (f_service, a_service) = (f.nth(2), a.nth(2));
+    let (f_resource, a_resource) = (f.nth(2), a.nth(2));
+    let fixed = f_resource.map(|r| r.split("${").next().unwrap_or(""));
+    f_service == a_service && matches!((fixed, a_resource), (Some(p), Some(r)) if r.starts_with(p))
+}
+
+/// Whether the typed ARN names a resource type the selected action takes.
+fn typed_arn_fits(doc: &Scenario, arn: &str) -> bool {
+    let Some(a) = spec(&doc.selection.action) else {
+        return true;
+    };
+    std::iter::once(&a.resource_type)
+        .chain(&a.other_resource_types)
+        .filter_map(|t| resource_type_spec(t))
+        .any(|t| arn_fits(&t.arn, arn))
+}
+
+/// Keeps the target fitting the selected action; says so when a typed ARN had to go.
+fn fit_resource(doc: &mut Scenario) -> Option<String> {
     let takes_resource = takes_resource(doc);
-    if doc.selection.resource_arn.is_some() {
-        if takes_resource {
+    let mut note = None;
+    if let Some(arn) = doc.selection.resource_arn.clone() {
+        if takes_resource && typed_arn_fits(doc, &arn) {
             // a typed ARN stays typed: the user switches back through the resource list
-            return;
+            return None;
         }
         doc.selection.resource_arn = None;
+        note = Some(format!(
+            "the typed ARN `{arn}` is not a resource {} acts on, so the request now targets {}",
+            doc.selection.action, "the first resource that fits"
+        ));
     }
     let fits = resources_for(doc, &doc.selection.action, &doc.selection.user);
     let current_fits = doc
@@ -232,6 +268,24 @@ fn fit_resource(doc: &mut Scenario) {
     if !current_fits {
         doc.selection.resource = fits.into_iter().next();
     }
+    if doc.selection.resource.is_none() && takes_resource && doc.selection.parameters.name.is_none()
+    {
+        // nothing in the world fits (a log group, an ECR repository): aim at an example
+        // ARN of the action's resource type, so that there is a decision to look at
+        let arn = starting_arn(doc);
+        let note = note.map(|n| {
+            n.replace(
+                "the first resource that fits",
+                &format!("the example ARN `{arn}`"),
+            )
+        });
+        doc.selection.resource_arn = Some(arn);
+        return note;
+    }
+    note.map(|n| match &doc.selection.resource {
+        Some(r) => n.replace("the first resource that fits", &format!("`{r}`")),
+        None => n.replace("the first resource that fits", "no resource (`*`)"),
+    })
 }
 
 /// The resource-list value that switches to typing an ARN (not a valid resource id: ids
@@ -268,14 +322,15 @@ fn starting_arn(doc: &Scenario) -> String {
         .unwrap_or_else(|| format!("arn:{}:", w.partition))
 }
 
-/// Applies a request-panel change to the selection.
-pub fn edit_request(doc: &mut Scenario, edit: RequestEdit) {
+/// Applies a request-panel change to the selection; returns a note for the user when the
+/// change had to undo something they set (a typed ARN the new action cannot act on).
+pub fn edit_request(doc: &mut Scenario, edit: RequestEdit) -> Option<String> {
     let sel = &mut doc.selection;
     match edit {
         RequestEdit::User(u) => sel.user = u,
         RequestEdit::Action(a) => {
             sel.action = a;
-            fit_resource(doc);
+            return fit_resource(doc);
         }
         RequestEdit::Resource(r) if r == CUSTOM_ARN => {
             let arn = starting_arn(doc);
@@ -297,6 +352,7 @@ pub fn edit_request(doc: &mut Scenario, edit: RequestEdit) {
         }
         RequestEdit::Param(key, value) => set_param(&mut sel.parameters, &key, value),
     }
+    None
 }
 
 fn opt(value: String) -> Option<String> {
@@ -703,11 +759,15 @@ mod tests {
     fn picking_a_world_resource_or_a_resourceless_action_drops_the_arn() {
         let mut d = default_scenario();
         edit_request(&mut d, RequestEdit::Resource(CUSTOM_ARN.into()));
-        edit_request(
+        let note = edit_request(
             &mut d,
-            RequestEdit::Action("sagemaker:StopProcessingJob".into()),
+            RequestEdit::Action("sagemaker:DescribeTrainingJob".into()),
         );
-        assert!(d.selection.resource_arn.is_some(), "an ARN stays typed");
+        assert!(
+            d.selection.resource_arn.is_some(),
+            "an ARN that fits stays typed"
+        );
+        assert_eq!(note, None);
         edit_request(&mut d, RequestEdit::Resource("tj-bob".into()));
         assert_eq!(d.selection.resource_arn, None);
         assert_eq!(d.selection.resource.as_deref(), Some("tj-bob"));
@@ -787,5 +847,61 @@ mod tests {
                 .resource,
             "arn:aws:s3:::elsewhere/report.csv"
         );
+    }
+
+    #[test]
+    fn a_typed_arn_the_new_action_cannot_act_on_is_dropped_with_a_note() {
+        let mut d = default_scenario();
+        edit_request(&mut d, RequestEdit::Resource(CUSTOM_ARN.into()));
+        let typed = d.selection.resource_arn.clone().unwrap();
+        let note = edit_request(
+            &mut d,
+            RequestEdit::Action("sagemaker:CreateUserProfile".into()),
+        )
+        .unwrap();
+        let now = d.selection.resource_arn.clone().unwrap();
+        assert!(
+            now.contains(":user-profile/"),
+            "a training job is no user profile: {now}"
+        );
+        assert!(note.contains(&format!("`{now}`")), "{note}");
+        assert!(note.contains(&format!("`{typed}`")), "{note}");
+        assert!(note.contains("sagemaker:CreateUserProfile"), "{note}");
+        assert!(arn_fits(
+            "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+            "arn:aws:s3:::bucket/key"
+        ));
+        assert!(!arn_fits(
+            "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+            "arn:aws:sagemaker:us-east-1:111122223333:training-job/x"
+        ));
+        assert!(!arn_fits(
+            "arn:${Partition}:sagemaker:${Region}:${Account}:user-profile/${DomainId}/${UserProfileName}",
+            "arn:aws:sagemaker:us-east-1:111122223333:training-job/x"
+        ));
+    }
+
+    #[test]
+    fn an_action_on_a_resource_the_world_lacks_gets_an_example_arn_and_a_decision() {
+        // neither service is in the Studio catalogue: their specs come from the reference
+        let services = [
+            include_str!("../../abacus-reference/data/services/logs.json"),
+            include_str!("../../abacus-reference/data/services/ecr.json"),
+        ];
+        for text in services {
+            abacus_reference::install_service(text).unwrap();
+        }
+        for action in ["logs:CreateLogStream", "ecr:BatchGetImage"] {
+            let mut d = default_scenario();
+            edit_request(&mut d, RequestEdit::Action(action.into()));
+            let arn = d.selection.resource_arn.clone().unwrap_or_default();
+            assert!(arn.starts_with("arn:aws:"), "{action}: {arn}");
+            assert!(
+                abacus_studio::evaluate::Workspace::new(&d)
+                    .evaluate(&d.selection)
+                    .is_ok(),
+                "{action} has a decision"
+            );
+        }
     }
 }

@@ -3,10 +3,11 @@
 //! Data flows one way: the document ([`state`]) → derived results ([`derive`], computed by
 //! the engine crates) → view models ([`view`]) → [`components`]. Pure, DOM-free modules
 //! ([`codec`], [`store`], [`theme`], [`startup`], [`highlight`], [`view`], [`doc`], [`state`],
-//! [`reference`], [`gallery_load`]) are
+//! [`reference`], [`gallery_load`], [`progress`]) are
 //! tested natively; components that need a DOM are tested with wasm-bindgen-test.
 
 pub mod app;
+pub mod challenge;
 pub mod codec;
 pub mod components;
 pub mod deflate;
@@ -18,6 +19,8 @@ pub mod highlight;
 pub mod matrix_edit;
 pub mod perf;
 pub mod platform;
+pub mod policy_edit;
+pub mod progress;
 pub mod reference;
 pub mod startup;
 pub mod state;

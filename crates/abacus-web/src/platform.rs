@@ -102,6 +102,54 @@ pub fn autosave_later(json: String, failed: impl FnOnce(Notice) + 'static) {
     PENDING_SAVE.with(|p| *p.borrow_mut() = Some(timeout));
 }
 
+/// The challenge progress kept in this browser, and a warning when it could not be read.
+/// An embed never reads it (nor writes it: see [`save_progress_later`]).
+pub fn load_progress(embedded: bool) -> (crate::progress::Progress, Option<Notice>) {
+    match workspace_storage().filter(|_| !embedded) {
+        Some(mut s) => {
+            let (p, warning) = crate::progress::load(&mut s);
+            (p, warning.map(Notice::warning))
+        }
+        None => Default::default(),
+    }
+}
+
+thread_local! {
+    static PENDING_PROGRESS: RefCell<Option<Timeout>> = const { RefCell::new(None) };
+}
+
+/// Saves the challenge progress a moment after the last change, as the autosave is saved.
+pub fn save_progress_later(
+    progress: std::rc::Rc<crate::progress::Progress>,
+    failed: impl FnOnce(Notice) + 'static,
+) {
+    let timeout = Timeout::new(300, move || {
+        if let Some(mut s) = workspace_storage() {
+            if let Err(e) = crate::progress::save(&mut s, &progress) {
+                failed(Notice::warning(format!(
+                    "your challenge progress could not be saved ({e}): the gallery badges will not show it after a reload"
+                )));
+            }
+        }
+    });
+    PENDING_PROGRESS.with(|p| *p.borrow_mut() = Some(timeout));
+}
+
+/// Asks the user to confirm `question` (the browser's own dialog, which every screen reader
+/// announces); false when the browser cannot ask.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
+/// Copies `text` to the clipboard.
+pub fn copy_text(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
 /// Calls `f` when the user pastes another share link into this tab: with what to open
 /// (see [`startup::follow_link`]), or with the error to show while the workspace stays.
 pub fn on_hash_change(f: impl Fn(Result<Boot, Notice>) + 'static) -> Option<EventListener> {
@@ -170,8 +218,8 @@ pub fn share(doc: &Scenario) -> (String, Notice) {
     (url, notice)
 }
 
-/// Downloads `doc` as a scenario file.
-pub fn export(doc: &Scenario) {
+/// Downloads `doc` as a scenario file; the notice says what was saved, or why not.
+pub fn export(doc: &Scenario) -> Notice {
     let json = doc::to_json(doc);
     let name: String = doc
         .name
@@ -188,18 +236,25 @@ pub fn export(doc: &Scenario) {
     let file =
         gloo::file::File::new_with_options(&name, json.as_str(), Some("application/json"), None);
     let url = gloo::file::ObjectUrl::from(file);
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    if let Ok(a) = document.create_element("a") {
-        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+    let anchor = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    let notice = match anchor {
+        Some(a) => {
             a.set_href(&url);
             a.set_download(&name);
             a.click();
+            Notice::info(format!(
+                "downloaded the scenario as {name} ({} KB): Import opens it again",
+                json.len().div_ceil(1024)
+            ))
         }
-    }
+        None => Notice::error("the browser refused the download: copy a share link instead"),
+    };
     // keep the URL alive until the download has started
     Timeout::new(5_000, move || drop(url)).forget();
+    notice
 }
 
 thread_local! {

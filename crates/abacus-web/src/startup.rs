@@ -27,6 +27,11 @@ pub struct Boot {
     pub embed: Option<EmbedMode>,
     /// A document waiting for reference data before it can be read.
     pub pending: Option<Pending>,
+    /// Nothing was autosaved and no link was followed: the app introduces itself.
+    pub first_visit: bool,
+    /// The link asked for a document that could not be opened (an embed then shows the
+    /// error in place of any example, so a docs page never shows the wrong content).
+    pub broken: bool,
 }
 
 /// Where a deferred document came from.
@@ -128,6 +133,8 @@ fn waiting(pending: Pending, embed: Option<EmbedMode>) -> Boot {
         notice: Some(notice),
         embed,
         pending: Some(pending),
+        first_visit: false,
+        broken: false,
     }
 }
 
@@ -150,6 +157,8 @@ pub fn resume(
             doc,
             embed,
             pending: None,
+            first_visit: false,
+            broken: false,
         }),
         Err(_) if !pending.services.iter().all(|p| settled(p)) => None,
         Err(e) => Some(match pending.origin {
@@ -160,6 +169,8 @@ pub fn resume(
                 ))),
                 embed,
                 pending: None,
+                first_visit: false,
+                broken: true,
             },
             Origin::Autosave => {
                 let notice = match store::restore(storage, doc::parse) {
@@ -171,6 +182,8 @@ pub fn resume(
                     notice: Some(notice),
                     embed,
                     pending: None,
+                    first_visit: false,
+                    broken: false,
                 }
             }
         }),
@@ -221,6 +234,8 @@ fn open_share(
             doc,
             embed,
             pending: None,
+            first_visit: false,
+            broken: false,
         }),
         Err(e) => Err(Notice::error(format!(
             "the share link could not be opened: {e}"
@@ -264,7 +279,7 @@ pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
     let mut notices: Vec<Notice> = Vec::new();
     if embed.is_some() && fragment.share.is_none() {
         notices.push(Notice::error(
-            "this embed names no scenario (`#embed&s=…`): the default example is shown",
+            "this embed names no scenario: its address needs `#embed&s=…` with a share link's payload",
         ));
     }
     if let Some(payload) = &fragment.share {
@@ -282,9 +297,14 @@ pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
             return waiting(pending, embed);
         }
     }
+    let broken = embed.is_some() && !notices.is_empty();
+    let mut first_visit = false;
     let doc = match store::restore(storage, doc::parse) {
         Restored::Document(doc) => doc,
-        Restored::Empty => default_scenario(),
+        Restored::Empty => {
+            first_visit = notices.is_empty() && embed.is_none();
+            default_scenario()
+        }
         Restored::Recovered { message } => {
             notices.push(Notice::warning(message));
             default_scenario()
@@ -312,6 +332,8 @@ pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
         notice,
         embed,
         pending: None,
+        first_visit,
+        broken,
     }
 }
 
@@ -343,6 +365,10 @@ mod tests {
         assert_eq!(b.doc, default_scenario());
         assert_eq!(b.notice, None);
         assert_eq!(b.embed, None);
+        assert!(b.first_visit, "a first visit is introduced");
+        let mut s = MemoryStore::default();
+        store::save(&mut s, &doc::to_json(&edited())).unwrap();
+        assert!(!start("", "", &mut s).first_visit);
     }
 
     #[test]
@@ -430,8 +456,25 @@ mod tests {
                 default_scenario(),
                 "{hash}: not the visitor's workspace"
             );
+            assert!(b.broken, "{hash}: the embed shows the error in place");
             assert_eq!(b.notice.unwrap().level, NoticeLevel::Error, "{hash}");
         }
+        for hash in [
+            "#embed&s=1.AAA",
+            "#embed&s=0.AAAA",
+            "#embed&s=9.AAAA",
+            "#embed&s=%%%",
+        ] {
+            assert!(start(hash, "", &mut s).broken, "{hash}");
+        }
+        assert!(
+            !start(
+                &share_fragment(&edited(), Some(EmbedMode::ReadOnly)),
+                "",
+                &mut s
+            )
+            .broken
+        );
         let b = start("", "?embed", &mut s);
         assert!(b.notice.unwrap().text.contains("names no scenario"));
         // a corrupt autosave is neither read nor moved aside by an embed

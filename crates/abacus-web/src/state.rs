@@ -8,8 +8,10 @@
 use crate::components::editor::Jump;
 use crate::doc;
 use crate::gallery_load::{GalleryLoad, Loaded};
+use crate::progress::Progress;
 use crate::view::{MatrixView, RequestEdit, WorldEdit};
-use abacus_studio::scenario::Scenario;
+use crate::{challenge, policy_edit};
+use abacus_studio::scenario::{Panel, PolicyKind, Scenario};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -139,6 +141,8 @@ pub struct AppState {
     pub index_failed: bool,
     /// The gallery and template library, fetched when the Gallery screen first opens.
     pub gallery: GalleryLoad,
+    /// The attendee's attempts at the challenges (kept in this browser).
+    pub progress: Rc<Progress>,
 }
 
 impl AppState {
@@ -157,6 +161,7 @@ impl AppState {
             unavailable: Default::default(),
             index_failed: false,
             gallery: GalleryLoad::NotRequested,
+            progress: Rc::default(),
         }
     }
 }
@@ -207,6 +212,32 @@ pub enum Action {
     GalleryFailed(String),
     /// Ask for the gallery again after a failure.
     GalleryRetry,
+    /// Show this panel under the editor.
+    ShowPanel(Panel),
+    /// Add an empty policy of this kind and edit it.
+    NewPolicy(PolicyKind),
+    /// Rename policy `index`.
+    RenamePolicy(usize, String),
+    /// Delete policy `index`.
+    DeletePolicy(usize),
+    /// Attach policy `index` to exactly these targets (`prefix:name`).
+    SetAttachments(usize, Vec<String>),
+    /// Load the request of expectation `index`.
+    LoadExpectation(usize),
+    /// The expectations were checked: `passed` of `total` pass (records a challenge attempt).
+    AttemptChecked {
+        /// Passing expectations.
+        passed: usize,
+        /// All expectations.
+        total: usize,
+    },
+    /// Replace the challenge attempt on screen with its worked solution (the attempt is
+    /// kept in the progress).
+    ShowSolution,
+    /// Go back from the solution to the saved attempt.
+    BackToAttempt,
+    /// Forget the attempt at challenge `id`.
+    ForgetAttempt(String),
 }
 
 impl AppState {
@@ -222,16 +253,22 @@ impl AppState {
                 }
             }
             Action::SelectPolicy(index) => {
-                if index < doc::policy_count(&self.doc) {
+                if let Some(p) = self.doc.policies.get(index) {
                     next.active_policy = index;
                     next.jump = None;
+                    if self.doc.view.policy.as_ref() != Some(&p.id) {
+                        let mut d = (*self.doc).clone();
+                        d.view.policy = Some(p.id.clone());
+                        next.set_doc(d);
+                    }
                 }
             }
             Action::EditRequest(edit) => {
                 let mut d = (*self.doc).clone();
-                doc::edit_request(&mut d, edit);
-                next.doc = Rc::new(d);
-                next.revision = self.revision.wrapping_add(1);
+                if let Some(note) = doc::edit_request(&mut d, edit) {
+                    next.notice = Some(Notice::warning(note));
+                }
+                next.set_doc(d);
             }
             Action::OpenCell(row, col) => {
                 let mut d = (*self.doc).clone();
@@ -274,6 +311,7 @@ impl AppState {
             }
             Action::Load(doc, notice) => {
                 next = AppState::new(*doc, notice);
+                next.progress = self.progress.clone();
                 next.screen = Screen::Workspace;
                 next.revision = self.revision.wrapping_add(1);
                 next.filter = self.filter.clone();
@@ -306,11 +344,96 @@ impl AppState {
                     next.gallery = GalleryLoad::NotRequested;
                 }
             }
+            Action::ShowPanel(panel) => {
+                if self.doc.view.panel != panel {
+                    let mut d = (*self.doc).clone();
+                    d.view.panel = panel;
+                    next.set_doc(d);
+                }
+            }
+            Action::NewPolicy(kind) => {
+                let mut d = (*self.doc).clone();
+                let index = policy_edit::new_policy(&mut d, kind);
+                let name = d.policies.get(index).map(|p| p.name.clone());
+                next.set_doc(d);
+                next = next.apply(Action::SelectPolicy(index));
+                next.screen = Screen::Workspace;
+                next.notice = name.map(|n| {
+                    Notice::info(format!(
+                        "added the policy “{n}”: write its statements in the editor"
+                    ))
+                });
+            }
+            Action::RenamePolicy(index, name) => {
+                let mut d = (*self.doc).clone();
+                match policy_edit::rename_policy(&mut d, index, &name) {
+                    Ok(()) => next.set_doc(d),
+                    Err(e) => next.notice = Some(Notice::error(e)),
+                }
+            }
+            Action::DeletePolicy(index) => {
+                let mut d = (*self.doc).clone();
+                match policy_edit::delete_policy(&mut d, index) {
+                    Ok(name) => {
+                        next.set_doc(d);
+                        next.active_policy = doc::initial_policy(&next.doc);
+                        next.notice = Some(Notice::info(format!("deleted the policy “{name}”")));
+                    }
+                    Err(e) => next.notice = Some(Notice::error(e)),
+                }
+            }
+            Action::SetAttachments(index, targets) => {
+                let mut d = (*self.doc).clone();
+                match policy_edit::set_attachments(&mut d, index, targets) {
+                    Ok(()) => next.set_doc(d),
+                    Err(e) => next.notice = Some(Notice::error(e)),
+                }
+            }
+            Action::LoadExpectation(index) => {
+                if let Some(e) = self.doc.expectations.get(index) {
+                    let mut d = (*self.doc).clone();
+                    d.selection = e.request.clone();
+                    next.set_doc(d);
+                    next.screen = Screen::Workspace;
+                }
+            }
+            Action::AttemptChecked { passed, total } => {
+                if let Some(p) = self.progress.record(&self.doc, passed, total) {
+                    next.progress = Rc::new(p);
+                }
+            }
+            Action::ShowSolution => match challenge::with_solution(&self.doc) {
+                Ok(d) => {
+                    next.set_doc(d);
+                    next.active_policy = doc::initial_policy(&next.doc);
+                    next.jump = None;
+                    next.notice = Some(Notice::info("showing the worked solution; your attempt is kept: “Back to my attempt” returns to it"));
+                }
+                Err(e) => next.notice = Some(Notice::error(e)),
+            },
+            Action::BackToAttempt => match challenge::attempt(&self.doc, &self.progress) {
+                Ok(d) => {
+                    next.set_doc(d);
+                    next.active_policy = doc::initial_policy(&next.doc);
+                    next.jump = None;
+                    next.notice = Some(Notice::info("back to your attempt"));
+                }
+                Err(e) => next.notice = Some(Notice::error(e)),
+            },
+            Action::ForgetAttempt(id) => next.progress = Rc::new(self.progress.forget(&id)),
         }
         next.active_policy = next
             .active_policy
             .min(doc::policy_count(&next.doc).saturating_sub(1));
         next
+    }
+}
+
+impl AppState {
+    /// Replaces the document (an edit: autosaved and put in the URL).
+    fn set_doc(&mut self, doc: Scenario) {
+        self.doc = Rc::new(doc);
+        self.revision = self.revision.wrapping_add(1);
     }
 }
 

@@ -254,6 +254,108 @@ pub fn trace_from_explanation(e: &Explanation, deciding: &[StatementRef]) -> Vec
     out
 }
 
+impl TraceNode {
+    /// This node or one below it decided the request.
+    pub fn on_deciding_path(&self) -> bool {
+        self.deciding || self.children.iter().any(TraceNode::on_deciding_path)
+    }
+
+    /// The node took part in the decision: it decided, allowed or denied, or matched.
+    fn took_part(&self) -> bool {
+        self.on_deciding_path() || self.positive.is_some()
+    }
+}
+
+/// The explanation's top-level nodes for reading: (first, the rest). First come the
+/// evaluation steps, the policies on the deciding path, and those that allowed or denied;
+/// the rest (no statement applies, not applicable) are collapsed by the view.
+pub fn trace_for_reading(nodes: &[TraceNode]) -> (Vec<&TraceNode>, Vec<&TraceNode>) {
+    let (mut deciding, mut first, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, n) in nodes.iter().enumerate() {
+        if i == 0 || n.on_deciding_path() {
+            deciding.push(n);
+        } else if n.took_part() {
+            first.push(n);
+        } else {
+            rest.push(n);
+        }
+    }
+    deciding.extend(first);
+    (deciding, rest)
+}
+
+/// The explanation as an indented plain-text outline, for pasting into a review document:
+/// one `- label: status` line per node, its facts indented below it.
+pub fn trace_outline(nodes: &[TraceNode]) -> String {
+    fn walk(nodes: &[TraceNode], depth: usize, out: &mut String) {
+        let pad = "  ".repeat(depth);
+        for n in nodes {
+            out.push_str(&pad);
+            out.push_str("- ");
+            out.push_str(&n.label);
+            if let Some(s) = &n.status {
+                out.push_str(": ");
+                out.push_str(s);
+            }
+            if n.deciding {
+                out.push_str(" (decided the request)");
+            }
+            out.push('\n');
+            for (k, v) in &n.facts {
+                out.push_str(&format!("{pad}    {k}: {v}\n"));
+            }
+            walk(&n.children, depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    walk(nodes, 0, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod trace_tests {
+    use super::*;
+
+    fn node(label: &str, positive: Option<bool>, deciding: bool) -> TraceNode {
+        TraceNode {
+            label: label.into(),
+            status: Some("s".into()),
+            positive,
+            deciding,
+            ..TraceNode::default()
+        }
+    }
+
+    #[test]
+    fn the_deciding_path_reads_first_and_what_did_not_apply_is_set_apart() {
+        let mut decider = node("P3", Some(true), false);
+        decider.children.push(node("Statement 1", Some(true), true));
+        let nodes = vec![
+            node("Evaluation", Some(true), false),
+            node("P1", None, false),
+            node("P2", Some(false), false),
+            decider,
+            node("P4", None, false),
+        ];
+        let (first, rest) = trace_for_reading(&nodes);
+        let labels = |v: &[&TraceNode]| v.iter().map(|n| n.label.clone()).collect::<Vec<_>>();
+        assert_eq!(labels(&first), ["Evaluation", "P3", "P2"]);
+        assert_eq!(labels(&rest), ["P1", "P4"]);
+    }
+
+    #[test]
+    fn the_outline_keeps_the_tree_structure() {
+        let mut p = node("P", Some(true), false);
+        let mut st = node("Statement 1", Some(true), true);
+        st.facts.push(("request".into(), "s3:GetObject".into()));
+        p.children.push(st);
+        assert_eq!(
+            trace_outline(&[p]),
+            "- P: s\n  - Statement 1: s (decided the request)\n      request: s3:GetObject\n"
+        );
+    }
+}
+
 /// One column of the access matrix: an action against the user's own or others' resources.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatrixColumn {

@@ -30,10 +30,16 @@ pub fn DecisionPanel(props: &DecisionPanelProps) -> Html {
         };
     };
     let (class, label) = decision_style(v.decision);
+    // drawn, not a font glyph: Debian's Chromium has no font for ⛔
     let icon = match v.decision {
-        abacus_policy::Decision::Allow => "✔",
-        abacus_policy::Decision::ExplicitDeny => "⛔",
-        abacus_policy::Decision::ImplicitDeny => "∅",
+        abacus_policy::Decision::Allow => html! { "✔" },
+        abacus_policy::Decision::ExplicitDeny => html! {
+            <svg width="20" height="20" viewBox="0 0 20 20" data-testid="deny-icon">
+                <circle cx="10" cy="10" r="9" fill="currentColor" />
+                <rect x="4" y="8.5" width="12" height="3" fill="#fff" />
+            </svg>
+        },
+        abacus_policy::Decision::ImplicitDeny => html! { "∅" },
     };
     html! {
         <section class={classes!("decision", class)} data-testid="decision" data-decision={v.decision.as_str()}

@@ -1,7 +1,7 @@
 //! The scenario's expectations, checked live against the policies (a challenge is solved
 //! when they all pass), and the request builder's notes.
 
-use crate::view::ExpectationView;
+use crate::view::{decision_style, ExpectationView};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -13,6 +13,21 @@ pub struct ExpectationsProps {
     /// Why context keys are present or absent in this request.
     #[prop_or_default]
     pub notes: Rc<Vec<String>>,
+    /// Loads the request of expectation `index` (absent in a read-only embed).
+    #[prop_or_default]
+    pub on_load: Option<Callback<usize>>,
+}
+
+/// Why an expectation fails, in the app's words (each fact once).
+fn failure(e: &ExpectationView) -> String {
+    match e.actual {
+        Some(actual) if actual != e.expected => format!(
+            "expected {}, got {}",
+            decision_style(e.expected).1,
+            decision_style(actual).1
+        ),
+        _ => e.problem.clone().unwrap_or_default(),
+    }
 }
 
 /// The expectations panel.
@@ -20,16 +35,19 @@ pub struct ExpectationsProps {
 pub fn Expectations(props: &ExpectationsProps) -> Html {
     let passed = props.items.iter().filter(|e| e.passed).count();
     let total = props.items.len();
-    let rows = props.items.iter().map(|e| {
-        let actual = e.actual.map(|d| d.as_str()).unwrap_or("no request");
+    let rows = props.items.iter().enumerate().map(|(i, e)| {
+        let name = match &props.on_load {
+            Some(cb) => html! {
+                <button class="link" onclick={cb.reform(move |_| i)} data-testid="load-expectation"
+                    title="load this request">{ &e.name }</button>
+            },
+            None => html! { <span>{ &e.name }</span> },
+        };
         html! {
             <li data-passed={e.passed.to_string()}>
                 <span class={classes!("badge", if e.passed { "pass" } else { "fail" })}>{ if e.passed { "pass" } else { "fail" } }</span>
-                <span>{ &e.name }
-                    if !e.passed {
-                        <span class="why">{ format!(" expected {}, got {actual}", e.expected.as_str()) }
-                            { e.problem.as_ref().map(|p| format!(" ({p})")).unwrap_or_default() }</span>
-                    }
+                <span>{ name }
+                    if !e.passed { <span class="why">{ " " }{ failure(e) }</span> }
                 </span>
             </li>
         }
@@ -40,7 +58,7 @@ pub fn Expectations(props: &ExpectationsProps) -> Html {
             <section class="panel" aria-label="expectations" data-testid="expectations">
                 <h2>{ "Expectations" }
                     <span class={classes!("badge", if passed == total { "pass" } else { "fail" })} aria-live="polite">
-                        { format!("{passed}/{total}") }</span></h2>
+                        { format!("{passed}/{total} pass") }</span></h2>
                 <div class="panel-body"><ul class="expectations">{ for rows }</ul></div>
             </section>
         }

@@ -2,7 +2,9 @@
 //! template library.
 
 use crate::gallery_load::GalleryLoad;
+use crate::progress::Progress;
 use crate::view::Card;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Gallery properties.
@@ -10,25 +12,43 @@ use yew::prelude::*;
 pub struct GalleryProps {
     /// The gallery and template library: loading, ready or failed.
     pub load: GalleryLoad,
-    /// Opens a scenario.
+    /// Opens a scenario (a challenge: the attempt saved in this browser, if any).
     pub on_open: Callback<String>,
     /// Adds a template's policy to the workspace.
     pub on_template: Callback<String>,
-    /// Opens a challenge with its solution applied.
+    /// Opens a challenge with its solution applied (asked after a confirmation).
     #[prop_or_default]
     pub on_solution: Callback<String>,
+    /// Forgets the attempt at a challenge and opens it as shipped (after a confirmation).
+    #[prop_or_default]
+    pub on_start_over: Callback<String>,
     /// Fetches the gallery again after a failure.
     #[prop_or_default]
     pub on_retry: Callback<()>,
+    /// The attendee's attempts, for the challenge badges.
+    #[prop_or_default]
+    pub progress: Rc<Progress>,
 }
 
-fn grouped(
-    cards: &[Card],
-    action: &'static str,
-    on: &Callback<String>,
-    on_solution: &Callback<String>,
-    prefix: &'static str,
-) -> Html {
+/// The callbacks of a card's buttons.
+struct CardActions<'a> {
+    label: &'static str,
+    on: &'a Callback<String>,
+    on_solution: &'a Callback<String>,
+    on_start_over: &'a Callback<String>,
+    progress: &'a Progress,
+}
+
+fn confirmed(cb: &Callback<String>, id: &str, question: String) -> Callback<MouseEvent> {
+    let (cb, id) = (cb.clone(), id.to_owned());
+    Callback::from(move |_| {
+        if crate::platform::confirm(&question) {
+            cb.emit(id.clone());
+        }
+    })
+}
+
+fn grouped(cards: &[&Card], a: &CardActions<'_>, prefix: &'static str) -> Html {
     let mut groups: Vec<&str> = Vec::new();
     for c in cards {
         if !groups.contains(&c.group.as_str()) {
@@ -40,9 +60,19 @@ fn grouped(
         .map(|g| {
             let items = cards.iter().filter(|c| c.group == g).map(|c| {
                 let id = c.id.clone();
-                let solution_id = id.clone();
-                let on_solution = on_solution.reform(move |_| solution_id.clone());
-                let onclick = on.reform(move |_| id.clone());
+                let onclick = a.on.reform(move |_| id.clone());
+                let attempt = a.progress.get(&c.id);
+                let action = if attempt.is_some() { "Resume" } else { a.label };
+                let badge = match (attempt, c.has_solution) {
+                    (Some(at), _) => Some((at.solved(), at.label())),
+                    (None, true) => Some((false, "not started".to_owned())),
+                    (None, false) => None,
+                };
+                let on_solution = confirmed(a.on_solution, &c.id, format!(
+                    "Open “{}” with its worked solution? Your own attempt stays saved: “Resume” returns to it.", c.title));
+                let on_start_over = confirmed(a.on_start_over, &c.id, format!(
+                    "Start “{}” over? Your saved attempt ({}) is discarded.", c.title,
+                    attempt.map(|at| at.label()).unwrap_or_default()));
                 html! {
                     <article class="card" data-testid={format!("{prefix}-{}", c.id)}>
                         <h3>{ &c.title }</h3>
@@ -52,11 +82,15 @@ fn grouped(
                         }
                         <div class="row">
                             { for c.tags.iter().map(|t| html! { <span class="badge">{ t }</span> }) }
-                            if let Some((pass, label)) = &c.badge {
-                                <span class={classes!("badge", if *pass { "pass" } else { "fail" })}
+                            if let Some((pass, label)) = badge {
+                                <span class={classes!("badge", if pass { "pass" } else { "fail" })}
                                     data-testid="challenge-badge">{ label }</span>
                             }
                             <span class="spacer"></span>
+                            if attempt.is_some() {
+                                <button class="btn small" onclick={on_start_over} data-testid="start-over"
+                                    aria-label={format!("Start over: {}", c.title)}>{ "Start over" }</button>
+                            }
                             if c.has_solution {
                                 <button class="btn small" onclick={on_solution} data-testid="open-solution"
                                     aria-label={format!("Open with the solution: {}", c.title)}>{ "Solution" }</button>
@@ -71,17 +105,36 @@ fn grouped(
         .collect()
 }
 
-/// The gallery page. `data-state` is `loading`, `ready` or `failed`.
+/// The gallery page: the challenges first, then the use cases and the template library.
+/// `data-state` is `loading`, `ready` or `failed`.
 #[component]
 pub fn Gallery(props: &GalleryProps) -> Html {
     let body = match &props.load {
-        GalleryLoad::Ready(loaded) => html! {
-            <>
-                { grouped(&loaded.scenarios, "Open", &props.on_open, &props.on_solution, "scenario") }
-                <h2 class="section-title">{ "Template library" }</h2>
-                { grouped(&loaded.templates, "Add policy", &props.on_template, &Callback::noop(), "template") }
-            </>
-        },
+        GalleryLoad::Ready(loaded) => {
+            let scenarios = CardActions {
+                label: "Open",
+                on: &props.on_open,
+                on_solution: &props.on_solution,
+                on_start_over: &props.on_start_over,
+                progress: &props.progress,
+            };
+            let templates = CardActions {
+                label: "Add policy",
+                on: &props.on_template,
+                ..scenarios
+            };
+            let (challenges, use_cases): (Vec<&Card>, Vec<&Card>) =
+                loaded.scenarios.iter().partition(|c| c.has_solution);
+            let all_templates: Vec<&Card> = loaded.templates.iter().collect();
+            html! {
+                <>
+                    { grouped(&challenges, &scenarios, "scenario") }
+                    { grouped(&use_cases, &scenarios, "scenario") }
+                    <h2 class="section-title">{ "Template library" }</h2>
+                    { grouped(&all_templates, &templates, "template") }
+                </>
+            }
+        }
         GalleryLoad::Failed(why) => {
             let onclick = props.on_retry.reform(|_| ());
             html! {
@@ -103,7 +156,7 @@ pub fn Gallery(props: &GalleryProps) -> Html {
     html! {
         <div class="page" data-testid="gallery" data-state={state} aria-busy={(state == "loading").to_string()}>
             <h1>{ "Gallery" }</h1>
-            <p class="lead">{ "Scenarios from the use cases, challenges to solve (the badge shows whether your policies meet the expectations), and the template library. Opening a scenario replaces the workspace: share or export yours first to keep it." }</p>
+            <p class="lead">{ "Challenges to solve (the badge shows how far your own attempt got; it is kept in this browser), ready scenarios from the use cases, and the template library. Opening a scenario replaces the workspace: share or export yours first to keep it." }</p>
             { body }
         </div>
     }

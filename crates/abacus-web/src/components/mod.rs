@@ -1,5 +1,6 @@
 //! The app's components, one per file.
 
+pub mod challenge;
 pub mod cloudtrail;
 pub mod decision;
 pub mod diagnostics;

@@ -1,8 +1,29 @@
-//! The policy list: grouped by kind, with what each is attached to and its diagnostics.
+//! The policy list: grouped by kind, with what each is attached to and its diagnostics;
+//! and the user's own policies managed here: new, rename, attach or detach, delete.
 
+use crate::policy_edit::KINDS;
 use crate::view::PolicyItem;
+use abacus_studio::scenario::PolicyKind;
 use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+/// What the list can change (absent in a read-only embed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyEdits {
+    /// Adds an empty policy of a kind.
+    pub on_new: Callback<PolicyKind>,
+    /// Renames the active policy.
+    pub on_rename: Callback<String>,
+    /// Deletes the active policy.
+    pub on_delete: Callback<()>,
+    /// Sets where the active policy is attached.
+    pub on_attach: Callback<Vec<String>>,
+    /// Every place the active policy can go: (`prefix:name`, label).
+    pub options: Rc<Vec<(String, String)>>,
+    /// Where it is attached now.
+    pub attached: Rc<Vec<String>>,
+}
 
 /// Policy list properties.
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -13,11 +34,67 @@ pub struct PolicyListProps {
     pub active: usize,
     /// Picks a policy to edit.
     pub on_select: Callback<usize>,
+    /// Managing policies.
+    #[prop_or_default]
+    pub edits: Option<PolicyEdits>,
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The settings of the active policy: name, attachments, delete.
+fn settings(item: &PolicyItem, e: &PolicyEdits) -> Html {
+    let on_rename = e
+        .on_rename
+        .reform(|ev: Event| ev.target_unchecked_into::<HtmlInputElement>().value());
+    let checks = e.options.iter().map(|(value, label)| {
+        let on = e.attached.contains(value);
+        let attached = e.attached.clone();
+        let v = value.clone();
+        let onchange = e.on_attach.reform(move |_| {
+            let mut next: Vec<String> = attached.iter().filter(|a| **a != v).cloned().collect();
+            if !on {
+                next.push(v.clone());
+            }
+            next
+        });
+        html! {
+            <li><label><input type="checkbox" checked={on} {onchange} />{ " " }{ label }</label></li>
+        }
+    });
+    let name = item.name.clone();
+    let on_delete = e.on_delete.reform(|_| ());
+    let on_delete = Callback::from(move |_| {
+        if crate::platform::confirm(&format!(
+            "Delete the policy “{name}”? Export or share first to keep a copy."
+        )) {
+            on_delete.emit(());
+        }
+    });
+    html! {
+        <details class="policy-settings" data-testid="policy-settings">
+            <summary>{ "Policy settings" }</summary>
+            <label class="field">{ "Name" }
+                <input value={item.name.clone()} onchange={on_rename} data-testid="policy-name" />
+            </label>
+            <fieldset>
+                <legend>{ "Attached to" }</legend>
+                if e.options.is_empty() {
+                    <p class="why">{ "nothing in this world can hold this kind of policy" }</p>
+                } else {
+                    <ul class="attach-list" data-testid="policy-attachments">{ for checks }</ul>
+                }
+            </fieldset>
+            <button class="btn small danger" onclick={on_delete} data-testid="delete-policy">{ "Delete policy" }</button>
+        </details>
+    }
 }
 
 /// The left-hand list of policies.
 #[component]
 pub fn PolicyList(props: &PolicyListProps) -> Html {
+    let kind_ref = use_node_ref();
     let mut kinds: Vec<&str> = Vec::new();
     for item in props.items.iter() {
         if !kinds.contains(&item.kind.as_str()) {
@@ -39,10 +116,10 @@ pub fn PolicyList(props: &PolicyListProps) -> Html {
                             <span class="name">
                                 { &p.name }
                                 if p.errors > 0 {
-                                    <span class="badge error" title="errors">{ p.errors }</span>
+                                    <span class="badge error">{ count(p.errors, "error", "errors") }</span>
                                 }
                                 if p.warnings > 0 {
-                                    <span class="badge warning" title="warnings">{ p.warnings }</span>
+                                    <span class="badge warning">{ count(p.warnings, "warning", "warnings") }</span>
                                 }
                                 if p.deciding {
                                     <span class="badge deciding" title="one of its statements decided the request">{ "★" }<span class="sr-only">{ "decided the request" }</span></span>
@@ -60,10 +137,37 @@ pub fn PolicyList(props: &PolicyListProps) -> Html {
             </>
         }
     });
+    let manage = props.edits.as_ref().map(|e| {
+        let on_new = {
+            let cb = e.on_new.clone();
+            let kind_ref = kind_ref.clone();
+            Callback::from(move |_| {
+                let chosen = kind_ref
+                    .cast::<HtmlSelectElement>()
+                    .map(|s| s.selected_index())
+                    .and_then(|i| usize::try_from(i).ok())
+                    .and_then(|i| KINDS.get(i))
+                    .map_or(PolicyKind::Identity, |(k, _)| *k);
+                cb.emit(chosen);
+            })
+        };
+        html! {
+            <>
+                <div class="row new-policy">
+                    <select ref={kind_ref} aria-label="kind of the new policy" data-testid="new-policy-kind">
+                        { for KINDS.iter().map(|(_, label)| html! { <option>{ *label }</option> }) }
+                    </select>
+                    <button class="btn small" onclick={on_new} data-testid="new-policy">{ "New" }</button>
+                </div>
+                if let Some(item) = props.items.get(props.active) { { settings(item, e) } }
+            </>
+        }
+    });
     html! {
         <nav class="panel" aria-label="policies">
             <h2>{ "Policies" }</h2>
             <ul class="policy-list" data-testid="policy-list">{ for groups }</ul>
+            { for manage }
         </nav>
     }
 }

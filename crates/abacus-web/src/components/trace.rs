@@ -1,6 +1,6 @@
 //! The explanation tree: policy > statement > element > condition, with resolved values.
 
-use crate::view::TraceNode;
+use crate::view::{trace_for_reading, trace_outline, TraceNode};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -37,15 +37,33 @@ fn render(nodes: &[TraceNode], root: bool) -> Html {
     html! { <ul class={classes!("trace", root.then_some("root"))}>{ for items }</ul> }
 }
 
-/// The explanation tree.
+/// The explanation tree: the deciding path first, then what allowed or denied; the
+/// policies that did not apply are collapsed. "Copy" puts an indented outline on the
+/// clipboard, so that a review document keeps the structure.
 #[component]
 pub fn Explanation(props: &ExplanationProps) -> Html {
+    if props.nodes.is_empty() {
+        return html! { <div data-testid="explanation"><p>{ "Nothing to explain yet." }</p></div> };
+    }
+    let (first, rest) = trace_for_reading(&props.nodes);
+    let owned = |v: Vec<&TraceNode>| v.into_iter().cloned().collect::<Vec<_>>();
+    let copy = {
+        let nodes = props.nodes.clone();
+        Callback::from(move |_| crate::platform::copy_text(&trace_outline(&nodes)))
+    };
+    let rest_count = rest.len();
     html! {
-        <div data-testid="explanation" aria-label="explanation">
-            if props.nodes.is_empty() {
-                <p>{ "Nothing to explain yet." }</p>
-            } else {
-                { render(&props.nodes, true) }
+        <div data-testid="explanation">
+            <div class="row">
+                <span class="spacer"></span>
+                <button class="btn small" onclick={copy} data-testid="copy-explanation">{ "Copy as text" }</button>
+            </div>
+            { render(&owned(first), true) }
+            if rest_count > 0 {
+                <details class="not-applied" data-testid="not-applied">
+                    <summary>{ format!("{rest_count} {} that did not apply", if rest_count == 1 { "policy" } else { "policies" }) }</summary>
+                    { render(&owned(rest), true) }
+                </details>
             }
         </div>
     }

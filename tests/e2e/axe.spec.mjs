@@ -1,0 +1,71 @@
+// Accessibility: axe-core (from npm, injected into the page) finds no violation on any
+// screen, in the light and the dark theme, nor in embed mode (read-only, editable, broken).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { useApp } from './harness.mjs';
+
+const app = useApp();
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const tid = (id) => `[data-testid="${id}"]`;
+
+/** The violations axe finds in `page`, one line each (rule, impact, first targets). */
+async function violations(page) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return found;
+}
+
+async function open(colorScheme, suffix = '') {
+  const page = await app.newPage({ colorScheme });
+  await page.goto(app.url + suffix);
+  await page.waitForSelector(`${tid('decision')}[data-decision], ${tid('embed-error')}`);
+  return page;
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`every screen is axe-clean in the ${scheme} theme`, async () => {
+    const page = await open(scheme);
+    const found = {};
+    found.workspace = await violations(page);
+    // the share bar and a challenge's panel are part of the workspace people see
+    await page.click(tid('share-button'));
+    await page.waitForSelector(tid('share-bar'));
+    found['workspace with the share bar'] = await violations(page);
+    await page.click(tid('tab-matrix'));
+    await page.waitForSelector('table.matrix');
+    found.matrix = await violations(page);
+    await page.click(tid('tab-gallery'));
+    await page.waitForSelector(`${tid('gallery')}[data-state="ready"]`);
+    found.gallery = await violations(page);
+    await page.click(tid('tab-world'));
+    found.world = await violations(page);
+    await page.click(tid('tab-gallery'));
+    const card = page.locator('[data-testid^="scenario-"]').filter({ has: page.locator(tid('open-solution')) }).first();
+    await card.locator('button', { hasText: /^(Open|Resume)$/ }).click();
+    await page.waitForSelector(tid('challenge-panel'));
+    found['a challenge'] = await violations(page);
+    for (const [screen, v] of Object.entries(found)) assert.deepEqual(v, [], `${scheme} ${screen}`);
+  });
+}
+
+test('embeds are axe-clean: read-only, editable and broken, light and dark', async () => {
+  const full = await open('light');
+  await full.click(tid('share-button'));
+  const url = await full.inputValue(tid('share-url'));
+  const hash = url.slice(url.indexOf('#') + 1);
+  for (const scheme of ['light', 'dark']) {
+    for (const [what, suffix] of [
+      ['read-only', `#embed&${hash}`],
+      ['editable', `#embed=edit&${hash}`],
+      ['broken', '#embed&s=1.garbage'],
+    ]) {
+      const page = await open(scheme, suffix);
+      assert.deepEqual(await violations(page), [], `${scheme} ${what} embed`);
+      await page.context().close();
+    }
+  }
+});

@@ -1,0 +1,240 @@
+// The app as people use it (issue: the challenge loop, own policies, narrow screens, embeds
+// that fail loudly): a workshop attendee solving a challenge, an architect bringing their
+// own policy, a docs author embedding an example, and a reviewer pasting results.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp } from './harness.mjs';
+
+const app = useApp();
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+/** Opens the app in a fresh context (confirmations accepted) and waits for a decision. */
+async function open(opts = {}, suffix = '') {
+  const page = await app.newPage(opts);
+  page.on('dialog', (d) => d.accept());
+  await page.goto(app.url + suffix);
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  return page;
+}
+
+/** Opens the first challenge of the gallery; returns its id. */
+async function openChallenge(page) {
+  await page.click(tid('tab-gallery'));
+  await page.waitForSelector(`${tid('gallery')}[data-state="ready"]`);
+  const card = page.locator('[data-testid^="scenario-"]').filter({ has: page.locator(tid('open-solution')) }).first();
+  const id = (await card.getAttribute('data-testid')).replace(/^scenario-/, '');
+  await card.locator('button', { hasText: /^(Open|Resume)$/ }).click();
+  await page.waitForSelector(tid('challenge-panel'));
+  return id;
+}
+
+const badgeOf = (page, id) => page.textContent(`${tid(`scenario-${id}`)} ${tid('challenge-badge')}`);
+
+test('the challenge loop: instructions stay, the solution asks first and keeps the attempt, the badge shows my own result after a reload', async () => {
+  const page = await open();
+  const id = await openChallenge(page);
+  const panel = await page.textContent(tid('challenge-panel'));
+  assert.match(panel, /Hint/);
+  assert.match(await page.textContent(tid('challenge-status')), /^\d+\/\d+ expectations pass$/);
+  assert.doesNotMatch(await page.textContent(tid('notice')), new RegExp(`\`${id}\``), 'no raw ids in notices');
+
+  // the worked solution is shown only after the confirmation, and the attempt comes back
+  const attemptText = await page.inputValue(tid('policy-editor'));
+  const policyTab = await page.getAttribute('[aria-current="true"]', 'data-testid');
+  await page.click(tid('show-solution'));
+  await page.waitForSelector(tid('back-to-attempt'));
+  assert.equal(await page.getAttribute('[aria-current="true"]', 'data-testid'), policyTab, 'the challenge opened on the policy to fix');
+  assert.match(await page.textContent(tid('challenge-status')), /showing the worked solution/);
+  const solution = await page.inputValue(tid('policy-editor'));
+  assert.notEqual(solution, attemptText);
+  await page.click(tid('back-to-attempt'));
+  await page.waitForSelector(tid('show-solution'));
+  assert.equal(await page.inputValue(tid('policy-editor')), attemptText, 'the attempt is kept');
+
+  // the attendee writes the fix themselves: the live count says solved
+  await page.fill(tid('policy-editor'), solution);
+  await page.waitForFunction((sel) => /^solved/.test(document.querySelector(sel).textContent), tid('challenge-status'));
+
+  // the gallery badge is the attendee's, challenges come first, and both survive a reload
+  await page.waitForTimeout(600); // the progress is saved a moment after the last change
+  await page.reload();
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  await page.click(tid('tab-gallery'));
+  await page.waitForSelector(`${tid('gallery')}[data-state="ready"]`);
+  assert.match(await badgeOf(page, id), /^solved \d+\/\d+$/);
+  assert.equal(await page.textContent('.section-title'), 'Challenges');
+  const others = page.locator('[data-testid^="scenario-"]').filter({ has: page.locator(tid('open-solution')) });
+  assert.equal(await others.locator(tid('challenge-badge'), { hasText: 'not started' }).count(), (await others.count()) - 1);
+
+  // Resume opens the attempt; Start over (confirmed) opens the shipped document
+  await page.click(`${tid(`scenario-${id}`)} button:has-text("Resume")`);
+  await page.waitForSelector(tid('challenge-panel'));
+  assert.equal(await page.inputValue(tid('policy-editor')), solution);
+  await page.click(tid('tab-gallery'));
+  await page.click(`${tid(`scenario-${id}`)} ${tid('start-over')}`);
+  await page.waitForSelector(tid('challenge-panel'));
+  assert.match(await page.textContent(tid('challenge-status')), /^\d+\/\d+ expectations pass$/);
+});
+
+test('a failing expectation loads its request; its failure is said once', async () => {
+  const page = await open();
+  await openChallenge(page);
+  const failing = page.locator(`${tid('expectations')} li[data-passed="false"]`).first();
+  const why = await failing.locator('.why').textContent();
+  assert.equal(why.match(/expected/g)?.length ?? 0, why.includes('expected') ? 1 : 0, why);
+  await failing.locator(tid('load-expectation')).click();
+  const got = why.match(/got (Allow|Explicit deny|Implicit deny)/);
+  if (got) {
+    const want = { Allow: 'Allow', 'Explicit deny': 'ExplicitDeny', 'Implicit deny': 'ImplicitDeny' }[got[1]];
+    await page.waitForFunction(([s, w]) => document.querySelector(s).getAttribute('data-decision') === w, [tid('decision'), want]);
+  }
+});
+
+test('own policies: new, rename, attach and detach, delete', async () => {
+  const page = await open();
+  const before = await page.locator('[data-testid^="policy-tab-"]').count();
+  await page.selectOption(tid('new-policy-kind'), { label: 'Identity policy' });
+  await page.click(tid('new-policy'));
+  assert.equal(await page.locator('[data-testid^="policy-tab-"]').count(), before + 1);
+  assert.match(await page.textContent('[aria-current="true"]'), /New identity policy/);
+  assert.match(await page.inputValue(tid('policy-editor')), /"Version": "2012-10-17"/);
+
+  await page.click(`${tid('policy-settings')} summary`);
+  await page.fill(tid('policy-name'), 'My review policy');
+  await page.press(tid('policy-name'), 'Enter');
+  await page.waitForFunction(() => /My review policy/.test(document.querySelector('[aria-current="true"]').textContent));
+
+  const boxes = page.locator(`${tid('policy-attachments')} input[type=checkbox]`);
+  assert.ok((await boxes.count()) >= 2);
+  const checked = await boxes.evaluateAll((b) => b.filter((x) => x.checked).length);
+  assert.equal(checked, 1, 'attached where the request meets it');
+  await boxes.nth(1).click();
+  await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].filter((x) => x.checked).length === 2, `${tid('policy-attachments')} input`);
+
+  // an allow written into the new policy decides a request it did not before
+  await page.selectOption(tid('user-select'), 'alice');
+  await page.click(tid('delete-policy'));
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="policy-tab-"]').length === n, before);
+  assert.match(await page.textContent(tid('notice')), /deleted the policy “My review policy”/);
+});
+
+const BROKEN = {
+  truncated: '1.q1ZKz',
+  'old version': '0.AAAA',
+  'future version': '9.AAAA',
+  garbage: 'not-a-link',
+};
+
+test('a broken link in an embed shows the error in place, never the default example', async () => {
+  for (const [what, payload] of Object.entries(BROKEN)) {
+    const page = await app.newPage({ viewport: { width: 800, height: 400 } });
+    await page.goto(`${app.url}#embed&s=${payload}`);
+    await page.waitForSelector(tid('embed-error'));
+    assert.match(await page.textContent(tid('embed-error')), /could not be opened/, what);
+    assert.equal(await page.locator(tid('policy-editor')).count(), 0, `${what}: no example shown`);
+    await page.context().close();
+  }
+});
+
+test('narrow screens: one column with the decision in view, for the app and the embed', async () => {
+  const page = await open({ viewport: { width: 375, height: 740 } });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 376, `the page is ${width}px wide at 375`);
+  const box = await page.locator(tid('decision')).boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 376 && box.y < 740, JSON.stringify(box));
+
+  const full = await open();
+  await full.click(tid('share-button'));
+  const snippet = await full.inputValue(tid('embed-snippet'));
+  const src = snippet.match(/src="([^"]+)"/)[1];
+  const embed = await app.newPage({ viewport: { width: 400, height: 600 } });
+  await embed.goto(src);
+  await embed.waitForSelector(`${tid('decision')}[data-decision]`);
+  const editor = await embed.locator('.editor-panel').boundingBox();
+  assert.ok(editor.width >= 300, `the embed's editor is ${editor.width}px wide`);
+  const decision = await embed.locator(tid('decision')).boundingBox();
+  const overlap = decision.y < editor.y + editor.height && editor.y < decision.y + decision.height;
+  assert.ok(!overlap, 'the decision does not cover the editor');
+});
+
+test('the share bar: labelled fields, copy buttons and an editable embed; the link keeps the policy and the tab', async () => {
+  const page = await open();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.click('[data-testid="policy-tab-0"]');
+  await page.click(tid('tab-cloudtrail'));
+  await page.click(tid('share-button'));
+  await page.waitForSelector(tid('share-bar'));
+  assert.match(await page.textContent(`${tid('share-bar')} label:has(${tid('share-url')})`), /Share link/);
+  assert.match(await page.textContent(`${tid('share-bar')} label:has(${tid('embed-snippet')})`), /Embed/);
+  assert.match(await page.inputValue(tid('embed-snippet')), /#embed&s=/);
+  await page.click(tid('embed-editable'));
+  assert.match(await page.inputValue(tid('embed-snippet')), /#embed=edit&s=/);
+  await page.click(tid('copy-snippet'));
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^<iframe src=".*#embed=edit&s=/);
+  assert.match(await page.textContent(tid('notice')), /copied/);
+
+  const url = await page.inputValue(tid('share-url'));
+  const fresh = await open({}, url.slice(url.indexOf('#')));
+  assert.equal(await fresh.getAttribute('[data-testid="policy-tab-0"]', 'aria-current'), 'true');
+  assert.equal(await fresh.getAttribute(tid('tab-cloudtrail'), 'aria-selected'), 'true');
+});
+
+test('export says what it saved; the explanation reads the deciding path first and copies with its structure', async () => {
+  const page = await open();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await Promise.all([page.waitForEvent('download'), page.click(tid('export-button'))]);
+  assert.match(await page.textContent(tid('notice')), /downloaded the scenario as .*\.abacus\.json/);
+
+  await page.selectOption(tid('user-select'), 'bob');
+  await page.waitForSelector('.deciding-node');
+  const firstPolicy = page.locator(`${tid('explanation')} > ul.trace.root > li`).nth(1);
+  assert.equal(await firstPolicy.locator('.deciding-node').count(), 1, 'the deciding policy comes right after the steps');
+  assert.equal(await page.locator(`${tid('not-applied')}[open]`).count(), 0, 'what did not apply is collapsed');
+  await page.click(tid('copy-explanation'));
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(text, /^- Evaluation: /);
+  assert.match(text, /\n {2}- Statement .*\(decided the request\)/);
+});
+
+test('the first visit explains itself and points at the challenges', async () => {
+  const page = await open();
+  await page.waitForSelector(tid('intro'));
+  await page.click(tid('intro-challenges'));
+  await page.waitForSelector(`${tid('gallery')}[data-state="ready"]`);
+  assert.equal(await page.textContent('.section-title'), 'Challenges');
+  // not on the next visit
+  await page.reload();
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  await page.click(tid('tab-workspace')).catch(() => {});
+  await page.selectOption(tid('user-select'), 'bob');
+  await page.waitForTimeout(500);
+  await page.reload();
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  assert.equal(await page.locator(tid('intro')).count(), 0);
+});
+
+test('a typed ARN the new action cannot act on is replaced, with a warning; finding no action says so', async () => {
+  const page = await open();
+  await page.selectOption(tid('resource-select'), ' custom-arn');
+  await page.waitForSelector(tid('resource-arn'));
+  await page.selectOption(tid('action-select'), 'sagemaker:CreateUserProfile');
+  await page.waitForFunction((sel) => /typed ARN/.test(document.querySelector(sel)?.textContent ?? ''), tid('notice'));
+  assert.equal(await page.getAttribute(tid('notice'), 'data-level'), 'warning');
+  assert.doesNotMatch(await page.inputValue(tid('resource-arn')), /training-job/);
+
+  await page.fill(tid('action-filter'), 'zzzqqq');
+  await page.waitForFunction((sel) => /no action matches/.test(document.querySelector(sel)?.textContent ?? ''), tid('action-matches'));
+});
+
+test('an explicit deny draws its icon, not a missing glyph', async () => {
+  const page = await open();
+  const deny = `{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}`;
+  await page.fill(tid('policy-editor'), deny);
+  await page.waitForSelector(`${tid('decision')}[data-decision="ExplicitDeny"] ${tid('deny-icon')}`);
+  assert.doesNotMatch(await page.textContent(tid('decision')), /⛔/);
+});
+
+test('no page errors', () => {
+  assert.deepEqual(app.pageErrors, []);
+});
