@@ -29,6 +29,9 @@ async function openChallenge(page) {
   return id;
 }
 
+/** Opens the settings of the policy in the editor (a <details>, whatever its state). */
+const openSettings = (page) => page.evaluate((sel) => { document.querySelector(sel).open = true; }, tid('policy-settings'));
+
 const badgeOf = (page, id) => page.textContent(`${tid(`scenario-${id}`)} ${tid('challenge-badge')}`);
 
 test('the challenge loop: instructions stay, the solution asks first and keeps the attempt, the badge shows my own result after a reload', async () => {
@@ -94,13 +97,23 @@ test('a failing expectation loads its request; its failure is said once', async 
 test('own policies: new, rename, attach and detach, delete', async () => {
   const page = await open();
   const before = await page.locator('[data-testid^="policy-tab-"]').count();
-  await page.selectOption(tid('new-policy-kind'), { label: 'Identity policy' });
+  // the kind list starts on identity policies
   await page.click(tid('new-policy'));
   assert.equal(await page.locator('[data-testid^="policy-tab-"]').count(), before + 1);
   assert.match(await page.textContent('[aria-current="true"]'), /New identity policy/);
   assert.match(await page.inputValue(tid('policy-editor')), /"Version": "2012-10-17"/);
+  assert.equal(await page.getAttribute(tid('decision'), 'data-decision'), 'Allow', 'it allows the selected call at once');
+  await page.selectOption(tid('new-policy-kind'), { label: 'Service control policy (SCP)' });
+  await page.click(tid('new-policy'));
+  assert.match(await page.textContent('[aria-current="true"]'), /New SCP/);
+  await openSettings(page);
+  await page.click(tid('delete-policy'));
+  await page.click(`${tid('policy-list')} button:has-text("New identity policy")`);
 
-  await page.click(`${tid('policy-settings')} summary`);
+  // findings are counted in words, not as a bare number
+  await page.fill(tid('policy-editor'), '{"Version": "2012-10-17", "Statement": [}');
+  await page.waitForFunction(() => /\d+ errors?\b/.test(document.querySelector('[aria-current="true"]').textContent));
+  await openSettings(page);
   await page.fill(tid('policy-name'), 'My review policy');
   await page.press(tid('policy-name'), 'Enter');
   await page.waitForFunction(() => /My review policy/.test(document.querySelector('[aria-current="true"]').textContent));
@@ -112,7 +125,6 @@ test('own policies: new, rename, attach and detach, delete', async () => {
   await boxes.nth(1).click();
   await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].filter((x) => x.checked).length === 2, `${tid('policy-attachments')} input`);
 
-  // an allow written into the new policy decides a request it did not before
   await page.selectOption(tid('user-select'), 'alice');
   await page.click(tid('delete-policy'));
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="policy-tab-"]').length === n, before);

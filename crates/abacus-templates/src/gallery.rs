@@ -201,6 +201,16 @@ mod tests {
     }
 
     #[test]
+    fn titles_are_sentence_case_and_the_app_is_not_told_to_use_the_cli() {
+        for entry in Gallery::builtin().entries {
+            let first = entry.title.chars().next().unwrap_or(' ');
+            assert!(first.is_uppercase(), "{}: `{}`", entry.id, entry.title);
+            let shown = format!("{} {}", entry.description, entry.hint.unwrap_or_default());
+            assert!(!shown.contains("`abacus "), "{}: {shown}", entry.id);
+        }
+    }
+
+    #[test]
     fn solutions_apply_to_an_existing_policy() {
         for entry in Gallery::builtin().of(Category::Challenge) {
             let solved = entry.solved_scenario_json();

@@ -15,6 +15,19 @@ pub const KINDS: [(PolicyKind, &str); 7] = [
     (PolicyKind::Rcp, "Resource control policy (RCP)"),
 ];
 
+/// What a new policy of `kind` is called (`New identity policy`, `New SCP`, …).
+fn new_name(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::Identity => "New identity policy",
+        PolicyKind::Resource => "New resource policy",
+        PolicyKind::Trust => "New trust policy",
+        PolicyKind::Boundary => "New permissions boundary",
+        PolicyKind::Session => "New session policy",
+        PolicyKind::Scp => "New SCP",
+        PolicyKind::Rcp => "New RCP",
+    }
+}
+
 /// The label of `kind` (the `KINDS` entry).
 pub fn kind_label(kind: PolicyKind) -> &'static str {
     KINDS
@@ -81,20 +94,32 @@ fn default_attachment(doc: &Scenario, kind: PolicyKind) -> Vec<String> {
         .collect()
 }
 
-/// The starting text of a new policy of `kind`: an empty statement list to fill in.
-fn skeleton(kind: PolicyKind) -> String {
-    let principal = match kind {
-        PolicyKind::Resource | PolicyKind::Trust => "\n      \"Principal\": {\"AWS\": \"*\"},",
-        _ => "",
+/// The starting text of a new policy of `kind`: one valid statement to edit. Guardrails
+/// (SCP, RCP, boundary, session policy) start as AWS's full-access pattern, so adding one
+/// changes no decision until it is narrowed; an identity or resource policy allows the
+/// selected action, so its effect shows at once; a trust policy lets SageMaker assume the role.
+fn skeleton(kind: PolicyKind, doc: &Scenario) -> String {
+    let w = &doc.world;
+    let root = format!("arn:{}:iam::{}:root", w.partition, w.account);
+    let action = doc.selection.action.as_str();
+    let (principal, action) = match kind {
+        PolicyKind::Identity => (String::new(), action),
+        PolicyKind::Resource => (format!("\"Principal\": {{\"AWS\": \"{root}\"}}, "), action),
+        PolicyKind::Trust => (
+            "\"Principal\": {\"Service\": \"sagemaker.amazonaws.com\"}, ".to_owned(),
+            "sts:AssumeRole",
+        ),
+        PolicyKind::Rcp => ("\"Principal\": \"*\", ".to_owned(), "*"),
+        PolicyKind::Scp | PolicyKind::Boundary | PolicyKind::Session => (String::new(), "*"),
     };
     format!(
-        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"NewStatement\",\n      \"Effect\": \"Allow\",{principal}\n      \"Action\": \"\",\n      \"Resource\": \"*\"\n    }}\n  ]\n}}\n"
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"NewStatement\",\n      \"Effect\": \"Allow\",\n      {principal}\"Action\": \"{action}\",\n      \"Resource\": \"*\"\n    }}\n  ]\n}}\n"
     )
 }
 
-/// Adds a new, empty policy of `kind` and returns its index. Its name is unique.
+/// Adds a new policy of `kind` (see [`skeleton`]) and returns its index. Its name is unique.
 pub fn new_policy(doc: &mut Scenario, kind: PolicyKind) -> usize {
-    let base = format!("New {}", kind_label(kind).to_lowercase());
+    let base = new_name(kind).to_owned();
     let mut name = base.clone();
     let mut n = 1;
     while doc.policies.iter().any(|p| p.name == name) {
@@ -107,7 +132,7 @@ pub fn new_policy(doc: &mut Scenario, kind: PolicyKind) -> usize {
         crate::doc::NewPolicy {
             name,
             kind,
-            text: skeleton(kind),
+            text: skeleton(kind, doc),
             attached_to,
         },
     )
@@ -168,8 +193,8 @@ pub fn set_attachments(
         .find(|t| !options.iter().any(|(v, _)| v == *t))
     {
         return Err(format!(
-            "a {} cannot be attached to `{bad}`",
-            kind_label(kind).to_lowercase()
+            "`{bad}` cannot hold this policy ({}): it is not in the world, or holds another kind",
+            kind_label(kind)
         ));
     }
     policy_mut(doc, index)?.attached_to = targets;
@@ -221,16 +246,32 @@ mod tests {
     }
 
     #[test]
-    fn an_allow_written_into_a_new_policy_decides_the_request() {
-        let mut d = default_scenario();
-        let before = Workspace::new(&d).decide(&d.selection).unwrap();
-        let i = new_policy(&mut d, PolicyKind::Identity);
-        d.policies[i].text = d.policies[i].text.replace(
-            "\"Action\": \"\"",
-            &format!("\"Action\": \"{}\"", d.selection.action),
-        );
-        let after = Workspace::new(&d).decide(&d.selection).unwrap();
-        assert_ne!(before, after, "the new policy takes part at once");
+    fn new_policies_are_clean_and_only_identity_and_resource_ones_change_the_decision() {
+        let base = default_scenario();
+        let before = Workspace::new(&base).decide(&base.selection).unwrap();
+        for (kind, _) in KINDS {
+            let mut d = base.clone();
+            let i = new_policy(&mut d, kind);
+            let id = d.policies[i].id.clone();
+            let errors: Vec<String> = abacus_templates::lint::lint_scenario(&d)
+                .into_iter()
+                .filter(|(p, diag)| *p == id && diag.severity == abacus_policy::Severity::Error)
+                .map(|(_, diag)| diag.message)
+                .collect();
+            assert_eq!(errors, Vec::<String>::new(), "{kind:?}");
+            let after = Workspace::new(&d).decide(&d.selection).unwrap();
+            match kind {
+                PolicyKind::Identity => {
+                    assert_eq!(after, abacus_policy::Decision::Allow, "it allows the call")
+                }
+                PolicyKind::Scp
+                | PolicyKind::Rcp
+                | PolicyKind::Boundary
+                | PolicyKind::Session
+                | PolicyKind::Trust => assert_eq!(after, before, "{kind:?} changes nothing"),
+                PolicyKind::Resource => {}
+            }
+        }
     }
 
     #[test]

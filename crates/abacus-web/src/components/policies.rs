@@ -155,7 +155,7 @@ pub fn PolicyList(props: &PolicyListProps) -> Html {
             <>
                 <div class="row new-policy">
                     <select ref={kind_ref} aria-label="kind of the new policy" data-testid="new-policy-kind">
-                        { for KINDS.iter().map(|(_, label)| html! { <option>{ *label }</option> }) }
+                        { for KINDS.iter().enumerate().map(|(i, (_, label))| html! { <option selected={i == 0}>{ *label }</option> }) }
                     </select>
                     <button class="btn small" onclick={on_new} data-testid="new-policy">{ "New" }</button>
                 </div>
