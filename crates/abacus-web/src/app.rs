@@ -34,6 +34,7 @@ pub fn App() -> Html {
         let boot = boot.clone();
         use_reducer(move || {
             let mut s = AppState::new(boot.doc.clone(), boot.notice.clone());
+            s.own_attempt = !boot.linked;
             let (progress, warning) = platform::load_progress(boot.embed.is_some());
             s.progress = Rc::new(progress);
             if s.notice.is_none() {
@@ -43,6 +44,8 @@ pub fn App() -> Html {
         })
     };
     let embed = boot.embed;
+    let loaded_progress = state.progress.clone();
+    let loaded_progress = use_memo((), move |_| loaded_progress);
     let share_url = use_state(|| None::<String>);
     let embed_editable = use_state(|| false);
     let embed_broken = use_state(|| boot.broken);
@@ -165,7 +168,11 @@ pub fn App() -> Html {
                 if let Some(b) = platform::resume(&waiting, embed.is_some(), settled) {
                     pending.set(None);
                     embed_broken.set(embed.is_some() && b.broken);
-                    dispatch.dispatch(Action::Load(Box::new(b.doc), b.notice));
+                    dispatch.dispatch(if b.linked {
+                        Action::Load(Box::new(b.doc), b.notice)
+                    } else {
+                        Action::OpenOwn(Box::new(b.doc), b.notice)
+                    });
                 }
             },
         );
@@ -196,22 +203,36 @@ pub fn App() -> Html {
             }
         });
     }
+    // the share bar shows the link of the document as it was: an edit closes it
+    {
+        let share_url = share_url.clone();
+        use_effect_with(state.revision, move |_| {
+            if share_url.is_some() {
+                share_url.set(None);
+                platform::forget_link();
+            }
+        });
+    }
     // a challenge attempt is recorded whenever its expectations are checked again
     {
         let dispatch = state.dispatcher();
         let attempt = embed.is_none() && state.doc.challenge.is_some();
+        let doc = state.doc.clone();
         use_effect_with((derived.clone(), attempt), move |(d, attempt)| {
             if *attempt {
                 let passed = d.expectations.iter().filter(|e| e.passed).count();
                 let total = d.expectations.len();
-                dispatch.dispatch(Action::AttemptChecked { passed, total });
+                dispatch.dispatch(Action::AttemptChecked { doc, passed, total });
             }
         });
     }
     {
         let dispatch = state.dispatcher();
+        let loaded = loaded_progress.clone();
         use_effect_with(state.progress.clone(), move |p| {
-            if embed.is_none() {
+            // the progress as loaded is never written back: when it could not be read nor
+            // backed up, it stays untouched until the attendee records an attempt
+            if embed.is_none() && !Rc::ptr_eq(p, &loaded) {
                 platform::save_progress_later(p.clone(), move |n| {
                     dispatch.dispatch(Action::Notify(Some(n)))
                 });
@@ -226,15 +247,16 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         let pending = pending.clone();
         use_effect_with((), move |_| {
-            let listener = platform::on_hash_change(move |followed| match followed {
-                // a link waiting for reference data opens later; the workspace stays till then
-                Ok(b) if b.pending.is_some() => {
-                    pending.set(b.pending);
-                    dispatch.dispatch(Action::Notify(b.notice));
-                }
-                Ok(b) => dispatch.dispatch(Action::Load(Box::new(b.doc), b.notice)),
-                Err(n) => dispatch.dispatch(Action::Notify(Some(n))),
-            });
+            let listener =
+                platform::on_hash_change(embed.is_some(), move |followed| match followed {
+                    // a link waiting for reference data opens later; the workspace stays till then
+                    Ok(b) if b.pending.is_some() => {
+                        pending.set(b.pending);
+                        dispatch.dispatch(Action::Notify(b.notice));
+                    }
+                    Ok(b) => dispatch.dispatch(Action::Load(Box::new(b.doc), b.notice)),
+                    Err(n) => dispatch.dispatch(Action::Notify(Some(n))),
+                });
             move || drop(listener)
         });
     }
@@ -484,7 +506,7 @@ pub fn App() -> Html {
         };
     }
 
-    let intro_note = (*intro).then(|| {
+    let intro_note = (*intro && state.revision == 0).then(|| {
         let close = {
             let intro = intro.clone();
             Callback::from(move |_| intro.set(false))
@@ -597,7 +619,9 @@ pub fn App() -> Html {
                         .ok_or_else(|| "this gallery entry is gone: reload the page".to_owned())
                         .and_then(|e| crate::challenge::open(&e, &progress));
                     dispatch.dispatch(match opened {
-                        Ok((d, message)) => Action::Load(Box::new(d), Some(Notice::info(message))),
+                        Ok((d, message)) => {
+                            Action::OpenOwn(Box::new(d), Some(Notice::info(message)))
+                        }
                         Err(e) => Action::Notify(Some(Notice::error(e))),
                     })
                 })
@@ -608,7 +632,7 @@ pub fn App() -> Html {
                 Callback::from(move |id: String| {
                     dispatch.dispatch(Action::ForgetAttempt(id.clone()));
                     match entry(&id).map(|e| crate::challenge::shipped(&e).map(|d| (d, e.title))) {
-                        Some(Ok((d, title))) => dispatch.dispatch(Action::Load(
+                        Some(Ok((d, title))) => dispatch.dispatch(Action::OpenOwn(
                             Box::new(d),
                             Some(Notice::info(format!("started “{title}” over"))),
                         )),
@@ -632,17 +656,26 @@ pub fn App() -> Html {
             let on_solution = {
                 let dispatch = dispatch.clone();
                 Callback::from(move |id: String| {
-                    let opened = entry(&id)
+                    let shipped = entry(&id)
                         .ok_or_else(|| "this gallery entry is gone: reload the page".to_owned())
-                        .and_then(|e| crate::challenge::shipped(&e))
-                        .and_then(|d| crate::challenge::with_solution(&d));
-                    dispatch.dispatch(match opened {
-                        Ok(d) => Action::Load(
-                            Box::new(d),
-                            Some(Notice::info("showing the worked solution; your own attempt stays saved: “Resume” in the gallery returns to it")),
-                        ),
-                        Err(e) => Action::Notify(Some(Notice::error(e))),
-                    })
+                        .and_then(|e| crate::challenge::shipped(&e));
+                    let solved = shipped
+                        .as_ref()
+                        .map_err(Clone::clone)
+                        .and_then(crate::challenge::with_solution);
+                    match (shipped, solved) {
+                        (Ok(shipped), Ok(d)) => {
+                            // "Back to my attempt" needs an attempt: the shipped one, if none
+                            dispatch.dispatch(Action::KeepAttempt(Box::new(shipped)));
+                            dispatch.dispatch(Action::OpenOwn(
+                                Box::new(d),
+                                Some(Notice::info("showing the worked solution; your own attempt is kept: “Back to my attempt” returns to it")),
+                            ));
+                        }
+                        (Err(e), _) | (_, Err(e)) => {
+                            dispatch.dispatch(Action::Notify(Some(Notice::error(e))))
+                        }
+                    }
                 })
             };
             let on_retry = {

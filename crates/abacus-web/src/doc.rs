@@ -220,28 +220,23 @@ pub fn resources_for(doc: &Scenario, action: &str, user: &str) -> Vec<String> {
     ids.into_iter().map(|r| r.id.clone()).collect()
 }
 
-/// Whether `arn` can name a resource of the ARN format `format` (the reference's, with
-/// `${…}` variables): same service, and the resource part starts with the format's fixed
-/// text (`training-job/…`). Region and account are not compared: a typed ARN may name
-/// another account on purpose.
-fn arn_fits(format: &str, arn: &str) -> bool {
-    let mut f = format.splitn(6, ':');
-    let mut a = arn.splitn(6, ':');
-    let (f_service, a_service) = (f.nth(2), a.nth(2));
-    let (f_resource, a_resource) = (f.nth(2), a.nth(2));
-    let fixed = f_resource.map(|r| r.split("${").next().unwrap_or(""));
-    f_service == a_service && matches!((fixed, a_resource), (Some(p), Some(r)) if r.starts_with(p))
-}
-
 /// Whether the typed ARN names a resource type the selected action takes.
 fn typed_arn_fits(doc: &Scenario, arn: &str) -> bool {
     let Some(a) = spec(&doc.selection.action) else {
         return true;
     };
+    if a.any_resource_type {
+        // tagging actions take any taggable resource
+        return abacus_studio::actions::catalogue()
+            .resource_types
+            .values()
+            .filter(|t| !t.tag_key_prefixes.is_empty())
+            .any(|t| crate::arn_shape::fits(&t.arn, arn));
+    }
     std::iter::once(&a.resource_type)
         .chain(&a.other_resource_types)
         .filter_map(|t| resource_type_spec(t))
-        .any(|t| arn_fits(&t.arn, arn))
+        .any(|t| crate::arn_shape::fits(&t.arn, arn))
 }
 
 /// Keeps the target fitting the selected action; says so when a typed ARN had to go.
@@ -867,18 +862,26 @@ mod tests {
         assert!(note.contains(&format!("`{now}`")), "{note}");
         assert!(note.contains(&format!("`{typed}`")), "{note}");
         assert!(note.contains("sagemaker:CreateUserProfile"), "{note}");
-        assert!(arn_fits(
-            "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
-            "arn:aws:s3:::bucket/key"
-        ));
-        assert!(!arn_fits(
-            "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
-            "arn:aws:sagemaker:us-east-1:111122223333:training-job/x"
-        ));
-        assert!(!arn_fits(
-            "arn:${Partition}:sagemaker:${Region}:${Account}:user-profile/${DomainId}/${UserProfileName}",
-            "arn:aws:sagemaker:us-east-1:111122223333:training-job/x"
-        ));
+        // an object ARN is no bucket
+        edit_request(&mut d, RequestEdit::Action("s3:GetObject".into()));
+        edit_request(
+            &mut d,
+            RequestEdit::ResourceArn("arn:aws:s3:::b/key".into()),
+        );
+        let note = edit_request(&mut d, RequestEdit::Action("s3:ListBucket".into()));
+        assert!(note.is_some_and(|n| n.contains("arn:aws:s3:::b/key")));
+        // tagging actions take any taggable resource
+        let experiment = "arn:aws:sagemaker:us-east-1:111122223333:experiment/x";
+        edit_request(
+            &mut d,
+            RequestEdit::Action("sagemaker:StopTrainingJob".into()),
+        );
+        edit_request(&mut d, RequestEdit::ResourceArn(experiment.into()));
+        assert_eq!(
+            edit_request(&mut d, RequestEdit::Action("sagemaker:AddTags".into())),
+            None
+        );
+        assert_eq!(d.selection.resource_arn.as_deref(), Some(experiment));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! tested natively; components that need a DOM are tested with wasm-bindgen-test.
 
 pub mod app;
+pub mod arn_shape;
 pub mod challenge;
 pub mod codec;
 pub mod components;

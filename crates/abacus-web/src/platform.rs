@@ -152,11 +152,15 @@ pub fn copy_text(text: &str) {
 
 /// Calls `f` when the user pastes another share link into this tab: with what to open
 /// (see [`startup::follow_link`]), or with the error to show while the workspace stays.
-pub fn on_hash_change(f: impl Fn(Result<Boot, Notice>) + 'static) -> Option<EventListener> {
+pub fn on_hash_change(
+    embedded: bool,
+    f: impl Fn(Result<Boot, Notice>) + 'static,
+) -> Option<EventListener> {
     let window = web_sys::window()?;
     Some(EventListener::new(&window, "hashchange", move |_| {
         let (hash, search) = location();
-        let followed = match workspace_storage() {
+        // a page that started as an embed stays out of the visitor's storage
+        let followed = match workspace_storage().filter(|_| !embedded) {
             Some(mut s) => startup::follow_link(&hash, &search, &mut s),
             None => startup::follow_link(&hash, &search, &mut MemoryStore::default()),
         };
@@ -186,6 +190,14 @@ fn base_url() -> String {
             h.split('?').next().unwrap_or("").to_owned()
         })
         .unwrap_or_default()
+}
+
+/// Takes a shared link out of the address bar (after an edit it no longer shows the
+/// document, and a reload must reopen the autosave, not the older link).
+pub fn forget_link() {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&base_url()));
+    }
 }
 
 /// A link opening `doc` in the full app.
@@ -321,7 +333,11 @@ pub fn current_theme() -> Theme {
 
 /// Puts the remembered theme on `<html data-theme>` (call before the first render).
 pub fn apply_stored_theme() {
+    // an embed follows the system theme: it never reads the visitor's storage
+    let (hash, search) = location();
+    let embedded = Fragment::parse(&hash, &search).embed.is_some();
     let theme = LocalStorage::open()
+        .filter(|_| !embedded)
         .map(|s| theme::load(&s))
         .unwrap_or_default();
     set_theme_attribute(theme);

@@ -29,6 +29,9 @@ pub struct Boot {
     pub pending: Option<Pending>,
     /// Nothing was autosaved and no link was followed: the app introduces itself.
     pub first_visit: bool,
+    /// The document comes from a share link (someone else's: the app never records it as
+    /// the visitor's challenge attempt).
+    pub linked: bool,
     /// The link asked for a document that could not be opened (an embed then shows the
     /// error in place of any example, so a docs page never shows the wrong content).
     pub broken: bool,
@@ -134,6 +137,7 @@ fn waiting(pending: Pending, embed: Option<EmbedMode>) -> Boot {
         embed,
         pending: Some(pending),
         first_visit: false,
+        linked: false,
         broken: false,
     }
 }
@@ -154,6 +158,7 @@ pub fn resume(
                 Origin::Share => opened_link(&doc, storage),
                 Origin::Autosave => Notice::info("reopened your autosaved workspace"),
             }),
+            linked: pending.origin == Origin::Share,
             doc,
             embed,
             pending: None,
@@ -170,6 +175,7 @@ pub fn resume(
                 embed,
                 pending: None,
                 first_visit: false,
+                linked: false,
                 broken: true,
             },
             Origin::Autosave => {
@@ -183,6 +189,7 @@ pub fn resume(
                     embed,
                     pending: None,
                     first_visit: false,
+                    linked: false,
                     broken: false,
                 }
             }
@@ -235,6 +242,7 @@ fn open_share(
             embed,
             pending: None,
             first_visit: false,
+            linked: true,
             broken: false,
         }),
         Err(e) => Err(Notice::error(format!(
@@ -333,6 +341,7 @@ pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
         embed,
         pending: None,
         first_visit,
+        linked: false,
         broken,
     }
 }
@@ -397,6 +406,11 @@ mod tests {
         let hash = share_fragment(&edited(), None);
         let b = start(&hash, "", &mut s);
         assert_eq!(b.doc, edited());
+        assert!(b.linked, "a link is someone else's document");
+        assert!(
+            !start("", "", &mut s).linked,
+            "the autosave is the visitor's own"
+        );
         assert!(b.notice.unwrap().text.contains(PREVIOUS_KEY));
         assert!(s.get(PREVIOUS_KEY).is_some());
     }

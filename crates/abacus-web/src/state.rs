@@ -143,6 +143,10 @@ pub struct AppState {
     pub gallery: GalleryLoad,
     /// The attendee's attempts at the challenges (kept in this browser).
     pub progress: Rc<Progress>,
+    /// The document on screen is the attendee's own (opened from the gallery or the
+    /// autosave), so a challenge in it is recorded as their attempt; a shared link or an
+    /// imported file is someone else's and never replaces the attempt.
+    pub own_attempt: bool,
 }
 
 impl AppState {
@@ -162,6 +166,7 @@ impl AppState {
             index_failed: false,
             gallery: GalleryLoad::NotRequested,
             progress: Rc::default(),
+            own_attempt: true,
         }
     }
 }
@@ -226,11 +231,19 @@ pub enum Action {
     LoadExpectation(usize),
     /// The expectations were checked: `passed` of `total` pass (records a challenge attempt).
     AttemptChecked {
+        /// The document that was checked (ignored unless it is still the one on screen).
+        doc: Rc<Scenario>,
         /// Passing expectations.
         passed: usize,
         /// All expectations.
         total: usize,
     },
+    /// Open the attendee's own document (a gallery challenge, their attempt, the autosave):
+    /// as `Load`, but a challenge in it is recorded as their attempt.
+    OpenOwn(Box<Scenario>, Option<Notice>),
+    /// Keep `doc` (a challenge as shipped) as the attempt, unless one is already kept: so that
+    /// "Back to my attempt" has somewhere to go after the solution was opened first.
+    KeepAttempt(Box<Scenario>),
     /// Replace the challenge attempt on screen with its worked solution (the attempt is
     /// kept in the progress).
     ShowSolution,
@@ -244,6 +257,7 @@ impl AppState {
     /// Applies `action`, returning the next state (the old one is untouched).
     pub fn apply(&self, action: Action) -> AppState {
         let mut next = self.clone();
+        let opens_own = matches!(action, Action::OpenOwn(..));
         match action {
             Action::EditPolicy { index, text } => {
                 let mut d = (*self.doc).clone();
@@ -304,13 +318,15 @@ impl AppState {
                 let mut d = (*self.doc).clone();
                 let name = policy.name.clone();
                 next.active_policy = doc::add_policy(&mut d, policy);
+                d.view.policy = d.policies.get(next.active_policy).map(|p| p.id.clone());
                 next.doc = Rc::new(d);
                 next.revision = self.revision.wrapping_add(1);
                 next.screen = Screen::Workspace;
                 next.notice = Some(Notice::info(format!("added policy `{name}`")));
             }
-            Action::Load(doc, notice) => {
+            Action::Load(doc, notice) | Action::OpenOwn(doc, notice) => {
                 next = AppState::new(*doc, notice);
+                next.own_attempt = opens_own;
                 next.progress = self.progress.clone();
                 next.screen = Screen::Workspace;
                 next.revision = self.revision.wrapping_add(1);
@@ -397,9 +413,25 @@ impl AppState {
                     next.screen = Screen::Workspace;
                 }
             }
-            Action::AttemptChecked { passed, total } => {
-                if let Some(p) = self.progress.record(&self.doc, passed, total) {
+            Action::AttemptChecked { doc, passed, total } => {
+                let current = Rc::ptr_eq(&doc, &self.doc);
+                if let Some(p) = self
+                    .progress
+                    .record(&self.doc, passed, total)
+                    .filter(|_| current && self.own_attempt)
+                {
                     next.progress = Rc::new(p);
+                }
+            }
+            Action::KeepAttempt(doc) => {
+                let id = doc.challenge.as_ref().map(|c| c.id.clone());
+                if id.is_some_and(|id| self.progress.get(&id).is_none()) {
+                    let results =
+                        abacus_studio::evaluate::Workspace::new(&doc).check_expectations();
+                    let passed = results.iter().filter(|r| r.passed).count();
+                    if let Some(p) = self.progress.record(&doc, passed, results.len()) {
+                        next.progress = Rc::new(p);
+                    }
                 }
             }
             Action::ShowSolution => match challenge::with_solution(&self.doc) {
@@ -414,6 +446,7 @@ impl AppState {
             Action::BackToAttempt => match challenge::attempt(&self.doc, &self.progress) {
                 Ok(d) => {
                     next.set_doc(d);
+                    next.own_attempt = true;
                     next.active_policy = doc::initial_policy(&next.doc);
                     next.jump = None;
                     next.notice = Some(Notice::info("back to your attempt"));
@@ -668,5 +701,95 @@ mod tests {
         assert_eq!(next.doc.policies.len(), s.doc.policies.len() + 1);
         assert_eq!(next.active_policy, next.doc.policies.len() - 1);
         assert!(doc::parse(&doc::to_json(&next.doc)).is_ok());
+    }
+
+    fn challenge_doc() -> Scenario {
+        let gallery = abacus_templates::gallery::Gallery::builtin();
+        let entry = gallery
+            .of(abacus_templates::gallery::Category::Challenge)
+            .next()
+            .unwrap();
+        challenge::shipped(entry).unwrap()
+    }
+
+    fn checked(s: &AppState, passed: usize) -> AppState {
+        s.apply(Action::AttemptChecked {
+            doc: s.doc.clone(),
+            passed,
+            total: 5,
+        })
+    }
+
+    #[test]
+    fn only_the_attendees_own_document_is_recorded_as_their_attempt() {
+        let id = challenge_doc().challenge.unwrap().id;
+        let own = state().apply(Action::OpenOwn(Box::new(challenge_doc()), None));
+        let own = checked(&own, 2);
+        assert_eq!(own.progress.get(&id).unwrap().passed, 2);
+        // counts computed for a document no longer on screen are ignored
+        let stale = own.apply(Action::AttemptChecked {
+            doc: Rc::new(default_scenario()),
+            passed: 5,
+            total: 5,
+        });
+        assert_eq!(stale.progress.get(&id).unwrap().passed, 2);
+        // a shared link or an import of the same challenge never replaces the attempt
+        let foreign = own.apply(Action::Load(Box::new(challenge_doc()), None));
+        assert!(!foreign.own_attempt);
+        assert_eq!(checked(&foreign, 5).progress, own.progress);
+    }
+
+    #[test]
+    fn the_solution_is_not_an_attempt_and_back_returns_to_it() {
+        let id = challenge_doc().challenge.unwrap().id;
+        let s = checked(
+            &state().apply(Action::OpenOwn(Box::new(challenge_doc()), None)),
+            1,
+        );
+        let attempt = s.doc.clone();
+        let shown = s.apply(Action::ShowSolution);
+        assert!(shown.doc.challenge.as_ref().unwrap().solution_shown);
+        assert_eq!(checked(&shown, 5).progress, s.progress, "not recorded");
+        let back = shown.apply(Action::BackToAttempt);
+        assert_eq!(*back.doc, *attempt);
+        assert_eq!(back.progress.get(&id).unwrap().passed, 1);
+        // opened with the solution first: the shipped document is kept to come back to
+        let fresh = state().apply(Action::KeepAttempt(Box::new(challenge_doc())));
+        let kept = fresh.progress.get(&id).unwrap().clone();
+        let again = fresh.apply(Action::KeepAttempt(Box::new(challenge_doc())));
+        assert_eq!(
+            again.progress.get(&id),
+            Some(&kept),
+            "an attempt is never replaced"
+        );
+    }
+
+    #[test]
+    fn policy_edits_select_and_remember_the_policy() {
+        let s = state().apply(Action::NewPolicy(PolicyKind::Identity));
+        let new_id = s.doc.policies[s.active_policy].id.clone();
+        assert_eq!(s.doc.view.policy.as_deref(), Some(new_id.as_str()));
+        let s = s.apply(Action::SelectPolicy(0));
+        assert_eq!(
+            s.doc.view.policy.as_deref(),
+            Some(s.doc.policies[0].id.as_str())
+        );
+        let s = s.apply(Action::DeletePolicy(0));
+        assert_eq!(s.doc.view.policy, None);
+        assert!(s.active_policy < s.doc.policies.len());
+        assert!(s.notice.unwrap().text.starts_with("deleted the policy"));
+        let s = state().apply(Action::ShowPanel(Panel::CloudTrail));
+        assert_eq!(s.doc.view.panel, Panel::CloudTrail);
+        assert!(doc::parse(&doc::to_json(&s.doc)).is_ok());
+    }
+
+    #[test]
+    fn an_expectation_loads_its_request() {
+        let mut d = default_scenario();
+        let want = d.expectations[1].request.clone();
+        d.selection.user = "carol".into();
+        let s = AppState::new(d, None).apply(Action::LoadExpectation(1));
+        assert_eq!(s.doc.selection, want);
+        assert_eq!(s.screen, Screen::Workspace);
     }
 }

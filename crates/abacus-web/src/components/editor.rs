@@ -437,7 +437,16 @@ pub fn Editor(props: &EditorProps) -> Html {
         Callback::from(move |e: InputEvent| {
             *escaped.borrow_mut() = false;
             if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                session.record_input(&area, &e.input_type(), e.data(), e.time_stamp());
+                // read, not assumed: a plain `input` event (a script, an extension, a test)
+                // has no `inputType`, and the typed getter would throw on it
+                let kind = js_sys::Reflect::get(&e, &"inputType".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                let data = js_sys::Reflect::get(&e, &"data".into())
+                    .ok()
+                    .and_then(|v| v.as_string());
+                session.record_input(&area, &kind, data, e.time_stamp());
             }
         })
     };

@@ -122,6 +122,11 @@ pub fn Matrix(props: &MatrixProps) -> Html {
             (0, 0)
         }
     });
+    // the grid's one tab stop, kept inside the grid when a column or row goes away
+    let tab_stop = (
+        active.0.min(rows.saturating_sub(1)),
+        active.1.min(cols.saturating_sub(1)),
+    );
     let note = use_state(String::new);
     // back from the workspace: the cell that was opened gets the focus again
     use_effect_with((), |_| {
@@ -149,7 +154,7 @@ pub fn Matrix(props: &MatrixProps) -> Html {
     let on_key = {
         let active = active.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if let Some((r, c)) = grid_move(&e.key(), e.ctrl_key(), *active, rows, cols) {
+            if let Some((r, c)) = grid_move(&e.key(), e.ctrl_key(), tab_stop, rows, cols) {
                 e.prevent_default();
                 active.set((r, c));
                 CURRENT.with(|s| s.set(((r, c), false)));
@@ -193,7 +198,7 @@ pub fn Matrix(props: &MatrixProps) -> Html {
             html! {
                 <td role="gridcell">
                     <button {class} title={label.clone()} aria-label={label} {onclick}
-                        tabindex={if *active == (r, c) { "0" } else { "-1" }} aria-disabled={(!open).then_some("true")}
+                        tabindex={if tab_stop == (r, c) { "0" } else { "-1" }} aria-disabled={(!open).then_some("true")}
                         data-testid={cell_id(r, c)} data-decision={kind} data-change={change}>
                         { short(*d) }{ mark }
                     </button>
@@ -303,7 +308,7 @@ fn columns_form(props: &MatrixProps, action: NodeRef, column: NodeRef) -> Html {
             </form>
             <form class="inline-form" onsubmit={remove} aria-label="remove a column">
                 <label>{ "Columns of" }
-                    <select ref={column} data-testid="matrix-remove-action">{ for props.actions.iter().map(|a| html! { <option value={a.clone()}>{ a }</option> }) }</select>
+                    <select ref={column} data-testid="matrix-remove-action">{ for props.actions.iter().enumerate().map(|(i, a)| html! { <option value={a.clone()} selected={i == 0}>{ a }</option> }) }</select>
                 </label>
                 <button class="btn small" data-testid="matrix-remove">{ "Remove" }</button>
             </form>

@@ -45,9 +45,15 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// The settings of the active policy: name, attachments, delete.
 fn settings(item: &PolicyItem, e: &PolicyEdits) -> Html {
-    let on_rename = e
-        .on_rename
-        .reform(|ev: Event| ev.target_unchecked_into::<HtmlInputElement>().value());
+    // the field goes back to the current name; a rename that is accepted renders the new
+    // one, and a refused one (a duplicate) leaves no stale text behind
+    let current = item.name.clone();
+    let on_rename = e.on_rename.reform(move |ev: Event| {
+        let input = ev.target_unchecked_into::<HtmlInputElement>();
+        let wanted = input.value();
+        input.set_value(&current);
+        wanted
+    });
     let checks = e.options.iter().map(|(value, label)| {
         let on = e.attached.contains(value);
         let attached = e.attached.clone();

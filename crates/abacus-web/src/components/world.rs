@@ -42,8 +42,10 @@ fn value_of(node: &NodeRef) -> String {
 fn select(node: &NodeRef, id: &str, options: &[String], allow_empty: bool) -> Html {
     html! {
         <select ref={node.clone()} id={id.to_owned()}>
-            if allow_empty { <option value="">{ "—" }</option> }
-            { for options.iter().map(|o| html! { <option value={o.clone()}>{ o }</option> }) }
+            // explicit defaults: Yew inserts options back to front, so the browser would
+            // otherwise start on the last one
+            if allow_empty { <option value="" selected=true>{ "—" }</option> }
+            { for options.iter().enumerate().map(|(i, o)| html! { <option value={o.clone()} selected={i == 0 && !allow_empty}>{ o }</option> }) }
         </select>
     }
 }
