@@ -48,6 +48,12 @@ for (const scheme of ['light', 'dark']) {
     await card.locator('button', { hasText: /^(Open|Resume)$/ }).click();
     await page.waitForSelector(tid('challenge-panel'));
     found['a challenge'] = await violations(page);
+    page.on('dialog', (d) => d.accept());
+    await page.click(tid('show-solution'));
+    await page.waitForSelector(tid('back-to-attempt'));
+    found['a shown solution'] = await violations(page);
+    await page.evaluate((sel) => { document.querySelector(sel).open = true; }, tid('policy-settings'));
+    found['the policy settings'] = await violations(page);
     for (const [screen, v] of Object.entries(found)) assert.deepEqual(v, [], `${scheme} ${screen}`);
   });
 }

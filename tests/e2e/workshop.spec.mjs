@@ -177,14 +177,20 @@ test('narrow screens: one column with the decision in view, for the app and the 
   await full.click(tid('share-button'));
   const snippet = await full.inputValue(tid('embed-snippet'));
   const src = snippet.match(/src="([^"]+)"/)[1];
-  const embed = await app.newPage({ viewport: { width: 400, height: 600 } });
-  await embed.goto(src);
-  await embed.waitForSelector(`${tid('decision')}[data-decision]`);
-  const editor = await embed.locator('.editor-panel').boundingBox();
-  assert.ok(editor.width >= 300, `the embed's editor is ${editor.width}px wide`);
-  const decision = await embed.locator(tid('decision')).boundingBox();
-  const overlap = decision.y < editor.y + editor.height && editor.y < decision.y + decision.height;
-  assert.ok(!overlap, 'the decision does not cover the editor');
+  // the docs author's two iframe sizes
+  for (const viewport of [{ width: 400, height: 600 }, { width: 800, height: 400 }]) {
+    const embed = await app.newPage({ viewport });
+    await embed.goto(src);
+    await embed.waitForSelector(`${tid('decision')}[data-decision]`);
+    const editor = await embed.locator('.editor-panel').boundingBox();
+    assert.ok(editor.width >= 300, `${viewport.width}: the embed's editor is ${editor.width}px wide`);
+    const decision = await embed.locator(tid('decision')).boundingBox();
+    const overlap = decision.y < editor.y + editor.height && editor.y < decision.y + decision.height
+      && decision.x < editor.x + editor.width && editor.x < decision.x + decision.width;
+    assert.ok(!overlap, `${viewport.width}: the decision does not cover the editor`);
+    assert.ok(await embed.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), `${viewport.width}: no sideways scroll`);
+    await embed.context().close();
+  }
 });
 
 test('the share bar: labelled fields, copy buttons and an editable embed; the link keeps the policy and the tab', async () => {
@@ -226,9 +232,11 @@ test('export says what it saved; the explanation reads the deciding path first a
   assert.match(text, /\n {2}- Statement .*\(decided the request\)/);
 });
 
-test('the first visit explains itself and points at the challenges', async () => {
+test('the first visit explains itself and points at the challenges, with the expectations in view', async () => {
   const page = await open();
   await page.waitForSelector(tid('intro'));
+  const expectations = await page.locator(tid('expectations')).boundingBox();
+  assert.ok(expectations.y < 720, `the expectations start at ${expectations.y}px, below the fold`);
   await page.click(tid('intro-challenges'));
   await page.waitForSelector(`${tid('gallery')}[data-state="ready"]`);
   assert.equal(await page.textContent('.section-title'), 'Challenges');
@@ -262,6 +270,19 @@ test('an explicit deny draws its icon, not a missing glyph', async () => {
   await page.fill(tid('policy-editor'), deny);
   await page.waitForSelector(`${tid('decision')}[data-decision="ExplicitDeny"] ${tid('deny-icon')}`);
   assert.doesNotMatch(await page.textContent(tid('decision')), /⛔/);
+});
+
+test('an embedded challenge attempt is never recorded in the visitor\'s storage', async () => {
+  const page = await open();
+  await openChallenge(page);
+  await page.click(tid('share-button'));
+  const hash = (await page.inputValue(tid('share-url'))).split('#')[1];
+  const embed = await app.newPage();
+  await embed.goto(`${app.url}#embed=edit&${hash}`);
+  await embed.waitForSelector(`${tid('decision')}[data-decision]`);
+  await embed.fill(tid('policy-editor'), await embed.inputValue(tid('policy-editor')) + ' ');
+  await embed.waitForTimeout(700);
+  assert.equal(await embed.evaluate(() => localStorage.length), 0);
 });
 
 test('no page errors', () => {
