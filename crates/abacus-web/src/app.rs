@@ -285,12 +285,44 @@ pub fn App() -> Html {
     }
 
     // the embed's "Open in Abacus" link compresses the whole document: once per change
-    let open_link = use_memo((embed.is_some(), state.revision), {
+    let open_link = use_state(String::new);
+    {
+        let open_link = open_link.clone();
         let d = state.doc.clone();
-        move |(embedded, _)| {
-            embedded.then(|| perf::measure("abacus-open-link", || platform::full_app_link(&d)))
-        }
-    });
+        // not for the placeholder shown while the embed's own link is being decoded
+        let placeholder = boot.decoding.is_some() && state.revision == 0;
+        use_effect_with((embed.is_some(), state.revision), move |(embedded, _)| {
+            if *embedded && !placeholder {
+                platform::full_app_link_later(d, move |link| open_link.set(link));
+            }
+        });
+    }
+    // a share link in the URL: the browser inflates it, then it opens
+    let decoding = use_state(|| boot.decoding.is_some());
+    {
+        let dispatch = state.dispatcher();
+        let pending = pending.clone();
+        let embed_broken = embed_broken.clone();
+        let decoding = decoding.clone();
+        let started = boot.decoding.clone();
+        use_effect_with((), move |_| {
+            if let Some(started) = started {
+                platform::open_link(started, move |b| {
+                    embed_broken.set(b.broken);
+                    decoding.set(false);
+                    if b.pending.is_some() {
+                        pending.set(b.pending);
+                        dispatch.dispatch(Action::Notify(b.notice));
+                    } else if b.linked {
+                        dispatch.dispatch(Action::Load(Box::new(b.doc), b.notice));
+                    } else {
+                        // a broken link fell back to the visitor's own autosave
+                        dispatch.dispatch(Action::OpenOwn(Box::new(b.doc), b.notice));
+                    }
+                });
+            }
+        });
+    }
 
     let dispatch = state.dispatcher();
     let on_policy_input = {
@@ -470,7 +502,14 @@ pub fn App() -> Html {
         }
     });
     if let Some(mode) = embed {
-        let body = if *embed_broken {
+        let body = if *decoding {
+            html! {
+                <main class="workspace" aria-label="example" aria-busy="true">
+                    <h1 class="sr-only">{ "Abacus example" }</h1>
+                    <p role="status" data-testid="embed-opening">{ "Opening the example…" }</p>
+                </main>
+            }
+        } else if *embed_broken {
             let why = state
                 .notice
                 .as_ref()
@@ -737,9 +776,11 @@ pub fn App() -> Html {
         let d = state.doc.clone();
         let share_url = share_url.clone();
         Callback::from(move |_| {
-            let (url, notice) = platform::share(&d);
-            share_url.set(Some(url));
-            dispatch.dispatch(Action::Notify(Some(notice)));
+            let (dispatch, share_url) = (dispatch.clone(), share_url.clone());
+            platform::share_later((*d).clone(), move |url, notice| {
+                share_url.set(url);
+                dispatch.dispatch(Action::Notify(Some(notice)));
+            });
         })
     };
     let on_export = {

@@ -11,7 +11,7 @@ pub mod arn_shape;
 pub mod challenge;
 pub mod codec;
 pub mod components;
-pub mod deflate;
+pub mod compress;
 pub mod derive;
 pub mod doc;
 pub mod editing;

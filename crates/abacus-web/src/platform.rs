@@ -15,6 +15,13 @@ use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// Runs `task` in the background. Every task goes through this one boxed call: each
+/// `spawn_local::<F>` of its own would add a copy of the executor's task code to the bundle.
+fn spawn(task: impl std::future::Future<Output = ()> + 'static) {
+    let task: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = Box::pin(task);
+    wasm_bindgen_futures::spawn_local(task);
+}
+
 /// `localStorage` as a [`KeyValue`].
 pub struct LocalStorage(web_sys::Storage);
 
@@ -52,35 +59,68 @@ fn location() -> (String, String) {
         .unwrap_or_default()
 }
 
-/// Reads the URL and the storage to decide the starting document.
+/// Reads the URL and the storage to decide the starting document. A share link's payload
+/// is inflated by the browser, which takes a moment: the boot then says so (`decoding`), and
+/// [`open_link`] finishes it.
 pub fn boot() -> Boot {
     let (hash, search) = location();
     let fragment = Fragment::parse(&hash, &search);
-    if fragment.share.is_some() && fragment.embed.is_none() {
-        // the link has been read: from now on the workspace lives in the autosave, so a
-        // reload keeps the edits made since instead of reopening the link
-        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ =
-                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&base_url()));
+    if fragment.share.is_some() {
+        if fragment.embed.is_none() {
+            // the link has been read: from now on the workspace lives in the autosave, so a
+            // reload keeps the edits made since instead of reopening the link
+            forget_link();
         }
+        return startup::decoding(hash, search, fragment.embed);
     }
+    start_with(&hash, &search, None)
+}
+
+/// `startup::start` with this deployment's storage (none for an embed).
+fn start_with(hash: &str, search: &str, link: Option<startup::Link>) -> Boot {
+    let embedded = Fragment::parse(hash, search).embed.is_some();
     match workspace_storage() {
         Some(mut s) => {
             // an autosave from before keys were scoped is copied once (never for an embed,
             // which must not touch the visitor's storage); a failure leaves it where it is
-            if fragment.embed.is_none() {
+            if !embedded {
                 let _ = s.migrate();
             }
-            startup::start(&hash, &search, &mut s)
+            startup::start(hash, search, link, &mut s)
         }
         None => {
-            let mut b = startup::start(&hash, &search, &mut MemoryStore::default());
+            let mut b = startup::start(hash, search, link, &mut MemoryStore::default());
             b.notice.get_or_insert(Notice::warning(
                 "localStorage is unavailable: nothing will be autosaved",
             ));
             b
         }
     }
+}
+
+/// The decoded payload of a share link (`1.…`), inflated by the browser within the cap.
+async fn decode_link(payload: &str) -> startup::Link {
+    let deflated = codec::unwrap(payload)?;
+    let inflated = crate::compress::inflate(&deflated, codec::MAX_DECODED_LEN).await?;
+    codec::text(inflated)
+}
+
+/// Finishes a boot that was `decoding` a share link: `done` gets what to open.
+pub fn open_link(decoding: startup::Decoding, done: impl FnOnce(Boot) + 'static) {
+    spawn(async move {
+        let payload = Fragment::parse(&decoding.hash, &decoding.search).share;
+        let link = match payload {
+            Some(p) => Some(decode_link(&p).await),
+            None => None,
+        };
+        done(start_with(&decoding.hash, &decoding.search, link));
+    });
+}
+
+/// The share payload (`1.…`) of `doc`, deflated by the browser.
+pub async fn link_payload(doc: &Scenario) -> Result<String, String> {
+    let deflated = crate::compress::deflate(doc::to_json(doc).as_bytes()).await?;
+    Ok(codec::wrap(&deflated))
 }
 
 thread_local! {
@@ -157,27 +197,29 @@ pub fn on_hash_change(
     f: impl Fn(Result<Boot, Notice>) + 'static,
 ) -> Option<EventListener> {
     let window = web_sys::window()?;
+    let f = std::rc::Rc::new(f);
     Some(EventListener::new(&window, "hashchange", move |_| {
         let (hash, search) = location();
-        // a page that started as an embed stays out of the visitor's storage
-        let followed = match workspace_storage().filter(|_| !embedded) {
-            Some(mut s) => startup::follow_link(&hash, &search, &mut s),
-            None => startup::follow_link(&hash, &search, &mut MemoryStore::default()),
-        };
-        let Some(result) = followed else {
+        let Some(payload) = Fragment::parse(&hash, &search).share else {
             return;
         };
-        if result.as_ref().is_ok_and(|b| b.embed.is_none()) {
-            // as at startup: a reload keeps the edits made since, not the link
-            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                let _ = history.replace_state_with_url(
-                    &wasm_bindgen::JsValue::NULL,
-                    "",
-                    Some(&base_url()),
-                );
+        let f = f.clone();
+        spawn(async move {
+            let link = Some(decode_link(&payload).await);
+            // a page that started as an embed stays out of the visitor's storage
+            let followed = match workspace_storage().filter(|_| !embedded) {
+                Some(mut s) => startup::follow_link(&hash, &search, link, &mut s),
+                None => startup::follow_link(&hash, &search, link, &mut MemoryStore::default()),
+            };
+            let Some(result) = followed else {
+                return;
+            };
+            if result.as_ref().is_ok_and(|b| b.embed.is_none()) {
+                // as at startup: a reload keeps the edits made since, not the link
+                forget_link();
             }
-        }
-        f(result);
+            f(result);
+        });
     }))
 }
 
@@ -201,13 +243,43 @@ pub fn forget_link() {
 }
 
 /// A link opening `doc` in the full app.
-pub fn full_app_link(doc: &Scenario) -> String {
-    format!("{}{}", base_url(), startup::share_fragment(doc, None))
+pub async fn full_app_link(doc: &Scenario) -> Result<String, String> {
+    let payload = link_payload(doc).await?;
+    Ok(format!(
+        "{}{}",
+        base_url(),
+        startup::share_fragment(payload, None)
+    ))
 }
 
-/// Puts `doc` in the URL, copies the link, and says how long it is.
-pub fn share(doc: &Scenario) -> (String, Notice) {
-    let fragment = startup::share_fragment(doc, None);
+/// Computes [`full_app_link`] in the background (measured as `abacus-open-link`); `done`
+/// gets it unless the browser could not compress.
+pub fn full_app_link_later(doc: std::rc::Rc<Scenario>, done: impl FnOnce(String) + 'static) {
+    crate::perf::start("abacus-open-link");
+    spawn(async move {
+        if let Ok(link) = full_app_link(&doc).await {
+            crate::perf::end("abacus-open-link");
+            done(link);
+        }
+    });
+}
+
+/// [`share`] in the background: `done` gets the link (if one could be made) and the notice.
+pub fn share_later(doc: Scenario, done: impl FnOnce(Option<String>, Notice) + 'static) {
+    spawn(async move {
+        let (url, notice) = share(&doc).await;
+        done(url, notice);
+    });
+}
+
+/// Puts `doc` in the URL, copies the link, and says how long it is: (the link, if one
+/// could be made, and the notice).
+pub async fn share(doc: &Scenario) -> (Option<String>, Notice) {
+    let payload = match link_payload(doc).await {
+        Ok(p) => p,
+        Err(e) => return (None, Notice::error(format!("no link could be made: {e}"))),
+    };
+    let fragment = startup::share_fragment(payload, None);
     let url = format!("{}{}", base_url(), fragment);
     if let Some(w) = web_sys::window() {
         if let Ok(history) = w.history() {
@@ -227,7 +299,7 @@ pub fn share(doc: &Scenario) -> (String, Notice) {
             url.len()
         ))
     };
-    (url, notice)
+    (Some(url), notice)
 }
 
 /// Downloads `doc` as a scenario file; the notice says what was saved, or why not.
@@ -415,7 +487,7 @@ fn js_error(e: wasm_bindgen::JsValue) -> String {
 pub fn load_gallery(done: impl FnOnce(Result<crate::gallery_load::Loaded, String>) + 'static) {
     use crate::gallery_load::{Loaded, MEASURE, URL};
     crate::perf::start(MEASURE);
-    wasm_bindgen_futures::spawn_local(async move {
+    spawn(async move {
         let result = match fetch_text(URL).await {
             Ok(text) => Loaded::from_json(&text),
             Err(e) => Err(e),
@@ -466,7 +538,7 @@ pub fn load_reference(
 ) {
     let name = file.measure_name();
     crate::perf::start(&name);
-    wasm_bindgen_futures::spawn_local(async move {
+    spawn(async move {
         let result = match fetch_text(&file.url()).await {
             Ok(text) => crate::perf::measure(&name.replacen("-load:", "-install:", 1), || {
                 file.install(&text)

@@ -1,5 +1,6 @@
 //! What the app opens with: a share link, else the autosave, else the default scenario.
-//! Pure (the URL and the storage are inputs), so every path is tested natively.
+//! Pure (the URL, the link's inflated text and the storage are inputs), so every path is
+//! tested natively; the browser inflates a link's payload first ([`crate::compress`]).
 //!
 //! A document whose actions or resource types come from services of the Service
 //! Authorization Reference that are not loaded yet (the app starts with none) cannot be
@@ -7,7 +8,7 @@
 //! [`resume`] opens it once those services are in (or reports it as before once they are
 //! known to be missing).
 
-use crate::codec::{self, EmbedMode, Fragment};
+use crate::codec::{EmbedMode, Fragment, ShareError};
 use crate::doc;
 use crate::state::Notice;
 use crate::store::{self, KeyValue, Restored};
@@ -32,9 +33,38 @@ pub struct Boot {
     /// The document comes from a share link (someone else's: the app never records it as
     /// the visitor's challenge attempt).
     pub linked: bool,
+    /// A share link's payload is being inflated by the browser: the app shows that it is
+    /// opening it, and finishes the boot with the decoded link.
+    pub decoding: Option<Decoding>,
     /// The link asked for a document that could not be opened (an embed then shows the
     /// error in place of any example, so a docs page never shows the wrong content).
     pub broken: bool,
+}
+
+/// The URL parts of a boot still decoding its share link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoding {
+    /// `location.hash`.
+    pub hash: String,
+    /// `location.search`.
+    pub search: String,
+}
+
+/// The boot while the browser inflates the share link of `hash` and `search`: the default
+/// workspace and a note for the moment (an embed shows only that it is opening).
+pub fn decoding(hash: String, search: String, embed: Option<EmbedMode>) -> Boot {
+    Boot {
+        doc: default_scenario(),
+        notice: embed
+            .is_none()
+            .then(|| Notice::info("opening the shared workspace…")),
+        embed,
+        pending: None,
+        first_visit: false,
+        linked: false,
+        broken: false,
+        decoding: Some(Decoding { hash, search }),
+    }
 }
 
 /// Where a deferred document came from.
@@ -139,6 +169,7 @@ fn waiting(pending: Pending, embed: Option<EmbedMode>) -> Boot {
         first_visit: false,
         linked: false,
         broken: false,
+        decoding: None,
     }
 }
 
@@ -164,6 +195,7 @@ pub fn resume(
             pending: None,
             first_visit: false,
             broken: false,
+            decoding: None,
         }),
         Err(_) if !pending.services.iter().all(|p| settled(p)) => None,
         Err(e) => Some(match pending.origin {
@@ -177,6 +209,7 @@ pub fn resume(
                 first_visit: false,
                 linked: false,
                 broken: true,
+                decoding: None,
             },
             Origin::Autosave => {
                 let notice = match store::restore(storage, doc::parse) {
@@ -191,6 +224,7 @@ pub fn resume(
                     first_visit: false,
                     linked: false,
                     broken: false,
+                    decoding: None,
                 }
             }
         }),
@@ -219,14 +253,18 @@ fn opened_link(doc: &Scenario, storage: &mut dyn KeyValue) -> Notice {
     Notice::info(text)
 }
 
-/// The document of a share link's `payload`, or one waiting for reference data, or the
+/// A share link's payload as the browser decoded it: the document's JSON text, or why it
+/// could not be read.
+pub type Link = Result<String, ShareError>;
+
+/// The document of a share link (`link`, decoded), or one waiting for reference data, or the
 /// error to show. Outside embeds the autosave it replaces is kept (see [`opened_link`]).
 fn open_share(
-    payload: &str,
+    link: Link,
     embed: Option<EmbedMode>,
     storage: &mut dyn KeyValue,
 ) -> Result<Boot, Notice> {
-    let json = codec::decode(payload).map_err(|e| e.to_string());
+    let json = link.map_err(|e| e.to_string());
     if let Some(pending) = json
         .as_ref()
         .ok()
@@ -244,6 +282,7 @@ fn open_share(
             first_visit: false,
             linked: true,
             broken: false,
+            decoding: None,
         }),
         Err(e) => Err(Notice::error(format!(
             "the share link could not be opened: {e}"
@@ -255,27 +294,31 @@ fn open_share(
 /// link; `Err` with the notice to show when the link is broken (the current workspace
 /// stays); otherwise what to open, as [`start`] opens a link (the previous autosave is
 /// kept; a document waiting for reference data comes back `pending`).
+///
+/// `link` is the decoded payload of the URL's `#s=…` (`None` when there is none).
 pub fn follow_link(
     hash: &str,
     search: &str,
+    link: Option<Link>,
     storage: &mut dyn KeyValue,
 ) -> Option<Result<Boot, Notice>> {
     let fragment = Fragment::parse(hash, search);
-    let payload = fragment.share?;
+    let link = link?;
     let mut scratch = crate::store::MemoryStore::default();
     let storage = if fragment.embed.is_some() {
         &mut scratch
     } else {
         storage
     };
-    Some(open_share(&payload, fragment.embed, storage))
+    Some(open_share(link, fragment.embed, storage))
 }
 
-/// Decides the starting document from the URL parts and the storage.
+/// Decides the starting document from the URL parts, the decoded payload of its `#s=…`
+/// (`link`, `None` when there is none) and the storage.
 ///
 /// An embed never reads or writes `storage` (the framing page must not see the visitor's
 /// workspace): without a readable link it opens the default example with an error.
-pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
+pub fn start(hash: &str, search: &str, link: Option<Link>, storage: &mut dyn KeyValue) -> Boot {
     let fragment = Fragment::parse(hash, search);
     let embed = fragment.embed;
     let mut scratch = crate::store::MemoryStore::default();
@@ -285,13 +328,13 @@ pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
         storage
     };
     let mut notices: Vec<Notice> = Vec::new();
-    if embed.is_some() && fragment.share.is_none() {
+    if embed.is_some() && link.is_none() {
         notices.push(Notice::error(
             "this embed names no scenario: its address needs `#embed&s=…` with a share link's payload",
         ));
     }
-    if let Some(payload) = &fragment.share {
-        match open_share(payload, embed, storage) {
+    if let Some(link) = link {
+        match open_share(link, embed, storage) {
             Ok(boot) => return boot,
             Err(notice) => notices.push(notice),
         }
@@ -343,14 +386,16 @@ pub fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
         first_visit,
         linked: false,
         broken,
+        decoding: None,
     }
 }
 
-/// The `#s=…` fragment sharing `doc` (its JSON, deflated: indentation costs next to
-/// nothing once compressed, and one serializer keeps the wasm smaller).
-pub fn share_fragment(doc: &Scenario, embed: Option<EmbedMode>) -> String {
+/// The `#s=…` fragment of a share `payload` (see [`crate::codec::wrap`]; the document's
+/// pretty JSON, deflated: indentation costs next to nothing once compressed, and one
+/// serializer keeps the wasm smaller).
+pub fn share_fragment(payload: String, embed: Option<EmbedMode>) -> String {
     Fragment {
-        share: Some(codec::encode(&doc::to_json(doc))),
+        share: Some(payload),
         embed,
     }
     .to_hash()
@@ -359,8 +404,31 @@ pub fn share_fragment(doc: &Scenario, embed: Option<EmbedMode>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::testing::{decode, encode};
     use crate::state::NoticeLevel;
     use crate::store::{MemoryStore, AUTOSAVE_KEY, CORRUPT_KEY};
+
+    /// The fragment the app writes to share `doc` (deflated as the browser would).
+    fn share_fragment(doc: &Scenario, embed: Option<EmbedMode>) -> String {
+        super::share_fragment(encode(&doc::to_json(doc)), embed)
+    }
+
+    /// What the app decodes from the URL's `#s=…` before starting.
+    fn link_of(hash: &str, search: &str) -> Option<Link> {
+        Fragment::parse(hash, search).share.map(|p| decode(&p))
+    }
+
+    fn start(hash: &str, search: &str, storage: &mut dyn KeyValue) -> Boot {
+        super::start(hash, search, link_of(hash, search), storage)
+    }
+
+    fn follow_link(
+        hash: &str,
+        search: &str,
+        storage: &mut dyn KeyValue,
+    ) -> Option<Result<Boot, Notice>> {
+        super::follow_link(hash, search, link_of(hash, search), storage)
+    }
 
     fn edited() -> Scenario {
         let mut d = default_scenario();
@@ -423,7 +491,7 @@ mod tests {
         assert_eq!(b.doc.name, "edited workspace");
         assert_eq!(b.notice.unwrap().level, NoticeLevel::Error);
         // a valid payload that is not a scenario is rejected field by field
-        let hash = format!("#s={}", codec::encode("{\"version\": 2, \"name\": 5}"));
+        let hash = format!("#s={}", encode("{\"version\": 2, \"name\": 5}"));
         let b = start(&hash, "", &mut MemoryStore::default());
         assert!(b.notice.unwrap().text.contains("could not be opened"));
     }
@@ -551,7 +619,7 @@ mod tests {
         assert_eq!(b.notice.unwrap().level, NoticeLevel::Warning);
         assert_eq!(s.get(CORRUPT_KEY).as_deref(), Some(text.as_str()));
         // a share link waits the same way
-        let hash = format!("#s={}", codec::encode(&text));
+        let hash = format!("#s={}", encode(&text));
         let b = start(&hash, "", &mut MemoryStore::default());
         assert_eq!(b.pending.map(|p| p.origin), Some(Origin::Share));
     }
