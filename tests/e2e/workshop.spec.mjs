@@ -134,6 +134,10 @@ test('own policies: new, rename, attach and detach, delete', async () => {
   await page.fill(tid('policy-name'), 'My review policy');
   await page.press(tid('policy-name'), 'Enter');
   await page.waitForFunction(() => /My review policy/.test(document.querySelector('[aria-current="true"]').textContent));
+  // a rename keeps the editor's undo history: the broken text is undone to the new policy's
+  await page.focus(tid('policy-editor'));
+  await page.keyboard.press('Control+z');
+  assert.match(await page.inputValue(tid('policy-editor')), /"Sid": "NewStatement"/);
 
   const boxes = page.locator(`${tid('policy-attachments')} input[type=checkbox]`);
   assert.ok((await boxes.count()) >= 2);

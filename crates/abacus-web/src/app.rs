@@ -376,6 +376,7 @@ pub fn App() -> Html {
                 bands={derived.active_bands.clone()}
                 readonly={readonly}
                 label={policy_label}
+                document={state.doc.policies.get(state.active_policy).map(|p| AttrValue::from(p.id.clone()))}
                 described_by={Some(AttrValue::from("editor-hint diagnostics-list"))}
                 on_input={on_policy_input}
                 jump={state.jump}

@@ -80,6 +80,7 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn base64url_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
+        // a short last chunk is padded with zero bits, as base64 specifies
         let b = [
             chunk.first().copied().unwrap_or(0),
             chunk.get(1).copied().unwrap_or(0),
@@ -89,6 +90,8 @@ pub fn base64url_encode(bytes: &[u8]) -> String {
         let chars = chunk.len() + 1;
         for i in 0..chars {
             let idx = ((n >> (18 - 6 * i)) & 63) as usize;
+            // `idx` is masked to 0..=63 and ALPHABET has 64 entries: the fallback is never
+            // taken (it is there so that the code has no indexing panic at all)
             out.push(char::from(ALPHABET.get(idx).copied().unwrap_or(b'A')));
         }
     }

@@ -47,6 +47,9 @@ impl Attempt {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
     attempts: BTreeMap<String, Attempt>,
+    /// Attempts forgotten here ("Start over"): not brought back from the store when
+    /// another tab's progress is merged in on save.
+    forgotten: std::collections::BTreeSet<String>,
 }
 
 impl Progress {
@@ -68,6 +71,7 @@ impl Progress {
             return None;
         }
         let mut next = self.clone();
+        next.forgotten.remove(&challenge.id);
         next.attempts.insert(challenge.id.clone(), attempt);
         Some(next)
     }
@@ -76,6 +80,7 @@ impl Progress {
     pub fn forget(&self, id: &str) -> Progress {
         let mut next = self.clone();
         next.attempts.remove(id);
+        next.forgotten.insert(id.to_owned());
         next
     }
 
@@ -87,7 +92,10 @@ impl Progress {
     /// Reads the stored form.
     pub fn from_json(text: &str) -> Result<Progress, String> {
         serde_json::from_str(text)
-            .map(|attempts| Progress { attempts })
+            .map(|attempts| Progress {
+                attempts,
+                forgotten: Default::default(),
+            })
             .map_err(|e| e.to_string())
     }
 }
@@ -116,9 +124,22 @@ pub fn load(store: &mut dyn KeyValue) -> (Progress, Option<String>) {
     }
 }
 
-/// Saves the progress (errors are for the notice bar).
+/// Saves the progress (errors are for the notice bar). Attempts another tab saved meanwhile
+/// are kept: this tab's attempts win for the challenges it has, the others stay (unless this
+/// tab started them over).
 pub fn save(store: &mut dyn KeyValue, progress: &Progress) -> Result<(), String> {
-    let text = progress.to_json();
+    let mut merged = progress.clone();
+    if let Some(stored) = store
+        .get(PROGRESS_KEY)
+        .and_then(|t| Progress::from_json(&t).ok())
+    {
+        for (id, attempt) in stored.attempts {
+            if !merged.forgotten.contains(&id) {
+                merged.attempts.entry(id).or_insert(attempt);
+            }
+        }
+    }
+    let text = merged.to_json();
     if store.get(PROGRESS_KEY).as_deref() == Some(text.as_str()) {
         return Ok(());
     }
@@ -158,7 +179,7 @@ mod tests {
         assert_eq!(load(&mut store), (solved.clone(), None));
         let resumed = Scenario::from_json(&solved.get("c1").unwrap().document).unwrap();
         assert_eq!(resumed, d);
-        assert_eq!(solved.forget("c1"), Progress::default());
+        assert_eq!(solved.forget("c1").get("c1"), None);
     }
 
     #[test]
@@ -181,5 +202,27 @@ mod tests {
         assert_eq!(p, Progress::default());
         assert!(message.unwrap().contains(CORRUPT_PROGRESS_KEY));
         assert_eq!(store.get(CORRUPT_PROGRESS_KEY).as_deref(), Some("{broken"));
+    }
+
+    #[test]
+    fn another_tabs_attempts_are_kept_unless_started_over_here() {
+        let mut store = MemoryStore::default();
+        let mut other = attempt_doc();
+        if let Some(c) = other.challenge.as_mut() {
+            c.id = "c2".into();
+        }
+        let theirs = Progress::default().record(&other, 1, 4).unwrap();
+        save(&mut store, &theirs).unwrap();
+        let mine = Progress::default().record(&attempt_doc(), 2, 5).unwrap();
+        save(&mut store, &mine).unwrap();
+        let (both, _) = load(&mut store);
+        assert_eq!(both.get("c1").map(|a| a.passed), Some(2));
+        assert_eq!(
+            both.get("c2").map(|a| a.passed),
+            Some(1),
+            "the other tab's attempt stays"
+        );
+        save(&mut store, &both.forget("c2")).unwrap();
+        assert_eq!(load(&mut store).0.get("c2"), None, "started over here");
     }
 }

@@ -70,6 +70,10 @@ pub struct EditorProps {
     pub readonly: bool,
     /// The accessible name, e.g. "Policy text: TeamAccess (identity)".
     pub label: AttrValue,
+    /// What the text belongs to (a policy id): another one starts a new undo history. When
+    /// absent, the label says it (so renaming would restart the history).
+    #[prop_or_default]
+    pub document: Option<AttrValue>,
     /// Id of the element describing the diagnostics, for `aria-describedby`.
     #[prop_or_default]
     pub described_by: Option<AttrValue>,
@@ -327,14 +331,18 @@ pub fn Editor(props: &EditorProps) -> Html {
     };
     // A text the editor did not make itself (another policy, an import, a solution) starts a
     // new history: undo must never bring back another document's text.
-    let owner = use_mut_ref(|| props.label.clone());
+    let document = props
+        .document
+        .clone()
+        .unwrap_or_else(|| props.label.clone());
+    let owner = use_mut_ref(|| document.clone());
     let loads = use_mut_ref(|| 0u32);
     {
         let mut history = session.history.borrow_mut();
         let mut owner = owner.borrow_mut();
-        if history.present().text != props.text.as_str() || *owner != props.label {
+        if history.present().text != props.text.as_str() || *owner != document {
             history.reset(&props.text);
-            *owner = props.label.clone();
+            *owner = document;
             *loads.borrow_mut() += 1;
         }
     }
