@@ -158,6 +158,25 @@ test('transfer size (wasm + JS + CSS, gzip)', () => {
   assert.ok(total < 3 * 1024 * 1024);
 });
 
+test('share link length of every gallery use case (the browser\'s deflate-raw)', async () => {
+  const dir = join(ROOT, 'scenarios');
+  const lengths = [];
+  const page = await app.newPage();
+  for (const n of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const scenario = JSON.parse(readFileSync(join(dir, n), 'utf8'));
+    await page.goto(app.url + shareHash(scenario));
+    await page.waitForSelector(`${tid('decision')}[data-decision]`);
+    await page.click(tid('share-button'));
+    await page.waitForSelector(tid('share-url'));
+    lengths.push({ id: n.replace(/\.json$/, ''), url: (await page.inputValue(tid('share-url'))).length });
+    await page.goto('about:blank');
+  }
+  const urls = lengths.map((l) => l.url);
+  const longest = lengths.reduce((a, b) => (b.url > a.url ? b : a));
+  console.log(`perf: share links of ${urls.length} use cases: median ${pct(urls, 50)} characters, min ${Math.min(...urls)}, max ${longest.url} (${longest.id}); over the 8 KiB warning: ${urls.filter((u) => u > 8192).length}`);
+  assert.ok(urls.every((u) => u > 0));
+});
+
 test('first render from 127.0.0.1', async () => {
   const times = [];
   for (let i = 0; i < 7; i++) {
