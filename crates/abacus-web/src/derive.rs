@@ -5,12 +5,11 @@
 //! explains; the templates crate lints. This module only reshapes their results into view
 //! models.
 
-use crate::components::editor::Band;
 use crate::doc;
 use crate::highlight::Mark;
 use crate::view::{
-    self, DecisionView, ExpectationView, MatrixColumn, MatrixView, Opt, ParamField, PolicyItem,
-    RequestView, TraceNode, WorldRow, WorldView,
+    self, Band, DecisionView, ExpectationView, MatrixColumn, MatrixView, Opt, ParamField,
+    PolicyItem, RequestView, TraceNode, WorldRow, WorldView,
 };
 use abacus_policy::{Diagnostic, LineIndex};
 use abacus_studio::actions::catalogue;
@@ -33,7 +32,7 @@ pub struct Derived {
     /// Their underline marks.
     pub active_marks: Rc<Vec<Mark>>,
     /// Its diagnostics as inline notes at their lines.
-    pub active_notes: Rc<Vec<crate::components::editor::LineNote>>,
+    pub active_notes: Rc<Vec<crate::view::LineNote>>,
     /// Deciding statements inside it.
     pub active_bands: Rc<Vec<Band>>,
     /// The request panel.

@@ -479,17 +479,6 @@ pub fn param_fields(doc: &Scenario) -> Vec<(&'static str, &'static str, String, 
     out
 }
 
-/// Loads the request of access-matrix cell (row, column); false if there is no such cell.
-pub fn open_matrix_cell(doc: &mut Scenario, row: usize, col: usize) -> bool {
-    match crate::derive::matrix_selection(doc, row, col) {
-        Some(selection) => {
-            doc.selection = selection;
-            true
-        }
-        None => false,
-    }
-}
-
 /// Applies a world-editor change; refused changes leave the document as it was.
 pub fn edit_world(doc: &mut Scenario, edit: WorldEdit) -> Result<(), String> {
     let before = doc.world.clone();

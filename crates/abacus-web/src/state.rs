@@ -5,11 +5,10 @@
 //! shared in the link and exported. Everything the panels show is derived from it by
 //! [`crate::derive`].
 
-use crate::components::editor::Jump;
 use crate::doc;
 use crate::gallery_load::{GalleryLoad, Loaded};
 use crate::progress::Progress;
-use crate::view::{MatrixView, RequestEdit, WorldEdit};
+use crate::view::{Jump, MatrixView, RequestEdit, WorldEdit};
 use crate::{challenge, policy_edit};
 use abacus_studio::scenario::{Panel, PolicyKind, Scenario};
 use std::rc::Rc;
@@ -286,7 +285,8 @@ impl AppState {
             }
             Action::OpenCell(row, col) => {
                 let mut d = (*self.doc).clone();
-                if doc::open_matrix_cell(&mut d, row, col) {
+                if let Some(selection) = crate::derive::matrix_selection(&self.doc, row, col) {
+                    d.selection = selection;
                     next.doc = Rc::new(d);
                     next.revision = self.revision.wrapping_add(1);
                     next.screen = Screen::Workspace;

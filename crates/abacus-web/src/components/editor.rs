@@ -20,39 +20,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
-/// A range of lines to tint, e.g. a deciding statement.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Band {
-    /// First line, 1-based.
-    pub first_line: usize,
-    /// Last line, inclusive.
-    pub last_line: usize,
-    /// CSS class: `band-allow` or `band-deny`.
-    pub class: &'static str,
-}
-
-/// A diagnostic message shown at the end of its line (inline, like an error lens).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineNote {
-    /// 1-based line.
-    pub line: usize,
-    /// How serious.
-    pub severity: Severity,
-    /// `code: message`.
-    pub text: String,
-}
-
-/// A request to move the caret (from a click on a diagnostic). `nonce` makes repeated
-/// clicks on the same diagnostic move the caret again.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Jump {
-    /// Byte offset to select from.
-    pub start: usize,
-    /// Byte offset to select to.
-    pub end: usize,
-    /// Changes on every request.
-    pub nonce: u32,
-}
+pub use crate::view::{Band, Jump, LineNote};
 
 /// Editor properties.
 #[derive(Clone, Debug, PartialEq, Properties)]
