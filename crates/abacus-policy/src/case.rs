@@ -8,10 +8,14 @@
 //! Outer SCP/RCP arrays are organization levels, root first. A doc is a JSON object, or
 //! a JSON string holding policy text (so that malformed policies can be tested). Unknown
 //! fields (`doc`, the AWS page a case cites; notes) are accepted and ignored.
+//!
+//! The file is read once, from its text: each case of an array is deserialized from its own
+//! slice, and a policy given as an object keeps its exact source text and where it starts in
+//! the file, so that its diagnostics point into the file.
 
 use crate::authorize::{authorize, Authorization, NamedPolicy, PolicyKind, PolicySet};
 use crate::decision::Decision;
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, Position};
 use crate::request::Request;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -21,18 +25,38 @@ use serde_json::value::RawValue;
 pub struct PolicyDoc {
     /// The policy text (the object's source text, or the string's content).
     pub text: String,
+    /// Where the text starts in the case file (byte offset and position), for a policy given
+    /// as an object; `None` for policy text in a JSON string, whose positions are its own.
+    pub origin: Option<(usize, Position)>,
+    /// The text's address while the file is read (see [`parse_cases`], which turns it into
+    /// `origin`); `None` afterwards.
+    address: Option<usize>,
+}
+
+impl PolicyDoc {
+    /// A policy document of `text`, from no file.
+    pub fn new(text: impl Into<String>) -> Self {
+        PolicyDoc {
+            text: text.into(),
+            origin: None,
+            address: None,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for PolicyDoc {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw: Box<RawValue> = Deserialize::deserialize(deserializer)?;
+        // borrowed: the slice of the file itself, whose address says where it is
+        let raw: &'de RawValue = Deserialize::deserialize(deserializer)?;
         let text = raw.get().trim_start();
         if text.starts_with('"') {
             let s: String = serde_json::from_str(text).map_err(serde::de::Error::custom)?;
-            Ok(PolicyDoc { text: s })
+            Ok(PolicyDoc::new(s))
         } else if text.starts_with('{') {
             Ok(PolicyDoc {
                 text: text.to_owned(),
+                origin: None,
+                address: Some(text.as_ptr() as usize),
             })
         } else {
             Err(serde::de::Error::custom(
@@ -87,6 +111,44 @@ pub struct Case {
 }
 
 impl Case {
+    /// Every policy document, in the order of [`Case::policy_set`]'s kinds: identity,
+    /// resource, boundaries, session, SCPs, RCPs.
+    fn docs_mut(&mut self) -> impl Iterator<Item = &mut PolicyDoc> {
+        self.identity_policies
+            .iter_mut()
+            .chain(self.resource_policy.iter_mut())
+            .chain(self.permission_boundaries.iter_mut())
+            .chain(self.session_policy.iter_mut())
+            .chain(self.service_control_policies.iter_mut().flatten())
+            .chain(self.resource_control_policies.iter_mut().flatten())
+    }
+
+    /// The origins of [`Case::docs_mut`], in the same order.
+    fn origins(&self) -> Vec<Option<(usize, Position)>> {
+        self.identity_policies
+            .iter()
+            .chain(self.resource_policy.iter())
+            .chain(self.permission_boundaries.iter())
+            .chain(self.session_policy.iter())
+            .chain(self.service_control_policies.iter().flatten())
+            .chain(self.resource_control_policies.iter().flatten())
+            .map(|d| d.origin)
+            .collect()
+    }
+
+    /// Turns the addresses its policies were read at into places in `file`.
+    fn anchor(&mut self, file: &str, index: &LineIndex) {
+        let start = file.as_ptr() as usize;
+        for doc in self.docs_mut() {
+            doc.origin = doc
+                .address
+                .take()
+                .and_then(|a| a.checked_sub(start))
+                .filter(|offset| *offset <= file.len())
+                .map(|offset| (offset, index.position(offset)));
+        }
+    }
+
     /// Parses every policy and assembles the policy set. Policies are named by role and
     /// position: `identity[0]`, `resource`, `scp[1][0]`, ...
     pub fn policy_set(&self) -> PolicySet {
@@ -166,6 +228,7 @@ pub fn run_case(case: &Case) -> CaseOutcome {
     let set = case.policy_set();
     let authorization = authorize(&set, &case.request);
     let mut diagnostics = Vec::new();
+    let mut origins = case.origins().into_iter();
     let all = set
         .identity
         .iter()
@@ -180,10 +243,14 @@ pub fn run_case(case: &Case) -> CaseOutcome {
         .chain(set.scps.iter().flatten().map(|p| (p, PolicyKind::Scp)))
         .chain(set.rcps.iter().flatten().map(|p| (p, PolicyKind::Rcp)));
     for (p, kind) in all {
+        let origin = origins.next().flatten();
         for d in p.parsed.diagnostics_for(kind) {
             diagnostics.push(PolicyDiagnostic {
                 policy: p.name.clone(),
-                diagnostic: d,
+                diagnostic: match origin {
+                    Some(o) => in_file(d, o),
+                    None => d,
+                },
             });
         }
     }
@@ -195,6 +262,29 @@ pub fn run_case(case: &Case) -> CaseOutcome {
         diagnostics,
         authorization,
     }
+}
+
+/// `d`, found in a policy whose text starts at `origin` in the file, placed in the file.
+fn in_file(mut d: Diagnostic, (offset, at): (usize, Position)) -> Diagnostic {
+    let place = |p: Position| {
+        if p.line == 1 {
+            Position {
+                line: at.line,
+                column: at.column + p.column - 1,
+                column_utf16: at.column_utf16 + p.column_utf16 - 1,
+            }
+        } else {
+            Position {
+                line: at.line + p.line - 1,
+                ..p
+            }
+        }
+    };
+    d.span.start += offset;
+    d.span.end += offset;
+    d.start = place(d.start);
+    d.end = place(d.end);
+    d
 }
 
 /// A case file that could not be read.
@@ -214,52 +304,54 @@ impl std::fmt::Display for CaseError {
     }
 }
 
-/// Reads one case or an array of cases.
+/// Reads one case or an array of cases, from the text itself: each case of an array from
+/// its own slice (no intermediate JSON value, keys in their written order), and errors
+/// placed in the file.
 pub fn parse_cases(text: &str) -> Result<Vec<Case>, CaseError> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        Many(Vec<Case>),
-        One(Box<Case>),
-    }
-    // parse to a value first so that errors carry serde_json's line and column
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| CaseError {
-        message: e.to_string(),
-        line: e.line().max(1),
-        column: e.column().max(1),
-    })?;
-    let located = |e: serde_json::Error, index: Option<usize>| {
-        let prefix = index.map(|i| format!("case {i}: ")).unwrap_or_default();
+    let index = LineIndex::new(text);
+    // serde_json's line and column inside `slice`, which starts at `base` in the file
+    let located = |e: serde_json::Error, base: usize, case: Option<usize>| {
+        let prefix = case.map(|i| format!("case {i}: ")).unwrap_or_default();
+        let at = index.position(base);
+        let (line, column) = match e.line().max(1) {
+            1 => (at.line, at.column + e.column().max(1) - 1),
+            n => (at.line + n - 1, e.column().max(1)),
+        };
         CaseError {
             message: format!("{prefix}{e}"),
-            line: e.line().max(1),
-            column: e.column().max(1),
+            line,
+            column,
         }
     };
-    match value {
-        serde_json::Value::Array(items) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| serde_json::from_value::<Case>(v).map_err(|e| located(e, Some(i))))
-            .collect(),
-        serde_json::Value::Object(_) => {
-            // re-read from text so that each object doc keeps its exact source text
-            match serde_json::from_str::<OneOrMany>(text) {
-                Ok(OneOrMany::One(c)) => Ok(vec![*c]),
-                Ok(OneOrMany::Many(v)) => Ok(v),
-                Err(_) => serde_json::from_str::<Case>(text)
-                    .map(|c| vec![c])
-                    .map_err(|e| located(e, None)),
-            }
+    let read = |slice: &str, base: usize, case: Option<usize>| {
+        let mut c: Case = serde_json::from_str(slice).map_err(|e| located(e, base, case))?;
+        c.anchor(text, &index);
+        Ok(c)
+    };
+    match text.trim_start().chars().next() {
+        Some('[') => {
+            let items: Vec<&RawValue> =
+                serde_json::from_str(text).map_err(|e| located(e, 0, None))?;
+            let start = text.as_ptr() as usize;
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, raw)| {
+                    let slice = raw.get();
+                    let base = (slice.as_ptr() as usize).saturating_sub(start);
+                    read(slice, base, Some(i))
+                })
+                .collect()
         }
-        _ => {
-            let _ = LineIndex::new(text);
-            Err(CaseError {
+        Some('{') => read(text, 0, None).map(|c| vec![c]),
+        _ => Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            Err(e) => located(e, 0, None),
+            Ok(_) => CaseError {
                 message: "a case file holds a case object or an array of cases".into(),
                 line: 1,
                 column: 1,
-            })
-        }
+            },
+        }),
     }
 }
 
@@ -294,5 +386,41 @@ mod tests {
         assert!(err.line >= 1);
         let err = parse_cases("[1,").unwrap_err();
         assert_eq!(err.line, 1);
+    }
+
+    #[test]
+    fn diagnostics_of_object_policies_in_array_files_point_into_the_file() {
+        // the policy object starts on line 3, column 25; its `Statement` holds a nested array
+        let text = "[\n  {\"request\": {\"principal\": \"p\", \"action\": \"s3:GetObject\", \"resource\": \"*\"},\n   \"identityPolicies\": [{\"Version\": \"2012-10-17\",\n      \"Statement\": [[]]}]}\n]";
+        let cases = parse_cases(text).unwrap();
+        let doc = &cases[0].identity_policies[0];
+        assert!(
+            doc.text.starts_with("{\"Version\""),
+            "the written text, not re-serialized"
+        );
+        assert_eq!(doc.origin.map(|(_, p)| (p.line, p.column)), Some((3, 25)));
+        let outcome = run_case(&cases[0]);
+        let d = &outcome.diagnostics[0].diagnostic;
+        assert_eq!(d.code, "policy-nested-statement-array");
+        assert_eq!(
+            text.get(d.span.start..d.span.start + 2),
+            Some("[]"),
+            "the span is the file's: the nested array"
+        );
+        assert_eq!((d.start.line, d.start.column), (4, 21));
+        // policy text in a string keeps its own positions
+        let text = r#"{"request":{"principal":"p","action":"a:B","resource":"*"},"identityPolicies":["{\"Statement\":[[]]}"]}"#;
+        let outcome = run_case(&parse_cases(text).unwrap()[0]);
+        assert_eq!(outcome.diagnostics[0].diagnostic.start.line, 1);
+    }
+
+    #[test]
+    fn errors_in_array_files_are_placed_in_the_file() {
+        let text = "[\n  {\"request\": {\"principal\": \"p\", \"action\": \"a:B\", \"resource\": \"*\"}},\n  {\"request\": 5}\n]";
+        let e = parse_cases(text).unwrap_err();
+        assert!(e.message.starts_with("case 1: "), "{e}");
+        assert_eq!(e.line, 3, "{e}");
+        let e = parse_cases("5").unwrap_err();
+        assert!(e.message.contains("case object or an array"), "{e}");
     }
 }
