@@ -48,6 +48,7 @@ fn editor_props(text: &str, seen: Rc<RefCell<Vec<String>>>) -> EditorProps {
         }]),
         readonly: false,
         label: "Policy text".into(),
+        document: None,
         described_by: None,
         on_input: Callback::from(move |t: String| seen.borrow_mut().push(t)),
         jump: None,
