@@ -5,8 +5,27 @@
 //! where REASON is `with an explicit deny in a|an POLICY TYPE` or
 //! `because no POLICY TYPE allows the ACTION action`.
 
-use crate::authorize::{AccessDenied, PolicyKind};
+use crate::kind::{is_trust_action, PolicyKind};
 use crate::request::Request;
+use serde::Serialize;
+
+/// The AWS-style error a denied caller would see.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccessDenied {
+    /// The full message: `User: ARN is not authorized to perform: ACTION on resource: ARN because ...`.
+    pub message: String,
+    /// The reason part: `because no identity-based policy allows the s3:GetObject action`.
+    pub reason: String,
+}
+
+impl AccessDenied {
+    /// Appends the denying policy's ARN to an explicit deny, as AWS's enhanced messages do:
+    /// `... with an explicit deny in a service control policy: arn:aws:organizations::...`.
+    pub fn name_policy(&mut self, arn: &str) {
+        self.reason = format!("{}: {arn}", self.reason);
+        self.message = format!("{}: {arn}", self.message);
+    }
+}
 
 /// Why a request was denied, as AWS words it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,9 +41,7 @@ pub enum DenyReason {
 /// the resource-based policy is named as AWS names it: `because no role trust policy allows
 /// the sts:AssumeRole action`, `with an explicit deny in the role trust policy`.
 pub fn reason_text(reason: DenyReason, action: &str) -> String {
-    let trust = crate::authorize::TRUST_ACTIONS
-        .iter()
-        .any(|t| t.eq_ignore_ascii_case(action));
+    let trust = is_trust_action(action);
     match reason {
         DenyReason::Explicit(PolicyKind::Resource) if trust => {
             "with an explicit deny in the role trust policy".to_owned()

@@ -24,7 +24,7 @@
 //! [`authorize_decision`] is the fast path (no trace, no allocation for typical requests);
 //! [`authorize`] runs the same code with tracing on and builds the explanation.
 
-use crate::access_denied::{access_denied, DenyReason};
+use crate::access_denied::{access_denied, AccessDenied, DenyReason};
 use crate::ast::{Effect, PrincipalSpec, Statement};
 use crate::conditions::{self, ConditionOutcome};
 use crate::decision::Decision;
@@ -33,54 +33,16 @@ use crate::explain::{
     ConditionTrace, ElementTrace, Explanation, PolicyStatus, PolicyTrace, PrincipalSummary,
     StatementTrace, Step, StepOutcome, ValueTrace,
 };
+use crate::kind::{is_trust_action, PolicyKind};
 use crate::parse::{parse_policy, ParsedPolicy};
 use crate::principal::{
     match_principal, not_principal_lists, CallerInfo, GrantKind, PrincipalKind,
 };
 use crate::request::{Context, ContextValue, Request};
 use crate::wildcard::Pattern;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::borrow::Cow;
 use std::sync::Arc;
-
-/// The policy types of a request (IAM User Guide: "Policies and permissions in AWS
-/// Identity and Access Management", policy types).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PolicyKind {
-    /// Attached to the user or role (managed or inline).
-    Identity,
-    /// Attached to the resource: bucket policy, secret policy, key policy, role trust policy.
-    Resource,
-    /// The permissions boundary of the user or role.
-    PermissionBoundary,
-    /// Passed when the session was created.
-    Session,
-    /// AWS Organizations service control policy.
-    Scp,
-    /// AWS Organizations resource control policy.
-    Rcp,
-}
-
-impl PolicyKind {
-    /// The words AWS uses in AccessDenied messages: `identity-based policy`, ...
-    pub fn describe(self) -> &'static str {
-        self.describe_with_article()
-            .split_once(' ')
-            .map_or("", |(_, rest)| rest)
-    }
-
-    /// The same words with their indefinite article: `an identity-based policy`, `a session policy`.
-    pub fn describe_with_article(self) -> &'static str {
-        match self {
-            PolicyKind::Identity => "an identity-based policy",
-            PolicyKind::Resource => "a resource-based policy",
-            PolicyKind::PermissionBoundary => "a permissions boundary",
-            PolicyKind::Session => "a session policy",
-            PolicyKind::Scp => "a service control policy",
-            PolicyKind::Rcp => "a resource control policy",
-        }
-    }
-}
 
 /// A policy with a display name, parsed once and shared.
 #[derive(Clone, Debug, Serialize)]
@@ -169,24 +131,6 @@ pub struct StatementRef {
     pub span: Span,
     /// Its effect.
     pub effect: Effect,
-}
-
-/// The AWS-style error a denied caller would see.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AccessDenied {
-    /// The full message: `User: ARN is not authorized to perform: ACTION on resource: ARN because ...`.
-    pub message: String,
-    /// The reason part: `because no identity-based policy allows the s3:GetObject action`.
-    pub reason: String,
-}
-
-impl AccessDenied {
-    /// Appends the denying policy's ARN to an explicit deny, as AWS's enhanced messages do:
-    /// `... with an explicit deny in a service control policy: arn:aws:organizations::...`.
-    pub fn name_policy(&mut self, arn: &str) {
-        self.reason = format!("{}: {arn}", self.reason);
-        self.message = format!("{}: {arn}", self.message);
-    }
 }
 
 /// The decision with everything that explains it.
@@ -302,18 +246,6 @@ fn capitalize(s: &str) -> String {
 // Guide: "Resource control policies (RCPs)", list of AWS services that support RCPs).
 use abacus_reference::RCP_SERVICES;
 
-/// Actions authorized by the role's trust policy (IAM User Guide: "IAM role trust
-/// policies"; "Passing session tags in AWS STS"; "Monitor and control actions taken
-/// with assumed roles" for `sts:SetSourceIdentity`).
-pub(crate) const TRUST_ACTIONS: &[&str] = &[
-    "sts:assumerole",
-    "sts:assumerolewithsaml",
-    "sts:assumerolewithwebidentity",
-    "sts:setsourceidentity",
-    "sts:tagsession",
-    "sts:setcontext",
-];
-
 /// Which policy's statements matched, as found by the evaluator.
 #[derive(Clone, Copy, Debug, Default)]
 struct PolicyResult {
@@ -418,11 +350,6 @@ impl<'a> Evaluator<'a> {
                 None
             }
         }
-    }
-
-    fn action_lower_is(&self, list: &[&str]) -> bool {
-        list.iter()
-            .any(|a| a.eq_ignore_ascii_case(&self.request.action))
     }
 
     fn service(&self) -> &str {
@@ -1113,7 +1040,7 @@ impl<'a> Evaluator<'a> {
             PolicyKind::Session
         };
 
-        let trust = self.action_lower_is(TRUST_ACTIONS);
+        let trust = is_trust_action(&self.request.action);
         let key_policy = self.service().eq_ignore_ascii_case("kms") && set.resource.is_some();
         let cross_account = !caller.account.is_empty() && resource_account != caller.account;
         let grant = resource.best_grant.flatten().or(if resource.any_allow {

@@ -13,9 +13,10 @@
 //! slice, and a policy given as an object keeps its exact source text and where it starts in
 //! the file, so that its diagnostics point into the file.
 
-use crate::authorize::{authorize, Authorization, NamedPolicy, PolicyKind, PolicySet};
+use crate::authorize::{authorize, Authorization, NamedPolicy, PolicySet};
 use crate::decision::Decision;
 use crate::diagnostic::{Diagnostic, LineIndex, Position};
+use crate::kind::PolicyKind;
 use crate::request::Request;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;

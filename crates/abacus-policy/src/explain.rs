@@ -5,10 +5,10 @@
 //! attendee can read.
 
 use crate::ast::Effect;
-use crate::authorize::PolicyKind;
 use crate::conditions::ConditionOutcome;
 use crate::decision::Decision;
 use crate::diagnostic::Span;
+use crate::kind::PolicyKind;
 use crate::principal::{GrantKind, PrincipalKind};
 use serde::Serialize;
 use std::fmt::Write as _;

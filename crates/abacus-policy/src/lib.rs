@@ -5,7 +5,8 @@
 //! [`validate`] (document-level checks) → [`authorize`] (AWS evaluation logic across
 //! policy types, using [`wildcard`], [`variables`], [`conditions`], [`dates`] and [`principal`]) →
 //! [`explain`] and [`access_denied`]. [`case`] is the case-file format of `abacus eval`.
-//! Shared vocabulary lives in [`diagnostic`], [`request`] and [`decision`].
+//! Shared vocabulary lives in [`diagnostic`], [`request`], [`kind`] (the policy types) and
+//! [`decision`].
 
 pub mod access_denied;
 pub mod ast;
@@ -17,6 +18,7 @@ pub mod decision;
 pub mod diagnostic;
 pub mod explain;
 pub mod json;
+pub mod kind;
 pub mod order;
 pub mod parse;
 pub mod principal;
@@ -25,12 +27,13 @@ pub mod validate;
 pub mod variables;
 pub mod wildcard;
 
+pub use access_denied::AccessDenied;
 pub use ast::Effect;
 pub use authorize::{
-    authorize, authorize_decision, AccessDenied, Authorization, NamedPolicy, PolicyKind, PolicySet,
-    StatementRef,
+    authorize, authorize_decision, Authorization, NamedPolicy, PolicySet, StatementRef,
 };
 pub use decision::Decision;
 pub use diagnostic::{Diagnostic, LineIndex, Position, Severity, Span};
+pub use kind::PolicyKind;
 pub use parse::{parse_policy, ParsedPolicy};
 pub use request::{Context, ContextValue, Request};

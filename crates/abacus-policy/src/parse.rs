@@ -10,9 +10,9 @@ use crate::ast::{
     self, ActionPattern, Condition, ConditionOperator, ConditionValue, Effect, Policy, Principal,
     PrincipalEntry, PrincipalSpec, PrincipalType, ResourcePattern, Spanned, Statement, ValueList,
 };
-use crate::authorize::PolicyKind;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
 use crate::json::{parse_json_counted, JsonKind, JsonMember, JsonValue};
+use crate::kind::PolicyKind;
 use crate::validate::{self, kind_diagnostics, PolicyShape};
 use crate::variables::Template;
 use serde::Serialize;

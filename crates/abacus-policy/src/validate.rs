@@ -3,8 +3,8 @@
 //! makes it literal text.
 
 use crate::ast::{Policy, PrincipalSpec, PrincipalType, Statement};
-use crate::authorize::PolicyKind;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
+use crate::kind::PolicyKind;
 
 /// Appends the document-level diagnostics for `policy`.
 pub fn validate(policy: &Policy, index: &LineIndex, out: &mut Vec<Diagnostic>) {
