@@ -14,13 +14,12 @@
 //!   resolved makes that policy value match nothing.
 
 use crate::ast::{Condition, Operator, SetOperator};
-pub use crate::dates::parse_date;
 use crate::request::{Context, ContextValue};
+use crate::values::{base64, cidr, parse_bool, parse_date, Cidr, Decimal};
 use crate::variables::Unresolved;
 use crate::wildcard::Pattern;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::net::IpAddr;
 
 /// The most resolved text (in bytes) one condition's explanation keeps (1 MiB). Each
 /// value is already capped by [`crate::variables::MAX_RESOLVED_VALUE_BYTES`]; this caps
@@ -131,11 +130,7 @@ fn evaluate_inner(
         let hit = cond
             .values
             .iter()
-            .any(|v| match v.value.text.to_ascii_lowercase().as_str() {
-                "true" => absent,
-                "false" => !absent,
-                _ => false,
-            });
+            .any(|v| parse_bool(&v.value.text).is_some_and(|want_absent| want_absent == absent));
         return match (hit, absent) {
             (true, true) => ConditionOutcome::MatchedBecauseMissing,
             (true, false) => ConditionOutcome::Matched,
@@ -289,11 +284,14 @@ fn match_one(
         O::DateGreaterThan => dates(written, rv).is_some_and(|(p, r)| r > p),
         O::DateGreaterThanEquals => dates(written, rv).is_some_and(|(p, r)| r >= p),
         O::Bool => parse_bool(written).is_some_and(|p| parse_bool(rv) == Some(p)),
-        O::BinaryEquals => match (base64_decode(written), base64_decode(rv)) {
+        O::BinaryEquals => match (base64::decode(written), base64::decode(rv)) {
             (Some(p), Some(r)) => p == r,
             _ => written == rv,
         },
-        O::IpAddress | O::NotIpAddress => ip_in_cidr(rv, written),
+        O::IpAddress | O::NotIpAddress => match (cidr::parse_ip(rv), Cidr::parse(written)) {
+            (Some(ip), Some(range)) => range.contains(ip),
+            _ => false,
+        },
         O::Null => false,
     }
 }
@@ -321,213 +319,14 @@ fn numeric(policy: &str, request: &str) -> Option<(Decimal, Decimal)> {
     ))
 }
 
-/// A number as numeric conditions write it, `[+-]digits[.digits][(e|E)[+-]digits]`,
-/// compared exactly. No floating point on purpose: `f64` parsing is ~14 KB of the web
-/// bundle, and exact decimals never confuse two different long numbers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Decimal {
-    /// -1, 0 or 1.
-    sign: i8,
-    /// Significant digits without leading or trailing zeros (empty for zero).
-    digits: Vec<u8>,
-    /// The value is `0.digits × 10^point`.
-    point: i64,
-}
-
-impl Decimal {
-    /// Parses a finite number (what `f64` parsing accepted, minus `inf`/`NaN`); magnitudes
-    /// of 1e309 and more are rejected as `f64` rejected infinity.
-    pub fn parse(text: &str) -> Option<Decimal> {
-        let (negative, rest) = match text.as_bytes().first() {
-            Some(b'-') => (true, text.get(1..)?),
-            Some(b'+') => (false, text.get(1..)?),
-            _ => (false, text),
-        };
-        let (mantissa, exponent) = match rest.find(['e', 'E']) {
-            Some(at) => (rest.get(..at)?, rest.get(at + 1..)?.parse::<i64>().ok()?),
-            None => (rest, 0),
-        };
-        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        let all = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if int.len() + frac.len() == 0 || !all(int) || !all(frac) {
-            return None;
-        }
-        let joined: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
-        let leading = joined.iter().take_while(|&&b| b == b'0').count();
-        let digits: Vec<u8> = joined.get(leading..)?.to_vec();
-        let trailing = digits.iter().rev().take_while(|&&b| b == b'0').count();
-        let digits = digits.get(..digits.len() - trailing)?.to_vec();
-        if digits.is_empty() {
-            return Some(Decimal {
-                sign: 0,
-                digits,
-                point: 0,
-            });
-        }
-        let point = (int.len() as i64 - leading as i64).checked_add(exponent)?;
-        if point > 309 {
-            return None;
-        }
-        Some(Decimal {
-            sign: if negative { -1 } else { 1 },
-            digits,
-            point,
-        })
-    }
-}
-
-impl PartialOrd for Decimal {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Decimal {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let magnitude = || {
-            self.point
-                .cmp(&other.point)
-                .then_with(|| self.digits.cmp(&other.digits))
-        };
-        match self.sign.cmp(&other.sign) {
-            std::cmp::Ordering::Equal if self.sign > 0 => magnitude(),
-            std::cmp::Ordering::Equal if self.sign < 0 => magnitude().reverse(),
-            order => order,
-        }
-    }
-}
-
 fn dates(policy: &str, request: &str) -> Option<(i128, i128)> {
     Some((parse_date(policy)?, parse_date(request)?))
-}
-
-fn parse_bool(s: &str) -> Option<bool> {
-    if s.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if s.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// Is the IP address `ip` inside `cidr` (`10.0.0.0/8`, `2001:db8::/32`, or a bare
-/// address meaning /32 or /128)?
-pub fn ip_in_cidr(ip: &str, cidr: &str) -> bool {
-    let Ok(addr) = ip.trim().parse::<IpAddr>() else {
-        return false;
-    };
-    let (net, bits) = match cidr.trim().split_once('/') {
-        Some((n, b)) => (n, b.parse::<u32>().ok()),
-        None => (cidr.trim(), None),
-    };
-    let Ok(net) = net.parse::<IpAddr>() else {
-        return false;
-    };
-    match (addr, net) {
-        (IpAddr::V4(a), IpAddr::V4(n)) => {
-            let bits = bits.unwrap_or(32);
-            if bits > 32 {
-                return false;
-            }
-            let mask = if bits == 0 {
-                0
-            } else {
-                u32::MAX << (32 - bits)
-            };
-            u32::from(a) & mask == u32::from(n) & mask
-        }
-        (IpAddr::V6(a), IpAddr::V6(n)) => {
-            let bits = bits.unwrap_or(128);
-            if bits > 128 {
-                return false;
-            }
-            let mask = if bits == 0 {
-                0
-            } else {
-                u128::MAX << (128 - bits)
-            };
-            u128::from(a) & mask == u128::from(n) & mask
-        }
-        // an IPv4-mapped IPv6 request address against an IPv4 range
-        (IpAddr::V6(a), IpAddr::V4(_)) => a
-            .to_ipv4_mapped()
-            .is_some_and(|v4| ip_in_cidr(&v4.to_string(), cidr)),
-        _ => false,
-    }
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim().trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for b in s.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xFF) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn decimals_compare_like_the_numbers_they_write() {
-        let numbers = [
-            "0",
-            "-0",
-            "+0.000",
-            "1",
-            "01",
-            "1.0",
-            "1.5",
-            "-1.5",
-            "10",
-            "9.99",
-            "1e1",
-            "1E+1",
-            "100e-1",
-            ".5",
-            "5.",
-            "-.5",
-            "0.1",
-            "0.10",
-            "123456789",
-            "1e308",
-            "-1e308",
-            "2e-5",
-            "0.00002",
-            "7",
-        ];
-        for a in numbers {
-            for b in numbers {
-                let (x, y) = (a.parse::<f64>().unwrap(), b.parse::<f64>().unwrap());
-                let (p, q) = (Decimal::parse(a).unwrap(), Decimal::parse(b).unwrap());
-                assert_eq!(p.cmp(&q), x.partial_cmp(&y).unwrap(), "{a} vs {b}");
-            }
-        }
-        for bad in [
-            "", "-", ".", "e5", "1e", "1.2.3", "1,5", "0x10", "inf", "NaN", "1e309", " 1", "1 ",
-        ] {
-            assert_eq!(Decimal::parse(bad), None, "{bad:?}");
-        }
-        // exact: f64 would call these equal
-        assert!(Decimal::parse("9007199254740993") > Decimal::parse("9007199254740992"));
-    }
     use crate::parse::parse_policy;
     use proptest::prelude::*;
 

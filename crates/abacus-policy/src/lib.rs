@@ -3,7 +3,7 @@
 //! Phases, each a module:
 //! [`json`] (span-preserving JSON with error recovery) → [`parse`] (grammar → [`ast`]) →
 //! [`validate`] (document-level checks) → [`authorize`] (AWS evaluation logic across
-//! policy types, using [`wildcard`], [`variables`], [`conditions`], [`dates`] and [`principal`]) →
+//! policy types, using [`wildcard`], [`variables`], [`conditions`], [`values`] and [`principal`]) →
 //! [`explain`] and [`access_denied`]. [`case`] is the case-file format of `abacus eval`.
 //! Shared vocabulary lives in [`diagnostic`], [`request`], [`kind`] (the policy types) and
 //! [`decision`].
@@ -13,7 +13,6 @@ pub mod ast;
 pub mod authorize;
 pub mod case;
 pub mod conditions;
-pub mod dates;
 pub mod decision;
 pub mod diagnostic;
 pub mod explain;
@@ -24,6 +23,7 @@ pub mod parse;
 pub mod principal;
 pub mod request;
 pub mod validate;
+pub mod values;
 pub mod variables;
 pub mod wildcard;
 

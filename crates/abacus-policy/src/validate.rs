@@ -5,6 +5,7 @@
 use crate::ast::{Policy, PrincipalSpec, PrincipalType, Statement};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
 use crate::kind::PolicyKind;
+use crate::values::{parse_bool, parse_date, Cidr, Decimal};
 
 /// Appends the document-level diagnostics for `policy`.
 pub fn validate(policy: &Policy, index: &LineIndex, out: &mut Vec<Diagnostic>) {
@@ -247,7 +248,7 @@ impl Validator<'_> {
                 | O::NumericLessThanEquals
                 | O::NumericGreaterThan
                 | O::NumericGreaterThanEquals => (
-                    crate::conditions::Decimal::parse(text.trim()).is_some(),
+                    Decimal::parse(text.trim()).is_some(),
                     "a number",
                 ),
                 O::DateEquals
@@ -256,15 +257,15 @@ impl Validator<'_> {
                 | O::DateLessThanEquals
                 | O::DateGreaterThan
                 | O::DateGreaterThanEquals => (
-                    crate::conditions::parse_date(text).is_some(),
+                    parse_date(text).is_some(),
                     "an ISO 8601 date (`2025-01-31`, `2025-01-31T12:00:00Z`, two-digit time fields) or epoch seconds, from year 0000 to 9999",
                 ),
                 O::Bool | O::Null => (
-                    text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false"),
+                    parse_bool(text).is_some(),
                     "`true` or `false`",
                 ),
                 O::IpAddress | O::NotIpAddress => (
-                    valid_cidr(text),
+                    Cidr::parse(text).is_some(),
                     "an IP address or CIDR range such as `203.0.113.0/24` or `2001:db8::/32`",
                 ),
                 _ => (true, ""),
@@ -401,19 +402,6 @@ impl Validator<'_> {
             PrincipalType::Federated | PrincipalType::CanonicalUser => {}
         }
     }
-}
-
-fn valid_cidr(text: &str) -> bool {
-    let text = text.trim();
-    let (addr, bits) = match text.split_once('/') {
-        Some((a, b)) => (a, Some(b)),
-        None => (text, None),
-    };
-    let Ok(ip) = addr.parse::<std::net::IpAddr>() else {
-        return false;
-    };
-    let max = if ip.is_ipv4() { 32 } else { 128 };
-    bits.is_none_or(|b| b.parse::<u32>().is_ok_and(|n| n <= max))
 }
 
 #[cfg(test)]

@@ -594,7 +594,7 @@ impl Scenario {
 }
 
 /// `YYYY-MM-DDThh:mm:ss[.fraction]Z`, every field in range: checked by the engine's one
-/// date parser ([`abacus_policy::dates::parse_date`]), so the clock is a date the date
+/// date parser ([`abacus_policy::values::date::parse_date`]), so the clock is a date the date
 /// conditions can compare, plus the shape the request builder reads
 /// ([`crate::request::epoch_seconds`]).
 fn is_utc_clock(clock: &str) -> bool {
@@ -603,7 +603,7 @@ fn is_utc_clock(clock: &str) -> bool {
         .is_some_and(|t| t.eq_ignore_ascii_case("t"))
         && clock.len() >= 20
         && clock.ends_with('Z')
-        && abacus_policy::dates::parse_date(clock).is_some()
+        && abacus_policy::values::date::parse_date(clock).is_some()
         && crate::request::epoch_seconds(clock).is_some()
 }
 
