@@ -1,0 +1,387 @@
+//! The walk over every policy of each type and its statements: which statements apply to
+//! the request. On the fast path (tracing off) nothing of the explanation is built, and a
+//! policy list stops at its first applicable Deny.
+
+use super::trace::condition_trace;
+use super::{NamedPolicy, PolicySet};
+use crate::ast::{Effect, Statement};
+use crate::conditions;
+use crate::explain::{PolicyStatus, PolicyTrace, StatementTrace, Step, StepOutcome};
+use crate::kind::PolicyKind;
+use crate::principal::{CallerInfo, GrantKind, PrincipalKind};
+use crate::request::{Context, ContextValue, Request};
+use crate::wildcard::Pattern;
+use std::borrow::Cow;
+
+/// Which policy's statements matched, as found by the evaluator.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct PolicyResult {
+    pub(super) deny: Option<usize>,
+    /// Best allow: its statement index and (resource policies) its grant kind.
+    pub(super) allow: Option<(usize, Option<GrantKind>)>,
+    pub(super) invalid: bool,
+}
+
+/// Where each policy's result is, by kind and position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Slot {
+    pub(super) kind: PolicyKind,
+    pub(super) level: usize,
+    pub(super) index: usize,
+}
+
+pub(super) struct Evaluator<'a> {
+    pub(super) set: &'a PolicySet,
+    pub(super) request: &'a Request,
+    pub(super) caller: CallerInfo<'a>,
+    /// The action's first eight bytes as a word, for quick rejects.
+    pub(super) action_head: u64,
+    /// The action's service bit, against [`Statement::service_filter`].
+    pub(super) service_bit: u64,
+    pub(super) context: Cow<'a, Context>,
+    pub(super) scratch: Pattern,
+    pub(super) tracing: bool,
+    pub(super) steps: Vec<Step>,
+    pub(super) traces: Vec<PolicyTrace>,
+    pub(super) missing: Vec<String>,
+    /// (slot, result) for every evaluated policy (tracing only).
+    pub(super) results: Vec<(Slot, PolicyResult)>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator of `request` against `set`; with `tracing` it records the explanation.
+    pub(super) fn new(set: &'a PolicySet, request: &'a Request, tracing: bool) -> Self {
+        let caller = CallerInfo::parse(&request.principal);
+        Self {
+            set,
+            request,
+            caller,
+            action_head: crate::wildcard::head_word(&request.action),
+            service_bit: crate::ast::service_bit(service_of(&request.action)),
+            context: derived_context(&request.context, &caller),
+            scratch: Pattern::default(),
+            tracing,
+            steps: Vec::new(),
+            traces: Vec::new(),
+            missing: Vec::new(),
+            results: Vec::new(),
+        }
+    }
+
+    pub(super) fn step(
+        &mut self,
+        name: &str,
+        outcome: StepOutcome,
+        detail: impl FnOnce() -> String,
+    ) {
+        if self.tracing {
+            self.steps.push(Step {
+                name: name.to_owned(),
+                outcome,
+                detail: detail(),
+            });
+        }
+    }
+
+    pub(super) fn service(&self) -> &str {
+        service_of(&self.request.action)
+    }
+
+    pub(super) fn is_service_linked_role(&self) -> bool {
+        let arn = match self.context.get_lowercase("aws:principalarn") {
+            Some(ContextValue::Single(s)) => s.as_str(),
+            _ => self.caller.arn,
+        };
+        arn.contains(":role/aws-service-role/")
+    }
+
+    /// Evaluates every policy of one kind list. Returns per-policy results.
+    pub(super) fn eval_list(
+        &mut self,
+        policies: &'a [NamedPolicy],
+        kind: PolicyKind,
+        level: Option<usize>,
+        applies: Result<(), Cow<'static, str>>,
+    ) -> ListResult {
+        let mut out = ListResult::default();
+        for (i, np) in policies.iter().enumerate() {
+            if let Err(why) = &applies {
+                if self.tracing {
+                    self.traces.push(PolicyTrace {
+                        name: np.name.clone(),
+                        kind,
+                        level,
+                        status: PolicyStatus::NotApplicable,
+                        note: Some(why.to_string()),
+                        statements: Vec::new(),
+                    });
+                }
+                continue;
+            }
+            let r = self.eval_policy(np, kind, level);
+            if self.tracing {
+                self.results.push((
+                    Slot {
+                        kind,
+                        level: level.unwrap_or(0),
+                        index: i,
+                    },
+                    r,
+                ));
+            }
+            if r.deny.is_some() && out.deny.is_none() {
+                out.deny = Some(i);
+            }
+            if let Some((_, g)) = r.allow {
+                out.any_allow = true;
+                let rank = |g: Option<GrantKind>| match g {
+                    Some(GrantKind::Direct | GrantKind::Everyone) | None => 0,
+                    Some(GrantKind::Role) => 1,
+                    Some(GrantKind::Account) => 2,
+                };
+                if out.best_grant.is_none() || rank(g) < rank(out.best_grant.flatten()) {
+                    out.best_grant = Some(g);
+                }
+            }
+            if out.deny.is_some() && !self.tracing {
+                break;
+            }
+        }
+        out
+    }
+
+    pub(super) fn eval_policy(
+        &mut self,
+        np: &NamedPolicy,
+        kind: PolicyKind,
+        level: Option<usize>,
+    ) -> PolicyResult {
+        let parsed = &np.parsed;
+        let mut result = PolicyResult::default();
+        let mut trace = self.tracing.then(|| PolicyTrace {
+            name: np.name.clone(),
+            kind,
+            level,
+            status: PolicyStatus::NoMatch,
+            note: None,
+            statements: Vec::new(),
+        });
+        let policy = match &parsed.policy {
+            Some(p) if parsed.is_valid_for(kind) => p,
+            _ => {
+                result.invalid = true;
+                if let Some(t) = trace.as_mut() {
+                    let errors: Vec<String> = parsed
+                        .diagnostics_for(kind)
+                        .into_iter()
+                        .filter(|d| d.is_error())
+                        .map(|d| format!("{}:{} {}", d.start.line, d.start.column, d.message))
+                        .collect();
+                    t.status = PolicyStatus::Invalid;
+                    t.note = Some(format!(
+                        "this policy has {} error{} as {}, so AWS would reject it; it is not evaluated ({})",
+                        errors.len(),
+                        if errors.len() == 1 { "" } else { "s" },
+                        kind.describe_with_article(),
+                        errors.join("; ")
+                    ));
+                }
+                if let Some(t) = trace {
+                    self.traces.push(t);
+                }
+                return result;
+            }
+        };
+        if trace.is_none() {
+            // fast path: no trace structures at all
+            for st in &policy.statements {
+                if st.service_filter & self.service_bit == 0 {
+                    continue; // its actions are all for other services
+                }
+                let Some(grant) = self.eval_statement(st, kind, None) else {
+                    continue;
+                };
+                if st.effect_or_allow() == Effect::Deny {
+                    result.deny = Some(st.index);
+                    return result;
+                }
+                result.allow = better_allow(result.allow, st.index, grant);
+            }
+            return result;
+        }
+        for st in &policy.statements {
+            let mut st_trace = trace.as_ref().map(|_| StatementTrace {
+                index: st.index,
+                sid: st.sid.as_ref().map(|s| s.value.clone()),
+                effect: st.effect_or_allow(),
+                span: st.span,
+                applies: false,
+                grant: None,
+                elements: Vec::new(),
+                conditions: Vec::new(),
+            });
+            let applies = self.eval_statement(st, kind, st_trace.as_mut());
+            if let Some(grant) = applies {
+                match st.effect_or_allow() {
+                    Effect::Deny => {
+                        result.deny.get_or_insert(st.index);
+                    }
+                    Effect::Allow => {
+                        result.allow = better_allow(result.allow, st.index, grant);
+                    }
+                }
+            }
+            if let (Some(t), Some(s)) = (trace.as_mut(), st_trace) {
+                t.statements.push(s);
+            }
+            if result.deny.is_some() && !self.tracing {
+                break;
+            }
+        }
+        if let Some(mut t) = trace {
+            t.status = if result.deny.is_some() {
+                PolicyStatus::Denies
+            } else if result.allow.is_some() {
+                PolicyStatus::Allows
+            } else {
+                PolicyStatus::NoMatch
+            };
+            self.traces.push(t);
+        }
+        result
+    }
+
+    /// `None` when the statement does not apply; `Some(grant)` when it does (the grant
+    /// kind only for resource-based policies).
+    pub(super) fn eval_statement(
+        &mut self,
+        st: &Statement,
+        kind: PolicyKind,
+        mut trace: Option<&mut StatementTrace>,
+    ) -> Option<Option<GrantKind>> {
+        let tracing = trace.is_some();
+        let mut ok = true;
+        // Principal (resource-based policies only; RCPs always use "*")
+        let mut grant = None;
+        if kind == PolicyKind::Resource {
+            let (matched, g) = self.eval_principal(st, trace.as_deref_mut());
+            ok &= matched;
+            grant = g;
+        }
+        if !ok && !tracing {
+            return None;
+        }
+        let action_ok = self.eval_action(st, trace.as_deref_mut());
+        ok &= action_ok;
+        if !action_ok {
+            // A statement for other actions is explained by its Action alone (this also
+            // keeps traced evaluation fast for large policy sets).
+            if let Some(t) = trace {
+                t.applies = false;
+            }
+            return None;
+        }
+        ok &= self.eval_resource(st, trace.as_deref_mut());
+        if !ok && !tracing {
+            return None;
+        }
+        let relevant = ok; // element matches: the conditions decide
+        for c in &st.conditions {
+            let present = self.context.get_lowercase(&c.key_lower).is_some();
+            if tracing {
+                let (outcome, values) = conditions::evaluate_traced(c, &self.context);
+                if !present && relevant {
+                    self.note_missing(&c.key.value);
+                }
+                for v in values.iter().filter_map(|v| v.unresolved.as_ref()) {
+                    if v.is_missing() && relevant {
+                        self.note_missing(&v.key);
+                    }
+                }
+                ok &= outcome.is_match();
+                if let Some(t) = trace.as_deref_mut() {
+                    t.conditions
+                        .push(condition_trace(c, &self.context, outcome, values));
+                }
+            } else if !conditions::evaluate_with(c, &self.context, &mut self.scratch).is_match() {
+                return None;
+            }
+        }
+        if let Some(t) = trace {
+            t.applies = ok;
+            t.grant = grant;
+        }
+        ok.then_some(grant)
+    }
+
+    pub(super) fn note_missing(&mut self, key: &str) {
+        if !self.missing.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            self.missing.push(key.to_owned());
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct ListResult {
+    pub(super) deny: Option<usize>,
+    pub(super) any_allow: bool,
+    pub(super) best_grant: Option<Option<GrantKind>>,
+}
+
+/// Keeps the strongest grant: one naming the caller (or everyone) beats one naming the
+/// role, which beats one naming the account.
+pub(super) fn better_allow(
+    current: Option<(usize, Option<GrantKind>)>,
+    index: usize,
+    grant: Option<GrantKind>,
+) -> Option<(usize, Option<GrantKind>)> {
+    let rank = |g: Option<GrantKind>| match g {
+        Some(GrantKind::Direct | GrantKind::Everyone) | None => 0,
+        Some(GrantKind::Role) => 1,
+        Some(GrantKind::Account) => 2,
+    };
+    match current {
+        Some((_, g)) if rank(g) <= rank(grant) => current,
+        _ => Some((index, grant)),
+    }
+}
+
+/// `sagemaker` of `sagemaker:CreateTrainingJob`.
+pub(super) fn service_of(action: &str) -> &str {
+    crate::principal::split_byte(action, b':').map_or(action, |(s, _)| s)
+}
+
+/// Adds the keys AWS puts in every authenticated request when the caller's context
+/// lacks them: `aws:PrincipalArn`, `aws:PrincipalAccount`, and `aws:username` for IAM
+/// users (IAM User Guide: "AWS global condition context keys").
+pub(super) fn derived_context<'c>(ctx: &'c Context, caller: &CallerInfo<'_>) -> Cow<'c, Context> {
+    let iam = matches!(
+        caller.kind,
+        PrincipalKind::RoleSession
+            | PrincipalKind::Role
+            | PrincipalKind::User
+            | PrincipalKind::Root
+            | PrincipalKind::FederatedUser
+    );
+    if !iam {
+        return Cow::Borrowed(ctx);
+    }
+    let need_arn = !ctx.contains_lowercase("aws:principalarn");
+    let need_account =
+        !ctx.contains_lowercase("aws:principalaccount") && !caller.account.is_empty();
+    let need_user = caller.kind == PrincipalKind::User && !ctx.contains_lowercase("aws:username");
+    if !(need_arn || need_account || need_user) {
+        return Cow::Borrowed(ctx);
+    }
+    let mut c = ctx.clone();
+    if need_arn {
+        c.insert_single("aws:PrincipalArn", caller.principal_arn());
+    }
+    if need_account {
+        c.insert_single("aws:PrincipalAccount", caller.account);
+    }
+    if need_user {
+        c.insert_single("aws:username", caller.name);
+    }
+    Cow::Owned(c)
+}
