@@ -6,7 +6,7 @@
 //! every problem with its JSON path and line/column, and migrates older versions.
 
 use crate::derived::unknown_action_message;
-use crate::locate::{locate, locate_all, PathSeg};
+use crate::locate::{locate_all, PathSeg, SpanTree};
 use crate::model::World;
 pub use crate::request::{Parameters, Route, Selection};
 use abacus_policy::Decision;
@@ -285,12 +285,12 @@ impl Scenario {
             }],
         })?;
         let (value, migrated) = migrate(value).map_err(|issue| ScenarioError {
-            issues: vec![with_version_position(text, issue)],
+            issues: vec![with_version_position(&SpanTree::new(text), issue)],
         })?;
         // Positions refer to the text only when nothing was moved by a migration.
         let positions = !migrated;
         // The typed pass reads text, so a shape error comes with the place serde stopped
-        // at; the path of that place is recovered by a small scan (see `path_at`). A
+        // at; the path of that place comes from the span tree (`SpanTree::path_at`). A
         // migrated document is read from its re-serialized form, with paths but no positions.
         let migrated_text;
         let source = if migrated {
@@ -300,7 +300,8 @@ impl Scenario {
             text
         };
         let scenario: Scenario = serde_json::from_str(source).map_err(|e| {
-            let segs = path_at(source, offset_of(source, e.line(), e.column()));
+            let tree = SpanTree::new(source);
+            let segs = tree.path_at(offset_of(source, e.line(), e.column()));
             let issue = ScenarioIssue {
                 path: render_path(&segs),
                 line: None,
@@ -309,7 +310,12 @@ impl Scenario {
                 help: "compare with the scenario format in the README".to_owned(),
             };
             ScenarioError {
-                issues: vec![with_segments(text, issue, &segs, positions)],
+                issues: vec![if positions {
+                    // not migrated: `source` is `text`
+                    with_segments(&tree, issue, &segs)
+                } else {
+                    issue
+                }],
             }
         })?;
         let problems = scenario.problems();
@@ -709,78 +715,6 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     line_start + column
 }
 
-/// The JSON path of the value being read once the first `end` bytes of the well-formed
-/// document `text` are consumed: open containers, each with its current member key (from
-/// the moment the key is read) or element index. A value that has just been finished still
-/// counts as being read, so an error raised right after a value (wrong variant) or right
-/// after an object's `}` (missing field) names that value or object.
-fn path_at(text: &str, end: usize) -> Vec<PathSeg> {
-    let bytes = text.as_bytes();
-    let mut path = Vec::new();
-    // One entry per open container: (is an object, `path` holds its current key or index).
-    let mut open: Vec<(bool, bool)> = Vec::new();
-    let mut want_key = false;
-    let mut i = 0;
-    while i < end {
-        let Some(&b) = bytes.get(i) else { break };
-        match b {
-            b'{' => {
-                open.push((true, false));
-                want_key = true;
-            }
-            b'[' => {
-                open.push((false, true));
-                path.push(PathSeg::Index(0));
-            }
-            b'}' | b']' => {
-                if let Some((_, true)) = open.pop() {
-                    path.pop();
-                }
-                want_key = false;
-            }
-            b',' => match open.last() {
-                Some((true, _)) => want_key = true,
-                Some((false, _)) => {
-                    if let Some(PathSeg::Index(n)) = path.last_mut() {
-                        *n += 1;
-                    }
-                }
-                None => {}
-            },
-            b':' => want_key = false,
-            b'"' => {
-                let start = i;
-                let mut escaped = false;
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    if escaped {
-                        escaped = false;
-                    } else if c == b'\\' {
-                        escaped = true;
-                    } else if c == b'"' {
-                        break;
-                    }
-                    i += 1;
-                }
-                if want_key {
-                    let raw = text.get(start..=i).unwrap_or_default();
-                    let key = serde_json::from_str::<String>(raw).unwrap_or_default();
-                    if let Some(top) = open.last_mut() {
-                        if top.1 {
-                            path.pop();
-                        }
-                        top.1 = true;
-                    }
-                    path.push(PathSeg::Key(key));
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    path
-}
-
 /// `policies[2].attachedTo[0]`.
 pub fn render_path(segs: &[PathSeg]) -> String {
     let mut out = String::new();
@@ -798,33 +732,18 @@ pub fn render_path(segs: &[PathSeg]) -> String {
     out
 }
 
-fn with_segments(
-    text: &str,
-    mut issue: ScenarioIssue,
-    segs: &[PathSeg],
-    positions: bool,
-) -> ScenarioIssue {
-    if positions {
-        // The deepest existing ancestor is the best place to point at.
-        let mut n = segs.len();
-        loop {
-            if let Some((line, col)) = segs.get(..n).and_then(|p| locate(text, p)) {
-                issue.line = Some(line);
-                issue.column = Some(col);
-                break;
-            }
-            if n == 0 {
-                break;
-            }
-            n -= 1;
-        }
+/// `issue` placed at the value at `segs` in the text `tree` was read from, or at its
+/// deepest ancestor that exists.
+fn with_segments(tree: &SpanTree, mut issue: ScenarioIssue, segs: &[PathSeg]) -> ScenarioIssue {
+    if let Some((line, col)) = tree.deepest_position(segs) {
+        issue.line = Some(line);
+        issue.column = Some(col);
     }
     issue
 }
 
-fn with_version_position(text: &str, issue: ScenarioIssue) -> ScenarioIssue {
-    let segs = vec![PathSeg::Key("version".to_owned())];
-    with_segments(text, issue, &segs, true)
+fn with_version_position(tree: &SpanTree, issue: ScenarioIssue) -> ScenarioIssue {
+    with_segments(tree, issue, &[PathSeg::Key("version".to_owned())])
 }
 
 /// Brings an older document up to [`CURRENT_VERSION`]. Returns whether anything changed.
