@@ -171,7 +171,7 @@ impl ActionPattern {
     /// [`ActionPattern::matches`] with the action's precomputed
     /// [`crate::wildcard::head_word`] for a quick reject.
     #[inline]
-    pub fn matches_with_head(&self, action: &str, head: u64) -> bool {
+    pub fn matches_with_head(&self, action: &str, head: u128) -> bool {
         !self.pattern.rejects_head_ignore_case(head)
             && self.pattern.matches_ignore_ascii_case(action)
     }

@@ -308,8 +308,9 @@ fn pattern<'a>(
     if let Some(p) = template.fixed_pattern() {
         return Some(p);
     }
-    template.resolve_pattern(ctx, scratch).ok()?;
-    Some(scratch)
+    template
+        .resolve_pattern_into(ctx, scratch)
+        .then_some(&*scratch)
 }
 
 fn numeric(policy: &str, request: &str) -> Option<(Decimal, Decimal)> {

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// One authorization request: who calls which action on which resource, with which keys.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,10 +82,27 @@ impl<'de> Deserialize<'de> for ContextValue {
 }
 
 /// The request context: condition keys and their values, looked up case-insensitively.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    /// lowercase key -> (key as given, value)
-    entries: BTreeMap<String, (String, ContextValue)>,
+    /// Sorted by lowercase key, without duplicates: a lookup is a binary search, which
+    /// every condition and policy variable of a decision makes.
+    entries: Vec<Entry>,
+}
+
+/// One key of a [`Context`].
+#[derive(Clone, PartialEq, Eq)]
+struct Entry {
+    /// The key folded to lowercase.
+    lower: String,
+    /// The key as given.
+    key: String,
+    value: ContextValue,
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
 }
 
 impl Context {
@@ -95,8 +113,30 @@ impl Context {
 
     /// Sets `key` (any case) to `value`, replacing an earlier value of the same key.
     pub fn insert(&mut self, key: &str, value: ContextValue) {
+        let lower = key.to_ascii_lowercase();
+        match self.position(&lower) {
+            Ok(i) => {
+                if let Some(e) = self.entries.get_mut(i) {
+                    e.key = key.to_owned();
+                    e.value = value;
+                }
+            }
+            // `position` gives an insertion point of at most the length
+            Err(i) => self.entries.insert(
+                i,
+                Entry {
+                    lower,
+                    key: key.to_owned(),
+                    value,
+                },
+            ),
+        }
+    }
+
+    /// Where a lowercase key is (`Ok`) or would go (`Err`).
+    fn position(&self, lower_key: &str) -> Result<usize, usize> {
         self.entries
-            .insert(key.to_ascii_lowercase(), (key.to_owned(), value));
+            .binary_search_by(|e| e.lower.as_str().cmp(lower_key))
     }
 
     /// Sets a single-valued key.
@@ -111,39 +151,42 @@ impl Context {
 
     /// Adds every key of `other`, replacing the keys both have.
     pub fn merge(&mut self, other: Context) {
-        self.entries.extend(other.entries);
+        for e in other.entries {
+            self.insert(&e.key, e.value);
+        }
     }
 
     /// Removes `key` (any case).
     pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
-        self.entries
-            .remove(&key.to_ascii_lowercase())
-            .map(|(_, v)| v)
+        let i = self.position(&key.to_ascii_lowercase()).ok()?;
+        // `position` found the key at `i`, so `i` is in bounds
+        Some(self.entries.remove(i).value)
     }
 
     /// Looks `key` up case-insensitively.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.entries.get(&key.to_ascii_lowercase()).map(|(_, v)| v)
+        self.get_lowercase(&key.to_ascii_lowercase())
     }
 
     /// Looks up a key that is already folded to lowercase, without allocating.
     pub fn get_lowercase(&self, lower_key: &str) -> Option<&ContextValue> {
-        self.entries.get(lower_key).map(|(_, v)| v)
+        let i = self.position(lower_key).ok()?;
+        self.entries.get(i).map(|e| &e.value)
     }
 
     /// True when a key already folded to lowercase is present (no allocation).
     pub fn contains_lowercase(&self, lower_key: &str) -> bool {
-        self.entries.contains_key(lower_key)
+        self.position(lower_key).is_ok()
     }
 
     /// True when `key` (any case) is present.
     pub fn contains(&self, key: &str) -> bool {
-        self.entries.contains_key(&key.to_ascii_lowercase())
+        self.contains_lowercase(&key.to_ascii_lowercase())
     }
 
     /// Keys (as given) and values, ordered by lowercase key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.entries.values().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().map(|e| (e.key.as_str(), &e.value))
     }
 
     /// Number of keys.

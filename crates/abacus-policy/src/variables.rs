@@ -343,21 +343,59 @@ impl Template {
     }
 
     /// Compares the resolved value with `text` without building it: `None` when a
-    /// variable has no value.
+    /// variable has no value or a limit stops the value from being resolved (as
+    /// [`Template::resolve_string`] fails). One pass, looking each variable up once, and
+    /// no allocation even when a variable is missing.
     pub fn equals(&self, ctx: &Context, text: &str) -> Option<bool> {
-        self.check_resolvable(ctx).ok()?;
-        let mut rest = text;
+        if self.variable_count > MAX_VARIABLES_PER_VALUE {
+            return None;
+        }
+        // `None` once a piece differs; the later variables must still resolve
+        let mut rest = Some(text);
+        let mut len = 0usize;
         for piece in &self.pieces {
             let part = match piece {
                 Piece::Text { text } | Piece::Literal { text } => text.as_str(),
-                Piece::Variable(v) => lookup(v, ctx).ok()?,
+                Piece::Variable(v) => value_of(v, ctx)?,
             };
-            match rest.strip_prefix(part) {
-                Some(r) => rest = r,
-                None => return Some(false), // every variable resolved above
+            len = len.saturating_add(part.len());
+            if self.has_variables && len > MAX_RESOLVED_VALUE_BYTES {
+                return None;
+            }
+            rest = rest.and_then(|r| r.strip_prefix(part));
+        }
+        Some(rest.is_some_and(str::is_empty))
+    }
+
+    /// [`Template::resolve_pattern`] without saying why it fails, for the fast path: one
+    /// pass, each variable looked up once, no allocation once `out` has grown. `false`
+    /// when a variable has no value or a limit stops the value (then `out` holds a part).
+    pub fn resolve_pattern_into(&self, ctx: &Context, out: &mut Pattern) -> bool {
+        out.clear();
+        if self.variable_count > MAX_VARIABLES_PER_VALUE {
+            return false;
+        }
+        let mut len = 0usize;
+        for piece in &self.pieces {
+            let (part, wild) = match piece {
+                Piece::Text { text } => (text.as_str(), true),
+                Piece::Literal { text } => (text.as_str(), false),
+                Piece::Variable(v) => match value_of(v, ctx) {
+                    Some(value) => (value, false),
+                    None => return false,
+                },
+            };
+            len = len.saturating_add(part.len());
+            if self.has_variables && len > MAX_RESOLVED_VALUE_BYTES {
+                return false;
+            }
+            if wild {
+                out.push_wild(part);
+            } else {
+                out.push_literal(part);
             }
         }
-        Some(rest.is_empty())
+        true
     }
 
     /// Resolves into `out` as a wildcard pattern: text keeps its wildcards, substituted
@@ -373,6 +411,16 @@ impl Template {
             }
         }
         Ok(())
+    }
+}
+
+/// The value a variable stands for: the single value of its key, else its default; `None`
+/// without saying why (see [`lookup`]), so without allocating.
+fn value_of<'c>(v: &'c Variable, ctx: &'c Context) -> Option<&'c str> {
+    match ctx.get_lowercase(&v.key_lower) {
+        Some(ContextValue::Single(s)) => Some(s),
+        Some(ContextValue::Multi(_)) => None,
+        None => v.default.as_deref(),
     }
 }
 

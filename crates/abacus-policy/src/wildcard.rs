@@ -37,9 +37,14 @@ pub struct Pattern {
     raw: Vec<u8>,
     /// The literal bytes before the first wildcard, for a fast memcmp reject.
     prefix: Vec<u8>,
-    /// The first (up to) eight prefix bytes as a word, and the mask of valid bytes.
-    head: u64,
-    head_mask: u64,
+    /// The first (up to) sixteen prefix bytes as a word, and the mask of valid bytes.
+    /// Sixteen, not eight: actions of one service share their first eight bytes
+    /// (`sagemake`), and the bytes after the service name are what tell them apart.
+    head: u128,
+    head_mask: u128,
+    /// Colons in `prefix`: with five or more, the five ARN fields are literal (see
+    /// [`Pattern::matches_resource`]).
+    prefix_colons: usize,
 }
 
 impl Pattern {
@@ -84,30 +89,35 @@ impl Pattern {
     }
 
     fn extend_prefix(&mut self, bytes: &[u8]) {
-        if self.prefix.len() >= 8 {
+        self.prefix_colons += bytes.iter().filter(|b| **b == b':').count();
+        if self.prefix.len() >= HEAD_BYTES {
             self.prefix.extend_from_slice(bytes);
             return;
         }
         self.prefix.extend_from_slice(bytes);
-        let n = self.prefix.len().min(8);
+        let n = self.prefix.len().min(HEAD_BYTES);
         self.head = word(self.prefix.get(..n).unwrap_or(&[]));
-        self.head_mask = if n == 8 {
-            u64::MAX
-        } else {
-            (1u64 << (8 * n)) - 1
-        };
+        self.head_mask = u128::MAX
+            .checked_shr(8 * (HEAD_BYTES - n) as u32)
+            .unwrap_or(0);
     }
 
     /// Quick case-insensitive reject using a text's [`head_word`], computed once per
     /// text: `true` means "cannot match"; `false` means "run the full match".
     #[inline]
-    pub fn rejects_head_ignore_case(&self, text_head: u64) -> bool {
+    pub fn rejects_head_ignore_case(&self, text_head: u128) -> bool {
         ((text_head | FOLD) ^ (self.head | FOLD)) & self.head_mask != 0
     }
 
     /// True when the pattern has no wildcard at all.
     fn is_literal(&self) -> bool {
         self.prefix.len() == self.items.len()
+    }
+
+    /// True when the pattern is its literal prefix and one final `*` (`s3:Get*`,
+    /// `arn:aws:s3:::bucket/*`, or `*` itself): whatever follows the prefix matches.
+    fn is_prefix_then_star(&self) -> bool {
+        self.items.len() == self.prefix.len() + 1 && self.items.last() == Some(&PatItem::Star)
     }
 
     /// Removes every item, keeping the allocation (for reuse while resolving variables).
@@ -117,6 +127,7 @@ impl Pattern {
         self.prefix.clear();
         self.head = 0;
         self.head_mask = 0;
+        self.prefix_colons = 0;
     }
 
     /// The compiled items.
@@ -133,7 +144,9 @@ impl Pattern {
 
     /// True when the pattern is exactly `*`.
     pub fn is_match_all(&self) -> bool {
-        self.items.iter().all(|i| *i == PatItem::Star) && !self.items.is_empty()
+        self.prefix.is_empty()
+            && !self.items.is_empty()
+            && self.items.iter().all(|i| *i == PatItem::Star)
     }
 
     /// True when a run between two `*` is too long to search (more than
@@ -170,6 +183,9 @@ impl Pattern {
         if self.is_literal() {
             return bytes.len() == p.len();
         }
+        if self.is_prefix_then_star() {
+            return true;
+        }
         glob::glob(self.pat(), text, ignore_case)
     }
 
@@ -197,6 +213,12 @@ impl Pattern {
     fn matches_arn_parts(&self, arn: &str, ignore_case: bool, short_form: bool) -> bool {
         if self.is_match_all() {
             return true;
+        }
+        if self.prefix_colons >= 5 {
+            // The five fields before the resource part are literal: the ARN must begin
+            // with them, colons included, and then the resource part is matched as a
+            // whole, which is exactly matching the whole text.
+            return self.matches_text(arn, ignore_case);
         }
         let pat = self.pat();
         let mut p_start = 0usize;
@@ -227,22 +249,25 @@ impl Pattern {
     }
 }
 
+/// How many leading bytes [`head_word`] keeps.
+const HEAD_BYTES: usize = 16;
+
 /// ORed into a word, folds ASCII letters to lowercase (other bytes may collide; that
 /// only costs a full comparison).
-const FOLD: u64 = 0x2020_2020_2020_2020;
+const FOLD: u128 = 0x2020_2020_2020_2020_2020_2020_2020_2020;
 
-/// The first eight bytes of `text` as a word, for [`Pattern::rejects_head_ignore_case`].
-pub fn head_word(text: &str) -> u64 {
-    word(text.as_bytes().get(..8).unwrap_or(text.as_bytes()))
+/// The first sixteen bytes of `text` as a word, for [`Pattern::rejects_head_ignore_case`].
+pub fn head_word(text: &str) -> u128 {
+    word(text.as_bytes().get(..HEAD_BYTES).unwrap_or(text.as_bytes()))
 }
 
-/// Up to eight bytes as one little-endian word (missing bytes are zero).
-fn word(bytes: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
+/// Up to sixteen bytes as one little-endian word (missing bytes are zero).
+fn word(bytes: &[u8]) -> u128 {
+    let mut buf = [0u8; HEAD_BYTES];
     for (d, s) in buf.iter_mut().zip(bytes) {
         *d = *s;
     }
-    u64::from_le_bytes(buf)
+    u128::from_le_bytes(buf)
 }
 
 /// Convenience: does `pattern` (with `*`/`?`) match `text`?

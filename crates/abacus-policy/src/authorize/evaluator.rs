@@ -2,10 +2,9 @@
 //! the request. On the fast path (tracing off) nothing of the explanation is built, and a
 //! policy list stops at its first applicable Deny.
 
-use super::trace::condition_trace;
+use super::trace::invalid_policy_note;
 use super::{NamedPolicy, PolicySet};
-use crate::ast::{Effect, Statement};
-use crate::conditions;
+use crate::ast::Effect;
 use crate::explain::{PolicyStatus, PolicyTrace, StatementTrace, Step, StepOutcome};
 use crate::kind::PolicyKind;
 use crate::principal::{CallerInfo, GrantKind, PrincipalKind};
@@ -34,8 +33,8 @@ pub(super) struct Evaluator<'a> {
     pub(super) set: &'a PolicySet,
     pub(super) request: &'a Request,
     pub(super) caller: CallerInfo<'a>,
-    /// The action's first eight bytes as a word, for quick rejects.
-    pub(super) action_head: u64,
+    /// The action's first sixteen bytes as a word, for quick rejects.
+    pub(super) action_head: u128,
     /// The action's service bit, against [`Statement::service_filter`].
     pub(super) service_bit: u64,
     pub(super) context: Cow<'a, Context>,
@@ -171,20 +170,8 @@ impl<'a> Evaluator<'a> {
             _ => {
                 result.invalid = true;
                 if let Some(t) = trace.as_mut() {
-                    let errors: Vec<String> = parsed
-                        .diagnostics_for(kind)
-                        .into_iter()
-                        .filter(|d| d.is_error())
-                        .map(|d| format!("{}:{} {}", d.start.line, d.start.column, d.message))
-                        .collect();
                     t.status = PolicyStatus::Invalid;
-                    t.note = Some(format!(
-                        "this policy has {} error{} as {}, so AWS would reject it; it is not evaluated ({})",
-                        errors.len(),
-                        if errors.len() == 1 { "" } else { "s" },
-                        kind.describe_with_article(),
-                        errors.join("; ")
-                    ));
+                    t.note = Some(invalid_policy_note(parsed, kind));
                 }
                 if let Some(t) = trace {
                     self.traces.push(t);
@@ -192,13 +179,13 @@ impl<'a> Evaluator<'a> {
                 return result;
             }
         };
-        if trace.is_none() {
+        let Some(mut trace) = trace else {
             // fast path: no trace structures at all
             for st in &policy.statements {
                 if st.service_filter & self.service_bit == 0 {
                     continue; // its actions are all for other services
                 }
-                let Some(grant) = self.eval_statement(st, kind, None) else {
+                let Some(grant) = self.statement_applies(st, kind) else {
                     continue;
                 };
                 if st.effect_or_allow() == Effect::Deny {
@@ -208,9 +195,9 @@ impl<'a> Evaluator<'a> {
                 result.allow = better_allow(result.allow, st.index, grant);
             }
             return result;
-        }
+        };
         for st in &policy.statements {
-            let mut st_trace = trace.as_ref().map(|_| StatementTrace {
+            let mut st_trace = StatementTrace {
                 index: st.index,
                 sid: st.sid.as_ref().map(|s| s.value.clone()),
                 effect: st.effect_or_allow(),
@@ -219,9 +206,8 @@ impl<'a> Evaluator<'a> {
                 grant: None,
                 elements: Vec::new(),
                 conditions: Vec::new(),
-            });
-            let applies = self.eval_statement(st, kind, st_trace.as_mut());
-            if let Some(grant) = applies {
+            };
+            if let Some(grant) = self.trace_statement(st, kind, &mut st_trace) {
                 match st.effect_or_allow() {
                     Effect::Deny => {
                         result.deny.get_or_insert(st.index);
@@ -231,87 +217,17 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
-            if let (Some(t), Some(s)) = (trace.as_mut(), st_trace) {
-                t.statements.push(s);
-            }
-            if result.deny.is_some() && !self.tracing {
-                break;
-            }
+            trace.statements.push(st_trace);
         }
-        if let Some(mut t) = trace {
-            t.status = if result.deny.is_some() {
-                PolicyStatus::Denies
-            } else if result.allow.is_some() {
-                PolicyStatus::Allows
-            } else {
-                PolicyStatus::NoMatch
-            };
-            self.traces.push(t);
-        }
+        trace.status = if result.deny.is_some() {
+            PolicyStatus::Denies
+        } else if result.allow.is_some() {
+            PolicyStatus::Allows
+        } else {
+            PolicyStatus::NoMatch
+        };
+        self.traces.push(trace);
         result
-    }
-
-    /// `None` when the statement does not apply; `Some(grant)` when it does (the grant
-    /// kind only for resource-based policies).
-    pub(super) fn eval_statement(
-        &mut self,
-        st: &Statement,
-        kind: PolicyKind,
-        mut trace: Option<&mut StatementTrace>,
-    ) -> Option<Option<GrantKind>> {
-        let tracing = trace.is_some();
-        let mut ok = true;
-        // Principal (resource-based policies only; RCPs always use "*")
-        let mut grant = None;
-        if kind == PolicyKind::Resource {
-            let (matched, g) = self.eval_principal(st, trace.as_deref_mut());
-            ok &= matched;
-            grant = g;
-        }
-        if !ok && !tracing {
-            return None;
-        }
-        let action_ok = self.eval_action(st, trace.as_deref_mut());
-        ok &= action_ok;
-        if !action_ok {
-            // A statement for other actions is explained by its Action alone (this also
-            // keeps traced evaluation fast for large policy sets).
-            if let Some(t) = trace {
-                t.applies = false;
-            }
-            return None;
-        }
-        ok &= self.eval_resource(st, trace.as_deref_mut());
-        if !ok && !tracing {
-            return None;
-        }
-        let relevant = ok; // element matches: the conditions decide
-        for c in &st.conditions {
-            let present = self.context.get_lowercase(&c.key_lower).is_some();
-            if tracing {
-                let (outcome, values) = conditions::evaluate_traced(c, &self.context);
-                if !present && relevant {
-                    self.note_missing(&c.key.value);
-                }
-                for v in values.iter().filter_map(|v| v.unresolved.as_ref()) {
-                    if v.is_missing() && relevant {
-                        self.note_missing(&v.key);
-                    }
-                }
-                ok &= outcome.is_match();
-                if let Some(t) = trace.as_deref_mut() {
-                    t.conditions
-                        .push(condition_trace(c, &self.context, outcome, values));
-                }
-            } else if !conditions::evaluate_with(c, &self.context, &mut self.scratch).is_match() {
-                return None;
-            }
-        }
-        if let Some(t) = trace {
-            t.applies = ok;
-            t.grant = grant;
-        }
-        ok.then_some(grant)
     }
 
     pub(super) fn note_missing(&mut self, key: &str) {

@@ -1,23 +1,109 @@
-//! Matching one statement's elements against the request: `Principal` / `NotPrincipal`
-//! (resource-based policies), `Action` / `NotAction` and `Resource` / `NotResource`, with
-//! the element traces of the explanation when tracing.
+//! Matching one statement against the request: `Principal` / `NotPrincipal` (resource-based
+//! policies), `Action` / `NotAction`, `Resource` / `NotResource`, then the conditions. When
+//! tracing, each element and condition also records its part of the explanation (built by
+//! [`super::trace`]); the fast path stops at the first element that does not match and
+//! allocates nothing.
 
 use super::evaluator::Evaluator;
-use crate::ast::{Effect, PrincipalSpec, Statement};
+use super::trace;
+use crate::ast::{Effect, Statement};
+use crate::conditions;
 use crate::explain::{ElementTrace, StatementTrace, ValueTrace};
+use crate::kind::PolicyKind;
 use crate::principal::{match_principal, not_principal_lists, GrantKind, PrincipalKind};
 use std::borrow::Cow;
 
 impl Evaluator<'_> {
+    /// Fast path: `None` when the statement does not apply; `Some(grant)` when it does
+    /// (the grant kind only for resource-based policies). Stops at the first element that
+    /// does not match, in the order principal, action, resource, conditions.
+    pub(super) fn statement_applies(
+        &mut self,
+        st: &Statement,
+        kind: PolicyKind,
+    ) -> Option<Option<GrantKind>> {
+        // Principal (resource-based policies only; RCPs always use "*")
+        let grant = if kind == PolicyKind::Resource {
+            let (matched, grant) = self.eval_principal(st, None);
+            if !matched {
+                return None;
+            }
+            grant
+        } else {
+            None
+        };
+        (self.action_matches(st) && self.resource_matches(st) && self.conditions_hold(st))
+            .then_some(grant)
+    }
+
+    /// [`Evaluator::statement_applies`] with every element and condition traced into `t`
+    /// (past a mismatch too, so that the explanation is complete), except that a statement
+    /// for other actions is explained by its Action alone (this also keeps traced
+    /// evaluation fast for large policy sets).
+    pub(super) fn trace_statement(
+        &mut self,
+        st: &Statement,
+        kind: PolicyKind,
+        t: &mut StatementTrace,
+    ) -> Option<Option<GrantKind>> {
+        let mut ok = true;
+        let mut grant = None;
+        if kind == PolicyKind::Resource {
+            let (matched, g) = self.eval_principal(st, Some(&mut *t));
+            ok &= matched;
+            grant = g;
+        }
+        if !self.trace_action(st, t) {
+            t.applies = false;
+            return None;
+        }
+        ok &= self.trace_resource(st, t);
+        ok &= self.trace_conditions(st, ok, t);
+        t.applies = ok;
+        t.grant = grant;
+        ok.then_some(grant)
+    }
+
+    /// Fast path: do all of the statement's conditions hold?
+    fn conditions_hold(&mut self, st: &Statement) -> bool {
+        st.conditions
+            .iter()
+            .all(|c| conditions::evaluate_with(c, &self.context, &mut self.scratch).is_match())
+    }
+
+    /// Traced: evaluates every condition into `t`, noting the keys the request lacks when
+    /// the statement's elements match (`relevant`: then the conditions decide).
+    fn trace_conditions(&mut self, st: &Statement, relevant: bool, t: &mut StatementTrace) -> bool {
+        let mut ok = true;
+        for c in &st.conditions {
+            let present = self.context.get_lowercase(&c.key_lower).is_some();
+            let (outcome, values) = conditions::evaluate_traced(c, &self.context);
+            if !present && relevant {
+                self.note_missing(&c.key.value);
+            }
+            for v in values.iter().filter_map(|v| v.unresolved.as_ref()) {
+                if v.is_missing() && relevant {
+                    self.note_missing(&v.key);
+                }
+            }
+            ok &= outcome.is_match();
+            t.conditions
+                .push(trace::condition_trace(c, &self.context, outcome, values));
+        }
+        ok
+    }
+
+    /// `Principal` / `NotPrincipal`: whether the statement applies to the caller, and how
+    /// strongly it grants (see [`GrantKind`]).
     pub(super) fn eval_principal(
         &mut self,
         st: &Statement,
         trace: Option<&mut StatementTrace>,
     ) -> (bool, Option<GrantKind>) {
         let caller = self.caller;
-        let (element, principal) = match (&st.principal, &st.not_principal) {
-            (Some(p), _) => ("Principal", p),
-            (None, Some(p)) => ("NotPrincipal", p),
+        let (negated, principal) = match (&st.principal, &st.not_principal) {
+            (Some(p), _) => (false, p),
+            (None, Some(p)) => (true, p),
             (None, None) => {
                 if let Some(t) = trace {
                     t.elements.push(ElementTrace {
@@ -36,14 +122,14 @@ impl Evaluator<'_> {
         // IAM User Guide: "Permissions boundaries for IAM entities": a Deny with
         // NotPrincipal always denies an IAM user or role that has a permissions boundary,
         // whatever NotPrincipal lists.
-        let boundary_override = element == "NotPrincipal"
+        let boundary_override = negated
             && st.effect_or_allow() == Effect::Deny
             && !self.set.permission_boundaries.is_empty()
             && matches!(
                 caller.kind,
                 PrincipalKind::User | PrincipalKind::Role | PrincipalKind::RoleSession
             );
-        let (matched, grant) = if element == "Principal" {
+        let (matched, grant) = if !negated {
             (found.is_some(), found.map(|(g, _)| g))
         } else if boundary_override {
             (true, Some(GrantKind::Everyone))
@@ -52,80 +138,45 @@ impl Evaluator<'_> {
             (!listed, (!listed).then_some(GrantKind::Everyone))
         };
         if let Some(t) = trace {
-            let mut values = Vec::new();
-            match &principal.spec {
-                PrincipalSpec::Any => values.push(ValueTrace {
-                    written: "*".into(),
-                    resolved: None,
-                    matched: true,
-                    span: principal.span,
-                    note: None,
-                }),
-                PrincipalSpec::Map { entries } => {
-                    let mut i = 0;
-                    for e in entries {
-                        for v in &e.values {
-                            values.push(ValueTrace {
-                                written: format!("{}: {}", e.kind.value.as_str(), v.value),
-                                resolved: None,
-                                matched: found.is_some_and(|(_, idx)| idx == i),
-                                span: v.span,
-                                note: None,
-                            });
-                            i += 1;
-                        }
-                    }
-                }
-            }
-            let detail = match (element, found) {
-                ("NotPrincipal", _) if boundary_override => "the caller has a permissions boundary, and a Deny with NotPrincipal always applies to IAM users and roles with a permissions boundary, whatever NotPrincipal lists (use `ArnNotEquals` on `aws:PrincipalArn` instead)".into(),
-                ("Principal", Some((g, _))) => format!(
-                    "the caller ({}) is named: the statement {}",
-                    caller.kind_words(),
-                    g.describe()
-                ),
-                ("Principal", None) => format!(
-                    "the caller `{}` ({}) is not among the named principals",
-                    caller.arn,
-                    caller.kind_words()
-                ),
-                (_, _) if !matched => "the caller is listed in NotPrincipal (its account and, for a role session, its role and session), so the statement does not apply to it".into(),
-                (_, Some(_)) => "the caller is only partly listed in NotPrincipal: AWS checks the account, then the role, then the session or user, and the Deny applies to any level that is not listed".into(),
-                (_, None) => {
-                    "the caller is not listed in NotPrincipal, so the statement applies to it"
-                        .into()
-                }
-            };
             t.elements.push(ElementTrace {
-                element: element.into(),
+                element: if negated { "NotPrincipal" } else { "Principal" }.into(),
                 request_value: caller.arn.to_owned(),
                 matched,
                 span: principal.span,
-                values,
-                detail,
+                values: trace::principal_values(principal, found.map(|(_, i)| i)),
+                detail: trace::principal_detail(
+                    &caller,
+                    negated,
+                    boundary_override,
+                    matched,
+                    found.map(|(g, _)| g),
+                ),
             });
         }
         (matched, grant)
     }
 
-    pub(super) fn eval_action(
-        &mut self,
-        st: &Statement,
-        trace: Option<&mut StatementTrace>,
-    ) -> bool {
+    /// `Action` / `NotAction`: does the statement cover the request's action?
+    fn action_matches(&self, st: &Statement) -> bool {
+        let (list, negated) = match (&st.action, &st.not_action) {
+            (Some(l), _) => (l, false),
+            (None, Some(l)) => (l, true),
+            (None, None) => return false,
+        };
+        let (action, head) = (self.request.action.as_str(), self.action_head);
+        list.items
+            .iter()
+            .any(|a| a.value.matches_with_head(action, head))
+            != negated
+    }
+
+    /// [`Evaluator::action_matches`], traced into `t`.
+    fn trace_action(&self, st: &Statement, t: &mut StatementTrace) -> bool {
         let action = self.request.action.as_str();
         let (element, list, negated) = match (&st.action, &st.not_action) {
             (Some(l), _) => ("Action", l, false),
             (None, Some(l)) => ("NotAction", l, true),
             (None, None) => return false,
-        };
-        let Some(t) = trace else {
-            let head = self.action_head;
-            return list
-                .items
-                .iter()
-                .any(|a| a.value.matches_with_head(action, head))
-                != negated;
         };
         let values: Vec<ValueTrace> = list
             .items
@@ -138,143 +189,103 @@ impl Evaluator<'_> {
                 note: None,
             })
             .collect();
-        let any = values.iter().any(|v| v.matched);
-        let matched = any != negated;
-        let detail = match (negated, any) {
-            (false, true) => format!("`{action}` matches (action names are case-insensitive)"),
-            (false, false) => format!("`{action}` is not listed"),
-            (true, true) => {
-                format!("`{action}` is listed in NotAction, so the statement does not cover it")
-            }
-            (true, false) => {
-                format!("`{action}` is not listed in NotAction, so the statement covers it")
-            }
-        };
+        let listed = values.iter().any(|v| v.matched);
+        let matched = listed != negated;
         t.elements.push(ElementTrace {
             element: element.into(),
             request_value: action.to_owned(),
             matched,
             span: list.span,
             values,
-            detail,
+            detail: trace::action_detail(action, negated, listed),
         });
         matched
     }
 
-    pub(super) fn eval_resource(
-        &mut self,
-        st: &Statement,
-        trace: Option<&mut StatementTrace>,
-    ) -> bool {
+    /// `Resource` / `NotResource`: does the statement cover the request's resource? A
+    /// statement without either (a trust policy's) covers the resource it is attached to.
+    fn resource_matches(&mut self, st: &Statement) -> bool {
+        let (list, negated) = match (&st.resource, &st.not_resource) {
+            (Some(l), _) => (l, false),
+            (None, Some(l)) => (l, true),
+            (None, None) => return true,
+        };
+        let resource = self.request.resource.as_str();
+        let listed = list.items.iter().any(|r| {
+            let template = &r.value.template;
+            match template.fixed_pattern() {
+                Some(p) => p.matches_resource(resource),
+                // a value with variables but no wildcards is compared without building it
+                None if !template.has_wildcards() => {
+                    template.equals(&self.context, resource) == Some(true)
+                }
+                None => {
+                    template.resolve_pattern_into(&self.context, &mut self.scratch)
+                        && self.scratch.matches_resource(resource)
+                }
+            }
+        });
+        listed != negated
+    }
+
+    /// [`Evaluator::resource_matches`], traced into `t`.
+    fn trace_resource(&mut self, st: &Statement, t: &mut StatementTrace) -> bool {
         let (element, list, negated) = match (&st.resource, &st.not_resource) {
             (Some(l), _) => ("Resource", l, false),
             (None, Some(l)) => ("NotResource", l, true),
             (None, None) => {
-                // trust policies have no Resource: the statement covers the role itself
-                if let Some(t) = trace {
-                    t.elements.push(ElementTrace {
-                        element: "Resource".into(),
-                        request_value: self.request.resource.clone(),
-                        matched: true,
-                        span: st.span,
-                        values: Vec::new(),
-                        detail: "no Resource element: the statement covers the resource the policy is attached to".into(),
-                    });
-                }
+                t.elements.push(ElementTrace {
+                    element: "Resource".into(),
+                    request_value: self.request.resource.clone(),
+                    matched: true,
+                    span: st.span,
+                    values: Vec::new(),
+                    detail: "no Resource element: the statement covers the resource the policy is attached to".into(),
+                });
                 return true;
             }
         };
         let resource = self.request.resource.as_str();
-        let mut any = false;
-        let mut values = Vec::new();
+        let mut values = Vec::with_capacity(list.items.len());
         for r in &list.items {
             let template = &r.value.template;
-            let literal_hit =
-                (template.has_variables() && !template.has_wildcards() && trace.is_none())
-                    .then(|| template.equals(&self.context, resource));
-            let (hit, resolved, note) = match (literal_hit, template.fixed_pattern()) {
-                (Some(Some(hit)), _) => (hit, None, None),
-                (_, fixed) => match fixed {
-                    Some(p) => (p.matches_resource(resource), None, None),
-                    None => match template.resolve_pattern(&self.context, &mut self.scratch) {
-                        Ok(()) => {
-                            let hit = self.scratch.matches_resource(resource);
-                            let resolved = trace
-                                .is_some()
-                                .then(|| {
-                                    template
-                                        .resolve_string(&self.context)
-                                        .map(Cow::into_owned)
-                                        .ok()
-                                })
-                                .flatten();
-                            (hit, resolved, None)
+            let (hit, resolved, note) = match template.fixed_pattern() {
+                Some(p) => (p.matches_resource(resource), None, None),
+                None => match template.resolve_pattern(&self.context, &mut self.scratch) {
+                    Ok(()) => {
+                        let hit = self.scratch.matches_resource(resource);
+                        let resolved = template
+                            .resolve_string(&self.context)
+                            .map(Cow::into_owned)
+                            .ok();
+                        (hit, resolved, None)
+                    }
+                    Err(u) => {
+                        if u.is_missing() {
+                            self.note_missing(&u.key);
                         }
-                        Err(u) => {
-                            if trace.is_some() && u.is_missing() {
-                                self.note_missing(&u.key);
-                            }
-                            let note = if u.limit.is_some() {
-                                u.explain()
-                            } else if u.multivalued {
-                                format!("`${{{}}}` is multivalued, and multivalued keys cannot be policy variables, so this value matches nothing", u.key)
-                            } else {
-                                format!("the request has no `{}`, so `${{{}}}` has no value and this value matches nothing", u.key, u.key)
-                            };
-                            (false, None, Some(note))
-                        }
-                    },
+                        (false, None, Some(trace::unresolved_resource_note(&u)))
+                    }
                 },
             };
-            any |= hit;
-            if trace.is_none() && hit {
-                break;
-            }
-            if trace.is_some() {
-                values.push(ValueTrace {
-                    written: r.value.text.clone(),
-                    resolved,
-                    matched: hit,
-                    span: r.span,
-                    note,
-                });
-            }
-        }
-        let matched = any != negated;
-        if let Some(t) = trace {
-            let detail = match (negated, any) {
-                (false, true) => format!("`{resource}` matches"),
-                (false, false) => {
-                    let listed: Vec<String> = values
-                        .iter()
-                        .map(|v| match &v.resolved {
-                            Some(r) if *r != v.written => format!("`{r}` (from `{}`)", v.written),
-                            _ => format!("`{}`", v.written),
-                        })
-                        .collect();
-                    match values.iter().find_map(|v| v.note.as_deref()) {
-                        Some(note) => {
-                            format!("`{resource}` does not match {}; {note}", listed.join(", "))
-                        }
-                        None => format!("`{resource}` does not match {}", listed.join(", ")),
-                    }
-                }
-                (true, true) => format!(
-                    "`{resource}` is listed in NotResource, so the statement does not cover it"
-                ),
-                (true, false) => {
-                    format!("`{resource}` is not listed in NotResource, so the statement covers it")
-                }
-            };
-            t.elements.push(ElementTrace {
-                element: element.into(),
-                request_value: resource.to_owned(),
-                matched,
-                span: list.span,
-                values,
-                detail,
+            values.push(ValueTrace {
+                written: r.value.text.clone(),
+                resolved,
+                matched: hit,
+                span: r.span,
+                note,
             });
         }
+        let listed = values.iter().any(|v| v.matched);
+        let matched = listed != negated;
+        t.elements.push(ElementTrace {
+            element: element.into(),
+            request_value: resource.to_owned(),
+            matched,
+            span: list.span,
+            detail: trace::resource_detail(resource, negated, listed, &values),
+            values,
+        });
         matched
     }
 }
