@@ -8,6 +8,7 @@
 //! placeholders) and names them. Nesting deeper than [`MAX_DEPTH`] is an error, never a
 //! stack overflow.
 
+use crate::codes::Code;
 use crate::diagnostic::{LineIndex, Span};
 
 /// Containers nested deeper than this are rejected (IAM policies nest four levels).
@@ -149,7 +150,7 @@ pub fn parse_json_counted(text: &str) -> (Option<JsonValue>, Vec<JsonError>, Dro
             String::new()
         };
         lexer.error(
-            "json-nonbreaking-space",
+            Code::JsonNonbreakingSpace.as_str(),
             span,
             format!("non-breaking space outside a string{more}"),
             "JSON allows only ordinary spaces, tabs and line breaks between tokens; replace non-breaking spaces (they come from copying text out of a web page)",
@@ -169,7 +170,7 @@ pub fn parse_json_counted(text: &str) -> (Option<JsonValue>, Vec<JsonError>, Dro
     let value = if parser.peek_is(&Tok::Eof) {
         if !eof_in_string {
             parser.error(
-                "json-empty",
+                Code::JsonEmpty.as_str(),
                 Span::new(text.len(), text.len()),
                 "the document is empty".into(),
                 "write a policy document: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`",
@@ -181,7 +182,7 @@ pub fn parse_json_counted(text: &str) -> (Option<JsonValue>, Vec<JsonError>, Dro
         if !parser.peek_is(&Tok::Eof) {
             let span = parser.peek_span();
             parser.error(
-                "json-trailing-content",
+                Code::JsonTrailingContent.as_str(),
                 Span::new(span.start, text.len()),
                 "unexpected text after the end of the JSON document".into(),
                 "a policy is exactly one JSON object; remove the extra text or merge it into the document",
@@ -280,7 +281,7 @@ impl Lexer<'_> {
                 let found = c;
                 let tok = self.string(found);
                 self.error(
-                    "json-smart-quote",
+                    Code::JsonSmartQuote.as_str(),
                     Span::new(start, start + c.len_utf8()),
                     format!("smart quote `{found}` used as a string delimiter"),
                     "JSON strings use straight double quotes `\"`; replace the typographic quote (it often comes from copying a policy out of a web page or a word processor)",
@@ -289,7 +290,7 @@ impl Lexer<'_> {
             } else if c == '\'' {
                 let tok = self.string('\'');
                 self.error(
-                    "json-single-quote",
+                    Code::JsonSingleQuote.as_str(),
                     Span::new(start, self.pos),
                     "single-quoted string".into(),
                     "JSON strings use double quotes `\"`",
@@ -305,14 +306,14 @@ impl Lexer<'_> {
                 let dots = self.text.get(start..self.pos).unwrap_or("");
                 if dots == "..." {
                     self.error(
-                        "json-ellipsis",
+                        Code::JsonEllipsis.as_str(),
                         Span::new(start, self.pos),
                         "`...` is not JSON".into(),
                         "the sample elides part of the policy with `...`; remove it or write out the missing elements",
                     );
                 } else {
                     self.error(
-                        "json-unexpected-character",
+                        Code::JsonUnexpectedCharacter.as_str(),
                         Span::new(start, self.pos),
                         format!("unexpected `{dots}`"),
                         "remove it; JSON numbers start with a digit",
@@ -322,7 +323,7 @@ impl Lexer<'_> {
             } else {
                 self.pos += c.len_utf8();
                 self.error(
-                    "json-unexpected-character",
+                    Code::JsonUnexpectedCharacter.as_str(),
                     Span::new(start, self.pos),
                     format!("unexpected character `{}`", c.escape_debug()),
                     "remove it; JSON allows only objects, arrays, strings, numbers, `true`, `false` and `null`",
@@ -369,7 +370,7 @@ impl Lexer<'_> {
                 let len = rest.find('\n').unwrap_or(rest.len());
                 self.pos += len;
                 self.error(
-                    "json-comment",
+                    Code::JsonComment.as_str(),
                     Span::new(start, self.pos),
                     "comments are not allowed in JSON".into(),
                     "remove the `//` comment; IAM rejects policy documents that contain comments (use `Sid` to label a statement)",
@@ -380,7 +381,7 @@ impl Lexer<'_> {
                     None => self.pos = self.text.len(),
                 }
                 self.error(
-                    "json-comment",
+                    Code::JsonComment.as_str(),
                     Span::new(start, self.pos),
                     "comments are not allowed in JSON".into(),
                     "remove the `/* */` comment; IAM rejects policy documents that contain comments (use `Sid` to label a statement)",
@@ -426,7 +427,7 @@ impl Lexer<'_> {
                 c if (c as u32) < 0x20 => {
                     self.pos += 1;
                     self.error(
-                        "json-control-character",
+                        Code::JsonControlCharacter.as_str(),
                         Span::new(at, self.pos),
                         format!("control character `{}` inside a string", c.escape_debug()),
                         "write it escaped (`\\t`, `\\n`, `\\u0000`) or remove it",
@@ -444,7 +445,7 @@ impl Lexer<'_> {
         }
         if let (Some((at, q)), '"') = (smart_inside, open) {
             self.errors.push(JsonError {
-                code: "json-smart-quote-in-string",
+                code: Code::JsonSmartQuoteInString.as_str(),
                 message: format!("string contains the smart quote `{q}`"),
                 help: "this is valid JSON, but a typographic quote inside a value is usually a copy-paste accident; check that the value is what you meant".into(),
                 span: Span::new(at, at + q.len_utf8()),
@@ -472,7 +473,7 @@ impl Lexer<'_> {
             Some((at, q)) => {
                 let pos = self.index.position(at);
                 self.error(
-                    "json-unterminated-string-smart-quote",
+                    Code::JsonUnterminatedStringSmartQuote.as_str(),
                     Span::new(start, end),
                     format!(
                         "string is never closed ({where_}); it contains the smart quote `{q}` at {}:{}, which JSON does not accept as a closing quote",
@@ -482,7 +483,7 @@ impl Lexer<'_> {
                 );
             }
             None => self.error(
-                "json-unterminated-string",
+                Code::JsonUnterminatedString.as_str(),
                 Span::new(start, end),
                 format!("string is never closed ({where_})"),
                 "add the closing `\"`",
@@ -513,7 +514,7 @@ impl Lexer<'_> {
         if c == 'u' {
             let Some(high) = self.hex4() else {
                 self.error(
-                    "json-invalid-escape",
+                    Code::JsonInvalidEscape.as_str(),
                     Span::new(start, self.pos),
                     "`\\u` must be followed by four hex digits".into(),
                     "write `\\u` and four hex digits, e.g. `\\u00e9`",
@@ -534,7 +535,7 @@ impl Lexer<'_> {
             return;
         }
         self.error(
-            "json-invalid-escape",
+            Code::JsonInvalidEscape.as_str(),
             Span::new(start, self.pos),
             format!("invalid escape `\\{}`", c.escape_debug()),
             "JSON escapes are `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`",
@@ -563,7 +564,7 @@ impl Lexer<'_> {
         let raw = self.text.get(start..self.pos).unwrap_or("");
         if !is_json_number(raw) {
             self.error(
-                "json-invalid-number",
+                Code::JsonInvalidNumber.as_str(),
                 Span::new(start, self.pos),
                 format!("`{raw}` is not a valid JSON number"),
                 "write numbers like `42`, `-1.5` or `1e3` (no leading zeros, no leading `+`); condition values can also be strings",
@@ -594,7 +595,7 @@ impl Lexer<'_> {
                     format!("strings need double quotes: write `\"{word}\"`")
                 };
                 self.error(
-                    "json-unquoted-text",
+                    Code::JsonUnquotedText.as_str(),
                     Span::new(start, self.pos),
                     format!("unexpected `{word}`"),
                     &help,
@@ -727,7 +728,7 @@ impl Parser {
         match self.peek().clone() {
             Tok::LBrace | Tok::LBracket if depth >= MAX_DEPTH => {
                 self.error(
-                    "json-too-deep",
+                    Code::JsonTooDeep.as_str(),
                     span,
                     format!("nesting deeper than {MAX_DEPTH} levels"),
                     "IAM policies nest only a few levels; flatten the document",
@@ -761,7 +762,7 @@ impl Parser {
             Tok::Eof => {
                 if !self.eof_in_string {
                     self.error(
-                        "json-unexpected-end",
+                        Code::JsonUnexpectedEnd.as_str(),
                         span,
                         "the document ends where a value was expected".into(),
                         "complete the value and close every open `{` and `[`",
@@ -774,7 +775,7 @@ impl Parser {
             }
             other => {
                 self.error(
-                    "json-expected-value",
+                    Code::JsonExpectedValue.as_str(),
                     span,
                     format!("expected a value, found {}", Self::describe(&other)),
                     "write a string, number, object, array, `true`, `false` or `null` here",
@@ -828,7 +829,7 @@ impl Parser {
             return; // the unterminated string already explains the missing tail
         }
         self.error(
-            "json-unclosed",
+            Code::JsonUnclosed.as_str(),
             open,
             format!("this {what} is never closed"),
             &format!("add the matching `{close}`"),
@@ -867,7 +868,7 @@ impl Parser {
                     } else {
                         let found = self.peek().clone();
                         self.error(
-                            "json-expected-colon",
+                            Code::JsonExpectedColon.as_str(),
                             self.peek_span(),
                             format!(
                                 "expected `:` after the key `\"{key}\"`, found {}",
@@ -900,7 +901,7 @@ impl Parser {
                 other => {
                     if !matches!(other, Tok::Bad) {
                         self.error(
-                            "json-expected-key",
+                            Code::JsonExpectedKey.as_str(),
                             span,
                             format!(
                                 "expected a string key or `}}`, found {}",
@@ -935,7 +936,7 @@ impl Parser {
                 let closer = if what == "object" { '}' } else { ']' };
                 if Self::starts_value(&found) {
                     self.error(
-                        "json-missing-comma",
+                        Code::JsonMissingComma.as_str(),
                         span,
                         format!(
                             "expected `,` or `{closer}`, found {}",
@@ -946,7 +947,7 @@ impl Parser {
                 } else {
                     if !matches!(found, Tok::Bad | Tok::Word(_)) {
                         self.error(
-                            "json-expected-comma",
+                            Code::JsonExpectedComma.as_str(),
                             span,
                             format!("expected `,` or `{closer}`, found {}", Self::describe(&found)),
                             &format!("separate the {what}'s entries with commas and close it with `{closer}`"),
@@ -966,7 +967,7 @@ impl Parser {
 
     fn trailing_comma(&mut self, comma: Span, what: &str) {
         self.error(
-            "json-trailing-comma",
+            Code::JsonTrailingComma.as_str(),
             comma,
             format!("trailing comma before the end of the {what}"),
             "remove the comma after the last entry; JSON does not allow trailing commas",
@@ -999,7 +1000,7 @@ impl Parser {
                 }
                 Tok::RBrace => {
                     self.error(
-                        "json-mismatched-bracket",
+                        Code::JsonMismatchedBracket.as_str(),
                         span,
                         "found `}` where the array's `]` was expected".into(),
                         "close the array with `]` before closing the object",

@@ -12,6 +12,7 @@ pub mod access_denied;
 pub mod ast;
 pub mod authorize;
 pub mod case;
+pub mod codes;
 pub mod conditions;
 pub mod decision;
 pub mod diagnostic;

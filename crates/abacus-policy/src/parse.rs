@@ -10,6 +10,7 @@ use crate::ast::{
     self, ActionPattern, Condition, ConditionOperator, ConditionValue, Effect, Policy, Principal,
     PrincipalEntry, PrincipalSpec, PrincipalType, ResourcePattern, Spanned, Statement, ValueList,
 };
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
 use crate::json::{parse_json_counted, JsonKind, JsonMember, JsonValue};
 use crate::kind::PolicyKind;
@@ -218,7 +219,7 @@ impl Hidden {
         Diagnostic::new(
             index,
             self.worst,
-            "policy-too-many-diagnostics",
+            Code::PolicyTooManyDiagnostics,
             Span::new(self.first, self.first),
             format!("{} more diagnostic{plural} not shown{of_which}", self.count),
             format!(
@@ -313,7 +314,7 @@ impl Builder<'_> {
             return; // already reported by the JSON reader
         }
         self.error(
-            "policy-wrong-type",
+            Code::PolicyWrongType.as_str(),
             value.span,
             format!(
                 "`{element}` must be {expected}, not {}",
@@ -338,13 +339,13 @@ impl Builder<'_> {
                 let near = allowed.iter().find(|a| a.eq_ignore_ascii_case(&m.key));
                 match near {
                     Some(n) => self.error(
-                        "policy-element-case",
+                        Code::PolicyElementCase.as_str(),
                         m.key_span,
                         format!("unknown element `{}` in {place}", m.key),
                         format!("element names are case-sensitive: write `{n}`"),
                     ),
                     None => self.error(
-                        "policy-unknown-element",
+                        Code::PolicyUnknownElement.as_str(),
                         m.key_span,
                         format!("unknown element `{}` in {place}", m.key),
                         format!("{place} may contain only {}", allowed.join(", ")),
@@ -355,7 +356,7 @@ impl Builder<'_> {
             if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
                 let first = self.index.position(first.start);
                 self.error(
-                    "policy-duplicate-element",
+                    Code::PolicyDuplicateElement.as_str(),
                     m.key_span,
                     format!("duplicate element `{name}` in {place}"),
                     format!(
@@ -380,7 +381,7 @@ impl Builder<'_> {
                     "a policy is an object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`"
                 };
                 self.error(
-                    "policy-not-object",
+                    Code::PolicyNotObject.as_str(),
                     v.span,
                     format!(
                         "a policy document must be a JSON object, not {}",
@@ -394,7 +395,7 @@ impl Builder<'_> {
         let has = |k: &str| members.iter().any(|m| m.key == k);
         if !has("Statement") && (has("Effect") || has("Action") || has("Sid") || has("Resource")) {
             self.error(
-                "policy-bare-statement",
+                Code::PolicyBareStatement.as_str(),
                 v.span,
                 "this looks like a single statement, not a policy document".into(),
                 "wrap it in a policy document: `{\"Version\": \"2012-10-17\", \"Statement\": [ ...this statement... ]}`",
@@ -422,13 +423,13 @@ impl Builder<'_> {
         match &version {
             None => self.push(
                 Severity::Warning,
-                "policy-missing-version",
+                Code::PolicyMissingVersion.as_str(),
                 Span::new(v.span.start, v.span.start + 1),
                 "the policy has no `Version`".into(),
                 "add `\"Version\": \"2012-10-17\"`; without it AWS uses 2008-10-17, where policy variables like `${aws:username}` are plain text",
             ),
             Some(ver) if ver.value != "2012-10-17" && ver.value != "2008-10-17" => self.error(
-                "policy-unknown-version",
+                Code::PolicyUnknownVersion.as_str(),
                 ver.span,
                 format!("unknown policy version `{}`", ver.value),
                 "`Version` is a fixed date, not today's date: use `2012-10-17` (current) or `2008-10-17`",
@@ -439,7 +440,7 @@ impl Builder<'_> {
         let mut statements = Vec::new();
         match statement_value {
             None => self.error(
-                "policy-missing-statement",
+                Code::PolicyMissingStatement.as_str(),
                 Span::new(v.span.start, v.span.start + 1),
                 "the policy has no `Statement`".into(),
                 "add `\"Statement\": [ { \"Effect\": ..., \"Action\": ..., \"Resource\": ... } ]`",
@@ -449,7 +450,7 @@ impl Builder<'_> {
                 JsonKind::Array(items) => {
                     if items.is_empty() {
                         self.error(
-                            "policy-empty-statement",
+                            Code::PolicyEmptyStatement.as_str(),
                             sv.span,
                             "`Statement` is empty".into(),
                             "add at least one statement",
@@ -463,7 +464,7 @@ impl Builder<'_> {
                             }
                             JsonKind::Array(inner) => {
                                 self.error(
-                                    "policy-nested-statement-array",
+                                    Code::PolicyNestedStatementArray.as_str(),
                                     Span::new(item.span.start, item.span.start + 1),
                                     "nested array where a statement belongs".into(),
                                     "`Statement` is one array of statement objects: remove the inner `[` and its matching `]`",
@@ -545,7 +546,7 @@ impl Builder<'_> {
                     st.conditions = self.conditions(value);
                 }
                 _ => self.error(
-                    "policy-misplaced-version",
+                    Code::PolicyMisplacedVersion.as_str(),
                     m.key_span,
                     "`Version` belongs to the policy document, not to a statement".into(),
                     "move `\"Version\": \"2012-10-17\"` to the top level of the policy",
@@ -555,7 +556,7 @@ impl Builder<'_> {
         let head = Span::new(v.span.start, v.span.start + 1);
         if !effect_seen {
             self.error(
-                "policy-missing-effect",
+                Code::PolicyMissingEffect.as_str(),
                 head,
                 "the statement has no `Effect`".into(),
                 "add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`",
@@ -563,14 +564,14 @@ impl Builder<'_> {
         }
         match (&st.action, &st.not_action) {
             (Some(_), Some(n)) => self.error(
-                "policy-action-and-not-action",
+                Code::PolicyActionAndNotAction.as_str(),
                 n.span,
                 "a statement cannot have both `Action` and `NotAction`".into(),
                 "keep one of them; to exclude actions from an allow, use a separate `Deny` statement or `NotAction` alone",
             ),
             (None, None) if !members.iter().any(|m| m.key == "Action" || m.key == "NotAction") => {
                 self.error(
-                    "policy-missing-action",
+                    Code::PolicyMissingAction.as_str(),
                     head,
                     "the statement has no `Action` or `NotAction`".into(),
                     "add `\"Action\": \"service:ActionName\"` (wildcards allowed)",
@@ -580,7 +581,7 @@ impl Builder<'_> {
         }
         if let (Some(_), Some(n)) = (&st.resource, &st.not_resource) {
             self.error(
-                "policy-resource-and-not-resource",
+                Code::PolicyResourceAndNotResource.as_str(),
                 n.span,
                 "a statement cannot have both `Resource` and `NotResource`".into(),
                 "keep one of them",
@@ -588,7 +589,7 @@ impl Builder<'_> {
         }
         if let (Some(_), Some(n)) = (&st.principal, &st.not_principal) {
             self.error(
-                "policy-principal-and-not-principal",
+                Code::PolicyPrincipalAndNotPrincipal.as_str(),
                 n.span,
                 "a statement cannot have both `Principal` and `NotPrincipal`".into(),
                 "keep one of them",
@@ -615,7 +616,7 @@ impl Builder<'_> {
                     "`Effect` is `\"Allow\"` or `\"Deny\"`".to_owned()
                 };
                 self.error(
-                    "policy-invalid-effect",
+                    Code::PolicyInvalidEffect.as_str(),
                     v.span,
                     format!("invalid effect `{other}`"),
                     help,
@@ -632,7 +633,7 @@ impl Builder<'_> {
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.error(
-                        "policy-empty-list",
+                        Code::PolicyEmptyList.as_str(),
                         v.span,
                         format!("`{name}` is an empty array"),
                         format!("list at least one value in `{name}`"),
@@ -643,7 +644,7 @@ impl Builder<'_> {
                     match &item.kind {
                         JsonKind::String(s) => out.push(Spanned::new(s.clone(), item.span)),
                         JsonKind::Array(_) => self.error(
-                            "policy-nested-array",
+                            Code::PolicyNestedArray.as_str(),
                             Span::new(item.span.start, item.span.start + 1),
                             format!("nested array inside `{name}`"),
                             format!("`{name}` is a string or one flat array of strings"),
@@ -677,7 +678,7 @@ impl Builder<'_> {
                 });
             if !valid {
                 self.error(
-                    "policy-invalid-action",
+                    Code::PolicyInvalidAction.as_str(),
                     s.span,
                     format!("`{text}` is not an action"),
                     "write actions as `service:ActionName`, e.g. `sagemaker:CreateTrainingJob`; wildcards `*` and `?` are allowed, and `*` alone means every action",
@@ -731,7 +732,7 @@ impl Builder<'_> {
             }),
             JsonKind::String(s) => {
                 self.error(
-                    "policy-invalid-principal",
+                    Code::PolicyInvalidPrincipal.as_str(),
                     v.span,
                     format!("`{name}` as a string must be `\"*\"`, not `{s}`"),
                     format!("name principals by type: `\"{name}\": {{\"AWS\": \"arn:aws:iam::111122223333:root\"}}` or `{{\"Service\": \"sagemaker.amazonaws.com\"}}`"),
@@ -787,7 +788,7 @@ impl Builder<'_> {
             };
             if seen_ops.contains(&block.key.as_str()) {
                 self.error(
-                    "policy-duplicate-condition-operator",
+                    Code::PolicyDuplicateConditionOperator.as_str(),
                     block.key_span,
                     format!("duplicate condition operator `{}`", block.key),
                     "put all keys for one operator in a single block; with duplicate JSON keys only one block would survive",
@@ -805,7 +806,7 @@ impl Builder<'_> {
             };
             if keys.is_empty() {
                 self.error(
-                    "policy-empty-condition",
+                    Code::PolicyEmptyCondition.as_str(),
                     block.value.span,
                     format!("`{}` has no condition keys", block.key),
                     "add `\"key\": \"value\"` pairs or remove the operator",
@@ -816,7 +817,7 @@ impl Builder<'_> {
                 let lower = k.key.to_ascii_lowercase();
                 if seen_keys.contains(&lower) {
                     self.error(
-                        "policy-duplicate-condition-key",
+                        Code::PolicyDuplicateConditionKey.as_str(),
                         k.key_span,
                         format!("duplicate condition key `{}` under `{}`", k.key, block.key),
                         "condition keys are case-insensitive; list all values of a key in one array",
@@ -859,7 +860,7 @@ impl Builder<'_> {
         if let Some(op) = ConditionOperator::parse(name) {
             if op.base == ast::Operator::Null && op.if_exists {
                 self.error(
-                    "policy-null-if-exists",
+                    Code::PolicyNullIfExists.as_str(),
                     block.key_span,
                     format!("`{name}` is not an operator: `Null` cannot take `IfExists`"),
                     "`Null` already tests whether the key exists; write `Null` with `\"true\"` (key absent) or `\"false\"` (key present)",
@@ -889,7 +890,7 @@ impl Builder<'_> {
             "use an operator such as `StringEquals`, `StringLike`, `ArnLike`, `NumericLessThan`, `DateGreaterThan`, `Bool`, `IpAddress` or `Null`, optionally with `ForAllValues:`/`ForAnyValue:` and `IfExists`".to_owned()
         };
         self.error(
-            "policy-unknown-condition-operator",
+            Code::PolicyUnknownConditionOperator.as_str(),
             block.key_span,
             format!("unknown condition operator `{name}`"),
             help,
@@ -914,7 +915,7 @@ impl Builder<'_> {
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.error(
-                        "policy-empty-list",
+                        Code::PolicyEmptyList.as_str(),
                         v.span,
                         format!("condition key `{key}` has no values"),
                         "list at least one value",

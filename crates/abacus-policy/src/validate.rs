@@ -3,6 +3,7 @@
 //! makes it literal text.
 
 use crate::ast::{Policy, PrincipalSpec, PrincipalType, Statement};
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
 use crate::kind::PolicyKind;
 use crate::values::{parse_bool, parse_date, Cidr, Decimal};
@@ -17,7 +18,7 @@ pub fn validate(policy: &Policy, index: &LineIndex, out: &mut Vec<Diagnostic>) {
                 let pos = index.position(first.start);
                 v.push(
                     Severity::Error,
-                    "policy-duplicate-sid",
+                    Code::PolicyDuplicateSid.as_str(),
                     sid.span,
                     format!("duplicate `Sid` `{}`", sid.value),
                     format!("the same Sid is used at {}:{}; each statement's Sid must be unique within the policy", pos.line, pos.column),
@@ -28,7 +29,7 @@ pub fn validate(policy: &Policy, index: &LineIndex, out: &mut Vec<Diagnostic>) {
             if !sid.value.is_empty() && !sid.value.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 v.push(
                     Severity::Warning,
-                    "policy-sid-characters",
+                    Code::PolicySidCharacters.as_str(),
                     sid.span,
                     format!("`Sid` `{}` has characters other than letters and digits", sid.value),
                     "IAM identity policies accept only A-Z, a-z and 0-9 in a Sid (some resource policies accept more)",
@@ -111,7 +112,7 @@ pub fn kind_diagnostics(policy: &Policy, index: &LineIndex, kind: PolicyKind) ->
             if let Some(p) = principal {
                 v.push(
                     Severity::Error,
-                    "policy-principal-not-allowed",
+                    Code::PolicyPrincipalNotAllowed.as_str(),
                     p.span,
                     format!("{} cannot have `Principal` or `NotPrincipal`", kind.describe_with_article()),
                     "the policy applies to the identity it is attached to; remove the element (principals belong in resource-based policies such as bucket policies and role trust policies)",
@@ -120,7 +121,7 @@ pub fn kind_diagnostics(policy: &Policy, index: &LineIndex, kind: PolicyKind) ->
         } else if principal.is_none() {
             v.push(
                 Severity::Error,
-                "policy-missing-principal",
+                Code::PolicyMissingPrincipal.as_str(),
                 head,
                 format!("a statement in {} needs a `Principal`", kind.describe_with_article()),
                 if kind == PolicyKind::Rcp {
@@ -138,7 +139,7 @@ pub fn kind_diagnostics(policy: &Policy, index: &LineIndex, kind: PolicyKind) ->
             if let Some(p) = principal {
                 v.push(
                     Severity::Error,
-                    "policy-rcp-principal",
+                    Code::PolicyRcpPrincipal.as_str(),
                     p.span,
                     "resource control policies support only `\"Principal\": \"*\"`".into(),
                     "use `\"Principal\": \"*\"` and restrict callers with conditions such as `aws:PrincipalOrgID`",
@@ -149,7 +150,7 @@ pub fn kind_diagnostics(policy: &Policy, index: &LineIndex, kind: PolicyKind) ->
         if needs_resource && st.resource.is_none() && st.not_resource.is_none() {
             v.push(
                 Severity::Error,
-                "policy-missing-resource",
+                Code::PolicyMissingResource.as_str(),
                 head,
                 format!(
                     "a statement in {} needs `Resource` or `NotResource`",
@@ -215,7 +216,7 @@ impl Validator<'_> {
         {
             self.push(
                 Severity::Error,
-                "policy-notprincipal-allow",
+                Code::PolicyNotprincipalAllow.as_str(),
                 np.span,
                 "`NotPrincipal` with `\"Effect\": \"Allow\"` grants access to every principal not listed, anonymous users included".into(),
                 "`NotPrincipal` is supported only with `\"Effect\": \"Deny\"` (\"AWS JSON policy elements: NotPrincipal\"); name the principals in `Principal` instead",
@@ -280,7 +281,7 @@ impl Validator<'_> {
             };
             self.push(
                 Severity::Error,
-                "policy-invalid-condition-value",
+                Code::PolicyInvalidConditionValue.as_str(),
                 v.span,
                 format!("`{text}` is not a valid value for `{}`", base.as_str()),
                 format!("`{}` compares {expected}{variable}", base.as_str()),
@@ -295,7 +296,7 @@ impl Validator<'_> {
             let max = crate::wildcard::MAX_SEARCHED_CHUNK_CHARS;
             self.push(
                 Severity::Error,
-                "policy-wildcard-too-long",
+                Code::PolicyWildcardTooLong.as_str(),
                 span,
                 format!("a run of more than {max} characters between two `*` that has a `?` (or is an action name) matches nothing here"),
                 format!("AWS limits ARNs to 2,048 characters and policies to a few thousand; shorten the text between the wildcards to at most {max} characters"),
@@ -307,7 +308,7 @@ impl Validator<'_> {
         if !variables && text.contains("${") {
             self.push(
                 Severity::Warning,
-                "policy-variable-without-version",
+                Code::PolicyVariableWithoutVersion.as_str(),
                 span,
                 format!("`{text}` contains `${{` but policy variables need `\"Version\": \"2012-10-17\"`"),
                 "without that Version the `${...}` is matched as literal text; add `\"Version\": \"2012-10-17\"` at the top of the policy",
@@ -325,7 +326,7 @@ impl Validator<'_> {
         if angle || brace {
             self.push(
                 Severity::Warning,
-                "policy-placeholder",
+                Code::PolicyPlaceholder.as_str(),
                 span,
                 format!("`{text}` looks like it contains an unfilled placeholder"),
                 "replace `<...>` or `{...}` placeholders (region, account number, domain id) with real values",
@@ -354,7 +355,7 @@ impl Validator<'_> {
             };
             self.push(
                 Severity::Error,
-                "policy-malformed-arn",
+                Code::PolicyMalformedArn.as_str(),
                 span,
                 format!("`{text}` is not a valid resource ARN"),
                 help,
@@ -364,7 +365,7 @@ impl Validator<'_> {
         if parts.get(2).is_some_and(|s| s.contains(['*', '?'])) {
             self.push(
                 Severity::Warning,
-                "policy-wildcard-in-service",
+                Code::PolicyWildcardInService.as_str(),
                 span,
                 format!("`{text}` uses a wildcard in the service segment"),
                 "AWS does not support wildcards in the service segment of a resource ARN; name the service, e.g. `arn:aws:s3:::*`",
@@ -381,7 +382,7 @@ impl Validator<'_> {
                 if id != "*" && !account && !arn {
                     self.push(
                         Severity::Error,
-                        "policy-invalid-principal",
+                        Code::PolicyInvalidPrincipal.as_str(),
                         span,
                         format!("`{id}` is not an AWS principal"),
                         "write `*`, a 12-digit account id, or an ARN such as `arn:aws:iam::111122223333:root` or `arn:aws:iam::111122223333:role/Name`",
@@ -392,7 +393,7 @@ impl Validator<'_> {
                 if id != "*" && (!id.contains('.') || id.contains(':')) {
                     self.push(
                         Severity::Error,
-                        "policy-invalid-principal",
+                        Code::PolicyInvalidPrincipal.as_str(),
                         span,
                         format!("`{id}` is not a service principal"),
                         "service principals look like `sagemaker.amazonaws.com`",

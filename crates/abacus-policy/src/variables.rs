@@ -13,6 +13,7 @@
 //! and matches nothing, with a [`ResolveLimit`] saying why (the validator reports the
 //! first case at the value as `policy-too-many-variables`).
 
+use crate::codes::Code;
 use crate::request::{Context, ContextValue};
 use crate::wildcard::Pattern;
 use serde::Serialize;
@@ -177,7 +178,7 @@ impl Template {
             let start = offset + i;
             let Some(close) = after.find('}') else {
                 errors.push(VariableError {
-                    code: "policy-unclosed-variable",
+                    code: Code::PolicyUnclosedVariable.as_str(),
                     message: "`${` is never closed".into(),
                     help: "close the variable with `}`, e.g. `${aws:username}`; for a literal `$` write `${$}`".into(),
                     start,
@@ -209,7 +210,7 @@ impl Template {
                     }
                     Err((message, help)) => {
                         errors.push(VariableError {
-                            code: "policy-invalid-variable",
+                            code: Code::PolicyInvalidVariable.as_str(),
                             message,
                             help,
                             start,
@@ -232,7 +233,7 @@ impl Template {
             .count();
         if variable_count > MAX_VARIABLES_PER_VALUE {
             errors.push(VariableError {
-                code: "policy-too-many-variables",
+                code: Code::PolicyTooManyVariables.as_str(),
                 message: format!(
                     "{variable_count} policy variables in one value, more than {MAX_VARIABLES_PER_VALUE}"
                 ),

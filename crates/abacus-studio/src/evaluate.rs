@@ -12,6 +12,7 @@ use crate::request::{
 };
 use crate::scenario::{PolicyKind, Scenario};
 use crate::session::{service_session, ServiceSession};
+use abacus_policy::codes::Code;
 use abacus_policy::{
     authorize, authorize_decision, parse_policy, Authorization, Decision, Diagnostic, NamedPolicy,
     ParsedPolicy, PolicySet, Request,
@@ -923,7 +924,7 @@ impl Workspace {
         let cells = users.len().saturating_mul(columns.len());
         if cells > MAX_MATRIX_CELLS {
             return Err(MatrixTooLarge {
-                code: "matrix-too-large",
+                code: Code::MatrixTooLarge.as_str(),
                 users: users.len(),
                 columns: columns.len(),
                 cells,

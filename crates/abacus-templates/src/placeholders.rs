@@ -5,6 +5,7 @@
 //! Each placeholder gets a suggested binding (a slot kind and the world fact that fills it),
 //! so the editor can offer "replace `<region>` with `us-east-1`" and [`bind`] can do it.
 
+use abacus_policy::codes::Code;
 use abacus_policy::{Diagnostic, LineIndex, Severity, Span};
 use serde::Serialize;
 
@@ -202,7 +203,7 @@ pub fn diagnostics(text: &str, world: &WorldFacts) -> Vec<Diagnostic> {
             Diagnostic::new(
                 &index,
                 Severity::Warning,
-                "doc-placeholder",
+                Code::DocPlaceholder,
                 p.span,
                 format!("`{}` looks like a documentation placeholder", p.text),
                 help,
@@ -238,7 +239,7 @@ pub fn bind(
                 Err(reason) => errors.push(Diagnostic::new(
                     &index,
                     Severity::Error,
-                    "template-invalid-value",
+                    Code::TemplateInvalidValue,
                     p.span,
                     format!("{reason} for placeholder `{}`", p.text),
                     format!("expected {}", p.binding.kind.expectation()),
@@ -248,7 +249,7 @@ pub fn bind(
             None => errors.push(Diagnostic::new(
                 &index,
                 Severity::Error,
-                "unbound-placeholder",
+                Code::UnboundPlaceholder,
                 p.span,
                 format!("placeholder `{}` has no value", p.text),
                 format!("set it with `--set {}=VALUE`", p.binding.slot),

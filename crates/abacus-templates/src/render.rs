@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use abacus_policy::codes::Code;
 use abacus_policy::{Diagnostic, LineIndex, Severity, Span};
 use serde::Serialize;
 
@@ -109,7 +110,7 @@ pub fn scan_slots(text: &str) -> (Vec<SlotRef>, Vec<Diagnostic>) {
                 diagnostics.push(Diagnostic::new(
                     &index,
                     Severity::Error,
-                    "template-unclosed-slot",
+                    Code::TemplateUnclosedSlot,
                     Span::new(start, after),
                     "slot marker `{{` is never closed",
                     "write slots as `{{name}}` on one line, with a name of at most 64 characters",
@@ -169,7 +170,7 @@ pub fn render_text(
             diagnostics.push(Diagnostic::new(
                 &index,
                 Severity::Error,
-                "template-unknown-override",
+                Code::TemplateUnknownOverride,
                 Span::new(0, 0),
                 format!("this template has no slot `{name}`"),
                 format!("its slots are: {}", known.join(", ")),
@@ -191,7 +192,7 @@ pub fn render_text(
                 diagnostics.push(Diagnostic::new(
                     &index,
                     Severity::Error,
-                    "template-invalid-value",
+                    Code::TemplateInvalidValue,
                     r.span,
                     format!("{reason} for slot `{}`", slot.name()),
                     format!("expected {}", slot.kind().expectation()),
@@ -218,7 +219,7 @@ pub fn render_text(
             None => diagnostics.push(Diagnostic::new(
                 &index,
                 Severity::Error,
-                "template-unknown-slot",
+                Code::TemplateUnknownSlot,
                 r.span,
                 format!("slot `{}` is not declared by this template", r.name),
                 "declare it in the template's `slots` or fix the name",
@@ -227,7 +228,7 @@ pub fn render_text(
                 diagnostics.push(Diagnostic::new(
                     &index,
                     Severity::Error,
-                    "template-unfilled-slot",
+                    Code::TemplateUnfilledSlot,
                     r.span,
                     format!("slot `{}` has no value", r.name),
                     format!(

@@ -29,7 +29,8 @@ pub mod codes {
     /// `aws:SourceIdentity` used, but the trust policy lacks `sts:SetSourceIdentity`.
     pub const TRUST_MISSING_SET_SOURCE_IDENTITY: &str = "trust-missing-set-source-identity";
     /// Variables in a policy without `"Version": "2012-10-17"` (reported by the parser).
-    pub const VARIABLE_WITHOUT_VERSION: &str = "policy-variable-without-version";
+    pub const VARIABLE_WITHOUT_VERSION: &str =
+        abacus_policy::codes::Code::PolicyVariableWithoutVersion.as_str();
     /// S3 object actions on bucket-only resources.
     pub const OBJECT_ACTION_ON_BUCKET_ARN: &str = "s3-object-action-on-bucket-arn";
     /// `NotPrincipal` with `Allow`.
