@@ -138,30 +138,12 @@ impl<'a> CallerInfo<'a> {
 /// Splits an ARN at its first five colons (byte scan; this runs for every request):
 /// prefix, partition, service, account, resource.
 pub(crate) fn split_arn(arn: &str) -> Option<(&str, &str, &str, &str, &str)> {
-    let mut cuts = [0usize; 5];
-    let mut n = 0;
-    for (i, b) in arn.bytes().enumerate() {
-        if b == b':' {
-            if let Some(c) = cuts.get_mut(n) {
-                *c = i;
-            }
-            n += 1;
-            if n == 5 {
-                break;
-            }
-        }
-    }
-    if n < 5 {
-        return None;
-    }
-    let [a, b, c, d, e] = cuts;
-    Some((
-        arn.get(..a)?,
-        arn.get(a + 1..b)?,
-        arn.get(b + 1..c)?,
-        arn.get(d + 1..e)?,
-        arn.get(e + 1..)?,
-    ))
+    let (prefix, rest) = split_byte(arn, b':')?;
+    let (partition, rest) = split_byte(rest, b':')?;
+    let (service, rest) = split_byte(rest, b':')?;
+    let (_region, rest) = split_byte(rest, b':')?;
+    let (account, resource) = split_byte(rest, b':')?;
+    Some((prefix, partition, service, account, resource))
 }
 
 /// `s.split_once(sep)` for an ASCII separator, as a plain byte scan (hot path).
