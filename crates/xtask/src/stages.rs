@@ -235,7 +235,8 @@ pub fn test_all() -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo xtask bench`: engine throughput, then browser timings on a release build.
+/// `cargo xtask bench`: engine throughput and (with valgrind) instructions per decision,
+/// then browser timings on a release build.
 pub fn bench() -> Result<(), String> {
     setup::ensure()?;
     stage("engine-bench", || {
@@ -243,6 +244,59 @@ pub fn bench() -> Result<(), String> {
             command("cargo", &["bench", "--locked", "-p", "abacus-policy"]),
             "cargo bench",
         )
+    })?;
+    stage("engine-instructions", || {
+        // Machine-independent: instructions per warm decision, counted by callgrind on
+        // the bench scenario (examples/bench_count), a run of N decisions less a run of none.
+        if cmd::output_line("valgrind", &["--version"]).is_none() {
+            println!("valgrind not found: instructions per decision not counted (install valgrind to count them)");
+            return Ok(());
+        }
+        run(
+            command(
+                "cargo",
+                &[
+                    "build",
+                    "--locked",
+                    "--profile",
+                    "bench",
+                    "-p",
+                    "abacus-policy",
+                    "--example",
+                    "bench_count",
+                ],
+            ),
+            "cargo build bench_count",
+        )?;
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map_or_else(|| root().join("target"), PathBuf::from);
+        let example = target.join("release/examples/bench_count");
+        let collected = |decisions: u32| -> Result<u64, String> {
+            let out = command(
+                "valgrind",
+                &["--tool=callgrind", "--callgrind-out-file=/dev/null"],
+            )
+            .arg(&example)
+            .arg(decisions.to_string())
+            .output()
+            .map_err(|e| format!("valgrind: cannot start: {e}"))?;
+            if !out.status.success() {
+                return Err(format!("valgrind on bench_count failed ({})", out.status));
+            }
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .find_map(|l| {
+                    l.split_once("Collected :")
+                        .map(|(_, n)| n.trim().to_owned())
+                })
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| "valgrind printed no `Collected :` count".to_owned())
+        };
+        const DECISIONS: u32 = 10_000;
+        let (base, warm) = (collected(0)?, collected(DECISIONS)?);
+        let per_decision = warm.saturating_sub(base) / u64::from(DECISIONS);
+        println!("instructions per decision: {per_decision} (callgrind, bench_count, {DECISIONS} decisions less none)");
+        Ok(())
     })?;
     stage("hostile-bench", || {
         let date = cmd::output_line("date", &["-u", "+%Y-%m-%d, %H:%M UTC"]).unwrap_or_default();
