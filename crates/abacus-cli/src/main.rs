@@ -5,6 +5,11 @@
 
 use std::process::ExitCode;
 
+/// Most of the CLI's time is spent allocating the small strings and vectors of parsed
+/// policies; mimalloc does that at about half the system allocator's cost.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod eval;
 mod scenario;
 mod template;

@@ -13,7 +13,7 @@
 //! slice, and a policy given as an object keeps its exact source text and where it starts in
 //! the file, so that its diagnostics point into the file.
 
-use crate::authorize::{authorize, Authorization, NamedPolicy, PolicySet};
+use crate::authorize::{authorize, authorize_decision, Authorization, NamedPolicy, PolicySet};
 use crate::decision::Decision;
 use crate::diagnostic::{Diagnostic, LineIndex, Position};
 use crate::kind::PolicyKind;
@@ -137,16 +137,20 @@ impl Case {
             .collect()
     }
 
-    /// Turns the addresses its policies were read at into places in `file`.
-    fn anchor(&mut self, file: &str, index: &LineIndex) {
+    /// Turns the addresses its policies were read at into places in `file`, moving `walker`
+    /// forward (cases come in file order; within a case, policies are visited by offset).
+    fn anchor(&mut self, file: &str, walker: &mut Walker<'_>) {
         let start = file.as_ptr() as usize;
-        for doc in self.docs_mut() {
-            doc.origin = doc
-                .address
-                .take()
-                .and_then(|a| a.checked_sub(start))
-                .filter(|offset| *offset <= file.len())
-                .map(|offset| (offset, index.position(offset)));
+        let mut docs: Vec<(usize, &mut PolicyDoc)> = self
+            .docs_mut()
+            .filter_map(|doc| {
+                let offset = doc.address.take()?.checked_sub(start)?;
+                (offset <= file.len()).then_some((offset, doc))
+            })
+            .collect();
+        docs.sort_by_key(|(offset, _)| *offset);
+        for (offset, doc) in docs {
+            doc.origin = Some((offset, walker.position(offset)));
         }
     }
 
@@ -224,10 +228,53 @@ pub struct CaseOutcome {
     pub authorization: Authorization,
 }
 
+/// A case's decision without the explanation: what `abacus eval` prints unless it is asked
+/// to explain.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseVerdict {
+    /// The case's name.
+    pub name: Option<String>,
+    /// The decision.
+    pub decision: Decision,
+    /// The expected decision, if the case gave one.
+    pub expected: Option<Decision>,
+    /// `Some(true)` when it matched the expectation.
+    pub passed: Option<bool>,
+    /// Errors and warnings in the case's policies.
+    pub diagnostics: Vec<PolicyDiagnostic>,
+}
+
+/// Decides one case on the evaluator's fast path ([`authorize_decision`]: no explanation).
+pub fn decide_case(case: &Case) -> CaseVerdict {
+    let set = case.policy_set();
+    let decision = authorize_decision(&set, &case.request);
+    CaseVerdict {
+        name: case.name.clone(),
+        decision,
+        expected: case.expected,
+        passed: case.expected.map(|e| e == decision),
+        diagnostics: case_diagnostics(case, &set),
+    }
+}
+
 /// Runs one case.
 pub fn run_case(case: &Case) -> CaseOutcome {
     let set = case.policy_set();
     let authorization = authorize(&set, &case.request);
+    CaseOutcome {
+        name: case.name.clone(),
+        decision: authorization.decision,
+        expected: case.expected,
+        passed: case.expected.map(|e| e == authorization.decision),
+        diagnostics: case_diagnostics(case, &set),
+        authorization,
+    }
+}
+
+/// The diagnostics of every policy of `case` (parsed into `set`), placed in the case file
+/// where the policy was given as an object.
+fn case_diagnostics(case: &Case, set: &PolicySet) -> Vec<PolicyDiagnostic> {
     let mut diagnostics = Vec::new();
     let mut origins = case.origins().into_iter();
     let all = set
@@ -255,14 +302,7 @@ pub fn run_case(case: &Case) -> CaseOutcome {
             });
         }
     }
-    CaseOutcome {
-        name: case.name.clone(),
-        decision: authorization.decision,
-        expected: case.expected,
-        passed: case.expected.map(|e| e == authorization.decision),
-        diagnostics,
-        authorization,
-    }
+    diagnostics
 }
 
 /// `d`, found in a policy whose text starts at `origin` in the file, placed in the file.
@@ -309,56 +349,187 @@ impl std::fmt::Display for CaseError {
 /// its own slice (no intermediate JSON value, keys in their written order), and errors
 /// placed in the file.
 pub fn parse_cases(text: &str) -> Result<Vec<Case>, CaseError> {
-    let index = LineIndex::new(text);
-    // serde_json's line and column inside `slice`, which starts at `base` in the file
-    let located = |e: serde_json::Error, base: usize, case: Option<usize>| {
-        let prefix = case.map(|i| format!("case {i}: ")).unwrap_or_default();
-        let at = index.position(base);
-        let (line, column) = match e.line().max(1) {
-            1 => (at.line, at.column + e.column().max(1) - 1),
-            n => (at.line + n - 1, e.column().max(1)),
-        };
-        CaseError {
-            message: format!("{prefix}{e}"),
-            line,
-            column,
-        }
-    };
-    let read = |slice: &str, base: usize, case: Option<usize>| {
-        let mut c: Case = serde_json::from_str(slice).map_err(|e| located(e, base, case))?;
-        c.anchor(text, &index);
-        Ok(c)
-    };
-    match text.trim_start().chars().next() {
-        Some('[') => {
-            let items: Vec<&RawValue> =
-                serde_json::from_str(text).map_err(|e| located(e, 0, None))?;
-            let start = text.as_ptr() as usize;
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, raw)| {
-                    let slice = raw.get();
-                    let base = (slice.as_ptr() as usize).saturating_sub(start);
-                    read(slice, base, Some(i))
+    let file = CaseFile::split(text)?;
+    file.read(0..file.len()).collect()
+}
+
+/// A case file split into its cases, each still text, so that they can be read in parts
+/// (on several threads: `abacus eval` reads and decides each part where it is read).
+pub struct CaseFile<'a> {
+    text: &'a str,
+    /// Each case's text and where it starts in the file.
+    cases: Vec<(usize, &'a str)>,
+    /// The file is one case, not an array.
+    single: bool,
+}
+
+impl<'a> CaseFile<'a> {
+    /// Splits `text`: one case object, or an array of them. Fails when the file is not
+    /// JSON, or neither an object nor an array.
+    pub fn split(text: &'a str) -> Result<Self, CaseError> {
+        match text.trim_start().chars().next() {
+            Some('[') => {
+                let items: Vec<&RawValue> =
+                    serde_json::from_str(text).map_err(|e| located(text, e, 0, None))?;
+                let start = text.as_ptr() as usize;
+                let cases = items
+                    .iter()
+                    .map(|raw| {
+                        let slice = raw.get();
+                        ((slice.as_ptr() as usize).saturating_sub(start), slice)
+                    })
+                    .collect();
+                Ok(CaseFile {
+                    text,
+                    cases,
+                    single: false,
                 })
-                .collect()
+            }
+            Some('{') => Ok(CaseFile {
+                text,
+                cases: vec![(0, text)],
+                single: true,
+            }),
+            _ => Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Err(e) => located(text, e, 0, None),
+                Ok(_) => CaseError {
+                    message: "a case file holds a case object or an array of cases".into(),
+                    line: 1,
+                    column: 1,
+                },
+            }),
         }
-        Some('{') => read(text, 0, None).map(|c| vec![c]),
-        _ => Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            Err(e) => located(e, 0, None),
-            Ok(_) => CaseError {
-                message: "a case file holds a case object or an array of cases".into(),
+    }
+
+    /// How many cases the file holds.
+    pub fn len(&self) -> usize {
+        self.cases.len()
+    }
+
+    /// True for an empty array.
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
+    }
+
+    /// Reads the cases of `range` (indexes into the file's cases), in order and one at a
+    /// time (a caller that decides each case and drops it holds one case in memory); an
+    /// error names its case and its place in the file.
+    pub fn read(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = Result<Case, CaseError>> + '_ {
+        let mut walker = Walker::new(self.text);
+        let first = range.start;
+        self.cases
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(move |(i, &(base, slice))| {
+                let case = (!self.single).then_some(first + i);
+                let mut c: Case =
+                    serde_json::from_str(slice).map_err(|e| located(self.text, e, base, case))?;
+                c.anchor(self.text, &mut walker);
+                Ok(c)
+            })
+    }
+}
+
+/// A serde error in `slice` (which starts at `base` in `text`), placed in the file.
+fn located(text: &str, e: serde_json::Error, base: usize, case: Option<usize>) -> CaseError {
+    let prefix = case.map(|i| format!("case {i}: ")).unwrap_or_default();
+    // serde_json's line and column are inside the slice
+    let at = LineIndex::new(text).position(base);
+    let (line, column) = match e.line().max(1) {
+        1 => (at.line, at.column + e.column().max(1) - 1),
+        n => (at.line + n - 1, e.column().max(1)),
+    };
+    CaseError {
+        message: format!("{prefix}{e}"),
+        line,
+        column,
+    }
+}
+
+/// Positions of increasing offsets in one text, in one pass over it in all: a file of
+/// thousands of cases, even minified on one line, is walked once instead of indexed whole.
+struct Walker<'a> {
+    text: &'a str,
+    offset: usize,
+    at: Position,
+}
+
+impl<'a> Walker<'a> {
+    fn new(text: &'a str) -> Self {
+        Walker {
+            text,
+            offset: 0,
+            at: Position {
                 line: 1,
                 column: 1,
+                column_utf16: 1,
             },
-        }),
+        }
+    }
+
+    /// The position of byte `offset` (clamped to the text; an offset inside a character
+    /// counts it as passed, as [`LineIndex::position`] does).
+    fn position(&mut self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            // never happens for offsets visited in order; stay right regardless
+            *self = Walker::new(self.text);
+        }
+        let bytes = self.text.as_bytes();
+        let between = bytes.get(self.offset..offset).unwrap_or_default();
+        let (from, newlines) = match between.iter().rposition(|&b| b == b'\n') {
+            Some(last) => (
+                self.offset + last + 1,
+                between.iter().filter(|&&b| b == b'\n').count(),
+            ),
+            None => (self.offset, 0),
+        };
+        if newlines > 0 {
+            self.at = Position {
+                line: self.at.line + newlines,
+                column: 1,
+                column_utf16: 1,
+            };
+        }
+        // from..offset lies on one line; count its characters (UTF-8 continuation bytes
+        // start no character)
+        let run = bytes.get(from..offset).unwrap_or_default();
+        for &b in run {
+            if b & 0xC0 != 0x80 {
+                self.at.column += 1;
+                // 4-byte characters are two UTF-16 code units
+                self.at.column_utf16 += if b >= 0xF0 { 2 } else { 1 };
+            }
+        }
+        self.offset = offset;
+        self.at
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_walker_agrees_with_the_line_index() {
+        let text = "{\n  \"a\": \"h\u{e9}llo \u{1F600} x\",\r\n\n  \"b\": [1, 2]\n}";
+        let index = LineIndex::new(text);
+        let mut walker = Walker::new(text);
+        for offset in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
+            assert_eq!(
+                walker.position(offset),
+                index.position(offset),
+                "offset {offset}"
+            );
+        }
+        // and when asked out of order
+        assert_eq!(walker.position(3), index.position(3));
+    }
 
     // IAM User Guide: "Policy evaluation logic"
     #[test]

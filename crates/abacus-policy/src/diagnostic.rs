@@ -125,16 +125,25 @@ impl std::fmt::Display for Diagnostic {
 pub struct LineIndex {
     text: String,
     /// Positions at every line start and every `CHECKPOINT_CHARS` characters within a line,
-    /// ordered by byte offset.
-    checkpoints: Vec<(usize, Position)>,
+    /// ordered by byte offset; built on the first lookup, because most texts (valid
+    /// policies) never need one.
+    checkpoints: std::sync::OnceLock<Vec<(usize, Position)>>,
 }
 
 /// How many characters apart the in-line checkpoints are.
 pub const CHECKPOINT_CHARS: usize = 64;
 
 impl LineIndex {
-    /// Indexes `text` in one pass.
+    /// An index of `text`; the pass over it happens on the first [`LineIndex::position`].
     pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            checkpoints: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The checkpoints of `text`, in one pass.
+    fn index(text: &str) -> Vec<(usize, Position)> {
         let start = Position {
             line: 1,
             column: 1,
@@ -158,21 +167,19 @@ impl LineIndex {
                 checkpoints.push((i + ch.len_utf8(), pos));
             }
         }
-        Self {
-            text: text.to_owned(),
-            checkpoints,
-        }
+        checkpoints
     }
 
     /// The position of byte `offset`; offsets past the end clamp to the end, and an offset
     /// inside a multi-byte character counts that character as passed.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let idx = match self.checkpoints.binary_search_by(|(b, _)| b.cmp(&offset)) {
+        let checkpoints = self.checkpoints.get_or_init(|| Self::index(&self.text));
+        let idx = match checkpoints.binary_search_by(|(b, _)| b.cmp(&offset)) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let Some(&(base, mut pos)) = self.checkpoints.get(idx) else {
+        let Some(&(base, mut pos)) = checkpoints.get(idx) else {
             return Position::default();
         };
         // No line start lies between the checkpoint and `offset` (line starts are

@@ -133,12 +133,10 @@ pub fn parse_json(text: &str) -> (Option<JsonValue>, Vec<JsonError>) {
 
 /// [`parse_json`], with the count of the errors past [`MAX_JSON_ERRORS`].
 pub fn parse_json_counted(text: &str) -> (Option<JsonValue>, Vec<JsonError>, Dropped) {
-    let index = LineIndex::new(text);
     let mut lexer = Lexer {
         text,
         pos: 0,
         errors: Errors::default(),
-        index: &index,
         eof_in_string: false,
         odd_spaces: (0, None),
     };
@@ -223,7 +221,6 @@ struct Lexer<'a> {
     text: &'a str,
     pos: usize,
     errors: Errors,
-    index: &'a LineIndex,
     eof_in_string: bool,
     /// Count and first place of non-breaking spaces outside strings.
     odd_spaces: (usize, Option<Span>),
@@ -251,7 +248,8 @@ impl Lexer<'_> {
     }
 
     fn tokenize(&mut self) -> Vec<Token> {
-        let mut tokens = Vec::new();
+        // about one token per 8 bytes of a typical policy: grow rarely
+        let mut tokens = Vec::with_capacity(self.text.len() / 8 + 4);
         loop {
             self.skip_whitespace_and_comments();
             let start = self.pos;
@@ -338,6 +336,16 @@ impl Lexer<'_> {
     }
 
     fn skip_whitespace_and_comments(&mut self) {
+        // Fast path: ASCII whitespace, then an ASCII token start (not `/`): the common case.
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.pos) {
+            self.pos += 1;
+        }
+        match bytes.get(self.pos) {
+            None => return,
+            Some(&b) if b < 0x80 && b != b'/' => return,
+            _ => {}
+        }
         loop {
             let text = self.text;
             let rest = text.get(self.pos..).unwrap_or("");
@@ -399,6 +407,24 @@ impl Lexer<'_> {
         let start = self.pos;
         self.pos += open.len_utf8();
         let mut out = String::new();
+        if open == '"' {
+            // Fast path: most strings are printable ASCII with no escape. Take that run
+            // whole; anything else (an escape, a control character, non-ASCII text that
+            // may hold a smart quote) continues character by character below.
+            let from = self.pos;
+            let rest = self.text.as_bytes().get(from..).unwrap_or_default();
+            let run = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b))
+                .unwrap_or(rest.len());
+            let plain = self.text.get(from..from + run).unwrap_or_default();
+            if rest.get(run) == Some(&b'"') {
+                self.pos = from + run + 1;
+                return Tok::Str(plain.to_owned());
+            }
+            out.push_str(plain);
+            self.pos = from + run;
+        }
         let mut smart_inside: Option<(usize, char)> = None;
         loop {
             let Some(c) = self.peek_char() else {
@@ -471,7 +497,8 @@ impl Lexer<'_> {
         };
         match smart {
             Some((at, q)) => {
-                let pos = self.index.position(at);
+                // rare (an error message naming a place): index the text only now
+                let pos = LineIndex::new(self.text).position(at);
                 self.error(
                     Code::JsonUnterminatedStringSmartQuote.as_str(),
                     Span::new(start, end),
@@ -681,14 +708,23 @@ impl Parser {
     }
 
     fn bump(&mut self) -> Token {
-        let t = self.tokens.get(self.pos).cloned().unwrap_or(Token {
-            tok: Tok::Eof,
-            span: Span::new(self.text_len, self.text_len),
-        });
-        if self.pos < self.tokens.len() {
-            self.pos += 1;
+        match self.tokens.get_mut(self.pos) {
+            Some(t) => {
+                self.pos += 1;
+                // Tokens are read once, front to back: the consumed one is moved out, so its
+                // string is not copied.
+                let tok = if matches!(t.tok, Tok::Eof) {
+                    Tok::Eof
+                } else {
+                    std::mem::replace(&mut t.tok, Tok::Bad)
+                };
+                Token { tok, span: t.span }
+            }
+            None => Token {
+                tok: Tok::Eof,
+                span: Span::new(self.text_len, self.text_len),
+            },
         }
-        t
     }
 
     fn describe(tok: &Tok) -> String {
