@@ -8,6 +8,8 @@
 //! - `cargo xtask bench`: the engine benchmark and the browser performance script.
 //! - `cargo xtask reference`: regenerates the AWS reference data from its pinned package.
 
+mod bench_cases;
+mod cli_bench;
 mod cmd;
 mod reference;
 mod setup;
@@ -25,7 +27,8 @@ commands:
   test      fmt, clippy (host + wasm32), native tests, wasm tests, fuzz smoke, release build,
             end-to-end specs in Chromium, size report
   dist      build the static site into dist/ (relative URLs, any sub-path)
-  bench     engine decisions/s (criterion) and browser timings
+  bench     engine decisions/s (criterion), `abacus eval` against iam-simulate, hostile
+            input and browser timings (`bench cli`: only the CLI against iam-simulate)
   reference convert the pinned AWS Service Authorization Reference package into
             crates/abacus-reference/data (--check: fail when the committed files differ)
 ";
@@ -37,7 +40,10 @@ fn main() -> ExitCode {
         Some("serve") => stages::serve(),
         Some("test") => stages::test_all(),
         Some("dist") => setup::ensure().and_then(|()| stages::dist()),
+        Some("bench") if args.get(1).map(String::as_str) == Some("cli") => cli_bench::bench(),
         Some("bench") => stages::bench(),
+        // internal: one measured process of the CLI bench (see cli_bench)
+        Some("rusage") => cli_bench::rusage(args.get(1..).unwrap_or_default()),
         Some("reference") => reference::main(args.get(1..).unwrap_or_default()),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");

@@ -298,6 +298,7 @@ pub fn bench() -> Result<(), String> {
         println!("instructions per decision: {per_decision} (callgrind, bench_count, {DECISIONS} decisions less none)");
         Ok(())
     })?;
+    stage("cli-bench", crate::cli_bench::bench)?;
     stage("hostile-bench", || {
         let date = cmd::output_line("date", &["-u", "+%Y-%m-%d, %H:%M UTC"]).unwrap_or_default();
         let cores = cmd::output_line("nproc", &[]).unwrap_or_default();
