@@ -369,16 +369,22 @@ impl<'a> CaseFile<'a> {
     pub fn split(text: &'a str) -> Result<Self, CaseError> {
         match text.trim_start().chars().next() {
             Some('[') => {
-                let items: Vec<&RawValue> =
-                    serde_json::from_str(text).map_err(|e| located(text, e, 0, None))?;
-                let start = text.as_ptr() as usize;
-                let cases = items
-                    .iter()
-                    .map(|raw| {
-                        let slice = raw.get();
-                        ((slice.as_ptr() as usize).saturating_sub(start), slice)
-                    })
-                    .collect();
+                let cases = match split_array(text) {
+                    Some(cases) => cases,
+                    // not plain JSON at the top level: serde finds and places the error
+                    None => {
+                        let items: Vec<&RawValue> =
+                            serde_json::from_str(text).map_err(|e| located(text, e, 0, None))?;
+                        let start = text.as_ptr() as usize;
+                        items
+                            .iter()
+                            .map(|raw| {
+                                let slice = raw.get();
+                                ((slice.as_ptr() as usize).saturating_sub(start), slice)
+                            })
+                            .collect()
+                    }
+                };
                 Ok(CaseFile {
                     text,
                     cases,
@@ -427,11 +433,89 @@ impl<'a> CaseFile<'a> {
             .enumerate()
             .map(move |(i, &(base, slice))| {
                 let case = (!self.single).then_some(first + i);
-                let mut c: Case =
-                    serde_json::from_str(slice).map_err(|e| located(self.text, e, base, case))?;
+                let mut c: Case = serde_json::from_str(slice).map_err(|e| {
+                    // a case that is not even JSON may have misled the quick split: report
+                    // what serde finds in the whole file, as if it had split it
+                    if !self.single {
+                        if let Err(whole) = serde_json::from_str::<Vec<&RawValue>>(self.text) {
+                            return located(self.text, whole, 0, None);
+                        }
+                    }
+                    located(self.text, e, base, case)
+                })?;
                 c.anchor(self.text, &mut walker);
                 Ok(c)
             })
+    }
+}
+
+/// The elements of a top-level JSON array, each with its offset: a quick byte scan that
+/// follows strings (with their escapes) and bracket nesting. Any irregularity outside the
+/// elements (a missing comma, unbalanced brackets, a string left open, text after the
+/// array, an element that is not an object or array) gives `None`, and serde then reads
+/// the file and reports it; serde reads each element afterwards anyway, which checks its
+/// insides.
+fn split_array(text: &str) -> Option<Vec<(usize, &str)>> {
+    let b = text.as_bytes();
+    let ws = |mut i: usize| {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(i) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = ws(0);
+    if b.get(i) != Some(&b'[') {
+        return None;
+    }
+    i = ws(i + 1);
+    let mut out = Vec::new();
+    if b.get(i) == Some(&b']') {
+        return (ws(i + 1) == b.len()).then_some(out);
+    }
+    loop {
+        let start = i;
+        i = skip_container(b, i)?;
+        out.push((start, text.get(start..i)?));
+        i = ws(i);
+        match b.get(i) {
+            Some(b',') => i = ws(i + 1),
+            Some(b']') => return (ws(i + 1) == b.len()).then_some(out),
+            _ => return None,
+        }
+    }
+}
+
+/// The end of the object or array starting at `i` (see [`split_array`]).
+fn skip_container(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut open: Vec<u8> = Vec::new();
+    loop {
+        let c = *b.get(i)?;
+        i += 1;
+        match c {
+            b'"' => loop {
+                match *b.get(i)? {
+                    b'"' => {
+                        i += 1;
+                        break;
+                    }
+                    b'\\' => i += 2,
+                    _ => i += 1,
+                }
+            },
+            b'{' => open.push(b'}'),
+            b'[' => open.push(b']'),
+            b'}' | b']' => {
+                if open.pop()? != c {
+                    return None;
+                }
+                if open.is_empty() {
+                    return Some(i);
+                }
+            }
+            // anything else before the first bracket: not a container
+            _ if open.is_empty() => return None,
+            _ => {}
+        }
     }
 }
 
@@ -498,14 +582,14 @@ impl<'a> Walker<'a> {
         }
         // from..offset lies on one line; count its characters (UTF-8 continuation bytes
         // start no character)
+        // (counted as whole runs, which the compiler vectorises, not byte by byte)
         let run = bytes.get(from..offset).unwrap_or_default();
-        for &b in run {
-            if b & 0xC0 != 0x80 {
-                self.at.column += 1;
-                // 4-byte characters are two UTF-16 code units
-                self.at.column_utf16 += if b >= 0xF0 { 2 } else { 1 };
-            }
-        }
+        let continuation = run.iter().filter(|&&b| b & 0xC0 == 0x80).count();
+        let characters = run.len() - continuation;
+        // 4-byte characters are two UTF-16 code units
+        let astral = run.iter().filter(|&&b| b >= 0xF0).count();
+        self.at.column += characters;
+        self.at.column_utf16 += characters + astral;
         self.offset = offset;
         self.at
     }
@@ -514,6 +598,59 @@ impl<'a> Walker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn serde_split(text: &str) -> Option<Vec<(usize, String)>> {
+        let items: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+        let start = text.as_ptr() as usize;
+        Some(
+            items
+                .iter()
+                .map(|r| (r.get().as_ptr() as usize - start, r.get().to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_quick_split_finds_what_serde_finds() {
+        let valid = [
+            "[]",
+            " [ ] \n",
+            r#"[{"a": 1}]"#,
+            "[\n  {\"a\": \"x]}\\\"[{\"},\n  [1, {\"b\": []}] ,{}\r\n]\n",
+            r#"[{"k": "\\"}, {"k": "\u005d"}]"#,
+        ];
+        for text in valid {
+            let quick = split_array(text)
+                .unwrap_or_else(|| panic!("{text}"))
+                .into_iter()
+                .map(|(o, s)| (o, s.to_owned()))
+                .collect::<Vec<_>>();
+            assert_eq!(Some(quick), serde_split(text), "{text}");
+        }
+        // irregular outside the elements: left to serde
+        for text in [
+            "[{} {}]",
+            "[{},]",
+            "[{}] x",
+            "[{\"a\": \"open}]",
+            "[{]",
+            "[1, 2]",
+            "[\"s\"]",
+            "[{}",
+        ] {
+            assert_eq!(split_array(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_case_that_is_not_json_is_reported_as_serde_reads_the_file() {
+        // the quick split accepts this (brackets balance), the case itself is not JSON
+        let text = "[\n{\"name\": \"a\", \"request\" {}}\n]";
+        let whole = serde_json::from_str::<Vec<&RawValue>>(text).unwrap_err();
+        let err = parse_cases(text).unwrap_err();
+        assert_eq!(err.message, whole.to_string());
+        assert_eq!((err.line, err.column), (whole.line(), whole.column()));
+    }
 
     #[test]
     fn the_walker_agrees_with_the_line_index() {
