@@ -191,6 +191,35 @@ pub fn parse_json_counted(text: &str) -> (Option<JsonValue>, Vec<JsonError>, Dro
     (value, parser.errors.kept, parser.errors.dropped)
 }
 
+/// Where byte `offset` of a string's unescaped value comes from in `raw`, the string's
+/// source (opening quote included): escapes are decoded exactly as the reader decodes
+/// them, so a diagnostic about part of a value lands on the characters that wrote it.
+/// Always a char boundary of `raw`; `raw.len()` for an offset past the value.
+pub fn source_offset(raw: &str, offset: usize) -> usize {
+    let mut lexer = Lexer {
+        text: raw,
+        pos: raw.chars().next().map_or(0, char::len_utf8),
+        errors: Errors::default(),
+        eof_in_string: false,
+        odd_spaces: (0, None),
+    };
+    let mut value = String::new();
+    while let Some(c) = lexer.peek_char() {
+        let at = lexer.pos;
+        if value.len() >= offset || c == '"' {
+            return at;
+        }
+        if c == '\\' {
+            lexer.pos += 1;
+            lexer.escape(at, &mut value);
+        } else {
+            lexer.pos += c.len_utf8();
+            value.push(c);
+        }
+    }
+    raw.len()
+}
+
 #[derive(Clone, Debug, PartialEq)]
 enum Tok {
     LBrace,
@@ -1115,6 +1144,23 @@ mod tests {
     fn ellipsis_is_named() {
         let errs = codes(r#"{"a": {"b": "c"} ... }"#);
         assert_eq!(errs, vec!["json-ellipsis"]);
+    }
+
+    #[test]
+    fn source_offsets_follow_the_escapes() {
+        // value: a é " 😀 b  (bytes 0, 1..3, 3, 4..8, 8)
+        let raw = r#""a\u00e9\"\ud83d\ude00b""#;
+        assert_eq!(source_offset(raw, 0), 1);
+        assert_eq!(source_offset(raw, 1), 2);
+        assert_eq!(source_offset(raw, 3), 8);
+        assert_eq!(source_offset(raw, 4), 10);
+        assert_eq!(source_offset(raw, 8), 22);
+        assert_eq!(source_offset(raw, 9), 23, "the closing quote");
+        assert_eq!(
+            source_offset("\"ab", 5),
+            3,
+            "an open string ends at the text's end"
+        );
     }
 
     #[test]

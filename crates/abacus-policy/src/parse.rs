@@ -12,7 +12,7 @@ use crate::ast::{
 };
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
-use crate::json::{parse_json_counted, JsonKind, JsonMember, JsonValue};
+use crate::json::{parse_json_counted, source_offset, JsonKind, JsonMember, JsonValue};
 use crate::kind::PolicyKind;
 use crate::validate::{self, kind_diagnostics, PolicyShape};
 use crate::variables::Template;
@@ -936,49 +936,6 @@ impl Builder<'_> {
             }
         }
     }
-}
-
-/// The byte offset in `raw` (a string token's source, opening quote included) where the
-/// unescaped value's byte `offset` comes from. Walks the escapes; always lands on a char
-/// boundary of `raw`.
-fn source_offset(raw: &str, offset: usize) -> usize {
-    let mut produced = 0usize;
-    let mut chars = raw.char_indices().skip(1).peekable(); // skip the opening quote
-    while let Some((i, c)) = chars.next() {
-        if produced >= offset {
-            return i;
-        }
-        if c == '\\' {
-            match chars.next() {
-                Some((_, 'u')) => {
-                    // \uXXXX, possibly a surrogate pair: count the char it decodes to
-                    let hex: String = (0..4)
-                        .filter_map(|_| chars.next().map(|(_, h)| h))
-                        .collect();
-                    let code = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
-                    if (0xD800..0xDC00).contains(&code) {
-                        if let Some(&(_, '\\')) = chars.peek() {
-                            let _ = chars.next();
-                            let _ = chars.next(); // u
-                            for _ in 0..4 {
-                                let _ = chars.next();
-                            }
-                            produced += 4;
-                            continue;
-                        }
-                    }
-                    produced += char::from_u32(code).map_or(3, char::len_utf8);
-                }
-                Some((_, _)) => produced += 1,
-                None => return raw.len(),
-            }
-        } else if c == '"' {
-            return i;
-        } else {
-            produced += c.len_utf8();
-        }
-    }
-    raw.len()
 }
 
 /// Maps an element name to its `'static` spelling.
