@@ -6,6 +6,7 @@
 //! not allocate.
 
 use crate::diagnostic::Span;
+use crate::values::{parse_date, Cidr, Decimal};
 use crate::variables::Template;
 use crate::wildcard::Pattern;
 use serde::Serialize;
@@ -37,9 +38,38 @@ pub struct Policy {
     pub statements: Vec<Statement>,
     /// The whole document.
     pub span: Span,
+    /// The union of the statements' [`Statement::service_filter`]s: a request for a
+    /// service outside it skips the whole policy with one AND.
+    #[serde(skip)]
+    pub service_filter: u64,
 }
 
 impl Policy {
+    /// A policy of these statements, with its [`Policy::service_filter`].
+    pub fn new(
+        version: Option<Spanned<String>>,
+        id: Option<Spanned<String>>,
+        statements: Vec<Statement>,
+        span: Span,
+    ) -> Self {
+        let mut policy = Policy {
+            version,
+            id,
+            statements,
+            span,
+            service_filter: u64::MAX,
+        };
+        policy.service_filter = policy.compute_service_filter();
+        policy
+    }
+
+    /// Computes [`Policy::service_filter`] from the statements' own filters.
+    pub fn compute_service_filter(&self) -> u64 {
+        self.statements
+            .iter()
+            .fold(0, |f, st| f | st.service_filter)
+    }
+
     /// True when `Version` is `2012-10-17`, the only version where `${...}` are variables.
     pub fn supports_variables(&self) -> bool {
         self.version
@@ -107,6 +137,34 @@ pub struct Statement {
     /// [`service_bit`]); all bits set when it can match any service.
     #[serde(skip)]
     pub service_filter: u64,
+    /// Precomputed filter of the (service, first letter of the action name) pairs its
+    /// `Action` can match (see [`action_bit`]); all bits set when a pattern's service or
+    /// the first character of its action name is a wildcard, and for `NotAction`.
+    #[serde(skip)]
+    pub action_filter: u64,
+}
+
+/// One bit for an action's service and the first character of its name, folded to
+/// lowercase (`sagemaker` and `s` of `sagemaker:StopTrainingJob`): statements keep the
+/// union of their actions' bits, so that one AND skips most statements for other actions
+/// of the same service. Characters other than ASCII letters and digits share one class.
+pub fn action_bit(action: &str) -> u64 {
+    let (service, name) = crate::principal::split_byte(action, b':').unwrap_or((action, ""));
+    action_bit_of(service, name.bytes().next())
+}
+
+fn action_bit_of(service: &str, first: Option<u8>) -> u64 {
+    let class = match first.map(|b| b.to_ascii_lowercase()) {
+        Some(b @ (b'a'..=b'z' | b'0'..=b'9')) => b,
+        Some(_) => b'_',
+        None => 0,
+    };
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in service.bytes().chain([b':', class]) {
+        h ^= u64::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    1u64 << (h % 64)
 }
 
 /// One bit for a service prefix (`sagemaker` of `sagemaker:CreateTrainingJob`), case
@@ -134,6 +192,26 @@ impl Statement {
                 Some((svc, _)) if !svc.contains(['*', '?']) => filter |= service_bit(svc),
                 _ => return u64::MAX,
             }
+        }
+        filter
+    }
+
+    /// Computes [`Statement::action_filter`] from the Action / NotAction element.
+    pub fn compute_action_filter(&self) -> u64 {
+        let Some(list) = &self.action else {
+            return u64::MAX; // NotAction (or no action): any action
+        };
+        let mut filter = 0;
+        for a in &list.items {
+            let text = a.value.text.as_str();
+            let Some((svc, name)) = text.split_once(':') else {
+                return u64::MAX;
+            };
+            let first = name.bytes().next();
+            if svc.contains(['*', '?']) || matches!(first, Some(b'*' | b'?')) {
+                return u64::MAX;
+            }
+            filter |= action_bit_of(svc, first);
         }
         filter
     }
@@ -265,6 +343,55 @@ pub struct ConditionValue {
     pub text: String,
     /// Split into text and variables.
     pub template: Template,
+    /// The value read as its operator's type, once, when the policy is parsed.
+    #[serde(skip)]
+    pub typed: TypedValue,
+}
+
+impl ConditionValue {
+    /// `text` with its `template`, read as a value of `operator`'s type.
+    pub fn new(text: String, template: Template, operator: Operator) -> Self {
+        let typed = TypedValue::read(&text, operator);
+        Self {
+            text,
+            template,
+            typed,
+        }
+    }
+}
+
+/// A condition value read as the type its operator compares (`None` inside when the
+/// text is not a valid value of that type: the validator reports it, and it matches
+/// nothing).
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypedValue {
+    /// String, ARN, binary, `Bool` and `Null` operators compare the text itself.
+    Text,
+    /// Numeric operators.
+    Number(Option<Decimal>),
+    /// Date operators: seconds since the epoch, as [`parse_date`] gives them.
+    Date(Option<i128>),
+    /// `IpAddress` / `NotIpAddress`.
+    Ip(Option<Cidr>),
+}
+
+impl TypedValue {
+    /// Reads `text` as `operator` compares it.
+    pub fn read(text: &str, operator: Operator) -> Self {
+        if operator.is_date() {
+            return TypedValue::Date(parse_date(text));
+        }
+        match operator {
+            Operator::NumericEquals
+            | Operator::NumericNotEquals
+            | Operator::NumericLessThan
+            | Operator::NumericLessThanEquals
+            | Operator::NumericGreaterThan
+            | Operator::NumericGreaterThanEquals => TypedValue::Number(Decimal::parse(text.trim())),
+            Operator::IpAddress | Operator::NotIpAddress => TypedValue::Ip(Cidr::parse(text)),
+            _ => TypedValue::Text,
+        }
+    }
 }
 
 /// A parsed condition operator.

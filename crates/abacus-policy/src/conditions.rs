@@ -13,9 +13,9 @@
 //! - String and ARN operators accept policy variables; a variable that cannot be
 //!   resolved makes that policy value match nothing.
 
-use crate::ast::{Condition, Operator, SetOperator};
+use crate::ast::{Condition, ConditionValue, Operator, SetOperator, TypedValue};
 use crate::request::{Context, ContextValue};
-use crate::values::{base64, cidr, parse_bool, parse_date, Cidr, Decimal};
+use crate::values::{base64, cidr, parse_bool, parse_date, Decimal};
 use crate::variables::Unresolved;
 use crate::wildcard::Pattern;
 use serde::Serialize;
@@ -142,7 +142,7 @@ fn evaluate_inner(
         && cond
             .values
             .iter()
-            .any(|v| parse_date(&v.value.text).is_none())
+            .any(|v| matches!(v.value.typed, TypedValue::Date(None)))
     {
         // an invalid date (reported by the validator) matches nothing, even negated
         return ConditionOutcome::Failed;
@@ -187,14 +187,7 @@ fn evaluate_inner(
     let mut matches_any_policy_value = |rv: &str| -> bool {
         let mut any = false;
         for (i, pv) in cond.values.iter().enumerate() {
-            let hit = match_one(
-                op.base,
-                &pv.value.template,
-                &pv.value.text,
-                rv,
-                ctx,
-                scratch,
-            );
+            let hit = match_one(op.base, &pv.value, rv, ctx, scratch);
             if hit {
                 any = true;
                 if let Some(h) = value_hits.get_mut(i) {
@@ -249,13 +242,13 @@ fn evaluate_inner(
 /// Positive-sense comparison of one request value with one policy value.
 fn match_one(
     op: Operator,
-    template: &crate::variables::Template,
-    written: &str,
+    value: &ConditionValue,
     rv: &str,
     ctx: &Context,
     scratch: &mut Pattern,
 ) -> bool {
     use Operator as O;
+    let (template, written) = (&value.template, value.text.as_str());
     match op {
         O::StringEquals | O::StringNotEquals => template.equals(ctx, rv) == Some(true),
         O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase => {
@@ -273,23 +266,23 @@ fn match_one(
             }
             pattern(template, ctx, scratch).is_some_and(|p| p.matches_arn(rv, false))
         }
-        O::NumericEquals | O::NumericNotEquals => numeric(written, rv).is_some_and(|(p, r)| r == p),
-        O::NumericLessThan => numeric(written, rv).is_some_and(|(p, r)| r < p),
-        O::NumericLessThanEquals => numeric(written, rv).is_some_and(|(p, r)| r <= p),
-        O::NumericGreaterThan => numeric(written, rv).is_some_and(|(p, r)| r > p),
-        O::NumericGreaterThanEquals => numeric(written, rv).is_some_and(|(p, r)| r >= p),
-        O::DateEquals | O::DateNotEquals => dates(written, rv).is_some_and(|(p, r)| r == p),
-        O::DateLessThan => dates(written, rv).is_some_and(|(p, r)| r < p),
-        O::DateLessThanEquals => dates(written, rv).is_some_and(|(p, r)| r <= p),
-        O::DateGreaterThan => dates(written, rv).is_some_and(|(p, r)| r > p),
-        O::DateGreaterThanEquals => dates(written, rv).is_some_and(|(p, r)| r >= p),
+        O::NumericEquals | O::NumericNotEquals => numeric(value, rv).is_some_and(|(p, r)| r == *p),
+        O::NumericLessThan => numeric(value, rv).is_some_and(|(p, r)| r < *p),
+        O::NumericLessThanEquals => numeric(value, rv).is_some_and(|(p, r)| r <= *p),
+        O::NumericGreaterThan => numeric(value, rv).is_some_and(|(p, r)| r > *p),
+        O::NumericGreaterThanEquals => numeric(value, rv).is_some_and(|(p, r)| r >= *p),
+        O::DateEquals | O::DateNotEquals => dates(value, rv).is_some_and(|(p, r)| r == p),
+        O::DateLessThan => dates(value, rv).is_some_and(|(p, r)| r < p),
+        O::DateLessThanEquals => dates(value, rv).is_some_and(|(p, r)| r <= p),
+        O::DateGreaterThan => dates(value, rv).is_some_and(|(p, r)| r > p),
+        O::DateGreaterThanEquals => dates(value, rv).is_some_and(|(p, r)| r >= p),
         O::Bool => parse_bool(written).is_some_and(|p| parse_bool(rv) == Some(p)),
         O::BinaryEquals => match (base64::decode(written), base64::decode(rv)) {
             (Some(p), Some(r)) => p == r,
             _ => written == rv,
         },
-        O::IpAddress | O::NotIpAddress => match (cidr::parse_ip(rv), Cidr::parse(written)) {
-            (Some(ip), Some(range)) => range.contains(ip),
+        O::IpAddress | O::NotIpAddress => match (&value.typed, cidr::parse_ip(rv)) {
+            (TypedValue::Ip(Some(range)), Some(ip)) => range.contains(ip),
             _ => false,
         },
         O::Null => false,
@@ -313,15 +306,21 @@ fn pattern<'a>(
         .then_some(&*scratch)
 }
 
-fn numeric(policy: &str, request: &str) -> Option<(Decimal, Decimal)> {
-    Some((
-        Decimal::parse(policy.trim())?,
-        Decimal::parse(request.trim())?,
-    ))
+/// The policy value as read when parsed (the operator's type decides the variant, so
+/// another variant cannot occur: it would match nothing) and the request value.
+fn numeric<'v>(value: &'v ConditionValue, request: &str) -> Option<(&'v Decimal, Decimal)> {
+    match &value.typed {
+        TypedValue::Number(Some(p)) => Some((p, Decimal::parse(request.trim())?)),
+        _ => None,
+    }
 }
 
-fn dates(policy: &str, request: &str) -> Option<(i128, i128)> {
-    Some((parse_date(policy)?, parse_date(request)?))
+/// Like [`numeric`], for dates.
+fn dates(value: &ConditionValue, request: &str) -> Option<(i128, i128)> {
+    match value.typed {
+        TypedValue::Date(Some(p)) => Some((p, parse_date(request)?)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -402,12 +402,12 @@ impl Builder<'_> {
             );
             self.variables = true;
             let statement = self.statement(v, 0);
-            return Some(Policy {
-                version: None,
-                id: None,
-                statements: statement.into_iter().collect(),
-                span: v.span,
-            });
+            return Some(Policy::new(
+                None,
+                None,
+                statement.into_iter().collect(),
+                v.span,
+            ));
         }
         let elements = self.elements(members, &TOP_ELEMENTS, "a policy document");
         let mut version = None;
@@ -488,12 +488,7 @@ impl Builder<'_> {
                 _ => self.wrong_type("Statement", "a statement object or an array of them", sv),
             },
         }
-        Some(Policy {
-            version,
-            id,
-            statements,
-            span: v.span,
-        })
+        Some(Policy::new(version, id, statements, v.span))
     }
 
     fn string_element(&mut self, name: &str, v: &JsonValue) -> Option<Spanned<String>> {
@@ -525,6 +520,7 @@ impl Builder<'_> {
             condition_span: None,
             span: v.span,
             service_filter: u64::MAX,
+            action_filter: u64::MAX,
         };
         let mut effect_seen = false;
         for (name, m) in elements {
@@ -596,6 +592,7 @@ impl Builder<'_> {
             );
         }
         st.service_filter = st.compute_service_filter();
+        st.action_filter = st.compute_action_filter();
         Some(st)
     }
 
@@ -834,13 +831,7 @@ impl Builder<'_> {
                         } else {
                             Template::text(&s.value)
                         };
-                        Spanned::new(
-                            ConditionValue {
-                                text: s.value,
-                                template,
-                            },
-                            s.span,
-                        )
+                        Spanned::new(ConditionValue::new(s.value, template, op.base), s.span)
                     })
                     .collect();
                 out.push(Condition {

@@ -78,7 +78,7 @@ impl<'a> CallerInfo<'a> {
         info.account = account;
         match (service, split_byte(resource, b'/')) {
             ("sts", Some(("assumed-role", rest))) => {
-                if let Some((role, session)) = rest.split_once('/') {
+                if let Some((role, session)) = split_byte(rest, b'/') {
                     info.kind = PrincipalKind::RoleSession;
                     info.name = role;
                     info.session = session;
@@ -138,12 +138,51 @@ impl<'a> CallerInfo<'a> {
 /// Splits an ARN at its first five colons (byte scan; this runs for every request):
 /// prefix, partition, service, account, resource.
 pub(crate) fn split_arn(arn: &str) -> Option<(&str, &str, &str, &str, &str)> {
-    let (prefix, rest) = split_byte(arn, b':')?;
-    let (partition, rest) = split_byte(rest, b':')?;
-    let (service, rest) = split_byte(rest, b':')?;
-    let (_region, rest) = split_byte(rest, b':')?;
-    let (account, resource) = split_byte(rest, b':')?;
-    Some((prefix, partition, service, account, resource))
+    let [c0, c1, c2, c3, c4] = first_colons(arn.as_bytes())?;
+    Some((
+        arn.get(..c0)?,
+        arn.get(c0 + 1..c1)?,
+        arn.get(c1 + 1..c2)?,
+        arn.get(c3 + 1..c4)?,
+        arn.get(c4 + 1..)?,
+    ))
+}
+
+/// Positions of the first five colons of `bytes`, eight bytes at a time.
+fn first_colons(bytes: &[u8]) -> Option<[usize; 5]> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut found = [0usize; 5];
+    let mut n = 0;
+    let mut push = |at: usize| {
+        if let Some(slot) = found.get_mut(n) {
+            *slot = at;
+            n += 1;
+        }
+        n == 5
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    for (c, chunk) in chunks.by_ref().enumerate() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b':'));
+        // a high bit for each zero byte of x (and perhaps for a byte above one: checked)
+        let mut zeros = x.wrapping_sub(ONES) & !x & HIGHS;
+        while zeros != 0 {
+            let i = (zeros.trailing_zeros() / 8) as usize;
+            zeros &= zeros - 1;
+            if chunk.get(i) == Some(&b':') && push(c * 8 + i) {
+                return Some(found);
+            }
+        }
+    }
+    let base = bytes.len() - chunks.remainder().len();
+    for (i, b) in chunks.remainder().iter().enumerate() {
+        if *b == b':' && push(base + i) {
+            return Some(found);
+        }
+    }
+    None
 }
 
 /// `s.split_once(sep)` for an ASCII separator, as a plain byte scan (hot path).
@@ -295,6 +334,19 @@ fn match_value(kind: PrincipalType, value: &str, caller: &CallerInfo<'_>) -> Opt
 mod tests {
     use super::*;
     use crate::parse::parse_policy;
+
+    proptest::proptest! {
+        // the word-at-a-time split agrees with splitting at the first five colons
+        #[test]
+        fn split_arn_is_splitn(arn in "[a:;9/\\x00\\x01]{0,40}") {
+            let parts: Vec<&str> = arn.splitn(6, ':').collect();
+            let expected = match parts.as_slice() {
+                [p, pa, s, _, a, r] => Some((*p, *pa, *s, *a, *r)),
+                _ => None,
+            };
+            proptest::prop_assert_eq!(split_arn(&arn), expected);
+        }
+    }
 
     fn spec(principal: &str) -> PrincipalSpec {
         let text = format!(

@@ -216,13 +216,36 @@ impl Context {
 
     /// Looks up a key that is already folded to lowercase, without allocating.
     pub fn get_lowercase(&self, lower_key: &str) -> Option<&ContextValue> {
-        let i = self.position(lower_key).ok()?;
-        self.entries.get(i).map(|e| &e.value)
+        self.find(lower_key).map(|e| &e.value)
+    }
+
+    /// The entry of a lowercase key. Contexts are small (a dozen keys): a forward scan in
+    /// the length order of `entries` is cheaper than bisection, and the whole key is
+    /// compared only when its length and first eight bytes already agree.
+    fn find(&self, lower_key: &str) -> Option<&Entry> {
+        const SCANNED: usize = 16;
+        if self.entries.len() > SCANNED {
+            return self.entries.get(self.position(lower_key).ok()?);
+        }
+        let (len, head) = (lower_key.len(), head_of(lower_key));
+        for e in &self.entries {
+            if e.lower.len() > len {
+                return None;
+            }
+            // eight bytes or fewer: the head word holds the whole key
+            if e.lower.len() == len
+                && e.head == head
+                && (len <= 8 || e.lower.as_bytes().get(8..) == lower_key.as_bytes().get(8..))
+            {
+                return Some(e);
+            }
+        }
+        None
     }
 
     /// True when a key already folded to lowercase is present (no allocation).
     pub fn contains_lowercase(&self, lower_key: &str) -> bool {
-        self.position(lower_key).is_ok()
+        self.find(lower_key).is_some()
     }
 
     /// True when `key` (any case) is present.

@@ -45,6 +45,8 @@ pub struct Pattern {
     /// Colons in `prefix`: with five or more, the five ARN fields are literal (see
     /// [`Pattern::matches_resource`]).
     prefix_colons: usize,
+    /// True when the pattern is one or more `*` and nothing else: it matches anything.
+    only_stars: bool,
 }
 
 impl Pattern {
@@ -66,6 +68,9 @@ impl Pattern {
     /// pattern's length so far.
     pub fn push_wild(&mut self, text: &str) {
         let literal_so_far = self.is_literal();
+        self.only_stars = (self.items.is_empty() || self.only_stars)
+            && text.bytes().all(|b| b == b'*')
+            && !(self.items.is_empty() && text.is_empty());
         self.items.extend(text.bytes().map(|b| match b {
             b'*' => PatItem::Star,
             b'?' => PatItem::AnyChar,
@@ -81,6 +86,7 @@ impl Pattern {
     /// Appends text that matches literally (e.g. a substituted policy variable).
     pub fn push_literal(&mut self, text: &str) {
         let literal_so_far = self.is_literal();
+        self.only_stars &= text.is_empty();
         self.items.extend(text.bytes().map(PatItem::Byte));
         self.raw.extend_from_slice(text.as_bytes());
         if literal_so_far {
@@ -128,6 +134,7 @@ impl Pattern {
         self.head = 0;
         self.head_mask = 0;
         self.prefix_colons = 0;
+        self.only_stars = false;
     }
 
     /// The compiled items.
@@ -144,9 +151,7 @@ impl Pattern {
 
     /// True when the pattern is exactly `*`.
     pub fn is_match_all(&self) -> bool {
-        self.prefix.is_empty()
-            && !self.items.is_empty()
-            && self.items.iter().all(|i| *i == PatItem::Star)
+        self.only_stars
     }
 
     /// True when a run between two `*` is too long to search (more than
@@ -167,6 +172,9 @@ impl Pattern {
     }
 
     fn matches_text(&self, text: &str, ignore_case: bool) -> bool {
+        if self.only_stars {
+            return true;
+        }
         let bytes = text.as_bytes();
         let p = self.prefix.as_slice();
         let Some(head) = bytes.get(..p.len()) else {

@@ -35,8 +35,10 @@ pub(super) struct Evaluator<'a> {
     pub(super) caller: CallerInfo<'a>,
     /// The action's first sixteen bytes as a word, for quick rejects.
     pub(super) action_head: u128,
-    /// The action's service bit, against [`Statement::service_filter`].
+    /// The action's service bit, against [`crate::ast::Statement::service_filter`].
     pub(super) service_bit: u64,
+    /// The action's bit against [`crate::ast::Statement::action_filter`].
+    pub(super) action_bit: u64,
     pub(super) context: Cow<'a, Context>,
     pub(super) scratch: Pattern,
     pub(super) tracing: bool,
@@ -57,6 +59,7 @@ impl<'a> Evaluator<'a> {
             caller,
             action_head: crate::wildcard::head_word(&request.action),
             service_bit: crate::ast::service_bit(service_of(&request.action)),
+            action_bit: crate::ast::action_bit(&request.action),
             context: derived_context(&request.context, &caller),
             scratch: Pattern::default(),
             tracing,
@@ -67,6 +70,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    #[inline]
     pub(super) fn step(
         &mut self,
         name: &str,
@@ -181,9 +185,14 @@ impl<'a> Evaluator<'a> {
         };
         let Some(mut trace) = trace else {
             // fast path: no trace structures at all
+            if policy.service_filter & self.service_bit == 0 {
+                return result; // every statement is for other services
+            }
             for st in &policy.statements {
-                if st.service_filter & self.service_bit == 0 {
-                    continue; // its actions are all for other services
+                if st.service_filter & self.service_bit == 0
+                    || st.action_filter & self.action_bit == 0
+                {
+                    continue; // its actions are all for other services or other names
                 }
                 let Some(grant) = self.statement_applies(st, kind) else {
                     continue;

@@ -53,7 +53,37 @@ impl Cidr {
 
 /// A request's IP address (surrounding whitespace ignored).
 pub fn parse_ip(text: &str) -> Option<IpAddr> {
+    if let Some(v4) = canonical_ipv4(text.as_bytes()) {
+        return Some(IpAddr::V4(v4));
+    }
     text.trim().parse().ok()
+}
+
+/// The common case of [`parse_ip`] without the standard parser's generality (it runs for
+/// every `IpAddress` condition): four decimal octets of at most 255, without leading
+/// zeros, and nothing else. The standard parser reads such text as the same address;
+/// anything else (`None`) is left to it.
+fn canonical_ipv4(text: &[u8]) -> Option<std::net::Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = text.split(|b| *b == b'.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        if part.is_empty() || part.len() > 3 || (part.len() > 1 && part.first() == Some(&b'0')) {
+            return None;
+        }
+        let mut n: u32 = 0;
+        for b in part {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + u32::from(b - b'0');
+        }
+        *octet = u8::try_from(n).ok()?;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(std::net::Ipv4Addr::from(octets))
 }
 
 #[cfg(test)]
@@ -63,6 +93,34 @@ mod tests {
     fn inside(ip: &str, cidr: &str) -> bool {
         let ip = parse_ip(ip).unwrap();
         Cidr::parse(cidr).unwrap().contains(ip)
+    }
+
+    proptest::proptest! {
+        // the quick IPv4 reader agrees with the standard parser wherever it answers
+        #[test]
+        fn canonical_ipv4_agrees_with_std(text in "[0-9.]{0,16}|[0-9]{1,3}(\\.[0-9]{1,4}){3}") {
+            if let Some(v4) = canonical_ipv4(text.as_bytes()) {
+                proptest::prop_assert_eq!(Some(v4), text.parse().ok());
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_ipv4_cases() {
+        assert_eq!(canonical_ipv4(b"10.1.2.3"), Some([10, 1, 2, 3].into()));
+        assert_eq!(canonical_ipv4(b"255.255.255.255"), Some([255; 4].into()));
+        for text in [
+            "256.1.1.1",
+            "01.1.1.1",
+            "1.1.1",
+            "1.1.1.1.1",
+            " 1.1.1.1",
+            "1..1.1",
+            "::1",
+        ] {
+            assert_eq!(canonical_ipv4(text.as_bytes()), None, "{text}");
+        }
+        assert_eq!(parse_ip(" 10.0.0.1 "), "10.0.0.1".parse().ok());
     }
 
     #[test]
