@@ -14,7 +14,7 @@ mod summary;
 use abacus_policy::order;
 use abacus_policy::{parse_policy, Diagnostic, ParsedPolicy, Severity};
 use abacus_studio::model::ExecutionRoleIdentityConfig;
-use abacus_studio::scenario::{PolicyEntry, PolicyKind, Scenario};
+use abacus_studio::scenario::{PolicyKind, Scenario};
 use serde::Serialize;
 
 use crate::library::PolicyUse;
@@ -152,15 +152,63 @@ pub fn lint_set(inputs: &[LintInput<'_>]) -> Vec<(String, Diagnostic)> {
 /// Lints a scenario: every policy's parser diagnostics and single-policy findings, plus the
 /// cross-policy rules over each role's policies (its trust policy and everything attached
 /// to it) and over each IAM user's policies. Findings come back with their policy's id,
-/// grouped by policy in document order.
+/// grouped by policy in document order. Parses every policy: a caller that already holds
+/// them parsed calls [`lint_scenario_parsed`].
 pub fn lint_scenario(scenario: &Scenario) -> Vec<(String, Diagnostic)> {
-    let parsed: Vec<(&PolicyEntry, ParsedPolicy)> = scenario
+    let parsed: Vec<ParsedPolicy> = scenario
         .policies
         .iter()
-        .map(|p| (p, parse_policy(&p.text)))
+        .map(|p| parse_policy(&p.text))
         .collect();
-    let inputs: Vec<LintInput<'_>> = parsed
+    let refs: Vec<&ParsedPolicy> = parsed.iter().collect();
+    lint_scenario_parsed(scenario, &refs)
+}
+
+/// [`lint_scenario`] of already parsed policies: `parsed[i]` is `scenario.policies[i]`
+/// parsed (policies without a parsed counterpart are not linted).
+pub fn lint_scenario_parsed(
+    scenario: &Scenario,
+    parsed: &[&ParsedPolicy],
+) -> Vec<(String, Diagnostic)> {
+    let mut found: Vec<(String, Diagnostic)> = Vec::new();
+    for (entry, parsed) in scenario.policies.iter().zip(parsed) {
+        found.extend(
+            lint_entry(entry.kind, parsed)
+                .into_iter()
+                .map(|d| (entry.id.clone(), d)),
+        );
+    }
+    found.extend(lint_scenario_cross(scenario, parsed));
+    sort_scenario_findings(scenario, &mut found);
+    found
+}
+
+/// The findings of one policy of a scenario on its own, as [`lint_scenario`] reports them:
+/// its parser diagnostics, the single-policy rules and the cross-policy rules applied to it
+/// alone. They depend only on the kind and the text (and the reference data loaded), so a
+/// caller may keep them per text.
+pub fn lint_entry(kind: PolicyKind, parsed: &ParsedPolicy) -> Vec<Diagnostic> {
+    let input = LintInput {
+        id: "",
+        kind: Some(use_of(kind)),
+        parsed,
+    };
+    let mut out = parsed.diagnostics.clone();
+    out.extend(lint_set(&[input]).into_iter().map(|(_, d)| d));
+    out
+}
+
+/// The findings of [`lint_scenario`] that need several policies of the scenario: the
+/// cross-policy rules over each principal's policies and the domain's source identity
+/// setting. `parsed[i]` is `scenario.policies[i]` parsed.
+pub fn lint_scenario_cross(
+    scenario: &Scenario,
+    parsed: &[&ParsedPolicy],
+) -> Vec<(String, Diagnostic)> {
+    let inputs: Vec<LintInput<'_>> = scenario
+        .policies
         .iter()
+        .zip(parsed)
         .map(|(entry, parsed)| LintInput {
             id: &entry.id,
             kind: Some(use_of(entry.kind)),
@@ -168,16 +216,6 @@ pub fn lint_scenario(scenario: &Scenario) -> Vec<(String, Diagnostic)> {
         })
         .collect();
     let mut found: Vec<(String, Diagnostic)> = Vec::new();
-    for input in &inputs {
-        found.extend(
-            input
-                .parsed
-                .diagnostics
-                .iter()
-                .map(|d| (input.id.to_owned(), d.clone())),
-        );
-        found.extend(lint_set(std::slice::from_ref(input)));
-    }
     // principals: every `role:` and `iam-user:` attachment target
     let mut principals: Vec<&str> = scenario
         .policies
@@ -188,10 +226,11 @@ pub fn lint_scenario(scenario: &Scenario) -> Vec<(String, Diagnostic)> {
     order::sort(&mut principals);
     principals.dedup();
     for principal in principals {
-        let group: Vec<LintInput<'_>> = parsed
+        let group: Vec<LintInput<'_>> = scenario
+            .policies
             .iter()
             .zip(&inputs)
-            .filter(|((entry, _), _)| entry.attached_to.iter().any(|t| t == principal))
+            .filter(|(entry, _)| entry.attached_to.iter().any(|t| t == principal))
             .map(|(_, input)| *input)
             .collect();
         if group.len() > 1 {
@@ -199,14 +238,19 @@ pub fn lint_scenario(scenario: &Scenario) -> Vec<(String, Diagnostic)> {
         }
     }
     found.extend(source_identity_disabled(scenario, &inputs));
-    let position = |id: &str| {
-        scenario
-            .policies
-            .iter()
-            .position(|p| p.id == id)
-            .unwrap_or(usize::MAX)
-    };
-    order::sort_by(&mut found, |a, b| {
+    found
+}
+
+/// Sorts findings as [`lint_scenario`] returns them (by policy in document order, then by
+/// position and code) and drops repeats.
+pub fn sort_scenario_findings(scenario: &Scenario, found: &mut Vec<(String, Diagnostic)>) {
+    // the first policy with each id (ids are unique in a valid scenario)
+    let mut positions: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (i, p) in scenario.policies.iter().enumerate() {
+        positions.entry(p.id.as_str()).or_insert(i);
+    }
+    let position = |id: &str| positions.get(id).copied().unwrap_or(usize::MAX);
+    order::sort_by(found, |a, b| {
         (position(&a.0), a.1.span.start, &a.1.code).cmp(&(
             position(&b.0),
             b.1.span.start,
@@ -214,7 +258,6 @@ pub fn lint_scenario(scenario: &Scenario) -> Vec<(String, Diagnostic)> {
         ))
     });
     found.dedup();
-    found
 }
 
 // SageMaker Developer Guide: "Monitoring user resource access from Amazon SageMaker Studio"

@@ -763,3 +763,35 @@ fn resources_must_fit_the_actions_resource_types() {
     assert!(has(&bucket, codes::OBJECT_ACTION_ON_BUCKET_ARN));
     assert!(!has(&bucket, codes::RESOURCE_TYPE_MISMATCH));
 }
+
+#[test]
+fn linting_parsed_policies_finds_what_linting_the_texts_does() {
+    for text in [
+        include_str!("../../../../scenarios/001-s3-own-prefix.json"),
+        include_str!("../../../../scenarios/001-trust-policy-without-set-source-identity.json"),
+    ] {
+        let scenario = abacus_studio::scenario::Scenario::from_json(text).unwrap();
+        let parsed: Vec<_> = scenario
+            .policies
+            .iter()
+            .map(|p| parse_policy(&p.text))
+            .collect();
+        let refs: Vec<_> = parsed.iter().collect();
+        let found = super::lint_scenario_parsed(&scenario, &refs);
+        assert_eq!(found, super::lint_scenario(&scenario));
+        // one policy's own findings and the cross-policy findings make up the whole
+        let mut parts: Vec<(String, abacus_policy::Diagnostic)> = scenario
+            .policies
+            .iter()
+            .zip(&parsed)
+            .flat_map(|(p, parsed)| {
+                super::lint_entry(p.kind, parsed)
+                    .into_iter()
+                    .map(|d| (p.id.clone(), d))
+            })
+            .collect();
+        parts.extend(super::lint_scenario_cross(&scenario, &refs));
+        super::sort_scenario_findings(&scenario, &mut parts);
+        assert_eq!(parts, found);
+    }
+}
