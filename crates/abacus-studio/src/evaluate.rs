@@ -182,6 +182,27 @@ impl std::fmt::Display for MatrixTooLarge {
 
 impl std::error::Error for MatrixTooLarge {}
 
+/// The rows, columns and route of an access matrix (see [`Workspace::matrix_layout`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatrixLayout {
+    /// Row users, each once.
+    pub users: Vec<String>,
+    /// Columns, each action once.
+    pub columns: Vec<MatrixColumn>,
+    /// The route every cell's call takes.
+    pub route: Route,
+}
+
+/// One cell of an access matrix (see [`Workspace::matrix_row`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatrixCell {
+    /// The decision; `None` when the request could not be built.
+    pub decision: Option<Decision>,
+    /// The request the cell decides; `None` when the world has no resource for the
+    /// column (or the action is unknown).
+    pub selection: Option<Selection>,
+}
+
 /// The outcome of one expectation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -307,16 +328,22 @@ impl Workspace {
     }
 
     fn rebuild(&mut self) {
-        let mut cache = BTreeMap::new();
+        let mut cache: BTreeMap<String, Arc<ParsedPolicy>> = BTreeMap::new();
         self.named.clear();
         self.attached.clear();
         for (i, p) in self.scenario.policies.iter().enumerate() {
-            let parsed = self
-                .cache
-                .get(&p.text)
-                .cloned()
-                .unwrap_or_else(|| Arc::new(parse_policy(&p.text)));
-            cache.insert(p.text.clone(), parsed.clone());
+            // a text seen before keeps its parse (and its key moves over: no text is copied)
+            let parsed = match cache.get(p.text.as_str()) {
+                Some(parsed) => parsed.clone(),
+                None => {
+                    let (text, parsed) = self
+                        .cache
+                        .remove_entry(p.text.as_str())
+                        .unwrap_or_else(|| (p.text.clone(), Arc::new(parse_policy(&p.text))));
+                    cache.insert(text, parsed.clone());
+                    parsed
+                }
+            };
             self.named
                 .push(NamedPolicy::new(p.name.clone(), parsed).with_arn(p.arn.clone()));
             for target in &p.attached_to {
@@ -343,6 +370,12 @@ impl Workspace {
             .filter(|(_, n)| !n.parsed.diagnostics.is_empty())
             .map(|(p, n)| (p.id.clone(), n.parsed.diagnostics.clone()))
             .collect()
+    }
+
+    /// Every policy as parsed, in the scenario's order (`parsed()[i]` is policy `i`): what
+    /// the linter reads, so nothing is parsed twice.
+    pub fn parsed(&self) -> Vec<&ParsedPolicy> {
+        self.named.iter().map(|n| &*n.parsed).collect()
     }
 
     fn world(&self) -> &World {
@@ -868,6 +901,29 @@ impl Workspace {
     /// named twice (actions in any case) give one row or column; a matrix of more than
     /// [`MAX_MATRIX_CELLS`] cells is refused before any cell is evaluated.
     pub fn try_matrix(&self) -> Result<Matrix, MatrixTooLarge> {
+        let layout = self.matrix_layout()?;
+        let cells = layout
+            .users
+            .iter()
+            .map(|u| {
+                self.matrix_row(u, &layout.columns, &layout.route)
+                    .into_iter()
+                    .map(|c| c.decision)
+                    .collect()
+            })
+            .collect();
+        Ok(Matrix {
+            users: layout.users,
+            columns: layout.columns,
+            cells,
+            refused: None,
+        })
+    }
+
+    /// The rows, columns and route of the access matrix, without any cell (see
+    /// [`Workspace::try_matrix`]): for computing it a row at a time with
+    /// [`Workspace::matrix_row`].
+    pub fn matrix_layout(&self) -> Result<MatrixLayout, MatrixTooLarge> {
         let s = &self.scenario;
         let named = if s.matrix.users.is_empty() {
             s.world.users.iter().map(|u| &u.name).collect::<Vec<_>>()
@@ -931,33 +987,47 @@ impl Workspace {
                 limit: MAX_MATRIX_CELLS,
             });
         }
-        let cells = users
-            .iter()
-            .map(|u| {
-                // The session depends only on the user and the route: decide it once.
-                let mut session: Option<Decision> = None;
-                columns
-                    .iter()
-                    .map(|c| {
-                        let sel = self.matrix_selection(u, c, &route)?;
-                        // Request errors (no such resource...) win, as in `decide`.
-                        let rest = self.decide_with(&sel, false).ok()?;
-                        let first = *session.get_or_insert_with(|| self.session_decision(&sel));
-                        Some(if first == Decision::Allow {
-                            rest
-                        } else {
-                            first
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
-        Ok(Matrix {
+        Ok(MatrixLayout {
             users,
             columns,
-            cells,
-            refused: None,
+            route,
         })
+    }
+
+    /// One row of the access matrix: `user` in each of `columns` through `route`, each cell
+    /// with the request it decides (so that opening a cell needs no recomputation).
+    pub fn matrix_row(
+        &self,
+        user: &str,
+        columns: &[MatrixColumn],
+        route: &Route,
+    ) -> Vec<MatrixCell> {
+        // The session depends only on the user and the route: decide it once.
+        let mut session: Option<Decision> = None;
+        columns
+            .iter()
+            .map(|c| {
+                let Some(sel) = self.matrix_selection(user, c, route) else {
+                    return MatrixCell {
+                        decision: None,
+                        selection: None,
+                    };
+                };
+                // Request errors (no such resource...) win, as in `decide`.
+                let decision = self.decide_with(&sel, false).ok().map(|rest| {
+                    let first = *session.get_or_insert_with(|| self.session_decision(&sel));
+                    if first == Decision::Allow {
+                        rest
+                    } else {
+                        first
+                    }
+                });
+                MatrixCell {
+                    decision,
+                    selection: Some(sel),
+                }
+            })
+            .collect()
     }
 
     /// The request behind one access-matrix cell: the cell's user and the column's action,
