@@ -214,31 +214,6 @@ enum SlotEntry {
     Full(Slot),
 }
 
-// By hand rather than `#[serde(untagged)]`: the JSON type tells the two forms apart, so
-// nothing needs buffering (less code in the wasm) and the error names both forms.
-impl<'de> Deserialize<'de> for SlotEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntryVisitor;
-        impl<'de> serde::de::Visitor<'de> for EntryVisitor {
-            type Value = SlotEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a common slot's name or a slot definition")
-            }
-            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<SlotEntry, E> {
-                Ok(SlotEntry::Common(name.to_owned()))
-            }
-            fn visit_map<M: serde::de::MapAccess<'de>>(
-                self,
-                map: M,
-            ) -> Result<SlotEntry, M::Error> {
-                Slot::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(SlotEntry::Full)
-            }
-        }
-        deserializer.deserialize_any(EntryVisitor)
-    }
-}
-
 // The catalog and the personas are read from `serde_json::Value` by the small readers
 // below rather than by derived `Deserialize` impls: the app parses values anyway, and
 // derived visitors for these one-off file shapes cost the web bundle several KiB. Unknown
@@ -548,20 +523,19 @@ mod tests {
 
     #[test]
     fn slot_entries_are_a_name_or_a_definition() {
-        let entries: Vec<SlotEntry> = serde_json::from_str(
-            r#"["region", {"name": "team", "kind": "team", "description": "the team"}]"#,
-        )
-        .unwrap();
-        assert!(matches!(entries.first(), Some(SlotEntry::Common(n)) if n == "region"));
-        assert!(matches!(entries.get(1), Some(SlotEntry::Full(s)) if s.name == "team"));
-        let err = serde_json::from_str::<SlotEntry>("[1]").err().unwrap();
-        assert!(err
-            .to_string()
-            .contains("a common slot's name or a slot definition"));
-        let err = serde_json::from_str::<SlotEntry>(r#"{"name": "x"}"#)
-            .err()
-            .unwrap();
-        assert!(err.to_string().contains("missing field `kind`"), "{err}");
+        let entry = |json: &str| slot_entry(&serde_json::from_str(json).unwrap(), "slots[0]");
+        assert!(matches!(entry(r#""region""#), Ok(SlotEntry::Common(n)) if n == "region"));
+        assert!(matches!(
+            entry(r#"{"name": "team", "kind": "team", "description": "the team"}"#),
+            Ok(SlotEntry::Full(s)) if s.name == "team"
+        ));
+        let err = entry("[1]").err().unwrap();
+        assert!(
+            err.contains("a common slot's name or a slot definition"),
+            "{err}"
+        );
+        let err = entry(r#"{"name": "x"}"#).err().unwrap();
+        assert!(err.contains("missing `kind`"), "{err}");
     }
 
     #[test]
