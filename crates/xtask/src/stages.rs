@@ -319,5 +319,6 @@ pub fn bench() -> Result<(), String> {
     })?;
     dist()?;
     stage("browser-perf", || e2e(Some("perf.spec.mjs")).map(|_| ()))?;
+    stage("browser-large-world", || e2e(Some("large-world.spec.mjs")).map(|_| ()))?;
     Ok(())
 }
