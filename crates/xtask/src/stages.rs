@@ -319,6 +319,8 @@ pub fn bench() -> Result<(), String> {
     })?;
     dist()?;
     stage("browser-perf", || e2e(Some("perf.spec.mjs")).map(|_| ()))?;
-    stage("browser-large-world", || e2e(Some("large-world.spec.mjs")).map(|_| ()))?;
+    stage("browser-large-world", || {
+        e2e(Some("large-world.spec.mjs")).map(|_| ())
+    })?;
     Ok(())
 }
