@@ -1,0 +1,30 @@
+//! The message bar under the header (in an embed, at the top of the example): the state's
+//! notice (a link opened or broken, an autosave that failed, what an action did), with its
+//! level and a button that dismisses it. Errors are alerts, the rest status messages.
+
+use crate::context::Store;
+use crate::state::{Action, NoticeLevel};
+use yew::prelude::*;
+
+/// The current notice, if any.
+#[component]
+pub fn MessageBar() -> Html {
+    let Some(store) = use_context::<Store>() else {
+        return Html::default();
+    };
+    let Some(n) = store.notice.as_ref() else {
+        return Html::default();
+    };
+    let class = match n.level {
+        NoticeLevel::Info => "notice info",
+        NoticeLevel::Warning => "notice warning",
+        NoticeLevel::Error => "notice error",
+    };
+    let dismiss = store.callback(|_| Action::Notify(None));
+    html! {
+        <div class={class} role={if n.level == NoticeLevel::Error { "alert" } else { "status" }} data-testid="notice" data-level={format!("{:?}", n.level).to_ascii_lowercase()}>
+            <p>{ &n.text }</p>
+            <button class="btn small" aria-label="dismiss the message" onclick={dismiss}>{ "✕" }</button>
+        </div>
+    }
+}

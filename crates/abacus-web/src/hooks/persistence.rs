@@ -1,0 +1,53 @@
+//! What the app keeps in this browser: the autosave of the workspace (debounced, serialized
+//! after the debounce), the challenge attempt checked with every change of its
+//! expectations, and the progress of all attempts. An embed keeps nothing.
+
+use crate::codec::EmbedMode;
+use crate::context::Store;
+use crate::derive::Derived;
+use crate::platform;
+use crate::state::Action;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Saves the document and the challenge progress as they change.
+#[hook]
+pub fn use_persistence(store: &Store, embed: Option<EmbedMode>, derived: &Rc<Derived>) {
+    let loaded_progress = store.progress.clone();
+    let loaded_progress = use_memo((), move |_| loaded_progress);
+    // autosave (debounced inside)
+    {
+        let d = store.doc.clone();
+        let dispatch = store.dispatcher();
+        use_effect_with(store.revision, move |rev| {
+            if *rev > 0 && embed.is_none() {
+                platform::autosave_later(d, move |n| dispatch.dispatch(Action::Notify(Some(n))));
+            }
+        });
+    }
+    // a challenge attempt is recorded whenever its expectations are checked again
+    {
+        let dispatch = store.dispatcher();
+        let attempt = embed.is_none() && store.doc.challenge.is_some();
+        let doc = store.doc.clone();
+        use_effect_with((derived.clone(), attempt), move |(d, attempt)| {
+            if *attempt {
+                let passed = d.expectations.iter().filter(|e| e.passed).count();
+                let total = d.expectations.len();
+                dispatch.dispatch(Action::AttemptChecked { doc, passed, total });
+            }
+        });
+    }
+    {
+        let dispatch = store.dispatcher();
+        use_effect_with(store.progress.clone(), move |p| {
+            // the progress as loaded is never written back: when it could not be read nor
+            // backed up, it stays untouched until the attendee records an attempt
+            if embed.is_none() && !Rc::ptr_eq(p, &loaded_progress) {
+                platform::save_progress_later(p.clone(), move |n| {
+                    dispatch.dispatch(Action::Notify(Some(n)))
+                });
+            }
+        });
+    }
+}

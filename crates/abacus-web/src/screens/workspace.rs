@@ -1,0 +1,233 @@
+//! The Workspace screen: the policies by kind (with the settings of the one in the editor),
+//! the first visit's welcome, the challenge panel, the policy editor with its diagnostics,
+//! the explanation and CloudTrail tabs, and on the right the decision, the expectations and
+//! the request.
+//!
+//! The editor, the lower panel and the right column are drawn by functions of their own
+//! because an embed shows them too ([`super::embed`]), read-only or editable.
+
+use crate::codec::EmbedMode;
+use crate::components::challenge::ChallengePanel;
+use crate::components::cloudtrail::CloudTrail;
+use crate::components::decision::DecisionPanel;
+use crate::components::diagnostics::Diagnostics;
+use crate::components::editor::Editor;
+use crate::components::expectations::Expectations;
+use crate::components::policies::{PolicyEdits, PolicyList};
+use crate::components::request::RequestPanel;
+use crate::components::trace::Explanation;
+use crate::context::{Results, Store};
+use crate::reference::{self, ActionPicker};
+use crate::state::{Action, Screen};
+use crate::{doc, policy_edit};
+use abacus_studio::scenario::Panel;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Workspace screen properties.
+#[derive(Clone, PartialEq, Properties)]
+pub struct WorkspaceScreenProps {
+    /// Whether the first visit's welcome is still wanted: kept by the shell, so that
+    /// dismissing it holds when the user comes back from another screen.
+    pub intro: UseStateHandle<bool>,
+}
+
+/// The Workspace screen.
+#[component]
+pub fn WorkspaceScreen(props: &WorkspaceScreenProps) -> Html {
+    let (store, results) = (use_context::<Store>(), use_context::<Results>());
+    let (Some(store), Some(results)) = (store, results) else {
+        return Html::default();
+    };
+    let picker = use_action_picker(&store);
+    let intro_note = (*props.intro && store.revision == 0).then(|| {
+        let close = {
+            let intro = props.intro.clone();
+            Callback::from(move |_| intro.set(false))
+        };
+        let challenges = {
+            let dispatch = store.dispatcher();
+            let intro = props.intro.clone();
+            Callback::from(move |_| {
+                intro.set(false);
+                dispatch.dispatch(Action::Show(Screen::Gallery));
+            })
+        };
+        html! {
+            <section class="panel intro" aria-labelledby="intro-title" data-testid="intro">
+                <h2 id="intro-title">{ "Welcome to Abacus" }</h2>
+                <div class="panel-body">
+                    <p>{ "Edit the IAM policies on the left: the decision for the selected Studio user, action and resource updates as you type, with the statements that decided it, the AccessDenied message and the CloudTrail records the call would write. The expectations say which decisions the scenario wants." }</p>
+                    <div class="row">
+                        <button class="btn primary small" onclick={challenges} data-testid="intro-challenges">{ "Try a challenge" }</button>
+                        <button class="btn small" onclick={close} data-testid="intro-close">{ "Start with this example" }</button>
+                    </div>
+                </div>
+            </section>
+        }
+    });
+    let challenge = store.doc.challenge.clone().map(|c| {
+        let passed = results.expectations.iter().filter(|e| e.passed).count();
+        html! {
+            <ChallengePanel challenge={c} instructions={AttrValue::from(store.doc.description.clone())}
+                passed={passed} total={results.expectations.len()}
+                on_solution={store.callback(|_| Action::ShowSolution)}
+                on_back={store.callback(|_| Action::BackToAttempt)} />
+        }
+    });
+    let policy_edits = {
+        let active = store.active_policy;
+        let policy = store.doc.policies.get(active);
+        PolicyEdits {
+            on_new: store.callback(Action::NewPolicy),
+            on_rename: store.callback(move |n| Action::RenamePolicy(active, n)),
+            on_delete: store.callback(move |_| Action::DeletePolicy(active)),
+            on_attach: store.callback(move |t| Action::SetAttachments(active, t)),
+            options: Rc::new(
+                policy
+                    .map(|p| policy_edit::attachment_options(&store.doc, p.kind))
+                    .unwrap_or_default(),
+            ),
+            attached: Rc::new(policy.map(|p| p.attached_to.clone()).unwrap_or_default()),
+        }
+    };
+    html! {
+        <main class="workspace" aria-label="workspace">
+            <h1 class="sr-only">{ "Workspace: " }{ doc::title(&store.doc) }</h1>
+            <PolicyList items={results.policies.clone()} active={store.active_policy}
+                on_select={store.callback(Action::SelectPolicy)} edits={Some(policy_edits)} />
+            <div class="center">{ for intro_note }{ challenge }{ editor_panel(&store, &results, None) }{ lower_panel(&store, &results) }</div>
+            { decision_and_request(&store, &results, None, picker) }
+        </main>
+    }
+}
+
+/// The action picker of the request panel (the actions matching the filter), for the
+/// screens that show [`decision_and_request`].
+#[hook]
+pub fn use_action_picker(store: &Store) -> Rc<ActionPicker> {
+    use_memo(
+        (
+            store.filter.clone(),
+            store.doc.selection.action.clone(),
+            store.reference,
+            store.unavailable.clone(),
+        ),
+        |(filter, action, _, unavailable)| {
+            reference::action_picker(&abacus_reference::current(), filter, action, unavailable)
+        },
+    )
+}
+
+/// The policy editor with the policy's name, kind and attachments above it, the keyboard
+/// hint and the diagnostics under it; `embed` is the embed showing it, if any.
+pub fn editor_panel(store: &Store, results: &Results, embed: Option<EmbedMode>) -> Html {
+    let readonly = embed == Some(EmbedMode::ReadOnly);
+    let hint = match embed {
+        Some(EmbedMode::ReadOnly) => "Read-only example: open it in Abacus to edit",
+        Some(EmbedMode::Editable) => "Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor",
+        None => "Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
+    };
+    let active = store.active_policy;
+    let policy = results.policies.get(active);
+    let label = policy
+        .map(|p| format!("Policy text: {} ({})", p.name, p.kind))
+        .unwrap_or_else(|| "Policy text".to_owned());
+    let on_input = store.callback(move |text| Action::EditPolicy {
+        index: active,
+        text,
+    });
+    let on_jump = {
+        let dispatch = store.dispatcher();
+        let diags = results.active_diagnostics.clone();
+        Callback::from(move |i: usize| {
+            if let Some(d) = diags.get(i) {
+                dispatch.dispatch(Action::Jump(d.span.start, d.span.end));
+            }
+        })
+    };
+    html! {
+        <section class="panel editor-panel" aria-label="policy editor">
+            <div class="editor-head">
+                if let Some(p) = policy {
+                    <b>{ &p.name }</b><span class="badge">{ &p.kind }</span><span class="attached">{ &p.attached_to }</span>
+                }
+            </div>
+            <Editor
+                text={results.active_text.clone()}
+                marks={results.active_marks.clone()}
+                bands={results.active_bands.clone()}
+                readonly={readonly}
+                label={label}
+                document={store.doc.policies.get(active).map(|p| AttrValue::from(p.id.clone()))}
+                described_by={Some(AttrValue::from("editor-hint diagnostics-list"))}
+                on_input={on_input}
+                jump={store.jump}
+                notes={results.active_notes.clone()}
+            />
+            <div class="editor-hint" id="editor-hint">{ hint }</div>
+            <Diagnostics items={results.active_diagnostics.clone()} on_jump={on_jump} id="diagnostics-list" />
+        </section>
+    }
+}
+
+/// The panel under the editor: the explanation and the CloudTrail records, as tabs.
+pub fn lower_panel(store: &Store, results: &Results) -> Html {
+    let panel = store.doc.view.panel;
+    let tab = |which: Panel, label: &'static str, id: &'static str| {
+        let selected = panel == which;
+        html! {
+            <button role="tab" aria-selected={selected.to_string()} data-testid={id}
+                onclick={store.callback(move |_| Action::ShowPanel(which))}>{ label }</button>
+        }
+    };
+    html! {
+        <section class="panel lower-panel" aria-label="explanation and CloudTrail">
+            <div class="subtabs" role="tablist">
+                { tab(Panel::Explanation, "Explanation", "tab-explanation") }
+                { tab(Panel::CloudTrail, "CloudTrail", "tab-cloudtrail") }
+            </div>
+            <div class="panel-body" hidden={panel != Panel::Explanation} role="tabpanel" tabindex="0" aria-label="explanation">
+                <Explanation nodes={results.trace.clone()} />
+            </div>
+            <div class="panel-body" hidden={panel != Panel::CloudTrail} role="tabpanel" tabindex="0" aria-label="CloudTrail records">
+                <CloudTrail json={results.cloudtrail.clone()} titles={results.cloudtrail_titles.clone()} />
+            </div>
+        </section>
+    }
+}
+
+/// The right-hand column: the decision (a deciding statement opens it in the editor), the
+/// expectations (a failing one loads its request), the request and the request builder's
+/// notes; `picker` comes from [`use_action_picker`].
+pub fn decision_and_request(
+    store: &Store,
+    results: &Results,
+    embed: Option<EmbedMode>,
+    picker: Rc<ActionPicker>,
+) -> Html {
+    let readonly = embed == Some(EmbedMode::ReadOnly);
+    let on_deciding = {
+        let dispatch = store.dispatcher();
+        let view = results.decision.clone();
+        Callback::from(move |i: usize| {
+            let Some(d) = view.as_ref().and_then(|v| v.deciding.get(i)) else {
+                return;
+            };
+            if let Some(policy) = d.policy {
+                dispatch.dispatch(Action::SelectPolicy(policy));
+                dispatch.dispatch(Action::Jump(d.span.0, d.span.1));
+            }
+        })
+    };
+    let on_load_expectation = (!readonly).then(|| store.callback(Action::LoadExpectation));
+    html! {
+        <div class="right">
+            <DecisionPanel view={results.decision.clone()} unavailable={results.unavailable.clone()} {on_deciding} />
+            <Expectations items={results.expectations.clone()} notes={Rc::new(Vec::new())} on_load={on_load_expectation} />
+            <RequestPanel view={results.request.clone()} on_edit={store.callback(Action::EditRequest)} readonly={readonly}
+                actions={picker} filter={AttrValue::from(store.filter.clone())} on_filter={store.callback(Action::Filter)} />
+            <Expectations items={Rc::new(Vec::new())} notes={results.notes.clone()} />
+        </div>
+    }
+}
