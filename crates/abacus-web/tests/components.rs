@@ -193,6 +193,55 @@ async fn the_whole_app_renders_a_decision_for_the_default_scenario() {
 }
 
 #[wasm_bindgen_test]
+async fn a_state_change_that_derives_nothing_new_still_reaches_the_screen_and_the_header() {
+    // the action filter and the screen are state the deriver does not read: the screens and
+    // the header see them through the shell's context, not through the derived results
+    let root = mount();
+    yew::Renderer::<abacus_web::app::App>::with_root(root.clone()).render();
+    settle().await;
+    let text = |testid: &str| {
+        root.query_selector(&format!("[data-testid={testid}]"))
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    let before = text("action-matches");
+    let filter: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=action-filter]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    filter.set_value("stoptrainingjob");
+    filter
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    let after = text("action-matches");
+    assert_ne!(after, before);
+    assert!(after.contains("1 matching action"), "{after}");
+    let tab = |testid: &str| {
+        root.query_selector(&format!("[data-testid={testid}]"))
+            .unwrap()
+            .unwrap()
+    };
+    tab("tab-world")
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    assert_eq!(
+        tab("tab-world").get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
+    assert!(root
+        .query_selector("[data-testid=world-editor]")
+        .unwrap()
+        .is_some());
+}
+
+#[wasm_bindgen_test]
 async fn request_panel_labels_every_control_and_reports_a_typed_arn() {
     let root = mount();
     let seen: Rc<RefCell<Vec<RequestEdit>>> = Rc::new(RefCell::new(Vec::new()));
