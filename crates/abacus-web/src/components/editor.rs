@@ -4,8 +4,9 @@
 //! Keyboard: Tab indents by two spaces; Esc, then Tab, leaves the editor (it never traps
 //! focus). Enter keeps the indentation, and Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y undo and redo one
 //! edit at a time; the logic for both is in [`crate::editing`], this is only the DOM side.
-//! The overlay is built as one escaped HTML string per render, which is much cheaper
-//! than a virtual-DOM node per token on every keystroke.
+//! The overlay is built as escaped HTML, one string per line, which is much cheaper than a
+//! virtual-DOM node per token; the lines are keyed by their HTML, so that a keystroke
+//! replaces only the line it changed (a large policy has thousands of token nodes).
 //!
 //! The textarea is the scroll container, so the browser itself keeps the caret in view; the
 //! overlay and the gutter follow its scroll position with a transform.
@@ -66,9 +67,55 @@ fn escape_into(out: &mut String, text: &str) {
     }
 }
 
-/// The overlay HTML for `text` (escaped; one span per coloured or marked segment).
-pub fn overlay_html(text: &str, marks: &[Mark]) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
+/// One line of the overlay: its HTML (escaped; one span per coloured or marked segment,
+/// ending with the line's newline) and a key that is the same for the same HTML, so that an
+/// edit replaces only the lines it changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverlayLine {
+    /// Unique among the lines: the HTML's hash and how many earlier lines have the same.
+    pub key: String,
+    /// The line's HTML.
+    pub html: AttrValue,
+}
+
+/// Appends `slice` of kind `kind` to a line's HTML.
+fn push_segment(out: &mut String, slice: &str, kind: TokenKind, mark_class: &str) {
+    if slice.is_empty() {
+        return;
+    }
+    if kind == TokenKind::Space && mark_class.is_empty() {
+        escape_into(out, slice);
+    } else {
+        out.push_str("<span class=\"");
+        out.push_str(kind.class());
+        out.push_str(mark_class);
+        out.push_str("\">");
+        escape_into(out, slice);
+        out.push_str("</span>");
+    }
+}
+
+/// The overlay for `text`, a line at a time (see [`OverlayLine`]). A segment that runs over
+/// a newline (whitespace, a mark) is split there into two spans of the same classes, which
+/// draw the same. Keyed lines let the virtual DOM keep every line an edit leaves as it was:
+/// a keystroke touches one line of the page instead of re-creating every token's node.
+pub fn overlay_lines(text: &str, marks: &[Mark]) -> Vec<OverlayLine> {
+    use std::collections::HashMap;
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut lines = Vec::with_capacity(highlight::line_count(text));
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut finish = |html: String, lines: &mut Vec<OverlayLine>| {
+        let mut h = DefaultHasher::new();
+        html.hash(&mut h);
+        let hash = h.finish();
+        let n = seen.entry(hash).or_insert(0);
+        lines.push(OverlayLine {
+            key: format!("{hash:x}-{n}"),
+            html: AttrValue::from(html),
+        });
+        *n += 1;
+    };
+    let mut line = String::new();
     for seg in highlight::segments(text, marks) {
         let slice = text.get(seg.start..seg.end).unwrap_or("");
         let mark_class = match seg.mark {
@@ -77,24 +124,29 @@ pub fn overlay_html(text: &str, marks: &[Mark]) -> String {
             Some(Severity::Info) => " diag-info",
             None => "",
         };
-        if seg.kind == TokenKind::Space && mark_class.is_empty() {
-            escape_into(&mut out, slice);
-        } else {
-            out.push_str("<span class=\"");
-            out.push_str(seg.kind.class());
-            out.push_str(mark_class);
-            out.push_str("\">");
-            escape_into(&mut out, slice);
-            out.push_str("</span>");
+        for piece in slice.split_inclusive('\n') {
+            push_segment(&mut line, piece, seg.kind, mark_class);
+            if piece.ends_with('\n') {
+                finish(std::mem::take(&mut line), &mut lines);
+            }
         }
     }
     // a zero-width diagnostic at the very end (unexpected end of input) gets a caret
     if marks.iter().any(|m| m.start >= text.len()) {
-        out.push_str("<span class=\"diag-error diag-eof\"> </span>");
+        line.push_str("<span class=\"diag-error diag-eof\"> </span>");
     }
     // a trailing newline needs a character after it for the last line to have height
-    out.push(' ');
-    out
+    line.push(' ');
+    finish(line, &mut lines);
+    lines
+}
+
+/// The whole overlay's HTML ([`overlay_lines`] joined).
+pub fn overlay_html(text: &str, marks: &[Mark]) -> String {
+    overlay_lines(text, marks)
+        .iter()
+        .map(|l| l.html.as_str())
+        .collect()
 }
 
 /// The worst severity starting on each line (index 0 is line 1), from the marks in any
@@ -332,7 +384,7 @@ pub fn Editor(props: &EditorProps) -> Html {
 
     let lines = highlight::line_count(text);
     let overlay = use_memo((props.text.clone(), props.marks.clone()), |(t, m)| {
-        overlay_html(t, m)
+        overlay_lines(t, m)
     });
     let gutter = use_memo((props.text.clone(), props.marks.clone()), |(t, m)| {
         gutter_html(&flagged_lines(t, m))
@@ -528,7 +580,11 @@ pub fn Editor(props: &EditorProps) -> Html {
                     <div class="code-layer" style={size}>
                         { for bands }
                         { for notes }
-                        <pre class="overlay" aria-hidden="true">{ Html::from_html_unchecked(AttrValue::from((*overlay).clone())) }</pre>
+                        <pre class="overlay" aria-hidden="true">
+                            { for overlay.iter().map(|l| html! {
+                                <span key={l.key.clone()}>{ Html::from_html_unchecked(l.html.clone()) }</span>
+                            }) }
+                        </pre>
                     </div>
                 </div>
                 <textarea
@@ -600,6 +656,44 @@ mod tests {
         // quadratic regression obvious, and `cargo xtask bench` reports the timings
         assert_eq!(g.matches("ln-error").count(), 50_000);
         assert_eq!(html.matches("diag-error").count(), 50_000);
+    }
+
+    #[test]
+    fn overlay_lines_end_at_newlines_and_split_spans_there() {
+        let text = "{\n  \"a\": 1\n}";
+        let lines = overlay_lines(
+            text,
+            &[Mark {
+                start: 0,
+                end: text.len(),
+                severity: Severity::Warning,
+            }],
+        );
+        assert_eq!(lines.len(), 3);
+        for l in lines.iter().take(2) {
+            assert!(l.html.ends_with("\n</span>"), "{}", l.html);
+        }
+        // every line still carries the mark, and the text is the whole text plus the end space
+        assert!(lines.iter().all(|l| l.html.contains("diag-warning")));
+        let shown: String = overlay_html(text, &[])
+            .split('<')
+            .map(|p| p.split_once('>').map_or(p, |(_, t)| t))
+            .collect();
+        assert_eq!(shown, format!("{text} "));
+    }
+
+    #[test]
+    fn overlay_line_keys_are_unique_and_follow_the_html() {
+        let text = "[\n1,\n1,\n2\n]";
+        let a = overlay_lines(text, &[]);
+        let keys: std::collections::HashSet<&str> = a.iter().map(|l| l.key.as_str()).collect();
+        assert_eq!(keys.len(), a.len(), "keys are unique even for equal lines");
+        // an edit to one line changes that line's key only
+        let b = overlay_lines("[\n1,\n1,\n3\n]", &[]);
+        let changed: Vec<usize> = (0..a.len())
+            .filter(|&i| a.get(i).map(|l| &l.key) != b.get(i).map(|l| &l.key))
+            .collect();
+        assert_eq!(changed, [3]);
     }
 
     #[test]
