@@ -11,8 +11,8 @@ pub struct ExplanationProps {
     pub nodes: Rc<Vec<TraceNode>>,
 }
 
-fn render(nodes: &[TraceNode], root: bool) -> Html {
-    let items = nodes.iter().map(|n| {
+fn render<'a>(nodes: impl IntoIterator<Item = &'a TraceNode>, root: bool) -> Html {
+    let items = nodes.into_iter().map(|n| {
         let status_class = match n.positive {
             Some(true) => "status pos",
             Some(false) => "status neg",
@@ -40,13 +40,25 @@ fn render(nodes: &[TraceNode], root: bool) -> Html {
 /// The explanation tree: the deciding path first, then what allowed or denied; the
 /// policies that did not apply are collapsed. "Copy" puts an indented outline on the
 /// clipboard, so that a review document keeps the structure.
+///
+/// What did not apply is rendered only while its section is open: in a world of hundreds
+/// of policies it is thousands of nodes that nobody sees collapsed, and every keystroke
+/// would otherwise build and compare them again.
 #[component]
 pub fn Explanation(props: &ExplanationProps) -> Html {
+    let open = use_state(|| false);
     if props.nodes.is_empty() {
         return html! { <div data-testid="explanation"><p>{ "Nothing to explain yet." }</p></div> };
     }
     let (first, rest) = trace_for_reading(&props.nodes);
-    let owned = |v: Vec<&TraceNode>| v.into_iter().cloned().collect::<Vec<_>>();
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            if let Some(d) = e.target_dyn_into::<web_sys::Element>() {
+                open.set(d.has_attribute("open"));
+            }
+        })
+    };
     let copy = {
         let nodes = props.nodes.clone();
         Callback::from(move |_| crate::platform::copy_text(&trace_outline(&nodes)))
@@ -58,11 +70,11 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
                 <span class="spacer"></span>
                 <button class="btn small" onclick={copy} data-testid="copy-explanation">{ "Copy as text" }</button>
             </div>
-            { render(&owned(first), true) }
+            { render(first, true) }
             if rest_count > 0 {
-                <details class="not-applied" data-testid="not-applied">
+                <details class="not-applied" data-testid="not-applied" open={*open} {ontoggle}>
                     <summary>{ format!("{rest_count} {} that did not apply", if rest_count == 1 { "policy" } else { "policies" }) }</summary>
-                    { render(&owned(rest), true) }
+                    if *open { { render(rest, true) } }
                 </details>
             }
         </div>
