@@ -1,8 +1,8 @@
 //! Evaluation of a workspace: build the request, pick the policies that apply, ask the
 //! engine, add the calls AWS makes implicitly, and write the CloudTrail records.
 //!
-//! [`Workspace`] parses each policy text once and caches it by text, so the web app can
-//! re-evaluate on every keystroke and fill a whole access matrix cheaply.
+//! [`Workspace`] parses each policy text once and keeps the parse while the text stays, so
+//! the web app can re-evaluate on every keystroke and fill a whole access matrix cheaply.
 
 use crate::cloudtrail::{self, DataAccessRequester};
 use crate::implied::{self, CheckKind, Implied, Rule, Scope, SessionRule};
@@ -25,7 +25,6 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct Workspace {
     scenario: Scenario,
-    cache: BTreeMap<String, Arc<ParsedPolicy>>,
     /// attachment target -> (policy index, kind)
     attached: BTreeMap<String, Vec<(usize, PolicyKind)>>,
     named: Vec<NamedPolicy>,
@@ -298,6 +297,23 @@ impl Call {
     }
 }
 
+/// Whether two texts are equal, compared eight bytes at a time. Every edit compares each
+/// policy text of the document with the one before it, and in WebAssembly the standard
+/// comparison is a plain byte loop (its `memcmp`): in a world of hundreds of policies that
+/// was a good part of a keystroke.
+pub fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (wa, wb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tails_equal = wa.remainder() == wb.remainder();
+    tails_equal
+        && wa
+            .zip(wb)
+            .all(|(x, y)| x.first_chunk::<8>() == y.first_chunk::<8>())
+}
+
 /// The calls around a selection, in the order AWS makes them.
 struct Plan {
     before: Vec<Call>,
@@ -313,37 +329,38 @@ impl Workspace {
     pub fn new(scenario: &Scenario) -> Self {
         let mut ws = Workspace {
             scenario: scenario.clone(),
-            cache: BTreeMap::new(),
             attached: BTreeMap::new(),
             named: Vec::new(),
         };
-        ws.rebuild();
+        ws.rebuild(None);
         ws
     }
 
     /// Replaces the scenario, re-parsing only policy texts not seen before.
     pub fn update(&mut self, scenario: &Scenario) {
-        self.scenario = scenario.clone();
-        self.rebuild();
+        let previous = std::mem::replace(&mut self.scenario, scenario.clone());
+        self.rebuild(Some(&previous));
     }
 
-    fn rebuild(&mut self) {
-        let mut cache: BTreeMap<String, Arc<ParsedPolicy>> = BTreeMap::new();
-        self.named.clear();
+    /// Parses the policies, keeping the parse of every text `previous` had. An edit changes
+    /// one policy, so each text is first compared with the one at the same place, and only
+    /// a text not found there is looked for among the others (a policy moved or deleted):
+    /// by length first, so that a text is compared in full only with one as long.
+    fn rebuild(&mut self, previous: Option<&Scenario>) {
+        let before = std::mem::take(&mut self.named);
+        let old: &[crate::scenario::PolicyEntry] = previous.map_or(&[], |p| &p.policies);
+        let reused = |i: usize, text: &str| -> Option<Arc<ParsedPolicy>> {
+            let at = |j: usize| {
+                old.get(j)
+                    .filter(|o| same_text(&o.text, text))
+                    .and_then(|_| before.get(j))
+                    .map(|n| n.parsed.clone())
+            };
+            at(i).or_else(|| (0..old.len()).filter(|j| *j != i).find_map(at))
+        };
         self.attached.clear();
         for (i, p) in self.scenario.policies.iter().enumerate() {
-            // a text seen before keeps its parse (and its key moves over: no text is copied)
-            let parsed = match cache.get(p.text.as_str()) {
-                Some(parsed) => parsed.clone(),
-                None => {
-                    let (text, parsed) = self
-                        .cache
-                        .remove_entry(p.text.as_str())
-                        .unwrap_or_else(|| (p.text.clone(), Arc::new(parse_policy(&p.text))));
-                    cache.insert(text, parsed.clone());
-                    parsed
-                }
-            };
+            let parsed = reused(i, &p.text).unwrap_or_else(|| Arc::new(parse_policy(&p.text)));
             self.named
                 .push(NamedPolicy::new(p.name.clone(), parsed).with_arn(p.arn.clone()));
             for target in &p.attached_to {
@@ -353,7 +370,6 @@ impl Workspace {
                     .push((i, p.kind));
             }
         }
-        self.cache = cache;
     }
 
     /// The scenario.
@@ -1595,5 +1611,53 @@ mod tests {
         let before = Arc::as_ptr(&ws.named[0].parsed);
         ws.update(&s);
         assert_eq!(before, Arc::as_ptr(&ws.named[0].parsed));
+    }
+
+    #[test]
+    fn update_reparses_only_what_changed_and_follows_moved_texts() {
+        let s = default_scenario();
+        assert!(
+            s.policies.len() >= 3,
+            "the default scenario has several policies"
+        );
+        let mut ws = Workspace::new(&s);
+        let ptrs = |ws: &Workspace| -> Vec<*const ParsedPolicy> {
+            ws.named.iter().map(|n| Arc::as_ptr(&n.parsed)).collect()
+        };
+        let first = ptrs(&ws);
+        // an edit to policy 1: only it is parsed again
+        let mut edited = s.clone();
+        edited.policies[1].text.push(' ');
+        ws.update(&edited);
+        let after_edit = ptrs(&ws);
+        assert_eq!(after_edit[0], first[0]);
+        assert_ne!(after_edit[1], first[1]);
+        assert_eq!(after_edit[2..], first[2..]);
+        // policy 0 deleted: every other text keeps its parse at its new place
+        let mut deleted = edited.clone();
+        deleted.policies.remove(0);
+        ws.update(&deleted);
+        assert_eq!(ptrs(&ws), after_edit[1..]);
+        // and the diagnostics follow their text
+        assert_eq!(ws.parsed().len(), deleted.policies.len());
+    }
+
+    #[test]
+    fn same_text_is_string_equality() {
+        let cases = [
+            ("", ""),
+            ("a", "a"),
+            ("a", "b"),
+            ("12345678", "12345678"),
+            ("12345678", "12345679"),
+            ("123456789abcdef0x", "123456789abcdef0x"),
+            ("123456789abcdef0x", "123456789abcdef0y"),
+            ("023456789abcdef0x", "123456789abcdef0x"),
+            ("abc", "abcd"),
+        ];
+        for (a, b) in cases {
+            assert_eq!(same_text(a, b), a == b, "{a:?} {b:?}");
+            assert_eq!(same_text(b, a), a == b, "{b:?} {a:?}");
+        }
     }
 }

@@ -21,7 +21,7 @@ use crate::view::{
 use abacus_policy::{Diagnostic, LineIndex};
 use abacus_studio::actions::catalogue;
 use abacus_studio::evaluate::{
-    Evaluation, MatrixCell, MatrixColumn as StudioColumn, MatrixLayout, MatrixTooLarge,
+    same_text, Evaluation, MatrixCell, MatrixColumn as StudioColumn, MatrixLayout, MatrixTooLarge,
     ResourceScope, Workspace,
 };
 use abacus_studio::model::Authentication;
@@ -248,10 +248,6 @@ fn request_help(e: &RequestError) -> &'static str {
     }
 }
 
-/// The findings of one policy text linted on its own, per policy kind, sorted as the
-/// linter sorts a scenario's findings.
-type EntryFindings = Vec<(PolicyKind, Rc<Vec<Diagnostic>>)>;
-
 /// The evaluation of the selected request and everything shown from it.
 #[derive(Debug)]
 struct Evaluated {
@@ -273,8 +269,9 @@ pub struct Deriver {
     ws: Option<Workspace>,
     /// That document, its revision and the reference generation it was derived with.
     synced: Option<(Rc<Scenario>, u32, u64)>,
-    /// Lint findings of each policy text on its own (parser diagnostics included).
-    lint: BTreeMap<String, EntryFindings>,
+    /// Lint findings of each policy on its own (parser diagnostics included), by policy
+    /// index in the document last synced.
+    own: Vec<Rc<Vec<Diagnostic>>>,
     /// The reference generation `lint` was computed with.
     lint_reference: u64,
     /// Every policy's findings, by policy index.
@@ -294,6 +291,13 @@ impl Deriver {
             Some((prev, _, g)) => {
                 let same = Rc::ptr_eq(prev, doc)
                     || (prev.world == doc.world
+                        && prev.policies.len() == doc.policies.len()
+                        // texts first, word by word (see `same_text`): an edit stops here
+                        && prev
+                            .policies
+                            .iter()
+                            .zip(&doc.policies)
+                            .all(|(a, b)| same_text(&a.text, &b.text))
                         && prev.policies == doc.policies
                         && prev.expectations == doc.expectations
                         && prev.matrix == doc.matrix);
@@ -321,51 +325,46 @@ impl Deriver {
 
     /// Lints every policy: the findings of each text on its own are kept (and reused while
     /// the text, its kind and the reference data stay), the cross-policy findings are
-    /// computed again.
+    /// computed again. As in [`Workspace::update`], a text is looked for at its own place in
+    /// the document before first, then among the others (a policy moved or deleted).
     fn relint(&mut self, doc: &Scenario, reference: u64) {
         let Some(ws) = &self.ws else {
             return;
         };
         if self.lint_reference != reference {
-            self.lint.clear();
+            self.own.clear();
             self.lint_reference = reference;
         }
+        // `own` holds the findings of the document last synced, policy by policy
+        let previous = self.synced.as_ref().map(|(p, ..)| p.clone());
+        let old = match &previous {
+            Some(p) if p.policies.len() == self.own.len() => p.policies.as_slice(),
+            _ => &[],
+        };
+        let before = std::mem::take(&mut self.own);
         let parsed = ws.parsed();
-        let mut kept: BTreeMap<String, EntryFindings> = BTreeMap::new();
         let mut own: Vec<Rc<Vec<Diagnostic>>> = Vec::with_capacity(parsed.len());
-        for (entry, parsed) in doc.policies.iter().zip(&parsed) {
-            // a text seen before moves over with its findings (no text is copied)
-            if !kept.contains_key(entry.text.as_str()) {
-                if let Some((text, found)) = self.lint.remove_entry(entry.text.as_str()) {
-                    kept.insert(text, found);
-                }
-            }
-            let cached = kept
-                .get(entry.text.as_str())
-                .and_then(|v| v.iter().find(|(k, _)| *k == entry.kind))
-                .map(|(_, d)| d.clone());
-            let findings = cached.unwrap_or_else(|| {
-                let mut found: Vec<(String, Diagnostic)> =
-                    abacus_templates::lint::lint_entry(entry.kind, parsed)
-                        .into_iter()
-                        .map(|d| (String::new(), d))
-                        .collect();
-                sort_findings(&mut found);
-                Rc::new(found.into_iter().map(|(_, d)| d).collect())
-            });
-            match kept.get_mut(entry.text.as_str()) {
-                Some(slot) => {
-                    if !slot.iter().any(|(k, _)| *k == entry.kind) {
-                        slot.push((entry.kind, findings.clone()));
-                    }
-                }
-                None => {
-                    kept.insert(entry.text.clone(), vec![(entry.kind, findings.clone())]);
-                }
-            }
+        for (i, (entry, parsed)) in doc.policies.iter().zip(&parsed).enumerate() {
+            let at = |j: usize| {
+                old.get(j)
+                    .filter(|o| o.kind == entry.kind && same_text(&o.text, &entry.text))
+                    .and_then(|_| before.get(j))
+                    .cloned()
+            };
+            let findings = at(i)
+                .or_else(|| (0..old.len()).filter(|j| *j != i).find_map(at))
+                .unwrap_or_else(|| {
+                    let mut found: Vec<(String, Diagnostic)> =
+                        abacus_templates::lint::lint_entry(entry.kind, parsed)
+                            .into_iter()
+                            .map(|d| (String::new(), d))
+                            .collect();
+                    sort_findings(&mut found);
+                    Rc::new(found.into_iter().map(|(_, d)| d).collect())
+                });
             own.push(findings);
         }
-        self.lint = kept;
+        self.own = own.clone();
         let mut cross: BTreeMap<&str, Vec<(String, Diagnostic)>> = BTreeMap::new();
         for (id, d) in abacus_templates::lint::lint_scenario_cross(doc, &parsed) {
             if let Some(p) = doc.policies.iter().find(|p| p.id == id) {
