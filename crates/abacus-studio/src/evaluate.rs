@@ -394,6 +394,12 @@ impl Workspace {
         self.named.iter().map(|n| &*n.parsed).collect()
     }
 
+    /// [`Workspace::parsed`], shared: a text that an update leaves alone keeps the same
+    /// `Arc`, so a caller can tell what changed by pointer.
+    pub fn parsed_shared(&self) -> Vec<Arc<ParsedPolicy>> {
+        self.named.iter().map(|n| n.parsed.clone()).collect()
+    }
+
     fn world(&self) -> &World {
         &self.scenario.world
     }

@@ -272,6 +272,8 @@ pub struct Deriver {
     /// Lint findings of each policy on its own (parser diagnostics included), by policy
     /// index in the document last synced.
     own: Vec<Rc<Vec<Diagnostic>>>,
+    /// The cross-policy findings, kept per principal's group of policies.
+    cross: abacus_templates::lint::CrossLint,
     /// The reference generation `lint` was computed with.
     lint_reference: u64,
     /// Every policy's findings, by policy index.
@@ -366,7 +368,7 @@ impl Deriver {
         }
         self.own = own.clone();
         let mut cross: BTreeMap<&str, Vec<(String, Diagnostic)>> = BTreeMap::new();
-        for (id, d) in abacus_templates::lint::lint_scenario_cross(doc, &parsed) {
+        for (id, d) in self.cross.run(doc, &ws.parsed_shared()) {
             if let Some(p) = doc.policies.iter().find(|p| p.id == id) {
                 cross.entry(p.id.as_str()).or_default().push((id, d));
             }

@@ -16,6 +16,7 @@ use abacus_policy::{parse_policy, Diagnostic, ParsedPolicy, Severity};
 use abacus_studio::model::ExecutionRoleIdentityConfig;
 use abacus_studio::scenario::{PolicyKind, Scenario};
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::library::PolicyUse;
 
@@ -205,27 +206,9 @@ pub fn lint_scenario_cross(
     scenario: &Scenario,
     parsed: &[&ParsedPolicy],
 ) -> Vec<(String, Diagnostic)> {
-    let inputs: Vec<LintInput<'_>> = scenario
-        .policies
-        .iter()
-        .zip(parsed)
-        .map(|(entry, parsed)| LintInput {
-            id: &entry.id,
-            kind: Some(use_of(entry.kind)),
-            parsed,
-        })
-        .collect();
+    let inputs = lint_inputs(scenario, parsed);
     let mut found: Vec<(String, Diagnostic)> = Vec::new();
-    // principals: every `role:` and `iam-user:` attachment target
-    let mut principals: Vec<&str> = scenario
-        .policies
-        .iter()
-        .flat_map(|p| p.attached_to.iter().map(String::as_str))
-        .filter(|t| t.starts_with("role:") || t.starts_with("iam-user:"))
-        .collect();
-    order::sort(&mut principals);
-    principals.dedup();
-    for principal in principals {
+    for principal in principals(scenario) {
         let group: Vec<LintInput<'_>> = scenario
             .policies
             .iter()
@@ -263,6 +246,111 @@ pub fn sort_scenario_findings(scenario: &Scenario, found: &mut Vec<(String, Diag
 // SageMaker Developer Guide: "Monitoring user resource access from Amazon SageMaker Studio"
 // — the user profile name becomes the source identity only with
 // ExecutionRoleIdentityConfig=USER_PROFILE_NAME.
+/// [`lint_scenario_cross`] for a caller that lints the same scenario again after each
+/// edit (the app): the findings of each principal's group of policies are kept, and a
+/// group whose policies are the same parses as before (the same `Arc`s, which the
+/// workspace keeps for every text an edit leaves alone), with the same ids and kinds, is
+/// not checked again. An edit to one policy re-checks only the groups it is in. The
+/// findings are those of [`lint_scenario_cross`], in the same order.
+#[derive(Debug, Default)]
+pub struct CrossLint {
+    groups: Vec<CrossGroup>,
+}
+
+/// One principal's policies as last checked, and what the check found.
+#[derive(Debug)]
+struct CrossGroup {
+    principal: String,
+    members: Vec<(String, PolicyKind, Arc<ParsedPolicy>)>,
+    found: Vec<(String, Diagnostic)>,
+}
+
+impl CrossLint {
+    /// The cross-policy findings of `scenario`, whose policy `i` parsed is `parsed[i]`.
+    pub fn run(
+        &mut self,
+        scenario: &Scenario,
+        parsed: &[Arc<ParsedPolicy>],
+    ) -> Vec<(String, Diagnostic)> {
+        let refs: Vec<&ParsedPolicy> = parsed.iter().map(|p| &**p).collect();
+        let inputs = lint_inputs(scenario, &refs);
+        let before = std::mem::take(&mut self.groups);
+        let mut found: Vec<(String, Diagnostic)> = Vec::new();
+        for principal in principals(scenario) {
+            let members: Vec<usize> = scenario
+                .policies
+                .iter()
+                .enumerate()
+                .filter(|(_, entry)| entry.attached_to.iter().any(|t| t == principal))
+                .map(|(i, _)| i)
+                .collect();
+            if members.len() < 2 {
+                continue;
+            }
+            let key: Vec<(String, PolicyKind, Arc<ParsedPolicy>)> = members
+                .iter()
+                .filter_map(|i| {
+                    let entry = scenario.policies.get(*i)?;
+                    Some((entry.id.clone(), entry.kind, parsed.get(*i)?.clone()))
+                })
+                .collect();
+            let same = |g: &&CrossGroup| {
+                g.principal == principal
+                    && g.members.len() == key.len()
+                    && g.members
+                        .iter()
+                        .zip(&key)
+                        .all(|(a, b)| a.0 == b.0 && a.1 == b.1 && Arc::ptr_eq(&a.2, &b.2))
+            };
+            let group_found = match before.iter().find(same) {
+                Some(g) => g.found.clone(),
+                None => {
+                    let group: Vec<LintInput<'_>> = members
+                        .iter()
+                        .filter_map(|i| inputs.get(*i).copied())
+                        .collect();
+                    cross::check_set(&group)
+                }
+            };
+            found.extend(group_found.iter().cloned());
+            self.groups.push(CrossGroup {
+                principal: principal.to_owned(),
+                members: key,
+                found: group_found,
+            });
+        }
+        found.extend(source_identity_disabled(scenario, &inputs));
+        found
+    }
+}
+
+/// Every policy of `scenario` as a lint input (`parsed[i]` is policy `i` parsed).
+fn lint_inputs<'a>(scenario: &'a Scenario, parsed: &[&'a ParsedPolicy]) -> Vec<LintInput<'a>> {
+    scenario
+        .policies
+        .iter()
+        .zip(parsed)
+        .map(|(entry, parsed)| LintInput {
+            id: &entry.id,
+            kind: Some(use_of(entry.kind)),
+            parsed,
+        })
+        .collect()
+}
+
+/// The principals policies are attached to (`role:` and `iam-user:` targets), sorted.
+fn principals(scenario: &Scenario) -> Vec<&str> {
+    let mut principals: Vec<&str> = scenario
+        .policies
+        .iter()
+        .flat_map(|p| p.attached_to.iter().map(String::as_str))
+        .filter(|t| t.starts_with("role:") || t.starts_with("iam-user:"))
+        .collect();
+    order::sort(&mut principals);
+    principals.dedup();
+    principals
+}
+
 fn source_identity_disabled(
     scenario: &Scenario,
     inputs: &[LintInput<'_>],

@@ -795,3 +795,59 @@ fn linting_parsed_policies_finds_what_linting_the_texts_does() {
         assert_eq!(parts, found);
     }
 }
+
+#[test]
+fn the_cross_lint_cache_finds_what_linting_afresh_does_through_edits() {
+    use abacus_policy::ParsedPolicy;
+    use abacus_studio::scenario::Scenario;
+    use std::sync::Arc;
+    let afresh = |s: &Scenario, p: &[Arc<ParsedPolicy>]| {
+        let refs: Vec<_> = p.iter().map(|p| &**p).collect();
+        super::lint_scenario_cross(s, &refs)
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let mut with_findings = 0;
+    for file in std::fs::read_dir(&dir).unwrap() {
+        let path = file.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let Ok(mut scenario) = Scenario::from_json(&std::fs::read_to_string(&path).unwrap()) else {
+            continue;
+        };
+        let mut parsed: Vec<Arc<ParsedPolicy>> = scenario
+            .policies
+            .iter()
+            .map(|p| Arc::new(parse_policy(&p.text)))
+            .collect();
+        let mut cache = super::CrossLint::default();
+        let first = cache.run(&scenario, &parsed);
+        assert_eq!(first, afresh(&scenario, &parsed), "{}", path.display());
+        with_findings += usize::from(!first.is_empty());
+        // unchanged: the same findings from the kept groups
+        assert_eq!(cache.run(&scenario, &parsed), first);
+        // each policy in turn made to allow sts:SetSourceIdentity (or edited harmlessly):
+        // the findings follow the edit exactly as a fresh lint's do
+        for i in 0..scenario.policies.len() {
+            let edited = scenario.policies[i].text.replace(
+                "\"sts:AssumeRole\"",
+                "[\"sts:AssumeRole\", \"sts:SetSourceIdentity\"]",
+            );
+            scenario.policies[i].text = format!("{edited} ");
+            parsed[i] = Arc::new(parse_policy(&scenario.policies[i].text));
+            let found = cache.run(&scenario, &parsed);
+            assert_eq!(
+                found,
+                afresh(&scenario, &parsed),
+                "{} edit {i}",
+                path.display()
+            );
+        }
+        // a policy renamed: its findings carry the new id
+        if let Some(p) = scenario.policies.first_mut() {
+            p.id = "renamed".into();
+        }
+        assert_eq!(cache.run(&scenario, &parsed), afresh(&scenario, &parsed));
+    }
+    assert!(with_findings > 0, "some scenario has cross-policy findings");
+}
