@@ -292,14 +292,15 @@ impl Deriver {
             Some((_, r, g)) if *r == revision && *g == reference => return,
             Some((prev, _, g)) => {
                 let same = Rc::ptr_eq(prev, doc)
-                    || (prev.world == doc.world
-                        && prev.policies.len() == doc.policies.len()
-                        // texts first, word by word (see `same_text`): an edit stops here
+                    || (prev.policies.len() == doc.policies.len()
+                        // texts first, word by word (see `same_text`): an edit stops here,
+                        // before the world is compared
                         && prev
                             .policies
                             .iter()
                             .zip(&doc.policies)
                             .all(|(a, b)| same_text(&a.text, &b.text))
+                        && prev.world == doc.world
                         && prev.policies == doc.policies
                         && prev.expectations == doc.expectations
                         && prev.matrix == doc.matrix);
