@@ -1,25 +1,25 @@
 //! The app shell. It owns the reducer ([`crate::state`]) and one long-lived
-//! [`Deriver`], hands the state, its dispatcher and the derived results to everything under
-//! it through contexts ([`crate::context`]), runs the work that goes on whichever screen is
-//! shown ([`crate::hooks`]: links, reference data, autosave, the matrix, shortcuts), and
-//! renders the chrome ([`crate::chrome`]) around the current screen ([`crate::screens`]),
-//! or an embed's page.
+//! [`Deriver`], hands the state and its dispatcher to everything under it through a context
+//! ([`crate::context`]), runs the work that goes on whichever screen is shown
+//! ([`crate::hooks`]: links, reference data, autosave, the matrix, shortcuts, the request
+//! panel's action picker), and renders the chrome ([`crate::chrome`]) around the current
+//! screen ([`crate::screens`]), or an embed's page, with the derived results.
 
 use crate::chrome::header::Header;
-use crate::chrome::message_bar::MessageBar;
+use crate::chrome::message_bar::message_bar;
 use crate::chrome::share_bar::ShareBar;
-use crate::context::{Results, Store};
+use crate::context::Store;
 use crate::derive::{Derived, Deriver};
 use crate::hooks::links::use_links;
 use crate::hooks::matrix::use_matrix;
 use crate::hooks::persistence::use_persistence;
 use crate::hooks::reference::use_reference_files;
 use crate::hooks::shortcuts::use_shortcuts;
-use crate::screens::embed::EmbedPage;
+use crate::screens::embed::embed_page;
 use crate::screens::gallery::GalleryScreen;
-use crate::screens::matrix::MatrixScreen;
-use crate::screens::workspace::WorkspaceScreen;
-use crate::screens::world::WorldScreen;
+use crate::screens::matrix::matrix_screen;
+use crate::screens::workspace::{use_action_picker, workspace_screen};
+use crate::screens::world::world_screen;
 use crate::state::{AppState, Screen};
 use crate::{perf, platform, reference};
 use std::rc::Rc;
@@ -70,8 +70,8 @@ pub fn App() -> Html {
         reference::version_line(&abacus_reference::current())
     });
 
-    let links = use_links(&store, &boot);
-    use_reference_files(&store, links.pending);
+    let mut links = use_links(&store, &boot);
+    use_reference_files(&store, links.pending.take());
     use_persistence(&store, embed, &derived);
     {
         let share_url = share_url.clone();
@@ -87,23 +87,21 @@ pub fn App() -> Html {
         perf::mark_first_render();
     });
     use_shortcuts(&store);
+    let picker = use_action_picker(&store);
 
-    let results = Results::new(derived);
     let page = match embed {
-        Some(mode) => html! {
-            <EmbedPage {mode} decoding={links.decoding} broken={links.broken} open_link={links.open_link} />
-        },
+        Some(mode) => embed_page(&store, &derived, mode, &links, picker),
         None => {
             let screen = match store.screen {
-                Screen::Workspace => html! { <WorkspaceScreen intro={intro} /> },
-                Screen::Matrix => html! { <MatrixScreen computed={matrix} /> },
+                Screen::Workspace => workspace_screen(&store, &derived, &intro, picker),
+                Screen::Matrix => matrix_screen(&store, matrix.as_deref()),
                 Screen::Gallery => html! { <GalleryScreen /> },
-                Screen::World => html! { <WorldScreen /> },
+                Screen::World => world_screen(&store),
             };
             html! {
                 <div class="app">
                     <Header share_url={share_url.clone()} />
-                    <MessageBar />
+                    { message_bar(&store) }
                     <ShareBar url={share_url} />
                     { screen }
                     <footer class="appfoot">
@@ -114,10 +112,6 @@ pub fn App() -> Html {
         }
     };
     html! {
-        <ContextProvider<Store> context={store}>
-            <ContextProvider<Results> context={results}>
-                { page }
-            </ContextProvider<Results>>
-        </ContextProvider<Store>>
+        <ContextProvider<Store> context={store}>{ page }</ContextProvider<Store>>
     }
 }

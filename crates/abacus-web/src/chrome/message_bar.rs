@@ -6,12 +6,9 @@ use crate::context::Store;
 use crate::state::{Action, NoticeLevel};
 use yew::prelude::*;
 
-/// The current notice, if any.
-#[component]
-pub fn MessageBar() -> Html {
-    let Some(store) = use_context::<Store>() else {
-        return Html::default();
-    };
+/// The current notice, if any. A function, not a component: it has no state of its own,
+/// and its callers render whenever the state changes.
+pub fn message_bar(store: &Store) -> Html {
     let Some(n) = store.notice.as_ref() else {
         return Html::default();
     };

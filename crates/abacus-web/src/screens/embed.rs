@@ -4,43 +4,34 @@
 //! not be opened shows why in place of any example, so a docs page never shows the wrong
 //! content.
 
-use super::workspace::{decision_and_request, editor_panel, lower_panel, use_action_picker};
-use crate::chrome::message_bar::MessageBar;
+use super::workspace::{decision_and_request, editor_panel, lower_panel};
+use crate::chrome::message_bar::message_bar;
 use crate::codec::EmbedMode;
-use crate::context::{Results, Store};
+use crate::context::Store;
+use crate::derive::Derived;
 use crate::doc;
+use crate::hooks::links::Links;
+use crate::reference::ActionPicker;
+use std::rc::Rc;
 use yew::prelude::*;
 
-/// Embed properties.
-#[derive(Clone, PartialEq, Properties)]
-pub struct EmbedPageProps {
-    /// Read-only or editable.
-    pub mode: EmbedMode,
-    /// The link is still being inflated.
-    pub decoding: bool,
-    /// The link could not be opened (the notice says why).
-    pub broken: bool,
-    /// The link opening this document in the full app.
-    pub open_link: AttrValue,
-}
-
-/// The whole page of an embed.
-#[component]
-pub fn EmbedPage(props: &EmbedPageProps) -> Html {
-    let (store, results) = (use_context::<Store>(), use_context::<Results>());
-    let (Some(store), Some(results)) = (store, results) else {
-        return Html::default();
-    };
-    let picker = use_action_picker(&store);
-    let mode = props.mode;
-    let body = if props.decoding {
+/// The whole page of an embed, read-only or editable (`mode`), as its link (`links`) stands;
+/// `picker` is the request panel's ([`use_action_picker`](super::workspace::use_action_picker)).
+pub fn embed_page(
+    store: &Store,
+    results: &Derived,
+    mode: EmbedMode,
+    links: &Links,
+    picker: Rc<ActionPicker>,
+) -> Html {
+    let body = if links.decoding {
         html! {
             <main class="workspace" aria-label="example" aria-busy="true">
                 <h1 class="sr-only">{ "Abacus example" }</h1>
                 <p role="status" data-testid="embed-opening">{ "Opening the example…" }</p>
             </main>
         }
-    } else if props.broken {
+    } else if links.broken {
         let why = store
             .notice
             .as_ref()
@@ -58,9 +49,9 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
             <>
                 <main class="workspace" aria-label="example">
                     <h1 class="sr-only">{ doc::title(&store.doc) }</h1>
-                    <MessageBar />
-                    <div class="center">{ editor_panel(&store, &results, Some(mode)) }{ lower_panel(&store, &results) }</div>
-                    { decision_and_request(&store, &results, Some(mode), picker) }
+                    { message_bar(store) }
+                    <div class="center">{ editor_panel(store, results, Some(mode)) }{ lower_panel(store, results) }</div>
+                    { decision_and_request(store, results, Some(mode), picker) }
                 </main>
             </>
         }
@@ -70,7 +61,7 @@ pub fn EmbedPage(props: &EmbedPageProps) -> Html {
             { body }
             <footer class="embed-foot">
                 { if mode == EmbedMode::ReadOnly { "Read-only example · " } else { "Editable example · " } }
-                <a href={props.open_link.clone()} target="_blank" rel="noopener">{ "Open in Abacus" }</a>
+                <a href={links.open_link.clone()} target="_blank" rel="noopener">{ "Open in Abacus" }</a>
             </footer>
         </div>
     }

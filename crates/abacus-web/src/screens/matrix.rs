@@ -12,32 +12,11 @@ use crate::view::{matrix_diff, MatrixView};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Matrix screen properties.
-#[derive(Clone, Properties)]
-pub struct MatrixScreenProps {
-    /// The last matrix computed, maybe of an older document.
-    pub computed: Option<Rc<ComputedMatrix>>,
-}
-
-impl PartialEq for MatrixScreenProps {
-    fn eq(&self, other: &Self) -> bool {
-        // one computation, one `Rc`: comparing the cells would cost as much as drawing them
-        match (&self.computed, &other.computed) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        }
-    }
-}
-
-/// The Access matrix screen.
-#[component]
-pub fn MatrixScreen(props: &MatrixScreenProps) -> Html {
-    let Some(store) = use_context::<Store>() else {
-        return Html::default();
-    };
+/// The Access matrix screen, with the last matrix computed (maybe of an older document);
+/// keyed, so that changing screens replaces the page.
+pub fn matrix_screen(store: &Store, computed: Option<&ComputedMatrix>) -> Html {
     let on_edit = store.callback(Action::EditMatrix);
-    let current = props.computed.as_ref().and_then(|m| m.current(&store));
+    let current = computed.and_then(|m| m.current(store));
     let page = match current {
         Some(m) => {
             let changes = Rc::new(
@@ -68,7 +47,7 @@ pub fn MatrixScreen(props: &MatrixScreenProps) -> Html {
         }
         None => {
             // computing: the page with its column controls, the grid once it is ready
-            let stale = props.computed.as_ref().map(|m| &m.data);
+            let stale = computed.map(|m| &m.data);
             html! {
                 <Matrix view={Rc::new(MatrixView::default())} changes={Rc::new(Vec::new())}
                     has_baseline={store.baseline.is_some()}
@@ -80,6 +59,6 @@ pub fn MatrixScreen(props: &MatrixScreenProps) -> Html {
         }
     };
     html! {
-        <main class="page-host" style="display:contents">{ page }</main>
+        <main key="matrix" class="page-host" style="display:contents">{ page }</main>
     }
 }

@@ -16,7 +16,8 @@ use crate::components::expectations::Expectations;
 use crate::components::policies::{PolicyEdits, PolicyList};
 use crate::components::request::RequestPanel;
 use crate::components::trace::Explanation;
-use crate::context::{Results, Store};
+use crate::context::Store;
+use crate::derive::Derived;
 use crate::reference::{self, ActionPicker};
 use crate::state::{Action, Screen};
 use crate::{doc, policy_edit};
@@ -24,30 +25,24 @@ use abacus_studio::scenario::Panel;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Workspace screen properties.
-#[derive(Clone, PartialEq, Properties)]
-pub struct WorkspaceScreenProps {
-    /// Whether the first visit's welcome is still wanted: kept by the shell, so that
-    /// dismissing it holds when the user comes back from another screen.
-    pub intro: UseStateHandle<bool>,
-}
-
-/// The Workspace screen.
-#[component]
-pub fn WorkspaceScreen(props: &WorkspaceScreenProps) -> Html {
-    let (store, results) = (use_context::<Store>(), use_context::<Results>());
-    let (Some(store), Some(results)) = (store, results) else {
-        return Html::default();
-    };
-    let picker = use_action_picker(&store);
-    let intro_note = (*props.intro && store.revision == 0).then(|| {
+/// The Workspace screen, with the first visit's welcome while `intro` holds (kept by the
+/// shell, so that dismissing it holds when the user comes back from another screen) and the
+/// request panel's `picker` ([`use_action_picker`]); keyed, so that changing screens
+/// replaces the page.
+pub fn workspace_screen(
+    store: &Store,
+    results: &Derived,
+    intro: &UseStateHandle<bool>,
+    picker: Rc<ActionPicker>,
+) -> Html {
+    let intro_note = (**intro && store.revision == 0).then(|| {
         let close = {
-            let intro = props.intro.clone();
+            let intro = intro.clone();
             Callback::from(move |_| intro.set(false))
         };
         let challenges = {
             let dispatch = store.dispatcher();
-            let intro = props.intro.clone();
+            let intro = intro.clone();
             Callback::from(move |_| {
                 intro.set(false);
                 dispatch.dispatch(Action::Show(Screen::Gallery));
@@ -92,18 +87,18 @@ pub fn WorkspaceScreen(props: &WorkspaceScreenProps) -> Html {
         }
     };
     html! {
-        <main class="workspace" aria-label="workspace">
+        <main key="workspace" class="workspace" aria-label="workspace">
             <h1 class="sr-only">{ "Workspace: " }{ doc::title(&store.doc) }</h1>
             <PolicyList items={results.policies.clone()} active={store.active_policy}
                 on_select={store.callback(Action::SelectPolicy)} edits={Some(policy_edits)} />
-            <div class="center">{ for intro_note }{ challenge }{ editor_panel(&store, &results, None) }{ lower_panel(&store, &results) }</div>
-            { decision_and_request(&store, &results, None, picker) }
+            <div class="center">{ for intro_note }{ challenge }{ editor_panel(store, results, None) }{ lower_panel(store, results) }</div>
+            { decision_and_request(store, results, None, picker) }
         </main>
     }
 }
 
 /// The action picker of the request panel (the actions matching the filter), for the
-/// screens that show [`decision_and_request`].
+/// screens that show [`decision_and_request`]; the shell keeps it.
 #[hook]
 pub fn use_action_picker(store: &Store) -> Rc<ActionPicker> {
     use_memo(
@@ -121,7 +116,7 @@ pub fn use_action_picker(store: &Store) -> Rc<ActionPicker> {
 
 /// The policy editor with the policy's name, kind and attachments above it, the keyboard
 /// hint and the diagnostics under it; `embed` is the embed showing it, if any.
-pub fn editor_panel(store: &Store, results: &Results, embed: Option<EmbedMode>) -> Html {
+pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) -> Html {
     let readonly = embed == Some(EmbedMode::ReadOnly);
     let hint = match embed {
         Some(EmbedMode::ReadOnly) => "Read-only example: open it in Abacus to edit",
@@ -172,7 +167,7 @@ pub fn editor_panel(store: &Store, results: &Results, embed: Option<EmbedMode>) 
 }
 
 /// The panel under the editor: the explanation and the CloudTrail records, as tabs.
-pub fn lower_panel(store: &Store, results: &Results) -> Html {
+pub fn lower_panel(store: &Store, results: &Derived) -> Html {
     let panel = store.doc.view.panel;
     let tab = |which: Panel, label: &'static str, id: &'static str| {
         let selected = panel == which;
@@ -202,7 +197,7 @@ pub fn lower_panel(store: &Store, results: &Results) -> Html {
 /// notes; `picker` comes from [`use_action_picker`].
 pub fn decision_and_request(
     store: &Store,
-    results: &Results,
+    results: &Derived,
     embed: Option<EmbedMode>,
     picker: Rc<ActionPicker>,
 ) -> Html {

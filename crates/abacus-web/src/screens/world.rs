@@ -8,14 +8,10 @@ use crate::state::Action;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The World screen.
-#[component]
-pub fn WorldScreen() -> Html {
-    let Some(store) = use_context::<Store>() else {
-        return Html::default();
-    };
+/// The World screen (keyed, so that changing screens replaces the page).
+pub fn world_screen(store: &Store) -> Html {
     html! {
-        <main style="display:contents">
+        <main key="world" style="display:contents">
             <WorldEditor view={Rc::new(derive::world(&store.doc))} on_edit={store.callback(Action::EditWorld)} />
         </main>
     }
