@@ -89,8 +89,6 @@ pub struct Context {
     /// decision looks a key up, and this order decides almost every step of the binary
     /// search with two integer comparisons instead of a string comparison.
     entries: Vec<Entry>,
-    /// Positions in `entries`, ordered by lowercase key (the order of [`Context::iter`]).
-    by_key: Vec<usize>,
 }
 
 /// One key of a [`Context`].
@@ -142,17 +140,10 @@ impl Context {
             }
             Err(at) => at,
         };
-        // where the key goes in key order, among the positions as they are now
-        let entries = &self.entries;
-        let rank = self
-            .by_key
-            .partition_point(|i| entries.get(*i).is_some_and(|e| e.lower < lower));
-        for i in &mut self.by_key {
-            if *i >= at {
-                *i += 1;
-            }
+        if self.entries.capacity() == 0 {
+            // a request context has a few dozen keys: grow once, not five times
+            self.entries.reserve(32);
         }
-        self.by_key.insert(rank, at);
         // `position` gives an insertion point of at most the length
         self.entries.insert(
             at,
@@ -199,12 +190,6 @@ impl Context {
     /// Removes `key` (any case).
     pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
         let at = self.position(&key.to_ascii_lowercase()).ok()?;
-        self.by_key.retain(|i| *i != at);
-        for i in &mut self.by_key {
-            if *i > at {
-                *i -= 1;
-            }
-        }
         // `position` found the key at `at`, so it is in bounds
         Some(self.entries.remove(at).value)
     }
@@ -253,12 +238,12 @@ impl Context {
         self.contains_lowercase(&key.to_ascii_lowercase())
     }
 
-    /// Keys (as given) and values, ordered by lowercase key.
+    /// Keys (as given) and values, ordered by lowercase key. The order is made when asked
+    /// (explanations, JSON): deciding never iterates, and inserting stays one shift.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.by_key
-            .iter()
-            .filter_map(|i| self.entries.get(*i))
-            .map(|e| (e.key.as_str(), &e.value))
+        let mut sorted: Vec<&Entry> = self.entries.iter().collect();
+        crate::order::sort_by(&mut sorted, |a, b| a.lower.cmp(&b.lower));
+        sorted.into_iter().map(|e| (e.key.as_str(), &e.value))
     }
 
     /// Number of keys.
