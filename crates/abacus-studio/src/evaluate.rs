@@ -429,12 +429,14 @@ impl Workspace {
     }
 
     /// The policies that apply to `built` for `user`, limited to `scope`'s side (see
-    /// [`Scope`]).
+    /// [`Scope`]), and, with `ids`, which ones they are by id (a decision alone needs no
+    /// ids: the access matrix builds thousands of sets).
     fn policy_set(
         &self,
         built: &BuiltRequest,
         user: &str,
         scope: Scope,
+        ids: bool,
     ) -> (PolicySet, AppliedPolicies) {
         let mut set = PolicySet {
             caller_side_only: scope == Scope::Identity,
@@ -451,13 +453,17 @@ impl Workspace {
             for i in self.policies_on(t, PolicyKind::Identity) {
                 if let Some(n) = self.named_at(i) {
                     set.identity.push(n);
-                    applied.identity.push(self.id_of(i));
+                    if ids {
+                        applied.identity.push(self.id_of(i));
+                    }
                 }
             }
             for i in self.policies_on(t, PolicyKind::Boundary) {
                 if let Some(n) = self.named_at(i) {
                     set.permission_boundaries.push(n);
-                    applied.boundaries.push(self.id_of(i));
+                    if ids {
+                        applied.boundaries.push(self.id_of(i));
+                    }
                 }
             }
         }
@@ -467,7 +473,7 @@ impl Workspace {
                 .first()
             {
                 set.session = self.named_at(*i);
-                applied.session = Some(self.id_of(*i));
+                applied.session = ids.then(|| self.id_of(*i));
             }
         }
         let resource_policy = match (&built.trust_policy_role, &built.resource_policy_owner) {
@@ -484,7 +490,7 @@ impl Workspace {
         };
         if let Some(i) = resource_policy {
             set.resource = self.named_at(i);
-            applied.resource = Some(self.id_of(i));
+            applied.resource = ids.then(|| self.id_of(i));
         }
         // A policy type with nothing attached at any level is not in use (in AWS an enabled
         // type has at least the full-access policy at every level).
@@ -501,17 +507,21 @@ impl Workspace {
                 let scps = self.policies_on(&target, PolicyKind::Scp);
                 set.scps
                     .push(scps.iter().filter_map(|i| self.named_at(*i)).collect());
-                applied
-                    .scps
-                    .push(scps.iter().map(|i| self.id_of(*i)).collect());
+                if ids {
+                    applied
+                        .scps
+                        .push(scps.iter().map(|i| self.id_of(*i)).collect());
+                }
             }
             if use_rcps {
                 let rcps = self.policies_on(&target, PolicyKind::Rcp);
                 set.rcps
                     .push(rcps.iter().filter_map(|i| self.named_at(*i)).collect());
-                applied
-                    .rcps
-                    .push(rcps.iter().map(|i| self.id_of(*i)).collect());
+                if ids {
+                    applied
+                        .rcps
+                        .push(rcps.iter().map(|i| self.id_of(*i)).collect());
+                }
             }
         }
         (set, applied)
@@ -654,7 +664,7 @@ impl Workspace {
             return Decision::Allow;
         }
         for call in session.calls(world) {
-            let (set, _) = self.policy_set(&call.built, &selection.user, Scope::All);
+            let (set, _) = self.policy_set(&call.built, &selection.user, Scope::All, false);
             let d = authorize_decision(&set, &call.built.request);
             if d != Decision::Allow {
                 return d;
@@ -680,7 +690,7 @@ impl Workspace {
             .chain(std::iter::once((&main, Scope::All)))
             .chain(after.iter().map(|c| (&c.built, c.scope())))
         {
-            let (set, _) = self.policy_set(built, &selection.user, scope);
+            let (set, _) = self.policy_set(built, &selection.user, scope, false);
             let d = authorize_decision(&set, &built.request);
             if d != Decision::Allow {
                 return Ok(d);
@@ -702,7 +712,7 @@ impl Workspace {
         let query_id = cloudtrail::query_id(world, &main);
         main.vars.insert("QueryId".to_owned(), query_id.clone());
         let run = |call: &Call| {
-            let (set, applied) = self.policy_set(&call.built, &selection.user, call.scope());
+            let (set, applied) = self.policy_set(&call.built, &selection.user, call.scope(), true);
             ImpliedCall {
                 why: call.why.clone(),
                 check: call
@@ -721,7 +731,7 @@ impl Workspace {
             }
         };
         let before_done: Vec<ImpliedCall> = before.iter().map(run).collect();
-        let (main_set, main_applied) = self.policy_set(&main, &selection.user, Scope::All);
+        let (main_set, main_applied) = self.policy_set(&main, &selection.user, Scope::All, true);
         let main_auth = authorize(&main_set, &main.request);
         let after_done: Vec<ImpliedCall> = after.iter().map(run).collect();
 
