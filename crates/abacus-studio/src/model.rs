@@ -56,6 +56,74 @@ pub struct World {
     /// id (`sagemaker:SpaceSharingType`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub space_sharing_types: BTreeMap<String, String>,
+    /// Where each user profile and resource is, for [`World::user`] and
+    /// [`World::resource`] (not part of the document).
+    #[serde(skip)]
+    pub lookup: Lookup,
+}
+
+/// Where each user profile and resource of a large world is, by a hash of its name or id,
+/// built on the first lookup: the access matrix looks both up for every cell, and a real
+/// account has hundreds of users and thousands of resources. Every hit is checked against
+/// the entry it points at and a miss scans the list, so a world changed after the index was
+/// built (a user added, a resource renamed or removed) still reads right, only slower. A
+/// copy of a world starts without an index; two indexes always compare equal.
+#[derive(Default)]
+pub struct Lookup {
+    index: std::sync::OnceLock<LookupIndex>,
+}
+
+/// The positions of [`Lookup`], by hash.
+struct LookupIndex {
+    users: std::collections::HashMap<u64, usize>,
+    resources: std::collections::HashMap<u64, usize>,
+}
+
+/// Below this many entries a scan is as cheap as a hash.
+const INDEXED_FROM: usize = 32;
+
+fn lookup_key(text: &str) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl Lookup {
+    fn index(&self, world: &World) -> &LookupIndex {
+        self.index.get_or_init(|| {
+            let mut users = std::collections::HashMap::with_capacity(world.users.len());
+            for (i, u) in world.users.iter().enumerate() {
+                // the first of equal names wins, as a scan finds it
+                users.entry(lookup_key(&u.name)).or_insert(i);
+            }
+            let mut resources = std::collections::HashMap::with_capacity(world.resources.len());
+            for (i, r) in world.resources.iter().enumerate() {
+                resources.entry(lookup_key(&r.id)).or_insert(i);
+            }
+            LookupIndex { users, resources }
+        })
+    }
+}
+
+impl Clone for Lookup {
+    fn clone(&self) -> Self {
+        Lookup::default()
+    }
+}
+
+impl PartialEq for Lookup {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+// A valid world has no two user profiles of one name and no two resources of one id (the
+// scenario validator refuses them), so the entry a hit points at is the one a scan finds.
+impl std::fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Lookup")
+    }
 }
 
 fn default_partition() -> String {
@@ -412,6 +480,16 @@ pub struct ResolvedResource {
 impl World {
     /// The user profile named `name`.
     pub fn user(&self, name: &str) -> Option<&UserProfile> {
+        if self.users.len() >= INDEXED_FROM {
+            let index = self.lookup.index(self);
+            let hit = index
+                .users
+                .get(&lookup_key(name))
+                .and_then(|i| self.users.get(*i));
+            if let Some(u) = hit.filter(|u| u.name == name) {
+                return Some(u);
+            }
+        }
         self.users.iter().find(|u| u.name == name)
     }
 
@@ -432,6 +510,16 @@ impl World {
 
     /// The resource with id `id`.
     pub fn resource(&self, id: &str) -> Option<&Resource> {
+        if self.resources.len() >= INDEXED_FROM {
+            let index = self.lookup.index(self);
+            let hit = index
+                .resources
+                .get(&lookup_key(id))
+                .and_then(|i| self.resources.get(*i));
+            if let Some(r) = hit.filter(|r| r.id == id) {
+                return Some(r);
+            }
+        }
         self.resources.iter().find(|r| r.id == id)
     }
 
@@ -692,6 +780,53 @@ mod tests {
             let m = e.to_string();
             m.split(" at line ").next().unwrap_or_default().to_owned()
         })
+    }
+
+    /// A world of `n` users (`u0`..) and `n` resources (`r0`..), copied from the default
+    /// scenario's first user and resource.
+    fn big_world(n: usize) -> World {
+        let mut w = crate::scenario::default_scenario().world;
+        let (user, resource) = (w.users[0].clone(), w.resources[0].clone());
+        w.users.clear();
+        w.resources.clear();
+        for i in 0..n {
+            let mut u = user.clone();
+            u.name = format!("u{i}");
+            w.users.push(u);
+            let mut r = resource.clone();
+            r.id = format!("r{i}");
+            w.resources.push(r);
+        }
+        w
+    }
+
+    #[test]
+    fn lookups_find_what_a_scan_finds_even_after_the_world_changed() {
+        let mut w = big_world(100);
+        assert_eq!(w.user("u42").map(|u| u.name.as_str()), Some("u42"));
+        assert_eq!(w.resource("r99").map(|r| r.id.as_str()), Some("r99"));
+        assert!(w.user("nobody").is_none() && w.resource("nothing").is_none());
+        // changed after the index was built: a rename, a removal, an addition
+        w.users[42].name = "renamed".into();
+        w.resources.remove(0);
+        let mut extra = w.users[1].clone();
+        extra.name = "newcomer".into();
+        w.users.push(extra);
+        assert!(w.user("u42").is_none());
+        assert_eq!(w.user("renamed").map(|u| u.name.as_str()), Some("renamed"));
+        assert_eq!(
+            w.user("newcomer").map(|u| u.name.as_str()),
+            Some("newcomer")
+        );
+        assert!(w.resource("r0").is_none());
+        for i in 1..100 {
+            let id = format!("r{i}");
+            assert_eq!(w.resource(&id).map(|r| r.id.as_str()), Some(id.as_str()));
+        }
+        // a copy starts without an index and equals the original
+        let copy = w.clone();
+        assert_eq!(copy, w);
+        assert_eq!(copy.user("u7").map(|u| u.name.as_str()), Some("u7"));
     }
 
     #[test]

@@ -877,6 +877,7 @@ pub fn default_scenario() -> Scenario {
             iam_users: Vec::new(),
             resources: Vec::new(),
             space_sharing_types: Default::default(),
+            lookup: Default::default(),
         },
         policies: Vec::new(),
         selection: Selection::default(),
