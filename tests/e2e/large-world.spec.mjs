@@ -5,9 +5,9 @@
 // keystroke p95 < 16 ms, matrix < 100 ms, typing never blocked while the matrix computes)
 // are asserted only with generous limits, so a busy 2-core machine (other builds running)
 // does not fail the run: 4× the target for the first render and for the event-loop block (a
-// 50 ms long task), and, while the engine's cost per decision keeps this world's keystroke
-// (p50 about 50 ms) and matrix (about 450 ms) above their targets, the sanity bounds of
-// perf.spec.mjs (500 ms for a keystroke) and 20× for the matrix (see the README's figures);
+// 50 ms long task), 8× for a keystroke (p95 about 16–20 ms on a quiet machine, up to 50 ms
+// with other builds running; 670 ms before issue 14), and, while the matrix (about 270 ms)
+// stays above its target, 20× for the matrix (see the README's figures);
 // correctness (the decision appears, the matrix fills, a cell opens its request) is
 // asserted exactly.
 import { test } from 'node:test';
@@ -103,7 +103,7 @@ test('large world: import, keystrokes, matrix, typing while the matrix computes'
   assert.ok(times.length >= N * 0.9, `only ${times.length} keystrokes measured`);
   assert.ok(['Allow', 'ExplicitDeny', 'ImplicitDeny'].includes(await page.getAttribute(tid('decision'), 'data-decision')));
   console.log(`large-world: keystroke p50 = ${fmt(pct(times, 50))} ms, p95 = ${fmt(pct(times, 95))} ms over ${times.length} keystrokes (target p95 16 ms)`);
-  assert.ok(pct(times, 95) < 500, `keystroke p95 ${pct(times, 95)} ms`);
+  assert.ok(pct(times, 95) < 8 * 16, `keystroke p95 ${pct(times, 95)} ms`);
 
   // the whole matrix, several times (the first run warms up and sets the baseline)
   const cells = LARGE_WORLD.users * LARGE_WORLD.matrixColumns;
