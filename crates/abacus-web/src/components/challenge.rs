@@ -6,7 +6,7 @@ use abacus_studio::scenario::Challenge;
 use yew::prelude::*;
 
 /// Challenge panel properties.
-#[derive(Clone, Debug, PartialEq, Properties)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChallengePanelProps {
     /// The challenge the workspace holds.
     pub challenge: Challenge,
@@ -23,8 +23,7 @@ pub struct ChallengePanelProps {
 }
 
 /// The challenge panel.
-#[component]
-pub fn ChallengePanel(props: &ChallengePanelProps) -> Html {
+pub fn challenge_panel(props: &ChallengePanelProps) -> Html {
     let c = &props.challenge;
     let solved = props.total > 0 && props.passed == props.total;
     let status = if c.solution_shown {

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Diagnostics list properties.
-#[derive(Clone, Debug, PartialEq, Properties)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiagnosticsProps {
     /// The findings for the policy in the editor (parser, validator, linter).
     pub items: Rc<Vec<Diagnostic>>,
@@ -16,8 +16,7 @@ pub struct DiagnosticsProps {
 }
 
 /// The diagnostics list.
-#[component]
-pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
+pub fn diagnostics(props: &DiagnosticsProps) -> Html {
     let rows = props.items.iter().enumerate().map(|(i, d)| {
         let sev = match d.severity {
             Severity::Error => "sev-error",

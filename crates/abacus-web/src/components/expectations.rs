@@ -6,15 +6,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Expectations panel properties.
-#[derive(Clone, Debug, PartialEq, Properties)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExpectationsProps {
     /// Checked expectations (the studio's `check_expectations`).
     pub items: Rc<Vec<ExpectationView>>,
     /// Why context keys are present or absent in this request.
-    #[prop_or_default]
     pub notes: Rc<Vec<String>>,
     /// Loads the request of expectation `index` (absent in a read-only embed).
-    #[prop_or_default]
     pub on_load: Option<Callback<usize>>,
 }
 
@@ -31,8 +29,7 @@ fn failure(e: &ExpectationView) -> String {
 }
 
 /// The expectations panel.
-#[component]
-pub fn Expectations(props: &ExpectationsProps) -> Html {
+pub fn expectations(props: &ExpectationsProps) -> Html {
     let passed = props.items.iter().filter(|e| e.passed).count();
     let total = props.items.len();
     let rows = props.items.iter().enumerate().map(|(i, e)| {

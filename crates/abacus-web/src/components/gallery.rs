@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Gallery properties.
-#[derive(Clone, Debug, PartialEq, Properties)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GalleryProps {
     /// The gallery and template library: loading, ready or failed.
     pub load: GalleryLoad,
@@ -17,16 +17,12 @@ pub struct GalleryProps {
     /// Adds a template's policy to the workspace.
     pub on_template: Callback<String>,
     /// Opens a challenge with its solution applied (asked after a confirmation).
-    #[prop_or_default]
     pub on_solution: Callback<String>,
     /// Forgets the attempt at a challenge and opens it as shipped (after a confirmation).
-    #[prop_or_default]
     pub on_start_over: Callback<String>,
     /// Fetches the gallery again after a failure.
-    #[prop_or_default]
     pub on_retry: Callback<()>,
     /// The attendee's attempts, for the challenge badges.
-    #[prop_or_default]
     pub progress: Rc<Progress>,
 }
 
@@ -107,8 +103,7 @@ fn grouped(cards: &[&Card], a: &CardActions<'_>, prefix: &'static str) -> Html {
 
 /// The gallery page: the challenges first, then the use cases and the template library.
 /// `data-state` is `loading`, `ready` or `failed`.
-#[component]
-pub fn Gallery(props: &GalleryProps) -> Html {
+pub fn gallery(props: &GalleryProps) -> Html {
     let body = match &props.load {
         GalleryLoad::Ready(loaded) => {
             let scenarios = CardActions {

@@ -5,7 +5,7 @@
 //! The gallery is fetched (`gallery.json`) when this screen first opens, and again on "Try
 //! again" after a failure; the bundle is kept in the state, so it is fetched once.
 
-use crate::components::gallery::Gallery;
+use crate::components::gallery::{gallery, GalleryProps};
 use crate::context::Store;
 use crate::gallery_load::GalleryLoad;
 use crate::state::{Action, Notice};
@@ -115,8 +115,15 @@ pub fn GalleryScreen() -> Html {
     };
     html! {
         <main style="display:contents">
-            <Gallery load={store.gallery.clone()} on_open={on_open} on_template={on_template} on_solution={on_solution}
-                on_start_over={on_start_over} on_retry={store.callback(|_| Action::GalleryRetry)} progress={store.progress.clone()} />
+            { gallery(&GalleryProps {
+                load: store.gallery.clone(),
+                on_open,
+                on_template,
+                on_solution,
+                on_start_over,
+                on_retry: store.callback(|_| Action::GalleryRetry),
+                progress: store.progress.clone(),
+            }) }
         </main>
     }
 }

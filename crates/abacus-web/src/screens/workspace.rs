@@ -7,12 +7,12 @@
 //! because an embed shows them too ([`super::embed`]), read-only or editable.
 
 use crate::codec::EmbedMode;
-use crate::components::challenge::ChallengePanel;
+use crate::components::challenge::{challenge_panel, ChallengePanelProps};
 use crate::components::cloudtrail::CloudTrail;
 use crate::components::decision::DecisionPanel;
-use crate::components::diagnostics::Diagnostics;
+use crate::components::diagnostics::{diagnostics, DiagnosticsProps};
 use crate::components::editor::Editor;
-use crate::components::expectations::Expectations;
+use crate::components::expectations::{expectations, ExpectationsProps};
 use crate::components::policies::{PolicyEdits, PolicyList};
 use crate::components::request::RequestPanel;
 use crate::components::trace::Explanation;
@@ -63,12 +63,14 @@ pub fn workspace_screen(
     });
     let challenge = store.doc.challenge.clone().map(|c| {
         let passed = results.expectations.iter().filter(|e| e.passed).count();
-        html! {
-            <ChallengePanel challenge={c} instructions={AttrValue::from(store.doc.description.clone())}
-                passed={passed} total={results.expectations.len()}
-                on_solution={store.callback(|_| Action::ShowSolution)}
-                on_back={store.callback(|_| Action::BackToAttempt)} />
-        }
+        challenge_panel(&ChallengePanelProps {
+            challenge: c,
+            instructions: AttrValue::from(store.doc.description.clone()),
+            passed,
+            total: results.expectations.len(),
+            on_solution: store.callback(|_| Action::ShowSolution),
+            on_back: store.callback(|_| Action::BackToAttempt),
+        })
     });
     let policy_edits = {
         let active = store.active_policy;
@@ -161,7 +163,7 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
                 notes={results.active_notes.clone()}
             />
             <div class="editor-hint" id="editor-hint">{ hint }</div>
-            <Diagnostics items={results.active_diagnostics.clone()} on_jump={on_jump} id="diagnostics-list" />
+            { diagnostics(&DiagnosticsProps { items: results.active_diagnostics.clone(), on_jump, id: AttrValue::from("diagnostics-list") }) }
         </section>
     }
 }
@@ -219,10 +221,10 @@ pub fn decision_and_request(
     html! {
         <div class="right">
             <DecisionPanel view={results.decision.clone()} unavailable={results.unavailable.clone()} {on_deciding} />
-            <Expectations items={results.expectations.clone()} notes={Rc::new(Vec::new())} on_load={on_load_expectation} />
+            { expectations(&ExpectationsProps { items: results.expectations.clone(), notes: Rc::default(), on_load: on_load_expectation }) }
             <RequestPanel view={results.request.clone()} on_edit={store.callback(Action::EditRequest)} readonly={readonly}
                 actions={picker} filter={AttrValue::from(store.filter.clone())} on_filter={store.callback(Action::Filter)} />
-            <Expectations items={Rc::new(Vec::new())} notes={results.notes.clone()} />
+            { expectations(&ExpectationsProps { items: Rc::default(), notes: results.notes.clone(), on_load: None }) }
         </div>
     }
 }
