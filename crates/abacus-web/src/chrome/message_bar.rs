@@ -12,14 +12,14 @@ pub fn message_bar(store: &Store) -> Html {
     let Some(n) = store.notice.as_ref() else {
         return Html::default();
     };
-    let class = match n.level {
-        NoticeLevel::Info => "notice info",
-        NoticeLevel::Warning => "notice warning",
-        NoticeLevel::Error => "notice error",
+    let (class, level, role) = match n.level {
+        NoticeLevel::Info => ("notice info", "info", "status"),
+        NoticeLevel::Warning => ("notice warning", "warning", "status"),
+        NoticeLevel::Error => ("notice error", "error", "alert"),
     };
     let dismiss = store.callback(|_| Action::Notify(None));
     html! {
-        <div class={class} role={if n.level == NoticeLevel::Error { "alert" } else { "status" }} data-testid="notice" data-level={format!("{:?}", n.level).to_ascii_lowercase()}>
+        <div class={class} {role} data-testid="notice" data-level={level}>
             <p>{ &n.text }</p>
             <button class="btn small" aria-label="dismiss the message" onclick={dismiss}>{ "✕" }</button>
         </div>

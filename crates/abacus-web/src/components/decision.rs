@@ -18,9 +18,15 @@ pub struct DecisionPanelProps {
     pub on_deciding: Callback<usize>,
 }
 
-/// The decision panel.
+/// The decision panel as a component of its own, as the component tests mount it; the screens
+/// call [`decision_panel`] (a component type costs wasm, and its callbacks are new on every render).
 #[component]
 pub fn DecisionPanel(props: &DecisionPanelProps) -> Html {
+    decision_panel(props)
+}
+
+/// The decision panel.
+pub fn decision_panel(props: &DecisionPanelProps) -> Html {
     let Some(v) = &props.view else {
         return html! {
             <section class="decision implicit-deny" data-testid="decision" data-decision="" aria-live="polite">

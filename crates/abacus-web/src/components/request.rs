@@ -46,9 +46,15 @@ fn input_value(e: &InputEvent) -> String {
         .unwrap_or_default()
 }
 
-/// The request panel.
+/// The request panel as a component of its own, as the component tests mount it; the screens
+/// call [`request_panel`] (a component type costs wasm, and its callbacks are new on every render).
 #[component]
 pub fn RequestPanel(props: &RequestPanelProps) -> Html {
+    request_panel(props)
+}
+
+/// The request panel.
+pub fn request_panel(props: &RequestPanelProps) -> Html {
     let v = &props.view;
     let edit =
         |f: fn(String) -> RequestEdit| props.on_edit.reform(move |e: Event| f(select_value(&e)));

@@ -9,12 +9,12 @@
 use crate::codec::EmbedMode;
 use crate::components::challenge::{challenge_panel, ChallengePanelProps};
 use crate::components::cloudtrail::CloudTrail;
-use crate::components::decision::DecisionPanel;
+use crate::components::decision::{decision_panel, DecisionPanelProps};
 use crate::components::diagnostics::{diagnostics, DiagnosticsProps};
 use crate::components::editor::Editor;
 use crate::components::expectations::{expectations, ExpectationsProps};
 use crate::components::policies::{PolicyEdits, PolicyList};
-use crate::components::request::RequestPanel;
+use crate::components::request::{request_panel, RequestPanelProps};
 use crate::components::trace::Explanation;
 use crate::context::Store;
 use crate::derive::Derived;
@@ -220,10 +220,16 @@ pub fn decision_and_request(
     let on_load_expectation = (!readonly).then(|| store.callback(Action::LoadExpectation));
     html! {
         <div class="right">
-            <DecisionPanel view={results.decision.clone()} unavailable={results.unavailable.clone()} {on_deciding} />
+            { decision_panel(&DecisionPanelProps { view: results.decision.clone(), unavailable: results.unavailable.clone(), on_deciding }) }
             { expectations(&ExpectationsProps { items: results.expectations.clone(), notes: Rc::default(), on_load: on_load_expectation }) }
-            <RequestPanel view={results.request.clone()} on_edit={store.callback(Action::EditRequest)} readonly={readonly}
-                actions={picker} filter={AttrValue::from(store.filter.clone())} on_filter={store.callback(Action::Filter)} />
+            { request_panel(&RequestPanelProps {
+                view: results.request.clone(),
+                on_edit: store.callback(Action::EditRequest),
+                actions: picker,
+                filter: AttrValue::from(store.filter.clone()),
+                on_filter: store.callback(Action::Filter),
+                readonly,
+            }) }
             { expectations(&ExpectationsProps { items: Rc::default(), notes: results.notes.clone(), on_load: None }) }
         </div>
     }
