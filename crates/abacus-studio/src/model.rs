@@ -82,6 +82,25 @@ struct LookupIndex {
 /// Below this many entries a scan is as cheap as a hash.
 const INDEXED_FROM: usize = 32;
 
+/// The first of `items` whose `key_of` is `key`: through `positions` (a [`Lookup`] map,
+/// built on first use) for a long list, each hit checked against its entry, else a scan.
+fn indexed<'a, T>(
+    items: &'a [T],
+    key: &str,
+    key_of: impl Fn(&T) -> &String,
+    positions: impl FnOnce() -> &'a std::collections::HashMap<u64, usize>,
+) -> Option<&'a T> {
+    if items.len() >= INDEXED_FROM {
+        let hit = positions()
+            .get(&lookup_key(key))
+            .and_then(|i| items.get(*i));
+        if let Some(item) = hit.filter(|item| key_of(item) == key) {
+            return Some(item);
+        }
+    }
+    items.iter().find(|item| key_of(item) == key)
+}
+
 fn lookup_key(text: &str) -> u64 {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let mut h = DefaultHasher::new();
@@ -480,17 +499,12 @@ pub struct ResolvedResource {
 impl World {
     /// The user profile named `name`.
     pub fn user(&self, name: &str) -> Option<&UserProfile> {
-        if self.users.len() >= INDEXED_FROM {
-            let index = self.lookup.index(self);
-            let hit = index
-                .users
-                .get(&lookup_key(name))
-                .and_then(|i| self.users.get(*i));
-            if let Some(u) = hit.filter(|u| u.name == name) {
-                return Some(u);
-            }
-        }
-        self.users.iter().find(|u| u.name == name)
+        indexed(
+            &self.users,
+            name,
+            |u| &u.name,
+            || &self.lookup.index(self).users,
+        )
     }
 
     /// The domain with id `id`.
@@ -510,17 +524,12 @@ impl World {
 
     /// The resource with id `id`.
     pub fn resource(&self, id: &str) -> Option<&Resource> {
-        if self.resources.len() >= INDEXED_FROM {
-            let index = self.lookup.index(self);
-            let hit = index
-                .resources
-                .get(&lookup_key(id))
-                .and_then(|i| self.resources.get(*i));
-            if let Some(r) = hit.filter(|r| r.id == id) {
-                return Some(r);
-            }
-        }
-        self.resources.iter().find(|r| r.id == id)
+        indexed(
+            &self.resources,
+            id,
+            |r| &r.id,
+            || &self.lookup.index(self).resources,
+        )
     }
 
     /// The execution role name of `user` (its own, else its domain's default).
