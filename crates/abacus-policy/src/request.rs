@@ -94,13 +94,47 @@ pub struct Context {
 /// One key of a [`Context`].
 #[derive(Clone, PartialEq, Eq)]
 struct Entry {
-    /// The key folded to lowercase.
-    lower: String,
-    /// The first eight bytes of `lower` as a word (see [`Context::entries`]).
+    /// The key as given, then folded to lowercase: one allocation for both (ASCII folding
+    /// keeps the length, so each is half of it).
+    spellings: String,
     head: u64,
-    /// The key as given.
-    key: String,
     value: ContextValue,
+}
+
+impl Entry {
+    fn new(key: &str, value: ContextValue) -> Self {
+        let mut spellings = String::with_capacity(key.len() * 2);
+        spellings.push_str(key);
+        spellings.push_str(key);
+        if let Some(lower) = spellings.get_mut(key.len()..) {
+            lower.make_ascii_lowercase();
+        }
+        Entry {
+            head: head_of(spellings.get(key.len()..).unwrap_or_default()),
+            spellings,
+            value,
+        }
+    }
+
+    /// The key as given.
+    fn key(&self) -> &str {
+        self.spellings
+            .get(..self.spellings.len() / 2)
+            .unwrap_or_default()
+    }
+
+    /// The key folded to lowercase.
+    fn lower(&self) -> &str {
+        self.spellings
+            .get(self.spellings.len() / 2..)
+            .unwrap_or_default()
+    }
+
+    /// [`Entry::lower`] as bytes, for comparisons (no character-boundary check).
+    fn lower_bytes(&self) -> &[u8] {
+        let bytes = self.spellings.as_bytes();
+        bytes.get(bytes.len() / 2..).unwrap_or_default()
+    }
 }
 
 /// Up to the first eight bytes of `key` as a word (missing bytes are zero).
@@ -129,43 +163,39 @@ impl Context {
 
     /// Sets `key` (any case) to `value`, replacing an earlier value of the same key.
     pub fn insert(&mut self, key: &str, value: ContextValue) {
-        let lower = key.to_ascii_lowercase();
-        let at = match self.position(&lower) {
+        self.put(Entry::new(key, value));
+    }
+
+    /// Adds `entry`, replacing the entry of the same key.
+    fn put(&mut self, entry: Entry) {
+        match self.position(entry.lower()) {
             Ok(i) => {
                 if let Some(e) = self.entries.get_mut(i) {
-                    e.key = key.to_owned();
-                    e.value = value;
+                    *e = entry;
                 }
-                return;
             }
-            Err(at) => at,
-        };
-        if self.entries.capacity() == 0 {
-            // a request context has a few dozen keys: grow once, not five times
-            self.entries.reserve(32);
+            Err(at) => {
+                if self.entries.capacity() == 0 {
+                    // a request context has a few dozen keys: grow once, not five times
+                    self.entries.reserve(32);
+                }
+                // `position` gives an insertion point of at most the length
+                self.entries.insert(at, entry);
+            }
         }
-        // `position` gives an insertion point of at most the length
-        self.entries.insert(
-            at,
-            Entry {
-                head: head_of(&lower),
-                lower,
-                key: key.to_owned(),
-                value,
-            },
-        );
     }
 
     /// Where a lowercase key is in `entries` (`Ok`) or would go (`Err`).
     fn position(&self, lower_key: &str) -> Result<usize, usize> {
         let (len, head) = (lower_key.len(), head_of(lower_key));
         self.entries.binary_search_by(|e| {
-            if e.lower.len() != len {
-                e.lower.len().cmp(&len)
+            let both = e.spellings.len();
+            if both != 2 * len {
+                both.cmp(&(2 * len))
             } else if e.head != head {
                 e.head.cmp(&head)
             } else {
-                e.lower.as_str().cmp(lower_key)
+                e.lower_bytes().cmp(lower_key.as_bytes())
             }
         })
     }
@@ -183,7 +213,7 @@ impl Context {
     /// Adds every key of `other`, replacing the keys both have.
     pub fn merge(&mut self, other: Context) {
         for e in other.entries {
-            self.insert(&e.key, e.value);
+            self.put(e);
         }
     }
 
@@ -213,14 +243,17 @@ impl Context {
             return self.entries.get(self.position(lower_key).ok()?);
         }
         let (len, head) = (lower_key.len(), head_of(lower_key));
+        let both = 2 * len;
         for e in &self.entries {
-            if e.lower.len() > len {
+            // `spellings` is twice the key's length, its lowercase half second
+            if e.spellings.len() > both {
                 return None;
             }
             // eight bytes or fewer: the head word holds the whole key
-            if e.lower.len() == len
+            if e.spellings.len() == both
                 && e.head == head
-                && (len <= 8 || e.lower.as_bytes().get(8..) == lower_key.as_bytes().get(8..))
+                && (len <= 8
+                    || e.spellings.as_bytes().get(len + 8..) == lower_key.as_bytes().get(8..))
             {
                 return Some(e);
             }
@@ -242,8 +275,8 @@ impl Context {
     /// (explanations, JSON): deciding never iterates, and inserting stays one shift.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
         let mut sorted: Vec<&Entry> = self.entries.iter().collect();
-        crate::order::sort_by(&mut sorted, |a, b| a.lower.cmp(&b.lower));
-        sorted.into_iter().map(|e| (e.key.as_str(), &e.value))
+        crate::order::sort_by(&mut sorted, |a, b| a.lower().cmp(b.lower()));
+        sorted.into_iter().map(|e| (e.key(), &e.value))
     }
 
     /// Number of keys.

@@ -230,11 +230,12 @@ pub fn spec(action: &str) -> Option<ActionSpec> {
     }
 }
 
-/// Any resource type: a catalogue id (`s3-object`) or a reference one (`s3:accesspoint`).
-pub fn resource_type_spec(id: &str) -> Option<ResourceType> {
+/// Any resource type: a catalogue id (`s3-object`, borrowed) or a reference one
+/// (`s3:accesspoint`, built from the reference).
+pub fn resource_type_spec(id: &str) -> Option<std::borrow::Cow<'static, ResourceType>> {
     match catalogue().resource_type(id) {
-        Some(r) => Some(r.clone()),
-        None => crate::derived::resource_type(id),
+        Some(r) => Some(std::borrow::Cow::Borrowed(r)),
+        None => crate::derived::resource_type(id).map(std::borrow::Cow::Owned),
     }
 }
 

@@ -8,7 +8,8 @@ use crate::cloudtrail::{self, DataAccessRequester};
 use crate::implied::{self, CheckKind, Implied, Rule, Scope, SessionRule};
 use crate::model::World;
 use crate::request::{
-    build_request, BuiltRequest, Caller, Parameters, RequestError, Route, Selection,
+    build_request, build_request_for, BuiltRequest, Caller, Detail, Parameters, RequestError,
+    Route, Selection,
 };
 use crate::scenario::{PolicyKind, Scenario};
 use crate::session::{service_session, ServiceSession};
@@ -28,6 +29,40 @@ pub struct Workspace {
     /// attachment target -> (policy index, kind)
     attached: BTreeMap<String, Vec<(usize, PolicyKind)>>,
     named: Vec<NamedPolicy>,
+    /// The policy sets decisions have read, by what they depend on.
+    sets: SetCache,
+}
+
+/// What [`Workspace::policy_set`] makes of a request, and so all its set depends on
+/// besides the workspace's policies: the caller's role or IAM user (its identity policies
+/// and boundaries), the session policy, the trust or resource-based policy that applies
+/// (by index), and the scope.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct SetKey {
+    scope: Scope,
+    policy_role: Option<String>,
+    policy_iam_user: Option<String>,
+    session: Option<usize>,
+    resource: Option<usize>,
+}
+
+/// The policy sets of decisions, shared: an access matrix decides thousands of requests
+/// against the few sets its users and resources make, and building a set clones each of
+/// its policies. The cache is emptied whenever the policies change (`rebuild`), and a copy
+/// of a workspace starts with an empty one.
+#[derive(Default)]
+struct SetCache(std::sync::Mutex<std::collections::HashMap<SetKey, Arc<PolicySet>>>);
+
+impl Clone for SetCache {
+    fn clone(&self) -> Self {
+        SetCache::default()
+    }
+}
+
+impl std::fmt::Debug for SetCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SetCache")
+    }
 }
 
 /// Which policies took part, by policy id.
@@ -331,6 +366,7 @@ impl Workspace {
             scenario: scenario.clone(),
             attached: BTreeMap::new(),
             named: Vec::new(),
+            sets: SetCache::default(),
         };
         ws.rebuild(None);
         ws
@@ -359,6 +395,7 @@ impl Workspace {
             at(i).or_else(|| (0..old.len()).filter(|j| *j != i).find_map(at))
         };
         self.attached.clear();
+        self.sets = SetCache::default();
         for (i, p) in self.scenario.policies.iter().enumerate() {
             let parsed = reused(i, &p.text).unwrap_or_else(|| Arc::new(parse_policy(&p.text)));
             self.named
@@ -428,6 +465,60 @@ impl Workspace {
         self.named.get(i).cloned()
     }
 
+    /// The first policy of `kind` attached to `prefix:name`.
+    fn first_on(&self, prefix: &str, name: &str, kind: PolicyKind) -> Option<usize> {
+        let mut target = String::with_capacity(prefix.len() + name.len());
+        target.push_str(prefix);
+        target.push_str(name);
+        self.attached
+            .get(&target)?
+            .iter()
+            .find(|(_, k)| *k == kind)
+            .map(|(i, _)| *i)
+    }
+
+    /// The session policy of `built` for `user`: a role session's, outside a trust check.
+    fn session_policy(&self, built: &BuiltRequest, user: &str, scope: Scope) -> Option<usize> {
+        let session = matches!(built.caller, Caller::AssumedRole { .. });
+        if scope == Scope::Trust || !session {
+            return None;
+        }
+        self.first_on("user:", user, PolicyKind::Session)
+    }
+
+    /// The trust policy (of the role an STS call targets) or resource-based policy that
+    /// applies to `built`, unless `scope` is the caller's side alone.
+    fn resource_policy(&self, built: &BuiltRequest, scope: Scope) -> Option<usize> {
+        match (&built.trust_policy_role, &built.resource_policy_owner) {
+            _ if scope == Scope::Identity => None,
+            (Some(role), _) => self.first_on("role:", role, PolicyKind::Trust),
+            (None, Some(owner)) => self.first_on("resource:", owner, PolicyKind::Resource),
+            _ => None,
+        }
+    }
+
+    /// [`Workspace::policy_set`] for a decision (no ids), built once per [`SetKey`].
+    fn decision_set(&self, built: &BuiltRequest, user: &str, scope: Scope) -> Arc<PolicySet> {
+        let key = SetKey {
+            scope,
+            policy_role: built.policy_role.clone(),
+            policy_iam_user: built.policy_iam_user.clone(),
+            session: self.session_policy(built, user, scope),
+            resource: self.resource_policy(built, scope),
+        };
+        let cached =
+            |sets: &std::collections::HashMap<SetKey, Arc<PolicySet>>| sets.get(&key).cloned();
+        // A poisoned lock (a panic while another thread held it) only loses the cache.
+        if let Some(set) = self.sets.0.lock().ok().and_then(|s| cached(&s)) {
+            return set;
+        }
+        let set = Arc::new(self.policy_set(built, user, scope, false).0);
+        if let Ok(mut sets) = self.sets.0.lock() {
+            sets.insert(key, set.clone());
+        }
+        set
+    }
+
     /// The policies that apply to `built` for `user`, limited to `scope`'s side (see
     /// [`Scope`]), and, with `ids`, which ones they are by id (a decision alone needs no
     /// ids: the access matrix builds thousands of sets).
@@ -467,28 +558,11 @@ impl Workspace {
                 }
             }
         }
-        if scope != Scope::Trust && matches!(built.caller, Caller::AssumedRole { .. }) {
-            if let Some(i) = self
-                .policies_on(&format!("user:{user}"), PolicyKind::Session)
-                .first()
-            {
-                set.session = self.named_at(*i);
-                applied.session = ids.then(|| self.id_of(*i));
-            }
+        if let Some(i) = self.session_policy(built, user, scope) {
+            set.session = self.named_at(i);
+            applied.session = ids.then(|| self.id_of(i));
         }
-        let resource_policy = match (&built.trust_policy_role, &built.resource_policy_owner) {
-            _ if scope == Scope::Identity => None,
-            (Some(role), _) => self
-                .policies_on(&format!("role:{role}"), PolicyKind::Trust)
-                .first()
-                .copied(),
-            (None, Some(owner)) => self
-                .policies_on(&format!("resource:{owner}"), PolicyKind::Resource)
-                .first()
-                .copied(),
-            _ => None,
-        };
-        if let Some(i) = resource_policy {
+        if let Some(i) = self.resource_policy(built, scope) {
             set.resource = self.named_at(i);
             applied.resource = ids.then(|| self.id_of(i));
         }
@@ -529,14 +603,19 @@ impl Workspace {
 
     /// The calls around `selection`, in the order AWS makes them.
     fn plan(&self, selection: &Selection) -> Result<Plan, RequestError> {
-        self.plan_with(selection, true)
+        self.plan_with(selection, true, Detail::Full)
     }
 
     /// [`Workspace::plan`], leaving out SageMaker's session calls unless `with_session`
     /// (the matrix decides them once per user).
-    fn plan_with(&self, selection: &Selection, with_session: bool) -> Result<Plan, RequestError> {
+    fn plan_with(
+        &self,
+        selection: &Selection,
+        with_session: bool,
+        detail: Detail,
+    ) -> Result<Plan, RequestError> {
         let world = self.world();
-        let main = build_request(world, selection)?;
+        let main = build_request_for(world, selection, detail)?;
         let mut before = Vec::new();
         let mut after = Vec::new();
         let mut notes = Vec::new();
@@ -589,12 +668,12 @@ impl Workspace {
                     ..Parameters::default()
                 },
             };
-            let mut hop_built = build_request(world, &hop)?;
+            let mut hop_built = build_request_for(world, &hop, detail)?;
             hop_built.vars.insert(
                 "SessionName".to_owned(),
                 session_name.clone().unwrap_or_else(|| "chained".to_owned()),
             );
-            let hop_checks = implied::expand(world, &hop, &hop_built)?;
+            let hop_checks = implied::expand(world, &hop, &hop_built, detail)?;
             before.push(Call {
                 why: format!("role chaining: the Studio session assumes `{role}` first"),
                 built: hop_built,
@@ -605,7 +684,7 @@ impl Workspace {
             before.extend(hop_checks.into_iter().map(Call::implied));
         }
         after.extend(
-            implied::expand(world, selection, &main)?
+            implied::expand(world, selection, &main, detail)?
                 .into_iter()
                 .map(Call::implied),
         );
@@ -664,7 +743,7 @@ impl Workspace {
             return Decision::Allow;
         }
         for call in session.calls(world) {
-            let (set, _) = self.policy_set(&call.built, &selection.user, Scope::All, false);
+            let set = self.decision_set(&call.built, &selection.user, Scope::All);
             let d = authorize_decision(&set, &call.built.request);
             if d != Decision::Allow {
                 return d;
@@ -683,14 +762,14 @@ impl Workspace {
             main,
             after,
             ..
-        } = self.plan_with(selection, with_session)?;
+        } = self.plan_with(selection, with_session, Detail::Decision)?;
         for (built, scope) in before
             .iter()
             .map(|c| (&c.built, c.scope()))
             .chain(std::iter::once((&main, Scope::All)))
             .chain(after.iter().map(|c| (&c.built, c.scope())))
         {
-            let (set, _) = self.policy_set(built, &selection.user, scope, false);
+            let set = self.decision_set(built, &selection.user, scope);
             let d = authorize_decision(&set, &built.request);
             if d != Decision::Allow {
                 return Ok(d);
@@ -1318,6 +1397,30 @@ mod tests {
             attached_to: vec![target.into()],
             arn: None,
         });
+    }
+
+    #[test]
+    fn a_decision_follows_an_update_of_the_policies_it_read() {
+        // the cached policy sets go with the policies they were built from
+        let s = default_scenario();
+        let mut ws = Workspace::new(&s);
+        assert_eq!(ws.decide(&s.selection).unwrap(), Decision::ImplicitDeny);
+        let mut more = s.clone();
+        with_policy(
+            &mut more,
+            "everything",
+            PolicyKind::Identity,
+            "role:SageMakerStudioTeamARole",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        );
+        ws.update(&more);
+        assert_eq!(
+            ws.decide(&s.selection).unwrap(),
+            evaluate(&more, &s.selection).unwrap().decision
+        );
+        assert_eq!(ws.decide(&s.selection).unwrap(), Decision::Allow);
+        ws.update(&s);
+        assert_eq!(ws.decide(&s.selection).unwrap(), Decision::ImplicitDeny);
     }
 
     #[test]

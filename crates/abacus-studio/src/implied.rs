@@ -9,7 +9,9 @@
 //! the rule), so the web bundle carries no derived visitors for it.
 
 use crate::model::World;
-use crate::request::{build_request, BuiltRequest, Caller, Parameters, RequestError, Selection};
+use crate::request::{
+    build_request_for, BuiltRequest, Caller, Detail, Parameters, RequestError, Selection,
+};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -35,7 +37,7 @@ pub enum CheckKind {
 }
 
 /// Whose policies decide a check.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Scope {
     /// The usual evaluation: identity, resource (or trust) policies, boundaries, session
@@ -364,7 +366,10 @@ pub fn expand(
     world: &World,
     selection: &Selection,
     built: &BuiltRequest,
+    detail: Detail,
 ) -> Result<Vec<Implied>, RequestError> {
+    let build_request =
+        |world: &World, selection: &Selection| build_request_for(world, selection, detail);
     let action = built.action.action.as_str();
     let mut out = Vec::new();
     for rule in rules().iter().filter(|r| r.triggered_by(action)) {
@@ -397,7 +402,7 @@ pub fn expand(
                 tags.parameters.tagging_action = Some(built.action.name().to_owned());
                 tags.parameters.resource_type = Some(built.action.resource_type.clone());
                 if tags.parameters.name.is_none() {
-                    tags.parameters.name = built.vars.get("Name").cloned();
+                    tags.parameters.name = built.resource_name.clone();
                 }
                 tags.resource = None;
                 let why = rule.why_for("", built.action.name());

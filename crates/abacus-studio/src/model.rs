@@ -101,11 +101,12 @@ fn indexed<'a, T>(
     items.iter().find(|item| key_of(item) == key)
 }
 
+/// FNV-1a over the text's bytes: names and ids are short, and a hit is checked anyway, so
+/// a fast hash beats a collision-resistant one here.
 fn lookup_key(text: &str) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut h = DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl Lookup {
@@ -543,38 +544,61 @@ impl World {
     /// `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`.
     pub fn role_arn(&self, role: &str) -> String {
         let path = self.role(role).map(|r| r.path.as_str()).unwrap_or("/");
-        format!(
-            "arn:{}:iam::{}:role{}{}",
-            self.partition,
-            self.account,
-            normalise_path(path),
-            role
-        )
+        [
+            "arn:",
+            &self.partition,
+            ":iam::",
+            &self.account,
+            ":role",
+            &normalise_path(path),
+            role,
+        ]
+        .concat()
     }
 
     /// `arn:PARTITION:iam::ACCOUNT:user/NAME`.
     pub fn iam_user_arn(&self, name: &str) -> String {
-        format!("arn:{}:iam::{}:user/{}", self.partition, self.account, name)
+        [
+            "arn:",
+            &self.partition,
+            ":iam::",
+            &self.account,
+            ":user/",
+            name,
+        ]
+        .concat()
     }
 
     /// The user profile ARN; SageMaker lowercases names in ARNs.
     pub fn user_profile_arn(&self, domain: &str, profile: &str) -> String {
-        format!(
-            "arn:{}:sagemaker:{}:{}:user-profile/{}/{}",
-            self.partition,
-            self.region,
-            self.account,
+        [
+            "arn:",
+            &self.partition,
+            ":sagemaker:",
+            &self.region,
+            ":",
+            &self.account,
+            ":user-profile/",
             domain,
-            profile.to_ascii_lowercase()
-        )
+            "/",
+            &profile.to_ascii_lowercase(),
+        ]
+        .concat()
     }
 
     /// The domain ARN.
     pub fn domain_arn(&self, domain: &str) -> String {
-        format!(
-            "arn:{}:sagemaker:{}:{}:domain/{}",
-            self.partition, self.region, self.account, domain
-        )
+        [
+            "arn:",
+            &self.partition,
+            ":sagemaker:",
+            &self.region,
+            ":",
+            &self.account,
+            ":domain/",
+            domain,
+        ]
+        .concat()
     }
 
     /// ARN and tags of `resource`, from the catalogue's ARN format for its type.
@@ -637,35 +661,48 @@ pub fn fill_arn(
     domain: &str,
     name: &str,
 ) -> String {
-    let format = format
-        .replace("${Partition}", partition)
-        .replace("${Region}", region)
-        .replace("${Account}", account);
     // `${DomainId}` scopes a resource inside a domain (`user-profile/${DomainId}/…`); as the
     // last placeholder (`domain/${DomainId}`) it is the resource's own name
-    let format = if format.ends_with("${DomainId}") {
-        format
-    } else {
-        format.replace("${DomainId}", domain)
+    let domain_is_name = format.ends_with("${DomainId}");
+    let world_value = |placeholder: &str| match placeholder {
+        "Partition" => Some(partition),
+        "Region" => Some(region),
+        "Account" => Some(account),
+        "DomainId" if !domain_is_name => Some(domain),
+        _ => None,
     };
-    let holes = format.matches("${").count();
+    let holes = placeholders(format)
+        .filter(|(_, p, _)| world_value(p).is_none())
+        .count();
     let mut parts = name.splitn(holes.max(1), '/');
-    let mut out = String::with_capacity(format.len() + name.len());
-    let mut rest = format.as_str();
-    while let Some(start) = rest.find("${") {
-        let Some(len) = rest.get(start..).and_then(|r| r.find('}')) else {
-            break;
-        };
-        out.push_str(rest.get(..start).unwrap_or(""));
-        let placeholder = rest.get(start + 2..start + len).unwrap_or("");
-        match parts.next() {
-            Some(part) if !part.is_empty() => out.push_str(part),
-            _ => out.push_str(&placeholder.to_ascii_lowercase()),
+    let mut out = String::with_capacity(format.len() + name.len() + account.len());
+    let mut copied = 0;
+    for (start, placeholder, end) in placeholders(format) {
+        out.push_str(format.get(copied..start).unwrap_or(""));
+        match world_value(placeholder) {
+            Some(value) => out.push_str(value),
+            None => match parts.next() {
+                Some(part) if !part.is_empty() => out.push_str(part),
+                _ => out.push_str(&placeholder.to_ascii_lowercase()),
+            },
         }
-        rest = rest.get(start + len + 1..).unwrap_or("");
+        copied = end;
     }
-    out.push_str(rest);
+    out.push_str(format.get(copied..).unwrap_or(""));
     out
+}
+
+/// The `${Name}` placeholders of an ARN format, in order: where each starts, its name, and
+/// where it ends. An unclosed `${` is text.
+fn placeholders(format: &str) -> impl Iterator<Item = (usize, &str, usize)> {
+    let bytes = format.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let start = from + bytes.get(from..)?.windows(2).position(|w| w == b"${")?;
+        let len = bytes.get(start..)?.iter().position(|b| *b == b'}')?;
+        from = start + len + 1;
+        Some((start, format.get(start + 2..start + len)?, from))
+    })
 }
 
 /// `/` stays `/`; `team/` becomes `/team/`.
@@ -735,8 +772,8 @@ impl IdGenerator {
 /// A stable IAM unique id for a named entity (`AROA` roles, `AIDA` users): the same name
 /// always gets the same id in a given account.
 pub fn unique_id(prefix: &str, account: &str, name: &str) -> String {
-    let mut g = IdGenerator::new(0x5eed, &format!("{account}/{prefix}/{name}"));
-    format!("{prefix}{}", g.iam_suffix(17))
+    let mut g = IdGenerator::new(0x5eed, &[account, "/", prefix, "/", name].concat());
+    [prefix, &g.iam_suffix(17)].concat()
 }
 
 #[cfg(test)]

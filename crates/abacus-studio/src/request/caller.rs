@@ -241,10 +241,17 @@ pub fn principal_arn(world: &World, caller: &Caller) -> String {
     match caller {
         Caller::AssumedRole {
             role, session_name, ..
-        } => format!(
-            "arn:{}:sts::{}:assumed-role/{}/{}",
-            world.partition, world.account, role, session_name
-        ),
+        } => [
+            "arn:",
+            &world.partition,
+            ":sts::",
+            &world.account,
+            ":assumed-role/",
+            role,
+            "/",
+            session_name,
+        ]
+        .concat(),
         Caller::IamUser { name, .. } => world.iam_user_arn(name),
         Caller::AwsService { service } => service.clone(),
         Caller::SamlUser { provider_arn, .. } => provider_arn.clone(),

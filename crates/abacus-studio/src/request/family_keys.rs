@@ -29,13 +29,13 @@ pub(super) fn insert(
     let p = &selection.parameters;
     if action.carries(KeyFamily::RequestTags) && !p.tags.is_empty() {
         for (k, v) in &p.tags {
-            ctx.insert_single(&format!("aws:RequestTag/{k}"), v.clone());
+            ctx.insert_single(&["aws:RequestTag/", k].concat(), v.clone());
         }
         ctx.insert_multi("aws:TagKeys", p.tags.keys().cloned().collect());
     }
     if action.carries(KeyFamily::RequestObjectTags) && !p.tags.is_empty() {
         for (k, v) in &p.tags {
-            ctx.insert_single(&format!("s3:RequestObjectTag/{k}"), v.clone());
+            ctx.insert_single(&["s3:RequestObjectTag/", k].concat(), v.clone());
         }
         ctx.insert_multi("s3:RequestObjectTagKeys", p.tags.keys().cloned().collect());
     }

@@ -71,7 +71,9 @@ pub struct BuiltRequest {
     pub source_ip: String,
     /// User agent of the call.
     pub user_agent: String,
-    /// Placeholder values for CloudTrail templates.
+    /// The target's name (`bucket/key` for S3 objects), when the call has a target.
+    pub resource_name: Option<String>,
+    /// Placeholder values for CloudTrail templates (empty when built for a decision alone).
     pub vars: BTreeMap<String, String>,
     /// Why keys are present or absent, for the trace panel.
     pub notes: Vec<String>,
@@ -172,8 +174,28 @@ impl RequestError {
 
 impl std::error::Error for RequestError {}
 
+/// How much of a request to build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// All of it: the context, the CloudTrail placeholders and the notes.
+    Full,
+    /// What a decision reads: no CloudTrail placeholders and no note on derived actions.
+    /// The access matrix builds thousands of requests and shows only their decisions; the
+    /// errors are the same as [`Detail::Full`]'s.
+    Decision,
+}
+
 /// Builds the request for `selection` in `world`.
 pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltRequest, RequestError> {
+    build_request_for(world, selection, Detail::Full)
+}
+
+/// [`build_request`], to the given [`Detail`].
+pub fn build_request_for(
+    world: &World,
+    selection: &Selection,
+    detail: Detail,
+) -> Result<BuiltRequest, RequestError> {
     let user = world
         .user(&selection.user)
         .ok_or_else(|| RequestError::UnknownUser(selection.user.clone()))?;
@@ -183,7 +205,7 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
     let action = crate::actions::spec(&selection.action)
         .ok_or_else(|| RequestError::UnknownAction(selection.action.clone()))?;
     let mut notes = Vec::new();
-    if action.derived {
+    if action.derived && detail == Detail::Full {
         notes.push(format!(
             "`{}` is simulated from the Service Authorization Reference alone: its resource type, condition keys and access level come from there, and CloudTrail's `eventSource` and `eventName` are derived from the action's name (the Studio catalogue has no entry for it)",
             action.action
@@ -205,14 +227,20 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
         user,
         &signer.caller,
     );
-    let vars = vars::template_vars(
-        world,
-        user,
-        &action,
-        selection,
-        &signer.caller,
-        target.as_ref(),
-    )?;
+    let vars = match detail {
+        Detail::Full => vars::template_vars(
+            world,
+            user,
+            &action,
+            selection,
+            &signer.caller,
+            target.as_ref(),
+        )?,
+        Detail::Decision => {
+            vars::check_target_parameter(world, selection)?;
+            BTreeMap::new()
+        }
+    };
 
     let caller::Signer {
         caller,
@@ -235,6 +263,7 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
         _ => None,
     };
     let resource_policy_owner = target.as_ref().and_then(|t| t.policy_owner.clone());
+    let resource_name = target.map(|t| t.name);
     Ok(BuiltRequest {
         request: Request {
             principal,
@@ -248,6 +277,7 @@ pub fn build_request(world: &World, selection: &Selection) -> Result<BuiltReques
         policy_iam_user,
         resource_policy_owner,
         trust_policy_role,
+        resource_name,
         source_ip,
         user_agent,
         vars,
@@ -292,6 +322,60 @@ mod tests {
     use super::test_support::{sel, single};
     use super::*;
     use crate::scenario::default_scenario;
+
+    /// The parts of a request a decision reads.
+    fn decided(b: BuiltRequest) -> impl PartialEq + std::fmt::Debug {
+        (
+            b.request,
+            b.caller,
+            b.policy_role,
+            b.policy_iam_user,
+            b.resource_policy_owner,
+            b.trust_policy_role,
+            b.resource_name,
+        )
+    }
+
+    #[test]
+    fn a_request_built_for_a_decision_decides_as_the_full_one() {
+        let w = default_scenario().world;
+        let targets = std::iter::once(None).chain(w.resources.iter().map(|r| Some(r.id.as_str())));
+        let mut compared = 0;
+        for user in &w.users {
+            for target in targets.clone() {
+                for action in &crate::actions::catalogue().actions {
+                    let mut s = sel(&user.name, &action.action, target, Route::StudioSpace);
+                    s.parameters.name = target.is_none().then(|| "new".to_owned());
+                    let full = build_request_for(&w, &s, Detail::Full);
+                    let decision = build_request_for(&w, &s, Detail::Decision);
+                    if let Ok(d) = &decision {
+                        assert!(d.vars.is_empty());
+                    }
+                    assert_eq!(full.map(decided), decision.map(decided), "{s:?}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared}");
+    }
+
+    #[test]
+    fn a_request_for_a_decision_refuses_an_unknown_target_parameter() {
+        let w = default_scenario().world;
+        let mut s = sel(
+            "alice",
+            "sagemaker:ListTrainingJobs",
+            None,
+            Route::StudioSpace,
+        );
+        s.parameters.target = Some("nowhere".to_owned());
+        for detail in [Detail::Full, Detail::Decision] {
+            assert_eq!(
+                build_request_for(&w, &s, detail).unwrap_err(),
+                RequestError::UnknownResource("nowhere".to_owned())
+            );
+        }
+    }
 
     #[test]
     fn studio_space_carries_source_identity_and_studio_keys() {

@@ -32,7 +32,7 @@ pub(super) fn insert(ctx: &mut Context, world: &World, action: &ActionSpec, sign
         } => {
             ctx.insert_single("aws:PrincipalArn", role_arn.clone());
             ctx.insert_single("aws:PrincipalType", "AssumedRole");
-            ctx.insert_single("aws:userid", format!("{role_id}:{session_name}"));
+            ctx.insert_single("aws:userid", [role_id.as_str(), ":", session_name].concat());
             ctx.insert_single("aws:TokenIssueTime", world.clock.clone());
             if let Some(si) = source_identity {
                 ctx.insert_single("aws:SourceIdentity", si.clone());
@@ -58,7 +58,7 @@ pub(super) fn insert(ctx: &mut Context, world: &World, action: &ActionSpec, sign
     }
     ctx.insert_single("aws:PrincipalAccount", world.account.clone());
     for (k, v) in principal_tags {
-        ctx.insert_single(&format!("aws:PrincipalTag/{k}"), v.clone());
+        ctx.insert_single(&["aws:PrincipalTag/", k].concat(), v.clone());
     }
     let requested_region = if action.service() == "iam" {
         "us-east-1".to_owned()

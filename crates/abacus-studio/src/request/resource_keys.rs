@@ -25,12 +25,11 @@ pub(super) fn insert(
         notes.push(note.clone());
     }
     if action.carries(KeyFamily::ResourceTags) {
-        let prefixes = crate::actions::resource_type_spec(&target.resource_type)
-            .map(|r| r.tag_key_prefixes.clone())
-            .unwrap_or_default();
+        let spec = crate::actions::resource_type_spec(&target.resource_type);
+        let prefixes = spec.as_ref().map_or(&[][..], |r| &r.tag_key_prefixes[..]);
         for (k, v) in &target.tags {
-            for p in &prefixes {
-                ctx.insert_single(&format!("{p}/{k}"), v.clone());
+            for p in prefixes {
+                ctx.insert_single(&[p.as_str(), "/", k].concat(), v.clone());
             }
         }
     }

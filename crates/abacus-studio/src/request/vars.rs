@@ -12,6 +12,18 @@ use crate::actions::{ActionSpec, KeyFamily};
 use crate::model::{UserProfile, World};
 use std::collections::BTreeMap;
 
+/// Fails as [`template_vars`] does, without building them: `parameters.target` must name a
+/// world resource.
+pub(super) fn check_target_parameter(
+    world: &World,
+    selection: &Selection,
+) -> Result<(), RequestError> {
+    match &selection.parameters.target {
+        Some(id) if world.resource(id).is_none() => Err(RequestError::UnknownResource(id.clone())),
+        _ => Ok(()),
+    }
+}
+
 /// The template placeholders of `selection`'s call by `user`, signed by `caller`, on
 /// `target`. Fails when `parameters.target` names no world resource.
 pub(super) fn template_vars(
