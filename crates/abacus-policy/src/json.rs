@@ -191,6 +191,68 @@ pub fn parse_json_counted(text: &str) -> (Option<JsonValue>, Vec<JsonError>, Dro
     (value, parser.errors.kept, parser.errors.dropped)
 }
 
+/// What a token of JSON source is, as the reader cuts it (see [`lex`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LexemeKind {
+    /// A string in straight double quotes (maybe unterminated).
+    String,
+    /// A valid number.
+    Number,
+    /// `true`, `false` or `null`.
+    Literal,
+    /// `{`, `}`, `[`, `]`, `:` or `,`.
+    Punct,
+    /// Text the reader rejects: an unquoted word, a malformed number, a smart- or
+    /// single-quoted string, a stray character.
+    Invalid,
+}
+
+/// One token of [`lex`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lexeme {
+    /// What it is.
+    pub kind: LexemeKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// The tokens of `text` in order, exactly as [`parse_json`] reads them; whitespace and
+/// comments are the gaps between them. The editor colours a policy with these, so that
+/// what it shows as a string, a key or an error is what the parser takes it for.
+pub fn lex(text: &str) -> Vec<Lexeme> {
+    let mut lexer = Lexer {
+        text,
+        pos: 0,
+        errors: Errors::default(),
+        eof_in_string: false,
+        odd_spaces: (0, None),
+    };
+    lexer
+        .tokenize()
+        .into_iter()
+        .filter_map(|t| {
+            let kind = match t.tok {
+                Tok::LBrace
+                | Tok::RBrace
+                | Tok::LBracket
+                | Tok::RBracket
+                | Tok::Colon
+                | Tok::Comma => LexemeKind::Punct,
+                // a smart- or single-quoted string is read (and reported) as a string
+                Tok::Str(_) if text.as_bytes().get(t.span.start) != Some(&b'"') => {
+                    LexemeKind::Invalid
+                }
+                Tok::Str(_) => LexemeKind::String,
+                Tok::Num(_) => LexemeKind::Number,
+                Tok::True | Tok::False | Tok::Null => LexemeKind::Literal,
+                Tok::Bad | Tok::Word(_) => LexemeKind::Invalid,
+                Tok::Eof => return None,
+            };
+            Some(Lexeme { kind, span: t.span })
+        })
+        .collect()
+}
+
 /// Where byte `offset` of a string's unescaped value comes from in `raw`, the string's
 /// source (opening quote included): escapes are decoded exactly as the reader decodes
 /// them, so a diagnostic about part of a value lands on the characters that wrote it.
@@ -1094,6 +1156,34 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lex_cuts_the_text_as_the_reader_does() {
+        let text = "{\"a\": [1, true], 'b': x} // c";
+        let got: Vec<(LexemeKind, &str)> = lex(text)
+            .iter()
+            .map(|l| (l.kind, &text[l.span.start..l.span.end]))
+            .collect();
+        use LexemeKind::*;
+        assert_eq!(
+            got,
+            [
+                (Punct, "{"),
+                (String, "\"a\""),
+                (Punct, ":"),
+                (Punct, "["),
+                (Number, "1"),
+                (Punct, ","),
+                (Literal, "true"),
+                (Punct, "]"),
+                (Punct, ","),
+                (Invalid, "'b'"),
+                (Punct, ":"),
+                (Invalid, "x"),
+                (Punct, "}"),
+            ]
+        );
+    }
 
     fn codes(text: &str) -> Vec<&'static str> {
         parse_json(text).1.iter().map(|e| e.code).collect()

@@ -3,9 +3,11 @@
 //! The editor is a transparent `<textarea>` over a `<pre>`; this module cuts the text into
 //! [`Segment`]s carrying a CSS class and, where a diagnostic covers them, its severity.
 //! Byte ranges always fall on `char` boundaries, and the segments tile the text exactly, so
-//! the overlay lines up with the textarea glyph for glyph. It is a lexer only: what is valid
-//! is decided by the engine's parser, whose diagnostics are passed in.
+//! the overlay lines up with the textarea glyph for glyph. The tokens are the parser's own
+//! (`abacus_policy::json::lex`), so the colours show the text as the parser reads it; what is
+//! valid is decided by the parser's diagnostics, which are passed in.
 
+use abacus_policy::json::{lex, LexemeKind};
 use abacus_policy::Severity;
 
 /// What a run of text is, for colouring.
@@ -59,91 +61,92 @@ fn char_len_at(text: &str, at: usize) -> usize {
         .map_or(1, char::len_utf8)
 }
 
-/// Lexes `text` into tokens that tile it completely.
+/// Lexes `text` into tokens that tile it completely: the parser's own tokens
+/// ([`abacus_policy::json::lex`]), a string followed by `:` as a key, and the gaps between
+/// them as spaces, or as invalid text where they hold something else (a comment, a
+/// non-breaking space).
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        let Some(&b) = bytes.get(i) else { break };
-        let kind = match b {
-            b' ' | b'\t' | b'\n' | b'\r' => {
-                while matches!(bytes.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-                    i += 1;
-                }
-                TokenKind::Space
-            }
-            b'{' | b'}' | b'[' | b']' | b':' | b',' => {
-                i += 1;
-                TokenKind::Punct
-            }
-            b'"' => {
-                i += 1;
-                // a string ends at the closing quote or, unterminated, at the end of the line
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' => i += 2,
-                        b'"' => {
-                            i += 1;
-                            break;
-                        }
-                        b'\n' => break,
-                        _ => i += 1,
-                    }
-                }
-                i = i.min(bytes.len());
-                let mut j = i;
-                while matches!(bytes.get(j), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-                    j += 1;
-                }
-                if bytes.get(j) == Some(&b':') {
+    let lexemes = lex(text);
+    let mut tokens = Vec::with_capacity(lexemes.len() * 2 + 1);
+    let mut at = 0;
+    for (i, l) in lexemes.iter().enumerate() {
+        gap(text, at, l.span.start, &mut tokens);
+        let kind = match l.kind {
+            LexemeKind::String => {
+                let colon = lexemes.get(i + 1).is_some_and(|next| {
+                    next.kind == LexemeKind::Punct
+                        && text.as_bytes().get(next.span.start) == Some(&b':')
+                });
+                if colon {
                     TokenKind::Key
                 } else {
                     TokenKind::String
                 }
             }
-            b'-' | b'0'..=b'9' => {
-                i += 1;
-                while matches!(
-                    bytes.get(i),
-                    Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
-                ) {
-                    i += 1;
-                }
-                TokenKind::Number
-            }
-            b'a'..=b'z' | b'A'..=b'Z' => {
-                while matches!(
-                    bytes.get(i),
-                    Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
-                ) {
-                    i += 1;
-                }
-                match text.get(start..i) {
-                    Some("true" | "false" | "null") => TokenKind::Literal,
-                    _ => TokenKind::Invalid,
-                }
-            }
-            _ => {
-                // a run of stray characters is one token: a pasted flood stays one span
-                i += char_len_at(text, i);
-                while bytes
-                    .get(i)
-                    .is_some_and(|c| !c.is_ascii_alphanumeric() && !b" \t\n\r{}[]:,\"-".contains(c))
-                {
-                    i += char_len_at(text, i);
-                }
-                TokenKind::Invalid
-            }
+            LexemeKind::Number => TokenKind::Number,
+            LexemeKind::Literal => TokenKind::Literal,
+            LexemeKind::Punct => TokenKind::Punct,
+            LexemeKind::Invalid => TokenKind::Invalid,
         };
-        tokens.push(Token {
-            kind,
-            start,
-            end: i,
-        });
+        push(
+            &mut tokens,
+            Token {
+                kind,
+                start: l.span.start,
+                end: l.span.end,
+            },
+        );
+        at = l.span.end;
     }
+    gap(text, at, text.len(), &mut tokens);
     tokens
+}
+
+/// Adds `token`, joined to the one before when both are invalid (a pasted flood of stray
+/// characters stays one span) or both space.
+fn push(tokens: &mut Vec<Token>, token: Token) {
+    match tokens.last_mut() {
+        Some(last)
+            if last.kind == token.kind
+                && matches!(token.kind, TokenKind::Invalid | TokenKind::Space)
+                && last.end == token.start =>
+        {
+            last.end = token.end;
+        }
+        _ => tokens.push(token),
+    }
+}
+
+/// The text between two lexemes, line by line: what the reader skipped besides JSON
+/// whitespace (a comment, a non-breaking space, a byte-order mark) is invalid, from its
+/// first to its last character on the line; the whitespace around it is space.
+fn gap(text: &str, from: usize, to: usize, tokens: &mut Vec<Token>) {
+    let Some(between) = text.get(from..to) else {
+        return;
+    };
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let mut at = from;
+    for line in between.split_inclusive('\n') {
+        let lead = line.len() - line.trim_start_matches(is_space).len();
+        let body = line.trim_matches(is_space).len();
+        for (kind, len) in [
+            (TokenKind::Space, lead),
+            (TokenKind::Invalid, body),
+            (TokenKind::Space, line.len() - lead - body),
+        ] {
+            if len > 0 {
+                push(
+                    tokens,
+                    Token {
+                        kind,
+                        start: at,
+                        end: at + len,
+                    },
+                );
+                at += len;
+            }
+        }
+    }
 }
 
 /// A diagnostic's reach in the text, for underlining.
@@ -339,6 +342,39 @@ mod tests {
                 (TokenKind::Invalid, "@@é@"),
                 (TokenKind::Invalid, "@"),
                 (TokenKind::Punct, ",")
+            ]
+        );
+    }
+
+    #[test]
+    fn colours_follow_the_parser() {
+        // what the parser rejects shows as invalid, whole: a number with a leading zero, a
+        // lone minus, a smart-quoted string
+        assert_eq!(
+            kinds("{\"a\": 01, \"b\": -, \"c\": ”x”}"),
+            [
+                (TokenKind::Punct, "{"),
+                (TokenKind::Key, "\"a\""),
+                (TokenKind::Punct, ":"),
+                (TokenKind::Invalid, "01"),
+                (TokenKind::Punct, ","),
+                (TokenKind::Key, "\"b\""),
+                (TokenKind::Punct, ":"),
+                (TokenKind::Invalid, "-"),
+                (TokenKind::Punct, ","),
+                (TokenKind::Key, "\"c\""),
+                (TokenKind::Punct, ":"),
+                (TokenKind::Invalid, "”x”"),
+                (TokenKind::Punct, "}"),
+            ]
+        );
+        // a comment is skipped by the parser: invalid text between tokens
+        assert_eq!(
+            kinds("// note\n{}"),
+            [
+                (TokenKind::Invalid, "// note"),
+                (TokenKind::Punct, "{"),
+                (TokenKind::Punct, "}"),
             ]
         );
     }
