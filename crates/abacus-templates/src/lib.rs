@@ -6,11 +6,14 @@
 //! - [`placeholders`]: finds doc-style placeholders (`<region>`, `{account_number}`,
 //!   `my_bucket`) in pasted text and suggests world values for them.
 //! - [`lint`]: the ABAC linter and the Access Analyzer-like policy summary.
+//! - [`complete`]: completion at the editor's caret (element names, actions, operators,
+//!   condition keys) from the Service Authorization Reference.
 //! - [`gallery`]: ready scenarios per seed use case and workshop challenges.
 //! - [`bundle`]: the gallery and the library as one file, which the web app fetches.
 //! - [`originals`]: the seed samples exactly as printed, with the diagnostics they must get.
 
 pub mod bundle;
+pub mod complete;
 pub mod gallery;
 pub mod library;
 pub mod lint;
