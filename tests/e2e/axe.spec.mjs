@@ -31,6 +31,14 @@ for (const scheme of ['light', 'dark']) {
     const page = await open(scheme);
     const found = {};
     found.workspace = await violations(page);
+    // the editor's completion list, open under the caret
+    const editor = tid('policy-editor');
+    const text = await page.inputValue(editor);
+    await page.evaluate(([sel, at]) => { const t = document.querySelector(sel); t.focus(); t.setSelectionRange(at, at); }, [editor, text.indexOf('"Effect": "') + 11]);
+    await page.keyboard.press('Control+Space');
+    await page.waitForSelector(`${tid('completion')} [role="option"]`);
+    found['workspace with the completion list'] = await violations(page);
+    await page.keyboard.press('Escape');
     // the share bar and a challenge's panel are part of the workspace people see
     await page.click(tid('share-button'));
     await page.waitForSelector(tid('share-bar'));

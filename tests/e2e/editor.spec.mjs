@@ -228,6 +228,83 @@ for (const colorScheme of ['light', 'dark']) {
   });
 }
 
+/** Clicks the policy tab whose label names `name`. */
+async function selectPolicy(page, name) {
+  const tabs = page.locator('[data-testid^="policy-tab-"]');
+  const n = await tabs.count();
+  for (let i = 0; i < n; i++) {
+    if ((await tabs.nth(i).textContent()).includes(name)) {
+      await tabs.nth(i).click();
+      return;
+    }
+  }
+  throw new Error(`no policy tab ${name}`);
+}
+
+const decisionOf = (page) => page.getAttribute(tid('decision'), 'data-decision');
+
+/** The selected option's `data-value`, as the textarea's aria-activedescendant names it. */
+const activeValue = (page) =>
+  page.evaluate((sel) => {
+    const id = document.querySelector(sel).getAttribute('aria-activedescendant');
+    return id ? document.getElementById(id)?.dataset.value ?? null : null;
+  }, EDITOR);
+
+test('completion: type "sagemaker:Sto, pick StopTrainingJob with the keyboard, and the decision changes', async () => {
+  const page = await open();
+  // alice stopping bob's training job is denied (the seed's ABAC policy)
+  assert.equal(await decisionOf(page), 'ImplicitDeny');
+  await selectPolicy(page, 'TrainingJobPermissions');
+  const text = '{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": [\n      \n    ],\n    "Resource": "*"\n  }]\n}';
+  await page.fill(EDITOR, text);
+  await select(page, text.indexOf('[\n      ') + 8);
+  // the list opens by itself after `"` in an Action value, with the services
+  await page.keyboard.type('"');
+  await page.waitForSelector(`${tid('completion')} [role="option"]`);
+  assert.equal(await page.getAttribute(EDITOR, 'aria-controls'), await page.getAttribute(tid('completion'), 'id'));
+  await page.keyboard.type('sagemaker:Sto');
+  await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} [role="option"]`)].every((o) => o.dataset.value.startsWith('sagemaker:Sto')), tid('completion'));
+  const values = await page.$$eval(`${tid('completion')} [role="option"]`, (os) => os.map((o) => o.dataset.value));
+  assert.ok(values.includes('sagemaker:StopTrainingJob"'), values.join(' '));
+  assert.equal(values[0], 'sagemaker:Sto*"', 'the wildcard of what was typed comes first');
+  // arrows move the selection the textarea announces
+  for (let i = 0; i < values.length && (await activeValue(page)) !== 'sagemaker:StopTrainingJob"'; i++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  assert.equal(await activeValue(page), 'sagemaker:StopTrainingJob"');
+  assert.equal(await page.getAttribute(`#${await page.getAttribute(EDITOR, 'aria-activedescendant')}`, 'aria-selected'), 'true');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(tid('completion'), { state: 'detached' });
+  assert.match(await valueOf(page), /"Action": \[\n      "sagemaker:StopTrainingJob"\n    \]/);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-decision') === 'Allow', tid('decision'), { timeout: 5000 });
+  // one edit: Ctrl+Z takes the accepted item back to what was typed
+  await page.keyboard.press('Control+z');
+  assert.match(await valueOf(page), /"Action": \[\n      "sagemaker:Sto\n/);
+});
+
+test('completion: Ctrl+Space opens, Esc closes, and Esc then Tab still leaves the editor', async () => {
+  const page = await open();
+  const text = '{"Statement": [{"Effect": ""}]}';
+  await page.fill(EDITOR, text);
+  await select(page, text.indexOf('""') + 1);
+  await page.keyboard.press('Control+Space');
+  await page.waitForSelector(`${tid('completion')} [role="option"]`);
+  const values = await page.$$eval(`${tid('completion')} [role="option"]`, (os) => os.map((o) => o.dataset.value));
+  assert.deepEqual(values, ['Allow', 'Deny']);
+  // Tab accepts while a list is open
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Tab');
+  await expectValue(page, '{"Statement": [{"Effect": "Deny"}]}');
+  await page.keyboard.press('Control+Space');
+  await page.waitForSelector(tid('completion'));
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(tid('completion'), { state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'policy-editor', 'Esc closes the list only');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  assert.notEqual(await page.evaluate(() => document.activeElement?.dataset.testid), 'policy-editor', 'Esc then Tab leaves');
+});
+
 test('no page errors or console errors in the editor specs', () => {
   assert.deepEqual(app.pageErrors, []);
 });

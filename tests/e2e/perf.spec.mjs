@@ -87,6 +87,52 @@ test('keystroke to updated decision, trace and CloudTrail (largest gallery scena
   assert.deepEqual(app.pageErrors, []);
 });
 
+test('completion list at the caret (largest gallery policy)', async () => {
+  const largest = largestGalleryScenario();
+  const page = await app.newPage();
+  await page.goto(app.url);
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  await page.click(tid('tab-gallery'));
+  await page.click(`${tid(`scenario-${largest.id}`)} button`);
+  await page.waitForSelector(tid('policy-editor'));
+  const tabs = page.locator('[data-testid^="policy-tab-"]');
+  let longest = 0;
+  let longestLen = -1;
+  for (let i = 0; i < (await tabs.count()); i++) {
+    await tabs.nth(i).click();
+    const len = (await page.inputValue(tid('policy-editor'))).length;
+    if (len > longestLen) { longest = i; longestLen = len; }
+  }
+  await tabs.nth(longest).click();
+  // the caret inside the first action name: the list of that service's actions
+  const at = await page.evaluate((sel) => {
+    const t = document.querySelector(sel);
+    const m = /"(Not)?Action":\s*\[?\s*"[a-z0-9-]+:/.exec(t.value);
+    const at = m ? m.index + m[0].length : t.value.indexOf('{') + 1;
+    t.focus();
+    t.setSelectionRange(at, at);
+    performance.clearMeasures('abacus-completion');
+    return at;
+  }, tid('policy-editor'));
+  const N = 30;
+  for (let i = 0; i < N; i++) {
+    await page.keyboard.press('Control+Space');
+    await page.waitForSelector(`${tid('completion')} [role="option"]`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(tid('completion'), { state: 'detached' });
+  }
+  const times = await page.evaluate(() => performance.getEntriesByName('abacus-completion').map((e) => e.duration));
+  const options = await page.evaluate(async (sel) => {
+    document.querySelector(sel).dispatchEvent(new KeyboardEvent('keydown', { key: ' ', ctrlKey: true, bubbles: true }));
+    await new Promise((r) => setTimeout(r, 50));
+    return document.querySelectorAll('[data-testid="completion"] [role="option"]').length;
+  }, tid('policy-editor'));
+  assert.equal(times.length, N, `${times.length} of ${N} openings measured`);
+  console.log(`perf: completion at offset ${at} of ${largest.id}'s ${longestLen}-char policy: ${options} options; open p50 = ${fmt(pct(times, 50))} ms, p95 = ${fmt(pct(times, 95))} ms (budget 16 ms)`);
+  assert.ok(pct(times, 95) < 500, `completion p95 ${pct(times, 95)} ms is beyond any sane bound`);
+  assert.deepEqual(app.pageErrors, []);
+});
+
 test('full access matrix (≥ 20 users × ≥ 40 actions) recompute', async () => {
   const base = JSON.parse(readFileSync(join(ROOT, 'crates', 'abacus-studio', 'src', 'data', 'default_scenario.json'), 'utf8'));
   const catalogue = JSON.parse(readFileSync(join(ROOT, 'crates', 'abacus-studio', 'src', 'data', 'actions.json'), 'utf8'));

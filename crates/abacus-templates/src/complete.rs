@@ -56,6 +56,9 @@ pub struct Item {
     pub detail: String,
     /// One sentence on what it is (may be empty).
     pub description: String,
+    /// The start of a value, for the rest to be typed (a service prefix, a set qualifier,
+    /// the fixed part of a key with a variable part): the string stays open.
+    pub partial: bool,
 }
 
 /// What can be written at a caret, and what it replaces.
@@ -267,9 +270,11 @@ pub fn complete(text: &str, caret: usize, reference: &Reference) -> Option<Compl
         items.truncate(MAX_ITEMS);
     }
     for item in &mut items {
+        // a whole value closes its string; a partial one leaves it open for the rest
         if quote {
-            item.insert = format!("\"{}\"", item.insert);
-        } else if close {
+            item.insert.insert(0, '"');
+        }
+        if (quote || close) && !item.partial {
             item.insert.push('"');
         }
     }
@@ -327,6 +332,7 @@ fn names(list: &[(&str, &str)], typed: &str) -> Vec<Item> {
             insert: (*name).to_owned(),
             detail: String::new(),
             description: (*description).to_owned(),
+            partial: false,
         })
         .collect()
 }
@@ -350,6 +356,7 @@ fn actions(reference: &Reference, typed: &str, note: &mut Option<String>) -> Vec
                 insert: "*".to_owned(),
                 detail: "every action".to_owned(),
                 description: "every action of every service".to_owned(),
+                partial: false,
             });
         }
         let Some(index) = reference.index() else {
@@ -366,6 +373,7 @@ fn actions(reference: &Reference, typed: &str, note: &mut Option<String>) -> Vec
                     insert: format!("{p}:"),
                     detail: format!("{count} actions"),
                     description: service_name.clone(),
+                    partial: true,
                 }),
         );
         return items;
@@ -409,6 +417,7 @@ fn actions(reference: &Reference, typed: &str, note: &mut Option<String>) -> Vec
                 "every {} action whose name starts with `{stem}`",
                 service.name
             ),
+            partial: false,
         });
     }
     items.extend(matching.into_iter().map(|a| Item {
@@ -416,6 +425,7 @@ fn actions(reference: &Reference, typed: &str, note: &mut Option<String>) -> Vec
         insert: format!("{}:{}", service.prefix, a.name),
         detail: a.access_level().as_str().to_owned(),
         description: a.description.clone(),
+        partial: false,
     }));
     items
 }
@@ -445,6 +455,7 @@ fn operators(typed: &str) -> Vec<Item> {
                     insert: q.to_owned(),
                     detail: "set qualifier".to_owned(),
                     description: description.to_owned(),
+                    partial: true,
                 });
             }
         }
@@ -470,6 +481,7 @@ fn operators(typed: &str) -> Vec<Item> {
                     insert: full,
                     detail: detail.to_owned(),
                     description: String::new(),
+                    partial: false,
                 });
             }
         }
@@ -489,6 +501,7 @@ fn condition_keys(reference: &Reference, text: &str, typed: &str) -> Vec<Item> {
                 insert: abacus_reference::keys::template_prefix(name).to_owned(),
                 detail: detail.to_owned(),
                 description,
+                partial: abacus_reference::keys::is_template(name),
             });
         }
     };
@@ -664,6 +677,13 @@ mod tests {
             .find(|i| i.label == "sagemaker:StopTrainingJob")
             .unwrap();
         assert_eq!(item.insert, "sagemaker:StopTrainingJob\"");
+        // a service prefix leaves the string open for the action
+        let prefix = c.items.iter().find(|i| i.partial);
+        assert!(prefix.is_none(), "actions only once the service is typed");
+        let text = "{\"Statement\": [{\"Action\": [\"sagem\n";
+        let c = complete(text, text.len() - 1, &r).unwrap();
+        let first = c.items.first().unwrap();
+        assert_eq!((first.insert.as_str(), first.partial), ("sagemaker:", true));
         // outside a string: a whole string is inserted
         let text = r#"{"Statement": [{"Effect": }]}"#;
         let caret = text.find(": }").unwrap() + 2;

@@ -5,7 +5,8 @@
 //! `abacus-matrix` measures one full matrix recomputation, `abacus-open-link` the embed's
 //! "Open in Abacus" link (once per document change); `abacus-first-render` marks the
 //! first painted app. `abacus-reference-load:PREFIX` measures fetching and installing a
-//! service's reference file, `abacus-reference-install:PREFIX` the install alone.
+//! service's reference file, `abacus-reference-install:PREFIX` the install alone;
+//! `abacus-completion` from Ctrl+Space to the editor's completion list on the page.
 //! Natively these are no-ops.
 
 #[cfg(target_arch = "wasm32")]

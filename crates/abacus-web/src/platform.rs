@@ -51,7 +51,7 @@ pub fn in_slices(mut step: impl FnMut(&dyn Fn() -> bool) -> bool + 'static) {
 }
 
 /// `performance.now()`, in milliseconds (0 without a window).
-fn now() -> f64 {
+pub fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())

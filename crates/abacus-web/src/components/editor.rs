@@ -10,7 +10,13 @@
 //!
 //! The textarea is the scroll container, so the browser itself keeps the caret in view; the
 //! overlay and the gutter follow its scroll position with a transform.
+//!
+//! Completion ([`super::completion`]): Ctrl+Space, or typing `"` where something can be
+//! offered, opens the list under the caret; typing narrows it, the arrows move in it, Enter
+//! or Tab accepts (one undoable edit) and Esc closes it. Tab indents and Esc-then-Tab leaves
+//! the editor as before whenever no list is open.
 
+use super::completion::{keep_in_view, listbox, next_list_id, Accept, ListboxProps, Popup};
 use crate::editing::{self, EditKind, History, Selection, Snapshot};
 use crate::highlight::{self, Mark, TokenKind};
 use abacus_policy::Severity;
@@ -54,6 +60,15 @@ pub struct EditorProps {
     /// Messages shown at the end of their line.
     #[prop_or_default]
     pub notes: Rc<Vec<LineNote>>,
+    /// The reference data's generation: an open completion list is recomputed when a
+    /// service it waits for arrives.
+    #[prop_or_default]
+    pub reference: u64,
+}
+
+/// The byte offset of the textarea's caret (the selection's end).
+fn caret_of(area: &HtmlTextAreaElement, text: &str) -> usize {
+    selection_of(area, text).end
 }
 
 fn escape_into(out: &mut String, text: &str) {
@@ -338,6 +353,8 @@ pub fn Editor(props: &EditorProps) -> Html {
     let layer = use_node_ref();
     let gutter_lines = use_node_ref();
     let escaped = use_mut_ref(|| false);
+    let popup = use_state(|| None::<Rc<Popup>>);
+    let list_id = use_state(next_list_id);
     let session = {
         let history = use_mut_ref(|| History::new(&props.text));
         let on_input = use_mut_ref(|| props.on_input.clone());
@@ -399,11 +416,16 @@ pub fn Editor(props: &EditorProps) -> Html {
         let layer = layer.clone();
         let gutter_lines = gutter_lines.clone();
         let session = session.clone();
+        let popup = popup.clone();
         use_effect_with((), move |_| {
             let mut listeners = Vec::new();
             if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
                 listeners.push(EventListener::new(&area, "scroll", move |_| {
                     follow_scroll(&textarea, &layer, &gutter_lines);
+                    // the list stays under the caret only while nothing scrolls
+                    if popup.is_some() {
+                        popup.set(None);
+                    }
                 }));
                 let target = area.clone();
                 let options = EventListenerOptions::enable_prevent_default();
@@ -459,9 +481,52 @@ pub fn Editor(props: &EditorProps) -> Html {
         });
     }
 
+    // a service the list waits for has arrived: offer its actions
+    {
+        let popup = popup.clone();
+        let textarea = textarea.clone();
+        use_effect_with(props.reference, move |_| {
+            if let (Some(open), Some(area)) = (&*popup, textarea.cast::<HtmlTextAreaElement>()) {
+                let value = area.value();
+                popup.set(open.refreshed(&value, caret_of(&area, &value)).map(Rc::new));
+            }
+        });
+    }
+    let accept: Rc<Accept> = {
+        let session = session.clone();
+        let popup = popup.clone();
+        let textarea = textarea.clone();
+        Rc::new(move |open: &Popup, index: usize, at_ms: f64| {
+            let Some(area) = textarea.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let value = area.value();
+            let before = selection_of(&area, &value);
+            let Some(snap) = open.accept(&value, index) else {
+                return;
+            };
+            let (text, caret) = (snap.text.clone(), snap.selection.end);
+            session.apply(&area, before, snap, at_ms);
+            // the start of a value (a service prefix) goes on to what can follow it
+            let partial = open.completion.items.get(index).is_some_and(|i| i.partial);
+            let next = partial.then(|| Popup::at(&text, caret)).flatten();
+            popup.set(next.map(Rc::new));
+        })
+    };
+    let on_pick = {
+        let popup = popup.clone();
+        let accept = accept.clone();
+        Callback::from(move |index: usize| {
+            if let Some(open) = &*popup {
+                accept(open, index, crate::platform::now());
+            }
+        })
+    };
+
     let oninput = {
         let session = session.clone();
         let escaped = escaped.clone();
+        let popup = popup.clone();
         Callback::from(move |e: InputEvent| {
             *escaped.borrow_mut() = false;
             if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
@@ -474,7 +539,21 @@ pub fn Editor(props: &EditorProps) -> Html {
                 let data = js_sys::Reflect::get(&e, &"data".into())
                     .ok()
                     .and_then(|v| v.as_string());
+                let quote = kind == "insertText" && data.as_deref() == Some("\"");
                 session.record_input(&area, &kind, data, e.time_stamp());
+                // typing narrows an open list; a `"` opens one where something fits
+                let value = area.value();
+                let caret = caret_of(&area, &value);
+                let next = match &*popup {
+                    Some(open) => open.refreshed(&value, caret),
+                    None if quote => {
+                        Popup::at(&value, caret).filter(|p| !p.completion.items.is_empty())
+                    }
+                    None => None,
+                };
+                if next.is_some() || popup.is_some() {
+                    popup.set(next.map(Rc::new));
+                }
             }
         })
     };
@@ -482,8 +561,47 @@ pub fn Editor(props: &EditorProps) -> Html {
         let readonly = props.readonly;
         let escaped = escaped.clone();
         let session = session.clone();
+        let popup = popup.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
+            let modified = e.ctrl_key() || e.alt_key() || e.meta_key();
+            if let Some(open) = (*popup).clone().filter(|_| !modified) {
+                let by = match key.as_str() {
+                    "ArrowDown" => Some(1),
+                    "ArrowUp" => Some(-1),
+                    "PageDown" => Some(8),
+                    "PageUp" => Some(-8),
+                    _ => None,
+                };
+                if let Some(by) = by {
+                    e.prevent_default();
+                    popup.set(Some(Rc::new(open.moved(by))));
+                    return;
+                }
+                match key.as_str() {
+                    "Enter" | "Tab" if !e.shift_key() && !open.completion.items.is_empty() => {
+                        e.prevent_default();
+                        accept(&open, open.selected, e.time_stamp());
+                        return;
+                    }
+                    "Escape" => {
+                        // closes the list only: a second Esc, then Tab, leaves the editor
+                        e.prevent_default();
+                        popup.set(None);
+                        return;
+                    }
+                    _ => {}
+                }
+            }
+            if key == " " && e.ctrl_key() && !e.alt_key() && !e.meta_key() && !readonly {
+                e.prevent_default();
+                crate::perf::start("abacus-completion");
+                if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                    let value = area.value();
+                    popup.set(Popup::at(&value, caret_of(&area, &value)).map(Rc::new));
+                }
+                return;
+            }
             if key == "Escape" {
                 // the next Tab moves focus on instead of indenting
                 *escaped.borrow_mut() = true;
@@ -570,6 +688,50 @@ pub fn Editor(props: &EditorProps) -> Html {
         };
         html! { <div {class} {style} aria-hidden="true">{ &n.text }</div> }
     });
+    // the list is on the page: the end of `abacus-completion` (Ctrl+Space to a shown list)
+    {
+        let open = popup.is_some();
+        use_effect_with(open, move |open| {
+            if *open {
+                crate::perf::end("abacus-completion");
+            }
+        });
+    }
+    // the highlighted option stays in view as the arrows move it
+    {
+        let selected = popup.as_ref().map(|p| p.selected);
+        let list_id = (*list_id).clone();
+        use_effect_with(selected, move |selected| {
+            if let Some(i) = selected {
+                keep_in_view(&list_id, *i);
+            }
+        });
+    }
+    let close = {
+        let popup = popup.clone();
+        Callback::from(move |_: web_sys::Event| {
+            if popup.is_some() {
+                popup.set(None);
+            }
+        })
+    };
+    let onmousedown = close.reform(web_sys::Event::from);
+    let onblur = close.reform(web_sys::Event::from);
+    let scroll = textarea
+        .cast::<Element>()
+        .map_or((0, 0), |a| (a.scroll_left(), a.scroll_top()));
+    let active = popup
+        .as_ref()
+        .filter(|p| !p.completion.items.is_empty())
+        .map(|p| AttrValue::from(Popup::option_id(&list_id, p.selected)));
+    let list = popup.as_ref().map(|p| {
+        listbox(ListboxProps {
+            popup: p,
+            id: &list_id,
+            scroll,
+            on_pick: on_pick.clone(),
+        })
+    });
     html! {
         <div class="editor">
             <div class="gutter" aria-hidden="true">
@@ -598,11 +760,19 @@ pub fn Editor(props: &EditorProps) -> Html {
                     readonly={props.readonly}
                     aria-label={props.label.clone()}
                     aria-describedby={props.described_by.clone()}
-                    aria-keyshortcuts="Escape"
+                    aria-keyshortcuts="Escape Control+Space"
+                    aria-autocomplete="list"
+                    aria-controls={active.is_some().then(|| AttrValue::from((*list_id).clone()))}
+                    aria-activedescendant={active}
                     value={props.text.clone()}
                     {oninput}
                     {onkeydown}
+                    {onmousedown}
+                    {onblur}
                 />
+                // one child either way: Yew matches unkeyed children from the end, so a
+                // child appearing after the textarea would re-create it (and lose the focus)
+                { list.unwrap_or_default() }
             </div>
         </div>
     }

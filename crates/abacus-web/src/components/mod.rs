@@ -6,6 +6,7 @@
 
 pub mod challenge;
 pub mod cloudtrail;
+pub mod completion;
 pub mod decision;
 pub mod diagnostics;
 pub mod editor;

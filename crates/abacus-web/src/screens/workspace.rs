@@ -122,8 +122,8 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
     let readonly = embed == Some(EmbedMode::ReadOnly);
     let hint = match embed {
         Some(EmbedMode::ReadOnly) => "Read-only example: open it in Abacus to edit",
-        Some(EmbedMode::Editable) => "Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor",
-        None => "Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
+        Some(EmbedMode::Editable) => "Ctrl+Space completes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor",
+        None => "Ctrl+Space completes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
     };
     let active = store.active_policy;
     let policy = results.policies.get(active);
@@ -161,6 +161,7 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
                 on_input={on_input}
                 jump={store.jump}
                 notes={results.active_notes.clone()}
+                reference={store.reference}
             />
             <div class="editor-hint" id="editor-hint">{ hint }</div>
             { diagnostics(&DiagnosticsProps { items: results.active_diagnostics.clone(), on_jump, id: AttrValue::from("diagnostics-list") }) }
