@@ -277,6 +277,16 @@ test('completion: type "sagemaker:Sto, pick StopTrainingJob with the keyboard, a
   await page.waitForSelector(tid('completion'), { state: 'detached' });
   assert.match(await valueOf(page), /"Action": \[\n      "sagemaker:StopTrainingJob"\n    \]/);
   await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-decision') === 'Allow', tid('decision'), { timeout: 5000 });
+  // the Resource offers the ARN format of what the statement's actions act on, with the
+  // world's partition, Region and account
+  const now = await valueOf(page);
+  await select(page, now.indexOf('"Resource": "*"') + 13);
+  await page.keyboard.press('Control+Space');
+  await page.waitForSelector(`${tid('completion')} [role="option"]`);
+  const arns = await page.$$eval(`${tid('completion')} [role="option"]`, (os) => os.map((o) => o.dataset.value));
+  assert.ok(arns.includes('arn:aws:sagemaker:us-east-1:111122223333:training-job/*'), arns.join(' '));
+  await page.keyboard.press('Escape');
+  await select(page, now.indexOf('"sagemaker:StopTrainingJob"') + 20);
   // one edit: Ctrl+Z takes the accepted item back to what was typed
   await page.keyboard.press('Control+z');
   assert.match(await valueOf(page), /"Action": \[\n      "sagemaker:Sto\n/);

@@ -21,6 +21,7 @@
 use abacus_policy::ast::Operator;
 use abacus_policy::json::{lex, Lexeme, LexemeKind};
 use abacus_reference::{Reference, ServiceStatus};
+use abacus_studio::model::World;
 
 /// At most this many items are offered; the list says how many more there are.
 pub const MAX_ITEMS: usize = 200;
@@ -41,7 +42,12 @@ pub enum Place {
         /// The element, e.g. `Action`.
         element: String,
     },
-    /// Anywhere else (a condition value, a principal, outside the document).
+    /// A condition value: of the key, under the operator.
+    ConditionValue {
+        /// The condition key, as written.
+        key: String,
+    },
+    /// Anywhere else (a principal, outside the document).
     Other,
 }
 
@@ -100,6 +106,8 @@ struct Frame {
     /// In an object: the member name read last, and what comes next.
     key: Option<String>,
     expect: Expect,
+    /// The index of its opening token.
+    opened: usize,
 }
 
 /// The string token the caret is in (or at the end of, when left open).
@@ -113,10 +121,18 @@ struct Open {
 }
 
 /// Where the caret at byte `caret` of `text` is: the place, and the string it is in.
+#[cfg(test)]
 fn locate(text: &str, caret: usize) -> (Place, Option<Open>) {
+    let (place, inside, _) = locate_in(text, &lex(text), caret);
+    (place, inside)
+}
+
+/// [`locate`] over the tokens of `text`, also giving the index of the opening `{` of the
+/// statement around the caret, when there is one.
+fn locate_in(text: &str, tokens: &[Lexeme], caret: usize) -> (Place, Option<Open>, Option<usize>) {
     let mut stack: Vec<Frame> = Vec::new();
     let mut inside = None;
-    for Lexeme { kind, span } in lex(text) {
+    for (at, &Lexeme { kind, span }) in tokens.iter().enumerate() {
         let raw = text.get(span.start..span.end).unwrap_or("");
         if span.start >= caret {
             break;
@@ -144,6 +160,7 @@ fn locate(text: &str, caret: usize) -> (Place, Option<Open>) {
                     held_by,
                     key: None,
                     expect: Expect::Key,
+                    opened: at,
                 });
             }
             (LexemeKind::Punct, "}" | "]") => {
@@ -171,7 +188,53 @@ fn locate(text: &str, caret: usize) -> (Place, Option<Open>) {
             _ => value_read(top),
         }
     }
-    (place(&stack), inside)
+    // the statement: the object held by `Statement` (or by its array), or a bare one
+    let statement = stack
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.object)
+        .find(|(i, f)| {
+            let held = f.held_by.as_deref().or_else(|| {
+                i.checked_sub(1)
+                    .and_then(|p| stack.get(p))
+                    .filter(|p| !p.object)
+                    .and_then(|p| p.held_by.as_deref())
+            });
+            held == Some("Statement")
+        })
+        .map(|(_, f)| f.opened)
+        .or_else(|| stack.first().filter(|f| f.object).map(|f| f.opened));
+    (place(&stack), inside, statement)
+}
+
+/// The action names of the statement opened by token `open`: its `Action`, a string or an
+/// array of strings, read to the statement's end.
+fn statement_actions(text: &str, tokens: &[Lexeme], open: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let (mut last, mut value_of) = (String::new(), None::<String>);
+    for l in tokens.iter().skip(open) {
+        let raw = text.get(l.span.start..l.span.end).unwrap_or("");
+        match (l.kind, raw, depth) {
+            (LexemeKind::Punct, "{" | "[", _) => depth += 1,
+            (LexemeKind::Punct, "}" | "]", _) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            (LexemeKind::Punct, ":", 1) => value_of = Some(std::mem::take(&mut last)),
+            (LexemeKind::Punct, ",", 1) => value_of = None,
+            (LexemeKind::String, _, 1 | 2) if value_of.as_deref() == Some("Action") => {
+                out.push(unquote(raw));
+            }
+            (LexemeKind::String, _, 1) => last = unquote(raw),
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A value was read in `frame`: an object expects a `,` next.
@@ -204,6 +267,9 @@ fn place(stack: &[Frame]) -> Place {
         [] | ["Statement"] => Place::Value {
             element: element.to_owned(),
         },
+        ["Statement", "Condition", _] | ["Condition", _] => Place::ConditionValue {
+            key: element.to_owned(),
+        },
         _ => Place::Other,
     };
     if top.object {
@@ -216,8 +282,8 @@ fn place(stack: &[Frame]) -> Place {
         return match names.as_slice() {
             [] => Place::DocumentKey,
             ["Statement"] => Place::StatementKey,
-            ["Statement", "Condition"] => Place::Operator,
-            ["Statement", "Condition", _] => Place::ConditionKey,
+            ["Statement", "Condition"] | ["Condition"] => Place::Operator,
+            ["Statement", "Condition", _] | ["Condition", _] => Place::ConditionKey,
             _ => Place::Other,
         };
     }
@@ -234,12 +300,26 @@ fn place(stack: &[Frame]) -> Place {
 /// What can be written at byte `caret` of the policy `text`, or `None` where nothing is
 /// offered. Inside a string, an item replaces the string's content (up to the caret when
 /// the string is left open, and then closes it); elsewhere it is inserted as a new string.
-pub fn complete(text: &str, caret: usize, reference: &Reference) -> Option<Completion> {
+///
+/// `world` gives the values offered for ARNs (partition, Region, account) and condition
+/// values (user profile names, tag values, domain ids).
+pub fn complete(
+    text: &str,
+    caret: usize,
+    reference: &Reference,
+    world: Option<&World>,
+) -> Option<Completion> {
     let caret = caret.min(text.len());
     if !text.is_char_boundary(caret) {
         return None;
     }
-    let (place, inside) = locate(text, caret);
+    let tokens = lex(text);
+    let (place, inside, statement) = locate_in(text, &tokens, caret);
+    let actions_here = || {
+        statement
+            .map(|open| statement_actions(text, &tokens, open))
+            .unwrap_or_default()
+    };
     let (replace, typed, quote, close) = match &inside {
         Some(open) => {
             let end = if open.unclosed { caret } else { open.end };
@@ -256,10 +336,12 @@ pub fn complete(text: &str, caret: usize, reference: &Reference) -> Option<Compl
             "Version" => names(VERSIONS, &typed),
             "Effect" => names(EFFECTS, &typed),
             "Action" | "NotAction" => actions(reference, &typed, &mut note),
+            "Resource" | "NotResource" => resources(reference, world, &actions_here(), &typed),
             _ => return None,
         },
         Place::Operator => operators(&typed),
         Place::ConditionKey => condition_keys(reference, text, &typed),
+        Place::ConditionValue { key } => condition_values(reference, world, key, &typed),
         Place::Other => return None,
     };
     if items.len() > MAX_ITEMS {
@@ -520,6 +602,178 @@ fn condition_keys(reference: &Reference, text: &str, typed: &str) -> Vec<Item> {
     items
 }
 
+/// `*`, then the ARN formats of the resource types the statement's actions take, with the
+/// world's partition, Region and account filled in and every other part a wildcard
+/// (`arn:aws:sagemaker:us-east-1:111122223333:training-job/*`).
+fn resources(
+    reference: &Reference,
+    world: Option<&World>,
+    actions: &[String],
+    typed: &str,
+) -> Vec<Item> {
+    let mut items: Vec<Item> = Vec::new();
+    let mut add = |arn: String, detail: String, description: String| {
+        if starts_with_ci(&arn, typed) && !items.iter().any(|i| i.insert == arn) {
+            items.push(Item {
+                label: arn.clone(),
+                insert: arn,
+                detail,
+                description,
+                partial: false,
+            });
+        }
+    };
+    add(
+        "*".to_owned(),
+        "every resource".to_owned(),
+        "what the actions act on, whatever it is".to_owned(),
+    );
+    let (partition, region, account) = world.map_or(("aws", "*", "*"), |w| {
+        (w.partition.as_str(), w.region.as_str(), w.account.as_str())
+    });
+    for action in actions {
+        for (service, a) in abacus_reference::matching_actions(reference, action) {
+            for r in &a.resource_types {
+                let Some(rt) = reference.resource_type(&service.prefix, r.name()) else {
+                    continue;
+                };
+                let arn = fill_format(&rt.arn, partition, region, account);
+                add(
+                    arn,
+                    r.name().to_owned(),
+                    format!(
+                        "the {} ARN format of the Service Authorization Reference",
+                        r.name()
+                    ),
+                );
+            }
+        }
+    }
+    items
+}
+
+/// An ARN format with `${Partition}`, `${Region}` and `${Account}` filled and every other
+/// placeholder a `*`.
+fn fill_format(format: &str, partition: &str, region: &str, account: &str) -> String {
+    let mut out = String::with_capacity(format.len());
+    let mut rest = format;
+    while let Some(start) = rest.find("${") {
+        out.push_str(rest.get(..start).unwrap_or(""));
+        let after = rest.get(start + 2..).unwrap_or("");
+        let Some(end) = after.find('}') else {
+            out.push_str(rest.get(start..).unwrap_or(""));
+            return out;
+        };
+        out.push_str(match after.get(..end).unwrap_or("") {
+            "Partition" => partition,
+            "Region" => region,
+            "Account" => account,
+            _ => "*",
+        });
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Values for a condition key: the world's values of it (user profile names for the source
+/// identity, tag values for a tag key, domain ids, the account and Region), `true` and
+/// `false` for a Boolean key, and the policy variables that fit (IAM User Guide, "IAM policy
+/// elements: Variables and tags").
+fn condition_values(
+    reference: &Reference,
+    world: Option<&World>,
+    key: &str,
+    typed: &str,
+) -> Vec<Item> {
+    let lower = key.to_ascii_lowercase();
+    let mut items: Vec<Item> = Vec::new();
+    let mut add = |value: &str, detail: &str| {
+        if starts_with_ci(value, typed) && !items.iter().any(|i| i.insert == value) {
+            items.push(Item {
+                label: value.to_owned(),
+                insert: value.to_owned(),
+                detail: detail.to_owned(),
+                description: String::new(),
+                partial: false,
+            });
+        }
+    };
+    let boolean = reference
+        .key(key)
+        .value_type()
+        .is_some_and(|t| t.name() == "Bool");
+    if boolean {
+        add("true", "Bool");
+        add("false", "Bool");
+    }
+    if let Some(w) = world {
+        let tag = lower
+            .split_once("tag/")
+            .map(|(_, t)| t)
+            .filter(|t| !t.is_empty());
+        if let Some(tag) = tag {
+            let tagged = w
+                .users
+                .iter()
+                .map(|u| &u.tags)
+                .chain(w.roles.iter().map(|r| &r.tags))
+                .chain(w.resources.iter().map(|r| &r.tags));
+            for tags in tagged {
+                for (k, v) in tags {
+                    if k.eq_ignore_ascii_case(tag) {
+                        add(v, "a tag value in the world");
+                    }
+                }
+            }
+        }
+        match lower.as_str() {
+            "aws:sourceidentity" | "sagemaker:userprofilename" | "aws:username" => {
+                for u in &w.users {
+                    add(&u.name, "a user profile");
+                }
+            }
+            "sagemaker:domainid" => {
+                for d in &w.domains {
+                    add(&d.id, "a domain");
+                }
+            }
+            "aws:principalaccount" | "aws:resourceaccount" | "aws:sourceaccount" => {
+                add(&w.account, "the account");
+            }
+            "aws:requestedregion" => add(&w.region, "the Region"),
+            _ => {}
+        }
+    }
+    for (variable, fits) in [
+        ("${aws:SourceIdentity}", true),
+        ("${aws:username}", true),
+        ("${aws:userid}", true),
+        ("${aws:PrincipalAccount}", true),
+        ("${aws:PrincipalTag/", true),
+        ("${sagemaker:DomainId}", true),
+        ("${sagemaker:UserProfileName}", true),
+    ] {
+        if fits && starts_with_ci(variable, typed) {
+            let partial = variable.ends_with('/');
+            items.push(Item {
+                label: if partial {
+                    format!("{variable}…}}")
+                } else {
+                    variable.to_owned()
+                },
+                insert: variable.to_owned(),
+                detail: "policy variable".to_owned(),
+                description:
+                    "replaced by the request's value of the key when the policy is evaluated"
+                        .to_owned(),
+                partial,
+            });
+        }
+    }
+    items
+}
+
 /// The service prefixes of the actions `text` names (`"prefix:…`), sorted, once each.
 fn mentioned_prefixes(text: &str) -> Vec<String> {
     let mut out: Vec<String> = text
@@ -543,6 +797,10 @@ mod tests {
         abacus_reference::current()
     }
 
+    fn world() -> World {
+        abacus_studio::scenario::default_scenario().world
+    }
+
     /// The place at the `|` of `marked`.
     fn place_at(marked: &str) -> Place {
         let caret = marked.find('|').unwrap();
@@ -552,7 +810,7 @@ mod tests {
     fn labels(marked: &str) -> Vec<String> {
         let caret = marked.find('|').unwrap();
         let text = marked.replacen('|', "", 1);
-        complete(&text, caret, &reference())
+        complete(&text, caret, &reference(), Some(&world()))
             .map(|c| c.items.into_iter().map(|i| i.label).collect())
             .unwrap_or_default()
     }
@@ -593,7 +851,9 @@ mod tests {
             ),
             (
                 r#"{"Statement": [{"Condition": {"StringEquals": {"aws:x": "|"#,
-                Place::Other,
+                Place::ConditionValue {
+                    key: "aws:x".into(),
+                },
             ),
             (r#"{"Statement": [{"Principal": {"AWS": "|"#, Place::Other),
             (r#"|"#, Place::Other),
@@ -655,7 +915,7 @@ mod tests {
         let r = reference();
         let text = r#"{"Statement": [{"Action": ["sagemaker:Sto"], "Effect": "Allow"}]}"#;
         let caret = text.find("Sto").unwrap() + 3;
-        let c = complete(text, caret, &r).unwrap();
+        let c = complete(text, caret, &r, None).unwrap();
         assert_eq!(&text[c.replace.0..c.replace.1], "sagemaker:Sto");
         assert_eq!(c.typed, "sagemaker:Sto");
         let item = c
@@ -669,7 +929,7 @@ mod tests {
         // replaced, and the item closes the string
         let text = "{\"Statement\": [{\"Action\": [\"sagemaker:Sto],\n\"Effect\": \"Allow\"}]}";
         let caret = text.find("Sto").unwrap() + 3;
-        let c = complete(text, caret, &r).unwrap();
+        let c = complete(text, caret, &r, None).unwrap();
         assert_eq!(&text[c.replace.0..c.replace.1], "sagemaker:Sto");
         let item = c
             .items
@@ -681,13 +941,13 @@ mod tests {
         let prefix = c.items.iter().find(|i| i.partial);
         assert!(prefix.is_none(), "actions only once the service is typed");
         let text = "{\"Statement\": [{\"Action\": [\"sagem\n";
-        let c = complete(text, text.len() - 1, &r).unwrap();
+        let c = complete(text, text.len() - 1, &r, None).unwrap();
         let first = c.items.first().unwrap();
         assert_eq!((first.insert.as_str(), first.partial), ("sagemaker:", true));
         // outside a string: a whole string is inserted
         let text = r#"{"Statement": [{"Effect": }]}"#;
         let caret = text.find(": }").unwrap() + 2;
-        let c = complete(text, caret, &r).unwrap();
+        let c = complete(text, caret, &r, None).unwrap();
         assert_eq!(c.replace, (caret, caret));
         let inserts: Vec<&str> = c.items.iter().map(|i| i.insert.as_str()).collect();
         assert_eq!(inserts, ["\"Allow\"", "\"Deny\""]);
@@ -729,6 +989,50 @@ mod tests {
     }
 
     #[test]
+    fn resources_are_the_arn_formats_of_the_statement_actions_with_world_values() {
+        // Service Authorization Reference: StopTrainingJob acts on `training-job`
+        let got = labels(
+            r#"{"Statement": [{"Effect": "Allow", "Resource": "|", "Action": ["sagemaker:StopTrainingJob"]}]}"#,
+        );
+        assert_eq!(
+            got,
+            [
+                "*",
+                "arn:aws:sagemaker:us-east-1:111122223333:training-job/*"
+            ]
+        );
+        let typed = labels(
+            r#"{"Statement": {"Action": "sagemaker:StopTrainingJob", "Resource": ["arn:aws:sagemaker:|"]}}"#,
+        );
+        assert_eq!(
+            typed,
+            ["arn:aws:sagemaker:us-east-1:111122223333:training-job/*"]
+        );
+    }
+
+    #[test]
+    fn condition_values_from_the_world_and_policy_variables() {
+        let got = labels(
+            r#"{"Statement": {"Condition": {"StringEquals": {"aws:SourceIdentity": "|"}}}}"#,
+        );
+        assert!(got.iter().any(|v| v == "alice"), "{got:?}");
+        assert!(got.iter().any(|v| v == "${aws:SourceIdentity}"), "{got:?}");
+        let team = labels(
+            r#"{"Statement": {"Condition": {"StringEquals": {"aws:ResourceTag/team": ["|"]}}}}"#,
+        );
+        assert!(
+            !team.is_empty() && !team.first().unwrap().starts_with('$'),
+            "{team:?}"
+        );
+        let boolean =
+            labels(r#"{"Statement": {"Condition": {"Bool": {"aws:ViaAWSService": "|"}}}}"#);
+        assert_eq!(
+            boolean.get(..2),
+            Some(&["true".to_owned(), "false".to_owned()][..])
+        );
+    }
+
+    #[test]
     fn a_caret_anywhere_in_any_text_never_panics() {
         let texts = [
             "{\"Statement\": [{\"Action\": \"é😀\", \"Condition\": {\"A\": {\"b\": \"\\",
@@ -737,7 +1041,7 @@ mod tests {
         ];
         for text in texts {
             for caret in 0..=text.len() + 1 {
-                let _ = complete(text, caret, &reference());
+                let _ = complete(text, caret, &reference(), Some(&world()));
             }
         }
     }

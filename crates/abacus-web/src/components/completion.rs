@@ -10,7 +10,10 @@
 //! has `role="option"` and `data-value`, the text it inserts.
 
 use crate::editing::{Selection, Snapshot};
+use abacus_studio::model::World;
+use abacus_studio::scenario::Scenario;
 use abacus_templates::complete::{complete, Completion};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -28,10 +31,10 @@ pub struct Popup {
 }
 
 impl Popup {
-    /// The completion at byte `caret` of `text`, if anything is offered or there is a note
-    /// to show (a service being loaded).
-    pub fn at(text: &str, caret: usize) -> Option<Popup> {
-        let completion = complete(text, caret, &abacus_reference::current())?;
+    /// The completion at byte `caret` of `text`, with values from `world`, if anything is
+    /// offered or there is a note to show (a service being loaded).
+    pub fn at(text: &str, caret: usize, world: Option<&World>) -> Option<Popup> {
+        let completion = complete(text, caret, &abacus_reference::current(), world)?;
         if completion.items.is_empty() && completion.note.is_none() {
             return None;
         }
@@ -52,8 +55,8 @@ impl Popup {
 
     /// The same list, recomputed for an edited text: the highlighted item stays when it is
     /// still offered. `None` when nothing is offered any more.
-    pub fn refreshed(&self, text: &str, caret: usize) -> Option<Popup> {
-        let mut next = Popup::at(text, caret)?;
+    pub fn refreshed(&self, text: &str, caret: usize, world: Option<&World>) -> Option<Popup> {
+        let mut next = Popup::at(text, caret, world)?;
         let label = self
             .completion
             .items
@@ -136,6 +139,18 @@ pub fn keep_in_view(list: &str, index: usize) {
 
 /// How many options the listbox renders at once, around the highlighted one.
 const WINDOW: usize = 40;
+
+/// The document whose world completion takes values from, compared by identity: every
+/// edit makes a new document, and comparing two worlds on each render would cost more than
+/// the list.
+#[derive(Clone, Debug)]
+pub struct CompletionWorld(pub Rc<Scenario>);
+
+impl PartialEq for CompletionWorld {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// Properties of [`listbox`].
 pub struct ListboxProps<'a> {
@@ -229,7 +244,7 @@ mod tests {
         bundled();
         let text = "{\"Statement\": [{\"Action\": [\"sagemaker:Sto],\n\"Resource\": \"*\"}]}";
         let caret = text.find("Sto").unwrap() + 3;
-        let popup = Popup::at(text, caret).unwrap();
+        let popup = Popup::at(text, caret, None).unwrap();
         assert_eq!((popup.line, popup.column), (0, 28));
         let i = popup
             .completion
@@ -251,16 +266,16 @@ mod tests {
     fn the_highlight_moves_within_the_list_and_survives_typing() {
         bundled();
         let text = "{\"Statement\": {\"Effect\": \"";
-        let popup = Popup::at(text, text.len()).unwrap();
+        let popup = Popup::at(text, text.len(), None).unwrap();
         assert_eq!(popup.moved(-1).selected, 0);
         let down = popup.moved(5);
         assert_eq!(down.selected, 1, "two items: Allow and Deny");
         let typed = format!("{text}D");
-        let next = down.refreshed(&typed, typed.len()).unwrap();
+        let next = down.refreshed(&typed, typed.len(), None).unwrap();
         assert_eq!(next.completion.items.len(), 1);
         assert_eq!(next.selected, 0);
         assert!(
-            popup.refreshed("[1, 2]", 1).is_none(),
+            popup.refreshed("[1, 2]", 1, None).is_none(),
             "nothing is offered there"
         );
     }

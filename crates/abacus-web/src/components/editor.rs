@@ -16,7 +16,9 @@
 //! or Tab accepts (one undoable edit) and Esc closes it. Tab indents and Esc-then-Tab leaves
 //! the editor as before whenever no list is open.
 
-use super::completion::{keep_in_view, listbox, next_list_id, Accept, ListboxProps, Popup};
+use super::completion::{
+    keep_in_view, listbox, next_list_id, Accept, CompletionWorld, ListboxProps, Popup,
+};
 use crate::editing::{self, EditKind, History, Selection, Snapshot};
 use crate::highlight::{self, Mark, TokenKind};
 use abacus_policy::Severity;
@@ -64,6 +66,9 @@ pub struct EditorProps {
     /// service it waits for arrives.
     #[prop_or_default]
     pub reference: u64,
+    /// The document whose world completion takes values from (ARNs, condition values).
+    #[prop_or_default]
+    pub world: Option<CompletionWorld>,
 }
 
 /// The byte offset of the textarea's caret (the selection's end).
@@ -354,6 +359,10 @@ pub fn Editor(props: &EditorProps) -> Html {
     let gutter_lines = use_node_ref();
     let escaped = use_mut_ref(|| false);
     let popup = use_state(|| None::<Rc<Popup>>);
+    // the newest world, for the handlers (made once per render, read when a key arrives)
+    let world = use_mut_ref(|| None::<CompletionWorld>);
+    *world.borrow_mut() = props.world.clone();
+    let world_of = move |w: &Rc<RefCell<Option<CompletionWorld>>>| w.borrow().clone();
     let list_id = use_state(next_list_id);
     let session = {
         let history = use_mut_ref(|| History::new(&props.text));
@@ -484,17 +493,24 @@ pub fn Editor(props: &EditorProps) -> Html {
     // a service the list waits for has arrived: offer its actions
     {
         let popup = popup.clone();
+        let world = world.clone();
         let textarea = textarea.clone();
         use_effect_with(props.reference, move |_| {
             if let (Some(open), Some(area)) = (&*popup, textarea.cast::<HtmlTextAreaElement>()) {
                 let value = area.value();
-                popup.set(open.refreshed(&value, caret_of(&area, &value)).map(Rc::new));
+                let w = world_of(&world);
+                let w = w.as_ref().map(|d| &d.0.world);
+                popup.set(
+                    open.refreshed(&value, caret_of(&area, &value), w)
+                        .map(Rc::new),
+                );
             }
         });
     }
     let accept: Rc<Accept> = {
         let session = session.clone();
         let popup = popup.clone();
+        let world = world.clone();
         let textarea = textarea.clone();
         Rc::new(move |open: &Popup, index: usize, at_ms: f64| {
             let Some(area) = textarea.cast::<HtmlTextAreaElement>() else {
@@ -509,7 +525,10 @@ pub fn Editor(props: &EditorProps) -> Html {
             session.apply(&area, before, snap, at_ms);
             // the start of a value (a service prefix) goes on to what can follow it
             let partial = open.completion.items.get(index).is_some_and(|i| i.partial);
-            let next = partial.then(|| Popup::at(&text, caret)).flatten();
+            let w = world_of(&world);
+            let next = partial
+                .then(|| Popup::at(&text, caret, w.as_ref().map(|d| &d.0.world)))
+                .flatten();
             popup.set(next.map(Rc::new));
         })
     };
@@ -527,6 +546,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         let session = session.clone();
         let escaped = escaped.clone();
         let popup = popup.clone();
+        let world = world.clone();
         Callback::from(move |e: InputEvent| {
             *escaped.borrow_mut() = false;
             if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
@@ -544,10 +564,12 @@ pub fn Editor(props: &EditorProps) -> Html {
                 // typing narrows an open list; a `"` opens one where something fits
                 let value = area.value();
                 let caret = caret_of(&area, &value);
+                let w = world_of(&world);
+                let w = w.as_ref().map(|d| &d.0.world);
                 let next = match &*popup {
-                    Some(open) => open.refreshed(&value, caret),
+                    Some(open) => open.refreshed(&value, caret, w),
                     None if quote => {
-                        Popup::at(&value, caret).filter(|p| !p.completion.items.is_empty())
+                        Popup::at(&value, caret, w).filter(|p| !p.completion.items.is_empty())
                     }
                     None => None,
                 };
@@ -562,6 +584,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         let escaped = escaped.clone();
         let session = session.clone();
         let popup = popup.clone();
+        let world = world.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let modified = e.ctrl_key() || e.alt_key() || e.meta_key();
@@ -598,7 +621,9 @@ pub fn Editor(props: &EditorProps) -> Html {
                 crate::perf::start("abacus-completion");
                 if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
                     let value = area.value();
-                    popup.set(Popup::at(&value, caret_of(&area, &value)).map(Rc::new));
+                    let w = world_of(&world);
+                    let w = w.as_ref().map(|d| &d.0.world);
+                    popup.set(Popup::at(&value, caret_of(&area, &value), w).map(Rc::new));
                 }
                 return;
             }

@@ -9,6 +9,7 @@
 use crate::codec::EmbedMode;
 use crate::components::challenge::{challenge_panel, ChallengePanelProps};
 use crate::components::cloudtrail::CloudTrail;
+use crate::components::completion::CompletionWorld;
 use crate::components::decision::{decision_panel, DecisionPanelProps};
 use crate::components::diagnostics::{diagnostics, DiagnosticsProps};
 use crate::components::editor::Editor;
@@ -162,6 +163,7 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
                 jump={store.jump}
                 notes={results.active_notes.clone()}
                 reference={store.reference}
+                world={Some(CompletionWorld(store.doc.clone()))}
             />
             <div class="editor-hint" id="editor-hint">{ hint }</div>
             { diagnostics(&DiagnosticsProps { items: results.active_diagnostics.clone(), on_jump, id: AttrValue::from("diagnostics-list") }) }
