@@ -315,6 +315,32 @@ test('completion: Ctrl+Space opens, Esc closes, and Esc then Tab still leaves th
   assert.notEqual(await page.evaluate(() => document.activeElement?.dataset.testid), 'policy-editor', 'Esc then Tab leaves');
 });
 
+test('quick fixes: a trailing comma from the list, aws:ResourceTag on a create action with Ctrl+.', async () => {
+  const page = await open();
+  await selectPolicy(page, 'TrainingJobPermissions');
+  const comma = '{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": "sagemaker:*",\n    "Resource": "*",\n  }]\n}';
+  await page.fill(EDITOR, comma);
+  const fix = `${tid('quick-fix')}[data-code="json-trailing-comma"]`;
+  await page.waitForSelector(fix);
+  assert.match(await page.textContent(fix), /Remove the trailing comma/);
+  await page.click(fix);
+  await expectValue(page, comma.replace('"*",\n  }', '"*"\n  }'), 'the comma is gone');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-decision') === 'Allow', tid('decision'), { timeout: 5000 });
+  // one edit: Ctrl+Z brings the comma back
+  await page.focus(EDITOR);
+  await page.keyboard.press('Control+z');
+  await expectValue(page, comma, 'undone in one step');
+
+  // "Controlling access to AWS resources using tags": create actions test aws:RequestTag
+  const create = '{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": "sagemaker:CreateTrainingJob",\n    "Resource": "*",\n    "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}\n  }]\n}';
+  await page.fill(EDITOR, create);
+  await page.waitForSelector(`${tid('quick-fix')}[data-code="condition-key-not-applicable"]`);
+  await select(page, create.indexOf('aws:ResourceTag'));
+  await page.keyboard.press('Control+.');
+  await expectValue(page, create.replace('aws:ResourceTag/team', 'aws:RequestTag/team'), 'Ctrl+. fixes the finding on the caret line');
+  await page.waitForSelector(`${tid('quick-fix')}[data-code="condition-key-not-applicable"]`, { state: 'detached' });
+});
+
 test('no page errors or console errors in the editor specs', () => {
   assert.deepEqual(app.pageErrors, []);
 });

@@ -27,6 +27,7 @@ use abacus_studio::evaluate::{
 use abacus_studio::model::Authentication;
 use abacus_studio::request::RequestError;
 use abacus_studio::scenario::{PolicyKind, Scenario, Selection};
+use abacus_templates::fixes::Fix;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::AttrValue;
@@ -44,6 +45,11 @@ pub struct Derived {
     pub active_marks: Rc<Vec<Mark>>,
     /// Its diagnostics as inline notes at their lines.
     pub active_notes: Rc<Vec<crate::view::LineNote>>,
+    /// The quick fix of each of its diagnostics, where there is one.
+    pub active_fixes: Rc<Vec<Option<Fix>>>,
+    /// The same fixes with where their finding starts (a byte offset), for the editor's
+    /// Ctrl+. on the caret's line.
+    pub active_line_fixes: Rc<Vec<(usize, Fix)>>,
     /// Deciding statements inside it.
     pub active_bands: Rc<Vec<Band>>,
     /// The request panel.
@@ -461,13 +467,25 @@ impl Deriver {
             ),
             None => Default::default(),
         };
+        let active_fixes: Vec<Option<Fix>> = active_diagnostics
+            .iter()
+            .map(|d| abacus_templates::fixes::fix(&active_text, d))
+            .collect();
+        let fixable: Vec<bool> = active_fixes.iter().map(Option::is_some).collect();
+        let line_fixes: Vec<(usize, Fix)> = active_diagnostics
+            .iter()
+            .zip(&active_fixes)
+            .filter_map(|(d, f)| f.clone().map(|f| (d.span.start, f)))
+            .collect();
         Derived {
             expectations,
             notes,
             policies: Rc::new(policies),
-            active_text: AttrValue::from(active_text),
             active_marks: Rc::new(view::marks(&active_diagnostics)),
-            active_notes: Rc::new(view::line_notes(&active_diagnostics)),
+            active_notes: Rc::new(view::line_notes_with_fixes(&active_diagnostics, &fixable)),
+            active_fixes: Rc::new(active_fixes),
+            active_line_fixes: Rc::new(line_fixes),
+            active_text: AttrValue::from(active_text),
             active_diagnostics,
             active_bands: Rc::new(active_bands),
             request: Rc::new(request),

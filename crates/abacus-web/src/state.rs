@@ -8,7 +8,7 @@
 use crate::doc;
 use crate::gallery_load::{GalleryLoad, Loaded};
 use crate::progress::Progress;
-use crate::view::{Jump, MatrixView, RequestEdit, WorldEdit};
+use crate::view::{Jump, MatrixView, QuickEdit, RequestEdit, WorldEdit};
 use crate::{challenge, policy_edit};
 use abacus_studio::scenario::{Panel, PolicyKind, Scenario};
 use std::rc::Rc;
@@ -127,6 +127,8 @@ pub struct AppState {
     pub baseline: Option<Rc<MatrixView>>,
     /// A pending caret move in the editor.
     pub jump: Option<Jump>,
+    /// A pending quick fix in the editor.
+    pub quick_edit: Option<Rc<QuickEdit>>,
     /// Bumped on every document change (drives autosave and the URL).
     pub revision: u32,
     /// The text of the action filter (view state: not part of the document).
@@ -158,6 +160,7 @@ impl AppState {
             notice,
             baseline: None,
             jump: None,
+            quick_edit: None,
             revision: 0,
             filter: String::new(),
             reference: 0,
@@ -200,6 +203,8 @@ pub enum Action {
     Notify(Option<Notice>),
     /// Move the caret to a byte range of the active policy.
     Jump(usize, usize),
+    /// Replace a byte range of the active policy (a quick fix), as one undoable edit.
+    QuickFix(usize, usize, String),
     /// Take this matrix as the diff baseline.
     Baseline(Rc<MatrixView>),
     /// New text in the action filter.
@@ -338,6 +343,18 @@ impl AppState {
             Action::Jump(start, end) => {
                 let nonce = self.jump.map_or(0, |j| j.nonce.wrapping_add(1));
                 next.jump = Some(Jump { start, end, nonce });
+            }
+            Action::QuickFix(start, end, replacement) => {
+                let nonce = self
+                    .quick_edit
+                    .as_ref()
+                    .map_or(0, |e| e.nonce.wrapping_add(1));
+                next.quick_edit = Some(Rc::new(QuickEdit {
+                    start,
+                    end,
+                    replacement,
+                    nonce,
+                }));
             }
             Action::Baseline(m) => next.baseline = Some(m),
             Action::Filter(text) => next.filter = text,
@@ -674,6 +691,17 @@ mod tests {
         let a = state().apply(Action::Jump(3, 5));
         let b = a.apply(Action::Jump(3, 5));
         assert_ne!(a.jump.map(|j| j.nonce), b.jump.map(|j| j.nonce));
+    }
+
+    #[test]
+    fn quick_fixes_carry_a_fresh_nonce_and_leave_the_document_to_the_editor() {
+        let s = state();
+        let a = s.apply(Action::QuickFix(3, 4, String::new()));
+        let b = a.apply(Action::QuickFix(3, 4, String::new()));
+        let nonce = |s: &AppState| s.quick_edit.as_ref().map(|e| e.nonce);
+        assert_ne!(nonce(&a), nonce(&b));
+        // the editor applies it, through its undo history, and reports the new text
+        assert_eq!(b.doc, s.doc);
     }
 
     #[test]

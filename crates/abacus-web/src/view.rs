@@ -49,6 +49,20 @@ pub struct Jump {
     pub nonce: u32,
 }
 
+/// A quick fix to apply in the editor (from the diagnostics list), through its undo
+/// history. `nonce` changes on every request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuickEdit {
+    /// First byte replaced.
+    pub start: usize,
+    /// One past the last byte replaced.
+    pub end: usize,
+    /// The new text.
+    pub replacement: String,
+    /// Changes on every request.
+    pub nonce: u32,
+}
+
 /// The underline marks of a policy's diagnostics.
 pub fn marks(diagnostics: &[Diagnostic]) -> Vec<Mark> {
     diagnostics
@@ -65,14 +79,21 @@ pub fn marks(diagnostics: &[Diagnostic]) -> Vec<Mark> {
 /// `policy-too-many-diagnostics` (the parser's "N more not shown") is never hidden: on a
 /// line that already has a note it is appended to it. Linear in the diagnostics.
 pub fn line_notes(diagnostics: &[Diagnostic]) -> Vec<LineNote> {
+    line_notes_with_fixes(diagnostics, &[])
+}
+
+/// [`line_notes`], a line with a quick fix (`fixable[i]` for diagnostic `i`) marked with a
+/// lightbulb and its shortcut.
+pub fn line_notes_with_fixes(diagnostics: &[Diagnostic], fixable: &[bool]) -> Vec<LineNote> {
     let mut out: Vec<LineNote> = Vec::new();
     // the note of each line, by line number (lines are few next to the text)
     let lines = diagnostics.iter().map(|d| d.start.line).max().unwrap_or(0);
     let mut at_line: Vec<Option<usize>> = vec![None; lines + 1];
-    for d in diagnostics {
+    for (i, d) in diagnostics.iter().enumerate() {
         let Some(slot) = at_line.get_mut(d.start.line) else {
             continue;
         };
+        let fix = fixable.get(i).copied().unwrap_or(false);
         match slot.and_then(|i| out.get_mut(i)) {
             Some(note) if d.code == "policy-too-many-diagnostics" => {
                 note.text.push_str(" · ");
@@ -85,7 +106,11 @@ pub fn line_notes(diagnostics: &[Diagnostic]) -> Vec<LineNote> {
                 out.push(LineNote {
                     line: d.start.line,
                     severity: d.severity,
-                    text: d.message.clone(),
+                    text: if fix {
+                        format!("💡 Ctrl+. · {}", d.message)
+                    } else {
+                        d.message.clone()
+                    },
                 });
             }
         }

@@ -53,7 +53,80 @@ fn editor_props(text: &str, seen: Rc<RefCell<Vec<String>>>) -> EditorProps {
         on_input: Callback::from(move |t: String| seen.borrow_mut().push(t)),
         jump: None,
         notes: Rc::new(vec![]),
+        reference: 0,
+        world: None,
+        fixes: Rc::new(vec![]),
+        quick_edit: None,
     }
+}
+
+fn key(name: &str, ctrl: bool) -> web_sys::KeyboardEvent {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(name);
+    init.set_ctrl_key(ctrl);
+    init.set_cancelable(true);
+    init.set_bubbles(true);
+    web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn completion_opens_moves_accepts_and_closes_from_the_keyboard() {
+    let root = mount();
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let text = "{\"Statement\": {\"Effect\": \"\"}}";
+    yew::Renderer::<Editor>::with_root_and_props(root.clone(), editor_props(text, seen.clone()))
+        .render();
+    settle().await;
+    let area: HtmlTextAreaElement = root
+        .query_selector("[data-testid=policy-editor]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    area.focus().unwrap();
+    let at = text.find("\"\"").unwrap() as u32 + 1;
+    area.set_selection_range(at, at).unwrap();
+    let open = key(" ", true);
+    area.dispatch_event(&open).unwrap();
+    assert!(open.default_prevented(), "Ctrl+Space is the editor's");
+    settle().await;
+    let options = root.query_selector_all("[role=option]").unwrap();
+    assert_eq!(options.length(), 2, "Allow and Deny");
+    let active = area.get_attribute("aria-activedescendant").unwrap();
+    assert_eq!(
+        gloo::utils::document()
+            .get_element_by_id(&active)
+            .unwrap()
+            .get_attribute("data-value")
+            .as_deref(),
+        Some("Allow")
+    );
+    // Esc closes the list (and only the list); Ctrl+Space opens it again
+    area.dispatch_event(&key("Escape", false)).unwrap();
+    settle().await;
+    assert!(root
+        .query_selector("[data-testid=completion]")
+        .unwrap()
+        .is_none());
+    area.dispatch_event(&key(" ", true)).unwrap();
+    settle().await;
+    area.dispatch_event(&key("ArrowDown", false)).unwrap();
+    settle().await;
+    let active = area.get_attribute("aria-activedescendant").unwrap();
+    assert!(active.ends_with("-1"), "{active}");
+    let enter = key("Enter", false);
+    area.dispatch_event(&enter).unwrap();
+    assert!(enter.default_prevented());
+    settle().await;
+    assert_eq!(
+        seen.borrow().last().map(String::as_str),
+        Some("{\"Statement\": {\"Effect\": \"Deny\"}}")
+    );
+    assert!(root
+        .query_selector("[data-testid=completion]")
+        .unwrap()
+        .is_none());
+    assert!(area.get_attribute("aria-activedescendant").is_none());
 }
 
 #[wasm_bindgen_test]

@@ -11,6 +11,10 @@ pub struct DiagnosticsProps {
     pub items: Rc<Vec<Diagnostic>>,
     /// Moves the caret to the finding at this index.
     pub on_jump: Callback<usize>,
+    /// The quick fix of each finding, where there is one.
+    pub fixes: Rc<Vec<Option<abacus_templates::fixes::Fix>>>,
+    /// Applies the quick fix of the finding at this index.
+    pub on_fix: Callback<usize>,
     /// Element id, for the editor's `aria-describedby`.
     pub id: AttrValue,
 }
@@ -34,6 +38,13 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
                 </button>
                 if !d.help.is_empty() {
                     <div class="help">{ &d.help }</div>
+                }
+                if let Some(Some(fix)) = props.fixes.get(i) {
+                    <button class="quick-fix" data-testid="quick-fix" data-code={d.code.clone()}
+                        onclick={props.on_fix.reform(move |_| i)}
+                        title="apply this fix in the editor (Ctrl+. on the line)">
+                        { "💡 " }{ &fix.title }
+                    </button>
                 }
             </li>
         }

@@ -29,7 +29,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
-pub use crate::view::{Band, Jump, LineNote};
+pub use crate::view::{Band, Jump, LineNote, QuickEdit};
+use abacus_templates::fixes::Fix;
 
 /// Editor properties.
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -69,6 +70,33 @@ pub struct EditorProps {
     /// The document whose world completion takes values from (ARNs, condition values).
     #[prop_or_default]
     pub world: Option<CompletionWorld>,
+    /// Quick fixes, each with the byte offset of its finding: Ctrl+. applies the first one
+    /// on the caret's line.
+    #[prop_or_default]
+    pub fixes: Rc<Vec<(usize, Fix)>>,
+    /// A quick fix to apply now (from the diagnostics list), through the undo history.
+    #[prop_or_default]
+    pub quick_edit: Option<Rc<QuickEdit>>,
+}
+
+thread_local! {
+    /// The nonce of the last quick fix applied (see [`QuickEdit`]).
+    static APPLIED: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
+/// `text` with the first fix whose finding is on the line of byte `caret` applied, the caret
+/// after the new text.
+fn fix_on_line(fixes: &[(usize, Fix)], text: &str, caret: usize) -> Option<Snapshot> {
+    let line_of = |at: usize| {
+        text.get(..at.min(text.len()))
+            .map_or(0, |t| t.matches('\n').count())
+    };
+    let line = line_of(caret);
+    let (_, fix) = fixes.iter().find(|(at, _)| line_of(*at) == line)?;
+    Some(Snapshot {
+        text: fix.apply(text)?,
+        selection: Selection::caret(fix.start + fix.replacement.len()),
+    })
 }
 
 /// The byte offset of the textarea's caret (the selection's end).
@@ -542,6 +570,35 @@ pub fn Editor(props: &EditorProps) -> Html {
         })
     };
 
+    // a quick fix from the diagnostics list: one undoable edit, and the caret after it
+    {
+        let textarea = textarea.clone();
+        let session = session.clone();
+        use_effect_with(props.quick_edit.clone(), move |edit| {
+            // once: an editor mounted again (back from another screen) sees the same request
+            let fresh = edit.as_ref().is_some_and(|e| {
+                APPLIED.with(|applied| applied.replace(Some(e.nonce)) != Some(e.nonce))
+            });
+            if let (Some(edit), Some(area), true) =
+                (edit, textarea.cast::<HtmlTextAreaElement>(), fresh)
+            {
+                let value = area.value();
+                let before = selection_of(&area, &value);
+                let fixed = value
+                    .get(..edit.start)
+                    .zip(value.get(edit.end..))
+                    .map(|(a, b)| Snapshot {
+                        text: format!("{a}{}{b}", edit.replacement),
+                        selection: Selection::caret(edit.start + edit.replacement.len()),
+                    });
+                if let Some(snap) = fixed {
+                    let _ = area.focus();
+                    session.apply(&area, before, snap, crate::platform::now());
+                }
+            }
+        });
+    }
+
     let oninput = {
         let session = session.clone();
         let escaped = escaped.clone();
@@ -581,6 +638,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     };
     let onkeydown = {
         let readonly = props.readonly;
+        let fixes = props.fixes.clone();
         let escaped = escaped.clone();
         let session = session.clone();
         let popup = popup.clone();
@@ -615,6 +673,18 @@ pub fn Editor(props: &EditorProps) -> Html {
                     }
                     _ => {}
                 }
+            }
+            if key == "." && (e.ctrl_key() || e.meta_key()) && !e.alt_key() && !readonly {
+                e.prevent_default();
+                if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                    let value = area.value();
+                    let before = selection_of(&area, &value);
+                    if let Some(snap) = fix_on_line(&fixes, &value, before.end) {
+                        session.apply(&area, before, snap, e.time_stamp());
+                        popup.set(None);
+                    }
+                }
+                return;
             }
             if key == " " && e.ctrl_key() && !e.alt_key() && !e.meta_key() && !readonly {
                 e.prevent_default();

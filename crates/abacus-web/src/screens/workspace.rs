@@ -123,8 +123,8 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
     let readonly = embed == Some(EmbedMode::ReadOnly);
     let hint = match embed {
         Some(EmbedMode::ReadOnly) => "Read-only example: open it in Abacus to edit",
-        Some(EmbedMode::Editable) => "Ctrl+Space completes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor",
-        None => "Ctrl+Space completes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
+        Some(EmbedMode::Editable) => "Ctrl+Space completes · Ctrl+. fixes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor",
+        None => "Ctrl+Space completes · Ctrl+. fixes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
     };
     let active = store.active_policy;
     let policy = results.policies.get(active);
@@ -141,6 +141,15 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
         Callback::from(move |i: usize| {
             if let Some(d) = diags.get(i) {
                 dispatch.dispatch(Action::Jump(d.span.start, d.span.end));
+            }
+        })
+    };
+    let on_fix = {
+        let dispatch = store.dispatcher();
+        let fixes = results.active_fixes.clone();
+        Callback::from(move |i: usize| {
+            if let Some(Some(f)) = fixes.get(i) {
+                dispatch.dispatch(Action::QuickFix(f.start, f.end, f.replacement.clone()));
             }
         })
     };
@@ -164,9 +173,11 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
                 notes={results.active_notes.clone()}
                 reference={store.reference}
                 world={Some(CompletionWorld(store.doc.clone()))}
+                fixes={results.active_line_fixes.clone()}
+                quick_edit={store.quick_edit.clone()}
             />
             <div class="editor-hint" id="editor-hint">{ hint }</div>
-            { diagnostics(&DiagnosticsProps { items: results.active_diagnostics.clone(), on_jump, id: AttrValue::from("diagnostics-list") }) }
+            { diagnostics(&DiagnosticsProps { items: results.active_diagnostics.clone(), on_jump, fixes: results.active_fixes.clone(), on_fix, id: AttrValue::from("diagnostics-list") }) }
         </section>
     }
 }
