@@ -341,6 +341,23 @@ test('quick fixes: a trailing comma from the list, aws:ResourceTag on a create a
   await page.waitForSelector(`${tid('quick-fix')}[data-code="condition-key-not-applicable"]`, { state: 'detached' });
 });
 
+test('Format document pretty-prints, changes only whitespace, and is one undoable edit', async () => {
+  const page = await open();
+  const text = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sagemaker:StopTrainingJob"],"Resource":"*"}]}';
+  await page.fill(EDITOR, text);
+  await page.click(tid('format-document'));
+  const formatted = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": [\n        "sagemaker:StopTrainingJob"\n      ],\n      "Resource": "*"\n    }\n  ]\n}\n';
+  await expectValue(page, formatted);
+  await page.focus(EDITOR);
+  await page.keyboard.press('Control+z');
+  await expectValue(page, text, 'one Ctrl+Z takes the formatting back');
+  // broken JSON is left alone, with why
+  await page.fill(EDITOR, '{"a": 1,}');
+  await page.click(tid('format-document'));
+  await page.waitForFunction(() => /not formatted: the text has 1 JSON error/.test(document.body.textContent));
+  assert.equal(await valueOf(page), '{"a": 1,}');
+});
+
 test('no page errors or console errors in the editor specs', () => {
   assert.deepEqual(app.pageErrors, []);
 });

@@ -7,6 +7,7 @@
 //!   `my_bucket`) in pasted text and suggests world values for them.
 //! - [`lint`]: the ABAC linter and the Access Analyzer-like policy summary.
 //! - [`fixes`]: the quick fix of a finding, where there is a mechanical one.
+//! - [`format`]: "Format document", a pretty-print that changes only whitespace.
 //! - [`complete`]: completion at the editor's caret (element names, actions, operators,
 //!   condition keys) from the Service Authorization Reference.
 //! - [`gallery`]: ready scenarios per seed use case and workshop challenges.
@@ -16,6 +17,7 @@
 pub mod bundle;
 pub mod complete;
 pub mod fixes;
+pub mod format;
 pub mod gallery;
 pub mod library;
 pub mod lint;

@@ -20,7 +20,7 @@ use crate::components::trace::Explanation;
 use crate::context::Store;
 use crate::derive::Derived;
 use crate::reference::{self, ActionPicker};
-use crate::state::{Action, Screen};
+use crate::state::{Action, Notice, Screen};
 use crate::{doc, policy_edit};
 use abacus_studio::scenario::Panel;
 use std::rc::Rc;
@@ -153,11 +153,33 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
             }
         })
     };
+    // "Format document": through the editor's history, so one Ctrl+Z takes it back
+    let on_format = {
+        let dispatch = store.dispatcher();
+        let text = results.active_text.clone();
+        Callback::from(
+            move |_: MouseEvent| match abacus_templates::format::format_policy(&text) {
+                Ok(formatted) if formatted != text.as_str() => {
+                    dispatch.dispatch(Action::QuickFix(0, text.len(), formatted));
+                }
+                Ok(_) => dispatch.dispatch(Action::Notify(Some(Notice::info(
+                    "the policy is already formatted",
+                )))),
+                Err(why) => dispatch.dispatch(Action::Notify(Some(Notice::warning(format!(
+                    "not formatted: {why}"
+                ))))),
+            },
+        )
+    };
     html! {
         <section class="panel editor-panel" aria-label="policy editor">
             <div class="editor-head">
                 if let Some(p) = policy {
                     <b>{ &p.name }</b><span class="badge">{ &p.kind }</span><span class="attached">{ &p.attached_to }</span>
+                }
+                if !readonly {
+                    <button class="btn small format-document" data-testid="format-document" onclick={on_format}
+                        title="pretty-print the policy; only whitespace changes (one Ctrl+Z in the editor takes it back)">{ "Format" }</button>
                 }
             </div>
             <Editor
