@@ -39,6 +39,10 @@ for (const scheme of ['light', 'dark']) {
     await page.waitForSelector(`${tid('completion')} [role="option"]`);
     found['workspace with the completion list'] = await violations(page);
     await page.keyboard.press('Escape');
+    await page.click(tid('tab-summary'));
+    await page.waitForSelector(tid('summary'));
+    found['workspace with the policy summary'] = await violations(page);
+    await page.click(tid('tab-explanation'));
     // the share bar and a challenge's panel are part of the workspace people see
     await page.click(tid('share-button'));
     await page.waitForSelector(tid('share-bar'));

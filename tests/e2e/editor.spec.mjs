@@ -358,6 +358,25 @@ test('Format document pretty-prints, changes only whitespace, and is one undoabl
   assert.equal(await valueOf(page), '{"a": 1,}');
 });
 
+test('the Summary tab summarises the policy per service and selects a statement', async () => {
+  const page = await open();
+  await selectPolicy(page, 'TrainingJobPermissions');
+  const text = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Sid": "Read", "Effect": "Allow", "Action": ["sagemaker:Describe*", "sagemaker:List*"], "Resource": "*"},\n    {"Sid": "Stop", "Effect": "Allow", "Action": "sagemaker:StopTrainingJob", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/team": "blue"}}},\n    {"Sid": "Typo", "Effect": "Deny", "Action": "sagemaker:StopTrainingJobs", "Resource": "*"}\n  ]\n}';
+  await page.fill(EDITOR, text);
+  await page.click(tid('tab-summary'));
+  const sagemaker = `${tid('summary')} [data-service="sagemaker"]`;
+  await page.waitForSelector(sagemaker);
+  // IAM User Guide, "Access levels in policy summaries": Describe* and List* reach List and
+  // Read; StopTrainingJob is Write
+  assert.match(await page.textContent(`${sagemaker} h3`), /allows List, Read, Write/);
+  assert.match(await page.textContent(tid('summary')), /Not recognised[\s\S]*sagemaker:StopTrainingJobs/);
+  assert.match(await page.textContent(`${sagemaker} li[data-statement="1"]`), /StringEquals aws:ResourceTag\/team/);
+  await page.click(`${sagemaker} li[data-statement="1"] button`);
+  const [from] = await selectionOf(page);
+  const utf16 = (s) => s.length; // ASCII text: bytes are UTF-16 units
+  assert.equal(from, utf16(text.slice(0, text.indexOf('{"Sid": "Stop"'))), 'the statement is selected in the editor');
+});
+
 test('no page errors or console errors in the editor specs', () => {
   assert.deepEqual(app.pageErrors, []);
 });

@@ -431,6 +431,11 @@ impl Workspace {
         self.named.iter().map(|n| &*n.parsed).collect()
     }
 
+    /// Policy `i` as parsed.
+    pub fn parsed_policy(&self, i: usize) -> Option<&ParsedPolicy> {
+        self.named.get(i).map(|n| &*n.parsed)
+    }
+
     /// [`Workspace::parsed`], shared: a text that an update leaves alone keeps the same
     /// `Arc`, so a caller can tell what changed by pointer.
     pub fn parsed_shared(&self) -> Vec<Arc<ParsedPolicy>> {

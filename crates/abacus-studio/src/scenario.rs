@@ -95,6 +95,8 @@ pub enum Panel {
     Explanation,
     /// The CloudTrail records.
     CloudTrail,
+    /// The policy summary of the policy in the editor.
+    Summary,
 }
 
 /// What the workspace showed: view state that a share link keeps.

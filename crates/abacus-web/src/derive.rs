@@ -28,6 +28,7 @@ use abacus_studio::model::Authentication;
 use abacus_studio::request::RequestError;
 use abacus_studio::scenario::{PolicyKind, Scenario, Selection};
 use abacus_templates::fixes::Fix;
+use abacus_templates::lint::{summarize, PolicySummary};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::AttrValue;
@@ -50,6 +51,9 @@ pub struct Derived {
     /// The same fixes with where their finding starts (a byte offset), for the editor's
     /// Ctrl+. on the caret's line.
     pub active_line_fixes: Rc<Vec<(usize, Fix)>>,
+    /// The policy summary of the policy in the editor, with each statement's span (a
+    /// summary entry selects its statement).
+    pub active_summary: Rc<(PolicySummary, Vec<abacus_policy::Span>)>,
     /// Deciding statements inside it.
     pub active_bands: Rc<Vec<Band>>,
     /// The request panel.
@@ -472,6 +476,15 @@ impl Deriver {
             .map(|d| abacus_templates::fixes::fix(&active_text, d))
             .collect();
         let fixable: Vec<bool> = active_fixes.iter().map(Option::is_some).collect();
+        let parsed = self.ws.as_ref().and_then(|ws| ws.parsed_policy(active));
+        let active_summary = parsed.map_or_else(Default::default, |p| {
+            let spans = p
+                .policy
+                .iter()
+                .flat_map(|policy| policy.statements.iter().map(|s| s.span))
+                .collect();
+            (summarize(p), spans)
+        });
         let line_fixes: Vec<(usize, Fix)> = active_diagnostics
             .iter()
             .zip(&active_fixes)
@@ -485,6 +498,7 @@ impl Deriver {
             active_notes: Rc::new(view::line_notes_with_fixes(&active_diagnostics, &fixable)),
             active_fixes: Rc::new(active_fixes),
             active_line_fixes: Rc::new(line_fixes),
+            active_summary: Rc::new(active_summary),
             active_text: AttrValue::from(active_text),
             active_diagnostics,
             active_bands: Rc::new(active_bands),

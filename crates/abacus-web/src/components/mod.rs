@@ -15,5 +15,6 @@ pub mod gallery;
 pub mod matrix;
 pub mod policies;
 pub mod request;
+pub mod summary;
 pub mod trace;
 pub mod world;

@@ -16,6 +16,7 @@ use crate::components::editor::Editor;
 use crate::components::expectations::{expectations, ExpectationsProps};
 use crate::components::policies::{PolicyEdits, PolicyList};
 use crate::components::request::{request_panel, RequestPanelProps};
+use crate::components::summary::{summary, SummaryProps};
 use crate::components::trace::Explanation;
 use crate::context::Store;
 use crate::derive::Derived;
@@ -204,7 +205,8 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
     }
 }
 
-/// The panel under the editor: the explanation and the CloudTrail records, as tabs.
+/// The panel under the editor: the explanation, the CloudTrail records and the summary of the
+/// policy in the editor, as tabs.
 pub fn lower_panel(store: &Store, results: &Derived) -> Html {
     let panel = store.doc.view.panel;
     let tab = |which: Panel, label: &'static str, id: &'static str| {
@@ -215,16 +217,25 @@ pub fn lower_panel(store: &Store, results: &Derived) -> Html {
         }
     };
     html! {
-        <section class="panel lower-panel" aria-label="explanation and CloudTrail">
+        <section class="panel lower-panel" aria-label="explanation, CloudTrail and policy summary">
             <div class="subtabs" role="tablist">
                 { tab(Panel::Explanation, "Explanation", "tab-explanation") }
                 { tab(Panel::CloudTrail, "CloudTrail", "tab-cloudtrail") }
+                { tab(Panel::Summary, "Summary", "tab-summary") }
             </div>
             <div class="panel-body" hidden={panel != Panel::Explanation} role="tabpanel" tabindex="0" aria-label="explanation">
                 <Explanation nodes={results.trace.clone()} />
             </div>
             <div class="panel-body" hidden={panel != Panel::CloudTrail} role="tabpanel" tabindex="0" aria-label="CloudTrail records">
                 <CloudTrail json={results.cloudtrail.clone()} titles={results.cloudtrail_titles.clone()} />
+            </div>
+            <div class="panel-body" hidden={panel != Panel::Summary} role="tabpanel" tabindex="0" aria-label="policy summary">
+                if panel == Panel::Summary {
+                    { summary(&SummaryProps {
+                        summary: results.active_summary.clone(),
+                        on_select: store.callback(|(start, end)| Action::Jump(start, end)),
+                    }) }
+                }
             </div>
         </section>
     }
