@@ -39,6 +39,11 @@ for (const scheme of ['light', 'dark']) {
     await page.waitForSelector(`${tid('completion')} [role="option"]`);
     found['workspace with the completion list'] = await violations(page);
     await page.keyboard.press('Escape');
+    await page.evaluate(([sel, at]) => { const t = document.querySelector(sel); t.focus(); t.setSelectionRange(at, at); }, [editor, text.indexOf('"Effect"') + 3]);
+    await page.keyboard.press('Control+i');
+    await page.waitForSelector(tid('hover'));
+    found['workspace with a hover'] = await violations(page);
+    await page.keyboard.press('Escape');
     await page.click(tid('tab-summary'));
     await page.waitForSelector(tid('summary'));
     found['workspace with the policy summary'] = await violations(page);

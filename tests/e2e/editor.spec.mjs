@@ -377,6 +377,39 @@ test('the Summary tab summarises the policy per service and selects a statement'
   assert.equal(from, utf16(text.slice(0, text.indexOf('{"Sid": "Stop"'))), 'the statement is selected in the editor');
 });
 
+test('hover: Ctrl+I on the caret and a resting pointer explain the name, with the request\'s values', async () => {
+  const page = await open();
+  await selectPolicy(page, 'TrainingJobPermissions');
+  const text = '{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": "sagemaker:StopTrainingJob",\n    "Resource": "arn:aws:sagemaker:us-east-1:111122223333:training-job/${aws:SourceIdentity}-*"\n  }]\n}';
+  await page.fill(EDITOR, text);
+  await select(page, text.indexOf('StopTraining') + 4);
+  await page.keyboard.press('Control+i');
+  await page.waitForSelector(tid('hover'));
+  const about = await page.textContent(tid('hover'));
+  assert.match(about, /sagemaker:StopTrainingJob/);
+  assert.match(about, /access level: Write/);
+  assert.match(await page.getAttribute(EDITOR, 'aria-describedby'), new RegExp(await page.getAttribute(tid('hover'), 'id')));
+  // any key closes it
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector(tid('hover'), { state: 'detached' });
+  // a variable: what it is in the selected request (alice's Studio session)
+  await select(page, text.indexOf('SourceIdentity}') + 3);
+  await page.keyboard.press('Control+i');
+  await page.waitForSelector(tid('hover'));
+  assert.match(await page.textContent(tid('hover')), /in the current request: `alice`/);
+  await page.keyboard.press('Escape');
+  // the pointer resting on the action name
+  const box = await page.locator(EDITOR).boundingBox();
+  const ch = await page.evaluate(() => document.querySelector('.code .measure').offsetWidth / 10);
+  const line = 4;
+  const column = '    "Action": "sagemaker:S'.length;
+  await page.mouse.move(box.x + 8 + column * ch + 2, box.y + 8 + line * 20 + 10);
+  await page.waitForSelector(tid('hover'), { timeout: 3000 });
+  assert.match(await page.textContent(tid('hover')), /sagemaker:StopTrainingJob/);
+  await page.mouse.move(box.x + box.width + 50, box.y - 50);
+  await page.waitForSelector(tid('hover'), { state: 'detached' });
+});
+
 test('no page errors or console errors in the editor specs', () => {
   assert.deepEqual(app.pageErrors, []);
 });

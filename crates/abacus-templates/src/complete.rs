@@ -111,7 +111,7 @@ struct Frame {
 }
 
 /// The string token the caret is in (or at the end of, when left open).
-struct Open {
+pub(crate) struct Open {
     /// First byte of the content (after the opening quote).
     content: usize,
     /// One past the content's last byte.
@@ -129,7 +129,11 @@ fn locate(text: &str, caret: usize) -> (Place, Option<Open>) {
 
 /// [`locate`] over the tokens of `text`, also giving the index of the opening `{` of the
 /// statement around the caret, when there is one.
-fn locate_in(text: &str, tokens: &[Lexeme], caret: usize) -> (Place, Option<Open>, Option<usize>) {
+pub(crate) fn locate_in(
+    text: &str,
+    tokens: &[Lexeme],
+    caret: usize,
+) -> (Place, Option<Open>, Option<usize>) {
     let mut stack: Vec<Frame> = Vec::new();
     let mut inside = None;
     for (at, &Lexeme { kind, span }) in tokens.iter().enumerate() {
@@ -245,7 +249,7 @@ fn value_read(frame: Option<&mut Frame>) {
 }
 
 /// The content of a string token, quotes removed (escapes kept: member names have none).
-fn unquote(raw: &str) -> String {
+pub(crate) fn unquote(raw: &str) -> String {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     inner.strip_suffix('"').unwrap_or(inner).to_owned()
 }
@@ -370,14 +374,14 @@ pub fn complete(
 }
 
 /// `(name, description)` of the document's elements.
-const DOCUMENT_ELEMENTS: &[(&str, &str)] = &[
+pub(crate) const DOCUMENT_ELEMENTS: &[(&str, &str)] = &[
     ("Version", "the policy language version: write 2012-10-17"),
     ("Id", "an optional identifier of the policy"),
     ("Statement", "one statement or an array of statements"),
 ];
 
 /// `(name, description)` of a statement's elements.
-const STATEMENT_ELEMENTS: &[(&str, &str)] = &[
+pub(crate) const STATEMENT_ELEMENTS: &[(&str, &str)] = &[
     ("Sid", "an optional statement id"),
     ("Effect", "Allow or Deny"),
     (

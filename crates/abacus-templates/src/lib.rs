@@ -8,6 +8,7 @@
 //! - [`lint`]: the ABAC linter and the Access Analyzer-like policy summary.
 //! - [`fixes`]: the quick fix of a finding, where there is a mechanical one.
 //! - [`format`]: "Format document", a pretty-print that changes only whitespace.
+//! - [`hover`]: what the name under the caret or pointer is, for the editor's hover.
 //! - [`complete`]: completion at the editor's caret (element names, actions, operators,
 //!   condition keys) from the Service Authorization Reference.
 //! - [`gallery`]: ready scenarios per seed use case and workshop challenges.
@@ -19,6 +20,7 @@ pub mod complete;
 pub mod fixes;
 pub mod format;
 pub mod gallery;
+pub mod hover;
 pub mod library;
 pub mod lint;
 pub mod originals;

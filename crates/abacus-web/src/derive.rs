@@ -51,6 +51,9 @@ pub struct Derived {
     /// The same fixes with where their finding starts (a byte offset), for the editor's
     /// Ctrl+. on the caret's line.
     pub active_line_fixes: Rc<Vec<(usize, Fix)>>,
+    /// The selected request's context (for the editor's hover: the values of keys and
+    /// variables), when the request could be built.
+    pub request_context: Option<Rc<abacus_policy::Context>>,
     /// The policy summary of the policy in the editor, with each statement's span (a
     /// summary entry selects its statement).
     pub active_summary: Rc<(PolicySummary, Vec<abacus_policy::Span>)>,
@@ -263,6 +266,8 @@ fn request_help(e: &RequestError) -> &'static str {
 struct Evaluated {
     /// The evaluation, or why the request could not be built.
     eval: Result<Evaluation, String>,
+    /// The request's context, for the editor's hover.
+    context: Option<Rc<abacus_policy::Context>>,
     decision: Option<Rc<DecisionView>>,
     trace: Rc<Vec<TraceNode>>,
     cloudtrail: AttrValue,
@@ -499,6 +504,7 @@ impl Deriver {
             active_fixes: Rc::new(active_fixes),
             active_line_fixes: Rc::new(line_fixes),
             active_summary: Rc::new(active_summary),
+            request_context: evaluated.as_ref().and_then(|e| e.context.clone()),
             active_text: AttrValue::from(active_text),
             active_diagnostics,
             active_bands: Rc::new(active_bands),
@@ -600,6 +606,10 @@ fn evaluated(ws: &Workspace, doc: &Scenario) -> Evaluated {
         .collect();
     let notes = eval.as_ref().map(|e| e.notes.clone()).unwrap_or_default();
     Evaluated {
+        context: eval
+            .as_ref()
+            .ok()
+            .map(|e| Rc::new(e.request.context.clone())),
         eval,
         decision,
         trace: Rc::new(trace),

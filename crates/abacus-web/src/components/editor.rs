@@ -19,6 +19,7 @@
 use super::completion::{
     keep_in_view, listbox, next_list_id, Accept, CompletionWorld, ListboxProps, Popup,
 };
+use super::hover::{tooltip, use_pointer_hover, Tip};
 use crate::editing::{self, EditKind, History, Selection, Snapshot};
 use crate::highlight::{self, Mark, TokenKind};
 use abacus_policy::Severity;
@@ -77,6 +78,9 @@ pub struct EditorProps {
     /// A quick fix to apply now (from the diagnostics list), through the undo history.
     #[prop_or_default]
     pub quick_edit: Option<Rc<QuickEdit>>,
+    /// The selected request's context: the hover shows the values of keys and variables.
+    #[prop_or_default]
+    pub context: Option<Rc<abacus_policy::Context>>,
 }
 
 thread_local! {
@@ -387,6 +391,11 @@ pub fn Editor(props: &EditorProps) -> Html {
     let gutter_lines = use_node_ref();
     let escaped = use_mut_ref(|| false);
     let popup = use_state(|| None::<Rc<Popup>>);
+    let tip = use_state(|| None::<Rc<Tip>>);
+    let measure = use_node_ref();
+    // the newest request context, for the hover handlers
+    let context = use_mut_ref(|| None::<Rc<abacus_policy::Context>>);
+    *context.borrow_mut() = props.context.clone();
     // the newest world, for the handlers (made once per render, read when a key arrives)
     let world = use_mut_ref(|| None::<CompletionWorld>);
     *world.borrow_mut() = props.world.clone();
@@ -639,6 +648,8 @@ pub fn Editor(props: &EditorProps) -> Html {
     let onkeydown = {
         let readonly = props.readonly;
         let fixes = props.fixes.clone();
+        let tip = tip.clone();
+        let context = context.clone();
         let escaped = escaped.clone();
         let session = session.clone();
         let popup = popup.clone();
@@ -646,6 +657,18 @@ pub fn Editor(props: &EditorProps) -> Html {
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let modified = e.ctrl_key() || e.alt_key() || e.meta_key();
+            if tip.is_some() && !matches!(key.as_str(), "Control" | "Shift" | "Alt" | "Meta") {
+                tip.set(None);
+            }
+            if (key == "i" || key == "I") && e.ctrl_key() && !e.alt_key() && !e.shift_key() {
+                e.prevent_default();
+                if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                    let value = area.value();
+                    let ctx = context.borrow().clone();
+                    tip.set(Tip::at(&value, caret_of(&area, &value), ctx.as_deref()).map(Rc::new));
+                }
+                return;
+            }
             if let Some(open) = (*popup).clone().filter(|_| !modified) {
                 let by = match key.as_str() {
                     "ArrowDown" => Some(1),
@@ -811,6 +834,21 @@ pub fn Editor(props: &EditorProps) -> Html {
         })
     };
     let onmousedown = close.reform(web_sys::Event::from);
+    // the hover: after the pointer rests on a name for a moment
+    let (onmousemove, onmouseleave) =
+        use_pointer_hover(tip.clone(), measure.clone(), context.clone());
+    let tip_id = format!("{}-hover", *list_id);
+    let shown_tip = tip.as_ref().map(|t| {
+        let scroll = textarea
+            .cast::<Element>()
+            .map_or((0, 0), |a| (a.scroll_left(), a.scroll_top()));
+        tooltip(t, &tip_id, scroll)
+    });
+    let described_by = match (&props.described_by, tip.is_some()) {
+        (Some(d), true) => Some(AttrValue::from(format!("{d} {tip_id}"))),
+        (None, true) => Some(AttrValue::from(tip_id.clone())),
+        (d, false) => d.clone(),
+    };
     let onblur = close.reform(web_sys::Event::from);
     let scroll = textarea
         .cast::<Element>()
@@ -854,8 +892,8 @@ pub fn Editor(props: &EditorProps) -> Html {
                     wrap="off"
                     readonly={props.readonly}
                     aria-label={props.label.clone()}
-                    aria-describedby={props.described_by.clone()}
-                    aria-keyshortcuts="Escape Control+Space"
+                    aria-describedby={described_by}
+                    aria-keyshortcuts="Escape Control+Space Control+I Control+."
                     aria-autocomplete="list"
                     aria-controls={active.is_some().then(|| AttrValue::from((*list_id).clone()))}
                     aria-activedescendant={active}
@@ -864,10 +902,14 @@ pub fn Editor(props: &EditorProps) -> Html {
                     {onkeydown}
                     {onmousedown}
                     {onblur}
+                    {onmousemove}
+                    {onmouseleave}
                 />
-                // one child either way: Yew matches unkeyed children from the end, so a
-                // child appearing after the textarea would re-create it (and lose the focus)
+                // one child each, either way: Yew matches unkeyed children from the end, so
+                // a child appearing after the textarea would re-create it (and lose the focus)
                 { list.unwrap_or_default() }
+                { shown_tip.unwrap_or_default() }
+                <span class="measure" ref={measure} aria-hidden="true">{ "0000000000" }</span>
             </div>
         </div>
     }

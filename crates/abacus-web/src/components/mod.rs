@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod editor;
 pub mod expectations;
 pub mod gallery;
+pub mod hover;
 pub mod matrix;
 pub mod policies;
 pub mod request;

@@ -124,8 +124,8 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
     let readonly = embed == Some(EmbedMode::ReadOnly);
     let hint = match embed {
         Some(EmbedMode::ReadOnly) => "Read-only example: open it in Abacus to edit",
-        Some(EmbedMode::Editable) => "Ctrl+Space completes · Ctrl+. fixes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor",
-        None => "Ctrl+Space completes · Ctrl+. fixes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
+        Some(EmbedMode::Editable) => "Ctrl+Space completes · Ctrl+I explains · Ctrl+. fixes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor",
+        None => "Ctrl+Space completes · Ctrl+I explains · Ctrl+. fixes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
     };
     let active = store.active_policy;
     let policy = results.policies.get(active);
@@ -198,6 +198,7 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
                 world={Some(CompletionWorld(store.doc.clone()))}
                 fixes={results.active_line_fixes.clone()}
                 quick_edit={store.quick_edit.clone()}
+                context={results.request_context.clone()}
             />
             <div class="editor-hint" id="editor-hint">{ hint }</div>
             { diagnostics(&DiagnosticsProps { items: results.active_diagnostics.clone(), on_jump, fixes: results.active_fixes.clone(), on_fix, id: AttrValue::from("diagnostics-list") }) }

@@ -1,0 +1,155 @@
+//! The editor's hover: what the name under the pointer (after a short rest) or the caret
+//! (Ctrl+I) is, from [`abacus_templates::hover`], shown under its line. The tooltip is a
+//! `role="tooltip"` the textarea names in `aria-describedby` while it is shown; any key or
+//! moving on closes it.
+
+use abacus_policy::Context;
+use abacus_templates::hover::{hover, Hover};
+use gloo::timers::callback::Timeout;
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::{HtmlElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// A shown hover and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tip {
+    /// What is shown.
+    pub hover: Hover,
+    /// The line (from 0) of what is described.
+    pub line: usize,
+    /// Its column (UTF-16 units).
+    pub column: usize,
+}
+
+impl Tip {
+    /// The hover for byte `at` of `text`, if there is something to say.
+    pub fn at(text: &str, at: usize, context: Option<&Context>) -> Option<Tip> {
+        let h = hover(text, at, &abacus_reference::current(), context)?;
+        let before = text.get(..h.span.0.min(text.len())).unwrap_or("");
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Some(Tip {
+            line: before.matches('\n').count(),
+            column: before
+                .get(line_start..)
+                .unwrap_or("")
+                .encode_utf16()
+                .count(),
+            hover: h,
+        })
+    }
+}
+
+/// The byte offset of the character at line `line`, column `column` (UTF-16 units) of
+/// `text`, if the text has one there.
+pub fn offset_at(text: &str, line: usize, column: usize) -> Option<usize> {
+    let start = if line == 0 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 1)?.0 + 1
+    };
+    let rest = text.get(start..)?;
+    let mut units = 0;
+    for (i, c) in rest.char_indices() {
+        if c == '\n' {
+            return None;
+        }
+        units += c.len_utf16();
+        if units > column {
+            return Some(start + i);
+        }
+    }
+    None
+}
+
+/// The textarea's `mousemove` and `mouseleave` handlers of the hover: a pointer resting
+/// 400 ms on a name shows its tip (set into `tip`); moving on or leaving closes it. `measure`
+/// is an element holding ten characters of the editor's font, for the character width and
+/// the line height; `context` holds the newest request context.
+#[hook]
+pub fn use_pointer_hover(
+    tip: UseStateHandle<Option<Rc<Tip>>>,
+    measure: NodeRef,
+    context: Rc<RefCell<Option<Rc<Context>>>>,
+) -> (Callback<MouseEvent>, Callback<MouseEvent>) {
+    let resting = use_mut_ref(|| None::<Timeout>);
+    let onmousemove = {
+        let tip = tip.clone();
+        let resting = resting.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let Some(unit) = measure.cast::<HtmlElement>() else {
+                return;
+            };
+            let ch = f64::from(unit.offset_width()) / 10.0;
+            let lh = f64::from(unit.offset_height());
+            if tip.is_some() {
+                tip.set(None);
+            }
+            // offsets from the textarea's padding edge, plus what it has scrolled, less its
+            // padding (`--pad`)
+            let pad = 8.0;
+            let x = f64::from(e.offset_x()) + f64::from(area.scroll_left()) - pad;
+            let y = f64::from(e.offset_y()) + f64::from(area.scroll_top()) - pad;
+            if ch <= 0.0 || lh <= 0.0 || x < 0.0 || y < 0.0 {
+                *resting.borrow_mut() = None;
+                return;
+            }
+            let (line, column) = ((y / lh) as usize, (x / ch) as usize);
+            let (tip, context) = (tip.clone(), context.clone());
+            // a new move cancels the pending one (dropping a Timeout cancels it)
+            *resting.borrow_mut() = Some(Timeout::new(400, move || {
+                let value = area.value();
+                let ctx = context.borrow().clone();
+                if let Some(t) = offset_at(&value, line, column)
+                    .and_then(|at| Tip::at(&value, at, ctx.as_deref()))
+                {
+                    tip.set(Some(Rc::new(t)));
+                }
+            }));
+        })
+    };
+    let onmouseleave = Callback::from(move |_: MouseEvent| {
+        *resting.borrow_mut() = None;
+        if tip.is_some() {
+            tip.set(None);
+        }
+    });
+    (onmousemove, onmouseleave)
+}
+
+/// The tooltip of `tip`, with element id `id`, under its line; `scroll` is the textarea's
+/// `(left, top)` scroll position.
+pub fn tooltip(tip: &Tip, id: &str, scroll: (i32, i32)) -> Html {
+    let style = format!(
+        "top: calc({} * var(--lh) + var(--pad) - {}px); left: calc({}ch + var(--pad) - {}px)",
+        tip.line + 1,
+        scroll.1,
+        tip.column,
+        scroll.0
+    );
+    html! {
+        <div class="hover" role="tooltip" id={id.to_owned()} data-testid="hover" {style}>
+            <div class="hover-title"><code>{ &tip.hover.title }</code></div>
+            { for tip.hover.lines.iter().map(|l| html! { <div>{ l }</div> }) }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_positions_map_to_characters() {
+        let text = "ab\nc😀d\n";
+        assert_eq!(offset_at(text, 0, 1), Some(1));
+        assert_eq!(offset_at(text, 1, 0), Some(3));
+        assert_eq!(offset_at(text, 1, 2), Some(4), "the emoji's second unit");
+        assert_eq!(offset_at(text, 1, 3), Some(8));
+        assert_eq!(offset_at(text, 1, 9), None, "past the end of the line");
+        assert_eq!(offset_at(text, 5, 0), None);
+    }
+}
