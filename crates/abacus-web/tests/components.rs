@@ -57,6 +57,7 @@ fn editor_props(text: &str, seen: Rc<RefCell<Vec<String>>>) -> EditorProps {
         world: None,
         fixes: Rc::new(vec![]),
         quick_edit: None,
+        context: None,
     }
 }
 
