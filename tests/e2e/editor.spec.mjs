@@ -4,7 +4,7 @@
 // on Import. Run after `cargo xtask dist`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp } from './harness.mjs';
+import { screenshot, useApp } from './harness.mjs';
 
 const app = useApp();
 
@@ -272,6 +272,7 @@ test('completion: type "sagemaker:Sto, pick StopTrainingJob with the keyboard, a
     await page.keyboard.press('ArrowDown');
   }
   assert.equal(await activeValue(page), 'sagemaker:StopTrainingJob"');
+  await screenshot(page, 'completion');
   assert.equal(await page.getAttribute(`#${await page.getAttribute(EDITOR, 'aria-activedescendant')}`, 'aria-selected'), 'true');
   await page.keyboard.press('Enter');
   await page.waitForSelector(tid('completion'), { state: 'detached' });
@@ -323,6 +324,8 @@ test('quick fixes: a trailing comma from the list, aws:ResourceTag on a create a
   const fix = `${tid('quick-fix')}[data-code="json-trailing-comma"]`;
   await page.waitForSelector(fix);
   assert.match(await page.textContent(fix), /Remove the trailing comma/);
+  await page.locator(fix).scrollIntoViewIfNeeded();
+  await screenshot(page, 'quick-fix');
   await page.click(fix);
   await expectValue(page, comma.replace('"*",\n  }', '"*"\n  }'), 'the comma is gone');
   await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-decision') === 'Allow', tid('decision'), { timeout: 5000 });
@@ -388,6 +391,7 @@ test('hover: Ctrl+I on the caret and a resting pointer explain the name, with th
   const about = await page.textContent(tid('hover'));
   assert.match(about, /sagemaker:StopTrainingJob/);
   assert.match(about, /access level: Write/);
+  await screenshot(page, 'hover');
   assert.match(await page.getAttribute(EDITOR, 'aria-describedby'), new RegExp(await page.getAttribute(tid('hover'), 'id')));
   // any key closes it
   await page.keyboard.press('ArrowRight');

@@ -5,10 +5,14 @@
 //! straight), an unknown action or service with a near real name (replaced by it),
 //! `aws:ResourceTag/…` on actions that create their resource (IAM User Guide, "Controlling
 //! access to AWS resources using tags": at creation the request's tags are tested with
-//! `aws:RequestTag/…`), a missing `Version` (added as `2012-10-17`), and a bare statement
-//! (wrapped in a policy document).
+//! `aws:RequestTag/…`), a missing `Version` (added as `2012-10-17`), a bare statement
+//! (wrapped in a policy document), a documentation placeholder (`<region>`,
+//! `{account_number}`: the world's value), and an object action's `Resource` that names only
+//! buckets (Amazon S3 User Guide, "Policy resources for Amazon S3": the objects `bucket/*`
+//! are added, the buckets kept for bucket actions).
 
 use crate::lint::codes as lint;
+use crate::WorldFacts;
 use abacus_policy::codes::Code;
 use abacus_policy::Diagnostic;
 
@@ -36,8 +40,9 @@ impl Fix {
     }
 }
 
-/// The quick fix of `finding` in `text`, if it has a mechanical one.
-pub fn fix(text: &str, finding: &Diagnostic) -> Option<Fix> {
+/// The quick fix of `finding` in `text`, if it has a mechanical one; `world` gives the
+/// values of documentation placeholders.
+pub fn fix(text: &str, finding: &Diagnostic, world: &WorldFacts) -> Option<Fix> {
     let (start, end) = (finding.span.start, finding.span.end);
     let spanned = text.get(start..end)?;
     let edit = |title: &str, start: usize, end: usize, replacement: String| Fix {
@@ -86,7 +91,52 @@ pub fn fix(text: &str, finding: &Diagnostic) -> Option<Fix> {
                 ),
             ))
         }
+        Some(Code::PolicyPlaceholder) => {
+            let bound =
+                crate::placeholders::bind(spanned, world, &crate::Overrides::default()).ok()?;
+            (bound != spanned).then(|| {
+                edit(
+                    "Fill the placeholders with the world's values",
+                    start,
+                    end,
+                    bound,
+                )
+            })
+        }
+        Some(Code::DocPlaceholder) => {
+            let value = between(&finding.help, "such as `", "`")?;
+            Some(edit(
+                &format!("Use `{value}` from the world"),
+                start,
+                end,
+                value.to_owned(),
+            ))
+        }
         _ => match finding.code.as_str() {
+            lint::OBJECT_ACTION_ON_BUCKET_ARN => {
+                let buckets: Vec<String> = abacus_policy::json::lex(spanned)
+                    .iter()
+                    .filter(|l| l.kind == abacus_policy::json::LexemeKind::String)
+                    .filter_map(|l| spanned.get(l.span.start..l.span.end))
+                    .map(str::to_owned)
+                    .collect();
+                if buckets.is_empty() {
+                    return None;
+                }
+                let objects: Vec<String> = buckets
+                    .iter()
+                    .map(|b| {
+                        let inner = b.strip_suffix('"').unwrap_or(b).trim_end_matches('/');
+                        format!("{inner}/*\"")
+                    })
+                    .collect();
+                Some(edit(
+                    "Add the buckets' objects (`bucket/*`)",
+                    start,
+                    end,
+                    format!("[{}, {}]", buckets.join(", "), objects.join(", ")),
+                ))
+            }
             lint::UNKNOWN_ACTION => {
                 let suggestion = first_suggestion(&finding.message)
                     .or_else(|| first_suggestion(&finding.help))?;
@@ -130,16 +180,36 @@ fn string_content(text: &str, start: usize, end: usize) -> (usize, usize) {
     }
 }
 
+/// The text between the first `open` and the next `close` after it.
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let (_, rest) = text.split_once(open)?;
+    rest.split_once(close).map(|(inside, _)| inside)
+}
+
 /// The first name in "did you mean `a` or `b`?".
 fn first_suggestion(text: &str) -> Option<&str> {
-    let (_, rest) = text.split_once("did you mean `")?;
-    rest.split_once('`').map(|(name, _)| name)
+    between(text, "did you mean `", "`")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use abacus_policy::parse_policy;
+
+    fn world() -> WorldFacts {
+        WorldFacts::from_world(&abacus_studio::scenario::default_scenario().world)
+    }
+
+    #[test]
+    fn a_placeholder_in_a_policy_takes_the_world_value() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:CreateDomain", "Resource": "arn:aws:sagemaker:<region>:<account-id>:domain/*"}]}"#;
+        let (out, after) = fixed(text, "policy-placeholder");
+        assert!(after.is_empty(), "{after:?}");
+        assert!(
+            out.contains("arn:aws:sagemaker:us-east-1:111122223333:domain/*"),
+            "{out}"
+        );
+    }
 
     /// The fix of the first finding with `code` in `text`, applied, and the findings of the
     /// result with that code.
@@ -150,7 +220,7 @@ mod tests {
             .iter()
             .find(|d| d.code == code)
             .unwrap_or_else(|| panic!("no {code} in {:?}", parsed.diagnostics));
-        let f = fix(text, d).expect("a fix");
+        let f = fix(text, d, &world()).expect("a fix");
         let out = f.apply(text).unwrap();
         let after = parse_policy(&out)
             .diagnostics
@@ -199,7 +269,7 @@ mod tests {
         for code in [lint::KEY_NOT_APPLICABLE, lint::UNKNOWN_ACTION] {
             let found = crate::lint::lint_policy(&text);
             let d = found.iter().find(|d| d.code == code).unwrap();
-            let f = fix(&text, d).unwrap_or_else(|| panic!("no fix for {d:?}"));
+            let f = fix(&text, d, &world()).unwrap_or_else(|| panic!("no fix for {d:?}"));
             text = f.apply(&text).unwrap();
             assert!(
                 !crate::lint::lint_policy(&text)
@@ -210,6 +280,31 @@ mod tests {
         }
         assert!(text.contains(r#""aws:RequestTag/team""#), "{text}");
         assert!(text.contains(r#""sagemaker:StopTrainingJob""#), "{text}");
+    }
+
+    #[test]
+    fn object_actions_on_bucket_arns_get_the_objects_and_placeholders_the_world() {
+        // Amazon S3 User Guide, "Policy resources for Amazon S3"
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "arn:aws:s3:::my-bucket"}]}"#;
+        let d = crate::lint::lint_policy(text)
+            .into_iter()
+            .find(|d| d.code == lint::OBJECT_ACTION_ON_BUCKET_ARN)
+            .unwrap();
+        let out = fix(text, &d, &world()).unwrap().apply(text).unwrap();
+        assert!(
+            out.contains(r#""Resource": ["arn:aws:s3:::my-bucket", "arn:aws:s3:::my-bucket/*"]"#),
+            "{out}"
+        );
+        assert!(!crate::lint::lint_policy(&out)
+            .iter()
+            .any(|d| d.code == lint::OBJECT_ACTION_ON_BUCKET_ARN));
+        let sample = r#"{"Resource": "arn:aws:sagemaker:<region>:111122223333:domain/*"}"#;
+        let d = crate::placeholders::diagnostics(sample, &world()).remove(0);
+        let f = fix(sample, &d, &world()).unwrap();
+        assert_eq!(
+            f.apply(sample).unwrap(),
+            r#"{"Resource": "arn:aws:sagemaker:us-east-1:111122223333:domain/*"}"#
+        );
     }
 
     #[test]
@@ -227,7 +322,7 @@ mod tests {
             start: Default::default(),
             end: Default::default(),
         };
-        let f = fix(text, &d).unwrap();
+        let f = fix(text, &d, &world()).unwrap();
         assert_eq!(
             f.apply(text).unwrap(),
             r#"{"a": 1, "aws:RequestTag/team": "x"}"#
@@ -240,7 +335,7 @@ mod tests {
             span: abacus_policy::Span::new(at, text.len() - 1),
             ..d
         };
-        let f = fix(text, &typo).unwrap();
+        let f = fix(text, &typo, &world()).unwrap();
         assert_eq!(
             f.apply(text).unwrap(),
             r#"{"Action": "sagemaker:StopTrainingJob"}"#

@@ -476,9 +476,10 @@ impl Deriver {
             ),
             None => Default::default(),
         };
+        let facts = abacus_templates::WorldFacts::from_world(&doc.world);
         let active_fixes: Vec<Option<Fix>> = active_diagnostics
             .iter()
-            .map(|d| abacus_templates::fixes::fix(&active_text, d))
+            .map(|d| abacus_templates::fixes::fix(&active_text, d, &facts))
             .collect();
         let fixable: Vec<bool> = active_fixes.iter().map(Option::is_some).collect();
         let parsed = self.ws.as_ref().and_then(|ws| ws.parsed_policy(active));

@@ -35,6 +35,8 @@ pub struct LineNote {
     pub severity: Severity,
     /// `code: message`.
     pub text: String,
+    /// True when a finding on the line has a quick fix (the note shows a lightbulb).
+    pub fixable: bool,
 }
 
 /// A request to move the caret (from a click on a diagnostic). `nonce` makes repeated
@@ -107,10 +109,11 @@ pub fn line_notes_with_fixes(diagnostics: &[Diagnostic], fixable: &[bool]) -> Ve
                     line: d.start.line,
                     severity: d.severity,
                     text: if fix {
-                        format!("💡 Ctrl+. · {}", d.message)
+                        format!("Ctrl+. fixes · {}", d.message)
                     } else {
                         d.message.clone()
                     },
+                    fixable: fix,
                 });
             }
         }

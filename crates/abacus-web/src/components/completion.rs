@@ -158,8 +158,8 @@ pub struct ListboxProps<'a> {
     pub popup: &'a Popup,
     /// The listbox's element id.
     pub id: &'a str,
-    /// The textarea's scroll position, `(left, top)`, in pixels.
-    pub scroll: (i32, i32),
+    /// Where it goes (see [`super::hover::anchored_style`]).
+    pub style: String,
     /// Accepts item `index` (a click).
     pub on_pick: Callback<usize>,
 }
@@ -170,16 +170,9 @@ pub fn listbox(props: ListboxProps<'_>) -> Html {
     let ListboxProps {
         popup,
         id,
-        scroll,
+        style,
         on_pick,
     } = props;
-    let style = format!(
-        "top: calc({} * var(--lh) + var(--pad) - {}px); left: calc({}ch + var(--pad) - {}px)",
-        popup.line + 1,
-        scroll.1,
-        popup.column,
-        scroll.0
-    );
     // a press on the list must not take the focus from the textarea
     let keep_focus = Callback::from(|e: MouseEvent| e.prevent_default());
     let items = &popup.completion.items;

@@ -43,7 +43,7 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
                     <button class="quick-fix" data-testid="quick-fix" data-code={d.code.clone()}
                         onclick={props.on_fix.reform(move |_| i)}
                         title="apply this fix in the editor (Ctrl+. on the line)">
-                        { "💡 " }{ &fix.title }
+                        { &fix.title }
                     </button>
                 }
             </li>

@@ -19,7 +19,7 @@
 use super::completion::{
     keep_in_view, listbox, next_list_id, Accept, CompletionWorld, ListboxProps, Popup,
 };
-use super::hover::{tooltip, use_pointer_hover, Tip};
+use super::hover::{anchored_style, tooltip, use_pointer_hover, Tip};
 use crate::editing::{self, EditKind, History, Selection, Snapshot};
 use crate::highlight::{self, Mark, TokenKind};
 use abacus_policy::Severity;
@@ -804,6 +804,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             Severity::Warning => "lens lens-warning",
             Severity::Info => "lens lens-info",
         };
+        let class = classes!(class, n.fixable.then_some("lens-fixable"));
         html! { <div {class} {style} aria-hidden="true">{ &n.text }</div> }
     });
     // the list is on the page: the end of `abacus-completion` (Ctrl+Space to a shown list)
@@ -838,21 +839,21 @@ pub fn Editor(props: &EditorProps) -> Html {
     let (onmousemove, onmouseleave) =
         use_pointer_hover(tip.clone(), measure.clone(), context.clone());
     let tip_id = format!("{}-hover", *list_id);
-    let shown_tip = tip.as_ref().map(|t| {
-        let scroll = textarea
-            .cast::<Element>()
-            .map_or((0, 0), |a| (a.scroll_left(), a.scroll_top()));
-        tooltip(t, &tip_id, scroll)
-    });
+    let area = textarea.cast::<Element>();
+    let anchored = |line: usize, column: usize| {
+        area.as_ref()
+            .map(|a| anchored_style(a, &measure, line, column))
+            .unwrap_or_default()
+    };
+    let shown_tip = tip
+        .as_ref()
+        .map(|t| tooltip(t, &tip_id, anchored(t.line, t.column)));
     let described_by = match (&props.described_by, tip.is_some()) {
         (Some(d), true) => Some(AttrValue::from(format!("{d} {tip_id}"))),
         (None, true) => Some(AttrValue::from(tip_id.clone())),
         (d, false) => d.clone(),
     };
     let onblur = close.reform(web_sys::Event::from);
-    let scroll = textarea
-        .cast::<Element>()
-        .map_or((0, 0), |a| (a.scroll_left(), a.scroll_top()));
     let active = popup
         .as_ref()
         .filter(|p| !p.completion.items.is_empty())
@@ -861,7 +862,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         listbox(ListboxProps {
             popup: p,
             id: &list_id,
-            scroll,
+            style: anchored(p.line, p.column),
             on_pick: on_pick.clone(),
         })
     });

@@ -8,7 +8,7 @@ use abacus_templates::hover::{hover, Hover};
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
-use web_sys::{HtmlElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 /// A shown hover and where.
@@ -120,16 +120,43 @@ pub fn use_pointer_hover(
     (onmousemove, onmouseleave)
 }
 
-/// The tooltip of `tip`, with element id `id`, under its line; `scroll` is the textarea's
-/// `(left, top)` scroll position.
-pub fn tooltip(tip: &Tip, id: &str, scroll: (i32, i32)) -> Html {
-    let style = format!(
-        "top: calc({} * var(--lh) + var(--pad) - {}px); left: calc({}ch + var(--pad) - {}px)",
-        tip.line + 1,
-        scroll.1,
-        tip.column,
-        scroll.0
-    );
+/// Where a popup anchored at line `line`, column `column` (UTF-16 units) of the textarea
+/// `area` goes, as an inline style: fixed to the viewport at that character, so that the
+/// editor's clipping does not cut it, under the line, or above it when there is no room
+/// below. `measure` holds ten characters of the editor's font.
+pub fn anchored_style(area: &Element, measure: &NodeRef, line: usize, column: usize) -> String {
+    // room a popup needs (its list of eight rows and a description)
+    const ROOM: f64 = 240.0;
+    let (ch, lh) = measure
+        .cast::<HtmlElement>()
+        .map(|m| {
+            (
+                f64::from(m.offset_width()) / 10.0,
+                f64::from(m.offset_height()),
+            )
+        })
+        .filter(|(ch, lh)| *ch > 0.0 && *lh > 0.0)
+        .unwrap_or((8.0, 20.0));
+    let rect = area.get_bounding_client_rect();
+    let pad = 8.0;
+    let x = rect.left() + pad + column as f64 * ch - f64::from(area.scroll_left());
+    let top = rect.top() + pad + line as f64 * lh - f64::from(area.scroll_top());
+    let viewport = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(f64::MAX);
+    if top + lh + ROOM > viewport && top > ROOM {
+        format!(
+            "position: fixed; left: {x:.0}px; bottom: {:.0}px",
+            viewport - top
+        )
+    } else {
+        format!("position: fixed; left: {x:.0}px; top: {:.0}px", top + lh)
+    }
+}
+
+/// The tooltip of `tip`, with element id `id`, placed by `style` (see [`anchored_style`]).
+pub fn tooltip(tip: &Tip, id: &str, style: String) -> Html {
     html! {
         <div class="hover" role="tooltip" id={id.to_owned()} data-testid="hover" {style}>
             <div class="hover-title"><code>{ &tip.hover.title }</code></div>
