@@ -14,6 +14,7 @@ pub mod expectations;
 pub mod gallery;
 pub mod hover;
 pub mod matrix;
+pub mod overlay;
 pub mod policies;
 pub mod request;
 pub mod summary;
