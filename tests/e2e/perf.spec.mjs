@@ -87,7 +87,7 @@ test('keystroke to updated decision, trace and CloudTrail (largest gallery scena
   assert.deepEqual(app.pageErrors, []);
 });
 
-test('completion list at the caret (largest gallery policy)', async () => {
+test('completion list and hover at the caret (largest gallery policy)', async () => {
   const largest = largestGalleryScenario();
   const page = await app.newPage();
   await page.goto(app.url);
@@ -128,6 +128,17 @@ test('completion list at the caret (largest gallery policy)', async () => {
     return document.querySelectorAll('[data-testid="completion"] [role="option"]').length;
   }, tid('policy-editor'));
   assert.equal(times.length, N, `${times.length} of ${N} openings measured`);
+  // the hover of the same action name (Ctrl+I)
+  await page.evaluate(() => performance.clearMeasures('abacus-hover'));
+  for (let i = 0; i < N; i++) {
+    await page.keyboard.press('Control+i');
+    await page.waitForSelector(tid('hover'));
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(tid('hover'), { state: 'detached' });
+  }
+  const hovers = await page.evaluate(() => performance.getEntriesByName('abacus-hover').map((e) => e.duration));
+  assert.equal(hovers.length, N, `${hovers.length} of ${N} hovers measured`);
+  console.log(`perf: hover at the same place: p50 = ${fmt(pct(hovers, 50))} ms, p95 = ${fmt(pct(hovers, 95))} ms (budget 16 ms)`);
   console.log(`perf: completion at offset ${at} of ${largest.id}'s ${longestLen}-char policy: ${options} options; open p50 = ${fmt(pct(times, 50))} ms, p95 = ${fmt(pct(times, 95))} ms (budget 16 ms)`);
   assert.ok(pct(times, 95) < 500, `completion p95 ${pct(times, 95)} ms is beyond any sane bound`);
   assert.deepEqual(app.pageErrors, []);

@@ -344,7 +344,7 @@ pub fn complete(
             _ => return None,
         },
         Place::Operator => operators(&typed),
-        Place::ConditionKey => condition_keys(reference, text, &typed),
+        Place::ConditionKey => condition_keys(reference, text, &actions_here(), &typed),
         Place::ConditionValue { key } => condition_values(reference, world, key, &typed),
         Place::Other => return None,
     };
@@ -575,10 +575,11 @@ fn operators(typed: &str) -> Vec<Item> {
     items
 }
 
-/// Global keys, then the keys of the loaded services the policy mentions, each once. A key
+/// Global keys, then the keys the statement's actions can carry (or, when it has no readable
+/// actions, those of the loaded services the policy mentions), each once. A key
 /// with a variable part (`aws:PrincipalTag/${TagKey}`) inserts its fixed part, for the rest
 /// to be typed.
-fn condition_keys(reference: &Reference, text: &str, typed: &str) -> Vec<Item> {
+fn condition_keys(reference: &Reference, text: &str, actions: &[String], typed: &str) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
     let mut add = |name: &str, detail: &str, description: String| {
         if starts_with_ci(name, typed) && !items.iter().any(|i| i.label == name) {
@@ -596,10 +597,35 @@ fn condition_keys(reference: &Reference, text: &str, typed: &str) -> Vec<Item> {
             add(k, key_type, format!("global key ({category})"));
         }
     }
-    for prefix in mentioned_prefixes(text) {
-        if let Some(service) = reference.service(&prefix) {
-            for k in &service.condition_keys {
-                add(&k.name, &k.key_type, k.description.clone());
+    // the keys the statement's actions can carry (their own and their resource types');
+    // without readable actions, every key of the services the policy names
+    let carried: Vec<(&abacus_reference::Service, &str)> = actions
+        .iter()
+        .flat_map(|a| abacus_reference::matching_actions(reference, a))
+        .flat_map(|(service, a)| {
+            reference
+                .action_keys(service, a)
+                .into_iter()
+                .map(move |k| (service, k))
+        })
+        .collect();
+    if carried.is_empty() {
+        for prefix in mentioned_prefixes(text) {
+            if let Some(service) = reference.service(&prefix) {
+                for k in &service.condition_keys {
+                    add(&k.name, &k.key_type, k.description.clone());
+                }
+            }
+        }
+    } else {
+        for (service, name) in carried {
+            let key = service
+                .condition_keys
+                .iter()
+                .find(|k| k.name.eq_ignore_ascii_case(name));
+            match key {
+                Some(k) => add(&k.name, &k.key_type, k.description.clone()),
+                None => add(name, "", String::new()),
             }
         }
     }
@@ -979,12 +1005,19 @@ mod tests {
     }
 
     #[test]
-    fn condition_keys_are_global_and_of_the_services_mentioned() {
+    fn condition_keys_are_global_and_those_the_statement_actions_carry() {
         let got = labels(
             r#"{"Statement": {"Action": "sagemaker:CreateDomain", "Condition": {"StringEquals": {"|"#,
         );
         assert!(got.iter().any(|k| k == "aws:SourceIdentity"), "{got:?}");
-        assert!(got.iter().any(|k| k == "sagemaker:DomainId"), "{got:?}");
+        // Service Authorization Reference: CreateDomain carries AppNetworkAccessType, not
+        // WorkteamArn (nor DomainId: the domain does not exist yet)
+        assert!(
+            got.iter().any(|k| k == "sagemaker:AppNetworkAccessType"),
+            "{got:?}"
+        );
+        assert!(!got.iter().any(|k| k == "sagemaker:WorkteamArn"), "{got:?}");
+        assert!(!got.iter().any(|k| k == "sagemaker:DomainId"), "{got:?}");
         assert!(!got.iter().any(|k| k == "ec2:InstanceType"), "{got:?}");
         let mut unique = got.clone();
         unique.sort();

@@ -2,7 +2,8 @@
 //! one replacement of a byte range, applied by the editor as one undoable edit.
 //!
 //! Fixed: a trailing comma (removed), a smart quote used as a string delimiter (made
-//! straight), an unknown action or service with a near real name (replaced by it),
+//! straight), an unknown action, service or condition key with a near real name (replaced
+//! by it),
 //! `aws:ResourceTag/…` on actions that create their resource (IAM User Guide, "Controlling
 //! access to AWS resources using tags": at creation the request's tags are tested with
 //! `aws:RequestTag/…`), a missing `Version` (added as `2012-10-17`), a bare statement
@@ -137,9 +138,11 @@ pub fn fix(text: &str, finding: &Diagnostic, world: &WorldFacts) -> Option<Fix> 
                     format!("[{}, {}]", buckets.join(", "), objects.join(", ")),
                 ))
             }
-            lint::UNKNOWN_ACTION => {
+            lint::UNKNOWN_ACTION | lint::UNKNOWN_CONDITION_KEY => {
                 let suggestion = first_suggestion(&finding.message)
-                    .or_else(|| first_suggestion(&finding.help))?;
+                    .or_else(|| first_suggestion(&finding.help))
+                    // a key with a variable part (`…/${TagKey}`) is not one edit away
+                    .filter(|s| !s.contains("${"))?;
                 let (from, to) = string_content(text, start, end);
                 Some(edit(
                     &format!("Replace with `{suggestion}`"),
@@ -280,6 +283,18 @@ mod tests {
         }
         assert!(text.contains(r#""aws:RequestTag/team""#), "{text}");
         assert!(text.contains(r#""sagemaker:StopTrainingJob""#), "{text}");
+    }
+
+    #[test]
+    fn a_misspelt_condition_key_takes_the_suggestion() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:CreateDomain", "Resource": "*", "Condition": {"StringEquals": {"sagemaker:DomainIdd": "d-1"}}}]}"#;
+        let found = crate::lint::lint_policy(text);
+        let d = found
+            .iter()
+            .find(|d| d.code == lint::UNKNOWN_CONDITION_KEY)
+            .unwrap_or_else(|| panic!("{found:?}"));
+        let out = fix(text, d, &world()).unwrap().apply(text).unwrap();
+        assert!(out.contains(r#""sagemaker:DomainId": "d-1""#), "{out}");
     }
 
     #[test]

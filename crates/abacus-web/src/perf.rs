@@ -6,7 +6,8 @@
 //! "Open in Abacus" link (once per document change); `abacus-first-render` marks the
 //! first painted app. `abacus-reference-load:PREFIX` measures fetching and installing a
 //! service's reference file, `abacus-reference-install:PREFIX` the install alone;
-//! `abacus-completion` from Ctrl+Space to the editor's completion list on the page.
+//! `abacus-completion` from Ctrl+Space to the editor's completion list on the page, and
+//! `abacus-hover` from Ctrl+I to its hover.
 //! Natively these are no-ops.
 
 #[cfg(target_arch = "wasm32")]

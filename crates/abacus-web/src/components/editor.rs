@@ -537,6 +537,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
             if (key == "i" || key == "I") && e.ctrl_key() && !e.alt_key() && !e.shift_key() {
                 e.prevent_default();
+                crate::perf::start("abacus-hover");
                 if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
                     let value = area.value();
                     let ctx = context.borrow().clone();
@@ -682,6 +683,15 @@ pub fn Editor(props: &EditorProps) -> Html {
         let class = classes!(class, n.fixable.then_some("lens-fixable"));
         html! { <div {class} {style} aria-hidden="true">{ &n.text }</div> }
     });
+    // the tooltip is on the page: the end of `abacus-hover` (Ctrl+I to a shown tooltip)
+    {
+        let shown = tip.is_some();
+        use_effect_with(shown, move |shown| {
+            if *shown {
+                crate::perf::end("abacus-hover");
+            }
+        });
+    }
     // the list is on the page: the end of `abacus-completion` (Ctrl+Space to a shown list)
     {
         let open = popup.is_some();
