@@ -414,6 +414,49 @@ test('hover: Ctrl+I on the caret and a resting pointer explain the name, with th
   await page.waitForSelector(tid('hover'), { state: 'detached' });
 });
 
+test('the whole editor flow without a mouse: complete, fix, format, summary', async () => {
+  const page = await open();
+  const focused = () => page.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.tagName);
+  /** Presses Tab until the element with test id `id` has the focus (at most 60 times). */
+  const tabTo = async (id) => {
+    for (let i = 0; i < 60 && (await focused()) !== id; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), id, `Tab reaches ${id}`);
+  };
+  await page.keyboard.press('Alt+e');
+  assert.equal(await focused(), 'policy-editor');
+  await page.keyboard.press('Control+a');
+  // the action is completed from the list; the lists opened on the way are ignored
+  await page.keyboard.type('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:StopTrainingJo');
+  await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} [role="option"]`)].some((o) => o.dataset.value === 'sagemaker:StopTrainingJob"'), tid('completion'));
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(', "Resource": "*",}]}');
+  await page.keyboard.press('Escape');
+  await expectValue(page, '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:StopTrainingJob", "Resource": "*",}]}');
+  // the trailing comma, fixed from the caret's line
+  await page.keyboard.press('Control+.');
+  await expectValue(page, '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:StopTrainingJob", "Resource": "*"}]}');
+  // Format sits just before the editor
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'format-document');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((sel) => document.querySelector(sel).value.startsWith('{\n  "Version"'), EDITOR);
+  // the Summary tab, and from it the statement in the editor (Format gave the editor the
+  // focus back: Esc, then Tab leaves it)
+  assert.equal(await focused(), 'policy-editor');
+  await page.keyboard.press('Escape');
+  await tabTo('tab-summary');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`${tid('summary')} [data-service="sagemaker"]`);
+  for (let i = 0; i < 60 && !(await page.evaluate(() => document.activeElement?.closest?.('[data-testid="summary"]'))); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(), 'policy-editor', 'the statement is selected in the editor');
+  const [from, to] = await selectionOf(page);
+  assert.ok(to > from, 'a statement is selected');
+});
+
 test('no page errors or console errors in the editor specs', () => {
   assert.deepEqual(app.pageErrors, []);
 });

@@ -343,9 +343,10 @@ pub fn Editor(props: &EditorProps) -> Html {
             if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
                 listeners.push(EventListener::new(&area, "scroll", move |_| {
                     follow_scroll(&textarea, &layer, &gutter_lines);
-                    // the list stays under the caret only while nothing scrolls
-                    if popup.is_some() {
-                        popup.set(None);
+                    // the list follows the text it completes (typing a long line scrolls the
+                    // textarea sideways): render it again where the text now is
+                    if let Some(open) = (*popup).clone() {
+                        popup.set(Some(open));
                     }
                 }));
                 let target = area.clone();
