@@ -291,9 +291,32 @@ pub fn utf16_offset(text: &str, offset: usize) -> usize {
         .map_or(0, |s| s.encode_utf16().count())
 }
 
+/// The line (from 0) and column (UTF-16 units) of byte `offset` of `text`, for placing a
+/// popup at a character.
+pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..snap_to_char(text, offset)).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count(),
+        before
+            .get(line_start..)
+            .unwrap_or("")
+            .encode_utf16()
+            .count(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_and_columns_of_offsets() {
+        assert_eq!(line_and_column("ab\nc😀d", 0), (0, 0));
+        assert_eq!(line_and_column("ab\nc😀d", 3), (1, 0));
+        assert_eq!(line_and_column("ab\nc😀d", 8), (1, 3));
+        assert_eq!(line_and_column("ab", 99), (0, 2));
+    }
 
     fn kinds(text: &str) -> Vec<(TokenKind, &str)> {
         tokenize(text)

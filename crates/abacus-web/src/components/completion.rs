@@ -38,16 +38,10 @@ impl Popup {
         if completion.items.is_empty() && completion.note.is_none() {
             return None;
         }
-        let start = completion.replace.0.min(text.len());
-        let before = text.get(..start).unwrap_or("");
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let (line, column) = crate::highlight::line_and_column(text, completion.replace.0);
         Some(Popup {
-            line: before.matches('\n').count(),
-            column: before
-                .get(line_start..)
-                .unwrap_or("")
-                .encode_utf16()
-                .count(),
+            line,
+            column,
             completion,
             selected: 0,
         })

@@ -26,15 +26,10 @@ impl Tip {
     /// The hover for byte `at` of `text`, if there is something to say.
     pub fn at(text: &str, at: usize, context: Option<&Context>) -> Option<Tip> {
         let h = hover(text, at, &abacus_reference::current(), context)?;
-        let before = text.get(..h.span.0.min(text.len())).unwrap_or("");
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let (line, column) = crate::highlight::line_and_column(text, h.span.0);
         Some(Tip {
-            line: before.matches('\n').count(),
-            column: before
-                .get(line_start..)
-                .unwrap_or("")
-                .encode_utf16()
-                .count(),
+            line,
+            column,
             hover: h,
         })
     }
