@@ -133,13 +133,7 @@ pub fn parse_json(text: &str) -> (Option<JsonValue>, Vec<JsonError>) {
 
 /// [`parse_json`], with the count of the errors past [`MAX_JSON_ERRORS`].
 pub fn parse_json_counted(text: &str) -> (Option<JsonValue>, Vec<JsonError>, Dropped) {
-    let mut lexer = Lexer {
-        text,
-        pos: 0,
-        errors: Errors::default(),
-        eof_in_string: false,
-        odd_spaces: (0, None),
-    };
+    let mut lexer = Lexer::new(text);
     let tokens = lexer.tokenize();
     if let (n, Some(span)) = lexer.odd_spaces {
         let more = if n > 1 {
@@ -220,13 +214,7 @@ pub struct Lexeme {
 /// comments are the gaps between them. The editor colours a policy with these, so that
 /// what it shows as a string, a key or an error is what the parser takes it for.
 pub fn lex(text: &str) -> Vec<Lexeme> {
-    let mut lexer = Lexer {
-        text,
-        pos: 0,
-        errors: Errors::default(),
-        eof_in_string: false,
-        odd_spaces: (0, None),
-    };
+    let mut lexer = Lexer::new(text);
     lexer
         .tokenize()
         .into_iter()
@@ -319,7 +307,18 @@ struct Lexer<'a> {
 
 const SMART_QUOTES: [char; 4] = ['\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}'];
 
-impl Lexer<'_> {
+impl<'a> Lexer<'a> {
+    /// A lexer at the start of `text`.
+    fn new(text: &'a str) -> Self {
+        Lexer {
+            text,
+            pos: 0,
+            errors: Errors::default(),
+            eof_in_string: false,
+            odd_spaces: (0, None),
+        }
+    }
+
     fn error(&mut self, code: &'static str, span: Span, message: String, help: &str) {
         self.errors.push(JsonError {
             code,
