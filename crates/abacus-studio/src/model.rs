@@ -569,36 +569,31 @@ impl World {
         .concat()
     }
 
-    /// The user profile ARN; SageMaker lowercases names in ARNs.
-    pub fn user_profile_arn(&self, domain: &str, profile: &str) -> String {
-        [
+    /// `arn:PARTITION:sagemaker:REGION:ACCOUNT:` followed by `resource`'s parts.
+    fn sagemaker_arn(&self, resource: &[&str]) -> String {
+        let head = [
             "arn:",
             &self.partition,
             ":sagemaker:",
             &self.region,
             ":",
             &self.account,
-            ":user-profile/",
-            domain,
-            "/",
-            &profile.to_ascii_lowercase(),
-        ]
-        .concat()
+            ":",
+        ];
+        let parts = || head.iter().chain(resource);
+        let mut out = String::with_capacity(parts().map(|p| p.len()).sum());
+        parts().for_each(|p| out.push_str(p));
+        out
+    }
+
+    /// The user profile ARN; SageMaker lowercases names in ARNs.
+    pub fn user_profile_arn(&self, domain: &str, profile: &str) -> String {
+        self.sagemaker_arn(&["user-profile/", domain, "/", &profile.to_ascii_lowercase()])
     }
 
     /// The domain ARN.
     pub fn domain_arn(&self, domain: &str) -> String {
-        [
-            "arn:",
-            &self.partition,
-            ":sagemaker:",
-            &self.region,
-            ":",
-            &self.account,
-            ":domain/",
-            domain,
-        ]
-        .concat()
+        self.sagemaker_arn(&["domain/", domain])
     }
 
     /// ARN and tags of `resource`, from the catalogue's ARN format for its type.
