@@ -43,7 +43,8 @@ function largestGalleryScenario() {
   return best;
 }
 
-test('keystroke to updated decision, trace and CloudTrail (largest gallery scenario)', async () => {
+/** Opens the largest gallery scenario with its longest policy in the editor. */
+async function openLongestPolicy() {
   const largest = largestGalleryScenario();
   assert.ok(largest, 'no gallery scenarios found');
   const page = await app.newPage();
@@ -52,7 +53,6 @@ test('keystroke to updated decision, trace and CloudTrail (largest gallery scena
   await page.click(tid('tab-gallery'));
   await page.click(`${tid(`scenario-${largest.id}`)} button`);
   await page.waitForSelector(tid('policy-editor'));
-  // edit the longest policy
   const tabs = page.locator('[data-testid^="policy-tab-"]');
   let longest = 0;
   let longestLen = -1;
@@ -62,6 +62,12 @@ test('keystroke to updated decision, trace and CloudTrail (largest gallery scena
     if (len > longestLen) { longest = i; longestLen = len; }
   }
   await tabs.nth(longest).click();
+  return { page, largest, longestLen };
+}
+
+test('keystroke to updated decision, trace and CloudTrail (largest gallery scenario)', async () => {
+  const { page, largest, longestLen } = await openLongestPolicy();
+  // edit the longest policy
   await page.focus(tid('policy-editor'));
   // caret after the opening brace: typed spaces keep the JSON valid, so every keystroke
   // runs the full parse, authorize, explain and CloudTrail path
@@ -88,22 +94,7 @@ test('keystroke to updated decision, trace and CloudTrail (largest gallery scena
 });
 
 test('completion list and hover at the caret (largest gallery policy)', async () => {
-  const largest = largestGalleryScenario();
-  const page = await app.newPage();
-  await page.goto(app.url);
-  await page.waitForSelector(`${tid('decision')}[data-decision]`);
-  await page.click(tid('tab-gallery'));
-  await page.click(`${tid(`scenario-${largest.id}`)} button`);
-  await page.waitForSelector(tid('policy-editor'));
-  const tabs = page.locator('[data-testid^="policy-tab-"]');
-  let longest = 0;
-  let longestLen = -1;
-  for (let i = 0; i < (await tabs.count()); i++) {
-    await tabs.nth(i).click();
-    const len = (await page.inputValue(tid('policy-editor'))).length;
-    if (len > longestLen) { longest = i; longestLen = len; }
-  }
-  await tabs.nth(longest).click();
+  const { page, largest, longestLen } = await openLongestPolicy();
   // the caret inside the first action name: the list of that service's actions
   const at = await page.evaluate((sel) => {
     const t = document.querySelector(sel);
