@@ -104,10 +104,13 @@ pub fn parse_index(data: &str) -> Result<Index, LoadError> {
         license: top(file, &root, "license")?,
         services,
         global_keys: elements(file, &root, "globalKeys", three)?,
+        docs_package: member(&root, "docsPackage"),
     })
 }
 
-fn action(v: &Value) -> Option<Action> {
+/// One action; `api` is the service's API-reference folder, which `"u": 1` stands for
+/// (`{api}API_{name}.html`), while a string `u` is the page itself.
+fn action(v: &Value, api: Option<&str>) -> Option<Action> {
     let resource_types = v
         .get("r")?
         .as_array()?
@@ -121,12 +124,20 @@ fn action(v: &Value) -> Option<Action> {
             _ => None,
         })
         .collect::<Option<Vec<_>>>()?;
+    let name = member(v, "n")?;
+    let docs_url = match v.get("u") {
+        None => None,
+        Some(Value::String(url)) => Some(url.clone()),
+        Some(Value::Number(n)) if n.as_u64() == Some(1) => Some(format!("{}API_{name}.html", api?)),
+        Some(_) => return None,
+    };
     Some(Action {
-        name: member(v, "n")?,
+        name,
         access_levels: AccessLevels::try_from(member(v, "l")?).ok()?,
         description: member(v, "d")?,
         resource_types,
         condition_keys: texts(v.get("k"))?,
+        docs_url,
     })
 }
 
@@ -134,10 +145,11 @@ fn action(v: &Value) -> Option<Action> {
 pub fn parse_service(data: &str) -> Result<Service, LoadError> {
     let file = "service";
     let root = parse(file, data)?;
+    let api = member(&root, "api");
     Ok(Service {
         prefix: top(file, &root, "prefix")?,
         name: top(file, &root, "name")?,
-        actions: elements(file, &root, "actions", action)?,
+        actions: elements(file, &root, "actions", |v| action(v, api.as_deref()))?,
         resource_types: elements(file, &root, "resourceTypes", |v| {
             Some(ResourceType {
                 name: member(v, "n")?,
@@ -152,6 +164,7 @@ pub fn parse_service(data: &str) -> Result<Service, LoadError> {
                 description: member(v, "d")?,
             })
         })?,
+        docs_url: member(&root, "docs"),
     })
 }
 
@@ -186,5 +199,29 @@ mod tests {
         assert_eq!(a.resource_types[0].condition_keys(), ["x:K"]);
         assert_eq!(s.resource_types[0].arn, "arn:${Partition}:x:::t/${Name}");
         assert_eq!(s.condition_keys[0].key_type, "String");
+        assert_eq!(a.docs_url, None);
+        assert_eq!(s.docs_url, None);
+    }
+
+    #[test]
+    fn documentation_addresses_read_back() {
+        let s = parse_service(r#"{"prefix": "x", "name": "X", "docs": "https://docs.example/list_x.html", "api": "https://docs.example/x/API/", "actions": [{"n": "A", "l": "Read", "d": "", "r": [], "k": [], "u": 1}, {"n": "B", "l": "Read", "d": "", "r": [], "k": [], "u": "https://docs.example/x/guide.html#b"}], "resourceTypes": [], "conditionKeys": []}"#)
+            .unwrap();
+        assert_eq!(
+            s.docs_url.as_deref(),
+            Some("https://docs.example/list_x.html")
+        );
+        assert_eq!(
+            s.actions[0].docs_url.as_deref(),
+            Some("https://docs.example/x/API/API_A.html")
+        );
+        assert_eq!(
+            s.actions[1].docs_url.as_deref(),
+            Some("https://docs.example/x/guide.html#b")
+        );
+        // `"u": 1` without the service's folder is malformed, not silently linkless
+        let e = parse_service(r#"{"prefix": "x", "name": "X", "actions": [{"n": "A", "l": "Read", "d": "", "r": [], "k": [], "u": 1}], "resourceTypes": [], "conditionKeys": []}"#)
+            .unwrap_err();
+        assert_eq!(e.message, "`$.actions[0]` is malformed");
     }
 }

