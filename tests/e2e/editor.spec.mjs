@@ -393,7 +393,27 @@ test('hover: Ctrl+I on the caret and a resting pointer explain the name, with th
   assert.match(about, /access level: Write/);
   await screenshot(page, 'hover');
   assert.match(await page.getAttribute(EDITOR, 'aria-describedby'), new RegExp(await page.getAttribute(tid('hover'), 'id')));
+  // its documentation: the action's API reference page, then the service's page of the
+  // Service Authorization Reference (both from the reference data)
+  const links = await page.$$eval(tid('hover-link'), (as) => as.map((a) => [a.getAttribute('href'), a.target, a.rel]));
+  assert.deepEqual(links.map(([href]) => href), [
+    'https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_StopTrainingJob.html',
+    'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html',
+  ]);
+  assert.ok(links.every(([, target, rel]) => target === '_blank' && /noopener/.test(rel)));
+  // Ctrl+I again: into the links; Tab to the next; Esc: back to the editor, caret kept
+  await page.keyboard.press('Control+i');
+  const focusedHref = () => page.evaluate(() => document.activeElement?.getAttribute('href'));
+  assert.equal(await focusedHref(), links[0][0]);
+  await page.keyboard.press('Tab');
+  assert.equal(await focusedHref(), links[1][0]);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(tid('hover'), { state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'policy-editor');
+  assert.deepEqual(await selectionOf(page), [text.indexOf('StopTraining') + 4, text.indexOf('StopTraining') + 4]);
   // any key closes it
+  await page.keyboard.press('Control+i');
+  await page.waitForSelector(tid('hover'));
   await page.keyboard.press('ArrowRight');
   await page.waitForSelector(tid('hover'), { state: 'detached' });
   // a variable: what it is in the selected request (alice's Studio session)
@@ -410,6 +430,11 @@ test('hover: Ctrl+I on the caret and a resting pointer explain the name, with th
   await page.mouse.move(box.x + 8 + column * ch + 2, box.y + 8 + line * 20 + 10);
   await page.waitForSelector(tid('hover'), { timeout: 3000 });
   assert.match(await page.textContent(tid('hover')), /sagemaker:StopTrainingJob/);
+  // the pointer can move onto the tooltip (to its links) without closing it
+  const tipBox = await page.locator(tid('hover')).boundingBox();
+  await page.mouse.move(tipBox.x + 10, tipBox.y + tipBox.height - 4, { steps: 4 });
+  await page.waitForTimeout(800);
+  assert.equal(await page.locator(tid('hover')).count(), 1, 'the tooltip stays under the pointer');
   await page.mouse.move(box.x + box.width + 50, box.y - 50);
   await page.waitForSelector(tid('hover'), { state: 'detached' });
 });

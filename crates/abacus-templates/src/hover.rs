@@ -8,6 +8,12 @@
 //! operators and `...IfExists` are true when the key is absent), "IAM policy elements:
 //! Variables and tags" (a variable with no value in the request makes its condition not
 //! match), "IAM identifiers" (ARN format).
+//!
+//! Each hover links to the AWS documentation page of what it describes, where one exists:
+//! an action's page (usually its API reference) and its service's Service Authorization
+//! Reference page come from the pinned reference data; the IAM User Guide pages for global
+//! keys, operators, variables and elements are the [`guide`] addresses below, each under its
+//! page title.
 
 use crate::complete::{locate_in, unquote, Place, DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS};
 use abacus_policy::ast::Operator;
@@ -22,8 +28,56 @@ pub struct Hover {
     pub title: String,
     /// One fact per line.
     pub lines: Vec<String>,
+    /// AWS documentation pages about it, most specific first.
+    pub links: Vec<DocLink>,
     /// The byte range of what is described.
     pub span: (usize, usize),
+}
+
+/// A link to an AWS documentation page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocLink {
+    /// What the page is, e.g. `API reference` or `Service Authorization Reference`.
+    pub label: String,
+    /// Its address.
+    pub url: String,
+}
+
+impl DocLink {
+    fn new(label: &str, url: &str) -> DocLink {
+        DocLink {
+            label: label.to_owned(),
+            url: url.to_owned(),
+        }
+    }
+}
+
+/// IAM User Guide pages, each named by its title.
+pub mod guide {
+    /// "AWS global condition context keys".
+    pub const GLOBAL_KEYS: &str =
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html";
+    /// "IAM JSON policy elements: Condition operators".
+    pub const OPERATORS: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html";
+    /// "IAM policy elements: Variables and tags".
+    pub const VARIABLES: &str =
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html";
+    /// "IAM JSON policy elements: Condition".
+    pub const CONDITION: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html";
+    /// "IAM JSON policy element reference".
+    pub const ELEMENTS: &str =
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html";
+}
+
+/// The Service Authorization Reference page of the loaded service `prefix`, if the data has
+/// one.
+fn service_page(reference: &Reference, prefix: &str) -> Option<DocLink> {
+    let service = reference.service(prefix)?;
+    let url = service.docs_url.as_deref()?;
+    Some(DocLink::new(
+        &format!("{} in the Service Authorization Reference", service.name),
+        url,
+    ))
 }
 
 /// The hover for the string at byte `at` of the policy `text`; `context` is the current
@@ -52,33 +106,48 @@ pub fn hover(
         });
     }
     let (place, _, _) = locate_in(text, &tokens, token.span.start + 1);
-    let lines = match &place {
+    let (lines, links) = match &place {
         Place::DocumentKey => element(DOCUMENT_ELEMENTS, &content)?,
         Place::StatementKey => element(STATEMENT_ELEMENTS, &content)?,
         Place::Value { element } => match element.as_str() {
             "Action" | "NotAction" => action(reference, &content)?,
-            "Resource" | "NotResource" => arn(&content)?,
+            "Resource" | "NotResource" => arn(reference, &content)?,
             _ => return None,
         },
-        Place::Operator => operator(&content)?,
+        Place::Operator => (
+            operator(&content)?,
+            vec![DocLink::new(
+                "IAM JSON policy elements: Condition operators",
+                guide::OPERATORS,
+            )],
+        ),
         Place::ConditionKey => key(reference, &content, context),
         Place::ConditionValue { .. } | Place::Other => return None,
     };
     Some(Hover {
         title: content,
         lines,
+        links,
         span,
     })
 }
 
-fn element(list: &[(&str, &str)], name: &str) -> Option<Vec<String>> {
+/// Lines and links of a hover.
+type Described = (Vec<String>, Vec<DocLink>);
+
+fn element(list: &[(&str, &str)], name: &str) -> Option<Described> {
     let (_, description) = list.iter().find(|(n, _)| *n == name)?;
-    Some(vec![format!("policy element: {description}")])
+    let link = if name == "Condition" {
+        DocLink::new("IAM JSON policy elements: Condition", guide::CONDITION)
+    } else {
+        DocLink::new("IAM JSON policy element reference", guide::ELEMENTS)
+    };
+    Some((vec![format!("policy element: {description}")], vec![link]))
 }
 
-fn action(reference: &Reference, name: &str) -> Option<Vec<String>> {
+fn action(reference: &Reference, name: &str) -> Option<Described> {
     if name == "*" {
-        return Some(vec!["every action of every service".to_owned()]);
+        return Some((vec!["every action of every service".to_owned()], Vec::new()));
     }
     if name.contains(['*', '?']) {
         let matched = abacus_reference::matching_actions(reference, name);
@@ -88,10 +157,18 @@ fn action(reference: &Reference, name: &str) -> Option<Vec<String>> {
             .collect();
         levels.sort_unstable();
         levels.dedup();
-        return Some(vec![
-            format!("matches {} actions of the loaded services", matched.len()),
-            format!("access levels: {}", levels.join(", ")),
-        ]);
+        let links = name
+            .split_once(':')
+            .and_then(|(prefix, _)| service_page(reference, prefix))
+            .into_iter()
+            .collect();
+        return Some((
+            vec![
+                format!("matches {} actions of the loaded services", matched.len()),
+                format!("access levels: {}", levels.join(", ")),
+            ],
+            links,
+        ));
     }
     let (service, a) = reference.action(name)?;
     let mut lines = vec![
@@ -129,7 +206,17 @@ fn action(reference: &Reference, name: &str) -> Option<Vec<String>> {
             }
         ));
     }
-    Some(lines)
+    let mut links = Vec::new();
+    if let Some(url) = &a.docs_url {
+        let label = if url.contains("/API_") {
+            "API reference"
+        } else {
+            "documentation"
+        };
+        links.push(DocLink::new(&format!("{} {label}", a.name), url));
+    }
+    links.extend(service_page(reference, &service.prefix));
+    Some((lines, links))
 }
 
 fn operator(name: &str) -> Option<Vec<String>> {
@@ -171,8 +258,21 @@ fn value_text(v: &ContextValue) -> String {
     }
 }
 
-fn key(reference: &Reference, name: &str, context: Option<&Context>) -> Vec<String> {
-    let mut lines = match reference.key(name) {
+fn key(reference: &Reference, name: &str, context: Option<&Context>) -> Described {
+    let lookup = reference.key(name);
+    let links = match &lookup {
+        KeyLookup::Global { .. } => vec![DocLink::new(
+            "AWS global condition context keys",
+            guide::GLOBAL_KEYS,
+        )],
+        KeyLookup::Service { .. } => name
+            .split_once(':')
+            .and_then(|(prefix, _)| service_page(reference, prefix))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut lines = match lookup {
         KeyLookup::Global { name, value_type } => vec![format!(
             "global condition key `{name}`{}",
             value_type.map_or(String::new(), |t| format!(", type {}", t.name()))
@@ -199,7 +299,7 @@ fn key(reference: &Reference, name: &str, context: Option<&Context>) -> Vec<Stri
             None => "absent from the current request".to_owned(),
         });
     }
-    lines
+    (lines, links)
 }
 
 /// The variable `${…}` around byte `at` of a string's content.
@@ -226,6 +326,10 @@ fn variable_at(content: &str, at: usize, context: Option<&Context>) -> Option<Ho
             return Some(Hover {
                 title: format!("${{{name}}}"),
                 lines,
+                links: vec![DocLink::new(
+                    "IAM policy elements: Variables and tags",
+                    guide::VARIABLES,
+                )],
                 span: (start, close + 1),
             });
         }
@@ -234,7 +338,7 @@ fn variable_at(content: &str, at: usize, context: Option<&Context>) -> Option<Ho
     None
 }
 
-fn arn(text: &str) -> Option<Vec<String>> {
+fn arn(reference: &Reference, text: &str) -> Option<Described> {
     let mut parts = text.splitn(6, ':');
     let (prefix, partition, service, region, account, resource) = (
         parts.next()?,
@@ -254,11 +358,14 @@ fn arn(text: &str) -> Option<Vec<String>> {
             s.to_owned()
         }
     };
-    Some(vec![
-        format!("ARN of service `{service}`, partition `{partition}`"),
-        format!("Region {}, account {}", or_any(region), or_any(account)),
-        format!("resource `{resource}`"),
-    ])
+    Some((
+        vec![
+            format!("ARN of service `{service}`, partition `{partition}`"),
+            format!("Region {}, account {}", or_any(region), or_any(account)),
+            format!("resource `{resource}`"),
+        ],
+        service_page(reference, service).into_iter().collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -350,5 +457,67 @@ mod tests {
         let e = at(r#"{"Statement": {"Eff|ect": "Allow"}}"#, None).unwrap();
         assert_eq!(e.lines, ["policy element: Allow or Deny"]);
         assert!(at(r#"{"Statement": {"Sid": "a|b"}}"#, None).is_none());
+    }
+
+    fn urls(h: &Hover) -> Vec<&str> {
+        h.links.iter().map(|l| l.url.as_str()).collect()
+    }
+
+    #[test]
+    fn each_hover_links_to_its_documentation_page() {
+        // an action: its API reference page, then its service's page, both from the data
+        let h = at(
+            r#"{"Statement": {"Action": "sagemaker:StopTrai|ningJob"}}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            urls(&h),
+            [
+                "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_StopTrainingJob.html",
+                "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html",
+            ]
+        );
+        assert_eq!(h.links[0].label, "StopTrainingJob API reference");
+        // a wildcard and a service key: the service's page
+        let w = at(r#"{"Statement": {"Action": "s3:Get|*"}}"#, None).unwrap();
+        assert_eq!(w.links.len(), 1);
+        assert!(w.links[0].url.contains("/service-authorization/"), "{w:?}");
+        let k = at(
+            r#"{"Statement": {"Condition": {"StringEquals": {"sagemaker:Domain|Id": "d"}}}}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            urls(&k),
+            [w.links[0].url.replace("amazons3", "amazonsagemaker")]
+        );
+        // the IAM User Guide pages
+        let g = at(
+            r#"{"Statement": {"Condition": {"StringEquals": {"aws:Principal|Tag/team": "x"}}}}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(urls(&g), [guide::GLOBAL_KEYS]);
+        let o = at(r#"{"Statement": {"Condition": {"Str|ingLike": {}}}}"#, None).unwrap();
+        assert_eq!(urls(&o), [guide::OPERATORS]);
+        let v = at(
+            r#"{"Statement": {"Resource": "arn:aws:s3:::b/${aws:user|name}"}}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(urls(&v), [guide::VARIABLES]);
+        let c = at(r#"{"Statement": {"Cond|ition": {}}}"#, None).unwrap();
+        assert_eq!(urls(&c), [guide::CONDITION]);
+        let e = at(r#"{"Vers|ion": "2012-10-17"}"#, None).unwrap();
+        assert_eq!(urls(&e), [guide::ELEMENTS]);
+        // an ARN: its service's page; an unknown action: none
+        let a = at(
+            r#"{"Statement": {"Resource": "arn:aws:sagemaker:us-east-1:1|11122223333:domain/d"}}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(urls(&a), urls(&k));
+        assert!(at(r#"{"Statement": {"Action": "sagemaker:Nope|Nope"}}"#, None).is_none());
     }
 }

@@ -19,7 +19,9 @@
 use super::completion::{
     keep_in_view, listbox, next_list_id, Accept, CompletionWorld, ListboxProps, Popup,
 };
-use super::hover::{anchored_style, tooltip, use_pointer_hover, Tip};
+use super::hover::{
+    anchored_style, focus_first_link, tooltip, use_pointer_hover, PointerHover, Tip, TipHandlers,
+};
 use super::overlay::{flagged_lines, gutter_html, overlay_lines};
 use crate::editing::{self, EditKind, History, Selection, Snapshot};
 use crate::highlight::{self, Mark};
@@ -28,7 +30,7 @@ use gloo::events::{EventListener, EventListenerOptions};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlTextAreaElement};
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 pub use crate::view::{Band, Jump, LineNote, QuickEdit};
@@ -521,10 +523,12 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
+    let tip_id = format!("{}-hover", *list_id);
     let onkeydown = {
         let readonly = props.readonly;
         let fixes = props.fixes.clone();
         let tip = tip.clone();
+        let tip_id = tip_id.clone();
         let context = context.clone();
         let escaped = escaped.clone();
         let session = session.clone();
@@ -533,10 +537,17 @@ pub fn Editor(props: &EditorProps) -> Html {
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let modified = e.ctrl_key() || e.alt_key() || e.meta_key();
+            let ctrl_i =
+                (key == "i" || key == "I") && e.ctrl_key() && !e.alt_key() && !e.shift_key();
+            // Ctrl+I on a shown tooltip: into its documentation links
+            if ctrl_i && tip.is_some() && focus_first_link(&tip_id) {
+                e.prevent_default();
+                return;
+            }
             if tip.is_some() && !matches!(key.as_str(), "Control" | "Shift" | "Alt" | "Meta") {
                 tip.set(None);
             }
-            if (key == "i" || key == "I") && e.ctrl_key() && !e.alt_key() && !e.shift_key() {
+            if ctrl_i {
                 e.prevent_default();
                 crate::perf::start("abacus-hover");
                 if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
@@ -722,9 +733,43 @@ pub fn Editor(props: &EditorProps) -> Html {
     };
     let onmousedown = close.reform(web_sys::Event::from);
     // the hover: after the pointer rests on a name for a moment
-    let (onmousemove, onmouseleave) =
-        use_pointer_hover(tip.clone(), measure.clone(), context.clone());
-    let tip_id = format!("{}-hover", *list_id);
+    let PointerHover {
+        onmousemove,
+        onmouseleave,
+        tip_enter,
+        tip_leave,
+    } = use_pointer_hover(tip.clone(), measure.clone(), context.clone());
+    let tip_handlers = TipHandlers {
+        onmouseenter: tip_enter,
+        onmouseleave: tip_leave,
+        // Esc in the tooltip: back to the editor, where the caret was
+        onkeydown: {
+            let (tip, textarea) = (tip.clone(), textarea.clone());
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Escape" {
+                    e.prevent_default();
+                    tip.set(None);
+                    if let Some(area) = textarea.cast::<HtmlElement>() {
+                        let _ = area.focus();
+                    }
+                }
+            })
+        },
+        // the focus left the tooltip (not just moved between its links): it closes
+        onfocusout: {
+            let (tip, tip_id) = (tip.clone(), tip_id.clone());
+            Callback::from(move |e: FocusEvent| {
+                let inside = e
+                    .related_target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|t| t.closest(&format!("#{tip_id}")).ok().flatten())
+                    .is_some();
+                if !inside {
+                    tip.set(None);
+                }
+            })
+        },
+    };
     let area = textarea.cast::<Element>();
     let anchored = |line: usize, column: usize| {
         area.as_ref()
@@ -733,7 +778,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     };
     let shown_tip = tip
         .as_ref()
-        .map(|t| tooltip(t, &tip_id, anchored(t.line, t.column)));
+        .map(|t| tooltip(t, &tip_id, anchored(t.line, t.column), &tip_handlers));
     let described_by = match (&props.described_by, tip.is_some()) {
         (Some(d), true) => Some(AttrValue::from(format!("{d} {tip_id}"))),
         (None, true) => Some(AttrValue::from(tip_id.clone())),

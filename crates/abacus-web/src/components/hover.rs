@@ -2,12 +2,18 @@
 //! (Ctrl+I) is, from [`abacus_templates::hover`], shown under its line. The tooltip is a
 //! `role="tooltip"` the textarea names in `aria-describedby` while it is shown; any key or
 //! moving on closes it.
+//!
+//! Its documentation links can be reached (WCAG 2.2, 1.4.13 "Content on Hover or Focus"):
+//! the pointer may move from the name onto the tooltip without closing it, and Ctrl+I on a
+//! shown tooltip moves the focus to its first link; Esc there returns to the editor, and
+//! the tooltip closes when the focus or the pointer leaves it.
 
 use abacus_policy::Context;
 use abacus_templates::hover::{hover, Hover};
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -57,20 +63,52 @@ pub fn offset_at(text: &str, line: usize, column: usize) -> Option<usize> {
     None
 }
 
-/// The textarea's `mousemove` and `mouseleave` handlers of the hover: a pointer resting
-/// 400 ms on a name shows its tip (set into `tip`); moving on or leaving closes it. `measure`
-/// is an element holding ten characters of the editor's font, for the character width and
-/// the line height; `context` holds the newest request context.
+/// How long a shown tip waits, once the pointer moves off its name, for the pointer to reach
+/// it.
+const GRACE_MS: u32 = 300;
+
+/// The pointer handlers of the hover.
+pub struct PointerHover {
+    /// The textarea's `mousemove`.
+    pub onmousemove: Callback<MouseEvent>,
+    /// The textarea's `mouseleave`.
+    pub onmouseleave: Callback<MouseEvent>,
+    /// The tooltip's `mouseenter`: the pointer reached it, so it stays.
+    pub tip_enter: Callback<MouseEvent>,
+    /// The tooltip's `mouseleave`: it closes.
+    pub tip_leave: Callback<MouseEvent>,
+}
+
+/// The pointer handlers of the hover: a pointer resting 400 ms on a name shows its tip (set
+/// into `tip`); moving on or leaving closes it after a short grace, unless the pointer
+/// reaches the tooltip. `measure` is an element holding ten characters of the editor's font,
+/// for the character width and the line height; `context` holds the newest request context.
 #[hook]
 pub fn use_pointer_hover(
     tip: UseStateHandle<Option<Rc<Tip>>>,
     measure: NodeRef,
     context: Rc<RefCell<Option<Rc<Context>>>>,
-) -> (Callback<MouseEvent>, Callback<MouseEvent>) {
+) -> PointerHover {
     let resting = use_mut_ref(|| None::<Timeout>);
+    let closing = use_mut_ref(|| None::<Timeout>);
+    let close_soon = {
+        let tip = tip.clone();
+        let closing = closing.clone();
+        Rc::new(move || {
+            if tip.is_some() && closing.borrow().is_none() {
+                let (tip, done) = (tip.clone(), closing.clone());
+                *closing.borrow_mut() = Some(Timeout::new(GRACE_MS, move || {
+                    *done.borrow_mut() = None;
+                    tip.set(None);
+                }));
+            }
+        })
+    };
     let onmousemove = {
         let tip = tip.clone();
         let resting = resting.clone();
+        let closing = closing.clone();
+        let close_soon = close_soon.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() else {
                 return;
@@ -80,9 +118,7 @@ pub fn use_pointer_hover(
             };
             let ch = f64::from(unit.offset_width()) / 10.0;
             let lh = f64::from(unit.offset_height());
-            if tip.is_some() {
-                tip.set(None);
-            }
+            close_soon();
             // offsets from the textarea's padding edge, plus what it has scrolled, less its
             // padding (`--pad`)
             let pad = 8.0;
@@ -93,7 +129,7 @@ pub fn use_pointer_hover(
                 return;
             }
             let (line, column) = ((y / lh) as usize, (x / ch) as usize);
-            let (tip, context) = (tip.clone(), context.clone());
+            let (tip, context, closing) = (tip.clone(), context.clone(), closing.clone());
             // a new move cancels the pending one (dropping a Timeout cancels it)
             *resting.borrow_mut() = Some(Timeout::new(400, move || {
                 let value = area.value();
@@ -101,18 +137,34 @@ pub fn use_pointer_hover(
                 if let Some(t) = offset_at(&value, line, column)
                     .and_then(|at| Tip::at(&value, at, ctx.as_deref()))
                 {
+                    *closing.borrow_mut() = None;
                     tip.set(Some(Rc::new(t)));
                 }
             }));
         })
     };
-    let onmouseleave = Callback::from(move |_: MouseEvent| {
-        *resting.borrow_mut() = None;
-        if tip.is_some() {
-            tip.set(None);
-        }
-    });
-    (onmousemove, onmouseleave)
+    let onmouseleave = {
+        let resting = resting.clone();
+        let close_soon = close_soon.clone();
+        Callback::from(move |_: MouseEvent| {
+            *resting.borrow_mut() = None;
+            close_soon();
+        })
+    };
+    let tip_enter = {
+        let closing = closing.clone();
+        Callback::from(move |_: MouseEvent| {
+            *resting.borrow_mut() = None;
+            *closing.borrow_mut() = None;
+        })
+    };
+    let tip_leave = Callback::from(move |_: MouseEvent| close_soon());
+    PointerHover {
+        onmousemove,
+        onmouseleave,
+        tip_enter,
+        tip_leave,
+    }
 }
 
 /// Where a popup anchored at line `line`, column `column` (UTF-16 units) of the textarea
@@ -150,14 +202,54 @@ pub fn anchored_style(area: &Element, measure: &NodeRef, line: usize, column: us
     }
 }
 
-/// The tooltip of `tip`, with element id `id`, placed by `style` (see [`anchored_style`]).
-pub fn tooltip(tip: &Tip, id: &str, style: String) -> Html {
+/// The tooltip's own handlers.
+pub struct TipHandlers {
+    /// The pointer reached it.
+    pub onmouseenter: Callback<MouseEvent>,
+    /// The pointer left it.
+    pub onmouseleave: Callback<MouseEvent>,
+    /// A key in it (Esc returns to the editor).
+    pub onkeydown: Callback<KeyboardEvent>,
+    /// The focus left one of its links.
+    pub onfocusout: Callback<FocusEvent>,
+}
+
+/// The tooltip of `tip`, with element id `id`, placed by `style` (see [`anchored_style`]):
+/// its title, its facts, and its documentation links (opened in a new tab).
+pub fn tooltip(tip: &Tip, id: &str, style: String, on: &TipHandlers) -> Html {
+    let links = &tip.hover.links;
     html! {
-        <div class="hover" role="tooltip" id={id.to_owned()} data-testid="hover" {style}>
+        <div class="hover" role="tooltip" id={id.to_owned()} data-testid="hover" {style}
+            onmouseenter={on.onmouseenter.clone()} onmouseleave={on.onmouseleave.clone()}
+            onkeydown={on.onkeydown.clone()} onfocusout={on.onfocusout.clone()}>
             <div class="hover-title"><code>{ &tip.hover.title }</code></div>
             { for tip.hover.lines.iter().map(|l| html! { <div>{ l }</div> }) }
+            if !links.is_empty() {
+                <div class="hover-links">
+                    { for links.iter().map(|l| html! {
+                        <a href={l.url.clone()} target="_blank" rel="noopener noreferrer"
+                            data-testid="hover-link">
+                            { &l.label }<span class="sr-only">{ " (opens in a new tab)" }</span>
+                        </a>
+                    }) }
+                </div>
+            }
         </div>
     }
+}
+
+/// Moves the focus to the first documentation link of the tooltip `id`; false when it has
+/// none.
+pub fn focus_first_link(id: &str) -> bool {
+    let Some(link) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|tip| tip.query_selector("a").ok().flatten())
+        .and_then(|a| a.dyn_into::<HtmlElement>().ok())
+    else {
+        return false;
+    };
+    link.focus().is_ok()
 }
 
 #[cfg(test)]
