@@ -3,7 +3,7 @@
 // README shows. Run after `trunk build --release` (or `cargo xtask dist`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, BASE_PATH, useApp } from './harness.mjs';
+import { screenshot, BASE_PATH, useApp, selectPolicy } from './harness.mjs';
 
 const app = useApp();
 
@@ -38,18 +38,6 @@ async function expectDecision(page, want) {
 /** Puts `text` in the editor as typing would (one input event). */
 async function setEditor(page, text) {
   await page.fill(tid('policy-editor'), text);
-}
-
-async function selectPolicy(page, name) {
-  const tabs = page.locator('[data-testid^="policy-tab-"]');
-  const n = await tabs.count();
-  for (let i = 0; i < n; i++) {
-    if ((await tabs.nth(i).textContent()).includes(name)) {
-      await tabs.nth(i).click();
-      return;
-    }
-  }
-  throw new Error(`no policy ${name}`);
 }
 
 const ALLOW_ALL = `{

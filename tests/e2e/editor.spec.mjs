@@ -4,7 +4,7 @@
 // on Import. Run after `cargo xtask dist`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, useApp } from './harness.mjs';
+import { screenshot, useApp, selectPolicy } from './harness.mjs';
 
 const app = useApp();
 
@@ -226,19 +226,6 @@ for (const colorScheme of ['light', 'dark']) {
     assert.notEqual(ring, '', 'Import shows a ring when its file input has keyboard focus');
     assert.notEqual(ring, before);
   });
-}
-
-/** Clicks the policy tab whose label names `name`. */
-async function selectPolicy(page, name) {
-  const tabs = page.locator('[data-testid^="policy-tab-"]');
-  const n = await tabs.count();
-  for (let i = 0; i < n; i++) {
-    if ((await tabs.nth(i).textContent()).includes(name)) {
-      await tabs.nth(i).click();
-      return;
-    }
-  }
-  throw new Error(`no policy tab ${name}`);
 }
 
 const decisionOf = (page) => page.getAttribute(tid('decision'), 'data-decision');

@@ -142,3 +142,16 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: false });
   return path;
 }
+
+/** Clicks the policy tab whose label names `name` (throws when there is none). */
+export async function selectPolicy(page, name) {
+  const tabs = page.locator('[data-testid^="policy-tab-"]');
+  const n = await tabs.count();
+  for (let i = 0; i < n; i++) {
+    if ((await tabs.nth(i).textContent()).includes(name)) {
+      await tabs.nth(i).click();
+      return;
+    }
+  }
+  throw new Error(`no policy tab ${name}`);
+}
