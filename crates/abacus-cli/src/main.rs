@@ -10,6 +10,7 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod account;
 mod eval;
 mod scenario;
 mod template;
@@ -31,6 +32,8 @@ commands:
                                 lint a policy or a scenario (LINE:COL severity code message;
                                 --json: one JSON document with the reference data's version)
   lint --rules                  list the lint rules
+  import FILE... [-o OUT]       a scenario from AWS CLI exports of an account (IAM, SageMaker,
+                                Organizations, S3, Secrets Manager; nothing leaves the machine)
   --version                     the version, and the AWS reference data's package and date
 ";
 
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         "matrix" => scenario::matrix(rest),
         "render" => template::render(rest),
         "lint" => template::lint(rest),
+        "import" => account::import(rest),
         "--version" | "-V" | "version" => {
             print!("{}", version());
             ExitCode::SUCCESS

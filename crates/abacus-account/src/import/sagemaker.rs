@@ -1,0 +1,146 @@
+//! `aws sagemaker describe-domain`, `list-user-profiles`, `describe-user-profile` and
+//! `list-tags`. Member names as in the SageMaker API Reference ("DescribeDomain",
+//! "DomainSettings": `ExecutionRoleIdentityConfig` is `USER_PROFILE_NAME` or `DISABLED`,
+//! `TrustedIdentityPropagationSettings.Status`; "ListUserProfiles"; "DescribeUserProfile":
+//! `UserSettings.ExecutionRole`, `SingleSignOnUserValue`; "ListTags").
+
+use super::collect::{Collected, DomainRec, ProfileRec};
+use super::error::{ImportError, Reporter};
+use super::node::{Node, REEXPORT};
+
+fn saw(
+    out: &mut Collected,
+    n: &Node<'_>,
+    arn: &str,
+    report: &Reporter<'_>,
+) -> Result<(), Box<ImportError>> {
+    out.saw_arn(arn, &format!("{} {}", report.file(), n.path))
+        .map_err(|m| n.error(report, m, "import the exports of one account at a time"))
+}
+
+/// `describe-domain`.
+pub(crate) fn domain(
+    root: &Node<'_>,
+    report: &Reporter<'_>,
+    out: &mut Collected,
+) -> Result<(), Box<ImportError>> {
+    let arn = root.need_str(report, "DomainArn")?;
+    saw(out, root, arn, report)?;
+    let settings = root.get("DomainSettings");
+    let identity = match &settings {
+        Some(s) => s.opt_str(report, "ExecutionRoleIdentityConfig")?,
+        None => None,
+    };
+    let source_identity = match identity {
+        None | Some("DISABLED") => false,
+        Some("USER_PROFILE_NAME") => true,
+        Some(other) => {
+            let node = settings
+                .as_ref()
+                .and_then(|s| s.get("ExecutionRoleIdentityConfig"))
+                .unwrap_or_else(|| root.clone());
+            return Err(node.error(
+                report,
+                format!("`{other}` is not an `ExecutionRoleIdentityConfig` (USER_PROFILE_NAME or DISABLED)"),
+                REEXPORT,
+            ));
+        }
+    };
+    let tip = match settings
+        .as_ref()
+        .and_then(|s| s.get("TrustedIdentityPropagationSettings"))
+    {
+        Some(t) => t.need_str(report, "Status")? == "ENABLED",
+        None => false,
+    };
+    let default_role_arn = match root.get("DefaultUserSettings") {
+        Some(d) => d.opt_str(report, "ExecutionRole")?.map(str::to_owned),
+        None => None,
+    };
+    out.domains.push(DomainRec {
+        id: root.need_str(report, "DomainId")?.to_owned(),
+        name: root
+            .opt_str(report, "DomainName")?
+            .unwrap_or_default()
+            .to_owned(),
+        arn: arn.to_owned(),
+        auth_mode: root
+            .opt_str(report, "AuthMode")?
+            .unwrap_or("IAM")
+            .to_owned(),
+        default_role_arn,
+        source_identity,
+        trusted_identity_propagation: tip,
+    });
+    Ok(())
+}
+
+/// `list-user-profiles`.
+pub(crate) fn profiles(
+    root: &Node<'_>,
+    report: &Reporter<'_>,
+    out: &mut Collected,
+) -> Result<(), Box<ImportError>> {
+    if root.opt_str(report, "NextToken")?.is_some() {
+        return Err(root.error(
+            report,
+            "this is one page of a longer list (`NextToken` is set)",
+            "run the command without `--max-items`, or import every page",
+        ));
+    }
+    for p in root.list(report, "UserProfiles")? {
+        let rec = ProfileRec {
+            domain: p.need_str(report, "DomainId")?.to_owned(),
+            name: p.need_str(report, "UserProfileName")?.to_owned(),
+            role_arn: None,
+            sso_user: None,
+        };
+        merge_profile(out, rec);
+    }
+    Ok(())
+}
+
+/// `describe-user-profile`.
+pub(crate) fn profile(
+    root: &Node<'_>,
+    report: &Reporter<'_>,
+    out: &mut Collected,
+) -> Result<(), Box<ImportError>> {
+    if let Some(arn) = root.opt_str(report, "UserProfileArn")? {
+        saw(out, root, arn, report)?;
+    }
+    let role_arn = match root.get("UserSettings") {
+        Some(s) => s.opt_str(report, "ExecutionRole")?.map(str::to_owned),
+        None => None,
+    };
+    let rec = ProfileRec {
+        domain: root.need_str(report, "DomainId")?.to_owned(),
+        name: root.need_str(report, "UserProfileName")?.to_owned(),
+        role_arn,
+        sso_user: root
+            .opt_str(report, "SingleSignOnUserValue")?
+            .map(str::to_owned),
+    };
+    merge_profile(out, rec);
+    Ok(())
+}
+
+/// Adds a profile, or completes one a list already named (a list and a description of the
+/// same profile are one profile).
+fn merge_profile(out: &mut Collected, rec: ProfileRec) {
+    match out
+        .profiles
+        .iter_mut()
+        .find(|p| p.domain == rec.domain && p.name == rec.name)
+    {
+        Some(p) => {
+            if rec.role_arn.is_some() {
+                p.role_arn = rec.role_arn;
+            }
+            if rec.sso_user.is_some() {
+                p.sso_user = rec.sso_user;
+            }
+        }
+        None => out.profiles.push(rec),
+    }
+}

@@ -1,0 +1,89 @@
+//! `abacus import` on the synthetic exports of `abacus-account`'s fixtures: a scenario that
+//! `abacus run` and `abacus test` read, what each file was recognised as, and a clear error
+//! (file, line, column, JSON path) with nothing written when a file is broken.
+#![cfg(test)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn exports() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../abacus-account/tests/fixtures/exports")
+}
+
+fn abacus(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_abacus"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn export_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(exports())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".json"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn exports_become_a_scenario_that_runs() {
+    let out_dir = std::env::temp_dir().join(format!("abacus-import-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let out = out_dir.join("imported.json");
+    let files = export_files();
+    let mut args: Vec<&str> = vec!["import"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["-o", out.to_str().unwrap()]);
+    let o = abacus(&args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "get-account-authorization-details.json: aws iam get-account-authorization-details"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("list-tags@ana.json: aws sagemaker list-tags"),
+        "{err}"
+    );
+    assert!(
+        err.contains("imported account 444455556666: 1 domain(s), 2 user profile(s)"),
+        "{err}"
+    );
+    assert!(err.contains("note: "), "{err}");
+    // the selected request: ana describes her own profile, allowed by the role's policy
+    // through her source identity
+    let run = abacus(&["run", out.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{text}");
+    assert!(text.contains("decision:  Allow"), "{text}");
+    assert!(text.contains("aws:SourceIdentity = \"ana\""), "{text}");
+    std::fs::remove_dir_all(&out_dir).ok();
+}
+
+#[test]
+fn a_broken_file_is_placed_and_nothing_is_written() {
+    let dir = std::env::temp_dir().join(format!("abacus-import-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("details.json");
+    std::fs::write(
+        &bad,
+        "{\"RoleDetailList\": [\n  {\"Arn\": \"arn:aws:iam::444455556666:role/r\"}\n]}",
+    )
+    .unwrap();
+    let out = dir.join("out.json");
+    let o = abacus(&["import", bad.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("details.json:2:3: error: $.RoleDetailList[0]: `RoleName` is missing"),
+        "{err}"
+    );
+    assert!(err.contains("nothing imported"), "{err}");
+    assert!(!out.exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
