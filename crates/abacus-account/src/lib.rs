@@ -6,3 +6,4 @@
 //! rule holds: no web dependencies.
 
 pub mod import;
+pub mod who_can;

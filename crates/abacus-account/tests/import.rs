@@ -195,3 +195,69 @@ fn the_raw_apis_url_encoded_documents_import_alike() {
         assert_eq!(json(&a.text), json(&b.text), "{}", a.name);
     }
 }
+
+#[test]
+fn who_can_asks_every_profile_and_iam_user_of_the_imported_world() {
+    use abacus_account::who_can::{who_can, Who};
+    let imported = import(&all_files()).unwrap();
+    // the team's bucket: both profiles (the team role's managed policy) and the admin
+    // (through the group's managed policy) may read; the role's boundary and the SCPs allow
+    let read = who_can(
+        &imported.scenario,
+        "s3:GetObject",
+        "arn:aws:s3:::abacus-ml-data/x.csv",
+    )
+    .unwrap();
+    let allowed: Vec<&Who> = read.allowed().map(|r| &r.who).collect();
+    assert_eq!(
+        allowed,
+        [
+            &Who::UserProfile("ana".to_owned()),
+            &Who::UserProfile("ben".to_owned()),
+            &Who::IamUser("platform-admin".to_owned())
+        ]
+    );
+    let ana = &read.rows[0];
+    assert_eq!(
+        ana.principal_arn,
+        "arn:aws:sts::444455556666:assumed-role/StudioTeamRedRole/SageMaker"
+    );
+    assert!(
+        ana.deciding
+            .iter()
+            .any(|(s, _)| s == "ReadMlData: statement 1"),
+        "{ana:?}"
+    );
+    assert_eq!(
+        ana.deciding
+            .iter()
+            .filter(|(s, _)| s.starts_with("FullAWSAccess"))
+            .count(),
+        1,
+        "each statement once"
+    );
+    // the secret's resource policy denies every principal not tagged team=red: the IAM
+    // users are explicitly denied; the profiles' role is tagged red, so nothing denies
+    // them and nothing allows them
+    let secret = who_can(
+        &imported.scenario,
+        "secretsmanager:GetSecretValue",
+        "arn:aws:secretsmanager:eu-west-1:444455556666:secret:team-red/db-AbCdEf",
+    )
+    .unwrap();
+    assert_eq!(secret.allowed().count(), 0);
+    let denied: Vec<String> = secret.denied().map(|r| r.who.to_string()).collect();
+    assert_eq!(
+        denied,
+        [
+            "IAM user platform-admin (access keys)",
+            "IAM user ana (access keys)",
+            "IAM user ben (access keys)"
+        ]
+    );
+    assert_eq!(
+        secret.rows[0].decision,
+        Ok(Decision::ImplicitDeny),
+        "ana's Studio session"
+    );
+}

@@ -106,3 +106,98 @@ pub fn import(args: &[String]) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+const WHO_USAGE: &str = "usage: abacus who-can SCENARIO ACTION RESOURCE_ARN [--json]";
+
+/// `abacus who-can SCENARIO ACTION RESOURCE_ARN [--json]`: each allowed principal's ARN on a
+/// line (with who it is and the allowing statements), then each explicitly denied one
+/// (`denied ARN …`), then `N allowed, N denied`.
+pub fn who_can(args: &[String]) -> ExitCode {
+    let json = args.iter().any(|a| a == "--json");
+    let positional: Vec<&String> = args.iter().filter(|a| a.as_str() != "--json").collect();
+    if let Some(flag) = positional.iter().find(|a| a.starts_with("--")) {
+        eprintln!("error: unknown option `{}`\n{WHO_USAGE}", shown(flag));
+        return ExitCode::from(2);
+    }
+    let [path, action, arn] = positional.as_slice() else {
+        eprintln!("error: need SCENARIO, ACTION and RESOURCE_ARN\n{WHO_USAGE}");
+        return ExitCode::from(2);
+    };
+    let scenario = match crate::scenario::load(path) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if abacus_studio::actions::spec(action).is_none() {
+        eprintln!(
+            "error: `{}` is not an action of the Service Authorization Reference\n  help: write `service:Action`, e.g. `sagemaker:StopTrainingJob`",
+            shown(action)
+        );
+        return ExitCode::from(2);
+    }
+    let answer = match abacus_account::who_can::who_can(&scenario, action, arn) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!(
+                "error: {e}\n  help: add a user profile to the world (who-can asks as each profile and each IAM user)"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    if json {
+        let rows: Vec<serde_json::Value> = answer
+            .rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "who": r.who.to_string(),
+                    "principal": r.principal_arn,
+                    "decision": match &r.decision {
+                        Ok(d) => serde_json::to_value(d).unwrap_or_default(),
+                        Err(_) => serde_json::Value::Null,
+                    },
+                    "error": r.decision.as_ref().err(),
+                    "deciding": r.deciding.iter().map(|(s, _)| s).collect::<Vec<_>>(),
+                    "decidedByCheck": r.decided_by_check,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({"action": answer.action, "resource": answer.resource_arn, "principals": rows})
+        );
+    } else {
+        let line = |r: &abacus_account::who_can::Row| {
+            let why = if let Some(check) = &r.decided_by_check {
+                format!("decided by the `{check}` check")
+            } else if r.deciding.is_empty() {
+                String::new()
+            } else {
+                let s: Vec<&str> = r.deciding.iter().map(|(s, _)| s.as_str()).collect();
+                format!("by {}", s.join("; "))
+            };
+            format!(
+                "{}\t{}\t{}",
+                shown(&r.principal_arn),
+                shown(&r.who),
+                shown(why)
+            )
+        };
+        for r in answer.allowed() {
+            println!("{}", line(r));
+        }
+        for r in answer.denied() {
+            println!("denied {}", line(r));
+        }
+        for r in &answer.rows {
+            if let Err(e) = &r.decision {
+                eprintln!("note: {} not asked: {}", r.who, shown(e));
+            }
+        }
+    }
+    println!(
+        "{} allowed, {} denied",
+        answer.allowed().count(),
+        answer.denied().count()
+    );
+    ExitCode::SUCCESS
+}

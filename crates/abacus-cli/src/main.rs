@@ -34,6 +34,9 @@ commands:
   lint --rules                  list the lint rules
   import FILE... [-o OUT]       a scenario from AWS CLI exports of an account (IAM, SageMaker,
                                 Organizations, S3, Secrets Manager; nothing leaves the machine)
+  who-can FILE ACTION ARN [--json]
+                                every user profile and IAM user allowed ACTION on ARN, then
+                                the explicitly denied ones, then `N allowed, N denied`
   --version                     the version, and the AWS reference data's package and date
 ";
 
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         "render" => template::render(rest),
         "lint" => template::lint(rest),
         "import" => account::import(rest),
+        "who-can" => account::who_can(rest),
         "--version" | "-V" | "version" => {
             print!("{}", version());
             ExitCode::SUCCESS

@@ -6,7 +6,8 @@ use abacus_studio::evaluate::{Matrix, Workspace};
 use abacus_studio::scenario::Scenario;
 use std::process::ExitCode;
 
-fn load(path: &str) -> Result<Scenario, ExitCode> {
+/// Reads and checks a scenario file; its problems are printed, with exit code 2.
+pub(crate) fn load(path: &str) -> Result<Scenario, ExitCode> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         eprintln!("error: cannot read `{}`: {e}", shown(path));
         ExitCode::from(2)

@@ -87,3 +87,40 @@ fn a_broken_file_is_placed_and_nothing_is_written() {
     assert!(!out.exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn import_then_who_can_on_the_cli() {
+    let dir = std::env::temp_dir().join(format!("abacus-who-can-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("imported.json");
+    let files = export_files();
+    let mut args: Vec<&str> = vec!["import", "-o", out.to_str().unwrap()];
+    args.extend(files.iter().map(String::as_str));
+    assert!(abacus(&args).status.success());
+    let o = abacus(&[
+        "who-can",
+        out.to_str().unwrap(),
+        "secretsmanager:GetSecretValue",
+        "arn:aws:secretsmanager:eu-west-1:444455556666:secret:team-red/db-AbCdEf",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.last(), Some(&"0 allowed, 3 denied"), "{text}");
+    assert!(lines[0].starts_with("denied arn:aws:iam::444455556666:user/platform-admin\tIAM user platform-admin (access keys)\tby team-red/db-AbCdEf resource policy: statement 1"), "{text}");
+    let o = abacus(&[
+        "who-can",
+        out.to_str().unwrap(),
+        "s3:GetObject",
+        "arn:aws:s3:::abacus-ml-data/x.csv",
+        "--json",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(first["principals"].as_array().unwrap().len(), 5);
+    assert_eq!(first["principals"][0]["decision"], "Allow");
+    assert!(text.ends_with("3 allowed, 0 denied\n"), "{text}");
+    let bad = abacus(&["who-can", out.to_str().unwrap(), "sagemaker:Nope", "*"]);
+    assert_eq!(bad.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
