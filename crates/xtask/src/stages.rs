@@ -4,12 +4,14 @@ use crate::cmd::{self, command, root, run, run_counted, stage, Counts};
 use crate::{setup, size};
 use std::path::PathBuf;
 
-/// The crates that are compiled to wasm32 for the web app.
-const WASM_CRATES: [&str; 5] = [
+/// The crates that are compiled to wasm32 for the web app (and `abacus-account`, which the
+/// app's import, who-can and replay will use: it must stay free of native-only code).
+const WASM_CRATES: [&str; 6] = [
     "abacus-reference",
     "abacus-policy",
     "abacus-studio",
     "abacus-templates",
+    "abacus-account",
     "abacus-web",
 ];
 
