@@ -4,7 +4,8 @@
 //!
 //! The principals are the world's Studio user profiles, calling from their Studio space
 //! through their execution role sessions (with their source identity and the SageMaker
-//! context keys), and its IAM users, calling with their own access keys. Each is decided
+//! context keys), its roles, each as a session of its own obtained outside Studio (no source
+//! identity, no SageMaker keys), and its IAM users, calling with their own access keys. Each is decided
 //! with every check the call makes (the simulator's whole plan: sessions, role chaining,
 //! PassRole and the other implied authorizations), so the answer is the one the workspace
 //! shows for that request.
@@ -19,6 +20,8 @@ use abacus_studio::scenario::{Scenario, Selection};
 pub enum Who {
     /// A Studio user profile, from its Studio space.
     UserProfile(String),
+    /// A role, as a session of its own outside Studio.
+    RoleSession(String),
     /// An IAM user, with its access keys.
     IamUser(String),
 }
@@ -27,6 +30,7 @@ impl std::fmt::Display for Who {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Who::UserProfile(n) => write!(f, "user profile {n} (Studio space)"),
+            Who::RoleSession(n) => write!(f, "role {n} (a session of its own)"),
             Who::IamUser(n) => write!(f, "IAM user {n} (access keys)"),
         }
     }
@@ -55,7 +59,7 @@ pub struct WhoCan {
     pub action: String,
     /// The resource ARN asked about (`*` for none).
     pub resource_arn: String,
-    /// One row per principal, profiles first, in world order.
+    /// One row per principal: profiles, then roles, then IAM users, each in world order.
     pub rows: Vec<Row>,
 }
 
@@ -78,8 +82,8 @@ impl WhoCan {
 /// Why the question cannot be asked of this scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WhoCanError {
-    /// The world has no user profile (every request is made in a profile's name; IAM users
-    /// are asked through the first profile's world, with their own keys).
+    /// The world has no user profile (every request is made in a profile's name; roles and
+    /// IAM users are asked in the first profile's name, with their own credentials).
     NoUserProfile,
 }
 
@@ -122,6 +126,20 @@ pub fn who_can(
             &ws,
             Who::UserProfile(u.name.clone()),
             &selection(&u.name, Route::StudioSpace),
+        ));
+    }
+    for r in &world.roles {
+        rows.push(row(
+            &ws,
+            Who::RoleSession(r.name.clone()),
+            &selection(
+                &carrier,
+                Route::RoleSession {
+                    role: r.name.clone(),
+                    session_name: None,
+                    source_identity: None,
+                },
+            ),
         ));
     }
     for i in &world.iam_users {

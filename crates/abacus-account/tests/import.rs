@@ -200,7 +200,8 @@ fn the_raw_apis_url_encoded_documents_import_alike() {
 fn who_can_asks_every_profile_and_iam_user_of_the_imported_world() {
     use abacus_account::who_can::{who_can, Who};
     let imported = import(&all_files()).unwrap();
-    // the team's bucket: both profiles (the team role's managed policy) and the admin
+    // the team's bucket: both profiles and the team role's own session (the role's managed
+    // policy) and the admin
     // (through the group's managed policy) may read; the role's boundary and the SCPs allow
     let read = who_can(
         &imported.scenario,
@@ -214,6 +215,7 @@ fn who_can_asks_every_profile_and_iam_user_of_the_imported_world() {
         [
             &Who::UserProfile("ana".to_owned()),
             &Who::UserProfile("ben".to_owned()),
+            &Who::RoleSession("StudioTeamRedRole".to_owned()),
             &Who::IamUser("platform-admin".to_owned())
         ]
     );
@@ -238,7 +240,7 @@ fn who_can_asks_every_profile_and_iam_user_of_the_imported_world() {
     );
     // the secret's resource policy denies every principal not tagged team=red: the IAM
     // users are explicitly denied; the profiles' role is tagged red, so nothing denies
-    // them and nothing allows them
+    // them (or the role's own session) and nothing allows them
     let secret = who_can(
         &imported.scenario,
         "secretsmanager:GetSecretValue",
@@ -259,5 +261,12 @@ fn who_can_asks_every_profile_and_iam_user_of_the_imported_world() {
         secret.rows[0].decision,
         Ok(Decision::ImplicitDeny),
         "ana's Studio session"
+    );
+    let role = &secret.rows[2];
+    assert_eq!(role.who, Who::RoleSession("StudioTeamRedRole".to_owned()));
+    assert_eq!(role.decision, Ok(Decision::ImplicitDeny));
+    assert_eq!(
+        role.principal_arn,
+        "arn:aws:sts::444455556666:assumed-role/StudioTeamRedRole/session"
     );
 }

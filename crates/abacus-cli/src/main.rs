@@ -35,8 +35,9 @@ commands:
   import FILE... [-o OUT]       a scenario from AWS CLI exports of an account (IAM, SageMaker,
                                 Organizations, S3, Secrets Manager; nothing leaves the machine)
   who-can FILE ACTION ARN [--json]
-                                every user profile and IAM user allowed ACTION on ARN, then
-                                the explicitly denied ones, then `N allowed, N denied`
+                                every user profile, role session and IAM user allowed ACTION
+                                on ARN, then the explicitly denied ones, then
+                                `N allowed, N denied`
   --version                     the version, and the AWS reference data's package and date
 ";
 

@@ -117,9 +117,9 @@ fn import_then_who_can_on_the_cli() {
     ]);
     let text = String::from_utf8_lossy(&o.stdout);
     let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
-    assert_eq!(first["principals"].as_array().unwrap().len(), 5);
+    assert_eq!(first["principals"].as_array().unwrap().len(), 6);
     assert_eq!(first["principals"][0]["decision"], "Allow");
-    assert!(text.ends_with("3 allowed, 0 denied\n"), "{text}");
+    assert!(text.ends_with("4 allowed, 0 denied\n"), "{text}");
     let bad = abacus(&["who-can", out.to_str().unwrap(), "sagemaker:Nope", "*"]);
     assert_eq!(bad.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();

@@ -99,7 +99,8 @@ pub struct SessionCall {
 }
 
 /// The session SageMaker creates for `selection`, or `None` when the route uses the
-/// person's own credentials (access keys, console sign-in).
+/// person's own credentials (access keys, console sign-in) or a session made outside
+/// Studio ([`Route::RoleSession`]).
 pub fn service_session(
     world: &World,
     selection: &Selection,
@@ -137,6 +138,8 @@ pub fn service_session(
             "batch transform job",
         ),
         Route::Console => return Ok(saml_sign_in(world, user)),
+        // how the session was obtained is outside the model
+        Route::RoleSession { .. } => return Ok(None),
         Route::EmrStep {
             role,
             instance_profile_role,

@@ -205,6 +205,10 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
         value: format!("role-chain:{}", r.name),
         label: format!("Role chain → {}", r.name),
     }));
+    routes.extend(w.roles.iter().map(|r| Opt {
+        value: format!("role-session:{}", r.name),
+        label: format!("Session of {} (outside Studio)", r.name),
+    }));
     // EMR steps with runtime roles, where the world has the clusters' instance profile role
     let instance_profile = abacus_studio::request::EMR_DEFAULT_INSTANCE_PROFILE_ROLE;
     if w.role(instance_profile).is_some() {

@@ -166,6 +166,7 @@ pub fn route_key(route: &Route) -> String {
         Route::Pipeline { .. } => "pipeline".to_owned(),
         Route::AccessKeys { .. } => "access-keys".to_owned(),
         Route::RoleChain { role, .. } => format!("role-chain:{role}"),
+        Route::RoleSession { role, .. } => format!("role-session:{role}"),
         Route::Console => "console".to_owned(),
         Route::Endpoint { .. } => "endpoint".to_owned(),
         Route::TransformJob { .. } => "transform-job".to_owned(),
@@ -184,6 +185,11 @@ pub fn route_from_key(key: &str) -> Option<Route> {
         "console" => Route::Console,
         "endpoint" => Route::Endpoint { role: None },
         "transform-job" => Route::TransformJob { role: None },
+        other if other.starts_with("role-session:") => Route::RoleSession {
+            role: other.strip_prefix("role-session:")?.to_owned(),
+            session_name: None,
+            source_identity: None,
+        },
         other if other.starts_with("emr-step:") => Route::EmrStep {
             role: other.strip_prefix("emr-step:")?.to_owned(),
             cluster: None,
@@ -663,6 +669,11 @@ mod tests {
             Route::RoleChain {
                 role: "TeamRole".into(),
                 session_name: None,
+            },
+            Route::RoleSession {
+                role: "TeamRole".into(),
+                session_name: None,
+                source_identity: None,
             },
             Route::Console,
         ] {

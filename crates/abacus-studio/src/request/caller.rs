@@ -219,6 +219,24 @@ pub(super) fn sign(
                 studio_agent(),
             )
         }
+        Route::RoleSession {
+            role,
+            session_name,
+            source_identity,
+        } => {
+            let session = session_name.clone().unwrap_or_else(|| "session".to_owned());
+            let c = role_session(world, role, &session, source_identity.clone(), None)?;
+            notes.push(format!(
+                "a session of `{role}` obtained outside Studio: how it was assumed is not modelled, and it carries no SageMaker context keys{}",
+                if source_identity.is_some() { "" } else { " and no source identity" }
+            ));
+            (
+                c,
+                role_tags(world, role),
+                world.source_ips.external.clone(),
+                cli_agent(),
+            )
+        }
         Route::Console => console_caller(world, user)?,
     };
     if *route == Route::StudioSpace && studio_source_identity.is_none() {
@@ -432,6 +450,45 @@ mod tests {
         assert_eq!(b.request.principal, "arn:aws:iam::111122223333:user/alice");
         assert!(single(&b, "aws:SourceIdentity").is_none());
         assert_eq!(single(&b, "aws:username").as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn a_role_session_outside_studio_carries_only_what_it_is_given() {
+        // IAM User Guide: "AWS global condition context keys" (aws:PrincipalArn is the role
+        // for a role session; aws:SourceIdentity only when the session has one); SageMaker
+        // context keys only for calls from within Studio
+        let w = default_scenario().world;
+        let route = |source_identity: Option<&str>| Route::RoleSession {
+            role: "DataEngineerRole".into(),
+            session_name: Some("nightly".into()),
+            source_identity: source_identity.map(Into::into),
+        };
+        let b = build_request(
+            &w,
+            &sel("alice", "s3:GetObject", Some("obj-alice"), route(None)),
+        )
+        .unwrap();
+        assert_eq!(
+            b.request.principal,
+            "arn:aws:sts::111122223333:assumed-role/DataEngineerRole/nightly"
+        );
+        assert!(single(&b, "aws:SourceIdentity").is_none());
+        assert!(single(&b, "sagemaker:UserProfileName").is_none());
+        assert_eq!(
+            single(&b, "aws:PrincipalArn").as_deref(),
+            Some("arn:aws:iam::111122223333:role/DataEngineerRole")
+        );
+        let b = build_request(
+            &w,
+            &sel(
+                "alice",
+                "s3:GetObject",
+                Some("obj-alice"),
+                route(Some("ana")),
+            ),
+        )
+        .unwrap();
+        assert_eq!(single(&b, "aws:SourceIdentity").as_deref(), Some("ana"));
     }
 
     #[test]

@@ -68,6 +68,21 @@ pub enum Route {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         role: Option<String>,
     },
+    /// A session of `role` obtained outside Studio (by a person, a script or a service
+    /// whose `sts:AssumeRole` is not modelled), e.g. a role's own session in who-can or the
+    /// session a CloudTrail record names. It carries the given source identity and no
+    /// SageMaker context keys.
+    #[serde(rename_all = "camelCase")]
+    RoleSession {
+        /// The role.
+        role: String,
+        /// `RoleSessionName`; `session` when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session_name: Option<String>,
+        /// The session's source identity, if it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source_identity: Option<String>,
+    },
     /// A step (or a Studio notebook's query) on an EMR cluster with runtime roles: the user
     /// submits it from the Studio space with `AddJobFlowSteps` naming the runtime role, the
     /// cluster's EC2 instance profile role assumes the runtime role, and the step's calls run
@@ -107,6 +122,7 @@ impl Route {
             Route::Pipeline { .. } => "pipeline".to_owned(),
             Route::AccessKeys { .. } => "access keys".to_owned(),
             Route::RoleChain { role, .. } => format!("role chain to {role}"),
+            Route::RoleSession { role, .. } => format!("session of {role}"),
             Route::Console => "console sign-in".to_owned(),
             Route::Endpoint { .. } => "endpoint inference container".to_owned(),
             Route::TransformJob { .. } => "batch transform job".to_owned(),
@@ -134,6 +150,7 @@ enum RouteKind {
     Pipeline,
     AccessKeys,
     RoleChain,
+    RoleSession,
     Console,
     Endpoint,
     TransformJob,
@@ -154,6 +171,7 @@ impl RouteKind {
             RouteKind::EmrStep => Some(&["role", "cluster", "instanceProfileRole"]),
             RouteKind::AccessKeys => Some(&["iamUser"]),
             RouteKind::RoleChain => Some(&["role", "sessionName"]),
+            RouteKind::RoleSession => Some(&["role", "sessionName", "sourceIdentity"]),
         }
     }
 }
@@ -174,6 +192,7 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
         let mut role: Option<Option<String>> = None;
         let mut iam_user: Option<Option<String>> = None;
         let mut session_name: Option<Option<String>> = None;
+        let mut source_identity: Option<Option<String>> = None;
         let mut cluster: Option<Option<String>> = None;
         let mut instance_profile_role: Option<Option<String>> = None;
         // Member names in document order, checked against the variant once it is known.
@@ -187,6 +206,7 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
                 "role" => Some((&mut role, "role")),
                 "iamUser" => Some((&mut iam_user, "iamUser")),
                 "sessionName" => Some((&mut session_name, "sessionName")),
+                "sourceIdentity" => Some((&mut source_identity, "sourceIdentity")),
                 "cluster" => Some((&mut cluster, "cluster")),
                 "instanceProfileRole" => Some((&mut instance_profile_role, "instanceProfileRole")),
                 _ => None,
@@ -240,6 +260,11 @@ impl<'de> serde::de::Visitor<'de> for RouteVisitor {
                 role: required_role(role)?,
                 session_name: session_name.flatten(),
             },
+            RouteKind::RoleSession => Route::RoleSession {
+                role: required_role(role)?,
+                session_name: session_name.flatten(),
+                source_identity: source_identity.flatten(),
+            },
         })
     }
 }
@@ -253,6 +278,28 @@ mod tests {
             let m = e.to_string();
             m.split(" at line ").next().unwrap_or_default().to_owned()
         })
+    }
+
+    #[test]
+    fn a_role_session_reads_and_writes_back() {
+        let r = route(
+            r#"{"type": "roleSession", "role": "R", "sessionName": "s", "sourceIdentity": "ana"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            Route::RoleSession {
+                role: "R".into(),
+                session_name: Some("s".into()),
+                source_identity: Some("ana".into())
+            }
+        );
+        assert_eq!(route(&serde_json::to_string(&r).unwrap()), Ok(r));
+        assert_eq!(
+            route(r#"{"type": "roleSession"}"#),
+            Err("missing field `role`".to_owned())
+        );
+        assert!(route(r#"{"type": "roleSession", "role": "R", "iamUser": "u"}"#).is_err());
     }
 
     #[test]
@@ -305,7 +352,7 @@ mod tests {
     fn route_errors_name_the_problem() {
         assert_eq!(
             route(r#"{"type": "lambda"}"#),
-            Err("unknown variant `lambda`, expected one of `studioSpace`, `trainingJob`, `processingJob`, `pipeline`, `accessKeys`, `roleChain`, `console`, `endpoint`, `transformJob`, `emrStep`".into())
+            Err("unknown variant `lambda`, expected one of `studioSpace`, `trainingJob`, `processingJob`, `pipeline`, `accessKeys`, `roleChain`, `roleSession`, `console`, `endpoint`, `transformJob`, `emrStep`".into())
         );
         assert_eq!(
             route(r#"{"role": "R"}"#),

@@ -121,6 +121,7 @@ impl Selection {
             Route::Pipeline { .. } => "from a pipeline they started".to_owned(),
             Route::AccessKeys { .. } => "with external access keys".to_owned(),
             Route::RoleChain { role, .. } => format!("after chaining to {role}"),
+            Route::RoleSession { role, .. } => format!("as a session of {role}"),
             Route::Console => "from their own sign-in".to_owned(),
             Route::Endpoint { .. } => "from the inference container of an endpoint".to_owned(),
             Route::TransformJob { .. } => "from a batch transform job".to_owned(),
