@@ -589,6 +589,41 @@ impl Scenario {
                 ));
             }
         }
+        let param = |k: &str| {
+            let mut p = at("parameters");
+            p.push(PathSeg::Key(k.to_owned()));
+            p
+        };
+        if let Some(t) = &s.parameters.time {
+            if !is_utc_clock(t) {
+                out.push((
+                    param("time"),
+                    format!("`{t}` is not an ISO 8601 UTC time"),
+                    "write `YYYY-MM-DDThh:mm:ssZ`, e.g. `2026-03-01T09:30:00Z`",
+                ));
+            }
+        }
+        if let Some(ip) = &s.parameters.source_ip {
+            if ip.parse::<std::net::IpAddr>().is_err() {
+                out.push((
+                    param("sourceIp"),
+                    format!("`{ip}` is not an IP address"),
+                    "write an IPv4 or IPv6 address, e.g. `203.0.113.10`",
+                ));
+            }
+        }
+        if let Some(r) = &s.parameters.region {
+            let ok = !r.is_empty()
+                && r.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !ok {
+                out.push((
+                    param("region"),
+                    format!("`{r}` is not a Region code"),
+                    "write a Region code, e.g. `eu-west-1`",
+                ));
+            }
+        }
         // A malformed ARN is the request builder's error (`RequestError::InvalidArn`), not
         // the document's: a half-typed ARN in the app must still autosave and reload.
         if s.resource_arn.is_some() && s.resource.is_some() {
@@ -900,6 +935,28 @@ mod tests {
         assert_eq!(s.version, CURRENT_VERSION);
         let again = Scenario::from_json(&s.to_json_pretty()).unwrap();
         assert_eq!(s, again);
+    }
+
+    #[test]
+    fn a_requests_own_time_address_and_region_are_checked() {
+        let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
+        v["selection"]["parameters"] = serde_json::json!({
+            "time": "yesterday", "sourceIp": "10.0.0.300", "region": "EU West"
+        });
+        let e = Scenario::from_json(&serde_json::to_string_pretty(&v).unwrap()).unwrap_err();
+        let paths: Vec<&str> = e.issues.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "selection.parameters.time",
+                "selection.parameters.sourceIp",
+                "selection.parameters.region"
+            ]
+        );
+        v["selection"]["parameters"] = serde_json::json!({
+            "time": "2026-03-01T09:30:00Z", "sourceIp": "2001:db8::1", "region": "eu-west-1"
+        });
+        assert!(Scenario::from_json(&serde_json::to_string_pretty(&v).unwrap()).is_ok());
     }
 
     #[test]

@@ -212,9 +212,17 @@ pub fn build_request_for(
         ));
     }
 
-    let signer = caller::sign(world, user, domain, &selection.route, &mut notes)?;
+    let mut signer = caller::sign(world, user, domain, &selection.route, &mut notes)?;
+    let p = &selection.parameters;
+    if let Some(ip) = &p.source_ip {
+        signer.source_ip = ip.clone();
+    }
+    let when = principal_keys::When {
+        clock: p.time.as_deref().unwrap_or(&world.clock),
+        region: p.region.as_deref().unwrap_or(&world.region),
+    };
     let mut ctx = Context::new();
-    principal_keys::insert(&mut ctx, world, &action, &signer);
+    principal_keys::insert(&mut ctx, world, &action, &signer, &when);
     let target = target::resolve_target(world, user, &action, selection)?;
     if let Some(t) = &target {
         resource_keys::insert(&mut ctx, &mut notes, &action, t);

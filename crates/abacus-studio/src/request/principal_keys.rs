@@ -13,8 +13,23 @@ use crate::actions::ActionSpec;
 use crate::model::World;
 use abacus_policy::Context;
 
+/// When and where a call is made: the world's clock and Region, or the request's own
+/// (`Parameters::time`, `Parameters::region`).
+pub(super) struct When<'a> {
+    /// ISO 8601 UTC.
+    pub(super) clock: &'a str,
+    /// The Region the call is sent to.
+    pub(super) region: &'a str,
+}
+
 /// Inserts the keys of `signer` and the call's global keys into `ctx`.
-pub(super) fn insert(ctx: &mut Context, world: &World, action: &ActionSpec, signer: &Signer) {
+pub(super) fn insert(
+    ctx: &mut Context,
+    world: &World,
+    action: &ActionSpec,
+    signer: &Signer,
+    when: &When<'_>,
+) {
     let Signer {
         caller,
         principal_tags,
@@ -33,7 +48,7 @@ pub(super) fn insert(ctx: &mut Context, world: &World, action: &ActionSpec, sign
             ctx.insert_single("aws:PrincipalArn", role_arn.clone());
             ctx.insert_single("aws:PrincipalType", "AssumedRole");
             ctx.insert_single("aws:userid", [role_id.as_str(), ":", session_name].concat());
-            ctx.insert_single("aws:TokenIssueTime", world.clock.clone());
+            ctx.insert_single("aws:TokenIssueTime", when.clock.to_owned());
             if let Some(si) = source_identity {
                 ctx.insert_single("aws:SourceIdentity", si.clone());
             }
@@ -61,13 +76,13 @@ pub(super) fn insert(ctx: &mut Context, world: &World, action: &ActionSpec, sign
         ctx.insert_single(&["aws:PrincipalTag/", k].concat(), v.clone());
     }
     let requested_region = if action.service() == "iam" {
-        "us-east-1".to_owned()
+        "us-east-1"
     } else {
-        world.region.clone()
+        when.region
     };
-    ctx.insert_single("aws:RequestedRegion", requested_region);
-    ctx.insert_single("aws:CurrentTime", world.clock.clone());
-    if let Some(epoch) = epoch_seconds(&world.clock) {
+    ctx.insert_single("aws:RequestedRegion", requested_region.to_owned());
+    ctx.insert_single("aws:CurrentTime", when.clock.to_owned());
+    if let Some(epoch) = epoch_seconds(when.clock) {
         ctx.insert_single("aws:EpochTime", epoch.to_string());
     }
     ctx.insert_single("aws:SourceIp", source_ip.clone());
@@ -105,6 +120,28 @@ mod tests {
     use crate::request::route::Route;
     use crate::request::test_support::{sel, single};
     use crate::scenario::default_scenario;
+
+    #[test]
+    fn a_request_can_carry_its_own_time_address_and_region() {
+        // IAM User Guide: "AWS global condition context keys" (aws:CurrentTime,
+        // aws:EpochTime, aws:SourceIp, aws:RequestedRegion are the request's)
+        let w = default_scenario().world;
+        let mut s = sel("alice", "s3:GetObject", Some("obj-alice"), Route::StudioSpace);
+        s.parameters.time = Some("2026-03-01T09:30:00Z".into());
+        s.parameters.source_ip = Some("203.0.113.10".into());
+        s.parameters.region = Some("eu-west-1".into());
+        let b = build_request(&w, &s).unwrap();
+        assert_eq!(single(&b, "aws:CurrentTime").as_deref(), Some("2026-03-01T09:30:00Z"));
+        assert_eq!(single(&b, "aws:EpochTime").as_deref(), Some("1772357400"));
+        assert_eq!(single(&b, "aws:SourceIp").as_deref(), Some("203.0.113.10"));
+        assert_eq!(b.source_ip, "203.0.113.10");
+        assert_eq!(single(&b, "aws:RequestedRegion").as_deref(), Some("eu-west-1"));
+        // IAM's requests still go to us-east-1
+        let mut i = sel("alice", "iam:ListRoles", None, Route::StudioSpace);
+        i.parameters.region = Some("eu-west-1".into());
+        let b = build_request(&w, &i).unwrap();
+        assert_eq!(single(&b, "aws:RequestedRegion").as_deref(), Some("us-east-1"));
+    }
 
     #[test]
     fn epoch_of_known_date() {

@@ -64,6 +64,18 @@ pub struct Parameters {
     /// `SpaceSharingSettings.SharingType` of a space being created (`Private`, `Shared`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub space_sharing_type: Option<String>,
+    /// The address the call came from (`aws:SourceIp`), instead of the route's; a replayed
+    /// CloudTrail record's `sourceIPAddress`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ip: Option<String>,
+    /// When the call was made (`aws:CurrentTime`, `aws:EpochTime`), ISO 8601 UTC, instead
+    /// of the world's clock; a replayed record's `eventTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// The Region the call was sent to (`aws:RequestedRegion`), instead of the world's; a
+    /// replayed record's `awsRegion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// One call to simulate: who, what, on which resource, from where, with what.
