@@ -6,4 +6,6 @@
 //! rule holds: no web dependencies.
 
 pub mod import;
+pub mod replay;
+pub mod trail;
 pub mod who_can;

@@ -201,3 +201,85 @@ pub fn who_can(args: &[String]) -> ExitCode {
     );
     ExitCode::SUCCESS
 }
+
+const REPLAY_USAGE: &str = "usage: abacus replay SCENARIO TRAIL...";
+
+/// `abacus replay SCENARIO TRAIL...`: one JSON line per CloudTrail record (`recorded`,
+/// `decision`, `agrees`, the request it was or why it is not simulated), then
+/// `N agree, N disagree, N not compared`; exit 1 when any disagree.
+pub fn replay(args: &[String]) -> ExitCode {
+    if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
+        eprintln!("error: unknown option `{}`\n{REPLAY_USAGE}", shown(flag));
+        return ExitCode::from(2);
+    }
+    let Some((path, trails)) = args.split_first().filter(|(_, t)| !t.is_empty()) else {
+        eprintln!("error: need a scenario and at least one trail file\n{REPLAY_USAGE}");
+        return ExitCode::from(2);
+    };
+    let scenario = match crate::scenario::load(path) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut records = Vec::new();
+    let mut failed = false;
+    for t in trails {
+        let text = match std::fs::read_to_string(t) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", shown(t));
+                return ExitCode::from(2);
+            }
+        };
+        match abacus_account::trail::read_trail(&ImportFile {
+            name: t.clone(),
+            text,
+        }) {
+            Ok(r) => records.extend(r),
+            Err(errors) => {
+                failed = true;
+                for e in &errors {
+                    eprintln!(
+                        "{}: error: {}: {}\n  help: {}",
+                        shown(match (e.line, e.column) {
+                            (Some(l), Some(c)) => format!("{}:{l}:{c}", e.file),
+                            _ => e.file.clone(),
+                        }),
+                        shown(&e.path),
+                        shown(&e.message),
+                        shown(&e.help)
+                    );
+                }
+            }
+        }
+    }
+    if failed {
+        eprintln!("nothing replayed");
+        return ExitCode::from(2);
+    }
+    let replayed = abacus_account::replay::replay(&scenario, &records);
+    for row in &replayed.rows {
+        let r = &row.record;
+        let line = serde_json::json!({
+            "record": r.place,
+            "eventId": r.event_id,
+            "event": format!("{} {}", r.event_source, r.event_name),
+            "recorded": row.recorded.describe(),
+            "decision": row.decision.map(|d| serde_json::to_value(d).unwrap_or_default()),
+            "agrees": row.agrees,
+            "request": row.selection.as_ref().ok().map(|s| serde_json::to_value(s).unwrap_or_default()),
+            "notSimulated": row.selection.as_ref().err(),
+        });
+        println!("{line}");
+    }
+    println!(
+        "{} agree, {} disagree, {} not compared",
+        replayed.agreeing(),
+        replayed.disagreeing(),
+        replayed.not_compared()
+    );
+    if replayed.disagreeing() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -38,6 +38,10 @@ commands:
                                 every user profile, role session and IAM user allowed ACTION
                                 on ARN, then the explicitly denied ones, then
                                 `N allowed, N denied`
+  replay FILE TRAIL...          replay CloudTrail records (log file, lookup-events output or
+                                array): one JSON line per record with `recorded`, `decision`,
+                                `agrees`, then `N agree, N disagree, N not compared`; exit 1
+                                when any disagree
   --version                     the version, and the AWS reference data's package and date
 ";
 
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         "lint" => template::lint(rest),
         "import" => account::import(rest),
         "who-can" => account::who_can(rest),
+        "replay" => account::replay(rest),
         "--version" | "-V" | "version" => {
             print!("{}", version());
             ExitCode::SUCCESS

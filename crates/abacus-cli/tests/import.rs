@@ -124,3 +124,57 @@ fn import_then_who_can_on_the_cli() {
     assert_eq!(bad.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn import_then_replay_a_trail_on_the_cli() {
+    let dir = std::env::temp_dir().join(format!("abacus-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("imported.json");
+    let files = export_files();
+    let mut args: Vec<&str> = vec!["import", "-o", out.to_str().unwrap()];
+    args.extend(files.iter().map(String::as_str));
+    assert!(abacus(&args).status.success());
+    let trail = exports().join("../trail");
+    let log = trail.join("cloudtrail-log.json");
+    let lookup = trail.join("lookup-events.json");
+    let o = abacus(&[
+        "replay",
+        out.to_str().unwrap(),
+        log.to_str().unwrap(),
+        lookup.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "a record disagrees: {text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 10, "{text}");
+    assert_eq!(lines[9], "7 agree, 1 disagree, 1 not compared");
+    let rows: Vec<serde_json::Value> = lines[..9]
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows[1]["request"]["action"], "s3:ListBucket");
+    assert_eq!(rows[2]["recorded"], "denied (AccessDeniedException)");
+    assert_eq!(rows[2]["decision"], "ImplicitDeny");
+    assert_eq!(rows[2]["agrees"], true);
+    assert_eq!(rows[5]["agrees"], false);
+    assert_eq!(rows[5]["request"]["parameters"]["region"], "eu-central-1");
+    assert!(rows[6]["notSimulated"]
+        .as_str()
+        .unwrap()
+        .contains("AWSService"));
+    // a broken trail: placed, nothing replayed
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"Records\": [{\"eventSource\": \"s3.amazonaws.com\"}]}",
+    )
+    .unwrap();
+    let o = abacus(&["replay", out.to_str().unwrap(), bad.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err.contains("bad.json:1:14: error: $.Records[0]: `eventName` is missing"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

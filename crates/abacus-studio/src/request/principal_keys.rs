@@ -126,21 +126,35 @@ mod tests {
         // IAM User Guide: "AWS global condition context keys" (aws:CurrentTime,
         // aws:EpochTime, aws:SourceIp, aws:RequestedRegion are the request's)
         let w = default_scenario().world;
-        let mut s = sel("alice", "s3:GetObject", Some("obj-alice"), Route::StudioSpace);
+        let mut s = sel(
+            "alice",
+            "s3:GetObject",
+            Some("obj-alice"),
+            Route::StudioSpace,
+        );
         s.parameters.time = Some("2026-03-01T09:30:00Z".into());
         s.parameters.source_ip = Some("203.0.113.10".into());
         s.parameters.region = Some("eu-west-1".into());
         let b = build_request(&w, &s).unwrap();
-        assert_eq!(single(&b, "aws:CurrentTime").as_deref(), Some("2026-03-01T09:30:00Z"));
+        assert_eq!(
+            single(&b, "aws:CurrentTime").as_deref(),
+            Some("2026-03-01T09:30:00Z")
+        );
         assert_eq!(single(&b, "aws:EpochTime").as_deref(), Some("1772357400"));
         assert_eq!(single(&b, "aws:SourceIp").as_deref(), Some("203.0.113.10"));
         assert_eq!(b.source_ip, "203.0.113.10");
-        assert_eq!(single(&b, "aws:RequestedRegion").as_deref(), Some("eu-west-1"));
+        assert_eq!(
+            single(&b, "aws:RequestedRegion").as_deref(),
+            Some("eu-west-1")
+        );
         // IAM's requests still go to us-east-1
         let mut i = sel("alice", "iam:ListRoles", None, Route::StudioSpace);
         i.parameters.region = Some("eu-west-1".into());
         let b = build_request(&w, &i).unwrap();
-        assert_eq!(single(&b, "aws:RequestedRegion").as_deref(), Some("us-east-1"));
+        assert_eq!(
+            single(&b, "aws:RequestedRegion").as_deref(),
+            Some("us-east-1")
+        );
     }
 
     #[test]
