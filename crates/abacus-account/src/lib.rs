@@ -5,6 +5,7 @@
 //! Everything here runs in the page or the CLI: nothing is sent anywhere. The engine crates'
 //! rule holds: no web dependencies.
 
+pub mod anonymise;
 pub mod import;
 pub mod replay;
 pub mod trail;

@@ -270,3 +270,46 @@ fn who_can_asks_every_profile_and_iam_user_of_the_imported_world() {
         "arn:aws:sts::444455556666:assumed-role/StudioTeamRedRole/session"
     );
 }
+
+#[test]
+fn an_anonymised_import_names_nothing_of_the_account_and_decides_alike() {
+    use abacus_account::anonymise::anonymise;
+    let imported = import(&all_files()).unwrap();
+    let (anon, replaced) = anonymise(&imported.scenario).unwrap();
+    assert!(replaced > 20, "{replaced}");
+    let text = anon.to_json_pretty();
+    for secret in [
+        "444455556666",
+        "StudioTeamRedRole",
+        "platform-admin",
+        "d-abcdefgh1234",
+        "abacus-ml-data",
+        "team-red/db",
+        "\"ana\"",
+        "ReadMlData",
+    ] {
+        assert!(!text.contains(secret), "`{secret}` is still in the anonymised scenario");
+    }
+    // the same decisions, for the same (renamed) requests
+    let ws = Workspace::new(&imported.scenario);
+    let wa = Workspace::new(&anon);
+    for (u, ua) in imported.scenario.world.users.iter().zip(&anon.world.users) {
+        for (r, ra) in imported.scenario.world.resources.iter().zip(&anon.world.resources) {
+            for action in ["sagemaker:DescribeUserProfile", "s3:GetObject", "secretsmanager:GetSecretValue", "s3:ListBucket"] {
+                let s = |user: &str, res: &str| Selection {
+                    user: user.to_owned(),
+                    action: action.to_owned(),
+                    resource: Some(res.to_owned()),
+                    ..imported.scenario.selection.clone()
+                };
+                assert_eq!(
+                    ws.decide(&s(&u.name, &r.id)).ok(),
+                    wa.decide(&s(&ua.name, &ra.id)).ok(),
+                    "{} {action} {}",
+                    u.name,
+                    r.id
+                );
+            }
+        }
+    }
+}
