@@ -450,3 +450,105 @@ fn lower_first(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// The parts of an AccessDenied message: `(principal ARN, action, resource)`; the resource
+/// is `*` when the message names none. The form is the IAM User Guide's ("Access denied
+/// error messages"): `User: ARN is not authorized to perform: ACTION on resource: RESOURCE
+/// because …` (or `… with an explicit deny in …`).
+pub fn parse_denied_message(message: &str) -> Option<(String, String, String)> {
+    let text = message.trim();
+    let rest = text.get(text.find("User: ")? + "User: ".len()..)?;
+    let (principal, rest) = rest.split_once(" is not authorized to perform: ")?;
+    let end = |s: &str| {
+        [
+            " because ",
+            " with an explicit deny",
+            " with an implicit deny",
+        ]
+        .iter()
+        .filter_map(|m| s.find(m))
+        .min()
+        .unwrap_or(s.len())
+    };
+    let (action, resource) = match rest.split_once(" on resource: ") {
+        Some((action, r)) => (action, r.get(..end(r)).unwrap_or(r)),
+        None => (rest.get(..end(rest)).unwrap_or(rest), "*"),
+    };
+    let clean = |s: &str| s.trim().trim_end_matches(['.', ',']).trim().to_owned();
+    let (principal, action, resource) = (clean(principal), clean(action), clean(resource));
+    (principal.starts_with("arn:") && action.contains(':')).then_some((principal, action, resource))
+}
+
+/// The request an AccessDenied message names, in `world` (see [`parse_denied_message`]).
+/// The message carries no source identity: a Studio session (`SageMaker`) is the profile
+/// whose execution role it is when only one profile has that role.
+pub fn selection_from_denied(world: &World, message: &str) -> Result<Selection, String> {
+    let (principal, action, resource) = parse_denied_message(message).ok_or(
+        "not an AccessDenied message (`User: ARN is not authorized to perform: ACTION on resource: ARN …`)",
+    )?;
+    let (prefix, name) = action
+        .split_once(':')
+        .ok_or("the action has no service prefix")?;
+    let account = crate::import::account_of_arn(&principal);
+    let identity = if let Some((role, session)) = principal
+        .split_once(":assumed-role/")
+        .and_then(|(_, r)| r.split_once('/'))
+    {
+        crate::trail::Identity {
+            kind: "AssumedRole".to_owned(),
+            arn: Some(principal.clone()),
+            account,
+            role: Some(role.to_owned()),
+            session_name: Some(session.to_owned()),
+            ..Default::default()
+        }
+    } else if let Some((_, user)) = principal.split_once(":user/") {
+        crate::trail::Identity {
+            kind: "IAMUser".to_owned(),
+            arn: Some(principal.clone()),
+            account,
+            user_name: user.rsplit('/').next().map(str::to_owned),
+            ..Default::default()
+        }
+    } else {
+        return Err(format!(
+            "`{principal}` is neither a role session nor an IAM user"
+        ));
+    };
+    let record = TrailRecord {
+        place: "the message".to_owned(),
+        event_id: None,
+        event_time: None,
+        event_source: format!("{prefix}.amazonaws.com"),
+        event_name: name.to_owned(),
+        region: None,
+        source_ip: None,
+        error_code: Some("AccessDenied".to_owned()),
+        error_message: Some(message.to_owned()),
+        identity,
+        resources: if resource == "*" {
+            Vec::new()
+        } else {
+            vec![(None, resource)]
+        },
+        request_parameters: None,
+    };
+    let mut selection = selection_of(world, &record)?;
+    selection.action = action;
+    if let Route::RoleSession {
+        role,
+        session_name: Some(session),
+        ..
+    } = &selection.route
+    {
+        let mut users = world
+            .users
+            .iter()
+            .filter(|u| world.execution_role_of(u).as_deref() == Some(role.as_str()));
+        if let (true, Some(u), None) = (session == "SageMaker", users.next(), users.next()) {
+            selection.user = u.name.clone();
+            selection.route = Route::StudioSpace;
+        }
+    }
+    Ok(selection)
+}

@@ -288,14 +288,28 @@ fn an_anonymised_import_names_nothing_of_the_account_and_decides_alike() {
         "\"ana\"",
         "ReadMlData",
     ] {
-        assert!(!text.contains(secret), "`{secret}` is still in the anonymised scenario");
+        assert!(
+            !text.contains(secret),
+            "`{secret}` is still in the anonymised scenario"
+        );
     }
     // the same decisions, for the same (renamed) requests
     let ws = Workspace::new(&imported.scenario);
     let wa = Workspace::new(&anon);
     for (u, ua) in imported.scenario.world.users.iter().zip(&anon.world.users) {
-        for (r, ra) in imported.scenario.world.resources.iter().zip(&anon.world.resources) {
-            for action in ["sagemaker:DescribeUserProfile", "s3:GetObject", "secretsmanager:GetSecretValue", "s3:ListBucket"] {
+        for (r, ra) in imported
+            .scenario
+            .world
+            .resources
+            .iter()
+            .zip(&anon.world.resources)
+        {
+            for action in [
+                "sagemaker:DescribeUserProfile",
+                "s3:GetObject",
+                "secretsmanager:GetSecretValue",
+                "s3:ListBucket",
+            ] {
                 let s = |user: &str, res: &str| Selection {
                     user: user.to_owned(),
                     action: action.to_owned(),

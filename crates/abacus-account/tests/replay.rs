@@ -234,3 +234,31 @@ fn broken_trails_are_placed() {
         .contains("not CloudTrail records"));
     assert!(bad("[1,").first().unwrap().message.starts_with("not JSON"));
 }
+
+#[test]
+fn an_access_denied_message_opens_its_request() {
+    use abacus_account::replay::{parse_denied_message, selection_from_denied};
+    // IAM User Guide, "Access denied error messages": the message names the principal, the
+    // action and the resource
+    let scenario = imported();
+    let m = "User: arn:aws:sts::444455556666:assumed-role/StudioTeamRedRole/SageMaker is not authorized to perform: sagemaker:DescribeUserProfile on resource: arn:aws:sagemaker:eu-west-1:444455556666:user-profile/d-abcdefgh1234/ben because no identity-based policy allows the sagemaker:DescribeUserProfile action";
+    assert_eq!(
+        parse_denied_message(m),
+        Some((
+            "arn:aws:sts::444455556666:assumed-role/StudioTeamRedRole/SageMaker".to_owned(),
+            "sagemaker:DescribeUserProfile".to_owned(),
+            "arn:aws:sagemaker:eu-west-1:444455556666:user-profile/d-abcdefgh1234/ben".to_owned()
+        ))
+    );
+    // two profiles share the role: the message alone cannot say whose session it was
+    let s = selection_from_denied(&scenario.world, m).unwrap();
+    assert_eq!(s.resource.as_deref(), Some("profile-ben"));
+    assert_eq!(s.route.label(), "session of StudioTeamRedRole");
+    let ws = Workspace::new(&scenario);
+    assert_eq!(ws.decide(&s).unwrap(), Decision::ImplicitDeny);
+    let admin = "An error occurred (AccessDeniedException) when calling the GetSecretValue operation: User: arn:aws:iam::444455556666:user/platform-admin is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:eu-west-1:444455556666:secret:team-red/db-AbCdEf with an explicit deny in a resource-based policy";
+    let s = selection_from_denied(&scenario.world, admin).unwrap();
+    assert_eq!(s.resource.as_deref(), Some("secret-team-red/db-AbCdEf"));
+    assert_eq!(ws.decide(&s).unwrap(), Decision::ExplicitDeny);
+    assert!(selection_from_denied(&scenario.world, "hello").is_err());
+}

@@ -73,6 +73,14 @@ pub struct Imported {
     pub other_versions: Vec<OtherVersion>,
 }
 
+/// The account id of an ARN, if it names one.
+pub fn account_of_arn(arn: &str) -> Option<String> {
+    collect::arn_parts(arn)
+        .map(|p| p.3)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+}
+
 /// The subject of a file named `…@SUBJECT.json`.
 fn subject_of(name: &str) -> Option<&str> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
