@@ -438,7 +438,12 @@ test('keyboard: Esc then Tab leaves the editor', async () => {
   await page.waitForSelector(tid('matrix'));
   await page.waitForFunction(() => document.activeElement?.dataset.testid === 'tab-matrix');
   await page.keyboard.press('End');
+  await page.waitForSelector(tid('account-screen'));
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'tab-account');
+  await page.keyboard.press('ArrowLeft');
   await page.waitForSelector(tid('world-editor'));
+  await page.keyboard.press('Alt+5');
+  await page.waitForSelector(tid('account-screen'));
 });
 
 test('no page errors or console errors in any of the above', () => {

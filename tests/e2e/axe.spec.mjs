@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { useApp } from './harness.mjs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, useApp } from './harness.mjs';
 
 const app = useApp();
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -60,6 +62,24 @@ for (const scheme of ['light', 'dark']) {
     found.gallery = await violations(page);
     await page.click(tid('tab-world'));
     found.world = await violations(page);
+    // the Account screen with an import's report, a who-can table and a replay
+    await page.click(tid('tab-account'));
+    found.account = await violations(page);
+    const fixtures = join(ROOT, 'crates', 'abacus-account', 'tests', 'fixtures');
+    const payload = (dir, name) => ({ name, mimeType: 'application/json', buffer: readFileSync(join(fixtures, dir, name)) });
+    await page.setInputFiles(tid('import-exports'), readdirSync(join(fixtures, 'exports')).filter((n) => n.endsWith('.json')).map((n) => payload('exports', n)));
+    await page.waitForSelector(tid('import-notes'));
+    await page.fill(tid('who-can-action'), 's3:GetObject');
+    await page.fill(tid('who-can-resource'), 'arn:aws:s3:::abacus-ml-data/x.csv');
+    await page.press(tid('who-can-resource'), 'Enter');
+    await page.waitForSelector(tid('who-can'));
+    await page.setInputFiles(tid('replay-file'), [payload('trail', 'cloudtrail-log.json')]);
+    await page.waitForSelector(tid('replay'));
+    found['account with an import, who can and a replay'] = await violations(page);
+    await page.click(tid('share-button'));
+    await page.waitForSelector(tid('share-warning'));
+    found['the share warning of an imported account'] = await violations(page);
+    await page.click(tid('share-cancel'));
     await page.click(tid('tab-gallery'));
     const card = page.locator('[data-testid^="scenario-"]').filter({ has: page.locator(tid('open-solution')) }).first();
     await card.locator('button', { hasText: /^(Open|Resume)$/ }).click();

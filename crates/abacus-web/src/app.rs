@@ -5,6 +5,7 @@
 //! panel's action picker), and renders the chrome ([`crate::chrome`]) around the current
 //! screen ([`crate::screens`]), or an embed's page, with the derived results.
 
+use crate::account_view::AccountData;
 use crate::chrome::header::Header;
 use crate::chrome::message_bar::message_bar;
 use crate::chrome::share_bar::ShareBar;
@@ -15,6 +16,7 @@ use crate::hooks::matrix::use_matrix;
 use crate::hooks::persistence::use_persistence;
 use crate::hooks::reference::use_reference_files;
 use crate::hooks::shortcuts::use_shortcuts;
+use crate::screens::account::AccountScreen;
 use crate::screens::embed::embed_page;
 use crate::screens::gallery::GalleryScreen;
 use crate::screens::matrix::matrix_screen;
@@ -48,6 +50,9 @@ pub fn App() -> Html {
     let intro = use_state(|| boot.first_visit);
     // the share bar shows the link of the document as it was: an edit closes it
     let share_url = use_state(|| None::<String>);
+    // the Account screen's import report and trail, kept while the page lives (in memory
+    // only: real-account data is never autosaved)
+    let account = use_state(|| Rc::new(AccountData::default()));
 
     // derived views: the workspace panels on every change, the matrix only when shown; both
     // read the Service Authorization Reference too, so a newly installed file recomputes them.
@@ -97,6 +102,7 @@ pub fn App() -> Html {
                 Screen::Matrix => matrix_screen(&store, matrix.as_deref()),
                 Screen::Gallery => html! { <GalleryScreen /> },
                 Screen::World => world_screen(&store),
+                Screen::Account => html! { <AccountScreen data={account.clone()} /> },
             };
             html! {
                 <div class="app">

@@ -8,6 +8,7 @@
 //! [`reference`], [`gallery_load`], [`progress`]) are
 //! tested natively; components that need a DOM are tested with wasm-bindgen-test.
 
+pub mod account_view;
 pub mod app;
 pub mod arn_shape;
 pub mod challenge;

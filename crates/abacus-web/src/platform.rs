@@ -12,6 +12,7 @@ use abacus_studio::scenario::Scenario;
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -422,6 +423,60 @@ pub fn import(e: Event, done: impl FnOnce(Result<Scenario, String>) + 'static) {
     READER.with(|r| *r.borrow_mut() = Some(reader));
 }
 
+thread_local! {
+    /// The readers of a multi-file pick (dropping a reader cancels it).
+    static READERS: RefCell<Vec<gloo::file::callbacks::FileReader>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One read file, `(name, text)`, or why it could not be read.
+type FileRead = Result<(String, String), String>;
+
+/// Reads every file a file input picked (`multiple`), then calls `done` with `(name, text)`
+/// of each, in the order picked, or why one could not be read. Nothing leaves the page.
+pub fn read_files(e: Event, done: impl FnOnce(Result<Vec<(String, String)>, String>) + 'static) {
+    let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+        return;
+    };
+    let Some(list) = input.files() else {
+        return;
+    };
+    let files: Vec<gloo::file::File> = (0..list.length())
+        .filter_map(|i| list.get(i))
+        .map(gloo::file::File::from)
+        .collect();
+    input.set_value("");
+    if files.is_empty() {
+        return;
+    }
+    let slots: Rc<RefCell<Vec<Option<FileRead>>>> = Rc::new(RefCell::new(vec![None; files.len()]));
+    let done = Rc::new(RefCell::new(Some(done)));
+    let readers: Vec<gloo::file::callbacks::FileReader> = files
+        .iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let name = file.name();
+            let (slots, done) = (slots.clone(), done.clone());
+            gloo::file::callbacks::read_as_text(file, move |result| {
+                let entry = result
+                    .map(|text| (name.clone(), text))
+                    .map_err(|e| format!("cannot read `{name}`: {e}"));
+                if let Some(slot) = slots.borrow_mut().get_mut(i) {
+                    *slot = Some(entry);
+                }
+                let all: Option<Vec<FileRead>> = slots.borrow().iter().cloned().collect();
+                if let Some(all) = all {
+                    let result: Result<Vec<(String, String)>, String> = all.into_iter().collect();
+                    if let Some(f) = done.borrow_mut().take() {
+                        f(result);
+                    }
+                    READERS.with(|r| r.borrow_mut().clear());
+                }
+            })
+        })
+        .collect();
+    READERS.with(|r| *r.borrow_mut() = readers);
+}
+
 /// The last `performance.measure` called `name`, in milliseconds.
 pub fn last_measure(name: &str) -> Option<f64> {
     let p = web_sys::window()?.performance()?;
@@ -505,7 +560,7 @@ pub fn on_shortcut(f: impl Fn(char) + 'static) -> Option<EventListener> {
                 .and_then(|k| k.chars().next())
                 .map(|c| c.to_ascii_lowercase());
             if let Some(k) = key {
-                if matches!(k, '1'..='4' | 'e' | 'u') {
+                if matches!(k, '1'..='5' | 'e' | 'u') {
                     e.prevent_default();
                     f(k);
                 }

@@ -26,15 +26,18 @@ pub enum Screen {
     Gallery,
     /// Users, teams, tags, resources.
     World,
+    /// Bring your own account: import AWS exports, who can, CloudTrail replay.
+    Account,
 }
 
 impl Screen {
     /// Every screen, in tab order.
-    pub const ALL: [Screen; 4] = [
+    pub const ALL: [Screen; 5] = [
         Screen::Workspace,
         Screen::Matrix,
         Screen::Gallery,
         Screen::World,
+        Screen::Account,
     ];
 
     /// The tab label.
@@ -44,6 +47,7 @@ impl Screen {
             Screen::Matrix => "Access matrix",
             Screen::Gallery => "Gallery",
             Screen::World => "World",
+            Screen::Account => "Account",
         }
     }
 
@@ -54,6 +58,7 @@ impl Screen {
             Screen::Matrix => "[data-testid=tab-matrix]",
             Screen::Gallery => "[data-testid=tab-gallery]",
             Screen::World => "[data-testid=tab-world]",
+            Screen::Account => "[data-testid=tab-account]",
         }
     }
 
@@ -64,6 +69,7 @@ impl Screen {
             Screen::Matrix => "tab-matrix",
             Screen::Gallery => "tab-gallery",
             Screen::World => "tab-world",
+            Screen::Account => "tab-account",
         }
     }
 }

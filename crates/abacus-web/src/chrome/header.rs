@@ -4,7 +4,11 @@
 use crate::context::Store;
 use crate::state::{Action, Notice, Screen};
 use crate::{doc, platform};
+use std::rc::Rc;
 use yew::prelude::*;
+
+/// The `source` of a scenario made by importing AWS exports.
+pub const IMPORTED: &str = "import";
 
 /// Header properties.
 #[derive(Clone, PartialEq, Properties)]
@@ -18,6 +22,7 @@ pub struct HeaderProps {
 pub fn Header(props: &HeaderProps) -> Html {
     let store = use_context::<Store>();
     let theme = use_state(platform::current_theme);
+    let warning = use_state(|| false);
     let Some(store) = store else {
         return Html::default();
     };
@@ -50,18 +55,76 @@ pub fn Header(props: &HeaderProps) -> Html {
             }
         })
     };
-    let on_share = {
+    // shares `doc` (the document, or its anonymised copy)
+    let share = {
         let dispatch = store.dispatcher();
-        let d = store.doc.clone();
         let share_url = props.share_url.clone();
-        Callback::from(move |_| {
+        Rc::new(move |doc: abacus_studio::scenario::Scenario| {
             let (dispatch, share_url) = (dispatch.clone(), share_url.clone());
-            platform::share_later((*d).clone(), move |url, notice| {
+            platform::share_later(doc, move |url, notice| {
                 share_url.set(url);
                 dispatch.dispatch(Action::Notify(Some(notice)));
             });
         })
     };
+    // an imported account's link holds its data: ask first
+    let imported = store.doc.source == IMPORTED;
+    let on_share = {
+        let (share, d, warning) = (share.clone(), store.doc.clone(), warning.clone());
+        Callback::from(move |_| {
+            if imported {
+                warning.set(true);
+                platform::focus("[data-testid=share-anonymised]");
+            } else {
+                share((*d).clone());
+            }
+        })
+    };
+    let on_anonymised = {
+        let (share, d, warning, dispatch) = (
+            share.clone(),
+            store.doc.clone(),
+            warning.clone(),
+            store.dispatcher(),
+        );
+        Callback::from(move |_| {
+            warning.set(false);
+            match abacus_account::anonymise::anonymise(&d) {
+                Ok((mut anon, _)) => {
+                    anon.source = format!("{IMPORTED} (anonymised)");
+                    share(anon);
+                }
+                Err(e) => dispatch.dispatch(Action::Notify(Some(Notice::error(e)))),
+            }
+        })
+    };
+    let on_as_is = {
+        let (share, d, warning) = (share.clone(), store.doc.clone(), warning.clone());
+        Callback::from(move |_| {
+            warning.set(false);
+            share((*d).clone());
+        })
+    };
+    let on_cancel = {
+        let warning = warning.clone();
+        Callback::from(move |_| {
+            warning.set(false);
+            platform::focus("[data-testid=share-button]");
+        })
+    };
+    let share_warning = (*warning && imported).then(|| {
+        html! {
+            <div class="share-warning" role="alertdialog" aria-modal="false" aria-labelledby="share-warning-title" aria-describedby="share-warning-text" data-testid="share-warning">
+                <b id="share-warning-title">{ "This link would hold account data" }</b>
+                <p id="share-warning-text">{ "The workspace was imported from a real account: a link carries its account id, role and user names and its policies to whoever opens it. Anonymise replaces the account id and every name, consistently, in a copy (the workspace is kept as it is)." }</p>
+                <div class="row">
+                    <button class="btn primary" data-testid="share-anonymised" onclick={on_anonymised}>{ "Anonymise, then share" }</button>
+                    <button class="btn" data-testid="share-as-is" onclick={on_as_is}>{ "Share as is" }</button>
+                    <button class="btn" data-testid="share-cancel" onclick={on_cancel}>{ "Cancel" }</button>
+                </div>
+            </div>
+        }
+    });
     let on_export = {
         let d = store.doc.clone();
         store.callback(move |_| Action::Notify(Some(platform::export(&d))))
@@ -95,6 +158,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             <button class="btn" data-testid="export-button" onclick={on_export}>{ "Export" }</button>
             <button class="btn" data-testid="theme-button" data-theme-choice={theme.as_str()} onclick={on_theme}
                 title="theme: system, light, dark (remembered)">{ format!("Theme: {}", theme.as_str()) }</button>
+            { share_warning.unwrap_or_default() }
         </header>
     }
 }

@@ -1,4 +1,4 @@
-//! The keyboard shortcuts of the whole app: Alt+1…4 switch screens, Alt+E focuses the
+//! The keyboard shortcuts of the whole app: Alt+1…5 switch screens, Alt+E focuses the
 //! policy editor, Alt+U the user.
 
 use crate::context::Store;
@@ -17,6 +17,7 @@ pub fn use_shortcuts(store: &Store) {
                 '2' => Some(Screen::Matrix),
                 '3' => Some(Screen::Gallery),
                 '4' => Some(Screen::World),
+                '5' => Some(Screen::Account),
                 _ => None,
             };
             match (screen, key) {

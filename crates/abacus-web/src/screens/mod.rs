@@ -6,6 +6,7 @@
 //! component would be replaced; the Gallery, which fetches the gallery when it opens, is a
 //! component reading the store from context.
 
+pub mod account;
 pub mod embed;
 pub mod gallery;
 pub mod matrix;

@@ -125,7 +125,7 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
     let hint = match embed {
         Some(EmbedMode::ReadOnly) => "Read-only example: open it in Abacus to edit",
         Some(EmbedMode::Editable) => "Ctrl+Space completes · Ctrl+I explains · Ctrl+. fixes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor",
-        None => "Ctrl+Space completes · Ctrl+I explains · Ctrl+. fixes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor · Alt+1…4 switch screens · Alt+E editor · Alt+U user",
+        None => "Ctrl+Space completes · Ctrl+I explains · Ctrl+. fixes · Tab indents · Ctrl+Z undoes · Esc then Tab leaves the editor · Alt+1…5 switch screens · Alt+E editor · Alt+U user",
     };
     let active = store.active_policy;
     let policy = results.policies.get(active);
