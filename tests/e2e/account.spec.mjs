@@ -43,6 +43,13 @@ test('import AWS exports, ask who can, replay a trail and see what an edit chang
   await page.click(tid('tab-workspace'));
   await page.waitForSelector(`${tid('decision')}[data-decision="Allow"]`);
   assert.match(await page.textContent('.brand'), /Imported account 444455556666/);
+  // the world editor and the matrix work on the imported world
+  await page.click(tid('tab-world'));
+  assert.match(await page.textContent(tid('world-users')), /ana[\s\S]*ben/);
+  assert.match(await page.textContent(tid('world-roles')), /StudioTeamRedRole/);
+  await page.click(tid('tab-matrix'));
+  await page.waitForSelector('table.matrix');
+  assert.match(await page.textContent('table.matrix'), /s3:GetObject[\s\S]*ana[\s\S]*ben/);
   await page.click(tid('tab-account'));
 
   // who can read the team's secret: the resource policy denies every IAM user

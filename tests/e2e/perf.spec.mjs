@@ -265,3 +265,64 @@ test('loading one service of the Service Authorization Reference (fetch + instal
   assert.ok(seed.length === 5 && demand.length === 5);
   assert.deepEqual(app.pageErrors, []);
 });
+
+/** A synthetic account export of at least `bytes` (get-account-authorization-details with
+ * roles, inline and managed policies; a domain; its user profiles), as file payloads. */
+function largeExport(bytes) {
+  const A = '444455556666';
+  const R = 'eu-west-1';
+  const D = 'd-perf00000001';
+  const statement = (i, j) => ({
+    Sid: `Team${i}Rule${j}`,
+    Effect: 'Allow',
+    Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 's3:GetObject', 's3:PutObject'],
+    Resource: [`arn:aws:sagemaker:${R}:${A}:training-job/team-${i}-*`, `arn:aws:s3:::team-${i}-data/${j}/*`],
+    Condition: { StringEquals: { 'aws:PrincipalTag/team': `team-${i}`, 'aws:ResourceTag/project': `project-${j}` } },
+  });
+  const doc = (i, n) => ({ Version: '2012-10-17', Statement: Array.from({ length: n }, (_, j) => statement(i, j)) });
+  const roles = [];
+  const policies = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const role = {
+      Path: '/', RoleName: `TeamRole${i}`, RoleId: `AROAPERF${String(i).padStart(12, '0')}`, Arn: `arn:aws:iam::${A}:role/TeamRole${i}`,
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }] },
+      RolePolicyList: [0, 1, 2].map((k) => ({ PolicyName: `Inline${k}`, PolicyDocument: doc(i, 6) })),
+      AttachedManagedPolicies: [{ PolicyName: `Shared${i % 20}`, PolicyArn: `arn:aws:iam::${A}:policy/Shared${i % 20}` }],
+      Tags: [{ Key: 'team', Value: `team-${i}` }],
+    };
+    roles.push(role);
+    size += JSON.stringify(role, null, 4).length;
+  }
+  for (let k = 0; k < 20; k++) {
+    policies.push({ PolicyName: `Shared${k}`, Arn: `arn:aws:iam::${A}:policy/Shared${k}`, DefaultVersionId: 'v1',
+      PolicyVersionList: [{ Document: doc(k, 4), VersionId: 'v1', IsDefaultVersion: true }] });
+  }
+  const profiles = Array.from({ length: 100 }, (_, i) => ({ DomainId: D, UserProfileName: `user-${i}` }));
+  const files = [
+    ['get-account-authorization-details.json', { UserDetailList: [], GroupDetailList: [], RoleDetailList: roles, Policies: policies }],
+    ['describe-domain.json', { DomainArn: `arn:aws:sagemaker:${R}:${A}:domain/${D}`, DomainId: D, DomainName: 'perf', AuthMode: 'IAM', DefaultUserSettings: { ExecutionRole: `arn:aws:iam::${A}:role/TeamRole0` }, DomainSettings: { ExecutionRoleIdentityConfig: 'USER_PROFILE_NAME' } }],
+    ['list-user-profiles.json', { UserProfiles: profiles }],
+  ];
+  return files.map(([name, body]) => ({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(body, null, 4)) }));
+}
+
+test('importing a 2 MB account export (pick to report on the page)', async () => {
+  const files = largeExport(2 * 1024 * 1024);
+  const total = files.reduce((n, f) => n + f.buffer.length, 0);
+  const page = await app.newPage();
+  await page.goto(app.url);
+  await page.waitForSelector(`${tid('decision')}[data-decision]`);
+  await page.click(tid('tab-account'));
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    await page.evaluate(() => performance.clearMeasures('abacus-import'));
+    await page.setInputFiles(tid('import-exports'), files);
+    await page.waitForFunction(() => performance.getEntriesByName('abacus-import').length > 0, null, { timeout: 30000 });
+    times.push(await page.evaluate(() => performance.getEntriesByName('abacus-import')[0].duration));
+    assert.match(await page.textContent(tid('import-report')), /imported account 444455556666 from 3 file\(s\)/);
+  }
+  console.log(`perf: import of a ${(total / 1024 / 1024).toFixed(2)} MB export (3 files, ${files[0].buffer.length} bytes of authorization details) p50 = ${fmt(pct(times, 50))} ms, max = ${fmt(Math.max(...times))} ms over ${times.length} runs (budget 1000 ms)`);
+  assert.ok(Math.max(...times) < 20000, 'sanity bound');
+  assert.deepEqual(app.pageErrors, []);
+});

@@ -118,6 +118,21 @@ fn every_kind_is_recognised_and_the_world_is_what_the_files_say() {
         by_name("team-red/db-AbCdEf resource policy").attached_to,
         ["resource:secret-team-red/db-AbCdEf"]
     );
+    // the access matrix asks the actions the policies allow by name
+    assert_eq!(
+        imported.scenario.matrix.actions,
+        [
+            "s3:GetObject",
+            "s3:ListBucket",
+            "sagemaker:StopTrainingJob",
+            "sagemaker:DescribeTrainingJob",
+            "sagemaker:DescribeUserProfile",
+            "sagemaker:CreatePresignedDomainUrl",
+        ]
+    );
+    let m = Workspace::new(&imported.scenario).matrix();
+    assert_eq!(m.users, ["ana", "ben"]);
+    assert!(!m.columns.is_empty());
     // the policy version not in effect is kept apart
     assert_eq!(imported.other_versions.len(), 1);
     assert_eq!(imported.other_versions[0].version, "v1");

@@ -545,6 +545,22 @@ pub(crate) fn assemble(c: Collected) -> Result<Assembled, Vec<ImportError>> {
         space_sharing_types: Default::default(),
         lookup: Default::default(),
     };
+    // a managed policy used only as a permissions boundary is listed once, as the boundary
+    let boundaries: Vec<String> = policies
+        .iter()
+        .filter(|p| p.kind == PolicyKind::Boundary)
+        .filter_map(|p| p.arn.clone())
+        .collect();
+    policies.retain(|p| {
+        !(p.kind == PolicyKind::Identity
+            && p.attached_to.is_empty()
+            && p.arn.as_ref().is_some_and(|a| boundaries.contains(a)))
+    });
+    let matrix = abacus_studio::scenario::MatrixSpec {
+        actions: matrix_actions(&policies),
+        users: Vec::new(),
+        route: None,
+    };
     let scenario = Scenario {
         version: CURRENT_VERSION,
         name: format!("Imported account {}", world.account),
@@ -554,7 +570,7 @@ pub(crate) fn assemble(c: Collected) -> Result<Assembled, Vec<ImportError>> {
         policies,
         selection,
         expectations: Vec::new(),
-        matrix: Default::default(),
+        matrix,
         challenge: None,
         view: Default::default(),
     };
@@ -564,6 +580,50 @@ pub(crate) fn assemble(c: Collected) -> Result<Assembled, Vec<ImportError>> {
         other_versions,
     })
 }
+
+/// The access matrix's columns for an imported account: the actions its identity policies
+/// (attached) allow by name (no wildcards), that the simulator knows, in policy order, at most
+/// [`MATRIX_COLUMNS`]; `sagemaker:DescribeUserProfile` when there are none.
+fn matrix_actions(policies: &[PolicyEntry]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in policies
+        .iter()
+        .filter(|p| p.kind == PolicyKind::Identity && !p.attached_to.is_empty())
+    {
+        let parsed = abacus_policy::parse::parse_policy(&p.text);
+        let Some(policy) = parsed.policy else {
+            continue;
+        };
+        for st in &policy.statements {
+            let allows = st
+                .effect
+                .as_ref()
+                .is_some_and(|e| e.value == abacus_policy::ast::Effect::Allow);
+            let Some(list) = st.action.as_ref().filter(|_| allows) else {
+                continue;
+            };
+            for a in &list.items {
+                let text = &a.value.text;
+                if text.contains(['*', '?'])
+                    || out.iter().any(|o| o.eq_ignore_ascii_case(text))
+                    || abacus_studio::actions::spec(text).is_none()
+                {
+                    continue;
+                }
+                if out.len() < MATRIX_COLUMNS {
+                    out.push(text.clone());
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push("sagemaker:DescribeUserProfile".to_owned());
+    }
+    out
+}
+
+/// Columns of an imported account's access matrix, at most.
+const MATRIX_COLUMNS: usize = 12;
 
 /// A boundary: the managed policy's document as a boundary entry on `target`.
 fn boundary_entry(

@@ -50,6 +50,15 @@ pub fn AccountScreen(props: &AccountScreenProps) -> Html {
             Some(replay_view(&doc, &trail, baseline.as_deref()))
         })
     };
+    // the report is on the page: the end of `abacus-import`
+    {
+        let shown = data.report.as_ref().map(Rc::as_ptr);
+        use_effect_with(shown, move |shown| {
+            if shown.is_some() {
+                crate::perf::end("abacus-import");
+            }
+        });
+    }
     let Some(store) = store else {
         return Html::default();
     };
@@ -57,6 +66,8 @@ pub fn AccountScreen(props: &AccountScreenProps) -> Html {
     let on_exports = {
         let (dispatch, data) = (store.dispatcher(), data.clone());
         Callback::from(move |e: Event| {
+            // `abacus-import`: from the pick to the report on the page
+            crate::perf::start("abacus-import");
             let (dispatch, data) = (dispatch.clone(), data.clone());
             platform::read_files(e, move |files| match files {
                 Err(why) => dispatch.dispatch(Action::Notify(Some(Notice::error(why)))),
