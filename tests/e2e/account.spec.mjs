@@ -86,6 +86,23 @@ test('import AWS exports, ask who can, replay a trail and see what an edit chang
   assert.match(await page.textContent(tid('decision')), /s3:(GetObject|ListBucket)/);
 });
 
+test('a pasted CloudTrail log replays, and a managed policy version not in effect can be tried', async () => {
+  const page = await openImported();
+  await page.fill(tid('replay-input'), readFileSync(join(FIXTURES, 'trail', 'cloudtrail-log.json'), 'utf8'));
+  await page.click(tid('replay-load'));
+  await page.waitForSelector(tid('replay-summary'));
+  assert.equal(await page.textContent(tid('replay-summary')), '5 agree, 1 disagree, 1 not compared');
+  // ReadMlData v1 (v2 is in effect) has no s3:ListBucket: trying it would deny the listing
+  const version = page.locator(`${tid('try-version')}[data-version="v1"]`);
+  assert.equal(await version.textContent(), 'Try v1 in the workspace');
+  await version.click();
+  await page.waitForSelector(tid('replay-change'));
+  assert.equal(await page.textContent(tid('replay-change')), 'this edit would deny 1 of 6 recorded calls, allow 0 that were denied');
+  assert.equal(await version.textContent(), 'Back to v2 (in effect)');
+  await version.click();
+  await page.waitForSelector(tid('replay-change'), { state: 'detached' });
+});
+
 test('an AccessDenied message pasted alone opens its request', async () => {
   const page = await openImported();
   const message = 'User: arn:aws:iam::444455556666:user/platform-admin is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:eu-west-1:444455556666:secret:team-red/db-AbCdEf with an explicit deny in a resource-based policy';

@@ -41,6 +41,35 @@ pub struct ImportReport {
     pub errors: Vec<String>,
     /// `imported account …: N domain(s), …`.
     pub summary: String,
+    /// The managed policy versions that are not in effect, to try in the workspace.
+    pub versions: Vec<OtherVersionRow>,
+}
+
+/// A managed policy version that is not the default one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OtherVersionRow {
+    /// The policy's ARN (its workspace entries carry it).
+    pub arn: String,
+    /// The policy's name.
+    pub name: String,
+    /// This version, e.g. `v1`.
+    pub version: String,
+    /// Its document.
+    pub text: String,
+    /// The version in effect, e.g. `v2`.
+    pub default_version: String,
+    /// The default version's document, as imported.
+    pub default_text: String,
+}
+
+/// The workspace policies (by index) that are the managed policy `arn`.
+pub fn policies_of(doc: &Scenario, arn: &str) -> Vec<usize> {
+    doc.policies
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.arn.as_deref() == Some(arn))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Imports `files` (`(name, text)`): the scenario and the report, or the report of errors.
@@ -74,6 +103,25 @@ pub fn import_exports(
                 notes: i.notes.iter().map(|n| n.message.clone()).collect(),
                 errors: Vec::new(),
                 summary,
+                versions: i
+                    .other_versions
+                    .iter()
+                    .map(|v| {
+                        let default = i
+                            .scenario
+                            .policies
+                            .iter()
+                            .find(|p| p.arn.as_deref() == Some(v.policy_arn.as_str()));
+                        OtherVersionRow {
+                            arn: v.policy_arn.clone(),
+                            name: default.map(|p| p.name.clone()).unwrap_or_default(),
+                            version: v.version.clone(),
+                            text: v.text.clone(),
+                            default_version: v.default_version.clone(),
+                            default_text: default.map(|p| p.text.clone()).unwrap_or_default(),
+                        }
+                    })
+                    .collect(),
             };
             Ok((i.scenario, report))
         }
@@ -381,6 +429,18 @@ mod tests {
             .summary
             .starts_with("imported account 444455556666 from 15 file(s)"));
         assert!(!report.notes.is_empty());
+        // the version not in effect, to try in the workspace
+        let v = &report.versions[0];
+        assert_eq!(
+            (
+                v.name.as_str(),
+                v.version.as_str(),
+                v.default_version.as_str()
+            ),
+            ("ReadMlData", "v1", "v2")
+        );
+        assert!(!v.text.contains("s3:ListBucket") && v.default_text.contains("s3:ListBucket"));
+        assert_eq!(policies_of(&doc, &v.arn).len(), 1);
         let bad = import_exports(vec![("x.json".to_owned(), "{".to_owned())]).unwrap_err();
         assert_eq!(bad.summary, "nothing imported: 1 problem(s)");
         assert!(bad.errors[0].starts_with("x.json:1:"), "{:?}", bad.errors);

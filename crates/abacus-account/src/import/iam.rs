@@ -139,3 +139,48 @@ fn boundary(n: &Node<'_>, report: &Reporter<'_>) -> Result<Option<String>, Box<I
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use abacus_policy::json::parse_json;
+
+    fn read_text(text: &str) -> Result<Collected, Box<ImportError>> {
+        let (root, _) = parse_json(text);
+        let root = root.unwrap();
+        let report = Reporter::new("f.json", text);
+        let mut out = Collected::default();
+        read(&Node::root(&root), text, &report, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn a_user_keeps_its_groups_policies_and_boundary() {
+        // IAM API Reference, "UserDetail": GroupList, UserPolicyList, AttachedManagedPolicies,
+        // PermissionsBoundary, Tags
+        let c = read_text(r#"{"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::444455556666:user/u", "GroupList": ["g"], "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": []}}], "AttachedManagedPolicies": [{"PolicyName": "m", "PolicyArn": "arn:aws:iam::444455556666:policy/m"}], "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::444455556666:policy/b"}, "Tags": [{"Key": "team", "Value": "red"}]}]}"#).unwrap();
+        let u = &c.users[0];
+        assert_eq!(
+            (u.groups.as_slice(), u.inline.len()),
+            (["g".to_owned()].as_slice(), 1)
+        );
+        assert_eq!(u.managed, ["arn:aws:iam::444455556666:policy/m"]);
+        assert_eq!(
+            u.boundary.as_deref(),
+            Some("arn:aws:iam::444455556666:policy/b")
+        );
+        assert_eq!(
+            c.account.as_ref().map(|a| a.1.as_str()),
+            Some("444455556666")
+        );
+    }
+
+    #[test]
+    fn a_managed_policy_needs_its_default_version() {
+        let e = read_text(r#"{"Policies": [{"PolicyName": "m", "Arn": "arn:aws:iam::444455556666:policy/m", "DefaultVersionId": "v3", "PolicyVersionList": [{"Document": {}, "VersionId": "v1", "IsDefaultVersion": false}]}]}"#).unwrap_err();
+        assert_eq!(e.path, "$.Policies[0]");
+        assert!(e.message.contains("v3"), "{e}");
+        // AWS managed policies belong to no account
+        let c = read_text(r#"{"Policies": [{"PolicyName": "A", "Arn": "arn:aws:iam::aws:policy/A", "DefaultVersionId": "v1", "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": []}, "VersionId": "v1", "IsDefaultVersion": true}]}]}"#).unwrap();
+        assert!(c.account.is_none());
+    }
+}

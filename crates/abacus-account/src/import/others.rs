@@ -160,3 +160,63 @@ pub(crate) fn secret(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use abacus_policy::json::parse_json;
+
+    fn with(
+        text: &str,
+        f: impl FnOnce(&Node<'_>, &str, &Reporter<'_>, &mut Collected) -> Result<(), Box<ImportError>>,
+    ) -> Result<Collected, Box<ImportError>> {
+        let (root, _) = parse_json(text);
+        let root = root.unwrap();
+        let report = Reporter::new("f.json", text);
+        let mut out = Collected::default();
+        f(&Node::root(&root), text, &report, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn organizations_policies_are_scps_or_rcps() {
+        // Organizations API Reference, "PolicySummary": Type
+        let c = with(r#"{"Policy": {"PolicySummary": {"Id": "p-1", "Arn": "arn:aws:organizations::1:policy/o/resource_control_policy/p-1", "Name": "R", "Type": "RESOURCE_CONTROL_POLICY"}, "Content": "{\"Version\": \"2012-10-17\", \"Statement\": []}"}}"#, org_policy).unwrap();
+        assert!(c.org_policies[0].rcp);
+        let e = with(r#"{"Policy": {"PolicySummary": {"Id": "p-2", "Arn": "a", "Name": "T", "Type": "TAG_POLICY"}, "Content": "{}"}}"#, org_policy).unwrap_err();
+        assert_eq!(e.path, "$.Policy.PolicySummary.Type");
+        let c = with(r#"{"Targets": [{"TargetId": "444455556666", "Name": "dev", "Type": "ACCOUNT"}, {"TargetId": "ou-1", "Name": "ML", "Type": "ORGANIZATIONAL_UNIT"}]}"#, |n, _, r, o| org_targets(n, "p-1", r, o)).unwrap();
+        let t = &c.org_targets[0].value;
+        assert_eq!(
+            t[0],
+            ("ACCOUNT".to_owned(), "444455556666".to_owned()),
+            "an account by its id"
+        );
+        assert_eq!(t[1], ("ORGANIZATIONAL_UNIT".to_owned(), "ML".to_owned()));
+    }
+
+    #[test]
+    fn a_secret_is_completed_by_its_second_file() {
+        let mut c = with(r#"{"ARN": "arn:aws:secretsmanager:eu-west-1:444455556666:secret:s-AbCdEf", "Name": "s", "ResourcePolicy": "{\"Version\": \"2012-10-17\", \"Statement\": []}"}"#, secret).unwrap();
+        let text = r#"{"ARN": "arn:aws:secretsmanager:eu-west-1:444455556666:secret:s-AbCdEf", "Name": "s", "Tags": [{"Key": "team", "Value": "red"}]}"#;
+        let (root, _) = parse_json(text);
+        let root = root.unwrap();
+        secret(
+            &Node::root(&root),
+            text,
+            &Reporter::new("d.json", text),
+            &mut c,
+        )
+        .unwrap();
+        assert_eq!(c.secrets.len(), 1);
+        assert!(c.secrets[0].policy.is_some());
+        assert_eq!(c.secrets[0].tags, [("team".to_owned(), "red".to_owned())]);
+        let e = with(r#"{"ARN": "arn:aws:s3:::b", "Name": "b"}"#, secret).unwrap_err();
+        assert_eq!(e.message, "not a Secrets Manager secret ARN");
+        let c = with(
+            r#"{"TagSet": [{"Key": "k", "Value": "v"}]}"#,
+            |n, _, r, o| bucket_tagging(n, "b", r, o),
+        )
+        .unwrap();
+        assert_eq!(c.bucket_tags[0].subject, "b");
+    }
+}

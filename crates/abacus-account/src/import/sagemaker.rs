@@ -144,3 +144,57 @@ fn merge_profile(out: &mut Collected, rec: ProfileRec) {
         None => out.profiles.push(rec),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use abacus_policy::json::parse_json;
+
+    fn read(
+        text: &str,
+        f: fn(&Node<'_>, &Reporter<'_>, &mut Collected) -> Result<(), Box<ImportError>>,
+    ) -> Result<Collected, Box<ImportError>> {
+        let (root, _) = parse_json(text);
+        let root = root.unwrap();
+        let report = Reporter::new("f.json", text);
+        let mut out = Collected::default();
+        f(&Node::root(&root), &report, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn a_domain_reads_its_identity_settings() {
+        // SageMaker API Reference, "DomainSettings": ExecutionRoleIdentityConfig is
+        // USER_PROFILE_NAME or DISABLED
+        let c = read(r#"{"DomainArn": "arn:aws:sagemaker:eu-west-1:444455556666:domain/d-1", "DomainId": "d-1", "AuthMode": "SSO", "DefaultUserSettings": {"ExecutionRole": "arn:aws:iam::444455556666:role/R"}, "DomainSettings": {"ExecutionRoleIdentityConfig": "USER_PROFILE_NAME", "TrustedIdentityPropagationSettings": {"Status": "ENABLED"}}}"#, domain).unwrap();
+        let d = &c.domains[0];
+        assert!(d.source_identity && d.trusted_identity_propagation);
+        assert_eq!(
+            (d.auth_mode.as_str(), c.region.as_deref()),
+            ("SSO", Some("eu-west-1"))
+        );
+        let e = read(r#"{"DomainArn": "arn:aws:sagemaker:eu-west-1:444455556666:domain/d-1", "DomainId": "d-1", "DomainSettings": {"ExecutionRoleIdentityConfig": "SOMETIMES"}}"#, domain).unwrap_err();
+        assert_eq!(e.path, "$.DomainSettings.ExecutionRoleIdentityConfig");
+    }
+
+    #[test]
+    fn a_listed_and_a_described_profile_are_one() {
+        let text = r#"{"UserProfiles": [{"DomainId": "d-1", "UserProfileName": "ana"}]}"#;
+        let (root, _) = parse_json(text);
+        let root = root.unwrap();
+        let report = Reporter::new("l.json", text);
+        let mut c = Collected::default();
+        profiles(&Node::root(&root), &report, &mut c).unwrap();
+        let text = r#"{"DomainId": "d-1", "UserProfileName": "ana", "UserSettings": {"ExecutionRole": "arn:aws:iam::444455556666:role/Own"}, "SingleSignOnUserValue": "ana@example.com"}"#;
+        let (root, _) = parse_json(text);
+        let root = root.unwrap();
+        profile(&Node::root(&root), &Reporter::new("d.json", text), &mut c).unwrap();
+        assert_eq!(c.profiles.len(), 1);
+        assert_eq!(
+            c.profiles[0].role_arn.as_deref(),
+            Some("arn:aws:iam::444455556666:role/Own")
+        );
+        assert_eq!(c.profiles[0].sso_user.as_deref(), Some("ana@example.com"));
+        let e = read(r#"{"UserProfiles": [], "NextToken": "t"}"#, profiles).unwrap_err();
+        assert!(e.message.contains("NextToken"));
+    }
+}

@@ -7,7 +7,8 @@
 //! it survives changing screens): nothing is sent, autosaved or put in a link.
 
 use crate::account_view::{
-    import_exports, read_pasted, read_trail_files, replay_view, who_can_view, AccountData, Pasted,
+    import_exports, policies_of, read_pasted, read_trail_files, replay_view, who_can_view,
+    AccountData, Pasted,
 };
 use crate::context::Store;
 use crate::platform;
@@ -152,6 +153,30 @@ pub fn AccountScreen(props: &AccountScreenProps) -> Html {
                 if !r.notes.is_empty() {
                     <h3>{ "What the import decided" }</h3>
                     <ul data-testid="import-notes">{ for r.notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                }
+                if !r.versions.is_empty() {
+                    <h3>{ "Managed policy versions not in effect" }</h3>
+                    <ul data-testid="import-versions">{ for r.versions.iter().map(|v| {
+                        let indexes = policies_of(&store.doc, &v.arn);
+                        let in_use = indexes.iter().any(|i| store.doc.policies.get(*i).is_some_and(|p| p.text == v.text));
+                        let (label, text) = if in_use {
+                            (format!("Back to {} (in effect)", v.default_version), v.default_text.clone())
+                        } else {
+                            (format!("Try {} in the workspace", v.version), v.text.clone())
+                        };
+                        let dispatch = store.dispatcher();
+                        let on = Callback::from(move |_: MouseEvent| {
+                            for index in &indexes {
+                                dispatch.dispatch(Action::EditPolicy { index: *index, text: text.clone() });
+                            }
+                        });
+                        html! {
+                            <li>
+                                <code>{ &v.name }</code>{ format!(" {} (in effect: {}) ", v.version, v.default_version) }
+                                <button class="btn small" data-testid="try-version" data-version={v.version.clone()} onclick={on}>{ label }</button>
+                            </li>
+                        }
+                    }) }</ul>
                 }
                 if !r.errors.is_empty() {
                     <ul data-testid="import-errors" role="alert">{ for r.errors.iter().map(|e| html! { <li><code>{ e }</code></li> }) }</ul>
