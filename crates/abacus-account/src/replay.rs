@@ -6,7 +6,10 @@
 //! session's role is `sessionContext.sessionIssuer.userName`, its name the last part of the
 //! `assumed-role` ARN, its source identity `sessionContext.sourceIdentity`) and "CloudTrail
 //! record contents" (`eventSource`, `eventName`, `awsRegion`, `sourceIPAddress`,
-//! `errorCode`, `resources`, `requestParameters`); SageMaker Developer Guide,
+//! `errorCode`, `resources`, `requestParameters`); the AWS Lake Formation best practices,
+//! "Lake Formation CloudTrail events" (a call an analytics engine makes for the caller
+//! has the engine's endpoint, e.g. `athena.amazonaws.com`, as `sourceIPAddress`: it is
+//! replayed with that service in `aws:CalledVia`); SageMaker Developer Guide,
 //! "Considerations when using sourceIdentity" (a Studio space's calls are the execution
 //! role's `SageMaker` session with the profile name as source identity).
 
@@ -289,6 +292,15 @@ pub fn selection_of(world: &World, r: &TrailRecord) -> Result<Selection, String>
             .clone()
             .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()),
         region: r.region.clone(),
+        // a call a service made with the caller's credentials names the service as its
+        // source address (`athena.amazonaws.com`, "Lake Formation CloudTrail events" of
+        // the AWS Lake Formation best practices): aws:CalledVia
+        called_via: r
+            .source_ip
+            .iter()
+            .filter(|s| s.ends_with(".amazonaws.com"))
+            .cloned()
+            .collect(),
         ..Parameters::default()
     };
     if let Some(p) = &r.request_parameters {

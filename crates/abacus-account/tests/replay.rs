@@ -262,3 +262,27 @@ fn an_access_denied_message_opens_its_request() {
     assert_eq!(ws.decide(&s).unwrap(), Decision::ExplicitDeny);
     assert!(selection_from_denied(&scenario.world, "hello").is_err());
 }
+
+#[test]
+fn a_call_a_service_made_for_the_caller_is_replayed_with_called_via() {
+    // AWS Lake Formation best practices, "Lake Formation CloudTrail events": the engine's
+    // endpoint is the record's sourceIPAddress; IAM User Guide, "AWS global condition
+    // context keys": aws:CalledVia
+    let scenario = imported();
+    let mut record: serde_json::Value =
+        serde_json::from_str(&fixture("trail/cloudtrail-log.json").text).unwrap();
+    let mut first = record["Records"][0].take();
+    first["sourceIPAddress"] = serde_json::json!("athena.amazonaws.com");
+    let file = ImportFile {
+        name: "via.json".to_owned(),
+        text: serde_json::json!([first]).to_string(),
+    };
+    let r = replay(&scenario, &read_trail(&file).unwrap());
+    let s = r.rows[0].selection.as_ref().unwrap();
+    assert_eq!(s.parameters.called_via, ["athena.amazonaws.com"]);
+    assert_eq!(
+        s.parameters.source_ip, None,
+        "a service name is not an address"
+    );
+    assert_eq!(r.rows[0].agrees, Some(true));
+}

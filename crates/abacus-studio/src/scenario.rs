@@ -624,6 +624,17 @@ impl Scenario {
                 ));
             }
         }
+        for (i, service) in s.parameters.called_via.iter().enumerate() {
+            if !service.ends_with(".amazonaws.com") || service.contains(char::is_whitespace) {
+                let mut p = param("calledVia");
+                p.push(PathSeg::Index(i));
+                out.push((
+                    p,
+                    format!("`{service}` is not a service principal"),
+                    "write a service principal, e.g. `athena.amazonaws.com`",
+                ));
+            }
+        }
         // A malformed ARN is the request builder's error (`RequestError::InvalidArn`), not
         // the document's: a half-typed ARN in the app must still autosave and reload.
         if s.resource_arn.is_some() && s.resource.is_some() {
@@ -941,7 +952,8 @@ mod tests {
     fn a_requests_own_time_address_and_region_are_checked() {
         let mut v: Value = serde_json::from_str(DEFAULT_SCENARIO_JSON).unwrap();
         v["selection"]["parameters"] = serde_json::json!({
-            "time": "yesterday", "sourceIp": "10.0.0.300", "region": "EU West"
+            "time": "yesterday", "sourceIp": "10.0.0.300", "region": "EU West",
+            "calledVia": ["athena"]
         });
         let e = Scenario::from_json(&serde_json::to_string_pretty(&v).unwrap()).unwrap_err();
         let paths: Vec<&str> = e.issues.iter().map(|i| i.path.as_str()).collect();
@@ -950,7 +962,8 @@ mod tests {
             [
                 "selection.parameters.time",
                 "selection.parameters.sourceIp",
-                "selection.parameters.region"
+                "selection.parameters.region",
+                "selection.parameters.calledVia[0]"
             ]
         );
         v["selection"]["parameters"] = serde_json::json!({

@@ -223,6 +223,14 @@ pub fn build_request_for(
     };
     let mut ctx = Context::new();
     principal_keys::insert(&mut ctx, world, &action, &signer, &when);
+    // IAM User Guide, "AWS global condition context keys": aws:CalledVia lists the services
+    // that made the request with the principal's credentials, first to last
+    if let (Some(first), Some(last)) = (p.called_via.first(), p.called_via.last()) {
+        ctx.insert_multi("aws:CalledVia", p.called_via.clone());
+        ctx.insert_single("aws:CalledViaFirst", first.clone());
+        ctx.insert_single("aws:CalledViaLast", last.clone());
+        ctx.insert_single("aws:ViaAWSService", "true");
+    }
     let target = target::resolve_target(world, user, &action, selection)?;
     if let Some(t) = &target {
         resource_keys::insert(&mut ctx, &mut notes, &action, t);

@@ -76,6 +76,12 @@ pub struct Parameters {
     /// replayed record's `awsRegion`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The services that made the call with the caller's credentials, first to last
+    /// (`aws:CalledVia`, `aws:CalledViaFirst`, `aws:CalledViaLast`, and `aws:ViaAWSService`
+    /// true), e.g. `athena.amazonaws.com`; a replayed record made by a service for the
+    /// caller.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub called_via: Vec<String>,
 }
 
 /// One call to simulate: who, what, on which resource, from where, with what.
