@@ -106,6 +106,23 @@ pub fn next_list_id() -> String {
 /// Accepts item `index` of an open list, at a time stamp (for the undo history).
 pub type Accept = dyn Fn(&Popup, usize, f64);
 
+/// The list's effects: the end of the `abacus-completion` measure once a list is on the page
+/// (Ctrl+Space to a shown list), and the highlighted option kept in view as the arrows move
+/// it.
+#[hook]
+pub fn use_list_effects(open: bool, selected: Option<usize>, list_id: String) {
+    use_effect_with(open, move |open| {
+        if *open {
+            crate::perf::end("abacus-completion");
+        }
+    });
+    use_effect_with(selected, move |selected| {
+        if let Some(i) = selected {
+            keep_in_view(&list_id, *i);
+        }
+    });
+}
+
 /// Scrolls the listbox `list` so that option `index` is visible.
 pub fn keep_in_view(list: &str, index: usize) {
     let document = web_sys::window().and_then(|w| w.document());

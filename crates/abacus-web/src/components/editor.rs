@@ -17,10 +17,11 @@
 //! the editor as before whenever no list is open.
 
 use super::completion::{
-    keep_in_view, listbox, next_list_id, Accept, CompletionWorld, ListboxProps, Popup,
+    listbox, next_list_id, use_list_effects, Accept, CompletionWorld, ListboxProps, Popup,
 };
 use super::hover::{
-    anchored_style, focus_first_link, tooltip, use_pointer_hover, PointerHover, Tip, TipHandlers,
+    anchored_style, focus_first_link, tooltip, use_hover_measure, use_pointer_hover, PointerHover,
+    Tip, TipHandlers,
 };
 use super::overlay::{flagged_lines, gutter_html, overlay_lines};
 use crate::editing::{self, EditKind, History, Selection, Snapshot};
@@ -30,7 +31,7 @@ use gloo::events::{EventListener, EventListenerOptions};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
 pub use crate::view::{Band, Jump, LineNote, QuickEdit};
@@ -695,34 +696,12 @@ pub fn Editor(props: &EditorProps) -> Html {
         let class = classes!(class, n.fixable.then_some("lens-fixable"));
         html! { <div {class} {style} aria-hidden="true">{ &n.text }</div> }
     });
-    // the tooltip is on the page: the end of `abacus-hover` (Ctrl+I to a shown tooltip)
-    {
-        let shown = tip.is_some();
-        use_effect_with(shown, move |shown| {
-            if *shown {
-                crate::perf::end("abacus-hover");
-            }
-        });
-    }
-    // the list is on the page: the end of `abacus-completion` (Ctrl+Space to a shown list)
-    {
-        let open = popup.is_some();
-        use_effect_with(open, move |open| {
-            if *open {
-                crate::perf::end("abacus-completion");
-            }
-        });
-    }
-    // the highlighted option stays in view as the arrows move it
-    {
-        let selected = popup.as_ref().map(|p| p.selected);
-        let list_id = (*list_id).clone();
-        use_effect_with(selected, move |selected| {
-            if let Some(i) = selected {
-                keep_in_view(&list_id, *i);
-            }
-        });
-    }
+    use_hover_measure(tip.is_some());
+    use_list_effects(
+        popup.is_some(),
+        popup.as_ref().map(|p| p.selected),
+        (*list_id).clone(),
+    );
     let close = {
         let popup = popup.clone();
         Callback::from(move |_: web_sys::Event| {
@@ -739,37 +718,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         tip_enter,
         tip_leave,
     } = use_pointer_hover(tip.clone(), measure.clone(), context.clone());
-    let tip_handlers = TipHandlers {
-        onmouseenter: tip_enter,
-        onmouseleave: tip_leave,
-        // Esc in the tooltip: back to the editor, where the caret was
-        onkeydown: {
-            let (tip, textarea) = (tip.clone(), textarea.clone());
-            Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Escape" {
-                    e.prevent_default();
-                    tip.set(None);
-                    if let Some(area) = textarea.cast::<HtmlElement>() {
-                        let _ = area.focus();
-                    }
-                }
-            })
-        },
-        // the focus left the tooltip (not just moved between its links): it closes
-        onfocusout: {
-            let (tip, tip_id) = (tip.clone(), tip_id.clone());
-            Callback::from(move |e: FocusEvent| {
-                let inside = e
-                    .related_target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|t| t.closest(&format!("#{tip_id}")).ok().flatten())
-                    .is_some();
-                if !inside {
-                    tip.set(None);
-                }
-            })
-        },
-    };
+    let tip_handlers = TipHandlers::new(&tip, &textarea, &tip_id, tip_enter, tip_leave);
     let area = textarea.cast::<Element>();
     let anchored = |line: usize, column: usize| {
         area.as_ref()

@@ -63,6 +63,17 @@ pub fn offset_at(text: &str, line: usize, column: usize) -> Option<usize> {
     None
 }
 
+/// Ends the `abacus-hover` measure when a tooltip is on the page (Ctrl+I to a shown
+/// tooltip).
+#[hook]
+pub fn use_hover_measure(shown: bool) {
+    use_effect_with(shown, move |shown| {
+        if *shown {
+            crate::perf::end("abacus-hover");
+        }
+    });
+}
+
 /// How long a shown tip waits, once the pointer moves off its name, for the pointer to reach
 /// it.
 const GRACE_MS: u32 = 300;
@@ -212,6 +223,51 @@ pub struct TipHandlers {
     pub onkeydown: Callback<KeyboardEvent>,
     /// The focus left one of its links.
     pub onfocusout: Callback<FocusEvent>,
+}
+
+impl TipHandlers {
+    /// The handlers of the tooltip `tip_id` over the textarea `textarea`: the pointer
+    /// handlers of [`use_pointer_hover`], Esc back to the editor where the caret was, and
+    /// closing when the focus leaves the tooltip (not when it moves between its links).
+    pub fn new(
+        tip: &UseStateHandle<Option<Rc<Tip>>>,
+        textarea: &NodeRef,
+        tip_id: &str,
+        onmouseenter: Callback<MouseEvent>,
+        onmouseleave: Callback<MouseEvent>,
+    ) -> TipHandlers {
+        let onkeydown = {
+            let (tip, textarea) = (tip.clone(), textarea.clone());
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Escape" {
+                    e.prevent_default();
+                    tip.set(None);
+                    if let Some(area) = textarea.cast::<HtmlElement>() {
+                        let _ = area.focus();
+                    }
+                }
+            })
+        };
+        let onfocusout = {
+            let (tip, selector) = (tip.clone(), format!("#{tip_id}"));
+            Callback::from(move |e: FocusEvent| {
+                let inside = e
+                    .related_target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|t| t.closest(&selector).ok().flatten())
+                    .is_some();
+                if !inside {
+                    tip.set(None);
+                }
+            })
+        };
+        TipHandlers {
+            onmouseenter,
+            onmouseleave,
+            onkeydown,
+            onfocusout,
+        }
+    }
 }
 
 /// The tooltip of `tip`, with element id `id`, placed by `style` (see [`anchored_style`]):
