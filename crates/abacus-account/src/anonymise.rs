@@ -3,6 +3,10 @@
 //! levels) is replaced, consistently, wherever it appears, policy texts and tags included, so
 //! the link still decides as the original does but no longer names the account.
 //!
+//! Account ids other than the world's (in trust policies, organizations ARNs) are replaced
+//! too, and an organizations policy's ARN is rewritten whole (it names the organization).
+//! A name written only in part inside a wildcard pattern (`team-red/*`) is not recognised.
+//!
 //! A name is replaced only where it stands alone (between characters that cannot be part of
 //! an IAM name), so `ana` in `banana` stays; longer names are replaced first, so a name that
 //! contains another is replaced whole.
@@ -47,18 +51,70 @@ pub fn anonymise(scenario: &Scenario) -> Result<(Scenario, usize), String> {
     for (i, p) in scenario.policies.iter().enumerate() {
         add(&mut map, &p.name, format!("Policy{}", i + 1));
         add(&mut map, &p.id, format!("policy-{}", i + 1));
+        // a managed policy's own name, as its ARN holds it (a boundary's entry is named
+        // `NAME (boundary)`)
+        if let Some(name) = p.arn.as_deref().and_then(|a| a.rsplit('/').next()) {
+            add(&mut map, name, format!("Policy{}", i + 1));
+        }
     }
-    let text = serde_json_text(scenario);
+    // every other account id the document names (trust policies, organizations ARNs)
+    let text = scenario.to_json_pretty();
+    for (n, id) in account_ids(&text).into_iter().enumerate() {
+        add(
+            &mut map,
+            &id,
+            format!("{:012}", 210_000_000_000u64 + n as u64 + 1),
+        );
+    }
     let replaced = replace_names(&text, &map);
     let mut out = Scenario::from_json(&replaced)
         .map_err(|e| format!("the anonymised scenario is not valid: {e:?}"))?;
+    // an organizations policy's ARN names the organization and the policy ids
+    for (i, p) in out.policies.iter_mut().enumerate() {
+        if let Some(arn) = &mut p.arn {
+            if arn.starts_with("arn:aws:organizations:") {
+                let kind = arn.split('/').nth(2).unwrap_or("policy").to_owned();
+                *arn = format!(
+                    "arn:aws:organizations::{ANONYMOUS_ACCOUNT}:policy/o-anonymous/{kind}/p-{:08}",
+                    i + 1
+                );
+            }
+        }
+    }
     out.name = "Anonymised account".to_owned();
     out.description = "Imported from AWS CLI exports, then anonymised.".to_owned();
     Ok((out, map.len()))
 }
 
-fn serde_json_text(s: &Scenario) -> String {
-    s.to_json_pretty()
+/// The distinct 12-digit account ids standing alone in `text`, in order of appearance.
+fn account_ids(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i - start == 12 {
+            let before = text.get(..start).and_then(|b| b.chars().next_back());
+            let after = text.get(i..).and_then(|a| a.chars().next());
+            let alone = !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric());
+            if let Some(id) = text.get(start..i).filter(|_| alone) {
+                if !out.iter().any(|o| o == id) {
+                    out.push(id.to_owned());
+                }
+            }
+        }
+        if i == start {
+            i += text
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8);
+        }
+    }
+    out
 }
 
 /// True for the characters an IAM name, id or tag value can hold around a replaced name.
@@ -96,6 +152,16 @@ fn replace_names(text: &str, map: &BTreeMap<String, String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_ids_are_the_standalone_twelve_digit_numbers() {
+        assert_eq!(
+            account_ids(
+                r#"arn:aws:iam::444455556666:role/r "777788889999" 1234567890123 x111122223333"#
+            ),
+            ["444455556666", "777788889999"]
+        );
+    }
 
     #[test]
     fn standalone_names_are_replaced_longest_first() {

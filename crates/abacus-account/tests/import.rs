@@ -302,6 +302,9 @@ fn an_anonymised_import_names_nothing_of_the_account_and_decides_alike() {
         "team-red/db",
         "\"ana\"",
         "ReadMlData",
+        "StudioBoundary",
+        "777788889999",
+        "o-exampleorg1",
     ] {
         assert!(
             !text.contains(secret),
