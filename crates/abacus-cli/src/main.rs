@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod account;
 mod eval;
 mod scenario;
+mod share;
 mod template;
 mod terminal;
 
@@ -42,6 +43,8 @@ commands:
                                 array): one JSON line per record with `recorded`, `decision`,
                                 `agrees`, then `N agree, N disagree, N not compared`; exit 1
                                 when any disagree
+  share FILE [--embed | --embed=edit] [--base URL]
+                                the app's share link for a scenario, or its <iframe> snippet
   --version                     the version, and the AWS reference data's package and date
 ";
 
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         "import" => account::import(rest),
         "who-can" => account::who_can(rest),
         "replay" => account::replay(rest),
+        "share" => share::share(rest),
         "--version" | "-V" | "version" => {
             print!("{}", version());
             ExitCode::SUCCESS

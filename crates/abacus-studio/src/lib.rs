@@ -15,3 +15,4 @@ pub mod model;
 pub mod request;
 pub mod scenario;
 pub mod session;
+pub mod share;
