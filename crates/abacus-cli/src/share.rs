@@ -76,7 +76,11 @@ pub fn share(args: &[String]) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let url = format!("{}{}", base.as_deref().unwrap_or(""), fragment(&json, embed));
+    let url = format!(
+        "{}{}",
+        base.as_deref().unwrap_or(""),
+        fragment(&json, embed)
+    );
     if url.len() > WARN_URL_LEN {
         eprintln!(
             "warning: the link is {} characters; some chat tools and browsers cut links longer than {WARN_URL_LEN}",

@@ -36,11 +36,18 @@ fn every_scenario_s_link_reads_back_as_the_same_scenario() {
         if path.extension().is_none_or(|x| x != "json") {
             continue;
         }
-        let o = share(&[path.to_str().unwrap(), "--base", "https://docs.example/abacus/"]);
+        let o = share(&[
+            path.to_str().unwrap(),
+            "--base",
+            "https://docs.example/abacus/",
+        ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let url = String::from_utf8(o.stdout).unwrap();
         let url = url.trim();
-        assert!(url.starts_with("https://docs.example/abacus/#s=1."), "{url}");
+        assert!(
+            url.starts_with("https://docs.example/abacus/#s=1."),
+            "{url}"
+        );
         let (fragment, back) = read_back(url);
         assert_eq!(fragment.embed, None);
         let original = Scenario::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -53,9 +60,16 @@ fn every_scenario_s_link_reads_back_as_the_same_scenario() {
 #[test]
 fn the_embed_snippet_is_an_iframe_of_the_embed_link() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/001-s3-own-prefix.json");
-    let o = share(&[file.to_str().unwrap(), "--embed=edit", "--base=https://docs.example/a/"]);
+    let o = share(&[
+        file.to_str().unwrap(),
+        "--embed=edit",
+        "--base=https://docs.example/a/",
+    ]);
     let html = String::from_utf8(o.stdout).unwrap();
-    assert!(html.starts_with("<iframe src=\"https://docs.example/a/#embed=edit&amp;s=1."), "{html}");
+    assert!(
+        html.starts_with("<iframe src=\"https://docs.example/a/#embed=edit&amp;s=1."),
+        "{html}"
+    );
     assert!(html.contains("title=\"Abacus: "), "{html}");
     let src = html.split('"').nth(1).unwrap().replace("&amp;", "&");
     let (fragment, _) = read_back(&src);
@@ -67,5 +81,8 @@ fn the_embed_snippet_is_an_iframe_of_the_embed_link() {
     // bad input
     assert_eq!(share(&[]).status.code(), Some(2));
     assert_eq!(share(&["nope.json"]).status.code(), Some(2));
-    assert_eq!(share(&[file.to_str().unwrap(), "--frame"]).status.code(), Some(2));
+    assert_eq!(
+        share(&[file.to_str().unwrap(), "--frame"]).status.code(),
+        Some(2)
+    );
 }

@@ -27,7 +27,6 @@ pub mod testing {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::testing::{decode, encode};
