@@ -23,6 +23,7 @@ pub mod editing;
 pub mod gallery_load;
 pub mod highlight;
 pub mod hooks;
+pub mod markdown;
 pub mod matrix_edit;
 pub mod perf;
 pub mod platform;

@@ -240,6 +240,12 @@ pub fn Matrix(props: &MatrixProps) -> Html {
             { format!(" {word}: {} · {}: {} → {}", c.user, c.column.label(), before, c.after.as_str()) }
         </li> }
     };
+    let copy_diff = {
+        let changes = props.changes.clone();
+        Callback::from(move |_: MouseEvent| {
+            crate::platform::copy_text(&crate::markdown::matrix_diff_markdown(&changes));
+        })
+    };
     let on_baseline = {
         let (cb, note, allowed) = (props.on_baseline.clone(), note.clone(), v.allowed());
         Callback::from(move |_| {
@@ -276,7 +282,8 @@ pub fn Matrix(props: &MatrixProps) -> Html {
                 } else if props.changes.is_empty() {
                     <p>{ "No change: every user keeps exactly the same access." }</p>
                 } else {
-                    <p>{ format!("{} gained, {} lost, {} with another kind of deny.", count("gained"), count("lost"), count("changed")) }</p>
+                    <p>{ format!("{} gained, {} lost, {} with another kind of deny.", count("gained"), count("lost"), count("changed")) }
+                        { " " }<button class="btn small" data-testid="copy-matrix-diff" onclick={copy_diff}>{ "Copy as Markdown" }</button></p>
                     <ul>{ for ["gained", "lost", "changed"].into_iter().flat_map(|k| props.changes.iter().filter(move |c| c.kind() == k)).map(change_line) }</ul>
                 }
             </section>

@@ -9,6 +9,10 @@ use yew::prelude::*;
 pub struct ExplanationProps {
     /// The tree.
     pub nodes: Rc<Vec<TraceNode>>,
+    /// Copies the whole request (decision, message, statements, trace, CloudTrail) as
+    /// Markdown, when there is a decision.
+    #[prop_or_default]
+    pub on_copy_markdown: Option<Callback<MouseEvent>>,
 }
 
 fn render<'a>(nodes: impl IntoIterator<Item = &'a TraceNode>, root: bool) -> Html {
@@ -47,6 +51,16 @@ fn render<'a>(nodes: impl IntoIterator<Item = &'a TraceNode>, root: bool) -> Htm
 #[component]
 pub fn Explanation(props: &ExplanationProps) -> Html {
     let open = use_state(|| false);
+    // printing shows what did not apply too (the print stylesheet shows every panel)
+    {
+        let open = open.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "beforeprint", move |_| open.set(true))
+            });
+            move || drop(listener)
+        });
+    }
     if props.nodes.is_empty() {
         return html! { <div data-testid="explanation"><p>{ "Nothing to explain yet." }</p></div> };
     }
@@ -69,6 +83,9 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
             <div class="row">
                 <span class="spacer"></span>
                 <button class="btn small" onclick={copy} data-testid="copy-explanation">{ "Copy as text" }</button>
+                if let Some(on) = props.on_copy_markdown.clone() {
+                    <button class="btn small" onclick={on} data-testid="copy-markdown">{ "Copy as Markdown" }</button>
+                }
             </div>
             { render(first, true) }
             if rest_count > 0 {

@@ -210,6 +210,22 @@ pub fn editor_panel(store: &Store, results: &Derived, embed: Option<EmbedMode>) 
 /// policy in the editor, as tabs.
 pub fn lower_panel(store: &Store, results: &Derived) -> Html {
     let panel = store.doc.view.panel;
+    // the request as Markdown for a review document
+    let copy_markdown = results.decision.clone().map(|decision| {
+        let (doc, trace, cloudtrail) = (
+            store.doc.clone(),
+            results.trace.clone(),
+            results.cloudtrail.clone(),
+        );
+        let dispatch = store.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            let md = crate::markdown::request_markdown(&doc, &decision, &trace, &cloudtrail);
+            crate::platform::copy_text(&md);
+            dispatch.dispatch(Action::Notify(Some(crate::state::Notice::info(
+                "copied the request as Markdown",
+            ))));
+        })
+    });
     let tab = |which: Panel, label: &'static str, id: &'static str| {
         let selected = panel == which;
         html! {
@@ -225,7 +241,7 @@ pub fn lower_panel(store: &Store, results: &Derived) -> Html {
                 { tab(Panel::Summary, "Summary", "tab-summary") }
             </div>
             <div class="panel-body" hidden={panel != Panel::Explanation} role="tabpanel" tabindex="0" aria-label="explanation">
-                <Explanation nodes={results.trace.clone()} />
+                <Explanation nodes={results.trace.clone()} on_copy_markdown={copy_markdown} />
             </div>
             <div class="panel-body" hidden={panel != Panel::CloudTrail} role="tabpanel" tabindex="0" aria-label="CloudTrail records">
                 <CloudTrail json={results.cloudtrail.clone()} titles={results.cloudtrail_titles.clone()} />
