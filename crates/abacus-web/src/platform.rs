@@ -172,10 +172,22 @@ pub fn open_link(decoding: startup::Decoding, done: impl FnOnce(Boot) + 'static)
     });
 }
 
-/// The share payload (`1.…`) of `doc`, deflated by the browser.
+/// The share payload (`1.…`) of `doc`, deflated by the browser, with the versions it is
+/// made with (`madeWith`: an embed says so when its expectations no longer pass under
+/// others).
 pub async fn link_payload(doc: &Scenario) -> Result<String, String> {
-    let deflated = crate::compress::deflate(doc::to_json(doc).as_bytes()).await?;
+    let mut doc = doc.clone();
+    doc.made_with = Some(made_with_now());
+    let deflated = crate::compress::deflate(doc::to_json(&doc).as_bytes()).await?;
     Ok(codec::wrap(&deflated))
+}
+
+/// The versions running now.
+pub fn made_with_now() -> abacus_studio::scenario::MadeWith {
+    let reference = abacus_reference::current()
+        .index()
+        .map_or_else(|| "unknown".to_owned(), abacus_reference::Index::describe);
+    abacus_studio::scenario::MadeWith::now(&reference)
 }
 
 thread_local! {

@@ -573,6 +573,7 @@ pub(crate) fn assemble(c: Collected) -> Result<Assembled, Vec<ImportError>> {
         matrix,
         challenge: None,
         view: Default::default(),
+        made_with: None,
     };
     Ok(Assembled {
         scenario,

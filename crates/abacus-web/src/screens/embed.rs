@@ -45,8 +45,17 @@ pub fn embed_page(
             </div></main>
         }
     } else {
+        let stale = crate::stale::stale_note(
+            store.doc.made_with.as_ref(),
+            &results.expectations,
+            &crate::platform::made_with_now(),
+        )
+        .map(|note| {
+            html! { <p class="notice embed-stale" role="status" data-testid="embed-stale">{ note }</p> }
+        });
         html! {
             <>
+                { stale.unwrap_or_default() }
                 <main class="workspace" aria-label="example">
                     <h1 class="sr-only">{ doc::title(&store.doc) }</h1>
                     { message_bar(store) }
