@@ -98,7 +98,7 @@ pub fn share(args: &[String]) -> ExitCode {
     match embed {
         None => println!("{url}"),
         Some(_) => println!(
-            "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"520\" loading=\"lazy\" style=\"border:0\"></iframe>",
+            "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"520\" loading=\"lazy\" style=\"border:0\" data-abacus></iframe>",
             attribute(&url),
             attribute(&format!("Abacus: {}", scenario.name))
         ),

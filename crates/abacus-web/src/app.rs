@@ -11,6 +11,7 @@ use crate::chrome::message_bar::message_bar;
 use crate::chrome::share_bar::ShareBar;
 use crate::context::Store;
 use crate::derive::{Derived, Deriver};
+use crate::hooks::embed_height::use_embed_height;
 use crate::hooks::links::use_links;
 use crate::hooks::matrix::use_matrix;
 use crate::hooks::persistence::use_persistence;
@@ -92,6 +93,7 @@ pub fn App() -> Html {
         perf::mark_first_render();
     });
     use_shortcuts(&store);
+    use_embed_height(embed.is_some());
     let picker = use_action_picker(&store);
 
     let page = match embed {

@@ -182,6 +182,94 @@ pub async fn link_payload(doc: &Scenario) -> Result<String, String> {
     Ok(codec::wrap(&deflated))
 }
 
+/// Watches the element `selector` and posts its height (CSS pixels, rounded up) to the
+/// parent window whenever it changes; `None` when the page is not framed. Dropping the
+/// result stops it. The page may replace the element (an example that finishes opening):
+/// [`HeightPoster::follow`] moves the watch to the element that matches now.
+pub fn post_height_changes(selector: &'static str) -> Option<HeightPoster> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok().flatten()?;
+    // not framed: the parent is the window itself
+    if js_sys::Object::is(&parent, &window) {
+        return None;
+    }
+    let document = window.document()?;
+    let root = document.document_element()?;
+    let _ = root.class_list().add_1("framed");
+    let last = Rc::new(std::cell::Cell::new(0.0_f64));
+    let post = {
+        let last = last.clone();
+        move |element: &web_sys::Element| {
+            let height = element.get_bounding_client_rect().height().ceil();
+            if height > 0.0 && (height - last.get()).abs() >= 1.0 {
+                last.set(height);
+                let _ = parent.post_message(&wasm_bindgen::JsValue::from_f64(height), "*");
+            }
+        }
+    };
+    let watched: Rc<RefCell<Option<web_sys::Element>>> = Rc::new(RefCell::new(None));
+    let callback = {
+        let (watched, post) = (watched.clone(), post.clone());
+        wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+            if let Some(el) = watched.borrow().as_ref() {
+                post(el);
+            }
+        })
+    };
+    let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    let poster = HeightPoster {
+        observer,
+        selector,
+        watched,
+        post: Box::new(post),
+        _callback: callback,
+    };
+    poster.follow();
+    Some(poster)
+}
+
+/// A running [`post_height_changes`]: dropping it disconnects the observer.
+pub struct HeightPoster {
+    observer: web_sys::ResizeObserver,
+    selector: &'static str,
+    watched: Rc<RefCell<Option<web_sys::Element>>>,
+    post: Box<dyn Fn(&web_sys::Element)>,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl HeightPoster {
+    /// Watches the element that matches the selector now (after a render replaced it),
+    /// and posts its height if that changed.
+    pub fn follow(&self) {
+        let current = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(self.selector).ok().flatten());
+        let same = match (&current, self.watched.borrow().as_ref()) {
+            (Some(a), Some(b)) => a.is_same_node(Some(b)),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            if let Some(old) = self.watched.borrow().as_ref() {
+                self.observer.unobserve(old);
+            }
+            if let Some(new) = &current {
+                self.observer.observe(new);
+            }
+            *self.watched.borrow_mut() = current;
+        }
+        if let Some(el) = self.watched.borrow().as_ref() {
+            (self.post)(el);
+        }
+    }
+}
+
+impl Drop for HeightPoster {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
 /// The versions running now.
 pub fn made_with_now() -> abacus_studio::scenario::MadeWith {
     let reference = abacus_reference::current()

@@ -183,7 +183,12 @@ pub fn resume(
     settled: impl Fn(&str) -> bool,
 ) -> Option<Boot> {
     let embed = None;
-    match doc::parse(&pending.text) {
+    // the full app: the link's versions are an embed's concern only
+    let parsed = doc::parse(&pending.text).map(|mut doc| {
+        doc.made_with = None;
+        doc
+    });
+    match parsed {
         Ok(doc) => Some(Boot {
             notice: Some(match pending.origin {
                 Origin::Share => opened_link(&doc, storage),
@@ -274,16 +279,23 @@ fn open_share(
         return Ok(waiting(pending, embed));
     }
     match json.and_then(|json| doc::parse(&json)) {
-        Ok(doc) => Ok(Boot {
-            notice: embed.is_none().then(|| opened_link(&doc, storage)),
-            doc,
-            embed,
-            pending: None,
-            first_visit: false,
-            linked: true,
-            broken: false,
-            decoding: None,
-        }),
+        Ok(mut doc) => {
+            // only an embed says whether its example went stale: the opened workspace is
+            // the visitor's own now, and saves without the link's versions
+            if embed.is_none() {
+                doc.made_with = None;
+            }
+            Ok(Boot {
+                notice: embed.is_none().then(|| opened_link(&doc, storage)),
+                doc,
+                embed,
+                pending: None,
+                first_visit: false,
+                linked: true,
+                broken: false,
+                decoding: None,
+            })
+        }
         Err(e) => Err(Notice::error(format!(
             "the share link could not be opened: {e}"
         ))),
@@ -465,6 +477,22 @@ mod tests {
         assert_eq!(n.level, NoticeLevel::Warning);
         assert!(n.text.contains(CORRUPT_KEY));
         assert!(s.get(CORRUPT_KEY).is_some());
+    }
+
+    #[test]
+    fn the_versions_a_link_was_made_with_stay_with_embeds_only() {
+        let mut shared = edited();
+        shared.made_with = Some(abacus_studio::scenario::MadeWith::now("data"));
+        let hash = share_fragment(&shared, None);
+        assert_eq!(
+            start(&hash, "", &mut MemoryStore::default()).doc.made_with,
+            None
+        );
+        let embed = share_fragment(&shared, Some(EmbedMode::ReadOnly));
+        assert_eq!(
+            start(&embed, "", &mut MemoryStore::default()).doc.made_with,
+            shared.made_with
+        );
     }
 
     #[test]

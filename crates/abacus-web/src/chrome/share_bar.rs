@@ -24,7 +24,7 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
         return Html::default();
     };
     let snippet = format!(
-        "<iframe src=\"{}\" width=\"100%\" height=\"560\" title=\"Abacus example\"></iframe>",
+        "<iframe src=\"{}\" width=\"100%\" height=\"560\" title=\"Abacus example\" data-abacus></iframe>",
         url.replacen(
             "#s=",
             if *embed_editable {

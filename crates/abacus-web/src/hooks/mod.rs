@@ -2,6 +2,7 @@
 //! in the shell, so they go on whichever screen is shown (a screen's own effects live in its
 //! component).
 
+pub mod embed_height;
 pub mod links;
 pub mod matrix;
 pub mod persistence;
