@@ -15,6 +15,7 @@ pub fn fragment(json: &str, embed: Option<EmbedMode>) -> String {
     Fragment {
         share: Some(wrap(&deflated)),
         embed,
+        present: false,
     }
     .to_hash()
 }

@@ -161,13 +161,17 @@ pub fn text(inflated: Vec<u8>) -> Result<String, ShareError> {
     String::from_utf8(inflated).map_err(|_| ShareError::NotUtf8)
 }
 
-/// The fragment flags the app understands: `#s=PAYLOAD`, `#embed`, `#embed=edit`, joined by `&`.
+/// The fragment flags the app understands: `#s=PAYLOAD`, `#embed`, `#embed=edit`, `#present`,
+/// joined by `&` (each may also be in the query, `?embed`, `?present`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fragment {
     /// The share payload, if any.
     pub share: Option<String>,
     /// Embed mode requested, and whether it is editable.
     pub embed: Option<EmbedMode>,
+    /// Presenter mode (`present`): a fresh session that reads and writes nothing in the
+    /// browser's storage, with larger text.
+    pub present: bool,
 }
 
 /// How an embedded view behaves.
@@ -189,6 +193,7 @@ impl Fragment {
             let (key, value) = part.split_once('=').unwrap_or((part, ""));
             match key {
                 "s" if !value.is_empty() => out.share = Some(value.to_owned()),
+                "present" => out.present = true,
                 "embed" => {
                     out.embed = Some(if value == "edit" {
                         EmbedMode::Editable
@@ -205,6 +210,9 @@ impl Fragment {
     /// Renders the fragment back to `#...` text (empty string when there is nothing).
     pub fn to_hash(&self) -> String {
         let mut parts = Vec::new();
+        if self.present {
+            parts.push("present".to_owned());
+        }
         match self.embed {
             Some(EmbedMode::ReadOnly) => parts.push("embed".to_owned()),
             Some(EmbedMode::Editable) => parts.push("embed=edit".to_owned()),

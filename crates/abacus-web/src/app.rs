@@ -54,6 +54,8 @@ pub fn App() -> Html {
     // the Account screen's import report and trail, kept while the page lives (in memory
     // only: real-account data is never autosaved)
     let account = use_state(|| Rc::new(AccountData::default()));
+    // presenter mode (`?present`): larger text, nothing kept in the browser, Reset
+    let presenter = use_memo((), |_| platform::presenter());
 
     // derived views: the workspace panels on every change, the matrix only when shown; both
     // read the Service Authorization Reference too, so a newly installed file recomputes them.
@@ -107,8 +109,8 @@ pub fn App() -> Html {
                 Screen::Account => html! { <AccountScreen data={account.clone()} /> },
             };
             html! {
-                <div class="app">
-                    <Header share_url={share_url.clone()} />
+                <div class={classes!("app", presenter.then_some("presenter"))}>
+                    <Header share_url={share_url.clone()} presenter={*presenter} />
                     { message_bar(&store) }
                     <ShareBar url={share_url} />
                     { screen }

@@ -99,5 +99,11 @@ mod tests {
         assert_eq!(f.to_hash(), "#embed=edit&s=1.xyz");
         assert_eq!(Fragment::parse("", "").to_hash(), "");
         assert_eq!(Fragment::parse("#s=", "").share, None);
+        // presenter mode, in the query or the fragment
+        assert!(Fragment::parse("", "?present").present);
+        let f = Fragment::parse("#present&s=1.abc", "");
+        assert!(f.present && f.embed.is_none());
+        assert_eq!(f.to_hash(), "#present&s=1.abc");
+        assert!(!Fragment::parse("#s=1.abc", "").present);
     }
 }

@@ -102,7 +102,25 @@ impl KeyValue for LocalStorage {
 }
 
 /// This deployment's keys in `localStorage` (see [`Scoped`]).
+/// Reloads the page: in presenter mode, where nothing is kept, that starts over.
+pub fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// True in presenter mode (`?present` or `#present`): nothing is read from or written to
+/// the browser's storage, so a shared screen never shows saved work, and a reload starts
+/// over.
+pub fn presenter() -> bool {
+    let (hash, search) = location();
+    Fragment::parse(&hash, &search).present
+}
+
 fn workspace_storage() -> Option<Scoped<LocalStorage>> {
+    if presenter() {
+        return None;
+    }
     let path = web_sys::window()?.location().pathname().ok()?;
     Some(Scoped::new(LocalStorage::open()?, &path))
 }
@@ -121,7 +139,8 @@ pub fn boot() -> Boot {
     let (hash, search) = location();
     let fragment = Fragment::parse(&hash, &search);
     if fragment.share.is_some() {
-        if fragment.embed.is_none() {
+        // a presenter's link stays in the address: a reload (Reset) opens it again
+        if fragment.embed.is_none() && !fragment.present {
             // the link has been read: from now on the workspace lives in the autosave, so a
             // reload keeps the edits made since instead of reopening the link
             forget_link();
@@ -142,6 +161,14 @@ fn start_with(hash: &str, search: &str, link: Option<startup::Link>) -> Boot {
                 let _ = s.migrate();
             }
             startup::start(hash, search, link, &mut s)
+        }
+        None if presenter() => {
+            let mut b = startup::start(hash, search, link, &mut MemoryStore::default());
+            b.first_visit = false;
+            b.notice.get_or_insert(Notice::info(
+                "Presenter mode: this session reads and writes nothing in this browser; Reset starts over",
+            ));
+            b
         }
         None => {
             let mut b = startup::start(hash, search, link, &mut MemoryStore::default());
@@ -370,7 +397,7 @@ pub fn on_hash_change(
             let Some(result) = followed else {
                 return;
             };
-            if result.as_ref().is_ok_and(|b| b.embed.is_none()) {
+            if result.as_ref().is_ok_and(|b| b.embed.is_none()) && !presenter() {
                 // as at startup: a reload keeps the edits made since, not the link
                 forget_link();
             }

@@ -409,6 +409,7 @@ pub fn share_fragment(payload: String, embed: Option<EmbedMode>) -> String {
     Fragment {
         share: Some(payload),
         embed,
+        present: false,
     }
     .to_hash()
 }

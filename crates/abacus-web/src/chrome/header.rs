@@ -15,6 +15,9 @@ pub const IMPORTED: &str = "import";
 pub struct HeaderProps {
     /// Where "Share link" puts the link it made (the share bar shows it).
     pub share_url: UseStateHandle<Option<String>>,
+    /// Presenter mode: the header offers Reset (start over: nothing is kept).
+    #[prop_or_default]
+    pub presenter: bool,
 }
 
 /// The app's header.
@@ -151,6 +154,10 @@ pub fn Header(props: &HeaderProps) -> Html {
             <div class="brand">{ "Abacus" }<small>{ doc::title(&store.doc) }</small></div>
             <nav class="tabs" role="tablist" aria-label="screens" onkeydown={on_tabs_key}>{ for tabs }</nav>
             <span class="spacer"></span>
+            if props.presenter {
+                <button class="btn" data-testid="presenter-reset" title="start this example over (presenter mode keeps nothing)"
+                    onclick={Callback::from(|_| platform::reload())}>{ "Reset" }</button>
+            }
             <button class="btn primary" data-testid="share-button" onclick={on_share}>{ "Share link" }</button>
             <label class="btn" data-testid="import-button">{ "Import" }
                 <input type="file" accept="application/json,.json" class="sr-only" data-testid="import-file" onchange={on_import} />
