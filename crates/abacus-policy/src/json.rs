@@ -123,6 +123,28 @@ impl Errors {
     }
 }
 
+/// The source text of a value nested in a larger document (its first line starts at the
+/// value itself) without the indentation every later line shares: a policy inside an
+/// export, or a statement inside its policy, shown on its own.
+pub fn dedent_value(text: &str) -> String {
+    let mut lines = text.split('\n');
+    let first = lines.next().unwrap_or_default();
+    let rest: Vec<&str> = lines.collect();
+    let indent = rest
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(first);
+    for l in rest {
+        out.push('\n');
+        out.push_str(l.get(indent.min(l.len())..).unwrap_or(l));
+    }
+    out
+}
+
 /// Reads `text` as one JSON value. Returns the value (with `Invalid` parts where the text
 /// was unreadable; `None` only when there is no value at all) and the errors found (the
 /// first [`MAX_JSON_ERRORS`]; see [`parse_json_counted`] for the count of the rest).
@@ -1155,6 +1177,15 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nested_value_is_dedented_by_its_shared_indentation() {
+        assert_eq!(
+            dedent_value("{\n      \"a\": 1,\n\n      \"b\": [\n        2\n      ]\n    }"),
+            "{\n  \"a\": 1,\n\n  \"b\": [\n    2\n  ]\n}"
+        );
+        assert_eq!(dedent_value("\"x\""), "\"x\"");
+    }
 
     #[test]
     fn lex_cuts_the_text_as_the_reader_does() {

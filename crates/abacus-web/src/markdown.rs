@@ -74,7 +74,7 @@ pub fn request_markdown(
                 .and_then(|p| p.text.get(d.span.0..d.span.1));
             if let Some(text) = text {
                 out.push('\n');
-                block(&mut out, "json", &dedent(text));
+                block(&mut out, "json", &abacus_policy::json::dedent_value(text));
                 out.push('\n');
             }
         }
@@ -111,25 +111,6 @@ pub fn request_markdown(
             |i| format!("AWS reference data {}", i.describe())
         )
     );
-    out
-}
-
-/// A statement's text without the indentation its later lines share.
-fn dedent(text: &str) -> String {
-    let mut lines = text.split('\n');
-    let first = lines.next().unwrap_or_default();
-    let rest: Vec<&str> = lines.collect();
-    let indent = rest
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
-        .min()
-        .unwrap_or(0);
-    let mut out = first.to_owned();
-    for l in rest {
-        out.push('\n');
-        out.push_str(l.get(indent.min(l.len())..).unwrap_or(l));
-    }
     out
 }
 

@@ -139,6 +139,18 @@ pub(crate) fn arn_name(arn: &str) -> Option<&str> {
 }
 
 impl Collected {
+    /// [`Collected::saw_arn`] for the ARN at `node`, an error placed there when it names a
+    /// second account.
+    pub(crate) fn saw_arn_at(
+        &mut self,
+        node: &super::node::Node<'_>,
+        arn: &str,
+        report: &super::error::Reporter<'_>,
+    ) -> Result<(), Box<super::error::ImportError>> {
+        self.saw_arn(arn, &format!("{} {}", report.file(), node.path))
+            .map_err(|m| node.error(report, m, "import the exports of one account at a time"))
+    }
+
     /// Notes the account and Region an ARN shows, keeping the first seen; a second account
     /// is an error (one import is one account).
     pub(crate) fn saw_arn(&mut self, arn: &str, place: &str) -> Result<(), String> {

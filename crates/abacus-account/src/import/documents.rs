@@ -30,7 +30,7 @@ pub(crate) fn policy_text(
                     REEXPORT,
                 )
             })?;
-            Ok(dedent(text))
+            Ok(abacus_policy::json::dedent_value(text))
         }
         JsonKind::String(s) => {
             let trimmed = s.trim_start();
@@ -61,27 +61,6 @@ pub(crate) fn policy_text(
             REEXPORT,
         )),
     }
-}
-
-/// `text` (an object's source, its first line starting at the `{`) without the indentation
-/// every later line shares.
-fn dedent(text: &str) -> String {
-    let mut lines = text.split('\n');
-    let first = lines.next().unwrap_or_default();
-    let rest: Vec<&str> = lines.collect();
-    let indent = rest
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
-        .min()
-        .unwrap_or(0);
-    let mut out = String::with_capacity(text.len());
-    out.push_str(first);
-    for l in rest {
-        out.push('\n');
-        out.push_str(l.get(indent.min(l.len())..).unwrap_or(l));
-    }
-    out
 }
 
 #[cfg(test)]

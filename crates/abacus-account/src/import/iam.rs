@@ -22,13 +22,9 @@ pub(crate) fn read(
             "run the command without `--max-items` (the AWS CLI then fetches every page), or import every page",
         ));
     }
-    let account_seen = |out: &mut Collected, n: &Node<'_>, arn: &str| {
-        out.saw_arn(arn, &format!("{} {}", report_file(report), n.path))
-            .map_err(|m| n.error(report, m, "import the exports of one account at a time"))
-    };
     for u in root.list(report, "UserDetailList")? {
         let arn = u.need_str(report, "Arn")?;
-        account_seen(out, &u, arn)?;
+        out.saw_arn_at(&u, arn, report)?;
         let mut groups = Vec::new();
         for g in u.list(report, "GroupList")? {
             groups.push(g.str(report)?.to_owned());
@@ -43,7 +39,7 @@ pub(crate) fn read(
         });
     }
     for g in root.list(report, "GroupDetailList")? {
-        account_seen(out, &g, g.need_str(report, "Arn")?)?;
+        out.saw_arn_at(&g, g.need_str(report, "Arn")?, report)?;
         out.groups.push(GroupRec {
             name: g.need_str(report, "GroupName")?.to_owned(),
             inline: inline(&g, "GroupPolicyList", source, report)?,
@@ -51,7 +47,7 @@ pub(crate) fn read(
         });
     }
     for r in root.list(report, "RoleDetailList")? {
-        account_seen(out, &r, r.need_str(report, "Arn")?)?;
+        out.saw_arn_at(&r, r.need_str(report, "Arn")?, report)?;
         let trust = match r.get("AssumeRolePolicyDocument") {
             Some(d) => Some(policy_text(&d, source, report)?),
             None => None,
@@ -68,7 +64,7 @@ pub(crate) fn read(
     }
     for p in root.list(report, "Policies")? {
         let arn = p.need_str(report, "Arn")?;
-        account_seen(out, &p, arn)?;
+        out.saw_arn_at(&p, arn, report)?;
         let default_version = p.need_str(report, "DefaultVersionId")?;
         let mut default_text = None;
         let mut others = Vec::new();
@@ -98,10 +94,6 @@ pub(crate) fn read(
         });
     }
     Ok(())
-}
-
-fn report_file(report: &Reporter<'_>) -> String {
-    report.file().to_owned()
 }
 
 /// The inline policies of list `key` (`[{"PolicyName", "PolicyDocument"}]`).

@@ -156,6 +156,18 @@ impl<'v> Node<'v> {
         }
     }
 
+    /// An error when this output is one page of a longer list (`NextToken` is set).
+    pub(crate) fn refuse_next_page(&self, report: &Reporter<'_>) -> Result<(), Box<ImportError>> {
+        match self.opt_str(report, "NextToken")? {
+            Some(_) => Err(self.error(
+                report,
+                "this is one page of a longer list (`NextToken` is set)",
+                "run the command without `--max-items`, or import every page",
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// The AWS tag list `[{"Key": …, "Value": …}]` of member `key`, in order.
     pub(crate) fn tags(
         &self,

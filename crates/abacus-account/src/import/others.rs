@@ -108,13 +108,7 @@ pub(crate) fn sagemaker_tags(
     report: &Reporter<'_>,
     out: &mut Collected,
 ) -> Result<(), Box<ImportError>> {
-    if root.opt_str(report, "NextToken")?.is_some() {
-        return Err(root.error(
-            report,
-            "this is one page of a longer list (`NextToken` is set)",
-            "run the command without `--max-items`, or import every page",
-        ));
-    }
+    root.refuse_next_page(report)?;
     out.sagemaker_tags.push(ForSubject {
         file: report.file().to_owned(),
         subject: subject.to_owned(),
@@ -133,8 +127,7 @@ pub(crate) fn secret(
 ) -> Result<(), Box<ImportError>> {
     let arn_node = root.need(report, "ARN")?;
     let arn = arn_node.str(report)?;
-    out.saw_arn(arn, &format!("{} {}", report.file(), arn_node.path))
-        .map_err(|m| arn_node.error(report, m, "import the exports of one account at a time"))?;
+    out.saw_arn_at(&arn_node, arn, report)?;
     if super::collect::arn_parts(arn).map(|p| p.1) != Some("secretsmanager") {
         return Err(arn_node.error(report, "not a Secrets Manager secret ARN", REEXPORT));
     }

@@ -8,16 +8,6 @@ use super::collect::{Collected, DomainRec, ProfileRec};
 use super::error::{ImportError, Reporter};
 use super::node::{Node, REEXPORT};
 
-fn saw(
-    out: &mut Collected,
-    n: &Node<'_>,
-    arn: &str,
-    report: &Reporter<'_>,
-) -> Result<(), Box<ImportError>> {
-    out.saw_arn(arn, &format!("{} {}", report.file(), n.path))
-        .map_err(|m| n.error(report, m, "import the exports of one account at a time"))
-}
-
 /// `describe-domain`.
 pub(crate) fn domain(
     root: &Node<'_>,
@@ -25,7 +15,7 @@ pub(crate) fn domain(
     out: &mut Collected,
 ) -> Result<(), Box<ImportError>> {
     let arn = root.need_str(report, "DomainArn")?;
-    saw(out, root, arn, report)?;
+    out.saw_arn_at(root, arn, report)?;
     let settings = root.get("DomainSettings");
     let identity = match &settings {
         Some(s) => s.opt_str(report, "ExecutionRoleIdentityConfig")?,
@@ -81,13 +71,7 @@ pub(crate) fn profiles(
     report: &Reporter<'_>,
     out: &mut Collected,
 ) -> Result<(), Box<ImportError>> {
-    if root.opt_str(report, "NextToken")?.is_some() {
-        return Err(root.error(
-            report,
-            "this is one page of a longer list (`NextToken` is set)",
-            "run the command without `--max-items`, or import every page",
-        ));
-    }
+    root.refuse_next_page(report)?;
     for p in root.list(report, "UserProfiles")? {
         let rec = ProfileRec {
             domain: p.need_str(report, "DomainId")?.to_owned(),
@@ -107,7 +91,7 @@ pub(crate) fn profile(
     out: &mut Collected,
 ) -> Result<(), Box<ImportError>> {
     if let Some(arn) = root.opt_str(report, "UserProfileArn")? {
-        saw(out, root, arn, report)?;
+        out.saw_arn_at(root, arn, report)?;
     }
     let role_arn = match root.get("UserSettings") {
         Some(s) => s.opt_str(report, "ExecutionRole")?.map(str::to_owned),
