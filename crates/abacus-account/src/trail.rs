@@ -8,6 +8,10 @@ use crate::import::{ImportError, ImportFile};
 use abacus_policy::json::{parse_json, JsonKind, JsonValue};
 use abacus_policy::LineIndex;
 
+/// The most records one file holds (a day of a busy account's management events); a file
+/// with more is refused before any is read.
+pub const MAX_RECORDS: usize = 100_000;
+
 /// Who made a recorded call.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Identity {
@@ -64,6 +68,17 @@ impl TrailRecord {
     }
 }
 
+/// The elements of `v`, if it is an array.
+fn array(v: Option<&JsonValue>) -> Option<&[JsonValue]> {
+    match v {
+        Some(JsonValue {
+            kind: JsonKind::Array(items),
+            ..
+        }) => Some(items.as_slice()),
+        _ => None,
+    }
+}
+
 fn member<'v>(v: &'v JsonValue, key: &str) -> Option<&'v JsonValue> {
     match &v.kind {
         JsonKind::Object(ms) => ms.iter().rev().find(|m| m.key == key).map(|m| &m.value),
@@ -99,6 +114,19 @@ fn error(
 /// The records of one file, in file order; or every problem found, each placed.
 pub fn read_trail(file: &ImportFile) -> Result<Vec<TrailRecord>, Vec<ImportError>> {
     let lines = LineIndex::new(&file.text);
+    if file.text.len() > crate::import::MAX_FILE_BYTES {
+        return Err(vec![error(
+            file,
+            &lines,
+            "$".into(),
+            None,
+            format!(
+                "the file is {} bytes, more than the {} a trail is read up to",
+                file.text.len(),
+                crate::import::MAX_FILE_BYTES
+            ),
+        )]);
+    }
     if file.text.trim().is_empty() {
         return Err(vec![error(
             file,
@@ -136,36 +164,46 @@ pub fn read_trail(file: &ImportFile) -> Result<Vec<TrailRecord>, Vec<ImportError
         Ok(r) => out.push(r),
         Err(m) => errors.push(error(file, &lines, path, Some(value.span.start), m)),
     };
-    match (
-        &root.kind,
-        member(&root, "Records"),
-        member(&root, "Events"),
-    ) {
-        (JsonKind::Array(items), _, _) => {
+    // where the records are: the file itself, `Records`, or lookup-events' `Events`
+    let found = match &root.kind {
+        JsonKind::Array(items) => Some((Shape::Array, items.as_slice())),
+        _ => array(member(&root, "Records"))
+            .map(|items| (Shape::Records, items))
+            .or_else(|| array(member(&root, "Events")).map(|items| (Shape::Events, items))),
+    };
+    let Some((shape, items)) = found else {
+        return Err(vec![error(
+            file,
+            &lines,
+            "$".into(),
+            Some(root.span.start),
+            "not CloudTrail records (no `Records`, no `Events`, not an array)",
+        )]);
+    };
+    if items.len() > MAX_RECORDS {
+        return Err(vec![error(
+            file,
+            &lines,
+            "$".into(),
+            Some(root.span.start),
+            format!(
+                "{} records, more than the {MAX_RECORDS} one file is read up to",
+                items.len()
+            ),
+        )]);
+    }
+    match shape {
+        Shape::Array => {
             for (i, v) in items.iter().enumerate() {
                 take(v, format!("$[{i}]"), &mut errors);
             }
         }
-        (
-            _,
-            Some(JsonValue {
-                kind: JsonKind::Array(items),
-                ..
-            }),
-            _,
-        ) => {
+        Shape::Records => {
             for (i, v) in items.iter().enumerate() {
                 take(v, format!("$.Records[{i}]"), &mut errors);
             }
         }
-        (
-            _,
-            _,
-            Some(JsonValue {
-                kind: JsonKind::Array(items),
-                ..
-            }),
-        ) => {
+        Shape::Events => {
             for (i, ev) in items.iter().enumerate() {
                 let path = format!("$.Events[{i}].CloudTrailEvent");
                 let Some(inner) = member(ev, "CloudTrailEvent") else {
@@ -205,19 +243,22 @@ pub fn read_trail(file: &ImportFile) -> Result<Vec<TrailRecord>, Vec<ImportError
                 }
             }
         }
-        _ => errors.push(error(
-            file,
-            &lines,
-            "$".into(),
-            Some(root.span.start),
-            "not CloudTrail records (no `Records`, no `Events`, not an array)",
-        )),
     }
     if errors.is_empty() {
         Ok(out)
     } else {
         Err(errors)
     }
+}
+
+/// Where a file holds its records.
+enum Shape {
+    /// A bare array.
+    Array,
+    /// A log file's `Records`.
+    Records,
+    /// A lookup-events page's `Events` (each record a JSON string).
+    Events,
 }
 
 /// One record, or what is wrong with it.

@@ -135,3 +135,48 @@ fn an_iam_only_import_says_what_is_missing() {
     );
     assert!(e[0].help.contains("list-user-profiles"), "{}", e[0]);
 }
+
+#[test]
+fn oversize_files_and_too_many_files_are_refused_before_reading() {
+    use abacus_account::import::{MAX_FILES, MAX_FILE_BYTES};
+    let e = one("big.json", &" ".repeat(MAX_FILE_BYTES + 1));
+    assert!(e[0].message.contains("more than the"), "{}", e[0]);
+    let files: Vec<ImportFile> = (0..=MAX_FILES)
+        .map(|i| ImportFile {
+            name: format!("{i}.json"),
+            text: "{}".to_owned(),
+        })
+        .collect();
+    let e = import(&files).unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert!(
+        e[0].message
+            .starts_with(&format!("{} files", MAX_FILES + 1)),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn a_trail_with_too_many_records_is_refused_before_reading_them() {
+    use abacus_account::trail::{read_trail, MAX_RECORDS};
+    let text = format!("[{}1]", "1,".repeat(MAX_RECORDS));
+    let e = read_trail(&ImportFile {
+        name: "t.json".to_owned(),
+        text,
+    })
+    .unwrap_err();
+    assert_eq!(e.len(), 1, "one error, not one per record");
+    assert!(
+        e[0].message
+            .starts_with(&format!("{} records", MAX_RECORDS + 1)),
+        "{}",
+        e[0]
+    );
+    let e = read_trail(&ImportFile {
+        name: "t.json".to_owned(),
+        text: " ".repeat(abacus_account::import::MAX_FILE_BYTES + 1),
+    })
+    .unwrap_err();
+    assert!(e[0].message.contains("more than the"), "{}", e[0]);
+}

@@ -30,6 +30,13 @@ use abacus_studio::scenario::Scenario;
 use error::Reporter;
 use node::Node;
 
+/// The largest file read (an account's authorization details are a few MB; a file past
+/// this is refused before it is parsed, so a wrong file cannot stall the page).
+pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The most files one import reads.
+pub const MAX_FILES: usize = 500;
+
 /// One input file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportFile {
@@ -100,6 +107,19 @@ pub fn import(files: &[ImportFile]) -> Result<Imported, Vec<ImportError>> {
             Err(e) => errors.push(*e),
         }
     }
+    if files.len() > MAX_FILES {
+        return Err(vec![ImportError {
+            file: String::new(),
+            path: "$".to_owned(),
+            line: None,
+            column: None,
+            message: format!(
+                "{} files, more than the {MAX_FILES} one import reads",
+                files.len()
+            ),
+            help: "import the exports of one account, one file per command".to_owned(),
+        }]);
+    }
     if files.is_empty() {
         errors.push(ImportError {
             file: String::new(),
@@ -144,6 +164,17 @@ fn read_file(
     out: &mut collect::Collected,
 ) -> Result<ExportKind, Box<ImportError>> {
     let report = Reporter::new(&file.name, &file.text);
+    if file.text.len() > MAX_FILE_BYTES {
+        return Err(Box::new(report.at(
+            "$",
+            None,
+            format!(
+                "the file is {} bytes, more than the {MAX_FILE_BYTES} an export is read up to",
+                file.text.len()
+            ),
+            "give the JSON the AWS CLI printed for one command",
+        )));
+    }
     if file.text.trim().is_empty() {
         return Err(Box::new(report.at(
             "$",
