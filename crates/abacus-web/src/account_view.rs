@@ -353,16 +353,7 @@ pub enum Pasted {
 pub fn read_pasted(doc: &Scenario, name: &str, text: &str) -> Pasted {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        return match read_trail(&ImportFile {
-            name: name.to_owned(),
-            text: text.to_owned(),
-        }) {
-            Ok(records) => {
-                let baseline = replay(doc, &records);
-                Pasted::Trail(Rc::new(records), Rc::new(baseline))
-            }
-            Err(errors) => Pasted::Errors(errors.iter().map(ToString::to_string).collect()),
-        };
+        return read_trail_files(doc, &[(name.to_owned(), text.to_owned())]);
     }
     match selection_from_denied(&doc.world, text) {
         Ok(s) => Pasted::Request(Box::new(s)),

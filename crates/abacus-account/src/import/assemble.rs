@@ -131,17 +131,7 @@ pub(crate) fn assemble(c: Collected) -> Result<Assembled, Vec<ImportError>> {
             );
         }
         for i in &r.inline {
-            add(
-                &mut policies,
-                PolicyEntry {
-                    id: format!("inline-{}-{}", r.name, i.name),
-                    name: i.name.clone(),
-                    kind: PolicyKind::Identity,
-                    text: i.text.clone(),
-                    attached_to: vec![target.clone()],
-                    arn: None,
-                },
-            );
+            add(&mut policies, inline_entry(&r.name, i, &target));
         }
         for arn in &r.managed {
             attach_managed(&mut policies, &mut notes, arn, &target);
@@ -165,17 +155,7 @@ pub(crate) fn assemble(c: Collected) -> Result<Assembled, Vec<ImportError>> {
             tags: tags(&u.tags),
         });
         for i in &u.inline {
-            add(
-                &mut policies,
-                PolicyEntry {
-                    id: format!("inline-{}-{}", u.name, i.name),
-                    name: i.name.clone(),
-                    kind: PolicyKind::Identity,
-                    text: i.text.clone(),
-                    attached_to: vec![target.clone()],
-                    arn: None,
-                },
-            );
+            add(&mut policies, inline_entry(&u.name, i, &target));
         }
         for arn in &u.managed {
             attach_managed(&mut policies, &mut notes, arn, &target);
@@ -625,6 +605,18 @@ fn matrix_actions(policies: &[PolicyEntry]) -> Vec<String> {
 
 /// Columns of an imported account's access matrix, at most.
 const MATRIX_COLUMNS: usize = 12;
+
+/// The inline policy `policy` of the role or IAM user `owner`, attached to `target`.
+fn inline_entry(owner: &str, policy: &super::collect::Inline, target: &str) -> PolicyEntry {
+    PolicyEntry {
+        id: format!("inline-{owner}-{}", policy.name),
+        name: policy.name.clone(),
+        kind: PolicyKind::Identity,
+        text: policy.text.clone(),
+        attached_to: vec![target.to_owned()],
+        arn: None,
+    }
+}
 
 /// A boundary: the managed policy's document as a boundary entry on `target`.
 fn boundary_entry(
