@@ -23,7 +23,8 @@ usage: abacus <command> [args]
 commands:
   eval FILE... [--explain]      evaluate policy cases (one JSON line per case)
   run FILE [--request N]        evaluate a scenario's selected request: decision, trace, CloudTrail
-  test FILE...                  check scenario expectations
+  test FILE...                  check scenario expectations; a course: every step fails
+                                as shipped and passes with its worked solution
   matrix FILE [--json]          users x actions (x resources) access matrix
   render --list                 list the template library (id first)
   render ID [--set k=v]... [--scenario FILE] [--setup] [--slots]
@@ -44,7 +45,8 @@ commands:
                                 `agrees`, then `N agree, N disagree, N not compared`; exit 1
                                 when any disagree
   share FILE [--embed | --embed=edit] [--base URL]
-                                the app's share link for a scenario, or its <iframe> snippet
+                                the app's share link for a scenario or a course, or a
+                                scenario's <iframe> snippet
   --version                     the version, and the AWS reference data's package and date
 ";
 

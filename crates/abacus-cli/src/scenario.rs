@@ -2,33 +2,52 @@
 
 use crate::terminal::{self, shown};
 use abacus_policy::Decision;
+use abacus_studio::course::{self, Course};
 use abacus_studio::evaluate::{Matrix, Workspace};
-use abacus_studio::scenario::Scenario;
+use abacus_studio::scenario::{Scenario, ScenarioError};
 use std::process::ExitCode;
+
+/// Reads a file's text; an unreadable file is printed, with exit code 2.
+pub(crate) fn read(path: &str) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read `{}`: {e}", shown(path));
+        ExitCode::from(2)
+    })
+}
+
+/// Prints the problems of a scenario or course file, placed `FILE:LINE:COL`.
+pub(crate) fn print_issues(path: &str, e: &ScenarioError) {
+    for issue in &e.issues {
+        let at = match (issue.line, issue.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", shown(path)),
+            _ => shown(path).to_string(),
+        };
+        let place = if issue.path.is_empty() {
+            String::new()
+        } else {
+            format!(" `{}`", shown(&issue.path))
+        };
+        eprintln!(
+            "{at}: error{place}: {}\n  help: {}",
+            shown(&issue.message),
+            issue.help
+        );
+    }
+}
 
 /// Reads and checks a scenario file; its problems are printed, with exit code 2.
 pub(crate) fn load(path: &str) -> Result<Scenario, ExitCode> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read `{}`: {e}", shown(path));
-        ExitCode::from(2)
-    })?;
+    let text = read(path)?;
     Scenario::from_json(&text).map_err(|e| {
-        for issue in &e.issues {
-            let at = match (issue.line, issue.column) {
-                (Some(l), Some(c)) => format!("{}:{l}:{c}", shown(path)),
-                _ => shown(path).to_string(),
-            };
-            let place = if issue.path.is_empty() {
-                String::new()
-            } else {
-                format!(" `{}`", shown(&issue.path))
-            };
-            eprintln!(
-                "{at}: error{place}: {}\n  help: {}",
-                shown(&issue.message),
-                issue.help
-            );
-        }
+        print_issues(path, &e);
+        ExitCode::from(2)
+    })
+}
+
+/// Reads and checks a course file; its problems are printed, with exit code 2.
+pub(crate) fn load_course(path: &str, text: &str) -> Result<Course, ExitCode> {
+    Course::from_json(text).map_err(|e| {
+        print_issues(path, &e);
         ExitCode::from(2)
     })
 }
@@ -180,9 +199,21 @@ pub fn test(args: &[String]) -> ExitCode {
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut unreadable = false;
     for path in args {
-        let scenario = match load(path) {
+        let Ok(text) = read(path) else {
+            unreadable = true;
+            continue;
+        };
+        if course::is_course(&text) {
+            match load_course(path, &text) {
+                Ok(c) => test_course(path, &c, &mut passed, &mut failed),
+                Err(_) => unreadable = true,
+            }
+            continue;
+        }
+        let scenario = match Scenario::from_json(&text) {
             Ok(s) => s,
-            Err(_) => {
+            Err(e) => {
+                print_issues(path, &e);
                 unreadable = true;
                 continue;
             }
@@ -210,6 +241,37 @@ pub fn test(args: &[String]) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// A course's steps, one line each: a step passes when something fails as shipped (it is an
+/// exercise) and every expectation passes with its worked solution.
+fn test_course(path: &str, c: &Course, passed: &mut usize, failed: &mut usize) {
+    for (i, step) in c.check().iter().enumerate() {
+        let counts = format!(
+            "{}/{} as shipped, {}/{} with the solution",
+            step.shipped_passed, step.total, step.solved_passed, step.total
+        );
+        let name = format!(
+            "step {} `{}` {}",
+            i + 1,
+            shown(&step.id),
+            shown(&step.title)
+        );
+        if step.ok() {
+            *passed += 1;
+            println!("ok    {}: {name}: {counts}", shown(path));
+        } else {
+            *failed += 1;
+            let why = if step.total == 0 {
+                "no expectations"
+            } else if step.shipped_passed == step.total {
+                "passes as shipped: nothing to fix"
+            } else {
+                "the worked solution does not pass"
+            };
+            println!("FAIL  {}: {name}: {counts}: {why}", shown(path));
+        }
     }
 }
 

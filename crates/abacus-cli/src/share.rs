@@ -1,5 +1,5 @@
-//! `abacus share FILE [--embed | --embed=edit] [--base URL]`: the share link of a scenario,
-//! in exactly the app's format (`abacus_studio::share`: raw deflate, base64url, `#s=1.…`), or
+//! `abacus share FILE [--embed | --embed=edit] [--base URL]`: the share link of a scenario
+//! or a course, in exactly the app's format (`abacus_studio::share`: raw deflate, base64url, `#s=1.…`), or
 //! the `<iframe>` snippet that embeds it.
 
 use crate::terminal::shown;
@@ -63,17 +63,37 @@ pub fn share(args: &[String]) -> ExitCode {
         eprintln!("error: no file\n{USAGE}");
         return ExitCode::from(2);
     };
-    let scenario = match crate::scenario::load(&file) {
-        Ok(s) => s,
-        Err(code) => return code,
+    let Ok(text) = crate::scenario::read(&file) else {
+        return ExitCode::from(2);
     };
-    // the app's own serialisation, as its Share link writes it, with the versions
-    let mut scenario = scenario;
-    let reference = abacus_reference::current()
-        .index()
-        .map_or_else(|| "unknown".to_owned(), abacus_reference::Index::describe);
-    scenario.made_with = Some(abacus_studio::scenario::MadeWith::now(&reference));
-    let json = scenario.to_json_pretty();
+    // a course opens in the full app at its first step; a scenario records the versions it
+    // was made with, as the app's Share link does
+    let (json, title) = if abacus_studio::course::is_course(&text) {
+        let course = match crate::scenario::load_course(&file, &text) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        if embed.is_some() {
+            eprintln!(
+                "error: a course opens in the full app, step by step: share it without --embed (or embed one step's scenario)"
+            );
+            return ExitCode::from(2);
+        }
+        (course.to_json_pretty(), course.title)
+    } else {
+        let mut scenario = match abacus_studio::scenario::Scenario::from_json(&text) {
+            Ok(s) => s,
+            Err(e) => {
+                crate::scenario::print_issues(&file, &e);
+                return ExitCode::from(2);
+            }
+        };
+        let reference = abacus_reference::current()
+            .index()
+            .map_or_else(|| "unknown".to_owned(), abacus_reference::Index::describe);
+        scenario.made_with = Some(abacus_studio::scenario::MadeWith::now(&reference));
+        (scenario.to_json_pretty(), scenario.name)
+    };
     if json.len() > MAX_DECODED_LEN {
         eprintln!(
             "error: {} is {} bytes as a document, more than a link may carry ({MAX_DECODED_LEN})",
@@ -101,7 +121,7 @@ pub fn share(args: &[String]) -> ExitCode {
         Some(_) => println!(
             "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"520\" loading=\"lazy\" style=\"border:0\" data-abacus></iframe>",
             attribute(&url),
-            attribute(&format!("Abacus: {}", scenario.name))
+            attribute(&format!("Abacus: {title}"))
         ),
     }
     ExitCode::SUCCESS

@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod cloudtrail;
+pub mod course;
 pub mod derived;
 pub mod evaluate;
 pub mod implied;

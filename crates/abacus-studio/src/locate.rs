@@ -53,6 +53,18 @@ impl<'a> SpanTree<'a> {
         Some(value)
     }
 
+    /// The byte range of the value at `path` in the text, or `None` when the path does not
+    /// exist (a course reads each step's scenario from its own range, so the scenario's
+    /// errors can be placed in the course's text).
+    pub fn span(&self, path: &[PathSeg]) -> Option<std::ops::Range<usize>> {
+        self.value(path).map(|v| v.span.start..v.span.end)
+    }
+
+    /// 1-based (line, column in characters) of byte `offset`.
+    pub fn position_of(&self, offset: usize) -> (usize, usize) {
+        self.line_col(offset)
+    }
+
     /// 1-based (line, column in characters) of the value at `path`, or `None` when the path
     /// does not exist.
     pub fn position(&self, path: &[PathSeg]) -> Option<(usize, usize)> {

@@ -89,6 +89,9 @@ pub struct Challenge {
     /// A hint, shown when asked for.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub hint: String,
+    /// Further hints, each shown when asked for after the one before (a course step's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_hints: Vec<String>,
     /// The worked solution, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution: Option<ChallengeSolution>,
@@ -1247,6 +1250,7 @@ mod tests {
                 text: "{}".into(),
                 explanation: String::new(),
             }),
+            more_hints: Vec::new(),
             solution_shown: false,
         });
         let json = s.to_json_pretty();

@@ -23,6 +23,7 @@ pub fn shipped(entry: &GalleryEntry) -> Result<Scenario, String> {
                 text: s.text.clone(),
                 explanation: s.explanation.clone(),
             }),
+            more_hints: Vec::new(),
             solution_shown: false,
         });
         // open on the policy the task is about

@@ -317,6 +317,7 @@ mod tests {
                 text: "{}".into(),
                 explanation: String::new(),
             }),
+            more_hints: Vec::new(),
             solution_shown: false,
         });
         assert!(delete_policy(&mut d, 0).unwrap_err().contains("solved by"));

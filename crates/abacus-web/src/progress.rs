@@ -159,6 +159,7 @@ mod tests {
             title: "fix it".into(),
             hint: String::new(),
             solution: None,
+            more_hints: Vec::new(),
             solution_shown: false,
         });
         d
