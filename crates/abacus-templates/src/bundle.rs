@@ -26,6 +26,8 @@ pub struct Bundle {
     pub gallery: Gallery,
     /// The template library.
     pub library: Library,
+    /// The shipped courses, each as its JSON text (`abacus_studio::course` reads them).
+    pub courses: Vec<String>,
 }
 
 /// The embedded gallery and library as a bundle's JSON text (compact).
@@ -34,6 +36,11 @@ pub fn to_json() -> Result<String, String> {
     let bundle = serde_json::json!({
         "format": FORMAT,
         "gallery": Gallery::builtin().entries,
+        "courses": crate::courses::COURSES
+            .iter()
+            .map(|c| serde_json::from_str::<Value>(c))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("a shipped course is not JSON: {e}"))?,
         "library": {
             "catalog": catalog,
             "personas": personas,
@@ -116,7 +123,16 @@ pub fn from_json(text_in: &str) -> Result<Bundle, String> {
             _ => Err(format!("library.templates[{i}] must be [id, text]")),
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // a bundle from before courses has none
+    let courses = match root.get("courses") {
+        None => Vec::new(),
+        Some(_) => array(&root, "courses", "bundle")?
+            .iter()
+            .map(Value::to_string)
+            .collect(),
+    };
     Ok(Bundle {
+        courses,
         gallery: Gallery {
             entries,
             load_errors: Vec::new(),
@@ -140,6 +156,14 @@ mod tests {
         assert_eq!(bundle.library, Library::builtin());
         assert!(bundle.library.load_errors.is_empty());
         assert!(bundle.gallery.entries.len() >= 20);
+        assert_eq!(bundle.courses.len(), crate::courses::COURSES.len());
+        for (text, original) in bundle.courses.iter().zip(crate::courses::COURSES) {
+            let read = abacus_studio::course::Course::from_json(text).unwrap();
+            assert_eq!(
+                read,
+                abacus_studio::course::Course::from_json(original).unwrap()
+            );
+        }
     }
 
     #[test]

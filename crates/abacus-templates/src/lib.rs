@@ -17,6 +17,7 @@
 
 pub mod bundle;
 pub mod complete;
+pub mod courses;
 pub mod fixes;
 pub mod format;
 pub mod gallery;

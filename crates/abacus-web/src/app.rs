@@ -37,6 +37,9 @@ pub fn App() -> Html {
         use_reducer(move || {
             let mut s = AppState::new(boot.doc.clone(), boot.notice.clone());
             s.own_attempt = !boot.linked;
+            // a course kept with the autosave of one of its steps (a course link opens later,
+            // once the browser has inflated it)
+            s.course = boot.course.clone();
             let (progress, warning) = platform::load_progress(boot.embed.is_some());
             s.progress = Rc::new(progress);
             if s.notice.is_none() {

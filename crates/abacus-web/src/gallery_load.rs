@@ -6,6 +6,7 @@
 //! [`GalleryLoad`], changed by the reducer's gallery actions.
 
 use crate::view::Card;
+use abacus_studio::course::Course;
 use abacus_studio::evaluate::Workspace;
 use abacus_studio::scenario::Scenario;
 use abacus_templates::bundle::{self, Bundle};
@@ -27,6 +28,8 @@ pub struct Loaded {
     pub scenarios: Rc<Vec<Card>>,
     /// Template cards (added as a policy).
     pub templates: Rc<Vec<Card>>,
+    /// The shipped courses.
+    pub courses: Rc<Vec<Rc<Course>>>,
 }
 
 impl PartialEq for Loaded {
@@ -83,10 +86,20 @@ impl Loaded {
             ));
         }
         let (scenarios, templates) = cards(&bundle);
+        let courses = bundle
+            .courses
+            .iter()
+            .map(|text| {
+                Course::from_json(text)
+                    .map(Rc::new)
+                    .map_err(|e| format!("a course in the bundle is broken: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Loaded {
             bundle,
             scenarios: Rc::new(scenarios),
             templates: Rc::new(templates),
+            courses: Rc::new(courses),
         })
     }
 

@@ -99,6 +99,10 @@ impl KeyValue for LocalStorage {
     fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         self.0.set_item(key, value).map_err(js_error)
     }
+
+    fn remove(&mut self, key: &str) -> Result<(), String> {
+        self.0.remove_item(key).map_err(js_error)
+    }
 }
 
 /// This deployment's keys in `localStorage` (see [`Scoped`]).
@@ -325,6 +329,15 @@ pub fn autosave_later(doc: std::rc::Rc<Scenario>, failed: impl FnOnce(Notice) + 
     PENDING_SAVE.with(|p| *p.borrow_mut() = Some(timeout));
 }
 
+/// Keeps the course being followed (or forgets it) in this browser, so that a reload comes
+/// back to it; nothing in an embed or in presenter mode. Errors are for the notice bar.
+pub fn save_course(course: Option<&abacus_studio::course::Course>) -> Result<(), String> {
+    match workspace_storage() {
+        Some(mut s) => crate::course_nav::save(&mut s, course),
+        None => Ok(()),
+    }
+}
+
 /// The challenge progress kept in this browser, and a warning when it could not be read.
 /// An embed never reads it (nor writes it: see [`save_progress_later`]).
 pub fn load_progress(embedded: bool) -> (crate::progress::Progress, Option<Notice>) {
@@ -529,7 +542,7 @@ thread_local! {
 }
 
 /// Reads the file chosen in an `<input type=file>` as a scenario document.
-pub fn import(e: Event, done: impl FnOnce(Result<Scenario, String>) + 'static) {
+pub fn import(e: Event, done: impl FnOnce(Result<crate::course_nav::Opened, String>) + 'static) {
     let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
         return;
     };
@@ -541,9 +554,8 @@ pub fn import(e: Event, done: impl FnOnce(Result<Scenario, String>) + 'static) {
     let name = file.name();
     let reader = gloo::file::callbacks::read_as_text(&file, move |result| {
         done(match result {
-            Ok(text) => {
-                doc::parse(&text).map_err(|e| format!("`{name}` is not a valid scenario: {e}"))
-            }
+            Ok(text) => crate::course_nav::read_document(&text)
+                .map_err(|e| format!("`{name}` is not a valid scenario or course: {e}")),
             Err(e) => Err(format!("cannot read `{name}`: {e}")),
         });
     });

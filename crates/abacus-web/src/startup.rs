@@ -39,6 +39,9 @@ pub struct Boot {
     /// The link asked for a document that could not be opened (an embed then shows the
     /// error in place of any example, so a docs page never shows the wrong content).
     pub broken: bool,
+    /// The course being followed: from a course link (the app then opens its first step
+    /// not passed yet), or kept in this browser with the autosave of one of its steps.
+    pub course: Option<std::rc::Rc<abacus_studio::course::Course>>,
 }
 
 /// The URL parts of a boot still decoding its share link.
@@ -64,6 +67,7 @@ pub fn decoding(hash: String, search: String, embed: Option<EmbedMode>) -> Boot 
         linked: false,
         broken: false,
         decoding: Some(Decoding { hash, search }),
+        course: None,
     }
 }
 
@@ -170,6 +174,7 @@ fn waiting(pending: Pending, embed: Option<EmbedMode>) -> Boot {
         linked: false,
         broken: false,
         decoding: None,
+        course: None,
     }
 }
 
@@ -201,6 +206,7 @@ pub fn resume(
             first_visit: false,
             broken: false,
             decoding: None,
+            course: None,
         }),
         Err(_) if !pending.services.iter().all(|p| settled(p)) => None,
         Err(e) => Some(match pending.origin {
@@ -215,6 +221,7 @@ pub fn resume(
                 linked: false,
                 broken: true,
                 decoding: None,
+                course: None,
             },
             Origin::Autosave => {
                 let notice = match store::restore(storage, doc::parse) {
@@ -230,6 +237,7 @@ pub fn resume(
                     linked: false,
                     broken: false,
                     decoding: None,
+                    course: None,
                 }
             }
         }),
@@ -270,6 +278,13 @@ fn open_share(
     storage: &mut dyn KeyValue,
 ) -> Result<Boot, Notice> {
     let json = link.map_err(|e| e.to_string());
+    if let Some(text) = json
+        .as_ref()
+        .ok()
+        .filter(|j| abacus_studio::course::is_course(j))
+    {
+        return open_course_link(text, embed, storage);
+    }
     if let Some(pending) = json
         .as_ref()
         .ok()
@@ -294,12 +309,43 @@ fn open_share(
                 linked: true,
                 broken: false,
                 decoding: None,
+                course: None,
             })
         }
         Err(e) => Err(Notice::error(format!(
             "the share link could not be opened: {e}"
         ))),
     }
+}
+
+/// A course's link: the full app follows it from its first step (an embed cannot: it shows
+/// one example). The autosave it replaces is kept as for any link.
+fn open_course_link(
+    text: &str,
+    embed: Option<EmbedMode>,
+    storage: &mut dyn KeyValue,
+) -> Result<Boot, Notice> {
+    if embed.is_some() {
+        return Err(Notice::error(
+            "this link holds a course, which opens in the full app, step by step: embed one step's scenario instead",
+        ));
+    }
+    let course = abacus_studio::course::Course::from_json(text)
+        .map_err(|e| Notice::error(format!("the course in the link could not be opened: {e}")))?;
+    let doc = course
+        .step_document(0)
+        .ok_or_else(|| Notice::error("the course in the link has no steps"))?;
+    Ok(Boot {
+        notice: Some(opened_link(&doc, storage)),
+        doc,
+        embed,
+        pending: None,
+        first_visit: false,
+        linked: false,
+        broken: false,
+        decoding: None,
+        course: Some(std::rc::Rc::new(course)),
+    })
 }
 
 /// A share link pasted into the open tab (a hash change): `None` when the URL holds no
@@ -362,8 +408,12 @@ pub fn start(hash: &str, search: &str, link: Option<Link>, storage: &mut dyn Key
     }
     let broken = embed.is_some() && !notices.is_empty();
     let mut first_visit = false;
+    let mut course = None;
     let doc = match store::restore(storage, doc::parse) {
-        Restored::Document(doc) => doc,
+        Restored::Document(doc) => {
+            course = crate::course_nav::load(storage, &doc);
+            doc
+        }
         Restored::Empty => {
             first_visit = notices.is_empty() && embed.is_none();
             default_scenario()
@@ -399,6 +449,7 @@ pub fn start(hash: &str, search: &str, link: Option<Link>, storage: &mut dyn Key
         linked: false,
         broken,
         decoding: None,
+        course,
     }
 }
 
@@ -678,5 +729,40 @@ mod tests {
         let b = resume(&shared, &mut s, |_| false).unwrap();
         assert!(b.notice.unwrap().text.contains(PREVIOUS_KEY));
         assert_eq!(s.get(PREVIOUS_KEY).as_deref(), Some("older"));
+    }
+
+    #[test]
+    fn a_course_link_opens_its_first_step_and_a_reload_comes_back_to_the_course() {
+        let text = include_str!("../../../courses/studio-abac.json");
+        let mut storage = MemoryStore::default();
+        storage
+            .set(AUTOSAVE_KEY, &edited().to_json_pretty())
+            .unwrap();
+        let boot = super::start("#s=x", "", Some(Ok(text.to_owned())), &mut storage);
+        let course = boot.course.clone().expect("a course");
+        assert_eq!(boot.doc, course.step_document(0).unwrap());
+        assert!(!boot.linked, "the attendee's own work from now on");
+        assert!(boot.notice.unwrap().text.contains(PREVIOUS_KEY));
+        // an embed cannot follow a course
+        let embedded = super::start(
+            "#embed&s=x",
+            "",
+            Some(Ok(text.to_owned())),
+            &mut MemoryStore::default(),
+        );
+        assert!(embedded.course.is_none() && embedded.broken);
+        assert!(embedded
+            .notice
+            .unwrap()
+            .text
+            .contains("opens in the full app"));
+        // the autosave of a step, with the course kept: the reload follows the course again
+        let (step, _) = crate::course_nav::open_step(&course, 1, &Default::default()).unwrap();
+        let mut storage = MemoryStore::default();
+        storage.set(AUTOSAVE_KEY, &step.to_json_pretty()).unwrap();
+        crate::course_nav::save(&mut storage, Some(&course)).unwrap();
+        let reloaded = super::start("", "", None, &mut storage);
+        assert_eq!(reloaded.doc, step);
+        assert_eq!(reloaded.course.as_deref(), Some(&*course));
     }
 }

@@ -5,6 +5,7 @@
 //! shared in the link and exported. Everything the panels show is derived from it by
 //! [`crate::derive`].
 
+use crate::course_nav;
 use crate::doc;
 use crate::gallery_load::{GalleryLoad, Loaded};
 use crate::progress::Progress;
@@ -154,9 +155,29 @@ pub struct AppState {
     /// autosave), so a challenge in it is recorded as their attempt; a shared link or an
     /// imported file is someone else's and never replaces the attempt.
     pub own_attempt: bool,
+    /// The course being followed, while the workspace shows one of its steps.
+    pub course: Option<Rc<abacus_studio::course::Course>>,
 }
 
 impl AppState {
+    /// The state with step `index` of `course` open (the attendee's attempt, else as
+    /// shipped), as their own work.
+    fn open_step(&self, course: Rc<abacus_studio::course::Course>, index: usize) -> AppState {
+        match course_nav::open_step(&course, index, &self.progress) {
+            Ok((doc, message)) => {
+                let mut next =
+                    self.apply(Action::OpenOwn(Box::new(doc), Some(Notice::info(message))));
+                next.course = Some(course);
+                next
+            }
+            Err(e) => {
+                let mut next = self.clone();
+                next.notice = Some(Notice::error(e));
+                next
+            }
+        }
+    }
+
     /// A state showing `doc`.
     pub fn new(doc: Scenario, notice: Option<Notice>) -> Self {
         Self {
@@ -175,6 +196,7 @@ impl AppState {
             gallery: GalleryLoad::NotRequested,
             progress: Rc::default(),
             own_attempt: true,
+            course: None,
         }
     }
 }
@@ -261,6 +283,16 @@ pub enum Action {
     BackToAttempt,
     /// Forget the attempt at challenge `id`.
     ForgetAttempt(String),
+    /// Follow a course: open its first step not passed yet (the attendee's attempt at it,
+    /// if any).
+    /// The notice, when there is one, comes first (e.g. where the previous autosave went).
+    OpenCourse(Rc<abacus_studio::course::Course>, Option<Notice>),
+    /// Open step `index` of the course.
+    GoToStep(usize),
+    /// Start the step on screen over: its attempt is forgotten and it opens as shipped.
+    ResetStep,
+    /// Stop following the course (the workspace stays).
+    LeaveCourse,
 }
 
 impl AppState {
@@ -343,6 +375,11 @@ impl AppState {
                 next.unavailable = self.unavailable.clone();
                 next.index_failed = self.index_failed;
                 next.gallery = self.gallery.clone();
+                // the course stays while the workspace shows one of its steps
+                next.course = self
+                    .course
+                    .clone()
+                    .filter(|c| course_nav::current_step(c, &next.doc).is_some());
             }
             Action::Show(screen) => next.screen = screen,
             Action::Notify(notice) => next.notice = notice,
@@ -474,6 +511,35 @@ impl AppState {
                 Err(e) => next.notice = Some(Notice::error(e)),
             },
             Action::ForgetAttempt(id) => next.progress = Rc::new(self.progress.forget(&id)),
+            Action::OpenCourse(course, notice) => {
+                let step = course_nav::first_open_step(&course, &self.progress);
+                next = self.open_step(course, step);
+                if let (Some(first), Some(then)) = (notice, next.notice.as_mut()) {
+                    then.text = format!("{}; {}", first.text, then.text);
+                    if first.level as u8 > then.level as u8 {
+                        then.level = first.level;
+                    }
+                }
+            }
+            Action::GoToStep(index) => {
+                if let Some(course) = self.course.clone() {
+                    next = self.open_step(course, index);
+                }
+            }
+            Action::ResetStep => {
+                let course = self.course.clone();
+                if let Some((course, step)) =
+                    course.and_then(|c| course_nav::current_step(&c, &self.doc).map(|i| (c, i)))
+                {
+                    let id = course.steps.get(step).map(|s| course.challenge_id(&s.id));
+                    let mut forgot = self.clone();
+                    if let Some(id) = id {
+                        forgot.progress = Rc::new(self.progress.forget(&id));
+                    }
+                    next = forgot.open_step(course, step);
+                }
+            }
+            Action::LeaveCourse => next.course = None,
         }
         next.active_policy = next
             .active_policy

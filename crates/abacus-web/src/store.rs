@@ -19,6 +19,8 @@ pub trait KeyValue {
     fn get(&self, key: &str) -> Option<String>;
     /// Stores `value` under `key`; errors carry the browser's reason (quota, private mode).
     fn set(&mut self, key: &str, value: &str) -> Result<(), String>;
+    /// Removes `key` and its value.
+    fn remove(&mut self, key: &str) -> Result<(), String>;
     /// The name `key` really has in the store, for messages that tell users where to look.
     fn name(&self, key: &str) -> String {
         key.to_owned()
@@ -60,6 +62,11 @@ impl<S: KeyValue> KeyValue for Scoped<S> {
     fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let name = self.name(key);
         self.inner.set(&name, value)
+    }
+
+    fn remove(&mut self, key: &str) -> Result<(), String> {
+        let name = self.name(key);
+        self.inner.remove(&name)
     }
 
     fn name(&self, key: &str) -> String {
@@ -140,6 +147,14 @@ impl KeyValue for MemoryStore {
             return Err(e.clone());
         }
         self.entries.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
+    fn remove(&mut self, key: &str) -> Result<(), String> {
+        if let Some(e) = &self.fail_writes {
+            return Err(e.clone());
+        }
+        self.entries.remove(key);
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! and End move between them) and the document actions (share, import, export, theme).
 
 use crate::context::Store;
+use crate::course_nav::Opened;
 use crate::state::{Action, Notice, Screen};
 use crate::{doc, platform};
 use std::rc::Rc;
@@ -137,9 +138,13 @@ pub fn Header(props: &HeaderProps) -> Html {
         Callback::from(move |e: Event| {
             let dispatch = dispatch.clone();
             platform::import(e, move |result| match result {
-                Ok(d) => dispatch.dispatch(Action::Load(
-                    Box::new(d),
+                Ok(Opened::Scenario(d)) => dispatch.dispatch(Action::Load(
+                    d,
                     Some(Notice::info("imported the scenario file")),
+                )),
+                Ok(Opened::Course(c)) => dispatch.dispatch(Action::OpenCourse(
+                    c,
+                    Some(Notice::info("opened the course file")),
                 )),
                 Err(msg) => dispatch.dispatch(Action::Notify(Some(Notice::error(msg)))),
             });

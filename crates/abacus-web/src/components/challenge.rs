@@ -1,9 +1,31 @@
 //! The challenge panel of the workspace: the task, the hint and a live pass count stay in
 //! view while the attendee edits; the worked solution is shown only after a confirmation
-//! and never replaces the attempt (it stays in the progress, one click away).
+//! and never replaces the attempt (it stays in the progress, one click away). In a course,
+//! the panel leads with the course's steps: where the attendee is, which steps pass, the
+//! way to the others, and "Reset this step".
 
+use crate::course_nav::StepStatus;
+use crate::instructions::{self, Block, Inline};
 use abacus_studio::scenario::Challenge;
+use std::rc::Rc;
 use yew::prelude::*;
+
+/// The course around a challenge that is one of its steps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CourseBar {
+    /// The course's title.
+    pub title: String,
+    /// The step on screen (0-based).
+    pub step: usize,
+    /// Every step's title and status.
+    pub steps: Rc<Vec<StepStatus>>,
+    /// Opens step `index`.
+    pub on_go: Callback<usize>,
+    /// Starts the step on screen over (after a confirmation).
+    pub on_reset: Callback<()>,
+    /// Stops following the course.
+    pub on_leave: Callback<()>,
+}
 
 /// Challenge panel properties.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +42,85 @@ pub struct ChallengePanelProps {
     pub on_solution: Callback<()>,
     /// Returns from the solution to the saved attempt.
     pub on_back: Callback<()>,
+    /// The course, when the challenge is one of its steps.
+    pub course: Option<CourseBar>,
+}
+
+fn inline_html(runs: &[Inline]) -> Html {
+    runs.iter()
+        .map(|r| match r {
+            Inline::Text(t) => html! { { t.clone() } },
+            Inline::Strong(t) => html! { <strong>{ t.clone() }</strong> },
+            Inline::Code(t) => html! { <code>{ t.clone() }</code> },
+            Inline::Link { text, url } => html! {
+                <a href={url.clone()} target="_blank" rel="noopener noreferrer">{ text.clone() }
+                    <span class="sr-only">{ " (opens in a new tab)" }</span></a>
+            },
+        })
+        .collect()
+}
+
+/// Instructions in the Markdown subset of [`crate::instructions`], as elements.
+pub fn instructions_html(text: &str) -> Html {
+    instructions::parse(text)
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph(runs) => html! { <p>{ inline_html(runs) }</p> },
+            Block::List(items) => html! {
+                <ul>{ for items.iter().map(|i| html! { <li>{ inline_html(i) }</li> }) }</ul>
+            },
+        })
+        .collect()
+}
+
+fn course_bar(bar: &CourseBar) -> Html {
+    let n = bar.steps.len();
+    let go = |i: usize| bar.on_go.reform(move |_: MouseEvent| i);
+    let on_reset = {
+        let cb = bar.on_reset.clone();
+        Callback::from(move |_| {
+            if crate::platform::confirm("Start this step over? Your edits to it are discarded.") {
+                cb.emit(());
+            }
+        })
+    };
+    let on_leave = bar.on_leave.reform(|_| ());
+    let passed = bar.steps.iter().filter(|s| s.passed).count();
+    html! {
+        <nav class="course-bar" aria-label="course steps" data-testid="course-bar">
+            <div class="row">
+                <b>{ "Course: " }{ &bar.title }</b>
+                <span class="muted" data-testid="course-progress">{ format!("step {} of {n} · {passed} of {n} passed", bar.step + 1) }</span>
+                <span class="spacer"></span>
+                <button class="btn small" data-testid="course-prev" disabled={bar.step == 0}
+                    onclick={go(bar.step.saturating_sub(1))}>{ "← Previous" }</button>
+                <button class="btn small" data-testid="course-next" disabled={bar.step + 1 >= n}
+                    onclick={go((bar.step + 1).min(n.saturating_sub(1)))}>{ "Next →" }</button>
+            </div>
+            <ol class="course-steps">
+                { for bar.steps.iter().enumerate().map(|(i, s)| {
+                    let current = i == bar.step;
+                    let mark = if s.passed { "✓" } else { "○" };
+                    let state = if s.passed { "passed" } else { "not passed yet" };
+                    html! {
+                        <li>
+                            <button class={classes!("link", current.then_some("current"), s.passed.then_some("passed"))}
+                                aria-current={current.then_some("step")} data-testid={format!("course-step-{}", i + 1)}
+                                data-passed={s.passed.to_string()} onclick={go(i)}
+                                title={s.label.clone().unwrap_or_else(|| "not started".to_owned())}>
+                                <span aria-hidden="true">{ mark }{ " " }</span>{ format!("{}. {}", i + 1, s.title) }
+                                <span class="sr-only">{ format!(" ({state})") }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
+            <div class="row">
+                <button class="btn small" data-testid="course-reset" onclick={on_reset}>{ "Reset this step" }</button>
+                <button class="btn small" data-testid="course-leave" onclick={on_leave}>{ "Leave the course" }</button>
+            </div>
+        </nav>
+    }
 }
 
 /// The challenge panel.
@@ -47,12 +148,16 @@ pub fn challenge_panel(props: &ChallengePanelProps) -> Html {
     let on_back = props.on_back.reform(|_| ());
     html! {
         <section class="panel challenge-panel" aria-labelledby="challenge-title" data-testid="challenge-panel">
-            <h2 id="challenge-title">{ "Challenge: " }{ &c.title }</h2>
+            <h2 id="challenge-title">{ if props.course.is_some() { "Step: " } else { "Challenge: " } }{ &c.title }</h2>
             <div class="panel-body">
-                <p>{ &props.instructions }</p>
+                { props.course.as_ref().map(course_bar).unwrap_or_default() }
+                <div class="instructions" data-testid="instructions">{ instructions_html(&props.instructions) }</div>
                 if !c.hint.is_empty() {
-                    <details><summary>{ "Hint" }</summary><p>{ &c.hint }</p></details>
+                    <details data-testid="hint-1"><summary>{ "Hint" }</summary><p>{ &c.hint }</p></details>
                 }
+                { for c.more_hints.iter().enumerate().map(|(i, h)| html! {
+                    <details data-testid={format!("hint-{}", i + 2)}><summary>{ format!("Hint {}", i + 2) }</summary><p>{ h.clone() }</p></details>
+                }) }
                 if c.solution_shown {
                     if let Some(s) = c.solution.as_ref().filter(|s| !s.explanation.is_empty()) {
                         <p class="why" data-testid="solution-explanation">{ &s.explanation }</p>

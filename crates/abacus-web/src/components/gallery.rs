@@ -1,5 +1,5 @@
-//! The gallery: scenarios by seed use case, challenges with pass/fail badges, and the
-//! template library.
+//! The gallery: the shipped courses, scenarios by seed use case, challenges with pass/fail
+//! badges, and the template library.
 
 use crate::gallery_load::GalleryLoad;
 use crate::progress::Progress;
@@ -22,6 +22,8 @@ pub struct GalleryProps {
     pub on_start_over: Callback<String>,
     /// Fetches the gallery again after a failure.
     pub on_retry: Callback<()>,
+    /// Follows shipped course `index`.
+    pub on_course: Callback<usize>,
     /// The attendee's attempts, for the challenge badges.
     pub progress: Rc<Progress>,
 }
@@ -101,8 +103,49 @@ fn grouped(cards: &[&Card], a: &CardActions<'_>, prefix: &'static str) -> Html {
         .collect()
 }
 
-/// The gallery page: the challenges first, then the use cases and the template library.
-/// `data-state` is `loading`, `ready` or `failed`.
+/// The shipped courses, each with the attendee's progress through it and Start / Continue.
+fn courses(
+    courses: &[Rc<abacus_studio::course::Course>],
+    progress: &crate::progress::Progress,
+    on_course: &Callback<usize>,
+) -> Html {
+    if courses.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <section aria-labelledby="courses-title" data-testid="courses">
+            <h2 class="section-title" id="courses-title">{ "Courses" }</h2>
+            <div class="cards">
+                { for courses.iter().enumerate().map(|(i, c)| {
+                    let statuses = crate::course_nav::statuses(c, progress);
+                    let passed = statuses.iter().filter(|s| s.passed).count();
+                    let started = statuses.iter().any(|s| s.label.is_some());
+                    let onclick = on_course.reform(move |_: MouseEvent| i);
+                    html! {
+                        <article class="card" data-testid={format!("course-card-{}", c.id)}>
+                            <h3>{ &c.title }</h3>
+                            <div class="instructions">{ crate::components::challenge::instructions_html(&c.description) }</div>
+                            <ol class="course-outline">{ for c.steps.iter().zip(&statuses).map(|(s, st)| html! {
+                                <li>{ &s.title }{ if st.passed { " ✓" } else { "" } }</li>
+                            }) }</ol>
+                            <div class="row">
+                                <span class={classes!("badge", (passed == statuses.len()).then_some("pass"))}>{ format!("{passed} of {} steps passed", statuses.len()) }</span>
+                                <span class="spacer"></span>
+                                <button class="btn small primary" data-testid={format!("course-open-{}", c.id)} {onclick}>
+                                    { if started { "Continue" } else { "Start" } }
+                                    <span class="sr-only">{ format!(" the course {}", c.title) }</span>
+                                </button>
+                            </div>
+                        </article>
+                    }
+                }) }
+            </div>
+        </section>
+    }
+}
+
+/// The gallery page: the courses first, then the challenges, the use cases and the template
+/// library. `data-state` is `loading`, `ready` or `failed`.
 pub fn gallery(props: &GalleryProps) -> Html {
     let body = match &props.load {
         GalleryLoad::Ready(loaded) => {
@@ -123,6 +166,7 @@ pub fn gallery(props: &GalleryProps) -> Html {
             let all_templates: Vec<&Card> = loaded.templates.iter().collect();
             html! {
                 <>
+                    { courses(&loaded.courses, &props.progress, &props.on_course) }
                     { grouped(&challenges, &scenarios, "scenario") }
                     { grouped(&use_cases, &scenarios, "scenario") }
                     <h2 class="section-title">{ "Template library" }</h2>
@@ -151,7 +195,7 @@ pub fn gallery(props: &GalleryProps) -> Html {
     html! {
         <div class="page" data-testid="gallery" data-state={state} aria-busy={(state == "loading").to_string()}>
             <h1>{ "Gallery" }</h1>
-            <p class="lead">{ "Challenges to solve (the badge shows how far your own attempt got; it is kept in this browser), ready scenarios from the use cases, and the template library. Opening a scenario replaces the workspace: share or export yours first to keep it." }</p>
+            <p class="lead">{ "Courses to follow step by step, challenges to solve (the badge shows how far your own attempt got; it is kept in this browser), ready scenarios from the use cases, and the template library. Opening a scenario replaces the workspace: share or export yours first to keep it." }</p>
             { body }
         </div>
     }

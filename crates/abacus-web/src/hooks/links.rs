@@ -79,6 +79,11 @@ pub fn use_links(store: &Store, boot: &Rc<Boot>) -> Links {
                         pending.set(b.pending);
                         dispatch.dispatch(Action::Notify(b.notice));
                     }
+                    Ok(Boot {
+                        course: Some(course),
+                        notice,
+                        ..
+                    }) => dispatch.dispatch(Action::OpenCourse(course, notice)),
                     Ok(b) => dispatch.dispatch(Action::Load(Box::new(b.doc), b.notice)),
                     Err(n) => dispatch.dispatch(Action::Notify(Some(n))),
                 });
@@ -114,6 +119,8 @@ pub fn use_links(store: &Store, boot: &Rc<Boot>) -> Links {
                     if b.pending.is_some() {
                         pending.set(b.pending);
                         dispatch.dispatch(Action::Notify(b.notice));
+                    } else if let Some(course) = b.course {
+                        dispatch.dispatch(Action::OpenCourse(course, b.notice));
                     } else if b.linked {
                         dispatch.dispatch(Action::Load(Box::new(b.doc), b.notice));
                     } else {

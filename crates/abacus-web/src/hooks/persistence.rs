@@ -1,6 +1,7 @@
 //! What the app keeps in this browser: the autosave of the workspace (debounced, serialized
 //! after the debounce), the challenge attempt checked with every change of its
-//! expectations, and the progress of all attempts. An embed keeps nothing.
+//! expectations, the progress of all attempts, and the course being followed. An embed
+//! keeps nothing.
 
 use crate::codec::EmbedMode;
 use crate::context::Store;
@@ -35,6 +36,19 @@ pub fn use_persistence(store: &Store, embed: Option<EmbedMode>, derived: &Rc<Der
                 let passed = d.expectations.iter().filter(|e| e.passed).count();
                 let total = d.expectations.len();
                 dispatch.dispatch(Action::AttemptChecked { doc, passed, total });
+            }
+        });
+    }
+    // the course being followed, so that a reload comes back to it
+    {
+        let dispatch = store.dispatcher();
+        use_effect_with(store.course.clone(), move |course| {
+            if embed.is_none() {
+                if let Err(e) = platform::save_course(course.as_deref()) {
+                    dispatch.dispatch(Action::Notify(Some(crate::state::Notice::warning(
+                        format!("the course could not be kept in this browser ({e}): after a reload, open it again"),
+                    ))));
+                }
             }
         });
     }

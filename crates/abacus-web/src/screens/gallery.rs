@@ -122,6 +122,15 @@ pub fn GalleryScreen() -> Html {
                 on_solution,
                 on_start_over,
                 on_retry: store.callback(|_| Action::GalleryRetry),
+                on_course: {
+                    let loaded = loaded.clone();
+                    let dispatch = store.dispatcher();
+                    Callback::from(move |i: usize| {
+                        if let Some(c) = loaded.as_ref().and_then(|l| l.courses.get(i)) {
+                            dispatch.dispatch(Action::OpenCourse(c.clone(), None));
+                        }
+                    })
+                },
                 progress: store.progress.clone(),
             }) }
         </main>

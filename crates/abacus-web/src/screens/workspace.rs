@@ -7,7 +7,7 @@
 //! because an embed shows them too ([`super::embed`]), read-only or editable.
 
 use crate::codec::EmbedMode;
-use crate::components::challenge::{challenge_panel, ChallengePanelProps};
+use crate::components::challenge::{challenge_panel, ChallengePanelProps, CourseBar};
 use crate::components::cloudtrail::CloudTrail;
 use crate::components::completion::CompletionWorld;
 use crate::components::decision::{decision_panel, DecisionPanelProps};
@@ -72,6 +72,17 @@ pub fn workspace_screen(
             total: results.expectations.len(),
             on_solution: store.callback(|_| Action::ShowSolution),
             on_back: store.callback(|_| Action::BackToAttempt),
+            course: store.course.as_ref().and_then(|course| {
+                let step = crate::course_nav::current_step(course, &store.doc)?;
+                Some(CourseBar {
+                    title: course.title.clone(),
+                    step,
+                    steps: Rc::new(crate::course_nav::statuses(course, &store.progress)),
+                    on_go: store.callback(Action::GoToStep),
+                    on_reset: store.callback(|_| Action::ResetStep),
+                    on_leave: store.callback(|_| Action::LeaveCourse),
+                })
+            }),
         })
     });
     let policy_edits = {
