@@ -103,8 +103,10 @@ export async function startApp() {
     url: site.url,
     browser,
     pageErrors,
-    async newPage({ viewport = { width: 1280, height: 720 }, colorScheme = 'light' } = {}) {
-      const context = await browser.newContext({ viewport, colorScheme });
+    async newPage({ viewport = { width: 1280, height: 720 }, colorScheme = 'light', serviceWorkers = 'block' } = {}) {
+      // the offline worker is blocked unless a spec asks for it: requests it made would not
+      // pass through `page.route`, which some specs use to make a fetch fail
+      const context = await browser.newContext({ viewport, colorScheme, serviceWorkers });
       const page = await context.newPage();
       page.on('pageerror', (err) => pageErrors.push(String(err)));
       page.on('console', (msg) => {
