@@ -30,10 +30,14 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
-/** Starts a static server for `DIST` under `BASE_PATH`; resolves to { url, close }. */
-export async function serveDist() {
-  if (!existsSync(join(DIST, 'index.html'))) {
-    throw new Error(`no built site at ${DIST}: run \`cargo xtask dist\` first`);
+/**
+ * Starts a static server for `DIST` under `BASE_PATH`; resolves to { url, close }. `root`
+ * gives the folder served, asked on every request (a spec can switch it to a second build,
+ * as a deploy would).
+ */
+export async function serveDist(root = () => DIST) {
+  if (!existsSync(join(root(), 'index.html'))) {
+    throw new Error(`no built site at ${root()}: run \`cargo xtask dist\` first`);
   }
   const server = createServer(async (req, res) => {
     try {
@@ -54,7 +58,7 @@ export async function serveDist() {
         return;
       }
       if (rel === '' || rel === '.' || rel.endsWith('/')) rel = join(rel, 'index.html');
-      const body = await readFile(join(DIST, rel));
+      const body = await readFile(join(root(), rel));
       res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {

@@ -1,10 +1,14 @@
 // Offline after the first load (issue 17): the service worker (web/sw.js) keeps the app, the
 // reference data it loaded and the gallery, so a reload with the network off still decides;
 // it works under the harness's sub-path (`/demo/abacus/`), and keeps only the hashed files the
-// page it last fetched names (the JS and the wasm of one build).
+// page it last fetched names (the JS and the wasm of one build): after a new deploy the next
+// online load takes the new build whole, drops the old one, and the new one works offline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp } from './harness.mjs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST, serveDist, useApp } from './harness.mjs';
 
 const app = useApp();
 const tid = (id) => `[data-testid="${id}"]`;
@@ -48,4 +52,48 @@ test('a reload with the network off opens the app, decides, and shows the galler
   await page.waitForSelector(`${tid('gallery')}[data-state="ready"]`, { timeout: 30000 });
   await page.context().setOffline(false);
   await page.context().close();
+});
+
+test('a new deploy: the next online load takes the new build whole and drops the old one, and works offline', async () => {
+  // a second build: the same files under new hashed names, as a redeploy writes them
+  const next = mkdtempSync(join(tmpdir(), 'abacus-next-'));
+  cpSync(DIST, next, { recursive: true });
+  const html = readFileSync(join(next, 'index.html'), 'utf8');
+  const old = html.match(/abacus-web-([0-9a-f]+)\.js/)[1];
+  const fresh = old.split('').reverse().join('');
+  renameSync(join(next, `abacus-web-${old}.js`), join(next, `abacus-web-${fresh}.js`));
+  renameSync(join(next, `abacus-web-${old}_bg.wasm`), join(next, `abacus-web-${fresh}_bg.wasm`));
+  writeFileSync(join(next, 'index.html'), html.replaceAll(old, fresh));
+  let root = DIST;
+  const site = await serveDist(() => root);
+  try {
+    const context = await app.browser.newContext({ serviceWorkers: 'allow' });
+    const page = await context.newPage();
+    await page.goto(site.url);
+    await page.waitForSelector(`${tid('decision')}[data-decision]`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.waitForFunction(async (o) => (await (await caches.open('abacus-offline-v1')).keys()).some((r) => r.url.endsWith(`${o}_bg.wasm`)), old);
+
+    // the deploy: the next load online is the new build, and only its files are kept
+    root = next;
+    await page.reload();
+    await page.waitForSelector(`${tid('decision')}[data-decision]`);
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((u) => /abacus-web-/.test(u)));
+    assert.ok(loaded.every((u) => u.includes(fresh)), `the new build only: ${loaded}`);
+    await page.waitForFunction(async ([o, f]) => {
+      const urls = (await (await caches.open('abacus-offline-v1')).keys()).map((r) => r.url);
+      return !urls.some((u) => u.includes(o)) && urls.some((u) => u.endsWith(`${f}_bg.wasm`)) && urls.some((u) => u.endsWith(`${f}.js`));
+    }, [old, fresh], { timeout: 30000 });
+
+    // offline, the new build opens
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector(`${tid('decision')}[data-decision]`, { timeout: 30000 });
+    const offline = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((u) => /abacus-web-/.test(u)));
+    assert.ok(offline.length > 0 && offline.every((u) => u.includes(fresh)), `${offline}`);
+    await context.close();
+  } finally {
+    await site.close();
+    rmSync(next, { recursive: true, force: true });
+  }
 });
