@@ -95,7 +95,7 @@ test('a course from the gallery: step by step, progress kept per step, a reload 
   assert.deepEqual(app.pageErrors, []);
 });
 
-test('a course link opens its first step; the course bar is axe-clean', async () => {
+test('a course link opens its first step; the course bar is axe-clean in both themes', async () => {
   const page = await open(linkOf(COURSE_TEXT));
   await page.waitForSelector(tid('course-bar'));
   assert.equal(await progressText(page), 'step 1 of 5 · 0 of 5 passed');
@@ -106,6 +106,15 @@ test('a course link opens its first step; the course bar is axe-clean', async ()
     return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
   });
   assert.deepEqual(found, []);
+  const dark = await app.newPage({ colorScheme: 'dark' });
+  await dark.goto(app.url + linkOf(COURSE_TEXT));
+  await dark.waitForSelector(tid('course-bar'));
+  await dark.addScriptTag({ path: AXE });
+  const inDark = await dark.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(inDark, [], 'dark theme');
   // an embed cannot follow a course: it says so instead of showing something else
   const embed = await app.newPage();
   await embed.goto(app.url + linkOf(COURSE_TEXT).replace('#', '#embed&'));
