@@ -17,7 +17,7 @@ fn main() {
         };
         let mut u = base.clone();
         u.name = format!("user{i}");
-        s.world.users.push(u);
+        std::sync::Arc::make_mut(&mut s.world).users.push(u);
         for r in resources
             .iter()
             .filter(|r| r.owner.as_deref() == Some(base.name.as_str()))
@@ -26,7 +26,7 @@ fn main() {
             r.id = format!("{}-{i}", r.id);
             r.name = r.name.replace(&base.name, &format!("user{i}"));
             r.owner = Some(format!("user{i}"));
-            s.world.resources.push(r);
+            std::sync::Arc::make_mut(&mut s.world).resources.push(r);
         }
         i += 1;
     }

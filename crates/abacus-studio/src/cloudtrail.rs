@@ -540,7 +540,7 @@ mod tests {
     use crate::scenario::default_scenario;
 
     fn built(user: &str, action: &str, resource: &str, route: Route) -> (World, BuiltRequest) {
-        let w = default_scenario().world;
+        let w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         let b = build_request(
             &w,
             &Selection {

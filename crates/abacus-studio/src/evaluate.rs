@@ -1312,8 +1312,8 @@ mod tests {
     #[test]
     fn decide_agrees_with_evaluate_on_the_matrix() {
         let mut one_domain_disabled = with_trust(ASSUME_ONLY);
-        one_domain_disabled.world.domains[0].execution_role_identity_config =
-            crate::model::ExecutionRoleIdentityConfig::Disabled;
+        std::sync::Arc::make_mut(&mut one_domain_disabled.world).domains[0]
+            .execution_role_identity_config = crate::model::ExecutionRoleIdentityConfig::Disabled;
         for s in [
             default_scenario(),
             with_trust(ASSUME_ONLY),
@@ -1447,7 +1447,7 @@ mod tests {
     fn an_scp_deny_carries_the_scp_arn_the_world_gives_it() {
         // AWS Security Blog, "Enhanced access denied error messages with policy ARNs"
         let mut s = default_scenario();
-        s.world.organization = vec!["root".into()];
+        std::sync::Arc::make_mut(&mut s.world).organization = vec!["root".into()];
         with_policy(
             &mut s,
             "full",
@@ -1492,7 +1492,7 @@ mod tests {
     fn scps_apply_per_organization_level() {
         // IAM User Guide: "Policy evaluation logic" (an explicit deny in an SCP wins)
         let mut s = default_scenario();
-        s.world.organization = vec!["root".into(), "ml-ou".into()];
+        std::sync::Arc::make_mut(&mut s.world).organization = vec!["root".into(), "ml-ou".into()];
         let allow_all = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
         with_policy(&mut s, "full", PolicyKind::Scp, "org:root", allow_all);
         with_policy(
@@ -1639,7 +1639,7 @@ mod tests {
     #[test]
     fn assume_role_only_is_enough_without_source_identity() {
         let mut s = with_trust(ASSUME_ONLY);
-        for d in &mut s.world.domains {
+        for d in &mut std::sync::Arc::make_mut(&mut s.world).domains {
             d.execution_role_identity_config = crate::model::ExecutionRoleIdentityConfig::Disabled;
         }
         let mut sel = own_object();
@@ -1722,7 +1722,7 @@ mod tests {
         // AWS Organizations User Guide: "Resource control policies (RCPs)" (an enabled
         // policy type has the full-access policy at every level)
         let mut s = default_scenario();
-        s.world.organization = vec!["root".into()];
+        std::sync::Arc::make_mut(&mut s.world).organization = vec!["root".into()];
         let ev = Workspace::new(&s).evaluate(&own_object()).unwrap();
         assert_eq!(ev.decision, Decision::Allow);
         assert!(ev.policies.scps.is_empty() && ev.policies.rcps.is_empty());

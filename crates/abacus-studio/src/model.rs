@@ -826,7 +826,7 @@ mod tests {
     /// A world of `n` users (`u0`..) and `n` resources (`r0`..), copied from the default
     /// scenario's first user and resource.
     fn big_world(n: usize) -> World {
-        let mut w = crate::scenario::default_scenario().world;
+        let mut w = std::sync::Arc::unwrap_or_clone(crate::scenario::default_scenario().world);
         let (user, resource) = (w.users[0].clone(), w.resources[0].clone());
         w.users.clear();
         w.resources.clear();
@@ -978,7 +978,7 @@ mod tests {
 
     #[test]
     fn role_arn_includes_path() {
-        let mut w = crate::scenario::default_scenario().world;
+        let mut w = std::sync::Arc::unwrap_or_clone(crate::scenario::default_scenario().world);
         w.roles.push(Role {
             name: "X".into(),
             path: "team/".into(),

@@ -31,8 +31,10 @@ pub struct Scenario {
     /// Where it comes from, e.g. `seed 001: S3 access control`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
-    /// The simulated account.
-    pub world: World,
+    /// The simulated account. Shared: an edit of a policy copies the document but not the
+    /// world (a real account's has thousands of resources); change it with
+    /// `Arc::make_mut`.
+    pub world: std::sync::Arc<World>,
     /// Policies with their kind and attachments.
     #[serde(default)]
     pub policies: Vec<PolicyEntry>,
@@ -937,7 +939,7 @@ pub fn default_scenario() -> Scenario {
         name: "empty".to_owned(),
         description: String::new(),
         source: String::new(),
-        world: World {
+        world: std::sync::Arc::new(World {
             account: "111122223333".to_owned(),
             partition: "aws".to_owned(),
             region: "us-east-1".to_owned(),
@@ -953,7 +955,7 @@ pub fn default_scenario() -> Scenario {
             resources: Vec::new(),
             space_sharing_types: Default::default(),
             lookup: Default::default(),
-        },
+        }),
         policies: Vec::new(),
         selection: Selection::default(),
         expectations: Vec::new(),

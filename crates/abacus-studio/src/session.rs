@@ -585,7 +585,7 @@ mod tests {
         // IAM User Guide: "Monitor and control actions taken with assumed roles"
         // (sts:SetSourceIdentity must be allowed in the role trust policy); SageMaker
         // Developer Guide: "Monitor user resource access from Amazon SageMaker Studio"
-        let w = default_scenario().world;
+        let w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         let s = service_session(&w, &sel("alice", Route::StudioSpace))
             .unwrap()
             .unwrap();
@@ -616,7 +616,7 @@ mod tests {
 
     #[test]
     fn disabled_domain_needs_only_assume_role() {
-        let mut w = default_scenario().world;
+        let mut w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         if let Some(d) = w.domains.first_mut() {
             d.execution_role_identity_config = ExecutionRoleIdentityConfig::Disabled;
         }
@@ -630,7 +630,7 @@ mod tests {
     fn identity_propagation_needs_set_context() {
         // SageMaker Developer Guide: trusted identity propagation setup (seed 004: the
         // execution role trust policy allows sts:SetContext in addition to sts:AssumeRole)
-        let mut w = default_scenario().world;
+        let mut w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         if let Some(d) = w.domains.first_mut() {
             d.trusted_identity_propagation = true;
         }
@@ -658,7 +658,7 @@ mod tests {
         // for hosting (endpoints) and for batch transform jobs; SageMaker Developer Guide,
         // "Monitor user resource access from Amazon SageMaker Studio": source identity is
         // recorded only for the Studio session and roles chained from it.
-        let w = default_scenario().world;
+        let w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         for (route, runs) in [
             (
                 Route::Endpoint {
@@ -689,7 +689,7 @@ mod tests {
         // policy of a role connected to an IdP that passes session tags) and "Create a role
         // for a third-party identity provider (SAML 2.0 federation)" (Federated principal,
         // SAML:aud = https://signin.aws.amazon.com/saml)
-        let mut w = default_scenario().world;
+        let mut w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         if let Some(u) = w.users.first_mut() {
             u.auth = Authentication::Saml {
                 role: "DataEngineerRole".into(),
@@ -732,7 +732,7 @@ mod tests {
         // "Runtime roles for Amazon EMR steps": the instance profile role assumes the runtime
         // role with sts:AssumeRole and sts:TagSession, and sts:SetSourceIdentity when the
         // calling credentials carry a source identity (PropagateSourceIdentity)
-        let mut w = default_scenario().world;
+        let mut w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         for name in ["EMR_EC2_DefaultRole", "RuntimeRole"] {
             w.roles.push(crate::model::Role {
                 name: name.into(),
@@ -778,7 +778,7 @@ mod tests {
 
     #[test]
     fn own_credentials_need_no_service_session() {
-        let w = default_scenario().world;
+        let w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         let keys = Route::AccessKeys { iam_user: None };
         assert!(service_session(&w, &sel("alice", keys)).unwrap().is_none());
         assert!(service_session(&w, &sel("alice", Route::Console))
@@ -802,7 +802,7 @@ mod tests {
 
     #[test]
     fn failure_names_the_missing_permission() {
-        let w = default_scenario().world;
+        let w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         let s = service_session(&w, &sel("alice", Route::StudioSpace))
             .unwrap()
             .unwrap();

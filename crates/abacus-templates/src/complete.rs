@@ -828,7 +828,7 @@ mod tests {
     }
 
     fn world() -> World {
-        abacus_studio::scenario::default_scenario().world
+        std::sync::Arc::unwrap_or_clone(abacus_studio::scenario::default_scenario().world)
     }
 
     /// The place at the `|` of `marked`.

@@ -1091,7 +1091,9 @@ mod tests {
         // another policy in the editor, the same document
         check(&mut kept, &doc, 2, 0);
         // a world edit
-        doc.world.users.retain(|u| u.name != "carol");
+        std::sync::Arc::make_mut(&mut doc.world)
+            .users
+            .retain(|u| u.name != "carol");
         doc.selection.user = "alice".into();
         check(&mut kept, &doc, 2, 0);
         // new reference data

@@ -488,7 +488,7 @@ pub fn param_fields(doc: &Scenario) -> Vec<(&'static str, &'static str, String, 
 /// Applies a world-editor change; refused changes leave the document as it was.
 pub fn edit_world(doc: &mut Scenario, edit: WorldEdit) -> Result<(), String> {
     let before = doc.world.clone();
-    let w = &mut doc.world;
+    let w = std::sync::Arc::make_mut(&mut doc.world);
     match edit {
         WorldEdit::AddUser { name, domain, team } => {
             let name = name.trim().to_owned();

@@ -507,7 +507,8 @@ pub(crate) fn assemble(c: Collected) -> Result<Assembled, Vec<ImportError>> {
     };
     // the simulation's own settings (clock, id seed, source addresses) are the defaults;
     // everything about the account comes from the exports
-    let defaults = abacus_studio::scenario::default_scenario().world;
+    let defaults =
+        std::sync::Arc::unwrap_or_clone(abacus_studio::scenario::default_scenario().world);
     let world = World {
         account,
         partition,
@@ -546,7 +547,7 @@ pub(crate) fn assemble(c: Collected) -> Result<Assembled, Vec<ImportError>> {
         name: format!("Imported account {}", world.account),
         description: "Imported from AWS CLI exports.".to_owned(),
         source: "import".to_owned(),
-        world,
+        world: std::sync::Arc::new(world),
         policies,
         selection,
         expectations: Vec::new(),

@@ -418,7 +418,7 @@ mod tests {
 
     #[test]
     fn training_job_keeps_source_identity_but_not_studio_keys() {
-        let w = default_scenario().world;
+        let w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         let b = build_request(
             &w,
             &sel(
@@ -436,7 +436,7 @@ mod tests {
     #[test]
     fn access_keys_carry_no_source_identity() {
         // IAM User Guide: "AWS global condition context keys" (aws:username for IAM users)
-        let w = default_scenario().world;
+        let w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         let b = build_request(
             &w,
             &sel(
@@ -457,7 +457,7 @@ mod tests {
         // IAM User Guide: "AWS global condition context keys" (aws:PrincipalArn is the role
         // for a role session; aws:SourceIdentity only when the session has one); SageMaker
         // context keys only for calls from within Studio
-        let w = default_scenario().world;
+        let w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         let route = |source_identity: Option<&str>| Route::RoleSession {
             role: "DataEngineerRole".into(),
             session_name: Some("nightly".into()),
@@ -494,7 +494,7 @@ mod tests {
     #[test]
     fn role_chaining_keeps_source_identity() {
         // IAM User Guide: "Monitor and control actions taken with assumed roles"
-        let w = default_scenario().world;
+        let w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         let b = build_request(
             &w,
             &sel(
@@ -518,7 +518,7 @@ mod tests {
     #[test]
     fn identity_enhanced_sessions_carry_the_identity_center_user() {
         // IAM Identity Center User Guide: "AWS STS condition context keys for IAM Identity Center"
-        let mut w = default_scenario().world;
+        let mut w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         w.identity_store_id = Some("d-1234567890".into());
         if let Some(d) = w.domains.first_mut() {
             d.trusted_identity_propagation = true;

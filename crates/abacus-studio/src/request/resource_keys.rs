@@ -55,7 +55,7 @@ mod tests {
     fn spaces_carry_owner_and_sharing_type() {
         // SageMaker Developer Guide: Studio spaces, "sagemaker:OwnerUserProfileArn" and
         // "sagemaker:SpaceSharingType" in the space permission examples
-        let mut w = default_scenario().world;
+        let mut w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         w.resources.push(Resource {
             id: "space-bob".into(),
             resource_type: "space".into(),
@@ -95,7 +95,7 @@ mod tests {
     fn an_arn_outside_the_world_has_no_tags_and_its_own_account() {
         // "AWS global condition context keys": aws:ResourceAccount is the account that
         // owns the resource, here the ARN's account.
-        let w = default_scenario().world;
+        let w = std::sync::Arc::unwrap_or_clone(default_scenario().world);
         let arn = "arn:aws:sagemaker:us-east-1:444455556666:training-job/elsewhere";
         let b = build_request(&w, &by_arn("alice", "sagemaker:StopTrainingJob", arn)).unwrap();
         assert_eq!(b.request.resource, arn);

@@ -415,7 +415,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             if let (Some(open), Some(area)) = (&*popup, textarea.cast::<HtmlTextAreaElement>()) {
                 let value = area.value();
                 let w = world_of(&world);
-                let w = w.as_ref().map(|d| &d.0.world);
+                let w = w.as_ref().map(|d| &*d.0.world);
                 popup.set(
                     open.refreshed(&value, caret_of(&area, &value), w)
                         .map(Rc::new),
@@ -443,7 +443,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             let partial = open.completion.items.get(index).is_some_and(|i| i.partial);
             let w = world_of(&world);
             let next = partial
-                .then(|| Popup::at(&text, caret, w.as_ref().map(|d| &d.0.world)))
+                .then(|| Popup::at(&text, caret, w.as_ref().map(|d| &*d.0.world)))
                 .flatten();
             popup.set(next.map(Rc::new));
         })
@@ -510,7 +510,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 let value = area.value();
                 let caret = caret_of(&area, &value);
                 let w = world_of(&world);
-                let w = w.as_ref().map(|d| &d.0.world);
+                let w = w.as_ref().map(|d| &*d.0.world);
                 let next = match &*popup {
                     Some(open) => open.refreshed(&value, caret, w),
                     None if quote => {
@@ -604,7 +604,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
                     let value = area.value();
                     let w = world_of(&world);
-                    let w = w.as_ref().map(|d| &d.0.world);
+                    let w = w.as_ref().map(|d| &*d.0.world);
                     popup.set(Popup::at(&value, caret_of(&area, &value), w).map(Rc::new));
                 }
                 return;
