@@ -249,8 +249,6 @@ pub struct ExpectationResult {
     pub actual: Option<Decision>,
     /// True when the decision (and message, if constrained) matched.
     pub passed: bool,
-    /// The AccessDenied message, when denied.
-    pub message: Option<String>,
     /// Why it failed beyond the decision (message mismatch, build error).
     pub problem: Option<String>,
 }
@@ -1188,79 +1186,99 @@ impl Workspace {
     }
 
     /// Checks every expectation of the scenario.
+    ///
+    /// An expectation that names neither a check nor a message is answered by the decision
+    /// alone ([`Workspace::decide`], as the matrix is: no trace, no CloudTrail records), which
+    /// is what the app does on every keystroke; the others by the whole evaluation.
     pub fn check_expectations(&self) -> Vec<ExpectationResult> {
         self.scenario
             .expectations
             .iter()
-            .map(|e| match self.evaluate(&e.request) {
-                Ok(ev) => {
-                    // the whole call, or the one check the expectation names
-                    let outcome = match &e.check {
-                        None => Ok((ev.decision, ev.denial_message.clone())),
-                        Some(id) => ev
-                            .before
-                            .iter()
-                            .chain(&ev.after)
-                            .find(|c| {
-                                c.check.as_deref() == Some(id.as_str())
-                                    || c.request.action.eq_ignore_ascii_case(id)
-                            })
-                            .map(|c| {
-                                (
-                                    c.authorization.decision,
-                                    c.authorization
-                                        .access_denied
-                                        .as_ref()
-                                        .map(|a| a.message.clone()),
-                                )
-                            })
-                            .ok_or_else(|| {
-                                format!("the check `{id}` is not made for this request")
-                            }),
+            .map(|e| {
+                if e.check.is_none() && e.message_contains.is_none() {
+                    let (actual, problem) = match self.decide(&e.request) {
+                        Ok(d) if d == e.expected => (Some(d), None),
+                        Ok(d) => (Some(d), Some(format!("expected {}, got {}", e.expected, d))),
+                        Err(err) => (None, Some(err.to_string())),
                     };
-                    let (decision, message) = match outcome {
-                        Ok(o) => o,
-                        Err(problem) => {
-                            return ExpectationResult {
-                                name: e.name.clone(),
-                                expected: e.expected,
-                                actual: None,
-                                passed: false,
-                                message: None,
-                                problem: Some(problem),
-                            }
-                        }
-                    };
-                    let mut problem = None;
-                    if decision != e.expected {
-                        problem = Some(format!("expected {}, got {}", e.expected, decision));
-                    } else if let Some(want) = &e.message_contains {
-                        let got = message.clone().unwrap_or_default();
-                        if !got.contains(want.as_str()) {
-                            problem = Some(format!(
-                                "the AccessDenied message does not contain `{want}`"
-                            ));
-                        }
-                    }
-                    ExpectationResult {
+                    return ExpectationResult {
                         name: e.name.clone(),
                         expected: e.expected,
-                        actual: Some(decision),
+                        actual,
                         passed: problem.is_none(),
-                        message,
                         problem,
-                    }
+                    };
                 }
-                Err(err) => ExpectationResult {
-                    name: e.name.clone(),
-                    expected: e.expected,
-                    actual: None,
-                    passed: false,
-                    message: None,
-                    problem: Some(err.to_string()),
-                },
+                self.check_in_full(e)
             })
             .collect()
+    }
+
+    /// Checks expectation `e` from the whole evaluation of its request.
+    fn check_in_full(&self, e: &crate::scenario::Expectation) -> ExpectationResult {
+        match self.evaluate(&e.request) {
+            Ok(ev) => {
+                // the whole call, or the one check the expectation names
+                let outcome = match &e.check {
+                    None => Ok((ev.decision, ev.denial_message.clone())),
+                    Some(id) => ev
+                        .before
+                        .iter()
+                        .chain(&ev.after)
+                        .find(|c| {
+                            c.check.as_deref() == Some(id.as_str())
+                                || c.request.action.eq_ignore_ascii_case(id)
+                        })
+                        .map(|c| {
+                            (
+                                c.authorization.decision,
+                                c.authorization
+                                    .access_denied
+                                    .as_ref()
+                                    .map(|a| a.message.clone()),
+                            )
+                        })
+                        .ok_or_else(|| format!("the check `{id}` is not made for this request")),
+                };
+                let (decision, message) = match outcome {
+                    Ok(o) => o,
+                    Err(problem) => {
+                        return ExpectationResult {
+                            name: e.name.clone(),
+                            expected: e.expected,
+                            actual: None,
+                            passed: false,
+                            problem: Some(problem),
+                        }
+                    }
+                };
+                let mut problem = None;
+                if decision != e.expected {
+                    problem = Some(format!("expected {}, got {}", e.expected, decision));
+                } else if let Some(want) = &e.message_contains {
+                    let got = message.clone().unwrap_or_default();
+                    if !got.contains(want.as_str()) {
+                        problem = Some(format!(
+                            "the AccessDenied message does not contain `{want}`"
+                        ));
+                    }
+                }
+                ExpectationResult {
+                    name: e.name.clone(),
+                    expected: e.expected,
+                    actual: Some(decision),
+                    passed: problem.is_none(),
+                    problem,
+                }
+            }
+            Err(err) => ExpectationResult {
+                name: e.name.clone(),
+                expected: e.expected,
+                actual: None,
+                passed: false,
+                problem: Some(err.to_string()),
+            },
+        }
     }
 }
 
