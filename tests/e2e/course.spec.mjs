@@ -46,6 +46,9 @@ test('a course from the gallery: step by step, progress kept per step, a reload 
   await page.waitForSelector(tid('course-bar'));
   assert.equal(await progressText(page), 'step 1 of 5 · 0 of 5 passed');
   assert.match(await page.textContent(tid('notice')), /step 1 of 5/);
+  // the task stays in view without squeezing the editor (1280×720)
+  const editorHeight = await page.evaluate(() => document.querySelector('.editor-panel').getBoundingClientRect().height);
+  assert.ok(editorHeight >= 200, `the editor is ${editorHeight}px high`);
   // the instructions' Markdown renders as elements; every hint is there, one at a time
   assert.ok(await page.locator(`${tid('instructions')} strong`).count() >= 1);
   assert.ok(await page.locator(`${tid('instructions')} code`).count() >= 1);

@@ -91,31 +91,30 @@ fn course_bar(bar: &CourseBar) -> Html {
             <div class="row">
                 <b>{ "Course: " }{ &bar.title }</b>
                 <span class="muted" data-testid="course-progress">{ format!("step {} of {n} · {passed} of {n} passed", bar.step + 1) }</span>
+                // every step as a numbered button (its title in its label), the current one marked
+                <ol class="course-steps">
+                    { for bar.steps.iter().enumerate().map(|(i, s)| {
+                        let current = i == bar.step;
+                        let state = if s.passed { "passed" } else { "not passed yet" };
+                        let detail = s.label.clone().unwrap_or_else(|| "not started".to_owned());
+                        html! {
+                            <li>
+                                <button class={classes!("step-chip", current.then_some("current"), s.passed.then_some("passed"))}
+                                    aria-current={current.then_some("step")} data-testid={format!("course-step-{}", i + 1)}
+                                    data-passed={s.passed.to_string()} onclick={go(i)}
+                                    aria-label={format!("step {}: {} ({state})", i + 1, s.title)}
+                                    title={format!("{}. {} · {detail}", i + 1, s.title)}>
+                                    { if s.passed { format!("{} ✓", i + 1) } else { (i + 1).to_string() } }
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ol>
                 <span class="spacer"></span>
                 <button class="btn small" data-testid="course-prev" disabled={bar.step == 0}
                     onclick={go(bar.step.saturating_sub(1))}>{ "← Previous" }</button>
                 <button class="btn small" data-testid="course-next" disabled={bar.step + 1 >= n}
                     onclick={go((bar.step + 1).min(n.saturating_sub(1)))}>{ "Next →" }</button>
-            </div>
-            <ol class="course-steps">
-                { for bar.steps.iter().enumerate().map(|(i, s)| {
-                    let current = i == bar.step;
-                    let mark = if s.passed { "✓" } else { "○" };
-                    let state = if s.passed { "passed" } else { "not passed yet" };
-                    html! {
-                        <li>
-                            <button class={classes!("link", current.then_some("current"), s.passed.then_some("passed"))}
-                                aria-current={current.then_some("step")} data-testid={format!("course-step-{}", i + 1)}
-                                data-passed={s.passed.to_string()} onclick={go(i)}
-                                title={s.label.clone().unwrap_or_else(|| "not started".to_owned())}>
-                                <span aria-hidden="true">{ mark }{ " " }</span>{ format!("{}. {}", i + 1, s.title) }
-                                <span class="sr-only">{ format!(" ({state})") }</span>
-                            </button>
-                        </li>
-                    }
-                }) }
-            </ol>
-            <div class="row">
                 <button class="btn small" data-testid="course-reset" onclick={on_reset}>{ "Reset this step" }</button>
                 <button class="btn small" data-testid="course-leave" onclick={on_leave}>{ "Leave the course" }</button>
             </div>
