@@ -176,3 +176,22 @@ impl Collected {
         }
     }
 }
+
+/// What an importer `read` collects from the JSON `text` (read as the file `f.json`): the
+/// importers' tests share it.
+#[cfg(test)]
+pub(super) fn collect_from(
+    text: &str,
+    read: impl FnOnce(
+        &super::node::Node<'_>,
+        &str,
+        &super::error::Reporter<'_>,
+        &mut Collected,
+    ) -> Result<(), Box<super::error::ImportError>>,
+) -> Result<Collected, Box<super::error::ImportError>> {
+    let (root, _) = abacus_policy::json::parse_json(text);
+    let root = root.unwrap();
+    let report = super::error::Reporter::new("f.json", text);
+    let mut out = Collected::default();
+    read(&super::node::Node::root(&root), text, &report, &mut out).map(|()| out)
+}

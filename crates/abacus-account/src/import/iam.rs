@@ -135,14 +135,9 @@ fn boundary(n: &Node<'_>, report: &Reporter<'_>) -> Result<Option<String>, Box<I
 #[cfg(test)]
 mod tests {
     use super::*;
-    use abacus_policy::json::parse_json;
 
     fn read_text(text: &str) -> Result<Collected, Box<ImportError>> {
-        let (root, _) = parse_json(text);
-        let root = root.unwrap();
-        let report = Reporter::new("f.json", text);
-        let mut out = Collected::default();
-        read(&Node::root(&root), text, &report, &mut out).map(|()| out)
+        super::super::collect::collect_from(text, read)
     }
 
     #[test]

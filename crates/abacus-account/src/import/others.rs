@@ -159,16 +159,7 @@ mod tests {
     use super::*;
     use abacus_policy::json::parse_json;
 
-    fn with(
-        text: &str,
-        f: impl FnOnce(&Node<'_>, &str, &Reporter<'_>, &mut Collected) -> Result<(), Box<ImportError>>,
-    ) -> Result<Collected, Box<ImportError>> {
-        let (root, _) = parse_json(text);
-        let root = root.unwrap();
-        let report = Reporter::new("f.json", text);
-        let mut out = Collected::default();
-        f(&Node::root(&root), text, &report, &mut out).map(|()| out)
-    }
+    use super::super::collect::collect_from as with;
 
     #[test]
     fn organizations_policies_are_scps_or_rcps() {

@@ -138,11 +138,7 @@ mod tests {
         text: &str,
         f: fn(&Node<'_>, &Reporter<'_>, &mut Collected) -> Result<(), Box<ImportError>>,
     ) -> Result<Collected, Box<ImportError>> {
-        let (root, _) = parse_json(text);
-        let root = root.unwrap();
-        let report = Reporter::new("f.json", text);
-        let mut out = Collected::default();
-        f(&Node::root(&root), &report, &mut out).map(|()| out)
+        super::super::collect::collect_from(text, |node, _, report, out| f(node, report, out))
     }
 
     #[test]
