@@ -16,7 +16,8 @@
 use crate::evaluate::Workspace;
 use crate::locate::{PathSeg, SpanTree};
 use crate::scenario::{
-    render_path, Challenge, ChallengeSolution, Scenario, ScenarioError, ScenarioIssue,
+    lower_first, offset_of, render_path, strip_position, with_segments, Challenge,
+    ChallengeSolution, Scenario, ScenarioError, ScenarioIssue,
 };
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -136,40 +137,30 @@ impl Course {
     /// Reads and checks a course document; every problem comes with its place in `text`.
     pub fn from_json(text: &str) -> Result<Course, ScenarioError> {
         let raw: RawCourse = serde_json::from_str(text).map_err(|e| {
-            let tree = SpanTree::new(text);
-            let at = offset_of(text, e.line(), e.column());
-            let segs = tree.path_at(at);
-            let syntax = e.is_syntax() || e.is_eof();
-            let (line, column) = if syntax {
-                (Some(e.line()), Some(e.column()))
-            } else {
-                let (l, c) = tree
-                    .deepest_position(&segs)
-                    .map_or((None, None), |(l, c)| (Some(l), Some(c)));
-                (l, c)
-            };
-            let message = e.to_string();
-            let message = message
-                .rfind(" at line ")
-                .and_then(|i| message.get(..i))
-                .unwrap_or(&message)
-                .to_owned();
-            ScenarioError {
-                issues: vec![ScenarioIssue {
-                    path: if syntax {
-                        String::new()
-                    } else {
-                        render_path(&segs)
-                    },
-                    line,
-                    column,
+            let message = lower_first(&strip_position(&e.to_string()));
+            let issue = if e.is_syntax() || e.is_eof() {
+                ScenarioIssue {
+                    path: String::new(),
+                    line: Some(e.line()),
+                    column: Some(e.column()),
                     message,
-                    help: if syntax {
-                        "fix the JSON syntax at this place".to_owned()
-                    } else {
-                        "compare with the course format in the README".to_owned()
-                    },
-                }],
+                    help: "fix the JSON syntax at this place".to_owned(),
+                }
+            } else {
+                // a shape error: the path of the place serde stopped at, placed
+                let tree = SpanTree::new(text);
+                let segs = tree.path_at(offset_of(text, e.line(), e.column()));
+                let issue = ScenarioIssue {
+                    path: render_path(&segs),
+                    line: None,
+                    column: None,
+                    message,
+                    help: "compare with the course format in the README".to_owned(),
+                };
+                with_segments(&tree, issue, &segs)
+            };
+            ScenarioError {
+                issues: vec![issue],
             }
         })?;
         let tree = SpanTree::new(text);
@@ -397,16 +388,6 @@ impl Course {
             })
             .collect()
     }
-}
-
-/// Byte offset of serde_json's 1-based `line` and byte `column`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text
-        .split('\n')
-        .take(line.saturating_sub(1))
-        .map(|l| l.len() + 1)
-        .sum();
-    line_start + column
 }
 
 #[cfg(test)]

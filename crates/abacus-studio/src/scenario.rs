@@ -762,7 +762,7 @@ impl<'a> Names<'a> {
     }
 }
 
-fn strip_position(msg: &str) -> String {
+pub(crate) fn strip_position(msg: &str) -> String {
     match msg.rfind(" at line ") {
         Some(i) => msg.get(..i).unwrap_or(msg).to_owned(),
         None => msg.to_owned(),
@@ -770,7 +770,7 @@ fn strip_position(msg: &str) -> String {
 }
 
 /// `Missing field` → `missing field`; an acronym (`EOF while parsing`) is kept as it is.
-fn lower_first(s: &str) -> String {
+pub(crate) fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match (c.next(), c.clone().next()) {
         (Some(f), Some(second)) if !second.is_uppercase() => {
@@ -783,7 +783,7 @@ fn lower_first(s: &str) -> String {
 
 /// Byte offset of serde_json's 1-based `line` and 0-based byte `column` (the number of
 /// bytes of that line consumed when the error was raised).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text
         .split('\n')
         .take(line.saturating_sub(1))
@@ -811,7 +811,11 @@ pub fn render_path(segs: &[PathSeg]) -> String {
 
 /// `issue` placed at the value at `segs` in the text `tree` was read from, or at its
 /// deepest ancestor that exists.
-fn with_segments(tree: &SpanTree, mut issue: ScenarioIssue, segs: &[PathSeg]) -> ScenarioIssue {
+pub(crate) fn with_segments(
+    tree: &SpanTree,
+    mut issue: ScenarioIssue,
+    segs: &[PathSeg],
+) -> ScenarioIssue {
     if let Some((line, col)) = tree.deepest_position(segs) {
         issue.line = Some(line);
         issue.column = Some(col);
