@@ -39,18 +39,23 @@ pub fn use_persistence(store: &Store, embed: Option<EmbedMode>, derived: &Rc<Der
             }
         });
     }
-    // the course being followed, so that a reload comes back to it
+    // the course being followed, so that a reload comes back to it. The dependency is the
+    // course itself compared by address: by value, every step's scenario would be compared
+    // on every render (each keystroke), and a course changes only by being replaced
     {
         let dispatch = store.dispatcher();
-        use_effect_with(store.course.clone(), move |course| {
-            if embed.is_none() {
-                if let Err(e) = platform::save_course(course.as_deref()) {
-                    dispatch.dispatch(Action::Notify(Some(crate::state::Notice::warning(
+        use_effect_with(
+            SameCourse(store.course.clone()),
+            move |SameCourse(course)| {
+                if embed.is_none() {
+                    if let Err(e) = platform::save_course(course.as_deref()) {
+                        dispatch.dispatch(Action::Notify(Some(crate::state::Notice::warning(
                         format!("the course could not be kept in this browser ({e}): after a reload, open it again"),
                     ))));
+                    }
                 }
-            }
-        });
+            },
+        );
     }
     {
         let dispatch = store.dispatcher();
@@ -63,5 +68,18 @@ pub fn use_persistence(store: &Store, embed: Option<EmbedMode>, derived: &Rc<Der
                 });
             }
         });
+    }
+}
+
+/// The course being followed, equal only to the very same course (see above).
+struct SameCourse(Option<Rc<abacus_studio::course::Course>>);
+
+impl PartialEq for SameCourse {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
     }
 }
