@@ -44,6 +44,24 @@ pub struct Boot {
     pub course: Option<std::rc::Rc<abacus_studio::course::Course>>,
 }
 
+impl Boot {
+    /// A boot that opens `doc` with `notice`: nothing pending or being decoded, no link, no
+    /// course, not a first visit (each caller says what differs).
+    fn opening(doc: Scenario, notice: Option<Notice>, embed: Option<EmbedMode>) -> Boot {
+        Boot {
+            doc,
+            notice,
+            embed,
+            pending: None,
+            first_visit: false,
+            linked: false,
+            decoding: None,
+            broken: false,
+            course: None,
+        }
+    }
+}
+
 /// The URL parts of a boot still decoding its share link.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decoding {
@@ -56,18 +74,12 @@ pub struct Decoding {
 /// The boot while the browser inflates the share link of `hash` and `search`: the default
 /// workspace and a note for the moment (an embed shows only that it is opening).
 pub fn decoding(hash: String, search: String, embed: Option<EmbedMode>) -> Boot {
+    let notice = embed
+        .is_none()
+        .then(|| Notice::info("opening the shared workspace…"));
     Boot {
-        doc: default_scenario(),
-        notice: embed
-            .is_none()
-            .then(|| Notice::info("opening the shared workspace…")),
-        embed,
-        pending: None,
-        first_visit: false,
-        linked: false,
-        broken: false,
         decoding: Some(Decoding { hash, search }),
-        course: None,
+        ..Boot::opening(default_scenario(), notice, embed)
     }
 }
 
@@ -166,15 +178,8 @@ fn waiting(pending: Pending, embed: Option<EmbedMode>) -> Boot {
             .join(", ")
     ));
     Boot {
-        doc: default_scenario(),
-        notice: Some(notice),
-        embed,
         pending: Some(pending),
-        first_visit: false,
-        linked: false,
-        broken: false,
-        decoding: None,
-        course: None,
+        ..Boot::opening(default_scenario(), Some(notice), embed)
     }
 }
 
@@ -194,51 +199,34 @@ pub fn resume(
         doc
     });
     match parsed {
-        Ok(doc) => Some(Boot {
-            notice: Some(match pending.origin {
+        Ok(doc) => {
+            let notice = match pending.origin {
                 Origin::Share => opened_link(&doc, storage),
                 Origin::Autosave => Notice::info("reopened your autosaved workspace"),
-            }),
-            linked: pending.origin == Origin::Share,
-            doc,
-            embed,
-            pending: None,
-            first_visit: false,
-            broken: false,
-            decoding: None,
-            course: None,
-        }),
+            };
+            Some(Boot {
+                linked: pending.origin == Origin::Share,
+                ..Boot::opening(doc, Some(notice), embed)
+            })
+        }
         Err(_) if !pending.services.iter().all(|p| settled(p)) => None,
         Err(e) => Some(match pending.origin {
             Origin::Share => Boot {
-                doc: default_scenario(),
-                notice: Some(Notice::error(format!(
-                    "the share link could not be opened: {e}"
-                ))),
-                embed,
-                pending: None,
-                first_visit: false,
-                linked: false,
                 broken: true,
-                decoding: None,
-                course: None,
+                ..Boot::opening(
+                    default_scenario(),
+                    Some(Notice::error(format!(
+                        "the share link could not be opened: {e}"
+                    ))),
+                    embed,
+                )
             },
             Origin::Autosave => {
                 let notice = match store::restore(storage, doc::parse) {
                     Restored::Recovered { message } => Notice::warning(message),
                     _ => Notice::error(e),
                 };
-                Boot {
-                    doc: default_scenario(),
-                    notice: Some(notice),
-                    embed,
-                    pending: None,
-                    first_visit: false,
-                    linked: false,
-                    broken: false,
-                    decoding: None,
-                    course: None,
-                }
+                Boot::opening(default_scenario(), Some(notice), embed)
             }
         }),
     }
@@ -300,16 +288,10 @@ fn open_share(
             if embed.is_none() {
                 doc.made_with = None;
             }
+            let notice = embed.is_none().then(|| opened_link(&doc, storage));
             Ok(Boot {
-                notice: embed.is_none().then(|| opened_link(&doc, storage)),
-                doc,
-                embed,
-                pending: None,
-                first_visit: false,
                 linked: true,
-                broken: false,
-                decoding: None,
-                course: None,
+                ..Boot::opening(doc, notice, embed)
             })
         }
         Err(e) => Err(Notice::error(format!(
@@ -335,16 +317,10 @@ fn open_course_link(
     let doc = course
         .step_document(0)
         .ok_or_else(|| Notice::error("the course in the link has no steps"))?;
+    let notice = opened_link(&doc, storage);
     Ok(Boot {
-        notice: Some(opened_link(&doc, storage)),
-        doc,
-        embed,
-        pending: None,
-        first_visit: false,
-        linked: false,
-        broken: false,
-        decoding: None,
         course: Some(std::rc::Rc::new(course)),
+        ..Boot::opening(doc, Some(notice), embed)
     })
 }
 
@@ -441,15 +417,10 @@ pub fn start(hash: &str, search: &str, link: Option<Link>, storage: &mut dyn Key
         })
     };
     Boot {
-        doc,
-        notice,
-        embed,
-        pending: None,
         first_visit,
-        linked: false,
         broken,
-        decoding: None,
         course,
+        ..Boot::opening(doc, notice, embed)
     }
 }
 
