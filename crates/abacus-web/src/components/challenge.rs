@@ -73,17 +73,23 @@ pub fn instructions_html(text: &str) -> Html {
         .collect()
 }
 
+/// A click that calls `then` once the user confirms `question`.
+fn confirmed(then: &Callback<()>, question: &'static str) -> Callback<MouseEvent> {
+    let then = then.clone();
+    Callback::from(move |_| {
+        if crate::platform::confirm(question) {
+            then.emit(());
+        }
+    })
+}
+
 fn course_bar(bar: &CourseBar) -> Html {
     let n = bar.steps.len();
     let go = |i: usize| bar.on_go.reform(move |_: MouseEvent| i);
-    let on_reset = {
-        let cb = bar.on_reset.clone();
-        Callback::from(move |_| {
-            if crate::platform::confirm("Start this step over? Your edits to it are discarded.") {
-                cb.emit(());
-            }
-        })
-    };
+    let on_reset = confirmed(
+        &bar.on_reset,
+        "Start this step over? Your edits to it are discarded.",
+    );
     let on_leave = bar.on_leave.reform(|_| ());
     let passed = bar.steps.iter().filter(|s| s.passed).count();
     html! {
@@ -136,14 +142,10 @@ pub fn challenge_panel(props: &ChallengePanelProps) -> Html {
     } else {
         format!("{}/{} expectations pass", props.passed, props.total)
     };
-    let on_solution = {
-        let cb = props.on_solution.clone();
-        Callback::from(move |_| {
-            if crate::platform::confirm("Show the worked solution? It replaces the policy on screen; your attempt is kept and “Back to my attempt” returns to it.") {
-                cb.emit(());
-            }
-        })
-    };
+    let on_solution = confirmed(
+        &props.on_solution,
+        "Show the worked solution? It replaces the policy on screen; your attempt is kept and “Back to my attempt” returns to it.",
+    );
     let on_back = props.on_back.reform(|_| ());
     html! {
         <section class="panel challenge-panel" aria-labelledby="challenge-title" data-testid="challenge-panel">
