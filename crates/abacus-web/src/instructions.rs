@@ -83,26 +83,8 @@ pub fn inline(text: &str) -> Vec<Inline> {
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         let found = match c {
-            '`' => rest
-                .get(1..)
-                .and_then(|r| r.find('`').map(|end| (r, end)))
-                .filter(|(_, end)| *end > 0)
-                .map(|(r, end)| {
-                    (
-                        Inline::Code(r.get(..end).unwrap_or_default().to_owned()),
-                        end + 2,
-                    )
-                }),
-            '*' if rest.starts_with("**") => rest
-                .get(2..)
-                .and_then(|r| r.find("**").map(|end| (r, end)))
-                .filter(|(_, end)| *end > 0)
-                .map(|(r, end)| {
-                    (
-                        Inline::Strong(r.get(..end).unwrap_or_default().to_owned()),
-                        end + 4,
-                    )
-                }),
+            '`' => delimited(rest, "`").map(|(inner, used)| (Inline::Code(inner), used)),
+            '*' => delimited(rest, "**").map(|(inner, used)| (Inline::Strong(inner), used)),
             '[' => link(rest),
             _ => None,
         };
@@ -124,6 +106,14 @@ pub fn inline(text: &str) -> Vec<Inline> {
         out.push(Inline::Text(plain));
     }
     out
+}
+
+/// The non-empty text between `mark` at the start of `rest` and the next `mark`, with the
+/// bytes both marks and the text take.
+fn delimited(rest: &str, mark: &str) -> Option<(String, usize)> {
+    let inner = rest.strip_prefix(mark)?;
+    let end = inner.find(mark).filter(|end| *end > 0)?;
+    Some((inner.get(..end)?.to_owned(), end + 2 * mark.len()))
 }
 
 /// `[text](url)` at the start of `rest`, with the bytes it takes; `None` unless the URL is
