@@ -16,8 +16,8 @@
 use crate::evaluate::Workspace;
 use crate::locate::{PathSeg, SpanTree};
 use crate::scenario::{
-    lower_first, offset_of, render_path, strip_position, with_segments, Challenge,
-    ChallengeSolution, Scenario, ScenarioError, ScenarioIssue,
+    lower_first, not_shown, offset_of, render_path, strip_position, with_segments, Challenge,
+    ChallengeSolution, Scenario, ScenarioError, ScenarioIssue, MAX_SCENARIO_ISSUES,
 };
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -307,6 +307,10 @@ impl Course {
         }
         if !issues.is_empty() {
             issues.sort_by_key(|i| (i.line.unwrap_or(usize::MAX), i.column));
+            // as many as a scenario reports at most (every step may bring as many)
+            let total = issues.len();
+            issues.truncate(MAX_SCENARIO_ISSUES);
+            issues.extend(not_shown(total));
             return Err(ScenarioError { issues });
         }
         Ok(Course {
@@ -475,6 +479,29 @@ mod tests {
             "in document order (the keys are sorted here): {e}"
         );
         assert!(e.issues.iter().all(|i| i.line.is_some()));
+    }
+
+    #[test]
+    fn a_course_reports_at_most_as_many_problems_as_a_scenario() {
+        let mut v = course_value();
+        let step = v["steps"][0].clone();
+        let steps: Vec<Value> = (0..50)
+            .map(|i| {
+                let mut s = step.clone();
+                s["id"] = json!(format!("s{i}"));
+                s["scenario"]["world"]["account"] = json!("1");
+                s["scenario"]["world"]["clock"] = json!("noon");
+                s["instructions"] = json!("");
+                s
+            })
+            .collect();
+        v["steps"] = json!(steps);
+        let e = Course::from_json(&v.to_string()).unwrap_err();
+        assert_eq!(e.issues.len(), MAX_SCENARIO_ISSUES + 1);
+        assert_eq!(
+            e.issues[MAX_SCENARIO_ISSUES].message,
+            "50 more problems not shown"
+        );
     }
 
     #[test]

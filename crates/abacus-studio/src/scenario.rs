@@ -724,19 +724,24 @@ fn reported_issues(
             }
         })
         .collect();
-    if let Some(more) = total.checked_sub(MAX_SCENARIO_ISSUES).filter(|n| *n > 0) {
-        let plural = if more == 1 { "" } else { "s" };
-        issues.push(ScenarioIssue {
-            path: String::new(),
-            line: None,
-            column: None,
-            message: format!("{more} more problem{plural} not shown"),
-            help: format!(
-                "only the first {MAX_SCENARIO_ISSUES} of {total} are listed; fix them and load the document again"
-            ),
-        });
-    }
+    issues.extend(not_shown(total));
     issues
+}
+
+/// The "N more problems not shown" issue when `total` problems exceed
+/// [`MAX_SCENARIO_ISSUES`].
+pub(crate) fn not_shown(total: usize) -> Option<ScenarioIssue> {
+    let more = total.checked_sub(MAX_SCENARIO_ISSUES).filter(|n| *n > 0)?;
+    let plural = if more == 1 { "" } else { "s" };
+    Some(ScenarioIssue {
+        path: String::new(),
+        line: None,
+        column: None,
+        message: format!("{more} more problem{plural} not shown"),
+        help: format!(
+            "only the first {MAX_SCENARIO_ISSUES} of {total} are listed; fix them and load the document again"
+        ),
+    })
 }
 
 /// The names defined in a world, for reference checks in O(1) each.

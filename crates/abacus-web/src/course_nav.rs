@@ -30,7 +30,7 @@ pub fn read_document(text: &str) -> Result<Opened, String> {
     if course::is_course(text) {
         Course::from_json(text)
             .map(|c| Opened::Course(Rc::new(c)))
-            .map_err(|e| format!("the course could not be read: {e}"))
+            .map_err(|e| format!("the course could not be read: {}", crate::doc::describe(&e)))
     } else {
         crate::doc::parse(text).map(|d| Opened::Scenario(Box::new(d)))
     }

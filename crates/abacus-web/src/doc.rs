@@ -10,31 +10,35 @@ use abacus_studio::scenario::{PolicyEntry, PolicyKind, Route, Scenario};
 /// Reads a scenario document (share link, autosave, import); the error lists the problems
 /// the studio found, with their JSON path and line.
 pub fn parse(text: &str) -> Result<Scenario, String> {
-    Scenario::from_json(text).map_err(|e| {
-        let shown: Vec<String> = e
-            .issues
-            .iter()
-            .take(3)
-            .map(|i| {
-                let at = match (i.line, i.column) {
-                    (Some(l), Some(c)) => format!("{l}:{c} "),
-                    _ => String::new(),
-                };
-                let path = if i.path.is_empty() {
-                    String::new()
-                } else {
-                    format!("`{}`: ", i.path)
-                };
-                format!("{at}{path}{}", i.message)
-            })
-            .collect();
-        let more = e.issues.len().saturating_sub(3);
-        if more > 0 {
-            format!("{} (and {more} more)", shown.join("; "))
-        } else {
-            shown.join("; ")
-        }
-    })
+    Scenario::from_json(text).map_err(|e| describe(&e))
+}
+
+/// The first three problems of a scenario or course, placed, and how many more: what a
+/// message in the app shows of them.
+pub fn describe(e: &abacus_studio::scenario::ScenarioError) -> String {
+    let shown: Vec<String> = e
+        .issues
+        .iter()
+        .take(3)
+        .map(|i| {
+            let at = match (i.line, i.column) {
+                (Some(l), Some(c)) => format!("{l}:{c} "),
+                _ => String::new(),
+            };
+            let path = if i.path.is_empty() {
+                String::new()
+            } else {
+                format!("`{}`: ", i.path)
+            };
+            format!("{at}{path}{}", i.message)
+        })
+        .collect();
+    let more = e.issues.len().saturating_sub(3);
+    if more > 0 {
+        format!("{} (and {more} more)", shown.join("; "))
+    } else {
+        shown.join("; ")
+    }
 }
 
 /// The document as pretty JSON (autosave, export, share link payload).

@@ -312,8 +312,12 @@ fn open_course_link(
             "this link holds a course, which opens in the full app, step by step: embed one step's scenario instead",
         ));
     }
-    let course = abacus_studio::course::Course::from_json(text)
-        .map_err(|e| Notice::error(format!("the course in the link could not be opened: {e}")))?;
+    let course = abacus_studio::course::Course::from_json(text).map_err(|e| {
+        Notice::error(format!(
+            "the course in the link could not be opened: {}",
+            doc::describe(&e)
+        ))
+    })?;
     let doc = course
         .step_document(0)
         .ok_or_else(|| Notice::error("the course in the link has no steps"))?;
