@@ -64,6 +64,21 @@ pub struct Step {
     pub scenario: Scenario,
 }
 
+impl Step {
+    /// The step's scenario with its worked solution in place.
+    pub fn solved(&self) -> Scenario {
+        let mut solved = self.scenario.clone();
+        if let Some(p) = solved
+            .policies
+            .iter_mut()
+            .find(|p| p.id == self.solution.policy)
+        {
+            p.text = self.solution.text.clone();
+        }
+        solved
+    }
+}
+
 /// The course envelope as read before its scenarios (each read from its own text range).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -374,14 +389,7 @@ impl Course {
                         .filter(|r| r.passed)
                         .count()
                 };
-                let mut solved = step.scenario.clone();
-                if let Some(p) = solved
-                    .policies
-                    .iter_mut()
-                    .find(|p| p.id == step.solution.policy)
-                {
-                    p.text = step.solution.text.clone();
-                }
+                let solved = step.solved();
                 StepCheck {
                     id: step.id.clone(),
                     title: step.title.clone(),

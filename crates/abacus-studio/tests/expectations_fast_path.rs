@@ -42,12 +42,7 @@ fn corpus() -> Vec<(String, Scenario)> {
     for path in json_files(&root().join("courses")) {
         let c = Course::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for step in &c.steps {
-            let mut solved = step.scenario.clone();
-            for p in &mut solved.policies {
-                if p.id == step.solution.policy {
-                    p.text = step.solution.text.clone();
-                }
-            }
+            let solved = step.solved();
             docs.push((
                 format!("{} {}", path.display(), step.id),
                 step.scenario.clone(),
