@@ -124,3 +124,15 @@ test('a course link opens its first step; the course bar is axe-clean in both th
   await embed.waitForSelector(tid('embed-error'));
   assert.match(await embed.textContent(tid('embed-error')), /opens in the full app/);
 });
+
+test('Import refuses a file over 32 MiB before reading it, and the workspace stays', async () => {
+  const page = await open();
+  const before = await page.inputValue(tid('policy-editor'));
+  await page.setInputFiles(tid('import-file'), {
+    name: 'huge.json',
+    mimeType: 'application/json',
+    buffer: Buffer.alloc(32 * 1024 * 1024 + 1, 0x20),
+  });
+  await page.waitForFunction((sel) => /huge\.json.*not opened.*more than the 33554432/.test(document.querySelector(sel)?.textContent ?? ''), tid('notice'));
+  assert.equal(await page.inputValue(tid('policy-editor')), before);
+});

@@ -25,8 +25,21 @@ pub enum Opened {
     Course(Rc<Course>),
 }
 
+/// The largest scenario or course file Import opens (as large as an account export).
+pub const MAX_DOCUMENT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Why a file of `bytes` is not read, when it is larger than [`MAX_DOCUMENT_BYTES`].
+pub fn too_large(bytes: u64) -> Option<String> {
+    (bytes > MAX_DOCUMENT_BYTES).then(|| {
+        format!("the file is {bytes} bytes, more than the {MAX_DOCUMENT_BYTES} a scenario or course file is read up to")
+    })
+}
+
 /// Reads a scenario or a course (a JSON object with a `course` member).
 pub fn read_document(text: &str) -> Result<Opened, String> {
+    if let Some(why) = too_large(text.len() as u64) {
+        return Err(why);
+    }
     if course::is_course(text) {
         Course::from_json(text)
             .map(|c| Opened::Course(Rc::new(c)))
@@ -196,6 +209,11 @@ mod tests {
         let broken = text.replacen("\"studio-abac\"", "\"Studio ABAC\"", 1);
         let e = read_document(&broken).unwrap_err();
         assert!(e.contains("course id `Studio ABAC` is not an id"), "{e}");
+        // an oversize file is refused before it is parsed
+        let huge = " ".repeat(MAX_DOCUMENT_BYTES as usize + 1);
+        let e = read_document(&huge).unwrap_err();
+        assert!(e.contains("more than the 33554432"), "{e}");
+        assert!(too_large(MAX_DOCUMENT_BYTES).is_none());
     }
 
     #[test]

@@ -552,6 +552,11 @@ pub fn import(e: Event, done: impl FnOnce(Result<crate::course_nav::Opened, Stri
     input.set_value("");
     let file = gloo::file::File::from(file);
     let name = file.name();
+    // refused before it is read: a huge file would hold the tab
+    if let Some(why) = crate::course_nav::too_large(file.size()) {
+        done(Err(format!("`{name}` is not opened: {why}")));
+        return;
+    }
     let reader = gloo::file::callbacks::read_as_text(&file, move |result| {
         done(match result {
             Ok(text) => crate::course_nav::read_document(&text)
