@@ -48,7 +48,8 @@ pub fn App() -> Html {
             s
         })
     };
-    let store = Store::new(&state);
+    let handlers = crate::context::use_handlers(&state);
+    let store = Store::new(&state, handlers);
     let embed = boot.embed;
     // the welcome note shows on a first visit (nothing autosaved, no link) until dismissed
     let intro = use_state(|| boot.first_visit);

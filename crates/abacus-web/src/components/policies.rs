@@ -8,17 +8,19 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// What the list can change (absent in a read-only embed).
+/// What the list can change (absent in a read-only embed). The callbacks are given the
+/// index of the policy they change, so that they can be made once (see
+/// [`crate::context::Handlers`]) and the list is not rendered again for new ones.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PolicyEdits {
     /// Adds an empty policy of a kind.
     pub on_new: Callback<PolicyKind>,
-    /// Renames the active policy.
-    pub on_rename: Callback<String>,
-    /// Deletes the active policy.
-    pub on_delete: Callback<()>,
-    /// Sets where the active policy is attached.
-    pub on_attach: Callback<Vec<String>>,
+    /// Renames policy N.
+    pub on_rename: Callback<(usize, String)>,
+    /// Deletes policy N.
+    pub on_delete: Callback<usize>,
+    /// Sets where policy N is attached.
+    pub on_attach: Callback<(usize, Vec<String>)>,
     /// Every place the active policy can go: (`prefix:name`, label).
     pub options: Rc<Vec<(String, String)>>,
     /// Where it is attached now.
@@ -43,8 +45,8 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The settings of the active policy: name, attachments, delete.
-fn settings(item: &PolicyItem, e: &PolicyEdits) -> Html {
+/// The settings of the active policy (number `index`): name, attachments, delete.
+fn settings(index: usize, item: &PolicyItem, e: &PolicyEdits) -> Html {
     // the field goes back to the current name; a rename that is accepted renders the new
     // one, and a refused one (a duplicate) leaves no stale text behind
     let current = item.name.clone();
@@ -52,7 +54,7 @@ fn settings(item: &PolicyItem, e: &PolicyEdits) -> Html {
         let input = ev.target_unchecked_into::<HtmlInputElement>();
         let wanted = input.value();
         input.set_value(&current);
-        wanted
+        (index, wanted)
     });
     let checks = e.options.iter().map(|(value, label)| {
         let on = e.attached.contains(value);
@@ -63,19 +65,19 @@ fn settings(item: &PolicyItem, e: &PolicyEdits) -> Html {
             if !on {
                 next.push(v.clone());
             }
-            next
+            (index, next)
         });
         html! {
             <li><label><input type="checkbox" checked={on} {onchange} />{ " " }{ label }</label></li>
         }
     });
     let name = item.name.clone();
-    let on_delete = e.on_delete.reform(|_| ());
+    let on_delete = e.on_delete.clone();
     let on_delete = Callback::from(move |_| {
         if crate::platform::confirm(&format!(
             "Delete the policy “{name}”? Export or share first to keep a copy."
         )) {
-            on_delete.emit(());
+            on_delete.emit(index);
         }
     });
     html! {
@@ -165,7 +167,7 @@ pub fn PolicyList(props: &PolicyListProps) -> Html {
                     </select>
                     <button class="btn small" onclick={on_new} data-testid="new-policy">{ "New" }</button>
                 </div>
-                if let Some(item) = props.items.get(props.active) { { settings(item, e) } }
+                if let Some(item) = props.items.get(props.active) { { settings(props.active, item, e) } }
             </>
         }
     });

@@ -46,15 +46,12 @@ fn input_value(e: &InputEvent) -> String {
         .unwrap_or_default()
 }
 
-/// The request panel as a component of its own, as the component tests mount it; the screens
-/// call [`request_panel`] (a component type costs wasm, and its callbacks are new on every render).
+/// The request panel. A component of its own, so that a render of the screen that changes
+/// neither the request view nor the action list (every keystroke in the editor) skips its
+/// thousand options: the screens give it the shell's [`crate::context::Handlers`], which stay
+/// the same from render to render.
 #[component]
 pub fn RequestPanel(props: &RequestPanelProps) -> Html {
-    request_panel(props)
-}
-
-/// The request panel.
-pub fn request_panel(props: &RequestPanelProps) -> Html {
     let v = &props.view;
     let edit =
         |f: fn(String) -> RequestEdit| props.on_edit.reform(move |e: Event| f(select_value(&e)));

@@ -7,6 +7,7 @@
 
 use crate::context::Store;
 use crate::derive::{Deriver, MatrixData};
+use crate::hooks::ByAddress;
 use crate::state::{Action, Screen};
 use crate::{perf, platform};
 use std::cell::RefCell;
@@ -92,8 +93,8 @@ pub fn use_matrix(store: &Store, deriver: &Rc<RefCell<Deriver>>) -> Option<Rc<Co
         let dispatch = store.dispatcher();
         let has = store.baseline.is_some();
         use_effect_with(
-            (matrix.as_ref().map(|m| m.view.clone()), has),
-            move |(m, has)| {
+            (ByAddress(matrix.as_ref().map(|m| m.view.clone())), has),
+            move |(ByAddress(m), has)| {
                 if let (Some(m), false) = (m, has) {
                     dispatch.dispatch(Action::Baseline(m.clone()));
                 }

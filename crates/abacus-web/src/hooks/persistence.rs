@@ -6,6 +6,7 @@
 use crate::codec::EmbedMode;
 use crate::context::Store;
 use crate::derive::Derived;
+use crate::hooks::ByAddress;
 use crate::platform;
 use crate::state::Action;
 use std::rc::Rc;
@@ -26,36 +27,42 @@ pub fn use_persistence(store: &Store, embed: Option<EmbedMode>, derived: &Rc<Der
             }
         });
     }
-    // a challenge attempt is recorded whenever its expectations are checked again
+    // a challenge attempt is recorded whenever its expectations are checked again: the
+    // document (by address) or its pass count changed. The derived results themselves are
+    // not the dependency: comparing them compared every policy item, option and record of
+    // the screen on every keystroke
     {
         let dispatch = store.dispatcher();
         let attempt = embed.is_none() && store.doc.challenge.is_some();
-        let doc = store.doc.clone();
-        use_effect_with((derived.clone(), attempt), move |(d, attempt)| {
-            if *attempt {
-                let passed = d.expectations.iter().filter(|e| e.passed).count();
-                let total = d.expectations.len();
-                dispatch.dispatch(Action::AttemptChecked { doc, passed, total });
-            }
-        });
+        let passed = derived.expectations.iter().filter(|e| e.passed).count();
+        let total = derived.expectations.len();
+        use_effect_with(
+            (ByAddress(Some(store.doc.clone())), attempt, passed, total),
+            move |(ByAddress(doc), attempt, passed, total)| {
+                if let (true, Some(doc)) = (*attempt, doc) {
+                    dispatch.dispatch(Action::AttemptChecked {
+                        doc: doc.clone(),
+                        passed: *passed,
+                        total: *total,
+                    });
+                }
+            },
+        );
     }
     // the course being followed, so that a reload comes back to it. The dependency is the
     // course itself compared by address: by value, every step's scenario would be compared
     // on every render (each keystroke), and a course changes only by being replaced
     {
         let dispatch = store.dispatcher();
-        use_effect_with(
-            SameCourse(store.course.clone()),
-            move |SameCourse(course)| {
-                if embed.is_none() {
-                    if let Err(e) = platform::save_course(course.as_deref()) {
-                        dispatch.dispatch(Action::Notify(Some(crate::state::Notice::warning(
+        use_effect_with(ByAddress(store.course.clone()), move |ByAddress(course)| {
+            if embed.is_none() {
+                if let Err(e) = platform::save_course(course.as_deref()) {
+                    dispatch.dispatch(Action::Notify(Some(crate::state::Notice::warning(
                         format!("the course could not be kept in this browser ({e}): after a reload, open it again"),
                     ))));
-                    }
                 }
-            },
-        );
+            }
+        });
     }
     {
         let dispatch = store.dispatcher();
@@ -68,18 +75,5 @@ pub fn use_persistence(store: &Store, embed: Option<EmbedMode>, derived: &Rc<Der
                 });
             }
         });
-    }
-}
-
-/// The course being followed, equal only to the very same course (see above).
-struct SameCourse(Option<Rc<abacus_studio::course::Course>>);
-
-impl PartialEq for SameCourse {
-    fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        }
     }
 }

@@ -15,7 +15,7 @@ use crate::components::diagnostics::{diagnostics, DiagnosticsProps};
 use crate::components::editor::Editor;
 use crate::components::expectations::{expectations, ExpectationsProps};
 use crate::components::policies::{PolicyEdits, PolicyList};
-use crate::components::request::{request_panel, RequestPanelProps};
+use crate::components::request::RequestPanel;
 use crate::components::summary::{summary, SummaryProps};
 use crate::components::trace::Explanation;
 use crate::context::Store;
@@ -86,13 +86,13 @@ pub fn workspace_screen(
         })
     });
     let policy_edits = {
-        let active = store.active_policy;
-        let policy = store.doc.policies.get(active);
+        let policy = store.doc.policies.get(store.active_policy);
+        let h = &store.handlers;
         PolicyEdits {
-            on_new: store.callback(Action::NewPolicy),
-            on_rename: store.callback(move |n| Action::RenamePolicy(active, n)),
-            on_delete: store.callback(move |_| Action::DeletePolicy(active)),
-            on_attach: store.callback(move |t| Action::SetAttachments(active, t)),
+            on_new: h.new_policy.clone(),
+            on_rename: h.rename_policy.clone(),
+            on_delete: h.delete_policy.clone(),
+            on_attach: h.set_attachments.clone(),
             options: Rc::new(
                 policy
                     .map(|p| policy_edit::attachment_options(&store.doc, p.kind))
@@ -105,7 +105,7 @@ pub fn workspace_screen(
         <main key="workspace" class="workspace" aria-label="workspace">
             <h1 class="sr-only">{ "Workspace: " }{ doc::title(&store.doc) }</h1>
             <PolicyList items={results.policies.clone()} active={store.active_policy}
-                on_select={store.callback(Action::SelectPolicy)} edits={Some(policy_edits)} />
+                on_select={store.handlers.select_policy.clone()} edits={Some(policy_edits)} />
             <div class="center">{ for intro_note }{ challenge }{ editor_panel(store, results, None) }{ lower_panel(store, results) }</div>
             { decision_and_request(store, results, None, picker) }
         </main>
@@ -297,14 +297,9 @@ pub fn decision_and_request(
         <div class="right">
             { decision_panel(&DecisionPanelProps { view: results.decision.clone(), unavailable: results.unavailable.clone(), on_deciding }) }
             { expectations(&ExpectationsProps { items: results.expectations.clone(), notes: Rc::default(), on_load: on_load_expectation }) }
-            { request_panel(&RequestPanelProps {
-                view: results.request.clone(),
-                on_edit: store.callback(Action::EditRequest),
-                actions: picker,
-                filter: AttrValue::from(store.filter.clone()),
-                on_filter: store.callback(Action::Filter),
-                readonly,
-            }) }
+            <RequestPanel view={results.request.clone()} on_edit={store.handlers.edit_request.clone()}
+                actions={picker} filter={AttrValue::from(store.filter.clone())}
+                on_filter={store.handlers.filter.clone()} {readonly} />
             { expectations(&ExpectationsProps { items: Rc::default(), notes: results.notes.clone(), on_load: None }) }
         </div>
     }
