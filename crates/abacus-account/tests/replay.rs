@@ -198,7 +198,7 @@ fn an_edit_is_measured_against_the_records() {
         id: "list-jobs".to_owned(),
         name: "ListJobs".to_owned(),
         kind: abacus_studio::scenario::PolicyKind::Identity,
-        text: r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:ListTrainingJobs", "Resource": "*"}]}"#.to_owned(),
+        text: r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:ListTrainingJobs", "Resource": "*"}]}"#.into(),
         attached_to: vec!["role:StudioTeamRedRole".to_owned()],
         arn: None,
     });

@@ -73,7 +73,7 @@ impl Step {
             .iter_mut()
             .find(|p| p.id == self.solution.policy)
         {
-            p.text = self.solution.text.clone();
+            p.text = self.solution.text.as_str().into();
         }
         solved
     }

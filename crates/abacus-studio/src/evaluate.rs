@@ -11,7 +11,7 @@ use crate::request::{
     build_request, build_request_for, BuiltRequest, Caller, Detail, Parameters, RequestError,
     Route, Selection,
 };
-use crate::scenario::{PolicyKind, Scenario};
+use crate::scenario::{PolicyKind, PolicyText, Scenario};
 use crate::session::{service_session, ServiceSession};
 use abacus_policy::codes::Code;
 use abacus_policy::{
@@ -330,23 +330,6 @@ impl Call {
     }
 }
 
-/// Whether two texts are equal, compared eight bytes at a time. Every edit compares each
-/// policy text of the document with the one before it, and in WebAssembly the standard
-/// comparison is a plain byte loop (its `memcmp`): in a world of hundreds of policies that
-/// was a good part of a keystroke.
-pub fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let (wa, wb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tails_equal = wa.remainder() == wb.remainder();
-    tails_equal
-        && wa
-            .zip(wb)
-            .all(|(x, y)| x.first_chunk::<8>() == y.first_chunk::<8>())
-}
-
 /// The calls around a selection, in the order AWS makes them.
 struct Plan {
     before: Vec<Call>,
@@ -383,10 +366,10 @@ impl Workspace {
     fn rebuild(&mut self, previous: Option<&Scenario>) {
         let before = std::mem::take(&mut self.named);
         let old: &[crate::scenario::PolicyEntry] = previous.map_or(&[], |p| &p.policies);
-        let reused = |i: usize, text: &str| -> Option<Arc<ParsedPolicy>> {
+        let reused = |i: usize, text: &PolicyText| -> Option<Arc<ParsedPolicy>> {
             let at = |j: usize| {
                 old.get(j)
-                    .filter(|o| same_text(&o.text, text))
+                    .filter(|o| o.text == *text)
                     .and_then(|_| before.get(j))
                     .map(|n| n.parsed.clone())
             };
@@ -1769,7 +1752,7 @@ mod tests {
         let first = ptrs(&ws);
         // an edit to policy 1: only it is parsed again
         let mut edited = s.clone();
-        edited.policies[1].text.push(' ');
+        edited.policies[1].text = format!("{} ", edited.policies[1].text).into();
         ws.update(&edited);
         let after_edit = ptrs(&ws);
         assert_eq!(after_edit[0], first[0]);
@@ -1782,24 +1765,5 @@ mod tests {
         assert_eq!(ptrs(&ws), after_edit[1..]);
         // and the diagnostics follow their text
         assert_eq!(ws.parsed().len(), deleted.policies.len());
-    }
-
-    #[test]
-    fn same_text_is_string_equality() {
-        let cases = [
-            ("", ""),
-            ("a", "a"),
-            ("a", "b"),
-            ("12345678", "12345678"),
-            ("12345678", "12345679"),
-            ("123456789abcdef0x", "123456789abcdef0x"),
-            ("123456789abcdef0x", "123456789abcdef0y"),
-            ("023456789abcdef0x", "123456789abcdef0x"),
-            ("abc", "abcd"),
-        ];
-        for (a, b) in cases {
-            assert_eq!(same_text(a, b), a == b, "{a:?} {b:?}");
-            assert_eq!(same_text(b, a), a == b, "{b:?} {a:?}");
-        }
     }
 }

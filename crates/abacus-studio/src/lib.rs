@@ -13,6 +13,7 @@ pub mod evaluate;
 pub mod implied;
 pub mod locate;
 pub mod model;
+pub mod policy_text;
 pub mod request;
 pub mod scenario;
 pub mod session;

@@ -8,6 +8,7 @@
 use crate::derived::unknown_action_message;
 use crate::locate::{locate_all, PathSeg, SpanTree};
 use crate::model::World;
+pub use crate::policy_text::PolicyText;
 pub use crate::request::{Parameters, Route, Selection};
 use abacus_policy::Decision;
 use serde::{Deserialize, Serialize};
@@ -208,8 +209,9 @@ pub struct PolicyEntry {
     pub name: String,
     /// Policy type.
     pub kind: PolicyKind,
-    /// The policy text exactly as the user wrote it (never reformatted).
-    pub text: String,
+    /// The policy text exactly as the user wrote it (never reformatted), shared between
+    /// the versions of the document.
+    pub text: PolicyText,
     /// Where it is attached: `role:NAME`, `iam-user:NAME`, `resource:ID`, `user:PROFILE`
     /// (session policy for that user's role sessions) or `org:LEVEL`.
     #[serde(default)]

@@ -32,7 +32,9 @@ fn main() -> Result<(), String> {
         let mut next = (*doc).clone();
         let clone = t.elapsed();
         if let Some(p) = next.policies.get_mut(active) {
-            p.text.insert(1, ' ');
+            let mut text = p.text.to_string();
+            text.insert(1, ' ');
+            p.text = text.into();
         }
         doc = Rc::new(next);
         d.workspace(&doc, i + 2, active, 0);

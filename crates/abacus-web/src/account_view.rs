@@ -118,7 +118,7 @@ pub fn import_exports(
                             version: v.version.clone(),
                             text: v.text.clone(),
                             default_version: v.default_version.clone(),
-                            default_text: default.map(|p| p.text.clone()).unwrap_or_default(),
+                            default_text: default.map(|p| p.text.to_string()).unwrap_or_default(),
                         }
                     })
                     .collect(),

@@ -80,7 +80,7 @@ pub fn with_solution(doc: &Scenario) -> Result<Scenario, String> {
                 solution.policy
             )
         })?;
-    policy.text = solution.text.clone();
+    policy.text = solution.text.as_str().into();
     next.view.policy = Some(solution.policy.clone());
     if let Some(c) = next.challenge.as_mut() {
         c.solution_shown = true;

@@ -9,7 +9,9 @@
 //! on, so that an edit costs what it changed, not the size of the document: one
 //! `Workspace` re-parses only policy texts it has not seen; lint findings are kept per
 //! policy text (and the reference data loaded); the decision, trace, CloudTrail records and
-//! expectations are kept per (world and policies, request); the matrix is computed a few
+//! expectations are kept per (world and policies, request); the policy list and the request
+//! panel are kept while what they show stays, so that their components are not rendered
+//! again (see [`crate::context::Handlers`]); the matrix is computed a few
 //! rows at a time ([`MatrixJob`]) and each cell keeps the request it decided.
 
 use crate::doc;
@@ -21,16 +23,17 @@ use crate::view::{
 use abacus_policy::{Diagnostic, LineIndex};
 use abacus_studio::actions::catalogue;
 use abacus_studio::evaluate::{
-    same_text, Evaluation, MatrixCell, MatrixColumn as StudioColumn, MatrixLayout, MatrixTooLarge,
+    Evaluation, MatrixCell, MatrixColumn as StudioColumn, MatrixLayout, MatrixTooLarge,
     ResourceScope, Workspace,
 };
-use abacus_studio::model::Authentication;
+use abacus_studio::model::{Authentication, World};
 use abacus_studio::request::RequestError;
 use abacus_studio::scenario::{PolicyKind, Scenario, Selection};
 use abacus_templates::fixes::Fix;
 use abacus_templates::lint::{summarize, PolicySummary};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 use yew::AttrValue;
 
 /// The workspace screen's derived data.
@@ -106,7 +109,25 @@ fn lines_of(text: &str, span: abacus_policy::Span) -> (usize, usize) {
     )
 }
 
-fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
+/// What the request panel shows of the evaluation: the source identity, the principal and
+/// the ARN the call targets.
+type Called = (String, String, String);
+
+fn called(eval: &Evaluation) -> Called {
+    let source_identity = eval
+        .request
+        .context
+        .get("aws:SourceIdentity")
+        .map(|v| v.values().join(", "))
+        .unwrap_or_else(|| "(none)".to_owned());
+    (
+        source_identity,
+        eval.principal_arn.clone(),
+        eval.request.resource.clone(),
+    )
+}
+
+fn request_view(doc: &Scenario, called: Option<&Called>) -> RequestView {
     let w = &doc.world;
     let sel = &doc.selection;
     let users = w
@@ -141,15 +162,9 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
         };
         identity.push(("Sign-in".to_owned(), signin));
     }
-    if let Some(e) = eval {
-        let source_identity = e
-            .request
-            .context
-            .get("aws:SourceIdentity")
-            .map(|v| v.values().join(", "))
-            .unwrap_or_else(|| "(none)".to_owned());
-        identity.push(("Source identity".to_owned(), source_identity));
-        identity.push(("Principal".to_owned(), e.principal_arn.clone()));
+    if let Some((source_identity, principal, _)) = called {
+        identity.push(("Source identity".to_owned(), source_identity.clone()));
+        identity.push(("Principal".to_owned(), principal.clone()));
     }
     let mut resources: Vec<Opt> = std::iter::once(Opt {
         value: String::new(),
@@ -232,7 +247,7 @@ fn request_view(doc: &Scenario, eval: Option<&Evaluation>) -> RequestView {
             Some(_) => doc::CUSTOM_ARN.to_owned(),
             None => sel.resource.clone().unwrap_or_default(),
         },
-        resource_arn: eval.map(|e| e.request.resource.clone()).unwrap_or_default(),
+        resource_arn: called.map(|(_, _, arn)| arn.clone()).unwrap_or_default(),
         custom_arn: sel.resource_arn.clone(),
         routes,
         route: doc::route_key(&sel.route),
@@ -299,6 +314,29 @@ pub struct Deriver {
     diagnostics: Vec<Rc<Vec<Diagnostic>>>,
     /// The selected request, evaluated.
     evaluated: Option<Rc<Evaluated>>,
+    /// The policy list last shown: kept while equal, so that the list is not rendered again.
+    policy_items: Rc<Vec<PolicyItem>>,
+    /// The request panel last shown, with what it was made of: the world (by identity), the
+    /// selection, the reference generation and what it shows of the evaluation.
+    request: Option<(RequestInputs, Rc<RequestView>)>,
+}
+
+/// What [`request_view`] reads.
+#[derive(Debug)]
+struct RequestInputs {
+    world: Arc<World>,
+    selection: Selection,
+    reference: u64,
+    called: Option<Called>,
+}
+
+impl RequestInputs {
+    fn same(&self, other: &RequestInputs) -> bool {
+        Arc::ptr_eq(&self.world, &other.world)
+            && self.reference == other.reference
+            && self.called == other.called
+            && self.selection == other.selection
+    }
 }
 
 impl Deriver {
@@ -312,13 +350,13 @@ impl Deriver {
             Some((prev, _, g)) => {
                 let same = Rc::ptr_eq(prev, doc)
                     || (prev.policies.len() == doc.policies.len()
-                        // texts first, word by word (see `same_text`): an edit stops here,
-                        // before the world is compared
+                        // texts first (by version, else word by word: see `PolicyText`):
+                        // an edit stops here, before the world is compared
                         && prev
                             .policies
                             .iter()
                             .zip(&doc.policies)
-                            .all(|(a, b)| same_text(&a.text, &b.text))
+                            .all(|(a, b)| a.text == b.text)
                         && prev.world == doc.world
                         && prev.policies == doc.policies
                         && prev.expectations == doc.expectations
@@ -369,7 +407,7 @@ impl Deriver {
         for (i, (entry, parsed)) in doc.policies.iter().zip(&parsed).enumerate() {
             let at = |j: usize| {
                 old.get(j)
-                    .filter(|o| o.kind == entry.kind && same_text(&o.text, &entry.text))
+                    .filter(|o| o.kind == entry.kind && o.text == entry.text)
                     .and_then(|_| before.get(j))
                     .cloned()
             };
@@ -424,7 +462,7 @@ impl Deriver {
         let deciding = eval
             .map(|e| decider(e).deciding.clone())
             .unwrap_or_default();
-        let policies: Vec<PolicyItem> = doc
+        let items: Vec<PolicyItem> = doc
             .policies
             .iter()
             .enumerate()
@@ -464,7 +502,23 @@ impl Deriver {
                     .collect()
             })
             .unwrap_or_default();
-        let request = request_view(doc, eval);
+        if *self.policy_items != items {
+            self.policy_items = Rc::new(items);
+        }
+        let inputs = RequestInputs {
+            world: doc.world.clone(),
+            selection: doc.selection.clone(),
+            reference,
+            called: eval.map(called),
+        };
+        let request = match &self.request {
+            Some((kept, view)) if kept.same(&inputs) => view.clone(),
+            _ => {
+                let view = Rc::new(request_view(doc, inputs.called.as_ref()));
+                self.request = Some((inputs, view.clone()));
+                view
+            }
+        };
         let unavailable = evaluated
             .as_ref()
             .and_then(|e| e.eval.as_ref().err())
@@ -503,17 +557,17 @@ impl Deriver {
         Derived {
             expectations,
             notes,
-            policies: Rc::new(policies),
+            policies: self.policy_items.clone(),
             active_marks: Rc::new(view::marks(&active_diagnostics)),
             active_notes: Rc::new(view::line_notes_with_fixes(&active_diagnostics, &fixable)),
             active_fixes: Rc::new(active_fixes),
             active_line_fixes: Rc::new(line_fixes),
             active_summary: Rc::new(active_summary),
             request_context: evaluated.as_ref().and_then(|e| e.context.clone()),
-            active_text: AttrValue::from(active_text),
+            active_text: AttrValue::from(String::from(active_text)),
             active_diagnostics,
             active_bands: Rc::new(active_bands),
-            request: Rc::new(request),
+            request,
             decision,
             unavailable,
             trace,
@@ -1083,7 +1137,7 @@ mod tests {
         };
         check(&mut kept, &doc, 1, 0);
         // a keystroke in one policy: a finding appears in it, the decision may change
-        doc.policies[1].text = doc.policies[1].text.replacen("{", "{,", 1);
+        doc.policies[1].text = doc.policies[1].text.replacen("{", "{,", 1).into();
         check(&mut kept, &doc, 1, 0);
         // another request only
         doc.selection.user = "bob".into();

@@ -74,7 +74,7 @@ pub fn initial_policy(doc: &Scenario) -> usize {
 pub fn set_policy_text(doc: &mut Scenario, index: usize, text: String) -> bool {
     match doc.policies.get_mut(index) {
         Some(p) if p.text != text => {
-            p.text = text;
+            p.text = text.into();
             true
         }
         _ => false,
@@ -106,7 +106,7 @@ pub fn add_policy(doc: &mut Scenario, policy: NewPolicy) -> usize {
         id,
         name: policy.name,
         kind: policy.kind,
-        text: policy.text,
+        text: policy.text.into(),
         attached_to: policy.attached_to,
         arn: None,
     });

@@ -482,7 +482,10 @@ mod tests {
     fn a_rescan_reads_only_changed_policy_texts() {
         let mut doc = abacus_studio::scenario::default_scenario();
         if let Some(p) = doc.policies.get_mut(2) {
-            p.text = p.text.replace("sagemaker:AddTags", "codecommit:GitPull");
+            p.text = p
+                .text
+                .replace("sagemaker:AddTags", "codecommit:GitPull")
+                .into();
         }
         let all = mentioned(&doc, "");
         assert!(all.contains("codecommit"));
@@ -494,7 +497,8 @@ mod tests {
         if let Some(p) = doc.policies.get_mut(1) {
             p.text = p
                 .text
-                .replace("sagemaker:StopTrainingJob", "glacier:ListVaults");
+                .replace("sagemaker:StopTrainingJob", "glacier:ListVaults")
+                .into();
         }
         assert!(mentioned_since(Some(&prev), &doc, "").contains("glacier"));
     }

@@ -833,7 +833,7 @@ fn the_cross_lint_cache_finds_what_linting_afresh_does_through_edits() {
                 "\"sts:AssumeRole\"",
                 "[\"sts:AssumeRole\", \"sts:SetSourceIdentity\"]",
             );
-            scenario.policies[i].text = format!("{edited} ");
+            scenario.policies[i].text = format!("{edited} ").into();
             parsed[i] = Arc::new(parse_policy(&scenario.policies[i].text));
             let found = cache.run(&scenario, &parsed);
             assert_eq!(
