@@ -283,7 +283,8 @@ fn request_help(e: &RequestError) -> &'static str {
 /// The evaluation of the selected request and everything shown from it.
 #[derive(Debug)]
 struct Evaluated {
-    /// The evaluation, or why the request could not be built.
+    /// The evaluation, or why the request could not be built. The policy traces of its
+    /// explanations have moved into `trace` (see [`view::trace_from_explanation`]).
     eval: Result<Evaluation, String>,
     /// The request's context, for the editor's hover.
     context: Option<Rc<abacus_policy::Context>>,
@@ -588,10 +589,10 @@ fn sort_findings(found: &mut Vec<(String, Diagnostic)>) {
 
 /// Evaluates the selected request of `doc` and checks its expectations.
 fn evaluated(ws: &Workspace, doc: &Scenario) -> Evaluated {
-    let eval = ws
+    let mut eval = ws
         .evaluate(&doc.selection)
         .map_err(|e| format!("{e}: {}", request_help(&e)));
-    let (decision, trace, cloudtrail, titles) = match &eval {
+    let (decision, trace, cloudtrail, titles) = match &mut eval {
         Ok(e) => {
             // the whole call's outcome: an implied check (PassRole, ...) can deny it
             let a = decider(e);
@@ -643,10 +644,8 @@ fn evaluated(ws: &Workspace, doc: &Scenario) -> Evaluated {
                 [one] => serde_json::to_string_pretty(one).unwrap_or_default(),
                 many => serde_json::to_string_pretty(many).unwrap_or_default(),
             };
-            let mut trace = view::trace_from_explanation(
-                &e.authorization.explanation,
-                &e.authorization.deciding,
-            );
+            let a = &mut e.authorization;
+            let mut trace = view::trace_from_explanation(&mut a.explanation, &a.deciding);
             trace.extend(checks_node(e));
             (Some(Rc::new(decision)), trace, json, titles)
         }
@@ -713,19 +712,20 @@ fn decider(e: &Evaluation) -> &abacus_policy::Authorization {
 /// A trace node listing every other authorization the call needs, in the order AWS makes
 /// them, each with why, the rule and pages it follows, whose policies decide it, and its
 /// own trace; `None` when the call needs none.
-fn checks_node(e: &Evaluation) -> Option<TraceNode> {
-    let calls: Vec<_> = e.before.iter().chain(&e.after).collect();
+fn checks_node(e: &mut Evaluation) -> Option<TraceNode> {
+    let mut calls: Vec<_> = e.before.iter_mut().chain(&mut e.after).collect();
     if calls.is_empty() {
         return None;
     }
     let all_allowed = calls.iter().all(|c| c.authorization.decision.is_allowed());
+    let count = calls.len();
     let children = calls
-        .iter()
+        .iter_mut()
         .map(|c| {
-            let a = &c.authorization;
-            let mut facts = vec![("why".to_owned(), c.why.clone())];
+            let a = &mut c.authorization;
+            let mut facts = vec![("why", c.why.clone())];
             if let Some(rule) = &c.check {
-                facts.push(("rule".to_owned(), rule.clone()));
+                facts.push(("rule", rule.clone()));
             }
             let side = match c.scope {
                 abacus_studio::implied::Scope::All => None,
@@ -735,44 +735,42 @@ fn checks_node(e: &Evaluation) -> Option<TraceNode> {
                 abacus_studio::implied::Scope::Trust => Some("the role's trust policy only"),
             };
             if let Some(side) = side {
-                facts.push(("decided by".to_owned(), side.to_owned()));
+                facts.push(("decided by", side.to_owned()));
             }
             if !c.sources.is_empty() {
-                facts.push(("AWS documentation".to_owned(), c.sources.join("; ")));
+                facts.push(("AWS documentation", c.sources.join("; ")));
             }
             if let Some(d) = &a.access_denied {
-                facts.push(("AccessDenied".to_owned(), d.message.clone()));
+                facts.push(("AccessDenied", d.message.clone()));
             }
             TraceNode {
                 label: format!(
                     "{} on {} by {}",
                     c.request.action, c.request.resource, c.request.principal
                 ),
-                status: Some(a.decision.as_str().to_owned()),
+                status: Some(a.decision.as_str()),
                 positive: Some(a.decision.is_allowed()),
                 facts,
-                children: view::trace_from_explanation(&a.explanation, &a.deciding),
+                children: view::trace_from_explanation(&mut a.explanation, &a.deciding),
                 deciding: false,
+                later: None,
             }
         })
         .collect();
     Some(TraceNode {
         label: format!(
-            "Other authorizations this call needs ({}), in the order AWS makes them",
-            calls.len()
+            "Other authorizations this call needs ({count}), in the order AWS makes them"
         ),
-        status: Some(
-            if all_allowed {
-                "all allowed"
-            } else {
-                "one is denied"
-            }
-            .to_owned(),
-        ),
+        status: Some(if all_allowed {
+            "all allowed"
+        } else {
+            "one is denied"
+        }),
         positive: Some(all_allowed),
         facts: Vec::new(),
         children,
         deciding: false,
+        later: None,
     })
 }
 
@@ -1117,11 +1115,11 @@ mod tests {
             .iter()
             .find(|c| c.label.starts_with("iam:PassRole"))
             .unwrap();
-        assert_eq!(pass.status.as_deref(), Some("ImplicitDeny"));
+        assert_eq!(pass.status, Some("ImplicitDeny"));
         assert!(pass
             .facts
             .iter()
-            .any(|(k, v)| k == "rule" && v == "pass-role"));
+            .any(|(k, v)| *k == "rule" && v == "pass-role"));
         assert!(!pass.children.is_empty(), "its own trace");
     }
 

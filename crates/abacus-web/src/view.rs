@@ -11,7 +11,9 @@ use abacus_policy::{Decision, Diagnostic, Severity, StatementRef};
 use abacus_studio::evaluate::MatrixTooLarge;
 
 use crate::highlight::Mark;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 // The editor's view models: what derive computes and the editor component draws.
 
@@ -144,17 +146,26 @@ pub fn decision_style(decision: Decision) -> (&'static str, &'static str) {
 pub struct TraceNode {
     /// What this node is (policy name, statement sid, element, condition operator).
     pub label: String,
-    /// Outcome word (`matched`, `not matched`, `Allow`, ...), if the engine gave one.
-    pub status: Option<String>,
+    /// Outcome word (`matches`, `no match`, `Allow`, ...), if the engine gave one.
+    pub status: Option<&'static str>,
     /// Whether the outcome reads as positive (matched / true / allow).
     pub positive: Option<bool>,
-    /// Scalar facts: resolved values, actual values, keys.
-    pub facts: Vec<(String, String)>,
-    /// Sub-nodes.
+    /// Scalar facts (name, value): resolved values, actual values, keys.
+    pub facts: Vec<(&'static str, String)>,
+    /// Sub-nodes (read them with [`TraceNode::children`]).
     pub children: Vec<TraceNode>,
     /// This statement decided the request.
     pub deciding: bool,
+    /// The statements of a policy that did not apply, not converted into nodes yet: in a
+    /// world of hundreds of policies they are most of the explanation, shown only when the
+    /// user opens them (or copies or prints the explanation).
+    pub later: Option<Later>,
 }
+
+/// Statement traces to convert when they are shown (see [`TraceNode::later`]). None of them
+/// decided the request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Later(Rc<Vec<StatementTrace>>);
 
 fn value_fact(v: &ValueTrace) -> String {
     let resolved = match &v.resolved {
@@ -182,22 +193,19 @@ fn condition_node(c: &ConditionTrace) -> TraceNode {
         Some(vs) => vs.join(", "),
         None => "(missing from the request)".to_owned(),
     };
-    let mut facts = vec![("request value".to_owned(), actual)];
-    facts.extend(
-        c.values
-            .iter()
-            .map(|v| ("policy value".to_owned(), value_fact(v))),
-    );
+    let mut facts = vec![("request value", actual)];
+    facts.extend(c.values.iter().map(|v| ("policy value", value_fact(v))));
     if !c.detail.is_empty() {
-        facts.push(("why".to_owned(), c.detail.clone()));
+        facts.push(("why", c.detail.clone()));
     }
     TraceNode {
         deciding: false,
         label: format!("{} {}", c.operator, c.key),
-        status: Some(status.to_owned()),
+        status: Some(status),
         positive: Some(positive),
         facts,
         children: Vec::new(),
+        later: None,
     }
 }
 
@@ -211,56 +219,57 @@ fn statement_node(s: &StatementTrace) -> TraceNode {
         .elements
         .iter()
         .map(|e| {
-            let mut facts = vec![("request".to_owned(), e.request_value.clone())];
-            facts.extend(e.values.iter().map(|v| ("value".to_owned(), value_fact(v))));
+            let mut facts = vec![("request", e.request_value.clone())];
+            facts.extend(e.values.iter().map(|v| ("value", value_fact(v))));
             if !e.detail.is_empty() {
-                facts.push(("why".to_owned(), e.detail.clone()));
+                facts.push(("why", e.detail.clone()));
             }
             TraceNode {
                 deciding: false,
                 label: e.element.clone(),
-                status: Some(if e.matched { "matches" } else { "no match" }.to_owned()),
+                status: Some(if e.matched { "matches" } else { "no match" }),
                 positive: Some(e.matched),
                 facts,
                 children: Vec::new(),
+                later: None,
             }
         })
         .collect();
     children.extend(s.conditions.iter().map(condition_node));
     let mut facts = Vec::new();
     if let Some(g) = &s.grant {
-        facts.push(("principal grant".to_owned(), format!("{g:?}")));
+        facts.push(("principal grant", format!("{g:?}")));
     }
     TraceNode {
         deciding: false,
         label: format!("Statement {}{sid} ({})", s.index + 1, s.effect.as_str()),
-        status: Some(
-            if s.applies {
-                "applies"
-            } else {
-                "does not apply"
-            }
-            .to_owned(),
-        ),
+        status: Some(if s.applies {
+            "applies"
+        } else {
+            "does not apply"
+        }),
         positive: Some(s.applies),
         facts,
         children,
+        later: None,
     }
 }
 
 /// The explanation tree of the engine's [`Explanation`]: the evaluation steps, then each
 /// policy > statement > element and condition, with written, resolved and actual values.
+/// The policies' traces are moved out of `e`: those of policies that did not apply are kept
+/// as they are, to be converted when shown ([`TraceNode::later`]).
 #[inline(never)] // called for the call and for each check it needs: one copy in the bundle
-pub fn trace_from_explanation(e: &Explanation, deciding: &[StatementRef]) -> Vec<TraceNode> {
+pub fn trace_from_explanation(e: &mut Explanation, deciding: &[StatementRef]) -> Vec<TraceNode> {
     let steps = TraceNode {
         deciding: false,
         label: "Evaluation".to_owned(),
-        status: Some(e.decision.as_str().to_owned()),
+        status: Some(e.decision.as_str()),
         positive: Some(e.decision.is_allowed()),
         facts: vec![
-            ("summary".to_owned(), e.summary.clone()),
+            ("summary", e.summary.clone()),
             (
-                "principal".to_owned(),
+                "principal",
                 format!("{} ({:?})", e.principal.arn, e.principal.kind),
             ),
         ],
@@ -270,19 +279,27 @@ pub fn trace_from_explanation(e: &Explanation, deciding: &[StatementRef]) -> Vec
             .map(|s| TraceNode {
                 deciding: false,
                 label: s.name.clone(),
-                status: Some(format!("{:?}", s.outcome)),
+                status: Some(match s.outcome {
+                    StepOutcome::Continue => "Continue",
+                    StepOutcome::Skipped => "Skipped",
+                    StepOutcome::Allow => "Allow",
+                    StepOutcome::ExplicitDeny => "ExplicitDeny",
+                    StepOutcome::ImplicitDeny => "ImplicitDeny",
+                }),
                 positive: match s.outcome {
                     StepOutcome::Allow => Some(true),
                     StepOutcome::ExplicitDeny | StepOutcome::ImplicitDeny => Some(false),
                     StepOutcome::Continue | StepOutcome::Skipped => None,
                 },
-                facts: vec![("detail".to_owned(), s.detail.clone())],
+                facts: vec![("detail", s.detail.clone())],
                 children: Vec::new(),
+                later: None,
             })
             .collect(),
+        later: None,
     };
     let mut out = vec![steps];
-    out.extend(e.policies.iter().map(|p| {
+    out.extend(std::mem::take(&mut e.policies).into_iter().map(|p| {
         let level = p.level.map(|l| format!(", level {l}")).unwrap_or_default();
         let (status, positive) = match p.status {
             PolicyStatus::Allows => ("allows", Some(true)),
@@ -291,34 +308,49 @@ pub fn trace_from_explanation(e: &Explanation, deciding: &[StatementRef]) -> Vec
             PolicyStatus::NotApplicable => ("not applicable", None),
             PolicyStatus::Invalid => ("invalid: not evaluated", Some(false)),
         };
-        TraceNode {
-            deciding: false,
-            label: format!("{} ({}{level})", p.name, p.kind.describe()),
-            status: Some(status.to_owned()),
-            positive,
-            facts: p
-                .note
+        let decided = |st: &StatementTrace| {
+            deciding
                 .iter()
-                .map(|n| ("note".to_owned(), n.clone()))
-                .collect(),
-            children: p
+                .any(|d| d.policy_name == p.name && d.index == st.index && d.kind == p.kind)
+        };
+        let shown_later = positive.is_none() && !p.statements.iter().any(decided);
+        let (children, later) = if shown_later {
+            (Vec::new(), Some(Later(Rc::new(p.statements))))
+        } else {
+            let children = p
                 .statements
                 .iter()
                 .map(|st| {
                     let mut node = statement_node(st);
-                    node.deciding = deciding.iter().any(|d| {
-                        d.policy_name == p.name && d.index == st.index && d.kind == p.kind
-                    });
+                    node.deciding = decided(st);
                     node
                 })
-                .collect(),
+                .collect();
+            (children, None)
+        };
+        TraceNode {
+            deciding: false,
+            label: format!("{} ({}{level})", p.name, p.kind.describe()),
+            status: Some(status),
+            positive,
+            facts: p.note.map(|n| ("note", n)).into_iter().collect(),
+            children,
+            later,
         }
     }));
     out
 }
 
 impl TraceNode {
-    /// This node or one below it decided the request.
+    /// The sub-nodes, converted now if they were kept for later.
+    pub fn children(&self) -> Cow<'_, [TraceNode]> {
+        match &self.later {
+            Some(Later(statements)) => Cow::Owned(statements.iter().map(statement_node).collect()),
+            None => Cow::Borrowed(&self.children),
+        }
+    }
+
+    /// This node or one below it decided the request (statements kept for later did not).
     pub fn on_deciding_path(&self) -> bool {
         self.deciding || self.children.iter().any(TraceNode::on_deciding_path)
     }
@@ -367,7 +399,7 @@ pub fn trace_outline(nodes: &[TraceNode]) -> String {
             for (k, v) in &n.facts {
                 out.push_str(&format!("{pad}    {k}: {v}\n"));
             }
-            walk(&n.children, depth + 1, out);
+            walk(&n.children(), depth + 1, out);
         }
     }
     let mut out = String::new();
@@ -382,7 +414,7 @@ mod trace_tests {
     fn node(label: &str, positive: Option<bool>, deciding: bool) -> TraceNode {
         TraceNode {
             label: label.into(),
-            status: Some("s".into()),
+            status: Some("s"),
             positive,
             deciding,
             ..TraceNode::default()
@@ -410,7 +442,7 @@ mod trace_tests {
     fn the_outline_keeps_the_tree_structure() {
         let mut p = node("P", Some(true), false);
         let mut st = node("Statement 1", Some(true), true);
-        st.facts.push(("request".into(), "s3:GetObject".into()));
+        st.facts.push(("request", "s3:GetObject".into()));
         p.children.push(st);
         assert_eq!(
             trace_outline(&[p]),
@@ -982,10 +1014,14 @@ mod tests {
         request
             .context
             .insert_single("aws:ResourceTag/owner", "bob");
-        let denied = authorize(&set, &request);
-        let tree = trace_from_explanation(&denied.explanation, &denied.deciding);
+        let mut denied = authorize(&set, &request);
+        let tree = trace_from_explanation(&mut denied.explanation, &denied.deciding);
         let policy = tree.iter().find(|n| n.label.starts_with("Team")).unwrap();
-        let stmt = &policy.children[0];
+        // no statement applied: they are converted when shown, the same as at once
+        assert!(policy.later.is_some() && policy.children.is_empty());
+        assert!(trace_outline(&tree).contains("OwnJobs"), "copied in full");
+        let children = policy.children();
+        let stmt = &children[0];
         assert!(stmt.label.contains("OwnJobs"));
         assert_eq!(stmt.positive, Some(false));
         let cond = stmt
@@ -1000,11 +1036,12 @@ mod tests {
         request
             .context
             .insert_single("aws:ResourceTag/owner", "alice");
-        let allowed = authorize(&set, &request);
-        let tree = trace_from_explanation(&allowed.explanation, &allowed.deciding);
+        let mut allowed = authorize(&set, &request);
+        let tree = trace_from_explanation(&mut allowed.explanation, &allowed.deciding);
         let policy = tree.iter().find(|n| n.label.starts_with("Team")).unwrap();
+        assert!(policy.later.is_none());
         assert!(policy.children[0].deciding);
-        assert_eq!(tree[0].status.as_deref(), Some("Allow"));
+        assert_eq!(tree[0].status, Some("Allow"));
     }
 
     #[test]

@@ -34,7 +34,7 @@ fn render<'a>(nodes: impl IntoIterator<Item = &'a TraceNode>, root: bool) -> Htm
                         { for n.facts.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
                     </dl>
                 }
-                if !n.children.is_empty() { { render(&n.children, false) } }
+                if !n.children.is_empty() || n.later.is_some() { { render(n.children().iter(), false) } }
             </li>
         }
     });
