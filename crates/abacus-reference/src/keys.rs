@@ -127,19 +127,20 @@ fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 /// True when the key name `key` is an instance of `template` (case-insensitive; each variable
 /// part stands for one or more characters).
 pub fn key_matches(template: &str, key: &str) -> bool {
-    // the fixed text up to the first possible variable part must begin the key: most
-    // templates are told apart here, without splitting them (the linter asks for every key
-    // of a policy against every global key)
-    let fixed = template.find(['$', '<']).unwrap_or(template.len());
-    match (
-        key.as_bytes().get(..fixed),
-        template.as_bytes().get(..fixed),
-    ) {
-        (Some(k), Some(t)) if k.eq_ignore_ascii_case(t) => {}
-        _ => return false,
-    }
-    if fixed == template.len() {
-        return key.len() == template.len();
+    // the text up to the first possible variable part, compared as it is read: most
+    // templates differ from the key there (the linter asks for every key of a policy against
+    // every global key and every key of its service), and a plain one is decided there
+    let (t, k) = (template.as_bytes(), key.as_bytes());
+    let mut i = 0;
+    loop {
+        match t.get(i) {
+            None => return i == k.len(),
+            Some(b'$' | b'<') => break,
+            Some(c) => match k.get(i) {
+                Some(d) if c.eq_ignore_ascii_case(d) => i += 1,
+                _ => return false,
+            },
+        }
     }
     let parts = template_parts(template);
     let key = key.as_bytes();

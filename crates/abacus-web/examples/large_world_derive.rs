@@ -50,17 +50,28 @@ fn main() -> Result<(), String> {
             median.0, median.1, max.0
         );
     }
-    let t = Instant::now();
-    let mut job = d.matrix_job().ok_or("no job")?;
-    while !job.done() {
-        d.matrix_rows(&mut job, 1);
+    // the matrix of the document, then again after an edit of the policy in the editor
+    for run in ["", " after an edit"] {
+        if !run.is_empty() {
+            let mut next = (*doc).clone();
+            if let Some(p) = next.policies.get_mut(active) {
+                p.text = format!(" {}", p.text).into();
+            }
+            doc = Rc::new(next);
+            d.workspace(&doc, n + 2, active, 0);
+        }
+        let t = Instant::now();
+        let mut job = d.matrix_job().ok_or("no job")?;
+        while !job.done() {
+            d.matrix_rows(&mut job, 1);
+        }
+        let m = job.finish();
+        println!(
+            "matrix {} × {}{run}: {:?}",
+            m.view.users.len(),
+            m.view.columns.len(),
+            t.elapsed()
+        );
     }
-    let m = job.finish();
-    println!(
-        "matrix {} × {}: {:?}",
-        m.view.users.len(),
-        m.view.columns.len(),
-        t.elapsed()
-    );
     Ok(())
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// JSON: an object with `"type"` next to the variant's fields. `Deserialize` is written by
 /// hand, to keep the web bundle small.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Route {
     /// Code or the terminal in the user's private Studio space (execution role session).
