@@ -170,7 +170,7 @@ pub fn action_of(event_source: &str, event_name: &str) -> Option<ActionSpec> {
         return Some(a.clone());
     }
     let prefix = event_source.strip_suffix(".amazonaws.com")?;
-    spec(&format!("{prefix}:{event_name}"))
+    spec(&format!("{prefix}:{event_name}")).map(std::borrow::Cow::into_owned)
 }
 
 /// The request a record was.

@@ -222,11 +222,12 @@ impl Catalogue {
 
 /// The spec of any action: the Studio catalogue's entry where it has one, otherwise derived
 /// from the Service Authorization Reference (see [`crate::derived`]). `None` when neither
-/// knows the action (or its service is not loaded yet).
-pub fn spec(action: &str) -> Option<ActionSpec> {
+/// knows the action (or its service is not loaded yet). A catalogue entry is borrowed: a
+/// spec carries its CloudTrail template, and an access matrix asks for one per cell.
+pub fn spec(action: &str) -> Option<std::borrow::Cow<'static, ActionSpec>> {
     match catalogue().action(action) {
-        Some(a) => Some(a.clone()),
-        None => crate::derived::action_spec(action),
+        Some(a) => Some(std::borrow::Cow::Borrowed(a)),
+        None => crate::derived::action_spec(action).map(std::borrow::Cow::Owned),
     }
 }
 

@@ -50,7 +50,7 @@ pub fn apply(doc: &mut Scenario, edit: MatrixEdit) -> Result<(), String> {
             if list.iter().any(|a| a.eq_ignore_ascii_case(&spec.action)) {
                 return Err(format!("`{}` is already in the matrix", spec.action));
             }
-            list.push(spec.action);
+            list.push(spec.action.clone());
         }
         MatrixEdit::Remove(action) => {
             let before = list.len();

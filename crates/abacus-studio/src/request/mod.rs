@@ -58,7 +58,7 @@ pub struct BuiltRequest {
     /// The signing identity.
     pub caller: Caller,
     /// The catalogue entry.
-    pub action: ActionSpec,
+    pub action: std::borrow::Cow<'static, ActionSpec>,
     /// Role whose identity policies apply (role sessions), or `None` for IAM users.
     pub policy_role: Option<String>,
     /// IAM user whose identity policies apply.
