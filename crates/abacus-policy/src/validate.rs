@@ -317,6 +317,10 @@ impl Validator<'_> {
     }
 
     fn placeholder(&mut self, text: &str, span: Span) -> bool {
+        // most values have neither bracket: one vector scan tells
+        if memchr::memchr2(b'<', b'{', text.as_bytes()).is_none() {
+            return false;
+        }
         let angle = text
             .find('<')
             .is_some_and(|i| text.get(i..).is_some_and(|r| r.contains('>')));
