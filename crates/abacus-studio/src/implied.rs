@@ -304,6 +304,26 @@ pub fn rules() -> &'static [Rule] {
     &embedded().0
 }
 
+/// The rules `action` triggers, in rule order. Remembered by action: every call a decision
+/// plans asks (an access matrix, thousands of times for a few dozen actions), and matching
+/// each rule's patterns is most of the cost of [`expand`].
+fn triggered(action: &str) -> std::sync::Arc<[&'static Rule]> {
+    type Memo =
+        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<[&'static Rule]>>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    let memo = MEMO.get_or_init(Memo::default);
+    // A poisoned lock (a panic while another thread held it) only loses the memo.
+    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(action).cloned()) {
+        return hit;
+    }
+    let found: std::sync::Arc<[&'static Rule]> =
+        rules().iter().filter(|r| r.triggered_by(action)).collect();
+    if let Ok(mut m) = memo.lock() {
+        m.insert(action.to_owned(), found.clone());
+    }
+    found
+}
+
 /// The rule with this id.
 pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
     rules().iter().find(|r| r.id == id)
@@ -372,7 +392,7 @@ pub fn expand(
         |world: &World, selection: &Selection| build_request_for(world, selection, detail);
     let action = built.action.action.as_str();
     let mut out = Vec::new();
-    for rule in rules().iter().filter(|r| r.triggered_by(action)) {
+    for rule in triggered(action).iter() {
         let (why, request) = match rule.check {
             CheckKind::PassRole => {
                 let Some(role) = passed_role(world, selection, rule) else {
