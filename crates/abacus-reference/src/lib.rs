@@ -141,6 +141,14 @@ pub fn matching_actions<'a>(
     } else {
         reference.service(prefix).into_iter().collect()
     };
+    if !name.contains(['*', '?']) {
+        // a plain name is one action at most: found by bisection (the linter asks for
+        // every action of every statement on each edit)
+        return services
+            .into_iter()
+            .filter_map(|s| s.action(name).map(|a| (s, a)))
+            .collect();
+    }
     services
         .into_iter()
         .flat_map(|s| {

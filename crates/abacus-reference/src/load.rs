@@ -146,10 +146,16 @@ pub fn parse_service(data: &str) -> Result<Service, LoadError> {
     let file = "service";
     let root = parse(file, data)?;
     let api = member(&root, "api");
+    let mut actions = elements(file, &root, "actions", |v| action(v, api.as_deref()))?;
+    // the data is written in this order; a file that is not still reads right, because
+    // lookups bisect (see `Service::action`)
+    if !actions.is_sorted_by(|a, b| crate::model::cmp_lowercase(&a.name, &b.name).is_le()) {
+        actions.sort_by(|a, b| crate::model::cmp_lowercase(&a.name, &b.name));
+    }
     Ok(Service {
         prefix: top(file, &root, "prefix")?,
         name: top(file, &root, "name")?,
-        actions: elements(file, &root, "actions", |v| action(v, api.as_deref()))?,
+        actions,
         resource_types: elements(file, &root, "resourceTypes", |v| {
             Some(ResourceType {
                 name: member(v, "n")?,
@@ -187,6 +193,34 @@ mod tests {
             e.to_string(),
             "reference data `index`: `$.services` is missing or not an array"
         );
+    }
+
+    #[test]
+    fn actions_are_found_by_name_in_any_order_and_case() {
+        // a file out of order (the data is written sorted) still finds every action
+        let s = parse_service(r#"{"prefix": "x", "name": "X", "actions": [{"n": "Stop", "l": "Write", "d": "", "r": [], "k": []}, {"n": "abort", "l": "Write", "d": "", "r": [], "k": []}, {"n": "List", "l": "List", "d": "", "r": [], "k": []}], "resourceTypes": [], "conditionKeys": []}"#)
+            .unwrap();
+        for name in ["Stop", "STOP", "abort", "Abort", "list"] {
+            assert!(
+                s.action(name)
+                    .is_some_and(|a| a.name.eq_ignore_ascii_case(name)),
+                "{name}"
+            );
+        }
+        assert!(s.action("Start").is_none());
+        // and the committed data: bisection finds what a scan finds
+        for prefix in ["sagemaker", "s3", "ec2", "iam"] {
+            let path = format!("{}/data/services/{prefix}.json", env!("CARGO_MANIFEST_DIR"));
+            let s = parse_service(&std::fs::read_to_string(path).unwrap()).unwrap();
+            for a in &s.actions {
+                let upper = a.name.to_ascii_uppercase();
+                assert_eq!(
+                    s.action(&upper).map(|f| &f.name),
+                    Some(&a.name),
+                    "{prefix}:{upper}"
+                );
+            }
+        }
     }
 
     #[test]

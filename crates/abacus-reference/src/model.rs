@@ -129,7 +129,7 @@ pub struct Service {
     pub prefix: String,
     /// The service's name, e.g. `Amazon SageMaker AI`.
     pub name: String,
-    /// Actions, sorted by lowercase name.
+    /// Actions, sorted by lowercase name ([`cmp_lowercase`]; the loader makes sure).
     pub actions: Vec<Action>,
     /// Resource types, sorted by lowercase name.
     pub resource_types: Vec<ResourceType>,
@@ -137,6 +137,24 @@ pub struct Service {
     pub condition_keys: Vec<ConditionKey>,
     /// Its page of the Service Authorization Reference, where the data has one.
     pub docs_url: Option<String>,
+}
+
+impl Service {
+    /// The action `name` (any case), found by bisection in [`Service::actions`].
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        let at = self
+            .actions
+            .binary_search_by(|a| cmp_lowercase(&a.name, name))
+            .ok()?;
+        self.actions.get(at)
+    }
+}
+
+/// Orders two names as their ASCII-lowercase forms, without folding them.
+pub fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// One action.

@@ -162,11 +162,7 @@ impl Reference {
     pub fn action(&self, action: &str) -> Option<(&Service, &Action)> {
         let (prefix, name) = action.split_once(':')?;
         let service = self.service(prefix)?;
-        let found = service
-            .actions
-            .iter()
-            .find(|a| a.name.eq_ignore_ascii_case(name))?;
-        Some((service, found))
+        Some((service, service.action(name)?))
     }
 
     /// The resource type `name` of `service`.
