@@ -138,6 +138,9 @@ async fn editor_renders_gutter_overlay_diagnostics_and_bands() {
         .render();
     settle().await;
     assert_eq!(root.query_selector_all(".gutter .ln").unwrap().length(), 3);
+    // the line of the error is flagged in the gutter, numbered from 1
+    let flagged = root.query_selector(".gutter .ln-error").unwrap().unwrap();
+    assert!(["1", "2", "3"].contains(&flagged.text_content().unwrap().as_str()));
     assert!(root
         .query_selector(".overlay .diag-error")
         .unwrap()

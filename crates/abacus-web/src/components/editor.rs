@@ -23,7 +23,7 @@ use super::hover::{
     anchored_style, focus_first_link, tooltip, use_hover_measure, use_pointer_hover, PointerHover,
     Tip, TipHandlers,
 };
-use super::overlay::{flagged_lines, gutter_html, overlay_lines};
+use super::overlay::{flagged_lines, overlay_lines, Gutter};
 use crate::editing::{self, EditKind, History, Selection, Snapshot};
 use crate::highlight::{self, Mark};
 use abacus_policy::Severity;
@@ -327,8 +327,8 @@ pub fn Editor(props: &EditorProps) -> Html {
     let overlay = use_memo((props.text.clone(), props.marks.clone()), |(t, m)| {
         overlay_lines(t, m)
     });
-    let gutter = use_memo((props.text.clone(), props.marks.clone()), |(t, m)| {
-        gutter_html(&flagged_lines(t, m))
+    let flagged = use_memo((props.text.clone(), props.marks.clone()), |(t, m)| {
+        flagged_lines(t, m)
     });
     let cols = highlight::longest_line(text) + 2;
 
@@ -749,7 +749,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     html! {
         <div class="editor">
             <div class="gutter" aria-hidden="true">
-                <div class="gutter-lines" ref={gutter_lines}>{ Html::from_html_unchecked(AttrValue::from((*gutter).clone())) }</div>
+                <div class="gutter-lines" ref={gutter_lines}><Gutter flagged={flagged} /></div>
             </div>
             <div class="code">
                 <div class="code-scroll" ref={layer}>
