@@ -69,18 +69,24 @@ impl std::fmt::Debug for SetCache {
 
 /// The calls a decision plans for a selection ([`Workspace::plan_with`] with
 /// [`Detail::Decision`], SageMaker's session calls included), by selection. A plan reads the
-/// world and where policies are attached, never a policy's text: so an edit of a policy
-/// (every keystroke) keeps the plans, and the expectations decided again after it build no
-/// request. The cache is emptied when the world or an attachment changes, and holds at most
-/// [`PlanCache::MAX`] plans.
+/// world, where policies are attached and the reference data (the specs of actions and
+/// resource types outside the Studio catalogue), never a policy's text: so an edit of a
+/// policy (every keystroke) keeps the plans, and the expectations decided again after it
+/// build no request. The cache is emptied when the world or an attachment changes, or when
+/// reference data is installed, and holds at most [`PlanCache::MAX`] plans.
 ///
 /// The access matrix's cells are not kept: on the large world of the bench (8,000 cells)
 /// keeping their plans made the first matrix 45% slower (the memory of 8,000 plans) for a
 /// matrix after an edit 25% faster.
 #[derive(Default)]
-struct PlanCache(
-    std::sync::Mutex<std::collections::HashMap<Selection, Arc<Result<Plan, RequestError>>>>,
-);
+struct PlanCache(std::sync::Mutex<Plans>);
+
+/// The plans of [`PlanCache`], with the reference generation they were made with.
+#[derive(Default)]
+struct Plans {
+    generation: u64,
+    by_selection: std::collections::HashMap<Selection, Arc<Result<Plan, RequestError>>>,
+}
 
 impl PlanCache {
     /// Plans kept at most: far more than a document's expectations.
@@ -817,19 +823,21 @@ impl Workspace {
             return Arc::new(self.plan_with(selection, false, Detail::Decision));
         }
         // A poisoned lock (a panic while another thread held it) only loses the cache.
-        if let Some(plan) = self
-            .plans
-            .0
-            .lock()
-            .ok()
-            .and_then(|p| p.get(selection).cloned())
-        {
-            return plan;
+        let generation = abacus_reference::generation();
+        if let Ok(mut plans) = self.plans.0.lock() {
+            if plans.generation != generation {
+                // reference data was installed: a plan may now find an action it did not
+                plans.by_selection.clear();
+                plans.generation = generation;
+            }
+            if let Some(plan) = plans.by_selection.get(selection) {
+                return plan.clone();
+            }
         }
         let plan = Arc::new(self.plan_with(selection, true, Detail::Decision));
         if let Ok(mut plans) = self.plans.0.lock() {
-            if plans.len() < PlanCache::MAX {
-                plans.insert(selection.clone(), plan.clone());
+            if plans.generation == generation && plans.by_selection.len() < PlanCache::MAX {
+                plans.by_selection.insert(selection.clone(), plan.clone());
             }
         }
         plan
@@ -1842,7 +1850,7 @@ mod tests {
     fn plans_outlive_policy_edits_but_not_world_or_attachment_changes() {
         let s = default_scenario();
         let mut ws = Workspace::new(&s);
-        let planned = |ws: &Workspace| ws.plans.0.lock().map(|p| p.len()).unwrap_or(0);
+        let planned = |ws: &Workspace| ws.plans.0.lock().map(|p| p.by_selection.len()).unwrap_or(0);
         let sel = own_object();
         let decided = ws.decide(&sel).unwrap();
         assert_eq!(decided, ws.evaluate(&sel).unwrap().decision);
@@ -1868,6 +1876,28 @@ mod tests {
         Arc::make_mut(&mut moved.world).region = "eu-west-1".into();
         ws.update(&moved);
         assert_eq!(planned(&ws), 0);
+        assert_eq!(
+            ws.decide(&sel).unwrap(),
+            ws.evaluate(&sel).unwrap().decision
+        );
+    }
+
+    #[test]
+    fn plans_are_made_again_when_reference_data_is_installed() {
+        // a plan reads specs derived from the reference: an action unknown before its
+        // service is installed is known after (installing the same file again bumps the
+        // generation the same way, and changes no other test's answers)
+        let ws = Workspace::new(&default_scenario());
+        let sel = own_object();
+        let first = ws.decision_plan(&sel, true);
+        assert!(Arc::ptr_eq(&first, &ws.decision_plan(&sel, true)), "kept");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../abacus-reference/data/services/sagemaker.json"
+        );
+        abacus_reference::install_service(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let again = ws.decision_plan(&sel, true);
+        assert!(!Arc::ptr_eq(&first, &again), "planned again");
         assert_eq!(
             ws.decide(&sel).unwrap(),
             ws.evaluate(&sel).unwrap().decision
