@@ -16,8 +16,8 @@
 use crate::evaluate::Workspace;
 use crate::locate::{PathSeg, SpanTree};
 use crate::scenario::{
-    lower_first, not_shown, offset_of, render_path, strip_position, with_segments, Challenge,
-    ChallengeSolution, Scenario, ScenarioError, ScenarioIssue, MAX_SCENARIO_ISSUES,
+    lower_first, not_shown, render_path, shape_issue, strip_position, Challenge, ChallengeSolution,
+    Scenario, ScenarioError, ScenarioIssue, MAX_SCENARIO_ISSUES,
 };
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -163,16 +163,12 @@ impl Course {
                 }
             } else {
                 // a shape error: the path of the place serde stopped at, placed
-                let tree = SpanTree::new(text);
-                let segs = tree.path_at(offset_of(text, e.line(), e.column()));
-                let issue = ScenarioIssue {
-                    path: render_path(&segs),
-                    line: None,
-                    column: None,
-                    message,
-                    help: "compare with the course format in the README".to_owned(),
-                };
-                with_segments(&tree, issue, &segs)
+                shape_issue(
+                    text,
+                    &e,
+                    "compare with the course format in the README",
+                    true,
+                )
             };
             ScenarioError {
                 issues: vec![issue],

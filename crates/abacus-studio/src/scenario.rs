@@ -332,24 +332,14 @@ impl Scenario {
         } else {
             text
         };
-        let scenario: Scenario = serde_json::from_str(source).map_err(|e| {
-            let tree = SpanTree::new(source);
-            let segs = tree.path_at(offset_of(source, e.line(), e.column()));
-            let issue = ScenarioIssue {
-                path: render_path(&segs),
-                line: None,
-                column: None,
-                message: lower_first(&strip_position(&e.to_string())),
-                help: "compare with the scenario format in the README".to_owned(),
-            };
-            ScenarioError {
-                issues: vec![if positions {
-                    // not migrated: `source` is `text`
-                    with_segments(&tree, issue, &segs)
-                } else {
-                    issue
-                }],
-            }
+        let scenario: Scenario = serde_json::from_str(source).map_err(|e| ScenarioError {
+            // placed only when not migrated: then `source` is `text`
+            issues: vec![shape_issue(
+                source,
+                &e,
+                "compare with the scenario format in the README",
+                positions,
+            )],
         })?;
         let problems = scenario.problems();
         if problems.is_empty() {
@@ -818,6 +808,30 @@ pub fn render_path(segs: &[PathSeg]) -> String {
 
 /// `issue` placed at the value at `segs` in the text `tree` was read from, or at its
 /// deepest ancestor that exists.
+/// A shape error serde found in `text`, at the JSON path of the place it stopped; also at
+/// that place's line and column when `placed`.
+pub(crate) fn shape_issue(
+    text: &str,
+    e: &serde_json::Error,
+    help: &str,
+    placed: bool,
+) -> ScenarioIssue {
+    let tree = SpanTree::new(text);
+    let segs = tree.path_at(offset_of(text, e.line(), e.column()));
+    let issue = ScenarioIssue {
+        path: render_path(&segs),
+        line: None,
+        column: None,
+        message: lower_first(&strip_position(&e.to_string())),
+        help: help.to_owned(),
+    };
+    if placed {
+        with_segments(&tree, issue, &segs)
+    } else {
+        issue
+    }
+}
+
 pub(crate) fn with_segments(
     tree: &SpanTree,
     mut issue: ScenarioIssue,
