@@ -48,24 +48,28 @@ struct SetKey {
     resource: Option<usize>,
 }
 
+/// What a workspace derives and keeps behind `&self` (a lock: a decision reads a shared
+/// workspace). A copy of the workspace starts with it empty, and it prints no contents.
+#[derive(Default)]
+struct Kept<T>(std::sync::Mutex<T>);
+
+impl<T: Default> Clone for Kept<T> {
+    fn clone(&self) -> Self {
+        Kept::default()
+    }
+}
+
+impl<T> std::fmt::Debug for Kept<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Kept")
+    }
+}
+
 /// The policy sets of decisions, shared: an access matrix decides thousands of requests
 /// against the few sets its users and resources make, and building a set clones each of
 /// its policies. The cache is emptied whenever the policies change (`rebuild`), and a copy
 /// of a workspace starts with an empty one.
-#[derive(Default)]
-struct SetCache(std::sync::Mutex<std::collections::HashMap<SetKey, Arc<PolicySet>>>);
-
-impl Clone for SetCache {
-    fn clone(&self) -> Self {
-        SetCache::default()
-    }
-}
-
-impl std::fmt::Debug for SetCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SetCache")
-    }
-}
+type SetCache = Kept<std::collections::HashMap<SetKey, Arc<PolicySet>>>;
 
 /// The calls a decision plans for a selection ([`Workspace::plan_with`] with
 /// [`Detail::Decision`], SageMaker's session calls included), by selection. A plan reads the
@@ -73,13 +77,12 @@ impl std::fmt::Debug for SetCache {
 /// resource types outside the Studio catalogue), never a policy's text: so an edit of a
 /// policy (every keystroke) keeps the plans, and the expectations decided again after it
 /// build no request. The cache is emptied when the world or an attachment changes, or when
-/// reference data is installed, and holds at most [`PlanCache::MAX`] plans.
+/// reference data is installed, and holds at most [`Plans::MAX`] plans.
 ///
 /// The access matrix's cells are not kept: on the large world of the bench (8,000 cells)
 /// keeping their plans made the first matrix 45% slower (the memory of 8,000 plans) for a
 /// matrix after an edit 25% faster.
-#[derive(Default)]
-struct PlanCache(std::sync::Mutex<Plans>);
+type PlanCache = Kept<Plans>;
 
 /// The plans of [`PlanCache`], with the reference generation they were made with.
 #[derive(Default)]
@@ -88,21 +91,9 @@ struct Plans {
     by_selection: std::collections::HashMap<Selection, Arc<Result<Plan, RequestError>>>,
 }
 
-impl PlanCache {
+impl Plans {
     /// Plans kept at most: far more than a document's expectations.
     const MAX: usize = 2_000;
-}
-
-impl Clone for PlanCache {
-    fn clone(&self) -> Self {
-        PlanCache::default()
-    }
-}
-
-impl std::fmt::Debug for PlanCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PlanCache")
-    }
 }
 
 /// Which policies took part, by policy id.
@@ -836,7 +827,7 @@ impl Workspace {
         }
         let plan = Arc::new(self.plan_with(selection, true, Detail::Decision));
         if let Ok(mut plans) = self.plans.0.lock() {
-            if plans.generation == generation && plans.by_selection.len() < PlanCache::MAX {
+            if plans.generation == generation && plans.by_selection.len() < Plans::MAX {
                 plans.by_selection.insert(selection.clone(), plan.clone());
             }
         }
