@@ -18,7 +18,6 @@ pub(super) struct PolicyResult {
     pub(super) deny: Option<usize>,
     /// Best allow: its statement index and (resource policies) its grant kind.
     pub(super) allow: Option<(usize, Option<GrantKind>)>,
-    pub(super) invalid: bool,
 }
 
 /// Where each policy's result is, by kind and position.
@@ -161,32 +160,15 @@ impl<'a> Evaluator<'a> {
     ) -> PolicyResult {
         let parsed = &np.parsed;
         let mut result = PolicyResult::default();
-        let mut trace = self.tracing.then(|| PolicyTrace {
-            name: np.name.clone(),
-            kind,
-            level,
-            status: PolicyStatus::NoMatch,
-            note: None,
-            statements: Vec::new(),
-        });
-        let policy = match &parsed.policy {
-            Some(p) if parsed.is_valid_for(kind) => p,
-            _ => {
-                result.invalid = true;
-                if let Some(t) = trace.as_mut() {
-                    t.status = PolicyStatus::Invalid;
-                    t.note = Some(invalid_policy_note(parsed, kind));
-                }
-                if let Some(t) = trace {
-                    self.traces.push(t);
-                }
+        if !self.tracing {
+            // fast path: no trace structures at all, and the one-AND service filter before
+            // the validity checks (a policy that is invalid, or whose statements are all
+            // for other services, contributes nothing either way)
+            let Some(policy) = &parsed.policy else {
                 return result;
-            }
-        };
-        let Some(mut trace) = trace else {
-            // fast path: no trace structures at all
-            if policy.service_filter & self.service_bit == 0 {
-                return result; // every statement is for other services
+            };
+            if policy.service_filter & self.service_bit == 0 || !parsed.is_valid_for(kind) {
+                return result;
             }
             for st in &policy.statements {
                 if st.service_filter & self.service_bit == 0
@@ -204,6 +186,23 @@ impl<'a> Evaluator<'a> {
                 result.allow = better_allow(result.allow, st.index, grant);
             }
             return result;
+        }
+        let mut trace = PolicyTrace {
+            name: np.name.clone(),
+            kind,
+            level,
+            status: PolicyStatus::NoMatch,
+            note: None,
+            statements: Vec::new(),
+        };
+        let policy = match &parsed.policy {
+            Some(p) if parsed.is_valid_for(kind) => p,
+            _ => {
+                trace.status = PolicyStatus::Invalid;
+                trace.note = Some(invalid_policy_note(parsed, kind));
+                self.traces.push(trace);
+                return result;
+            }
         };
         for st in &policy.statements {
             let mut st_trace = StatementTrace {
