@@ -137,47 +137,58 @@ pub struct Statement {
     /// [`service_bit`]); all bits set when it can match any service.
     #[serde(skip)]
     pub service_filter: u64,
-    /// Precomputed filter of the (service, first letter of the action name) pairs its
+    /// Precomputed filter of the (service, first three bytes of the action name) pairs its
     /// `Action` can match (see [`action_bit`]); all bits set when a pattern's service or
-    /// the first character of its action name is a wildcard, and for `NotAction`.
+    /// the first three bytes of its action name hold a wildcard, and for `NotAction`.
     #[serde(skip)]
     pub action_filter: u64,
 }
 
-/// One bit for an action's service and the first character of its name, folded to
-/// lowercase (`sagemaker` and `s` of `sagemaker:StopTrainingJob`): statements keep the
+/// One bit for an action's service and the first three bytes of its name, folded to
+/// lowercase (`sagemaker` and `sto` of `sagemaker:StopTrainingJob`): statements keep the
 /// union of their actions' bits, so that one AND skips most statements for other actions
-/// of the same service. Characters other than ASCII letters and digits share one class.
+/// of the same service. A name shorter than three bytes (or cut inside a character by the
+/// third byte) counts whole.
 pub fn action_bit(action: &str) -> u64 {
-    let (service, name) = crate::principal::split_byte(action, b':').unwrap_or((action, ""));
-    action_bit_of(service, name.bytes().next())
+    action_bits(action).1
 }
 
-fn action_bit_of(service: &str, first: Option<u8>) -> u64 {
-    let class = match first.map(|b| b.to_ascii_lowercase()) {
-        Some(b @ (b'a'..=b'z' | b'0'..=b'9')) => b,
-        Some(_) => b'_',
-        None => 0,
-    };
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in service.bytes().chain([b':', class]) {
+/// [`service_bit`] and [`action_bit`] of `action` in one pass over its bytes (the action
+/// bit's hash goes on from the service's).
+pub fn action_bits(action: &str) -> (u64, u64) {
+    let (service, name) = crate::principal::split_byte(action, b':').unwrap_or((action, ""));
+    let h = fnv(FNV_START, service);
+    let class = name.get(..ACTION_CLASS_BYTES).unwrap_or(name);
+    (1u64 << (h % 64), 1u64 << (fnv(fnv(h, ":"), class) % 64))
+}
+
+/// FNV-1a's offset basis.
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over the lowercase bytes of `text`, from `h`.
+fn fnv(mut h: u64, text: &str) -> u64 {
+    for b in text.bytes() {
         h ^= u64::from(b.to_ascii_lowercase());
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    1u64 << (h % 64)
+    h
+}
+
+/// How many leading bytes of an action's name pick its [`action_bit`]: three tell
+/// `Describe` from `Delete` and `Stop` from `Start`, the verbs policies grant by prefix.
+const ACTION_CLASS_BYTES: usize = 3;
+
+/// The bit of a service and the leading bytes of an action name (at most
+/// [`ACTION_CLASS_BYTES`]), both case folded.
+fn action_bit_of(service: &str, class: &str) -> u64 {
+    1u64 << (fnv(fnv(fnv(FNV_START, service), ":"), class) % 64)
 }
 
 /// One bit for a service prefix (`sagemaker` of `sagemaker:CreateTrainingJob`), case
 /// folded. Statements keep the union of their services' bits so that evaluation can
 /// skip a statement for another service with one AND.
 pub fn service_bit(service: &str) -> u64 {
-    // FNV-1a over the lowercase bytes
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in service.bytes() {
-        h ^= u64::from(b.to_ascii_lowercase());
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    1u64 << (h % 64)
+    1u64 << (fnv(FNV_START, service) % 64)
 }
 
 impl Statement {
@@ -207,11 +218,15 @@ impl Statement {
             let Some((svc, name)) = text.split_once(':') else {
                 return u64::MAX;
             };
-            let first = name.bytes().next();
-            if svc.contains(['*', '?']) || matches!(first, Some(b'*' | b'?')) {
+            // every action the pattern matches starts with these bytes, unless one of them
+            // is a wildcard (or the name is cut inside a UTF-8 character)
+            let Some(class) = name.get(..ACTION_CLASS_BYTES.min(name.len())) else {
+                return u64::MAX;
+            };
+            if svc.contains(['*', '?']) || class.contains(['*', '?']) {
                 return u64::MAX;
             }
-            filter |= action_bit_of(svc, first);
+            filter |= action_bit_of(svc, class);
         }
         filter
     }
@@ -566,6 +581,76 @@ mod tests {
             ConditionOperator::parse("NullIfExists").unwrap().base,
             Operator::Null
         );
+    }
+
+    /// The statement's filters never skip an action its `Action` matches (IAM User Guide:
+    /// "IAM JSON policy elements: Action": names are case-insensitive, `*` and `?` match
+    /// anywhere), and they do skip other verbs of the same service.
+    #[test]
+    fn action_filters_keep_every_matching_action() {
+        let patterns = [
+            "sagemaker:Describe*",
+            "SageMaker:DESCRIBE*",
+            "sagemaker:De*",
+            "sagemaker:D?scribe*",
+            "sagemaker:*",
+            "sagemaker:Sto*",
+            "sagemaker:StopTrainingJob",
+            "s3:Ge?Object",
+            "s3:*Object",
+            "kms:Re*",
+            "kms:E",
+            "svc:é*",
+            "svc:aé*",
+            "*:Describe*",
+        ];
+        let actions = [
+            "sagemaker:DescribeTrainingJob",
+            "sagemaker:describedomain",
+            "sagemaker:DeleteModel",
+            "sagemaker:StopTrainingJob",
+            "sagemaker:StartPipelineExecution",
+            "s3:GetObject",
+            "s3:PutObject",
+            "kms:ReEncryptFrom",
+            "kms:E",
+            "kms:Ex",
+            "svc:éa",
+            "svc:aéb",
+            "svc:a",
+            "ec2:DescribeInstances",
+        ];
+        for pattern in patterns {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"{pattern}","Resource":"*"}}}}"#
+            );
+            let parsed = crate::parse::parse_policy(&text);
+            let st = parsed
+                .policy
+                .as_ref()
+                .and_then(|p| p.statements.first())
+                .unwrap();
+            for action in actions {
+                let (service, class) = action_bits(action);
+                let passes = st.service_filter & service != 0 && st.action_filter & class != 0;
+                if ActionPattern::new(pattern).matches(action) {
+                    assert!(passes, "{pattern} matches {action} but its filters skip it");
+                }
+            }
+        }
+        let describe = crate::parse::parse_policy(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["sagemaker:Describe*","sagemaker:StopTrainingJob"],"Resource":"*"}}"#,
+        );
+        let st = describe
+            .policy
+            .as_ref()
+            .and_then(|p| p.statements.first())
+            .unwrap();
+        let skipped = |action: &str| st.action_filter & action_bits(action).1 == 0;
+        assert!(skipped("sagemaker:DeleteModel"));
+        assert!(skipped("sagemaker:StartTrainingJob"));
+        assert!(!skipped("sagemaker:DescribeModel"));
+        assert!(!skipped("sagemaker:stoptrainingjob"));
     }
 
     #[test]

@@ -52,13 +52,14 @@ impl<'a> Evaluator<'a> {
     /// An evaluator of `request` against `set`; with `tracing` it records the explanation.
     pub(super) fn new(set: &'a PolicySet, request: &'a Request, tracing: bool) -> Self {
         let caller = CallerInfo::parse(&request.principal);
+        let (service_bit, action_bit) = crate::ast::action_bits(&request.action);
         Self {
             set,
             request,
             caller,
             action_head: crate::wildcard::head_word(&request.action),
-            service_bit: crate::ast::service_bit(service_of(&request.action)),
-            action_bit: crate::ast::action_bit(&request.action),
+            service_bit,
+            action_bit,
             context: derived_context(&request.context, &caller),
             scratch: Pattern::default(),
             tracing,
