@@ -342,9 +342,9 @@ pub struct Condition {
     pub operator: Spanned<ConditionOperator>,
     /// The key as written, e.g. `aws:SourceIdentity`.
     pub key: Spanned<String>,
-    /// The key folded to lowercase (keys are case-insensitive).
+    /// The key folded to lowercase (keys are case-insensitive), for lookup.
     #[serde(skip)]
-    pub key_lower: String,
+    pub key_lower: crate::request::LowerKey,
     /// The values (strings, numbers and booleans all become text).
     pub values: Vec<Spanned<ConditionValue>>,
     /// The key's value in the source (a string or an array).

@@ -90,7 +90,7 @@ fn evaluate_inner(
     scratch: &mut Pattern,
 ) -> ConditionOutcome {
     let op = &cond.operator.value;
-    let present = ctx.get_lowercase(&cond.key_lower);
+    let present = ctx.get_key(&cond.key_lower);
     if let Some(t) = trace.as_deref_mut() {
         let mut budget = MAX_TRACED_RESOLVED_BYTES;
         for v in &cond.values {

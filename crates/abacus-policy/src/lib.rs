@@ -37,4 +37,4 @@ pub use decision::Decision;
 pub use diagnostic::{Diagnostic, LineIndex, Position, Severity, Span};
 pub use kind::PolicyKind;
 pub use parse::{parse_policy, ParsedPolicy};
-pub use request::{Context, ContextValue, Request};
+pub use request::{Context, ContextValue, LowerKey, Request};

@@ -837,7 +837,7 @@ impl Builder<'_> {
                 out.push(Condition {
                     operator: Spanned::new(op.clone(), block.key_span),
                     key: Spanned::new(k.key.clone(), k.key_span),
-                    key_lower: lower,
+                    key_lower: crate::request::LowerKey::new(&lower),
                     values,
                     values_span: k.value.span,
                 });

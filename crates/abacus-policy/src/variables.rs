@@ -54,7 +54,7 @@ pub struct Variable {
     pub key: String,
     /// The key folded to lowercase, for lookup.
     #[serde(skip)]
-    pub key_lower: String,
+    pub key_lower: crate::request::LowerKey,
     /// The default from `${key, 'default'}`.
     pub default: Option<String>,
 }
@@ -418,7 +418,7 @@ impl Template {
 /// The value a variable stands for: the single value of its key, else its default; `None`
 /// without saying why (see [`lookup`]), so without allocating.
 fn value_of<'c>(v: &'c Variable, ctx: &'c Context) -> Option<&'c str> {
-    match ctx.get_lowercase(&v.key_lower) {
+    match ctx.get_key(&v.key_lower) {
         Some(ContextValue::Single(s)) => Some(s),
         Some(ContextValue::Multi(_)) => None,
         None => v.default.as_deref(),
@@ -427,7 +427,7 @@ fn value_of<'c>(v: &'c Variable, ctx: &'c Context) -> Option<&'c str> {
 
 /// The value a variable stands for: the single value of its key, else its default.
 fn lookup<'c>(v: &'c Variable, ctx: &'c Context) -> Result<&'c str, Unresolved> {
-    match ctx.get_lowercase(&v.key_lower) {
+    match ctx.get_key(&v.key_lower) {
         Some(ContextValue::Single(s)) => Ok(s),
         Some(ContextValue::Multi(_)) => Err(Unresolved {
             key: v.key.clone(),
@@ -474,7 +474,7 @@ fn parse_variable(inner: &str) -> Result<Variable, (String, String)> {
     }
     Ok(Variable {
         key: key.to_owned(),
-        key_lower: key.to_ascii_lowercase(),
+        key_lower: crate::request::LowerKey::new(key),
         default,
     })
 }
