@@ -185,7 +185,7 @@ fn first_colons(bytes: &[u8]) -> Option<[usize; 5]> {
 
 /// `s.split_once(sep)` for an ASCII separator, as a plain byte scan (hot path).
 pub(crate) fn split_byte(s: &str, sep: u8) -> Option<(&str, &str)> {
-    let i = s.bytes().position(|b| b == sep)?;
+    let i = memchr::memchr(sep, s.as_bytes())?;
     Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
