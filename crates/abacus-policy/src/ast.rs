@@ -268,6 +268,13 @@ impl ActionPattern {
         !self.pattern.rejects_head_ignore_case(head)
             && self.pattern.matches_ignore_ascii_case(action)
     }
+
+    /// [`ActionPattern::matches_with_head`] given the action folded to lowercase as well
+    /// (`lower`), so that the pattern's literal part compares as plain bytes.
+    #[inline]
+    pub fn matches_folded(&self, action: &str, lower: &[u8], head: u128) -> bool {
+        !self.pattern.rejects_head_ignore_case(head) && self.pattern.matches_folded(action, lower)
+    }
 }
 
 /// A `Resource` / `NotResource` value: `*` or an ARN, possibly with wildcards and variables.

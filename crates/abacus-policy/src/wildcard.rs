@@ -197,6 +197,24 @@ impl Pattern {
         glob::glob(self.pat(), text, ignore_case)
     }
 
+    /// [`Pattern::matches_ignore_ascii_case`] for a pattern compiled from lowercase text,
+    /// given `text` already folded to lowercase (`lower`): the literal parts compare as
+    /// plain bytes. The action of a decision is folded once and compared with every
+    /// action pattern.
+    pub fn matches_folded(&self, text: &str, lower: &[u8]) -> bool {
+        if self.only_stars {
+            return true;
+        }
+        let p = self.prefix.as_slice();
+        if self.is_literal() {
+            return lower == p;
+        }
+        if lower.get(..p.len()) != Some(p) {
+            return false;
+        }
+        self.is_prefix_then_star() || glob::glob(self.pat(), text, true)
+    }
+
     /// `ArnLike` / `ArnNotLike`: each of the six colon-separated parts of the ARN is
     /// compared on its own (IAM User Guide: "IAM JSON policy elements: Condition
     /// operators", ARN condition operators): the pattern and the ARN are split at their
@@ -456,6 +474,18 @@ mod tests {
             let pc: Vec<char> = p.chars().collect();
             let tc: Vec<char> = t.chars().collect();
             prop_assert_eq!(wildcard_match(&p, &t, false), reference(&pc, &tc));
+        }
+
+        // a pattern compiled from lowercase text, given the text folded as well, matches
+        // exactly as when it ignores case
+        #[test]
+        fn folded_matching_ignores_case(p in "[aB:\u{e9}*?]{0,8}", t in "[aAbB:\u{e9}\u{c9}]{0,10}") {
+            let pat = Pattern::compile(&p.to_ascii_lowercase());
+            let lower = t.to_ascii_lowercase();
+            prop_assert_eq!(
+                pat.matches_folded(&t, lower.as_bytes()),
+                pat.matches_ignore_ascii_case(&t)
+            );
         }
 
         #[test]

@@ -34,6 +34,8 @@ pub(super) struct Evaluator<'a> {
     pub(super) caller: CallerInfo<'a>,
     /// The action's first sixteen bytes as a word, for quick rejects.
     pub(super) action_head: u128,
+    /// The action folded to lowercase, compared with each action pattern.
+    pub(super) action_lower: FoldedAction,
     /// The action's service bit, against [`crate::ast::Statement::service_filter`].
     pub(super) service_bit: u64,
     /// The action's bit against [`crate::ast::Statement::action_filter`].
@@ -58,6 +60,7 @@ impl<'a> Evaluator<'a> {
             request,
             caller,
             action_head: crate::wildcard::head_word(&request.action),
+            action_lower: FoldedAction::new(&request.action),
             service_bit,
             action_bit,
             context: derived_context(&request.context, &caller),
@@ -274,6 +277,36 @@ pub(super) fn better_allow(
 /// `sagemaker` of `sagemaker:CreateTrainingJob`.
 pub(super) fn service_of(action: &str) -> &str {
     crate::principal::split_byte(action, b':').map_or(action, |(s, _)| s)
+}
+
+/// An action folded to lowercase without allocating: actions are short (the longest in
+/// the Service Authorization Reference is under 100 bytes); a longer one is not folded
+/// and is matched ignoring case instead.
+pub(super) struct FoldedAction {
+    bytes: [u8; FoldedAction::MAX],
+    len: usize,
+}
+
+impl FoldedAction {
+    const MAX: usize = 128;
+
+    fn new(action: &str) -> Self {
+        let mut bytes = [0u8; Self::MAX];
+        let len = match bytes.get_mut(..action.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(action.as_bytes());
+                dst.make_ascii_lowercase();
+                action.len()
+            }
+            None => usize::MAX,
+        };
+        FoldedAction { bytes, len }
+    }
+
+    /// The folded action; `None` when it was too long to fold.
+    pub(super) fn get(&self) -> Option<&[u8]> {
+        self.bytes.get(..self.len)
+    }
 }
 
 /// Adds the keys AWS puts in every authenticated request when the caller's context

@@ -164,10 +164,17 @@ impl Evaluator<'_> {
             (None, None) => return false,
         };
         let (action, head) = (self.request.action.as_str(), self.action_head);
-        list.items
-            .iter()
-            .any(|a| a.value.matches_with_head(action, head))
-            != negated
+        let listed = match self.action_lower.get() {
+            Some(lower) => list
+                .items
+                .iter()
+                .any(|a| a.value.matches_folded(action, lower, head)),
+            None => list
+                .items
+                .iter()
+                .any(|a| a.value.matches_with_head(action, head)),
+        };
+        listed != negated
     }
 
     /// [`Evaluator::action_matches`], traced into `t`.

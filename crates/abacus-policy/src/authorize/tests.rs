@@ -358,3 +358,55 @@ fn fast_and_traced_paths_agree() {
         );
     }
 }
+
+// IAM User Guide, "IAM JSON policy elements: Action": action names are case-insensitive.
+// The fast path folds the action once; an action too long to fold is matched ignoring case
+// all the same.
+#[test]
+fn actions_match_ignoring_case_however_long() {
+    let long = format!("svc:Get{}", "X".repeat(300));
+    for (action, pattern, expected) in [
+        (
+            "SageMaker:StopTrainingJob",
+            "sagemaker:stoptrainingjob",
+            Decision::Allow,
+        ),
+        (
+            "sagemaker:StopTrainingJob",
+            "SAGEMAKER:Stop*",
+            Decision::Allow,
+        ),
+        (
+            "sagemaker:StopTrainingJob",
+            "sagemaker:S?op*Job",
+            Decision::Allow,
+        ),
+        (
+            "sagemaker:StopTrainingJobs",
+            "sagemaker:StopTrainingJob",
+            Decision::ImplicitDeny,
+        ),
+        (long.as_str(), "SVC:get*", Decision::Allow),
+        (long.as_str(), &long.to_ascii_lowercase(), Decision::Allow),
+        (long.as_str(), "svc:put*", Decision::ImplicitDeny),
+    ] {
+        let set = PolicySet {
+            identity: vec![policy(
+                "p",
+                &format!(r#"{{"Effect":"Allow","Action":"{pattern}","Resource":"*"}}"#),
+            )],
+            ..Default::default()
+        };
+        let r = req(SESSION, action, "*");
+        assert_eq!(
+            authorize_decision(&set, &r),
+            expected,
+            "{action} / {pattern}"
+        );
+        assert_eq!(
+            authorize(&set, &r).decision,
+            expected,
+            "{action} / {pattern} (traced)"
+        );
+    }
+}
