@@ -98,7 +98,9 @@ impl<'a> Evaluator<'a> {
             Some(ContextValue::Single(s)) => s.as_str(),
             _ => self.caller.arn,
         };
-        arn.contains(":role/aws-service-role/")
+        static SERVICE_ROLE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(":role/aws-service-role/"));
+        SERVICE_ROLE.find(arn.as_bytes()).is_some()
     }
 
     /// Evaluates every policy of one kind list. Returns per-policy results.
