@@ -78,7 +78,7 @@ impl Pattern {
         }));
         self.raw.extend_from_slice(text.as_bytes());
         if literal_so_far {
-            let run = text.find(['*', '?']).unwrap_or(text.len());
+            let run = memchr::memchr2(b'*', b'?', text.as_bytes()).unwrap_or(text.len());
             self.extend_prefix(text.as_bytes().get(..run).unwrap_or(&[]));
         }
     }
