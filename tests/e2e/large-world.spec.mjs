@@ -114,6 +114,7 @@ test('large world: import, keystrokes, matrix, typing while the matrix computes'
   const cells = LARGE_WORLD.users * LARGE_WORLD.matrixColumns;
   const runs = [];
   const blocks = [];
+  let first = 0;
   for (let i = 0; i < 4; i++) {
     if (i > 0) {
       await page.click(tid('tab-workspace'));
@@ -156,6 +157,8 @@ test('large world: import, keystrokes, matrix, typing while the matrix computes'
     if (i > 0) {
       runs.push(duration);
       blocks.push(block);
+    } else {
+      first = duration;
     }
   }
   const filled = await page.evaluate(() => [...document.querySelectorAll('[data-testid^="matrix-cell-"]')].filter((c) => c.dataset.decision !== 'none').length);
@@ -166,7 +169,7 @@ test('large world: import, keystrokes, matrix, typing while the matrix computes'
   assert.deepEqual(shape, [LARGE_WORLD.users, LARGE_WORLD.matrixColumns]);
   assert.ok(filled > cells / 2, `only ${filled} of ${cells} cells have a decision`);
   console.log(`large-world: matrix ${shape[0]} users × ${shape[1]} columns (${cells} cells, ${filled} with a decision)`);
-  console.log(`large-world: matrix median = ${fmt(pct(runs, 50))} ms, max = ${fmt(Math.max(...runs))} ms over ${runs.length} runs (target 100 ms)`);
+  console.log(`large-world: matrix median = ${fmt(pct(runs, 50))} ms, max = ${fmt(Math.max(...runs))} ms over ${runs.length} runs after an edit (target 100 ms); the world's first matrix ${fmt(first)} ms`);
   console.log(`large-world: longest event-loop block while the matrix computes: median ${fmt(pct(blocks, 50))} ms, max ${fmt(Math.max(...blocks))} ms (typing waits at most this long)`);
   assert.ok(pct(runs, 50) < 10 * FREEZE_MS, `matrix median ${pct(runs, 50)} ms`);
   assert.ok(Math.max(...blocks) < FREEZE_MS, `the matrix blocked the event loop for ${Math.max(...blocks)} ms`);

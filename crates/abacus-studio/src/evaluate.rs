@@ -31,8 +31,12 @@ pub struct Workspace {
     named: Vec<NamedPolicy>,
     /// The policy sets decisions have read, by what they depend on.
     sets: SetCache,
+    /// The numbers of the sets' keys.
+    set_ids: SetIdCache,
     /// The calls decisions have planned, by selection.
     plans: PlanCache,
+    /// The access matrix's cells as last planned, by user.
+    matrix_plans: MatrixPlanCache,
 }
 
 /// What [`Workspace::policy_set`] makes of a request, and so all its set depends on
@@ -67,9 +71,22 @@ impl<T> std::fmt::Debug for Kept<T> {
 
 /// The policy sets of decisions, shared: an access matrix decides thousands of requests
 /// against the few sets its users and resources make, and building a set clones each of
-/// its policies. The cache is emptied whenever the policies change (`rebuild`), and a copy
-/// of a workspace starts with an empty one.
-type SetCache = Kept<std::collections::HashMap<SetKey, Arc<PolicySet>>>;
+/// its policies. Indexed by [`SetIds`] number. The cache is emptied whenever the policies
+/// change (`rebuild`), and a copy of a workspace starts with an empty one.
+type SetCache = Kept<Vec<Option<Arc<PolicySet>>>>;
+
+/// A number for each [`SetKey`] a decision has needed. A plan keeps the numbers of its
+/// calls' sets, so that deciding it again (the access matrix after each edit) finds each
+/// set by index, without making the key (two attachment lookups and copies of names)
+/// or hashing it. A key reads the attachments, never a policy's text: the numbers are
+/// forgotten with the plans, when the world or an attachment changes.
+type SetIdCache = Kept<SetIds>;
+
+/// The numbers of [`SetIdCache`].
+#[derive(Default)]
+struct SetIds {
+    by_key: std::collections::HashMap<SetKey, usize>,
+}
 
 /// The calls a decision plans for a selection ([`Workspace::plan_with`] with
 /// [`Detail::Decision`], SageMaker's session calls included), by selection. A plan reads the
@@ -79,9 +96,7 @@ type SetCache = Kept<std::collections::HashMap<SetKey, Arc<PolicySet>>>;
 /// build no request. The cache is emptied when the world or an attachment changes, or when
 /// reference data is installed, and holds at most [`Plans::MAX`] plans.
 ///
-/// The access matrix's cells are not kept: on the large world of the bench (8,000 cells)
-/// keeping their plans made the first matrix 45% slower (the memory of 8,000 plans) for a
-/// matrix after an edit 25% faster.
+/// The access matrix's cells are kept apart, by user and column (see [`MatrixPlanCache`]).
 type PlanCache = Kept<Plans>;
 
 /// The plans of [`PlanCache`], with the reference generation they were made with.
@@ -95,6 +110,31 @@ impl Plans {
     /// Plans kept at most: far more than a document's expectations.
     const MAX: usize = 2_000;
 }
+
+/// The access matrix's cells as last planned: each cell's selection and the plan of its
+/// decision, by user, for one list of columns and one route. Like [`PlanCache`] it holds
+/// over policy edits (a plan reads no policy text), so the matrix after an edit decides
+/// every cell again without building a request; it is emptied when the world, an
+/// attachment, the reference data, the columns or the route change. It holds at most
+/// [`MAX_MATRIX_CELLS`] cells, the most a matrix has.
+///
+/// On the large world of the bench (8,000 cells) this halves the matrix after an edit in
+/// the browser and costs the world's first matrix about a tenth more: the memory of the
+/// kept plans (about 6 KB a cell) is new to the page, where dropped plans left memory to
+/// reuse.
+type MatrixPlanCache = Kept<MatrixPlans>;
+
+/// The cells of [`MatrixPlanCache`] and what they were planned for.
+#[derive(Default)]
+struct MatrixPlans {
+    generation: u64,
+    route: Route,
+    columns: Vec<MatrixColumn>,
+    by_user: std::collections::HashMap<String, Vec<KeptCell>>,
+}
+
+/// One cell of [`MatrixPlans`]: `None` for a column with no request for the user.
+type KeptCell = Option<(Selection, Arc<Result<Plan, RequestError>>)>;
 
 /// Which policies took part, by policy id.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -211,6 +251,10 @@ pub struct Matrix {
 /// The most cells an access matrix may have. Each cell is a full evaluation, and a share
 /// link of a few kilobytes can name thousands of users and actions.
 pub const MAX_MATRIX_CELLS: usize = 20_000;
+
+/// Policy sets a workspace keeps at most (numbered by [`SetIds`]): far more than the
+/// distinct callers, sessions and resource policies of a large account.
+const MAX_SETS: usize = 100_000;
 
 /// An access matrix larger than [`MAX_MATRIX_CELLS`], refused instead of computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -366,9 +410,26 @@ struct Plan {
     before: Vec<Call>,
     main: BuiltRequest,
     after: Vec<Call>,
+    /// The [`SetIds`] number of each call's policy set, in the order `before`, `main`,
+    /// `after`.
+    set_ids: Vec<usize>,
     /// The session SageMaker creates, when its trust policy is modelled.
     session: Option<ServiceSession>,
     notes: Vec<String>,
+}
+
+impl Plan {
+    /// Frees the room the requests' contexts reserved for more keys (a plan the access
+    /// matrix keeps).
+    fn shrink_to_fit(&mut self) {
+        let calls = self.before.iter_mut().chain(self.after.iter_mut());
+        for built in calls
+            .map(|c| &mut c.built)
+            .chain(std::iter::once(&mut self.main))
+        {
+            built.request.context.shrink_to_fit();
+        }
+    }
 }
 
 impl Workspace {
@@ -379,7 +440,9 @@ impl Workspace {
             attached: BTreeMap::new(),
             named: Vec::new(),
             sets: SetCache::default(),
+            set_ids: SetIdCache::default(),
             plans: PlanCache::default(),
+            matrix_plans: MatrixPlanCache::default(),
         };
         ws.rebuild(None);
         ws
@@ -423,7 +486,9 @@ impl Workspace {
         let plans_hold = previous.is_some_and(|p| Arc::ptr_eq(&p.world, &self.scenario.world))
             && attached_before == self.attached;
         if !plans_hold {
+            self.set_ids = SetIdCache::default();
             self.plans = PlanCache::default();
+            self.matrix_plans = MatrixPlanCache::default();
         }
     }
 
@@ -490,11 +555,23 @@ impl Workspace {
 
     /// The first policy of `kind` attached to `prefix:name`.
     fn first_on(&self, prefix: &str, name: &str, kind: PolicyKind) -> Option<usize> {
-        let mut target = String::with_capacity(prefix.len() + name.len());
-        target.push_str(prefix);
-        target.push_str(name);
+        // the target's name is put together on the stack (every matrix cell looks its
+        // session and resource policies up), and in a String only when it is long
+        let mut buf = [0u8; 128];
+        let joined = buf
+            .get_mut(..prefix.len() + name.len())
+            .and_then(|dst| {
+                let (head, tail) = dst.split_at_mut(prefix.len());
+                head.copy_from_slice(prefix.as_bytes());
+                tail.copy_from_slice(name.as_bytes());
+                std::str::from_utf8(dst).ok()
+            })
+            .map_or_else(
+                || std::borrow::Cow::Owned([prefix, name].concat()),
+                std::borrow::Cow::Borrowed,
+            );
         self.attached
-            .get(&target)?
+            .get(joined.as_ref())?
             .iter()
             .find(|(_, k)| *k == kind)
             .map(|(i, _)| *i)
@@ -522,6 +599,12 @@ impl Workspace {
 
     /// [`Workspace::policy_set`] for a decision (no ids), built once per [`SetKey`].
     fn decision_set(&self, built: &BuiltRequest, user: &str, scope: Scope) -> Arc<PolicySet> {
+        let id = self.set_id(built, user, scope);
+        self.set_by_id(id, built, user, scope)
+    }
+
+    /// The [`SetIds`] number of the set of `built` for `user` in `scope`.
+    fn set_id(&self, built: &BuiltRequest, user: &str, scope: Scope) -> usize {
         let key = SetKey {
             scope,
             policy_role: built.policy_role.clone(),
@@ -529,15 +612,44 @@ impl Workspace {
             session: self.session_policy(built, user, scope),
             resource: self.resource_policy(built, scope),
         };
-        let cached =
-            |sets: &std::collections::HashMap<SetKey, Arc<PolicySet>>| sets.get(&key).cloned();
+        // A poisoned lock (a panic while another thread held it) only loses the numbers:
+        // a number past every set then builds its set each time.
+        let Ok(mut ids) = self.set_ids.0.lock() else {
+            return usize::MAX;
+        };
+        let next = ids.by_key.len();
+        *ids.by_key.entry(key).or_insert(next)
+    }
+
+    /// The set numbered `id` (see [`Workspace::set_id`]), built from `built`, `user` and
+    /// `scope` (which make its key) the first time after an edit.
+    fn set_by_id(
+        &self,
+        id: usize,
+        built: &BuiltRequest,
+        user: &str,
+        scope: Scope,
+    ) -> Arc<PolicySet> {
         // A poisoned lock (a panic while another thread held it) only loses the cache.
-        if let Some(set) = self.sets.0.lock().ok().and_then(|s| cached(&s)) {
+        if let Some(set) = self
+            .sets
+            .0
+            .lock()
+            .ok()
+            .and_then(|s| s.get(id).cloned().flatten())
+        {
             return set;
         }
         let set = Arc::new(self.policy_set(built, user, scope, false).0);
         if let Ok(mut sets) = self.sets.0.lock() {
-            sets.insert(key, set.clone());
+            if let Some(slot) = sets.get_mut(id) {
+                *slot = Some(set.clone());
+            } else if id < MAX_SETS {
+                sets.resize(id + 1, None);
+                if let Some(slot) = sets.get_mut(id) {
+                    *slot = Some(set.clone());
+                }
+            }
         }
         set
     }
@@ -738,10 +850,18 @@ impl Workspace {
         if let Route::EmrStep { .. } = &selection.route {
             notes.push("EMR runtime roles: `iam:PassRole` is not checked for `AddJobFlowSteps` (the EMR guide documents only the `elasticmapreduce:ExecutionRoleArn` condition), the Studio session behind it is assumed, and the instance profile and runtime session names are illustrative".to_owned());
         }
+        let set_ids = before
+            .iter()
+            .map(|c| (&c.built, c.scope()))
+            .chain(std::iter::once((&main, Scope::All)))
+            .chain(after.iter().map(|c| (&c.built, c.scope())))
+            .map(|(built, scope)| self.set_id(built, &selection.user, scope))
+            .collect();
         Ok(Plan {
             before,
             main,
             after,
+            set_ids,
             session: modelled_session,
             notes,
         })
@@ -781,19 +901,33 @@ impl Workspace {
         with_session: bool,
     ) -> Result<Decision, RequestError> {
         let plan = self.decision_plan(selection, with_session);
+        self.decide_plan(&plan, &selection.user)
+    }
+
+    /// The decision of the calls of `plan`, made by `user`: the first that is not allowed
+    /// decides.
+    fn decide_plan(
+        &self,
+        plan: &Result<Plan, RequestError>,
+        user: &str,
+    ) -> Result<Decision, RequestError> {
         let Plan {
             before,
             main,
             after,
+            set_ids,
             ..
-        } = plan.as_ref().as_ref().map_err(Clone::clone)?;
-        for (built, scope) in before
+        } = plan.as_ref().map_err(Clone::clone)?;
+        let calls = before
             .iter()
             .map(|c| (&c.built, c.scope()))
             .chain(std::iter::once((main, Scope::All)))
-            .chain(after.iter().map(|c| (&c.built, c.scope())))
-        {
-            let set = self.decision_set(built, &selection.user, scope);
+            .chain(after.iter().map(|c| (&c.built, c.scope())));
+        for (i, (built, scope)) in calls.enumerate() {
+            let set = match set_ids.get(i) {
+                Some(id) => self.set_by_id(*id, built, user, scope),
+                None => self.decision_set(built, user, scope),
+            };
             let d = authorize_decision(&set, &built.request);
             if d != Decision::Allow {
                 return Ok(d);
@@ -843,6 +977,7 @@ impl Workspace {
             after,
             session,
             notes: plan_notes,
+            ..
         } = self.plan(selection)?;
         let query_id = cloudtrail::query_id(world, &main);
         main.vars.insert("QueryId".to_owned(), query_id.clone());
@@ -1169,19 +1304,33 @@ impl Workspace {
         columns: &[MatrixColumn],
         route: &Route,
     ) -> Vec<MatrixCell> {
+        let kept = self.kept_matrix_row(user, columns, route);
+        let mut planned: Vec<KeptCell> = Vec::with_capacity(columns.len());
         // The session depends only on the user and the route: decide it once.
         let mut session: Option<Decision> = None;
-        columns
+        let mut kept = kept.map(Vec::into_iter);
+        let cells = columns
             .iter()
             .map(|c| {
-                let Some(sel) = self.matrix_selection(user, c, route) else {
+                let cell = match kept.as_mut() {
+                    Some(k) => k.next().flatten(),
+                    None => self.matrix_selection(user, c, route).map(|sel| {
+                        let mut plan = self.plan_with(&sel, false, Detail::Decision);
+                        if let Ok(p) = &mut plan {
+                            p.shrink_to_fit();
+                        }
+                        (sel, Arc::new(plan))
+                    }),
+                };
+                let Some((sel, plan)) = cell else {
+                    planned.push(None);
                     return MatrixCell {
                         decision: None,
                         selection: None,
                     };
                 };
                 // Request errors (no such resource...) win, as in `decide`.
-                let decision = self.decide_with(&sel, false).ok().map(|rest| {
+                let decision = self.decide_plan(&plan, user).ok().map(|rest| {
                     let first = *session.get_or_insert_with(|| self.session_decision(&sel));
                     if first == Decision::Allow {
                         rest
@@ -1189,12 +1338,61 @@ impl Workspace {
                         first
                     }
                 });
+                let selection = Some(sel.clone());
+                planned.push(Some((sel, plan)));
                 MatrixCell {
                     decision,
-                    selection: Some(sel),
+                    selection,
                 }
             })
-            .collect()
+            .collect();
+        self.keep_matrix_row(user, columns, route, planned);
+        cells
+    }
+
+    /// The cells of `user`'s matrix row as last planned, when they were planned for these
+    /// columns, this route and the reference data installed now.
+    fn kept_matrix_row(
+        &self,
+        user: &str,
+        columns: &[MatrixColumn],
+        route: &Route,
+    ) -> Option<Vec<KeptCell>> {
+        let generation = abacus_reference::generation();
+        // A poisoned lock (a panic while another thread held it) only loses the cache.
+        let mut kept = self.matrix_plans.0.lock().ok()?;
+        if kept.generation != generation || kept.route != *route || kept.columns != columns {
+            return None;
+        }
+        kept.by_user
+            .remove(user)
+            .filter(|row| row.len() == columns.len())
+    }
+
+    /// Keeps `user`'s row of cells for the next matrix (see [`MatrixPlanCache`]).
+    fn keep_matrix_row(
+        &self,
+        user: &str,
+        columns: &[MatrixColumn],
+        route: &Route,
+        cells: Vec<KeptCell>,
+    ) {
+        let generation = abacus_reference::generation();
+        let Ok(mut kept) = self.matrix_plans.0.lock() else {
+            return;
+        };
+        if kept.generation != generation || kept.route != *route || kept.columns != columns {
+            *kept = MatrixPlans {
+                generation,
+                route: route.clone(),
+                columns: columns.to_vec(),
+                by_user: std::collections::HashMap::new(),
+            };
+        }
+        let held: usize = kept.by_user.values().map(Vec::len).sum();
+        if held + cells.len() <= MAX_MATRIX_CELLS {
+            kept.by_user.insert(user.to_owned(), cells);
+        }
     }
 
     /// The request behind one access-matrix cell: the cell's user and the column's action,
@@ -1874,6 +2072,55 @@ mod tests {
     }
 
     #[test]
+    fn matrix_plans_outlive_policy_edits_and_decide_as_a_new_workspace_does() {
+        let s = default_scenario();
+        let mut ws = Workspace::new(&s);
+        let kept = |ws: &Workspace| {
+            ws.matrix_plans
+                .0
+                .lock()
+                .map(|k| k.by_user.values().map(Vec::len).sum::<usize>())
+                .unwrap_or(0)
+        };
+        let first = ws.matrix();
+        let cells = first.users.len() * first.columns.len();
+        assert!(cells > 0);
+        assert_eq!(kept(&ws), cells, "every cell is kept");
+        assert_eq!(first, Workspace::new(&s).matrix());
+        // every Allow made a Deny: the plans are kept, and the cells follow the texts
+        let mut edited = s.clone();
+        for p in &mut edited.policies {
+            p.text = p.text.replace("\"Allow\"", "\"Deny\"").into();
+        }
+        ws.update(&edited);
+        assert_eq!(kept(&ws), cells, "kept over a text edit");
+        let after = ws.matrix();
+        assert_ne!(after, first, "the edit changes the matrix");
+        assert_eq!(after, Workspace::new(&edited).matrix());
+        // other columns: the rows are planned for them
+        let mut fewer = edited.clone();
+        assert!(
+            fewer.matrix.actions.len() > 1,
+            "the default scenario names columns"
+        );
+        fewer.matrix.actions.truncate(1);
+        ws.update(&fewer);
+        assert_eq!(ws.matrix(), Workspace::new(&fewer).matrix());
+        // an attachment changes: the plans go
+        let mut detached = fewer.clone();
+        detached.policies[0].attached_to.clear();
+        ws.update(&detached);
+        assert_eq!(kept(&ws), 0);
+        assert_eq!(ws.matrix(), Workspace::new(&detached).matrix());
+        // the world changes: the plans go
+        let mut moved = detached.clone();
+        Arc::make_mut(&mut moved.world).region = "eu-west-1".into();
+        ws.update(&moved);
+        assert_eq!(kept(&ws), 0);
+        assert_eq!(ws.matrix(), Workspace::new(&moved).matrix());
+    }
+
+    #[test]
     fn plans_are_made_again_when_reference_data_is_installed() {
         // a plan reads specs derived from the reference: an action unknown before its
         // service is installed is known after (installing the same file again bumps the
@@ -1889,6 +2136,17 @@ mod tests {
         abacus_reference::install_service(&std::fs::read_to_string(path).unwrap()).unwrap();
         let again = ws.decision_plan(&sel, true);
         assert!(!Arc::ptr_eq(&first, &again), "planned again");
+        // the matrix's kept rows were planned with the older reference data
+        let generation = |ws: &Workspace| ws.matrix_plans.0.lock().map(|k| k.generation).ok();
+        let matrix = ws.matrix();
+        assert_eq!(generation(&ws), Some(abacus_reference::generation()));
+        abacus_reference::install_service(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(ws.matrix(), matrix);
+        assert_eq!(
+            generation(&ws),
+            Some(abacus_reference::generation()),
+            "planned again"
+        );
         assert_eq!(
             ws.decide(&sel).unwrap(),
             ws.evaluate(&sel).unwrap().decision

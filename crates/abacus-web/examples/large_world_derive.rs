@@ -51,7 +51,13 @@ fn main() -> Result<(), String> {
         );
     }
     // the matrix of the document, then again after an edit of the policy in the editor
-    for run in ["", " after an edit"] {
+    // `EDITS`: how many matrices after an edit (one by default)
+    let edits: usize = std::env::var("EDITS")
+        .ok()
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(1);
+    let runs = std::iter::once("").chain(std::iter::repeat_n(" after an edit", edits));
+    for run in runs {
         if !run.is_empty() {
             let mut next = (*doc).clone();
             if let Some(p) = next.policies.get_mut(active) {
