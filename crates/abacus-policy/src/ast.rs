@@ -138,8 +138,9 @@ pub struct Statement {
     #[serde(skip)]
     pub service_filter: u64,
     /// Precomputed filter of the (service, first three bytes of the action name) pairs its
-    /// `Action` can match (see [`action_bit`]); all bits set when a pattern's service or
-    /// the first three bytes of its action name hold a wildcard, and for `NotAction`.
+    /// `Action` can match (see [`action_bit`]); all bits set when a pattern has no colon,
+    /// when its service or the first three bytes of its action name hold a wildcard or
+    /// end inside a character, and for `NotAction`.
     #[serde(skip)]
     pub action_filter: u64,
 }

@@ -197,11 +197,15 @@ impl Pattern {
         glob::glob(self.pat(), text, ignore_case)
     }
 
-    /// [`Pattern::matches_ignore_ascii_case`] for a pattern compiled from lowercase text,
-    /// given `text` already folded to lowercase (`lower`): the literal parts compare as
-    /// plain bytes. The action of a decision is folded once and compared with every
-    /// action pattern.
-    pub fn matches_folded(&self, text: &str, lower: &[u8]) -> bool {
+    /// [`Pattern::matches_ignore_ascii_case`] for a pattern compiled from lowercase text
+    /// (as action patterns are), given `text` already folded to lowercase (`lower`): the
+    /// literal parts compare as plain bytes. The action of a decision is folded once and
+    /// compared with every action pattern.
+    pub(crate) fn matches_folded(&self, text: &str, lower: &[u8]) -> bool {
+        debug_assert!(
+            !self.raw.iter().any(u8::is_ascii_uppercase),
+            "matches_folded needs a pattern compiled from lowercase text"
+        );
         if self.only_stars {
             return true;
         }

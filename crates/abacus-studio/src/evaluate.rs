@@ -116,7 +116,7 @@ impl Plans {
 /// over policy edits (a plan reads no policy text), so the matrix after an edit decides
 /// every cell again without building a request; it is emptied when the world, an
 /// attachment, the reference data, the columns or the route change. It holds at most
-/// [`MAX_MATRIX_CELLS`] cells, the most a matrix has.
+/// [`MAX_KEPT_MATRIX_CELLS`] cells.
 ///
 /// On the large world of the bench (8,000 cells) this halves the matrix after an edit in
 /// the browser and costs the world's first matrix about a tenth more: the memory of the
@@ -131,7 +131,14 @@ struct MatrixPlans {
     route: Route,
     columns: Vec<MatrixColumn>,
     by_user: std::collections::HashMap<String, Vec<KeptCell>>,
+    /// The cells in `by_user`.
+    held: usize,
 }
+
+/// Matrix cells kept at most: the large world's 8,000 and more, at about 6 KB of plans a
+/// cell (a matrix may have up to [`MAX_MATRIX_CELLS`]; the rows past this are planned
+/// again each time).
+const MAX_KEPT_MATRIX_CELLS: usize = 10_000;
 
 /// One cell of [`MatrixPlans`]: `None` for a column with no request for the user.
 type KeptCell = Option<(Selection, Arc<Result<Plan, RequestError>>)>;
@@ -411,7 +418,7 @@ struct Plan {
     main: BuiltRequest,
     after: Vec<Call>,
     /// The [`SetIds`] number of each call's policy set, in the order `before`, `main`,
-    /// `after`.
+    /// `after` (for a plan that decides; empty for a full evaluation's).
     set_ids: Vec<usize>,
     /// The session SageMaker creates, when its trust policy is modelled.
     session: Option<ServiceSession>,
@@ -850,13 +857,18 @@ impl Workspace {
         if let Route::EmrStep { .. } = &selection.route {
             notes.push("EMR runtime roles: `iam:PassRole` is not checked for `AddJobFlowSteps` (the EMR guide documents only the `elasticmapreduce:ExecutionRoleArn` condition), the Studio session behind it is assumed, and the instance profile and runtime session names are illustrative".to_owned());
         }
-        let set_ids = before
-            .iter()
-            .map(|c| (&c.built, c.scope()))
-            .chain(std::iter::once((&main, Scope::All)))
-            .chain(after.iter().map(|c| (&c.built, c.scope())))
-            .map(|(built, scope)| self.set_id(built, &selection.user, scope))
-            .collect();
+        // the numbers of the calls' sets, for a plan that decides (a full evaluation builds
+        // its sets with their ids, see `Workspace::evaluate`)
+        let set_ids = match detail {
+            Detail::Decision => before
+                .iter()
+                .map(|c| (&c.built, c.scope()))
+                .chain(std::iter::once((&main, Scope::All)))
+                .chain(after.iter().map(|c| (&c.built, c.scope())))
+                .map(|(built, scope)| self.set_id(built, &selection.user, scope))
+                .collect(),
+            Detail::Full => Vec::new(),
+        };
         Ok(Plan {
             before,
             main,
@@ -867,9 +879,11 @@ impl Workspace {
         })
     }
 
-    /// The decision only (fast path for matrices and tests).
+    /// The decision only, without the explanation or CloudTrail records (expectations that
+    /// name no check and no message, and tests).
     pub fn decide(&self, selection: &Selection) -> Result<Decision, RequestError> {
-        self.decide_with(selection, true)
+        let plan = self.decision_plan(selection);
+        self.decide_plan(&plan, &selection.user)
     }
 
     /// The decision of SageMaker's session calls for `selection`'s user and route alone
@@ -893,15 +907,6 @@ impl Workspace {
             }
         }
         Decision::Allow
-    }
-
-    fn decide_with(
-        &self,
-        selection: &Selection,
-        with_session: bool,
-    ) -> Result<Decision, RequestError> {
-        let plan = self.decision_plan(selection, with_session);
-        self.decide_plan(&plan, &selection.user)
     }
 
     /// The decision of the calls of `plan`, made by `user`: the first that is not allowed
@@ -936,17 +941,10 @@ impl Workspace {
         Ok(Decision::Allow)
     }
 
-    /// The plan of a decision of `selection`: with SageMaker's session calls from the cache
-    /// when it holds one (see [`PlanCache`]), and without them (the matrix's cells) made
-    /// anew.
-    fn decision_plan(
-        &self,
-        selection: &Selection,
-        with_session: bool,
-    ) -> Arc<Result<Plan, RequestError>> {
-        if !with_session {
-            return Arc::new(self.plan_with(selection, false, Detail::Decision));
-        }
+    /// The plan of a decision of `selection`, with SageMaker's session calls: from the cache
+    /// when it holds one (see [`PlanCache`]; the matrix keeps its own, see
+    /// [`MatrixPlanCache`]).
+    fn decision_plan(&self, selection: &Selection) -> Arc<Result<Plan, RequestError>> {
         // A poisoned lock (a panic while another thread held it) only loses the cache.
         let generation = abacus_reference::generation();
         if let Ok(mut plans) = self.plans.0.lock() {
@@ -1304,7 +1302,8 @@ impl Workspace {
         columns: &[MatrixColumn],
         route: &Route,
     ) -> Vec<MatrixCell> {
-        let kept = self.kept_matrix_row(user, columns, route);
+        let generation = abacus_reference::generation();
+        let kept = self.kept_matrix_row(user, columns, route, generation);
         let mut planned: Vec<KeptCell> = Vec::with_capacity(columns.len());
         // The session depends only on the user and the route: decide it once.
         let mut session: Option<Decision> = None;
@@ -1346,38 +1345,44 @@ impl Workspace {
                 }
             })
             .collect();
-        self.keep_matrix_row(user, columns, route, planned);
+        self.keep_matrix_row(user, columns, route, generation, planned);
         cells
     }
 
     /// The cells of `user`'s matrix row as last planned, when they were planned for these
-    /// columns, this route and the reference data installed now.
+    /// columns, this route and the reference data of `generation` (the one installed when
+    /// the row began).
     fn kept_matrix_row(
         &self,
         user: &str,
         columns: &[MatrixColumn],
         route: &Route,
+        generation: u64,
     ) -> Option<Vec<KeptCell>> {
-        let generation = abacus_reference::generation();
         // A poisoned lock (a panic while another thread held it) only loses the cache.
         let mut kept = self.matrix_plans.0.lock().ok()?;
         if kept.generation != generation || kept.route != *route || kept.columns != columns {
             return None;
         }
-        kept.by_user
-            .remove(user)
-            .filter(|row| row.len() == columns.len())
+        let row = kept.by_user.remove(user)?;
+        kept.held = kept.held.saturating_sub(row.len());
+        (row.len() == columns.len()).then_some(row)
     }
 
-    /// Keeps `user`'s row of cells for the next matrix (see [`MatrixPlanCache`]).
+    /// Keeps `user`'s row of cells for the next matrix (see [`MatrixPlanCache`]), unless
+    /// reference data was installed since the row began (`generation`): then the row may
+    /// hold plans made without it.
     fn keep_matrix_row(
         &self,
         user: &str,
         columns: &[MatrixColumn],
         route: &Route,
+        generation: u64,
         cells: Vec<KeptCell>,
     ) {
-        let generation = abacus_reference::generation();
+        if abacus_reference::generation() != generation {
+            return;
+        }
         let Ok(mut kept) = self.matrix_plans.0.lock() else {
             return;
         };
@@ -1387,11 +1392,14 @@ impl Workspace {
                 route: route.clone(),
                 columns: columns.to_vec(),
                 by_user: std::collections::HashMap::new(),
+                held: 0,
             };
         }
-        let held: usize = kept.by_user.values().map(Vec::len).sum();
-        if held + cells.len() <= MAX_MATRIX_CELLS {
-            kept.by_user.insert(user.to_owned(), cells);
+        if kept.held + cells.len() <= MAX_KEPT_MATRIX_CELLS {
+            kept.held += cells.len();
+            if let Some(old) = kept.by_user.insert(user.to_owned(), cells) {
+                kept.held = kept.held.saturating_sub(old.len());
+            }
         }
     }
 
@@ -2035,8 +2043,15 @@ mod tests {
         assert_eq!(ws.parsed().len(), deleted.policies.len());
     }
 
+    /// Held by the tests that count kept plans or install reference data: an install from
+    /// another test thread would make a plan or a kept row out of date in the middle.
+    static REFERENCE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     #[test]
     fn plans_outlive_policy_edits_but_not_world_or_attachment_changes() {
+        let _reference = REFERENCE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let s = default_scenario();
         let mut ws = Workspace::new(&s);
         let planned = |ws: &Workspace| ws.plans.0.lock().map(|p| p.by_selection.len()).unwrap_or(0);
@@ -2073,6 +2088,9 @@ mod tests {
 
     #[test]
     fn matrix_plans_outlive_policy_edits_and_decide_as_a_new_workspace_does() {
+        let _reference = REFERENCE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let s = default_scenario();
         let mut ws = Workspace::new(&s);
         let kept = |ws: &Workspace| {
@@ -2122,19 +2140,22 @@ mod tests {
 
     #[test]
     fn plans_are_made_again_when_reference_data_is_installed() {
+        let _reference = REFERENCE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         // a plan reads specs derived from the reference: an action unknown before its
         // service is installed is known after (installing the same file again bumps the
         // generation the same way, and changes no other test's answers)
         let ws = Workspace::new(&default_scenario());
         let sel = own_object();
-        let first = ws.decision_plan(&sel, true);
-        assert!(Arc::ptr_eq(&first, &ws.decision_plan(&sel, true)), "kept");
+        let first = ws.decision_plan(&sel);
+        assert!(Arc::ptr_eq(&first, &ws.decision_plan(&sel)), "kept");
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../abacus-reference/data/services/sagemaker.json"
         );
         abacus_reference::install_service(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let again = ws.decision_plan(&sel, true);
+        let again = ws.decision_plan(&sel);
         assert!(!Arc::ptr_eq(&first, &again), "planned again");
         // the matrix's kept rows were planned with the older reference data
         let generation = |ws: &Workspace| ws.matrix_plans.0.lock().map(|k| k.generation).ok();
