@@ -282,8 +282,9 @@ pub(super) fn service_of(action: &str) -> &str {
 }
 
 /// An action folded to lowercase without allocating: actions are short (the longest in
-/// the Service Authorization Reference is under 100 bytes); a longer one is not folded
-/// and is matched ignoring case instead.
+/// the committed Service Authorization Reference data,
+/// `license-manager-linux-subscriptions:ListRegisteredSubscriptionProviders`, is 71
+/// bytes); a longer one is not folded and is matched ignoring case instead.
 pub(super) struct FoldedAction {
     bytes: [u8; FoldedAction::MAX],
     len: usize,
