@@ -119,7 +119,7 @@ impl Plans {
 /// [`MAX_KEPT_MATRIX_CELLS`] cells.
 ///
 /// On the large world of the bench (8,000 cells) this halves the matrix after an edit in
-/// the browser and costs the world's first matrix about a tenth more: the memory of the
+/// the browser and costs the world's first matrix 11–16% more: the memory of the
 /// kept plans (about 6 KB a cell) is new to the page, where dropped plans left memory to
 /// reuse.
 type MatrixPlanCache = Kept<MatrixPlans>;
@@ -133,6 +133,14 @@ struct MatrixPlans {
     by_user: std::collections::HashMap<String, Vec<KeptCell>>,
     /// The cells in `by_user`.
     held: usize,
+}
+
+impl MatrixPlans {
+    /// True when the kept rows were planned for this reference `generation`, `route` and
+    /// `columns`.
+    fn holds(&self, generation: u64, route: &Route, columns: &[MatrixColumn]) -> bool {
+        self.generation == generation && self.route == *route && self.columns == columns
+    }
 }
 
 /// Matrix cells kept at most: the large world's 8,000 and more, at about 6 KB of plans a
@@ -426,6 +434,16 @@ struct Plan {
 }
 
 impl Plan {
+    /// Each call with the scope of its policy set, in the order they are decided: `before`,
+    /// `main`, `after`.
+    fn calls(&self) -> impl Iterator<Item = (&BuiltRequest, Scope)> {
+        self.before
+            .iter()
+            .map(|c| (&c.built, c.scope()))
+            .chain(std::iter::once((&self.main, Scope::All)))
+            .chain(self.after.iter().map(|c| (&c.built, c.scope())))
+    }
+
     /// Frees the room the requests' contexts reserved for more keys (a plan the access
     /// matrix keeps).
     fn shrink_to_fit(&mut self) {
@@ -649,13 +667,11 @@ impl Workspace {
         }
         let set = Arc::new(self.policy_set(built, user, scope, false).0);
         if let Ok(mut sets) = self.sets.0.lock() {
+            if id < MAX_SETS && sets.len() <= id {
+                sets.resize(id + 1, None);
+            }
             if let Some(slot) = sets.get_mut(id) {
                 *slot = Some(set.clone());
-            } else if id < MAX_SETS {
-                sets.resize(id + 1, None);
-                if let Some(slot) = sets.get_mut(id) {
-                    *slot = Some(set.clone());
-                }
             }
         }
         set
@@ -857,26 +873,23 @@ impl Workspace {
         if let Route::EmrStep { .. } = &selection.route {
             notes.push("EMR runtime roles: `iam:PassRole` is not checked for `AddJobFlowSteps` (the EMR guide documents only the `elasticmapreduce:ExecutionRoleArn` condition), the Studio session behind it is assumed, and the instance profile and runtime session names are illustrative".to_owned());
         }
-        // the numbers of the calls' sets, for a plan that decides (a full evaluation builds
-        // its sets with their ids, see `Workspace::evaluate`)
-        let set_ids = match detail {
-            Detail::Decision => before
-                .iter()
-                .map(|c| (&c.built, c.scope()))
-                .chain(std::iter::once((&main, Scope::All)))
-                .chain(after.iter().map(|c| (&c.built, c.scope())))
-                .map(|(built, scope)| self.set_id(built, &selection.user, scope))
-                .collect(),
-            Detail::Full => Vec::new(),
-        };
-        Ok(Plan {
+        let mut plan = Plan {
             before,
             main,
             after,
-            set_ids,
+            set_ids: Vec::new(),
             session: modelled_session,
             notes,
-        })
+        };
+        // the numbers of the calls' sets, for a plan that decides (a full evaluation builds
+        // its sets with their ids, see `Workspace::evaluate`)
+        if detail == Detail::Decision {
+            plan.set_ids = plan
+                .calls()
+                .map(|(built, scope)| self.set_id(built, &selection.user, scope))
+                .collect();
+        }
+        Ok(plan)
     }
 
     /// The decision only, without the explanation or CloudTrail records (expectations that
@@ -916,20 +929,9 @@ impl Workspace {
         plan: &Result<Plan, RequestError>,
         user: &str,
     ) -> Result<Decision, RequestError> {
-        let Plan {
-            before,
-            main,
-            after,
-            set_ids,
-            ..
-        } = plan.as_ref().map_err(Clone::clone)?;
-        let calls = before
-            .iter()
-            .map(|c| (&c.built, c.scope()))
-            .chain(std::iter::once((main, Scope::All)))
-            .chain(after.iter().map(|c| (&c.built, c.scope())));
-        for (i, (built, scope)) in calls.enumerate() {
-            let set = match set_ids.get(i) {
+        let plan = plan.as_ref().map_err(Clone::clone)?;
+        for (i, (built, scope)) in plan.calls().enumerate() {
+            let set = match plan.set_ids.get(i) {
                 Some(id) => self.set_by_id(*id, built, user, scope),
                 None => self.decision_set(built, user, scope),
             };
@@ -1361,7 +1363,7 @@ impl Workspace {
     ) -> Option<Vec<KeptCell>> {
         // A poisoned lock (a panic while another thread held it) only loses the cache.
         let mut kept = self.matrix_plans.0.lock().ok()?;
-        if kept.generation != generation || kept.route != *route || kept.columns != columns {
+        if !kept.holds(generation, route, columns) {
             return None;
         }
         let row = kept.by_user.remove(user)?;
@@ -1386,7 +1388,7 @@ impl Workspace {
         let Ok(mut kept) = self.matrix_plans.0.lock() else {
             return;
         };
-        if kept.generation != generation || kept.route != *route || kept.columns != columns {
+        if !kept.holds(generation, route, columns) {
             *kept = MatrixPlans {
                 generation,
                 route: route.clone(),
@@ -2047,11 +2049,24 @@ mod tests {
     /// another test thread would make a plan or a kept row out of date in the middle.
     static REFERENCE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+    fn hold_reference() -> std::sync::MutexGuard<'static, ()> {
+        REFERENCE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `s` with every Allow made a Deny (the same world and attachments).
+    fn all_denied(s: &Scenario) -> Scenario {
+        let mut denied = s.clone();
+        for p in &mut denied.policies {
+            p.text = p.text.replace("\"Allow\"", "\"Deny\"").into();
+        }
+        denied
+    }
+
     #[test]
     fn plans_outlive_policy_edits_but_not_world_or_attachment_changes() {
-        let _reference = REFERENCE
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _reference = hold_reference();
         let s = default_scenario();
         let mut ws = Workspace::new(&s);
         let planned = |ws: &Workspace| ws.plans.0.lock().map(|p| p.by_selection.len()).unwrap_or(0);
@@ -2060,10 +2075,7 @@ mod tests {
         assert_eq!(decided, ws.evaluate(&sel).unwrap().decision);
         assert_eq!(planned(&ws), 1);
         // every Allow made a Deny: the plan is kept, and the decision follows the texts
-        let mut edited = s.clone();
-        for p in &mut edited.policies {
-            p.text = p.text.replace("\"Allow\"", "\"Deny\"").into();
-        }
+        let edited = all_denied(&s);
         ws.update(&edited);
         assert_eq!(planned(&ws), 1, "kept over a text edit");
         let after = ws.decide(&sel).unwrap();
@@ -2088,9 +2100,7 @@ mod tests {
 
     #[test]
     fn matrix_plans_outlive_policy_edits_and_decide_as_a_new_workspace_does() {
-        let _reference = REFERENCE
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _reference = hold_reference();
         let s = default_scenario();
         let mut ws = Workspace::new(&s);
         let kept = |ws: &Workspace| {
@@ -2106,10 +2116,7 @@ mod tests {
         assert_eq!(kept(&ws), cells, "every cell is kept");
         assert_eq!(first, Workspace::new(&s).matrix());
         // every Allow made a Deny: the plans are kept, and the cells follow the texts
-        let mut edited = s.clone();
-        for p in &mut edited.policies {
-            p.text = p.text.replace("\"Allow\"", "\"Deny\"").into();
-        }
+        let edited = all_denied(&s);
         ws.update(&edited);
         assert_eq!(kept(&ws), cells, "kept over a text edit");
         let after = ws.matrix();
@@ -2140,9 +2147,7 @@ mod tests {
 
     #[test]
     fn plans_are_made_again_when_reference_data_is_installed() {
-        let _reference = REFERENCE
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _reference = hold_reference();
         // a plan reads specs derived from the reference: an action unknown before its
         // service is installed is known after (installing the same file again bumps the
         // generation the same way, and changes no other test's answers)
