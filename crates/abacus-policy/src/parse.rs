@@ -809,9 +809,9 @@ impl Builder<'_> {
                     "add `\"key\": \"value\"` pairs or remove the operator",
                 );
             }
-            let mut seen_keys: Vec<String> = Vec::new();
+            let mut seen_keys: Vec<crate::request::LowerKey> = Vec::new();
             for k in keys {
-                let lower = k.key.to_ascii_lowercase();
+                let lower = crate::request::LowerKey::new(&k.key);
                 if seen_keys.contains(&lower) {
                     self.error(
                         Code::PolicyDuplicateConditionKey.as_str(),
@@ -837,7 +837,7 @@ impl Builder<'_> {
                 out.push(Condition {
                     operator: Spanned::new(op.clone(), block.key_span),
                     key: Spanned::new(k.key.clone(), k.key_span),
-                    key_lower: crate::request::LowerKey::new(&lower),
+                    key_lower: lower,
                     values,
                     values_span: k.value.span,
                 });

@@ -141,6 +141,10 @@ impl Entry {
     }
 }
 
+/// The most keys a context is scanned for instead of bisected (a Studio request carries
+/// about two dozen).
+const SCANNED_KEYS: usize = 32;
+
 /// A context key folded to lowercase, with its [`key_hash`]: made once where a policy
 /// names a key (a condition's key, a `${...}` variable) and looked up in every decision
 /// without being folded or hashed again.
@@ -311,13 +315,11 @@ impl Context {
         self.find(lower_key).map(|e| &e.value)
     }
 
-    /// The entry of a lowercase key. Contexts are small (a Studio request carries about two
-    /// dozen keys): up to 32 keys, a forward scan in the length order of `entries` is
-    /// cheaper than bisection, and the whole key is compared only when its length and first
+    /// The entry of a lowercase key. Contexts are small: up to [`SCANNED_KEYS`], a forward
+    /// scan in the length order of `entries` is cheaper than bisection, and the whole key is compared only when its length and first
     /// eight bytes already agree.
     fn find(&self, lower_key: &str) -> Option<&Entry> {
-        const SCANNED: usize = 32;
-        if self.entries.len() > SCANNED {
+        if self.entries.len() > SCANNED_KEYS {
             return self.entries.get(self.position(lower_key).ok()?);
         }
         let (len, head) = (lower_key.len(), head_of(lower_key));
@@ -347,8 +349,7 @@ impl Context {
     /// [`Context::find`] for a key whose [`key_hash`] is known: in a small context each
     /// entry's hash is compared with it, and bytes only where they are equal.
     fn find_hashed(&self, lower_key: &str, hash: u64) -> Option<&Entry> {
-        const SCANNED: usize = 32;
-        if self.entries.len() > SCANNED {
+        if self.entries.len() > SCANNED_KEYS {
             return self.find(lower_key);
         }
         self.entries
