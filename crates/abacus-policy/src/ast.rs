@@ -251,9 +251,14 @@ pub struct ActionPattern {
 impl ActionPattern {
     /// Compiles `text`.
     pub fn new(text: &str) -> Self {
+        Self::from_string(text.to_owned())
+    }
+
+    /// Compiles `text`, keeping it.
+    pub fn from_string(text: String) -> Self {
         Self {
-            text: text.to_owned(),
-            pattern: Pattern::compile(&text.to_ascii_lowercase()),
+            pattern: Pattern::compile_lowercase(&text),
+            text,
         }
     }
 

@@ -156,7 +156,22 @@ pub fn parse_json(text: &str) -> (Option<JsonValue>, Vec<JsonError>) {
 /// [`parse_json`], with the count of the errors past [`MAX_JSON_ERRORS`].
 pub fn parse_json_counted(text: &str) -> (Option<JsonValue>, Vec<JsonError>, Dropped) {
     let mut lexer = Lexer::new(text);
-    let tokens = lexer.tokenize();
+    let current = lexer.next_token();
+    let mut parser = Parser {
+        lexer,
+        current,
+        pos: 0,
+        eof_consumed: false,
+        errors: Errors::default(),
+        text_len: text.len(),
+    };
+    let value = parser.document(text);
+    // the reader's own errors come first, then the structure's (each phase in source order)
+    let Parser {
+        mut lexer,
+        errors: structure,
+        ..
+    } = parser;
     if let (n, Some(span)) = lexer.odd_spaces {
         let more = if n > 1 {
             format!(" ({n} in the document; this is the first)")
@@ -170,41 +185,52 @@ pub fn parse_json_counted(text: &str) -> (Option<JsonValue>, Vec<JsonError>, Dro
             "JSON allows only ordinary spaces, tabs and line breaks between tokens; replace non-breaking spaces (they come from copying text out of a web page)",
         );
     }
-    let eof_in_string = lexer.eof_in_string;
-    let mut parser = Parser {
-        tokens,
-        pos: 0,
-        errors: Errors {
-            kept_in_phase: 0,
-            ..lexer.errors
+    let mut errors = lexer.errors;
+    errors.kept.extend(structure.kept);
+    let (a, b) = (errors.dropped, structure.dropped);
+    let dropped = Dropped {
+        count: a.count + b.count,
+        errors: a.errors + b.errors,
+        first: match (a.first, b.first) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
         },
-        eof_in_string,
-        text_len: text.len(),
     };
-    let value = if parser.peek_is(&Tok::Eof) {
-        if !eof_in_string {
-            parser.error(
-                Code::JsonEmpty.as_str(),
-                Span::new(text.len(), text.len()),
-                "the document is empty".into(),
-                "write a policy document: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`",
-            );
+    (value, errors.kept, dropped)
+}
+
+impl Parser<'_> {
+    /// The whole document: one value, then nothing but the end. Reads every token, so that
+    /// the reader reports all of its errors, even after the value.
+    fn document(&mut self, text: &str) -> Option<JsonValue> {
+        let value = if self.peek_is(&Tok::Eof) {
+            if !self.lexer.eof_in_string {
+                self.error(
+                    Code::JsonEmpty.as_str(),
+                    Span::new(text.len(), text.len()),
+                    "the document is empty".into(),
+                    "write a policy document: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`",
+                );
+            }
+            None
+        } else {
+            let value = self.value(0);
+            if !self.peek_is(&Tok::Eof) {
+                let span = self.peek_span();
+                self.error(
+                    Code::JsonTrailingContent.as_str(),
+                    Span::new(span.start, text.len()),
+                    "unexpected text after the end of the JSON document".into(),
+                    "a policy is exactly one JSON object; remove the extra text or merge it into the document",
+                );
+            }
+            Some(value)
+        };
+        while !self.peek_is(&Tok::Eof) {
+            self.bump();
         }
-        None
-    } else {
-        let value = parser.value(0);
-        if !parser.peek_is(&Tok::Eof) {
-            let span = parser.peek_span();
-            parser.error(
-                Code::JsonTrailingContent.as_str(),
-                Span::new(span.start, text.len()),
-                "unexpected text after the end of the JSON document".into(),
-                "a policy is exactly one JSON object; remove the extra text or merge it into the document",
-            );
-        }
-        Some(value)
-    };
-    (value, parser.errors.kept, parser.errors.dropped)
+        value
+    }
 }
 
 /// What a token of JSON source is, as the reader cuts it (see [`lex`]).
@@ -359,91 +385,101 @@ impl<'a> Lexer<'a> {
         self.text.get(self.pos..).unwrap_or("")
     }
 
+    /// Every token, up to and including the end.
     fn tokenize(&mut self) -> Vec<Token> {
         // about one token per 8 bytes of a typical policy: grow rarely
         let mut tokens = Vec::with_capacity(self.text.len() / 8 + 4);
         loop {
-            self.skip_whitespace_and_comments();
-            let start = self.pos;
-            let Some(c) = self.peek_char() else {
-                tokens.push(Token {
-                    tok: Tok::Eof,
-                    span: Span::new(start, start),
-                });
+            let token = self.next_token();
+            let end = token.tok == Tok::Eof;
+            tokens.push(token);
+            if end {
                 return tokens;
+            }
+        }
+    }
+
+    /// The next token (at the end of the text, `Eof`, again and again).
+    fn next_token(&mut self) -> Token {
+        self.skip_whitespace_and_comments();
+        let start = self.pos;
+        let Some(c) = self.peek_char() else {
+            return Token {
+                tok: Tok::Eof,
+                span: Span::new(start, start),
             };
-            let single = |t: Tok| Some(t);
-            let punct = match c {
-                '{' => single(Tok::LBrace),
-                '}' => single(Tok::RBrace),
-                '[' => single(Tok::LBracket),
-                ']' => single(Tok::RBracket),
-                ':' => single(Tok::Colon),
-                ',' => single(Tok::Comma),
-                _ => None,
-            };
-            let tok = if let Some(t) = punct {
-                self.pos += 1;
-                t
-            } else if c == '"' {
-                self.string('"')
-            } else if SMART_QUOTES.contains(&c) {
-                let found = c;
-                let tok = self.string(found);
+        };
+        let single = |t: Tok| Some(t);
+        let punct = match c {
+            '{' => single(Tok::LBrace),
+            '}' => single(Tok::RBrace),
+            '[' => single(Tok::LBracket),
+            ']' => single(Tok::RBracket),
+            ':' => single(Tok::Colon),
+            ',' => single(Tok::Comma),
+            _ => None,
+        };
+        let tok = if let Some(t) = punct {
+            self.pos += 1;
+            t
+        } else if c == '"' {
+            self.string('"')
+        } else if SMART_QUOTES.contains(&c) {
+            let found = c;
+            let tok = self.string(found);
+            self.error(
+                Code::JsonSmartQuote.as_str(),
+                Span::new(start, start + c.len_utf8()),
+                format!("smart quote `{found}` used as a string delimiter"),
+                "JSON strings use straight double quotes `\"`; replace the typographic quote (it often comes from copying a policy out of a web page or a word processor)",
+            );
+            tok
+        } else if c == '\'' {
+            let tok = self.string('\'');
+            self.error(
+                Code::JsonSingleQuote.as_str(),
+                Span::new(start, self.pos),
+                "single-quoted string".into(),
+                "JSON strings use double quotes `\"`",
+            );
+            tok
+        } else if c == '-' || c.is_ascii_digit() {
+            self.number()
+        } else if c.is_alphabetic() || c == '_' {
+            self.word()
+        } else if c == '.' {
+            let len = self.rest().bytes().take_while(|b| *b == b'.').count();
+            self.pos += len;
+            let dots = self.text.get(start..self.pos).unwrap_or("");
+            if dots == "..." {
                 self.error(
-                    Code::JsonSmartQuote.as_str(),
-                    Span::new(start, start + c.len_utf8()),
-                    format!("smart quote `{found}` used as a string delimiter"),
-                    "JSON strings use straight double quotes `\"`; replace the typographic quote (it often comes from copying a policy out of a web page or a word processor)",
-                );
-                tok
-            } else if c == '\'' {
-                let tok = self.string('\'');
-                self.error(
-                    Code::JsonSingleQuote.as_str(),
+                    Code::JsonEllipsis.as_str(),
                     Span::new(start, self.pos),
-                    "single-quoted string".into(),
-                    "JSON strings use double quotes `\"`",
+                    "`...` is not JSON".into(),
+                    "the sample elides part of the policy with `...`; remove it or write out the missing elements",
                 );
-                tok
-            } else if c == '-' || c.is_ascii_digit() {
-                self.number()
-            } else if c.is_alphabetic() || c == '_' {
-                self.word()
-            } else if c == '.' {
-                let len = self.rest().bytes().take_while(|b| *b == b'.').count();
-                self.pos += len;
-                let dots = self.text.get(start..self.pos).unwrap_or("");
-                if dots == "..." {
-                    self.error(
-                        Code::JsonEllipsis.as_str(),
-                        Span::new(start, self.pos),
-                        "`...` is not JSON".into(),
-                        "the sample elides part of the policy with `...`; remove it or write out the missing elements",
-                    );
-                } else {
-                    self.error(
-                        Code::JsonUnexpectedCharacter.as_str(),
-                        Span::new(start, self.pos),
-                        format!("unexpected `{dots}`"),
-                        "remove it; JSON numbers start with a digit",
-                    );
-                }
-                Tok::Bad
             } else {
-                self.pos += c.len_utf8();
                 self.error(
                     Code::JsonUnexpectedCharacter.as_str(),
                     Span::new(start, self.pos),
-                    format!("unexpected character `{}`", c.escape_debug()),
-                    "remove it; JSON allows only objects, arrays, strings, numbers, `true`, `false` and `null`",
+                    format!("unexpected `{dots}`"),
+                    "remove it; JSON numbers start with a digit",
                 );
-                Tok::Bad
-            };
-            tokens.push(Token {
-                tok,
-                span: Span::new(start, self.pos),
-            });
+            }
+            Tok::Bad
+        } else {
+            self.pos += c.len_utf8();
+            self.error(
+                Code::JsonUnexpectedCharacter.as_str(),
+                Span::new(start, self.pos),
+                format!("unexpected character `{}`", c.escape_debug()),
+                "remove it; JSON allows only objects, arrays, strings, numbers, `true`, `false` and `null`",
+            );
+            Tok::Bad
+        };
+        Token {
+            tok,
+            span: Span::new(start, self.pos),
         }
     }
 
@@ -786,15 +822,21 @@ fn is_json_number(raw: &str) -> bool {
     i == b.len()
 }
 
-struct Parser {
-    tokens: Vec<Token>,
+/// Reads the structure from the lexer's tokens as they come (no token list): `current` is
+/// the next one, already read.
+struct Parser<'a> {
+    lexer: Lexer<'a>,
+    current: Token,
+    /// Tokens consumed so far (recovery checks that it made progress).
     pos: usize,
+    /// The end was consumed (it counts once in `pos`).
+    eof_consumed: bool,
+    /// The structure's errors (the lexer keeps its own).
     errors: Errors,
-    eof_in_string: bool,
     text_len: usize,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn error(&mut self, code: &'static str, span: Span, message: String, help: &str) {
         self.errors.push(JsonError {
             code,
@@ -806,7 +848,7 @@ impl Parser {
     }
 
     fn peek(&self) -> &Tok {
-        self.tokens.get(self.pos).map_or(&Tok::Eof, |t| &t.tok)
+        &self.current.tok
     }
 
     fn peek_is(&self, tok: &Tok) -> bool {
@@ -814,28 +856,33 @@ impl Parser {
     }
 
     fn peek_span(&self) -> Span {
-        self.tokens
-            .get(self.pos)
-            .map_or(Span::new(self.text_len, self.text_len), |t| t.span)
+        self.current.span
     }
 
+    /// Consumes the current token (moved out, so its string is not copied) and reads the
+    /// next. At the end it stays at `Eof`, counted as consumed once.
     fn bump(&mut self) -> Token {
-        match self.tokens.get_mut(self.pos) {
-            Some(t) => {
+        if self.current.tok == Tok::Eof {
+            if !self.eof_consumed {
+                self.eof_consumed = true;
                 self.pos += 1;
-                // Tokens are read once, front to back: the consumed one is moved out, so its
-                // string is not copied.
-                let tok = if matches!(t.tok, Tok::Eof) {
-                    Tok::Eof
-                } else {
-                    std::mem::replace(&mut t.tok, Tok::Bad)
-                };
-                Token { tok, span: t.span }
             }
-            None => Token {
+            return Token {
                 tok: Tok::Eof,
                 span: Span::new(self.text_len, self.text_len),
-            },
+            };
+        }
+        self.pos += 1;
+        let next = self.lexer.next_token();
+        std::mem::replace(&mut self.current, next)
+    }
+
+    /// Consumes the current token and gives its text: a string's value or a word, else
+    /// nothing (empty).
+    fn bump_text(&mut self) -> String {
+        match self.bump().tok {
+            Tok::Str(text) | Tok::Word(text) => text,
+            _ => String::new(),
         }
     }
 
@@ -873,7 +920,8 @@ impl Parser {
 
     fn value(&mut self, depth: usize) -> JsonValue {
         let span = self.peek_span();
-        match self.peek().clone() {
+        // matched by reference: a string token is moved out by `bump`, never copied
+        match self.peek() {
             Tok::LBrace | Tok::LBracket if depth >= MAX_DEPTH => {
                 self.error(
                     Code::JsonTooDeep.as_str(),
@@ -889,9 +937,8 @@ impl Parser {
             }
             Tok::LBrace => self.object(depth),
             Tok::LBracket => self.array(depth),
-            tok @ (Tok::Str(_) | Tok::Num(_) | Tok::True | Tok::False | Tok::Null) => {
-                self.bump();
-                let kind = match tok {
+            Tok::Str(_) | Tok::Num(_) | Tok::True | Tok::False | Tok::Null => {
+                let kind = match self.bump().tok {
                     Tok::Str(s) => JsonKind::String(s),
                     Tok::Num(n) => JsonKind::Number(n),
                     Tok::True => JsonKind::Bool(true),
@@ -908,7 +955,7 @@ impl Parser {
                 }
             }
             Tok::Eof => {
-                if !self.eof_in_string {
+                if !self.lexer.eof_in_string {
                     self.error(
                         Code::JsonUnexpectedEnd.as_str(),
                         span,
@@ -922,10 +969,11 @@ impl Parser {
                 }
             }
             other => {
+                let found = Self::describe(other);
                 self.error(
                     Code::JsonExpectedValue.as_str(),
                     span,
-                    format!("expected a value, found {}", Self::describe(&other)),
+                    format!("expected a value, found {found}"),
                     "write a string, number, object, array, `true`, `false` or `null` here",
                 );
                 JsonValue {
@@ -973,7 +1021,7 @@ impl Parser {
     }
 
     fn unclosed(&mut self, open: Span, what: &str, close: char) {
-        if self.eof_in_string {
+        if self.lexer.eof_in_string {
             return; // the unterminated string already explains the missing tail
         }
         self.error(
@@ -990,7 +1038,7 @@ impl Parser {
         let mut last_comma: Option<Span> = None;
         loop {
             let span = self.peek_span();
-            match self.peek().clone() {
+            match self.peek() {
                 Tok::RBrace => {
                     let close = self.bump().span;
                     if let Some(comma) = last_comma {
@@ -1008,23 +1056,22 @@ impl Parser {
                         span: Span::new(open.start, span.end),
                     };
                 }
-                Tok::Str(key) | Tok::Word(key) => {
-                    self.bump();
+                Tok::Str(_) | Tok::Word(_) => {
+                    let key = self.bump_text();
                     last_comma = None;
                     if self.peek_is(&Tok::Colon) {
                         self.bump();
                     } else {
-                        let found = self.peek().clone();
+                        let found = self.peek();
+                        let (starts_value, found) =
+                            (Self::starts_value(found), Self::describe(found));
                         self.error(
                             Code::JsonExpectedColon.as_str(),
                             self.peek_span(),
-                            format!(
-                                "expected `:` after the key `\"{key}\"`, found {}",
-                                Self::describe(&found)
-                            ),
+                            format!("expected `:` after the key `\"{key}\"`, found {found}"),
                             "write `\"Key\": value`",
                         );
-                        if !Self::starts_value(&found) {
+                        if !starts_value {
                             self.recover(&Tok::RBrace);
                             members.push(JsonMember {
                                 key,
@@ -1048,13 +1095,11 @@ impl Parser {
                 }
                 other => {
                     if !matches!(other, Tok::Bad) {
+                        let found = Self::describe(other);
                         self.error(
                             Code::JsonExpectedKey.as_str(),
                             span,
-                            format!(
-                                "expected a string key or `}}`, found {}",
-                                Self::describe(&other)
-                            ),
+                            format!("expected a string key or `}}`, found {found}"),
                             "object keys are strings in double quotes, e.g. `\"Effect\"`",
                         );
                     }
@@ -1073,31 +1118,30 @@ impl Parser {
 
     /// After a member or element: expects `,` or the closing token.
     fn after_member(&mut self, close: &Tok, last_comma: &mut Option<Span>, what: &str) {
-        match self.peek().clone() {
+        match self.peek() {
             Tok::Comma => {
                 *last_comma = Some(self.bump().span);
             }
-            t if &t == close => {}
+            t if t == close => {}
             Tok::Eof => {}
             found => {
                 let span = self.peek_span();
                 let closer = if what == "object" { '}' } else { ']' };
-                if Self::starts_value(&found) {
+                let quiet = matches!(found, Tok::Bad | Tok::Word(_));
+                let (starts_value, found) = (Self::starts_value(found), Self::describe(found));
+                if starts_value {
                     self.error(
                         Code::JsonMissingComma.as_str(),
                         span,
-                        format!(
-                            "expected `,` or `{closer}`, found {}",
-                            Self::describe(&found)
-                        ),
+                        format!("expected `,` or `{closer}`, found {found}"),
                         &format!("separate the {what}'s entries with commas"),
                     );
                 } else {
-                    if !matches!(found, Tok::Bad | Tok::Word(_)) {
+                    if !quiet {
                         self.error(
                             Code::JsonExpectedComma.as_str(),
                             span,
-                            format!("expected `,` or `{closer}`, found {}", Self::describe(&found)),
+                            format!("expected `,` or `{closer}`, found {found}"),
                             &format!("separate the {what}'s entries with commas and close it with `{closer}`"),
                         );
                     }
@@ -1128,7 +1172,7 @@ impl Parser {
         let mut last_comma: Option<Span> = None;
         loop {
             let span = self.peek_span();
-            match self.peek().clone() {
+            match self.peek() {
                 Tok::RBracket => {
                     let close = self.bump().span;
                     if let Some(comma) = last_comma {

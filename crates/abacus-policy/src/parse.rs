@@ -111,7 +111,8 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
         };
         b.push(severity, e.code, e.span, e.message, e.help);
     }
-    let policy = json.and_then(|v| b.document(&v));
+    // the builder moves strings out of the tree (which is dropped afterwards)
+    let policy = json.and_then(|mut v| b.document(&mut v));
     let mut validated = Vec::new();
     if let Some(p) = &policy {
         validate::validate(p, &line_index, &mut validated);
@@ -328,13 +329,13 @@ impl Builder<'_> {
     /// duplicate names are reported; the first occurrence of each known name is returned.
     fn elements<'v>(
         &mut self,
-        members: &'v [JsonMember],
+        members: &'v mut [JsonMember],
         allowed: &[&str],
         place: &str,
-    ) -> Vec<(&'static str, &'v JsonMember)> {
+    ) -> Vec<(&'static str, &'v mut JsonMember)> {
         let mut seen: Vec<(&str, Span)> = Vec::new();
         let mut out = Vec::new();
-        for m in members {
+        for m in members.iter_mut() {
             let Some(name) = allowed.iter().find(|a| **a == m.key) else {
                 let near = allowed.iter().find(|a| a.eq_ignore_ascii_case(&m.key));
                 match near {
@@ -372,8 +373,8 @@ impl Builder<'_> {
         out
     }
 
-    fn document(&mut self, v: &JsonValue) -> Option<Policy> {
-        let JsonKind::Object(members) = &v.kind else {
+    fn document(&mut self, v: &mut JsonValue) -> Option<Policy> {
+        let JsonKind::Object(members) = &mut v.kind else {
             if v.kind != JsonKind::Invalid {
                 let help = if matches!(v.kind, JsonKind::Array(_)) {
                     "a policy is an object: `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`; put this array under `Statement`"
@@ -392,22 +393,20 @@ impl Builder<'_> {
             }
             return None;
         };
+        let span = v.span;
         let has = |k: &str| members.iter().any(|m| m.key == k);
-        if !has("Statement") && (has("Effect") || has("Action") || has("Sid") || has("Resource")) {
+        let bare =
+            !has("Statement") && (has("Effect") || has("Action") || has("Sid") || has("Resource"));
+        if bare {
             self.error(
                 Code::PolicyBareStatement.as_str(),
-                v.span,
+                span,
                 "this looks like a single statement, not a policy document".into(),
                 "wrap it in a policy document: `{\"Version\": \"2012-10-17\", \"Statement\": [ ...this statement... ]}`",
             );
             self.variables = true;
-            let statement = self.statement(v, 0);
-            return Some(Policy::new(
-                None,
-                None,
-                statement.into_iter().collect(),
-                v.span,
-            ));
+            let statement = self.statement_members(members, span, 0);
+            return Some(Policy::new(None, None, vec![statement], span));
         }
         let elements = self.elements(members, &TOP_ELEMENTS, "a policy document");
         let mut version = None;
@@ -415,16 +414,16 @@ impl Builder<'_> {
         let mut statement_value = None;
         for (name, m) in elements {
             match name {
-                "Version" => version = self.string_element("Version", &m.value),
-                "Id" => id = self.string_element("Id", &m.value),
-                _ => statement_value = Some(&m.value),
+                "Version" => version = self.string_element("Version", &mut m.value),
+                "Id" => id = self.string_element("Id", &mut m.value),
+                _ => statement_value = Some(&mut m.value),
             }
         }
         match &version {
             None => self.push(
                 Severity::Warning,
                 Code::PolicyMissingVersion.as_str(),
-                Span::new(v.span.start, v.span.start + 1),
+                Span::new(span.start, span.start + 1),
                 "the policy has no `Version`".into(),
                 "add `\"Version\": \"2012-10-17\"`; without it AWS uses 2008-10-17, where policy variables like `${aws:username}` are plain text",
             ),
@@ -441,12 +440,14 @@ impl Builder<'_> {
         match statement_value {
             None => self.error(
                 Code::PolicyMissingStatement.as_str(),
-                Span::new(v.span.start, v.span.start + 1),
+                Span::new(span.start, span.start + 1),
                 "the policy has no `Statement`".into(),
                 "add `\"Statement\": [ { \"Effect\": ..., \"Action\": ..., \"Resource\": ... } ]`",
             ),
-            Some(sv) => match &sv.kind {
-                JsonKind::Object(_) => statements.extend(self.statement(sv, 0)),
+            Some(sv) => match &mut sv.kind {
+                JsonKind::Object(members) => {
+                    statements.push(self.statement_members(members, sv.span, 0));
+                }
                 JsonKind::Array(items) => {
                     if items.is_empty() {
                         self.error(
@@ -456,11 +457,11 @@ impl Builder<'_> {
                             "add at least one statement",
                         );
                     }
-                    for item in items {
-                        match &item.kind {
-                            JsonKind::Object(_) => {
+                    for item in items.iter_mut() {
+                        match &mut item.kind {
+                            JsonKind::Object(members) => {
                                 let i = statements.len();
-                                statements.extend(self.statement(item, i));
+                                statements.push(self.statement_members(members, item.span, i));
                             }
                             JsonKind::Array(inner) => {
                                 self.error(
@@ -471,12 +472,11 @@ impl Builder<'_> {
                                 );
                                 // still read the statements inside so that their own
                                 // mistakes are reported too
-                                for s in inner
-                                    .iter()
-                                    .filter(|s| matches!(s.kind, JsonKind::Object(_)))
-                                {
-                                    let i = statements.len();
-                                    statements.extend(self.statement(s, i));
+                                for s in inner.iter_mut() {
+                                    if let JsonKind::Object(members) = &mut s.kind {
+                                        let i = statements.len();
+                                        statements.push(self.statement_members(members, s.span, i));
+                                    }
                                 }
                             }
                             _ => {
@@ -488,12 +488,12 @@ impl Builder<'_> {
                 _ => self.wrong_type("Statement", "a statement object or an array of them", sv),
             },
         }
-        Some(Policy::new(version, id, statements, v.span))
+        Some(Policy::new(version, id, statements, span))
     }
 
-    fn string_element(&mut self, name: &str, v: &JsonValue) -> Option<Spanned<String>> {
-        match &v.kind {
-            JsonKind::String(s) => Some(Spanned::new(s.clone(), v.span)),
+    fn string_element(&mut self, name: &str, v: &mut JsonValue) -> Option<Spanned<String>> {
+        match &mut v.kind {
+            JsonKind::String(s) => Some(Spanned::new(std::mem::take(s), v.span)),
             _ => {
                 self.wrong_type(name, "a string", v);
                 None
@@ -501,10 +501,13 @@ impl Builder<'_> {
         }
     }
 
-    fn statement(&mut self, v: &JsonValue, index: usize) -> Option<Statement> {
-        let JsonKind::Object(members) = &v.kind else {
-            return None;
-        };
+    /// The statement of an object's `members` (`span`: the object's).
+    fn statement_members(
+        &mut self,
+        members: &mut [JsonMember],
+        span: Span,
+        index: usize,
+    ) -> Statement {
         let elements = self.elements(members, &STATEMENT_ELEMENTS, "a statement");
         let mut st = Statement {
             index,
@@ -518,13 +521,13 @@ impl Builder<'_> {
             not_principal: None,
             conditions: Vec::new(),
             condition_span: None,
-            span: v.span,
+            span,
             service_filter: u64::MAX,
             action_filter: u64::MAX,
         };
         let mut effect_seen = false;
         for (name, m) in elements {
-            let value = &m.value;
+            let value = &mut m.value;
             match name {
                 "Sid" => st.sid = self.string_element("Sid", value),
                 "Effect" => {
@@ -549,7 +552,7 @@ impl Builder<'_> {
                 ),
             }
         }
-        let head = Span::new(v.span.start, v.span.start + 1);
+        let head = Span::new(span.start, span.start + 1);
         if !effect_seen {
             self.error(
                 Code::PolicyMissingEffect.as_str(),
@@ -593,7 +596,7 @@ impl Builder<'_> {
         }
         st.service_filter = st.compute_service_filter();
         st.action_filter = st.compute_action_filter();
-        Some(st)
+        st
     }
 
     fn effect(&mut self, v: &JsonValue) -> Option<Spanned<Effect>> {
@@ -624,9 +627,9 @@ impl Builder<'_> {
     }
 
     /// A string or an array of strings (nested arrays and other types are errors).
-    fn string_list(&mut self, name: &str, v: &JsonValue) -> Option<Vec<Spanned<String>>> {
-        match &v.kind {
-            JsonKind::String(s) => Some(vec![Spanned::new(s.clone(), v.span)]),
+    fn string_list(&mut self, name: &str, v: &mut JsonValue) -> Option<Vec<Spanned<String>>> {
+        match &mut v.kind {
+            JsonKind::String(s) => Some(vec![Spanned::new(std::mem::take(s), v.span)]),
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.error(
@@ -636,10 +639,10 @@ impl Builder<'_> {
                         format!("list at least one value in `{name}`"),
                     );
                 }
-                let mut out = Vec::new();
-                for item in items {
-                    match &item.kind {
-                        JsonKind::String(s) => out.push(Spanned::new(s.clone(), item.span)),
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter_mut() {
+                    match &mut item.kind {
+                        JsonKind::String(s) => out.push(Spanned::new(std::mem::take(s), item.span)),
                         JsonKind::Array(_) => self.error(
                             Code::PolicyNestedArray.as_str(),
                             Span::new(item.span.start, item.span.start + 1),
@@ -658,9 +661,9 @@ impl Builder<'_> {
         }
     }
 
-    fn actions(&mut self, name: &str, v: &JsonValue) -> Option<ValueList<ActionPattern>> {
+    fn actions(&mut self, name: &str, v: &mut JsonValue) -> Option<ValueList<ActionPattern>> {
         let items = self.string_list(name, v)?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(items.len());
         for s in items {
             let text = s.value.as_str();
             let valid = text == "*"
@@ -681,7 +684,7 @@ impl Builder<'_> {
                     "write actions as `service:ActionName`, e.g. `sagemaker:CreateTrainingJob`; wildcards `*` and `?` are allowed, and `*` alone means every action",
                 );
             }
-            out.push(Spanned::new(ActionPattern::new(text), s.span));
+            out.push(Spanned::new(ActionPattern::from_string(s.value), s.span));
         }
         Some(ValueList {
             items: out,
@@ -689,9 +692,9 @@ impl Builder<'_> {
         })
     }
 
-    fn resources(&mut self, name: &str, v: &JsonValue) -> Option<ValueList<ResourcePattern>> {
+    fn resources(&mut self, name: &str, v: &mut JsonValue) -> Option<ValueList<ResourcePattern>> {
         let items = self.string_list(name, v)?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(items.len());
         for s in items {
             let template = self.template(&s.value, s.span);
             out.push(Spanned::new(
@@ -721,8 +724,8 @@ impl Builder<'_> {
         t
     }
 
-    fn principal(&mut self, name: &str, v: &JsonValue) -> Option<Principal> {
-        match &v.kind {
+    fn principal(&mut self, name: &str, v: &mut JsonValue) -> Option<Principal> {
+        match &mut v.kind {
             JsonKind::String(s) if s == "*" => Some(Principal {
                 spec: PrincipalSpec::Any,
                 span: v.span,
@@ -751,7 +754,7 @@ impl Builder<'_> {
                         _ => PrincipalType::CanonicalUser,
                     };
                     let Some(values) =
-                        self.string_list(&format!("{name}.{}", kind.as_str()), &m.value)
+                        self.string_list(&format!("{name}.{}", kind.as_str()), &mut m.value)
                     else {
                         continue;
                     };
@@ -772,57 +775,66 @@ impl Builder<'_> {
         }
     }
 
-    fn conditions(&mut self, v: &JsonValue) -> Vec<Condition> {
-        let JsonKind::Object(blocks) = &v.kind else {
+    fn conditions(&mut self, v: &mut JsonValue) -> Vec<Condition> {
+        let JsonKind::Object(blocks) = &mut v.kind else {
             self.wrong_type("Condition", "an object of operators, e.g. `{\"StringEquals\": {\"aws:SourceIdentity\": \"alice\"}}`", v);
             return Vec::new();
         };
         let mut out = Vec::new();
         let mut seen_ops: Vec<&str> = Vec::new();
-        for block in blocks {
+        for block in blocks.iter_mut() {
             let Some(op) = self.operator(block) else {
                 continue;
             };
-            if seen_ops.contains(&block.key.as_str()) {
+            // the operator's name stays in the tree (kept for duplicates); its keys' values
+            // are moved out
+            let JsonMember {
+                key: block_key,
+                key_span: block_key_span,
+                value: block_value,
+            } = block;
+            let block_key: &str = block_key;
+            if seen_ops.contains(&block_key) {
                 self.error(
                     Code::PolicyDuplicateConditionOperator.as_str(),
-                    block.key_span,
-                    format!("duplicate condition operator `{}`", block.key),
+                    *block_key_span,
+                    format!("duplicate condition operator `{block_key}`"),
                     "put all keys for one operator in a single block; with duplicate JSON keys only one block would survive",
                 );
                 continue;
             }
-            seen_ops.push(&block.key);
-            let JsonKind::Object(keys) = &block.value.kind else {
+            seen_ops.push(block_key);
+            let values_of = block_value.span;
+            let JsonKind::Object(keys) = &mut block_value.kind else {
                 self.wrong_type(
-                    &block.key,
+                    block_key,
                     "an object of condition keys and values",
-                    &block.value,
+                    block_value,
                 );
                 continue;
             };
             if keys.is_empty() {
                 self.error(
                     Code::PolicyEmptyCondition.as_str(),
-                    block.value.span,
-                    format!("`{}` has no condition keys", block.key),
+                    values_of,
+                    format!("`{block_key}` has no condition keys"),
                     "add `\"key\": \"value\"` pairs or remove the operator",
                 );
             }
             let mut seen_keys: Vec<crate::request::LowerKey> = Vec::new();
-            for k in keys {
+            for k in keys.iter_mut() {
                 let lower = crate::request::LowerKey::new(&k.key);
                 if seen_keys.contains(&lower) {
                     self.error(
                         Code::PolicyDuplicateConditionKey.as_str(),
                         k.key_span,
-                        format!("duplicate condition key `{}` under `{}`", k.key, block.key),
+                        format!("duplicate condition key `{}` under `{block_key}`", k.key),
                         "condition keys are case-insensitive; list all values of a key in one array",
                     );
                     continue;
                 }
                 seen_keys.push(lower.clone());
-                let raw = self.condition_values(&k.key, &k.value);
+                let raw = self.condition_values(&k.key, &mut k.value);
                 let values = raw
                     .into_iter()
                     .map(|s| {
@@ -835,8 +847,8 @@ impl Builder<'_> {
                     })
                     .collect();
                 out.push(Condition {
-                    operator: Spanned::new(op.clone(), block.key_span),
-                    key: Spanned::new(k.key.clone(), k.key_span),
+                    operator: Spanned::new(op.clone(), *block_key_span),
+                    key: Spanned::new(std::mem::take(&mut k.key), k.key_span),
                     key_lower: lower,
                     values,
                     values_span: k.value.span,
@@ -890,11 +902,10 @@ impl Builder<'_> {
     }
 
     /// Condition values: a string, number or boolean, or an array of those.
-    fn condition_values(&mut self, key: &str, v: &JsonValue) -> Vec<Spanned<String>> {
-        let scalar = |j: &JsonValue| -> Option<String> {
-            match &j.kind {
-                JsonKind::String(s) => Some(s.clone()),
-                JsonKind::Number(n) => Some(n.clone()),
+    fn condition_values(&mut self, key: &str, v: &mut JsonValue) -> Vec<Spanned<String>> {
+        let scalar = |j: &mut JsonValue| -> Option<String> {
+            match &mut j.kind {
+                JsonKind::String(s) | JsonKind::Number(s) => Some(std::mem::take(s)),
                 JsonKind::Bool(b) => Some(b.to_string()),
                 _ => None,
             }
@@ -902,7 +913,7 @@ impl Builder<'_> {
         if let Some(s) = scalar(v) {
             return vec![Spanned::new(s, v.span)];
         }
-        match &v.kind {
+        match &mut v.kind {
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.error(
@@ -912,8 +923,8 @@ impl Builder<'_> {
                         "list at least one value",
                     );
                 }
-                let mut out = Vec::new();
-                for item in items {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter_mut() {
                     match scalar(item) {
                         Some(s) => out.push(Spanned::new(s, item.span)),
                         None => self.wrong_type(key, "a string, number or boolean", item),

@@ -57,6 +57,28 @@ impl Pattern {
         p
     }
 
+    /// [`Pattern::compile`] of `text` folded to ASCII lowercase (an action pattern), without
+    /// a folded copy of the text.
+    pub fn compile_lowercase(text: &str) -> Self {
+        let raw: Vec<u8> = text.bytes().map(|b| b.to_ascii_lowercase()).collect();
+        let mut p = Pattern {
+            items: raw
+                .iter()
+                .map(|&b| match b {
+                    b'*' => PatItem::Star,
+                    b'?' => PatItem::AnyChar,
+                    b => PatItem::Byte(b),
+                })
+                .collect(),
+            only_stars: !raw.is_empty() && raw.iter().all(|&b| b == b'*'),
+            ..Pattern::default()
+        };
+        let run = memchr::memchr2(b'*', b'?', &raw).unwrap_or(raw.len());
+        p.extend_prefix(raw.get(..run).unwrap_or(&[]));
+        p.raw = raw;
+        p
+    }
+
     /// A pattern that matches `text` exactly (no wildcards).
     pub fn literal(text: &str) -> Self {
         let mut p = Pattern::default();
@@ -490,6 +512,11 @@ mod tests {
                 pat.matches_folded(&t, lower.as_bytes()),
                 pat.matches_ignore_ascii_case(&t)
             );
+        }
+
+        #[test]
+        fn compiling_lowercase_is_compiling_the_folded_text(p in "[aB:\u{e9}\u{c9}*?]{0,8}") {
+            prop_assert_eq!(Pattern::compile_lowercase(&p), Pattern::compile(&p.to_ascii_lowercase()));
         }
 
         #[test]
