@@ -7,12 +7,15 @@
 //! expectation it ends with `N passed, N failed` and exits 1 on a mismatch. Unreadable
 //! files are reported with file, line and column and exit 2.
 
-use abacus_policy::case::{decide_case, run_case, Case, CaseError, CaseFile, PolicyDiagnostic};
+use abacus_policy::case::{
+    decide_case, run_case, Case, CaseError, CaseFile, CasePart, PolicyDiagnostic,
+};
 use abacus_policy::decision::Decision;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::{mpsc, Mutex, PoisonError};
 
 const USAGE: &str = "usage: abacus eval FILE... [--explain]";
 
@@ -54,7 +57,7 @@ pub fn main(args: &[String]) -> ExitCode {
                 continue;
             }
         };
-        let printed = match CaseFile::split(&text).and_then(|f| decide_all(file, &f, explain)) {
+        let printed = match decide_all(file, &text, explain) {
             Ok(p) => p,
             Err(e) => {
                 eprintln!(
@@ -97,47 +100,111 @@ pub fn main(args: &[String]) -> ExitCode {
 /// One printed line and, when the case has an expectation, whether it passed.
 type Printed = (String, Option<bool>);
 
-/// Reads and decides every case of `file`, in order, spreading them over the machine's
-/// cores: cases are independent, and a file of thousands is common (corpora, generated
-/// checks). Each thread reads its own part of the file, so reading is spread too. The
-/// first unreadable case (in file order) fails the whole file, as before anything is
-/// printed.
-fn decide_all(file: &str, cases: &CaseFile<'_>, explain: bool) -> Result<Vec<Printed>, CaseError> {
-    let decide = |range: std::ops::Range<usize>| -> Vec<Result<Printed, CaseError>> {
-        cases
-            .read(range)
+/// Text per part of a case file (see [`CaseFile::parts`]): a few hundred cases, enough that
+/// handing a part to a thread costs nothing next to deciding it.
+const PART_BYTES: usize = 256 * 1024;
+
+/// Cases decided by one thread: each part's number and its lines.
+type Decided = Mutex<Vec<(usize, Vec<Result<Printed, CaseError>>)>>;
+
+/// Reads and decides every case of the file `file` (whose text is `text`), in order,
+/// spreading them over the machine's cores: cases are independent, and a file of thousands
+/// is common (corpora, generated checks). This thread splits the file into parts and hands
+/// each to the next free thread as soon as it is found, then decides parts itself; so the
+/// split, the one step that reads the whole file, overlaps the deciding. Each thread reads
+/// its own parts' cases. The first unreadable case (in file order) fails the whole file, as
+/// does a file that cannot be split, before anything is printed.
+fn decide_all(file: &str, text: &str, explain: bool) -> Result<Vec<Printed>, CaseError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    decide_on(file, text, explain, threads)
+}
+
+/// [`decide_all`] on `threads` threads.
+fn decide_on(
+    file: &str,
+    text: &str,
+    explain: bool,
+    threads: usize,
+) -> Result<Vec<Printed>, CaseError> {
+    let decide = |part: &CasePart<'_>| -> Vec<Result<Printed, CaseError>> {
+        part.read()
             .map(|c| c.map(|c| printed(file, &c, explain)))
             .collect()
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // below a few hundred cases a thread costs more than it saves
-    if threads < 2 || cases.len() < 256 {
-        return decide(0..cases.len()).into_iter().collect();
+    // below a few parts a thread costs more than it saves
+    if threads < 2 || text.len() < 2 * PART_BYTES {
+        let mut lines = Vec::new();
+        for part in CaseFile::parts(text, usize::MAX) {
+            for line in decide(&part?) {
+                lines.push(line?);
+            }
+        }
+        return Ok(lines);
     }
-    let chunk = cases.len().div_ceil(threads);
-    let parts: Vec<Vec<Result<Printed, CaseError>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..cases.len())
-            .step_by(chunk)
-            .map(|from| {
-                let to = (from + chunk).min(cases.len());
-                scope.spawn(move || decide(from..to))
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                // the release build aborts on a panic; a test build reports it in place
-                w.join().unwrap_or_else(|_| {
-                    vec![Err(CaseError {
-                        message: "internal error while deciding these cases".into(),
-                        line: 1,
-                        column: 1,
-                    })]
-                })
-            })
-            .collect()
+    let (parts_tx, parts_rx) = mpsc::channel::<(usize, CasePart<'_>)>();
+    let parts_rx = Mutex::new(parts_rx);
+    let decided: Decided = Mutex::new(Vec::new());
+    // takes parts until the split has ended and every part is taken
+    let work = || loop {
+        let next = match parts_rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok((number, part)) = next else {
+            return;
+        };
+        let lines = decide(&part);
+        // (no lock is held while deciding, so none is ever poisoned by a panic there)
+        decided
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((number, lines));
+    };
+    let mut sent = 0;
+    let mut split_error = None;
+    let mut lost = false;
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        for part in CaseFile::parts(text, PART_BYTES) {
+            match part {
+                Ok(part) => {
+                    // (the receiver lives as long as this function: sending cannot fail, and
+                    // if it did, this thread decides the part)
+                    if let Err(mpsc::SendError((number, part))) = parts_tx.send((sent, part)) {
+                        let lines = decide(&part);
+                        decided
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .push((number, lines));
+                    }
+                    sent += 1;
+                }
+                Err(e) => {
+                    split_error = Some(e);
+                    break;
+                }
+            }
+        }
+        drop(parts_tx);
+        work();
+        for helper in helpers {
+            // the release build aborts on a panic; a test build reports it below
+            lost |= helper.join().is_err();
+        }
     });
-    parts.into_iter().flatten().collect()
+    if let Some(e) = split_error {
+        return Err(e);
+    }
+    let mut decided = decided.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if lost || decided.len() != sent {
+        return Err(CaseError {
+            message: "internal error while deciding these cases".into(),
+            line: 1,
+            column: 1,
+        });
+    }
+    decided.sort_by_key(|(number, _)| *number);
+    decided.into_iter().flat_map(|(_, lines)| lines).collect()
 }
 
 /// The JSON line of one case (keys in alphabetical order, as serde_json's maps print them).
@@ -196,4 +263,58 @@ fn printed(file: &str, case: &Case, explain: bool) -> Printed {
         obj.insert("explanation".into(), json!(a.explanation));
     }
     (Value::to_string(&line), outcome.passed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A case array of about a megabyte (several parts), its case `bad` not a case.
+    fn big_file(bad: Option<usize>) -> String {
+        let cases: Vec<String> = (0..3_000)
+            .map(|n| {
+                if Some(n) == bad {
+                    return "{\"name\": \"broken\"}".to_owned();
+                }
+                let effect = if n % 3 == 0 { "Deny" } else { "Allow" };
+                format!(
+                    "{{\"name\": \"case-{n}\", \"request\": {{\"principal\": \"arn:aws:iam::111122223333:user/u{n}\", \"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::bucket/key-{n}\"}},\n \"identityPolicies\": [{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"{effect}\", \"Action\": \"s3:Get*\", \"Resource\": \"arn:aws:s3:::bucket/key-{n}\"}}, {{\"Effect\": \"Allow\", \"Action\": \"s3:PutObject\", \"Resource\": \"*\", \"Condition\": {{\"Bool\": {{\"aws:SecureTransport\": \"true\"}}}}}}]}}],\n \"expected\": \"{}\"}}",
+                    if n % 3 == 0 { "ExplicitDeny" } else { "Allow" }
+                )
+            })
+            .collect();
+        format!("[\n{}\n]\n", cases.join(",\n"))
+    }
+
+    #[test]
+    fn every_thread_count_prints_the_same_lines_in_file_order() {
+        let text = big_file(None);
+        assert!(text.len() > 4 * PART_BYTES);
+        let one = decide_on("f", &text, false, 1).unwrap();
+        assert_eq!(one.len(), 3_000);
+        assert!(one.iter().all(|(_, passed)| *passed == Some(true)));
+        assert!(one[2_999].0.contains("\"case-2999\""));
+        for threads in [2, 3, 8] {
+            assert_eq!(
+                decide_on("f", &text, false, threads).unwrap(),
+                one,
+                "{threads}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_bad_case_fails_the_file_on_any_thread_count() {
+        let text = big_file(Some(2_500));
+        let one = decide_on("f", &text, false, 1).unwrap_err();
+        assert!(one.message.starts_with("case 2500: "), "{}", one.message);
+        assert_eq!(one.line, 3 * 2_500 + 2);
+        for threads in [2, 3] {
+            assert_eq!(decide_on("f", &text, false, threads).unwrap_err(), one);
+        }
+        // a file that cannot be split fails as a whole
+        let cut = text.get(..text.len() - 3).unwrap();
+        let one = decide_on("f", cut, false, 1).unwrap_err();
+        assert_eq!(decide_on("f", cut, false, 2).unwrap_err(), one);
+    }
 }

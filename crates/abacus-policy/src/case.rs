@@ -18,8 +18,11 @@ use crate::decision::Decision;
 use crate::diagnostic::{Diagnostic, LineIndex, Position};
 use crate::kind::PolicyKind;
 use crate::request::Request;
+use scan::{split_array, ArrayScan, Walker};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+
+mod scan;
 
 /// A policy document in a case: its text, exactly as given.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -424,100 +427,153 @@ impl<'a> CaseFile<'a> {
         &self,
         range: std::ops::Range<usize>,
     ) -> impl Iterator<Item = Result<Case, CaseError>> + '_ {
-        let mut walker = Walker::new(self.text);
         let first = range.start;
-        self.cases
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .map(move |(i, &(base, slice))| {
-                let case = (!self.single).then_some(first + i);
-                let mut c: Case = serde_json::from_str(slice).map_err(|e| {
-                    // a case that is not even JSON may have misled the quick split: report
-                    // what serde finds in the whole file, as if it had split it
-                    if !self.single {
-                        if let Err(whole) = serde_json::from_str::<Vec<&RawValue>>(self.text) {
-                            return located(self.text, whole, 0, None);
-                        }
-                    }
-                    located(self.text, e, base, case)
-                })?;
-                c.anchor(self.text, &mut walker);
-                Ok(c)
-            })
+        let cases = self.cases.get(range).unwrap_or_default();
+        read_cases(self.text, cases, first, self.single, Walker::new(self.text))
     }
-}
 
-/// The elements of a top-level JSON array, each with its offset: a quick byte scan that
-/// follows strings (with their escapes) and bracket nesting. Any irregularity outside the
-/// elements (a missing comma, unbalanced brackets, a string left open, text after the
-/// array, an element that is not an object or array) gives `None`, and serde then reads
-/// the file and reports it; serde reads each element afterwards anyway, which checks its
-/// insides.
-fn split_array(text: &str) -> Option<Vec<(usize, &str)>> {
-    let b = text.as_bytes();
-    let ws = |mut i: usize| {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(i) {
-            i += 1;
-        }
-        i
-    };
-    let mut i = ws(0);
-    if b.get(i) != Some(&b'[') {
-        return None;
-    }
-    i = ws(i + 1);
-    let mut out = Vec::new();
-    if b.get(i) == Some(&b']') {
-        return (ws(i + 1) == b.len()).then_some(out);
-    }
-    loop {
-        let start = i;
-        i = skip_container(b, i)?;
-        out.push((start, text.get(start..i)?));
-        i = ws(i);
-        match b.get(i) {
-            Some(b',') => i = ws(i + 1),
-            Some(b']') => return (ws(i + 1) == b.len()).then_some(out),
-            _ => return None,
+    /// The file's cases in parts of about `part_bytes` of text each, found as the file is
+    /// scanned: a caller can decide the first part while the rest of the file is still
+    /// being split (on a many-megabyte array the split is the one step on one core). The
+    /// parts hold the cases [`CaseFile::split`] finds, in order; a file that is not a
+    /// plain array of objects is split as [`CaseFile::split`] does, and its error (if any)
+    /// is the last item.
+    pub fn parts(text: &'a str, part_bytes: usize) -> CaseParts<'a> {
+        CaseParts {
+            text,
+            scan: ArrayScan::new(text).ok(),
+            walker: Walker::new(text),
+            next: 0,
+            part_bytes: part_bytes.max(1),
+            done: false,
         }
     }
 }
 
-/// The end of the object or array starting at `i` (see [`split_array`]).
-fn skip_container(b: &[u8], mut i: usize) -> Option<usize> {
-    let mut open: Vec<u8> = Vec::new();
-    loop {
-        let c = *b.get(i)?;
-        i += 1;
-        match c {
-            // inside a string, straight to its next quote or backslash (a vector scan:
-            // this split is the one part of `abacus eval` that runs on one core)
-            b'"' => loop {
-                i += memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
-                match *b.get(i)? {
-                    b'"' => {
-                        i += 1;
-                        break;
-                    }
-                    _ => i += 2,
-                }
-            },
-            b'{' => open.push(b'}'),
-            b'[' => open.push(b']'),
-            b'}' | b']' => {
-                if open.pop()? != c {
-                    return None;
-                }
-                if open.is_empty() {
-                    return Some(i);
+/// Reads `cases` (slices of `text`, the first of them case number `first`) in order, one
+/// at a time; `walker` places their policies in the file and must not be past the first.
+fn read_cases<'a>(
+    text: &'a str,
+    cases: &'a [(usize, &'a str)],
+    first: usize,
+    single: bool,
+    mut walker: Walker<'a>,
+) -> impl Iterator<Item = Result<Case, CaseError>> + 'a {
+    cases.iter().enumerate().map(move |(i, &(base, slice))| {
+        let case = (!single).then_some(first + i);
+        let mut c: Case = serde_json::from_str(slice).map_err(|e| {
+            // a case that is not even JSON may have misled the quick split: report what
+            // serde finds in the whole file, as if it had split it
+            if !single {
+                if let Err(whole) = serde_json::from_str::<Vec<&RawValue>>(text) {
+                    return located(text, whole, 0, None);
                 }
             }
-            // anything else before the first bracket: not a container
-            _ if open.is_empty() => return None,
-            _ => {}
+            located(text, e, base, case)
+        })?;
+        c.anchor(text, &mut walker);
+        Ok(c)
+    })
+}
+
+/// Consecutive cases of a file (see [`CaseFile::parts`]).
+pub struct CasePart<'a> {
+    text: &'a str,
+    /// The number of the first case in the file.
+    first: usize,
+    cases: Vec<(usize, &'a str)>,
+    single: bool,
+    /// Where the first case starts: offset and position.
+    start: (usize, Position),
+}
+
+impl CasePart<'_> {
+    /// How many cases the part holds.
+    pub fn len(&self) -> usize {
+        self.cases.len()
+    }
+
+    /// True when it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
+    }
+
+    /// Reads the part's cases, as [`CaseFile::read`] does.
+    pub fn read(&self) -> impl Iterator<Item = Result<Case, CaseError>> + '_ {
+        let (offset, at) = self.start;
+        let walker = Walker::at(self.text, offset, at);
+        read_cases(self.text, &self.cases, self.first, self.single, walker)
+    }
+}
+
+/// The parts of a case file, split as they are asked for (see [`CaseFile::parts`]).
+pub struct CaseParts<'a> {
+    text: &'a str,
+    /// The quick scan, until it ends or meets something irregular.
+    scan: Option<ArrayScan<'a>>,
+    /// Places each part's first case.
+    walker: Walker<'a>,
+    /// The number of the next case.
+    next: usize,
+    part_bytes: usize,
+    done: bool,
+}
+
+impl<'a> CaseParts<'a> {
+    fn part(&mut self, cases: Vec<(usize, &'a str)>, single: bool) -> CasePart<'a> {
+        let first = self.next;
+        self.next += cases.len();
+        let offset = cases.first().map_or(0, |&(offset, _)| offset);
+        CasePart {
+            text: self.text,
+            first,
+            cases,
+            single,
+            start: (offset, self.walker.position(offset)),
         }
+    }
+
+    /// The quick scan met something irregular: the cases not given yet (or the error), as
+    /// [`CaseFile::split`] finds them.
+    fn rest_as_split(&mut self) -> Option<Result<CasePart<'a>, CaseError>> {
+        self.done = true;
+        self.scan = None;
+        match CaseFile::split(self.text) {
+            Err(e) => Some(Err(e)),
+            Ok(file) => {
+                let rest: Vec<_> = file.cases.into_iter().skip(self.next).collect();
+                (!rest.is_empty()).then(|| Ok(self.part(rest, file.single)))
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for CaseParts<'a> {
+    type Item = Result<CasePart<'a>, CaseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let Some(scan) = self.scan.as_mut() else {
+            return self.rest_as_split();
+        };
+        let mut cases = Vec::new();
+        let mut bytes = 0;
+        while bytes < self.part_bytes {
+            match scan.next_element() {
+                Ok(Some((offset, slice))) => {
+                    bytes += slice.len();
+                    cases.push((offset, slice));
+                }
+                Ok(None) => {
+                    self.done = true;
+                    break;
+                }
+                Err(scan::Irregular) => return self.rest_as_split(),
+            }
+        }
+        (!cases.is_empty()).then(|| Ok(self.part(cases, false)))
     }
 }
 
@@ -537,120 +593,55 @@ fn located(text: &str, e: serde_json::Error, base: usize, case: Option<usize>) -
     }
 }
 
-/// Positions of increasing offsets in one text, in one pass over it in all: a file of
-/// thousands of cases, even minified on one line, is walked once instead of indexed whole.
-struct Walker<'a> {
-    text: &'a str,
-    offset: usize,
-    at: Position,
-}
-
-impl<'a> Walker<'a> {
-    fn new(text: &'a str) -> Self {
-        Walker {
-            text,
-            offset: 0,
-            at: Position {
-                line: 1,
-                column: 1,
-                column_utf16: 1,
-            },
-        }
-    }
-
-    /// The position of byte `offset` (clamped to the text; an offset inside a character
-    /// counts it as passed, as [`LineIndex::position`] does).
-    fn position(&mut self, offset: usize) -> Position {
-        let offset = offset.min(self.text.len());
-        if offset < self.offset {
-            // never happens for offsets visited in order; stay right regardless
-            *self = Walker::new(self.text);
-        }
-        let bytes = self.text.as_bytes();
-        let between = bytes.get(self.offset..offset).unwrap_or_default();
-        // (memchr: a vector scan; a file of one case per line has a newline every few
-        // kilobytes, and a byte loop here was a tenth of `abacus eval`)
-        let (from, newlines) = match memchr::memrchr(b'\n', between) {
-            Some(last) => (
-                self.offset + last + 1,
-                memchr::memchr_iter(b'\n', between).count(),
-            ),
-            None => (self.offset, 0),
-        };
-        if newlines > 0 {
-            self.at = Position {
-                line: self.at.line + newlines,
-                column: 1,
-                column_utf16: 1,
-            };
-        }
-        // from..offset lies on one line; count its characters (UTF-8 continuation bytes
-        // start no character)
-        // (counted as whole runs, which the compiler vectorises, not byte by byte)
-        let run = bytes.get(from..offset).unwrap_or_default();
-        // (ASCII text, the usual case, is told at once: one byte, one character)
-        let (continuation, astral) = if run.is_ascii() {
-            (0, 0)
-        } else {
-            (
-                run.iter().filter(|&&b| b & 0xC0 == 0x80).count(),
-                // 4-byte characters are two UTF-16 code units
-                run.iter().filter(|&&b| b >= 0xF0).count(),
-            )
-        };
-        let characters = run.len() - continuation;
-        self.at.column += characters;
-        self.at.column_utf16 += characters + astral;
-        self.offset = offset;
-        self.at
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn serde_split(text: &str) -> Option<Vec<(usize, String)>> {
-        let items: Vec<&RawValue> = serde_json::from_str(text).ok()?;
-        let start = text.as_ptr() as usize;
-        Some(
-            items
-                .iter()
-                .map(|r| (r.get().as_ptr() as usize - start, r.get().to_owned()))
-                .collect(),
-        )
+    /// Every case of `text` read part by part (parts of about `bytes`).
+    fn via_parts(text: &str, bytes: usize) -> Result<Vec<Case>, CaseError> {
+        let mut cases = Vec::new();
+        for part in CaseFile::parts(text, bytes) {
+            for case in part?.read() {
+                cases.push(case?);
+            }
+        }
+        Ok(cases)
     }
 
     #[test]
-    fn the_quick_split_finds_what_serde_finds() {
-        let valid = [
+    fn parts_hold_the_cases_the_whole_file_holds() {
+        let case = |n: usize| {
+            format!(
+                "{{\"name\": \"c{n}\", \"request\": {{\"principal\": \"p\", \"action\": \"s3:GetObject\", \"resource\": \"*\"}},\n  \"identityPolicies\": [{{\"Version\": \"2012-10-17\", \"Statement\": [[]]}}]}}"
+            )
+        };
+        let many = format!(
+            "[\n{}\n]\n",
+            (0..7).map(case).collect::<Vec<_>>().join(",\n")
+        );
+        let texts = [
+            many.as_str(),
             "[]",
-            " [ ] \n",
-            r#"[{"a": 1}]"#,
-            "[\n  {\"a\": \"x]}\\\"[{\"},\n  [1, {\"b\": []}] ,{}\r\n]\n",
-            r#"[{"k": "\\"}, {"k": "\u005d"}]"#,
+            // one case, not an array
+            r#"{"request":{"principal":"p","action":"s3:GetObject","resource":"*"}}"#,
+            // valid JSON the quick scan does not split: the rest as serde splits it
+            r#"[{"request":{"principal":"p","action":"s3:GetObject","resource":"*"}}, 1]"#,
+            // not JSON, and a case that is not
+            "[{}, {} {}]",
+            "[\n{\"name\": \"a\", \"request\" {}}\n]",
+            "[1,",
         ];
-        for text in valid {
-            let quick = split_array(text)
-                .unwrap_or_else(|| panic!("{text}"))
-                .into_iter()
-                .map(|(o, s)| (o, s.to_owned()))
-                .collect::<Vec<_>>();
-            assert_eq!(Some(quick), serde_split(text), "{text}");
+        for text in texts {
+            let whole = parse_cases(text);
+            for bytes in [1, 100, 400, usize::MAX] {
+                assert_eq!(via_parts(text, bytes), whole, "{bytes}: {text}");
+            }
         }
-        // irregular outside the elements: left to serde
-        for text in [
-            "[{} {}]",
-            "[{},]",
-            "[{}] x",
-            "[{\"a\": \"open}]",
-            "[{]",
-            "[1, 2]",
-            "[\"s\"]",
-            "[{}",
-        ] {
-            assert_eq!(split_array(text), None, "{text}");
-        }
+        // the policies of later parts are placed in the file, as in the whole file's read
+        let whole = parse_cases(&many).unwrap();
+        let last = whole.last().unwrap().identity_policies[0].origin.unwrap();
+        assert_eq!(last.1.line, 15);
+        assert_eq!(CaseFile::parts(&many, 400).count(), 3);
     }
 
     #[test]
@@ -661,22 +652,6 @@ mod tests {
         let err = parse_cases(text).unwrap_err();
         assert_eq!(err.message, whole.to_string());
         assert_eq!((err.line, err.column), (whole.line(), whole.column()));
-    }
-
-    #[test]
-    fn the_walker_agrees_with_the_line_index() {
-        let text = "{\n  \"a\": \"h\u{e9}llo \u{1F600} x\",\r\n\n  \"b\": [1, 2]\n}";
-        let index = LineIndex::new(text);
-        let mut walker = Walker::new(text);
-        for offset in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
-            assert_eq!(
-                walker.position(offset),
-                index.position(offset),
-                "offset {offset}"
-            );
-        }
-        // and when asked out of order
-        assert_eq!(walker.position(3), index.position(3));
     }
 
     // IAM User Guide: "Policy evaluation logic"
