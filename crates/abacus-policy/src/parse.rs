@@ -274,7 +274,15 @@ struct Builder<'a> {
     variables: bool,
 }
 
+/// The most element names one object may hold (each list below fits, checked when built).
+const MAX_ELEMENTS: usize = 16;
+const _: () = assert!(
+    TOP_ELEMENTS.len() <= MAX_ELEMENTS
+        && STATEMENT_ELEMENTS.len() <= MAX_ELEMENTS
+        && PRINCIPAL_ELEMENTS.len() <= MAX_ELEMENTS
+);
 const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+const PRINCIPAL_ELEMENTS: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 const STATEMENT_ELEMENTS: [&str; 10] = [
     "Sid",
     "Effect",
@@ -330,13 +338,15 @@ impl Builder<'_> {
     fn elements<'v>(
         &mut self,
         members: &'v mut [JsonMember],
-        allowed: &[&str],
+        allowed: &[&'static str],
         place: &str,
     ) -> Vec<(&'static str, &'v mut JsonMember)> {
-        let mut seen: Vec<(&str, Span)> = Vec::new();
-        let mut out = Vec::new();
+        // where each allowed name was first seen, by its place in `allowed` (a short list:
+        // a scan beats a map, and nothing is allocated)
+        let mut seen = [None::<Span>; MAX_ELEMENTS];
+        let mut out = Vec::with_capacity(members.len());
         for m in members.iter_mut() {
-            let Some(name) = allowed.iter().find(|a| **a == m.key) else {
+            let Some((i, &name)) = allowed.iter().enumerate().find(|(_, a)| **a == m.key) else {
                 let near = allowed.iter().find(|a| a.eq_ignore_ascii_case(&m.key));
                 match near {
                     Some(n) => self.error(
@@ -354,7 +364,10 @@ impl Builder<'_> {
                 }
                 continue;
             };
-            if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
+            let Some(first_seen) = seen.get_mut(i) else {
+                continue; // (never: every list of elements fits, see MAX_ELEMENTS)
+            };
+            if let Some(first) = *first_seen {
                 let first = self.index.position(first.start);
                 self.error(
                     Code::PolicyDuplicateElement.as_str(),
@@ -367,8 +380,8 @@ impl Builder<'_> {
                 );
                 continue;
             }
-            seen.push((name, m.key_span));
-            out.push((*static_name(name), m));
+            *first_seen = Some(m.key_span);
+            out.push((name, m));
         }
         out
     }
@@ -740,11 +753,7 @@ impl Builder<'_> {
                 None
             }
             JsonKind::Object(members) => {
-                let elements = self.elements(
-                    members,
-                    &["AWS", "Service", "Federated", "CanonicalUser"],
-                    "a principal",
-                );
+                let elements = self.elements(members, &PRINCIPAL_ELEMENTS, "a principal");
                 let mut entries = Vec::new();
                 for (kind, m) in elements {
                     let kind = match kind {
@@ -938,16 +947,6 @@ impl Builder<'_> {
             }
         }
     }
-}
-
-/// Maps an element name to its `'static` spelling.
-fn static_name(name: &&str) -> &'static &'static str {
-    STATEMENT_ELEMENTS
-        .iter()
-        .chain(TOP_ELEMENTS.iter())
-        .chain(["AWS", "Service", "Federated", "CanonicalUser"].iter())
-        .find(|n| *n == name)
-        .unwrap_or(&"")
 }
 
 #[cfg(test)]

@@ -154,7 +154,7 @@ impl Template {
             }],
             has_variables: false,
             variable_count: 0,
-            wild: text.contains(['*', '?']),
+            wild: memchr::memchr2(b'*', b'?', text.as_bytes()).is_some(),
             fixed: None,
         };
         t.fixed = Some(Pattern::compile(text));
