@@ -119,13 +119,32 @@ fn decide_all(file: &str, text: &str, explain: bool) -> Result<Vec<Printed>, Cas
     decide_on(file, text, explain, threads)
 }
 
-/// [`decide_all`] on `threads` threads.
+/// [`decide_all`] on `threads` threads. A file of one case per line is split at its line
+/// ends ([`abacus_policy::case::CaseParts::guessing_lines`]); when a case then does not
+/// read, the file is split again by its brackets, which finds the right cases and errors.
 fn decide_on(
     file: &str,
     text: &str,
     explain: bool,
     threads: usize,
 ) -> Result<Vec<Printed>, CaseError> {
+    match decide_parts(file, text, explain, threads, true) {
+        (Err(_), Guessed(true)) => decide_parts(file, text, explain, threads, false).0,
+        (decided, _) => decided,
+    }
+}
+
+/// Whether some part was split by guessing lines (see [`decide_on`]).
+struct Guessed(bool);
+
+/// [`decide_on`], guessing lines or not, and whether it guessed.
+fn decide_parts(
+    file: &str,
+    text: &str,
+    explain: bool,
+    threads: usize,
+    guess_lines: bool,
+) -> (Result<Vec<Printed>, CaseError>, Guessed) {
     let decide = |part: &CasePart<'_>| -> Vec<Result<Printed, CaseError>> {
         part.read()
             .map(|c| c.map(|c| printed(file, &c, explain)))
@@ -133,13 +152,16 @@ fn decide_on(
     };
     // below a few parts a thread costs more than it saves
     if threads < 2 || text.len() < 2 * PART_BYTES {
-        let mut lines = Vec::new();
-        for part in CaseFile::parts(text, usize::MAX) {
-            for line in decide(&part?) {
-                lines.push(line?);
+        let one_by_one = || -> Result<Vec<Printed>, CaseError> {
+            let mut lines = Vec::new();
+            for part in CaseFile::parts(text, usize::MAX) {
+                for line in decide(&part?) {
+                    lines.push(line?);
+                }
             }
-        }
-        return Ok(lines);
+            Ok(lines)
+        };
+        return (one_by_one(), Guessed(false));
     }
     let (parts_tx, parts_rx) = mpsc::channel::<(usize, CasePart<'_>)>();
     let parts_rx = Mutex::new(parts_rx);
@@ -163,9 +185,13 @@ fn decide_on(
     let mut sent = 0;
     let mut split_error = None;
     let mut lost = false;
+    let mut parts = CaseFile::parts(text, PART_BYTES);
+    if guess_lines {
+        parts = parts.guessing_lines();
+    }
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        for part in CaseFile::parts(text, PART_BYTES) {
+        for part in parts.by_ref() {
             match part {
                 Ok(part) => {
                     // (the receiver lives as long as this function: sending cannot fail, and
@@ -192,19 +218,22 @@ fn decide_on(
             lost |= helper.join().is_err();
         }
     });
+    let guessed = Guessed(parts.guessed());
     if let Some(e) = split_error {
-        return Err(e);
+        return (Err(e), guessed);
     }
     let mut decided = decided.into_inner().unwrap_or_else(PoisonError::into_inner);
     if lost || decided.len() != sent {
-        return Err(CaseError {
+        let internal = CaseError {
             message: "internal error while deciding these cases".into(),
             line: 1,
             column: 1,
-        });
+        };
+        return (Err(internal), guessed);
     }
     decided.sort_by_key(|(number, _)| *number);
-    decided.into_iter().flat_map(|(_, lines)| lines).collect()
+    let lines = decided.into_iter().flat_map(|(_, lines)| lines).collect();
+    (lines, guessed)
 }
 
 /// The JSON line of one case (keys in alphabetical order, as serde_json's maps print them).
@@ -269,7 +298,8 @@ fn printed(file: &str, case: &Case, explain: bool) -> Printed {
 mod tests {
     use super::*;
 
-    /// A case array of about a megabyte (several parts), its case `bad` not a case.
+    /// A case array of about a megabyte (several parts), three lines a case, its case `bad`
+    /// not a case.
     fn big_file(bad: Option<usize>) -> String {
         let cases: Vec<String> = (0..3_000)
             .map(|n| {
@@ -286,15 +316,24 @@ mod tests {
         format!("[\n{}\n]\n", cases.join(",\n"))
     }
 
+    /// [`big_file`] with one case per line (the layout programs write, split by lines).
+    fn big_file_of_lines(bad: Option<usize>) -> String {
+        big_file(bad).replace(",\n \"", ", \"")
+    }
+
     #[test]
     fn every_thread_count_prints_the_same_lines_in_file_order() {
+        let of_lines = big_file_of_lines(None);
         let text = big_file(None);
         assert!(text.len() > 4 * PART_BYTES);
         let one = decide_on("f", &text, false, 1).unwrap();
         assert_eq!(one.len(), 3_000);
         assert!(one.iter().all(|(_, passed)| *passed == Some(true)));
         assert!(one[2_999].0.contains("\"case-2999\""));
+        assert_eq!(decide_on("f", &of_lines, false, 1).unwrap(), one);
         for threads in [2, 3, 8] {
+            let by_lines = decide_on("f", &of_lines, false, threads);
+            assert_eq!(by_lines.unwrap(), one, "{threads}");
             assert_eq!(
                 decide_on("f", &text, false, threads).unwrap(),
                 one,
@@ -309,6 +348,14 @@ mod tests {
         let one = decide_on("f", &text, false, 1).unwrap_err();
         assert!(one.message.starts_with("case 2500: "), "{}", one.message);
         assert_eq!(one.line, 3 * 2_500 + 2);
+        for threads in [2, 3] {
+            assert_eq!(decide_on("f", &text, false, threads).unwrap_err(), one);
+        }
+        // one case per line: the same case fails, on its own line
+        let text = big_file_of_lines(Some(2_500));
+        let one = decide_on("f", &text, false, 1).unwrap_err();
+        assert!(one.message.starts_with("case 2500: "), "{}", one.message);
+        assert_eq!(one.line, 2_500 + 2);
         for threads in [2, 3] {
             assert_eq!(decide_on("f", &text, false, threads).unwrap_err(), one);
         }

@@ -446,6 +446,7 @@ impl<'a> CaseFile<'a> {
             next: 0,
             part_bytes: part_bytes.max(1),
             done: false,
+            guessed: false,
         }
     }
 }
@@ -517,9 +518,26 @@ pub struct CaseParts<'a> {
     next: usize,
     part_bytes: usize,
     done: bool,
+    /// A scan that ended had guessed.
+    guessed: bool,
 }
 
 impl<'a> CaseParts<'a> {
+    /// The same parts, splitting a file of one case per line at its line ends instead of
+    /// following every bracket: much less work, but a guess (a line could be part of a
+    /// case). The parts are right when every one of their cases reads; when one does not
+    /// and [`CaseParts::guessed`] says so, split the file again without guessing for the
+    /// right cases and errors.
+    pub fn guessing_lines(mut self) -> Self {
+        self.scan = self.scan.map(ArrayScan::guessing_lines);
+        self
+    }
+
+    /// True when some part so far was split by guessing lines.
+    pub fn guessed(&self) -> bool {
+        self.guessed || self.scan.as_ref().is_some_and(ArrayScan::guessed)
+    }
+
     fn part(&mut self, cases: Vec<(usize, &'a str)>, single: bool) -> CasePart<'a> {
         let first = self.next;
         self.next += cases.len();
@@ -537,6 +555,7 @@ impl<'a> CaseParts<'a> {
     /// [`CaseFile::split`] finds them.
     fn rest_as_split(&mut self) -> Option<Result<CasePart<'a>, CaseError>> {
         self.done = true;
+        self.guessed = self.guessed();
         self.scan = None;
         match CaseFile::split(self.text) {
             Err(e) => Some(Err(e)),
@@ -642,6 +661,59 @@ mod tests {
         let last = whole.last().unwrap().identity_policies[0].origin.unwrap();
         assert_eq!(last.1.line, 15);
         assert_eq!(CaseFile::parts(&many, 400).count(), 3);
+    }
+
+    #[test]
+    fn guessing_lines_finds_the_cases_of_a_file_of_one_case_per_line() {
+        let case = |n: usize| {
+            format!(
+                "{{\"name\": \"c{n}\", \"request\": {{\"principal\": \"p\", \"action\": \"s3:GetObject\", \"resource\": \"*\"}}, \"identityPolicies\": [{{\"Version\": \"2012-10-17\", \"Statement\": [[]]}}]}}"
+            )
+        };
+        let cases: Vec<String> = (0..6).map(case).collect();
+        let one_per_line = format!("[\n{}\n]\n", cases.join(",\n"));
+        // pretty-printed from the fourth case on: the guess stops there
+        let mixed = format!(
+            "[\n{},\n  {{\n \"name\": \"late\",\n \"request\": {{\"principal\": \"p\", \"action\": \"s3:GetObject\", \"resource\": \"*\"}}\n  }}\n]",
+            cases.get(..3).unwrap().join(",\n")
+        );
+        for text in [&one_per_line, &mixed] {
+            for bytes in [1, 300, usize::MAX] {
+                let mut parts = CaseFile::parts(text, bytes).guessing_lines();
+                let mut read = Vec::new();
+                for part in parts.by_ref() {
+                    read.extend(part.unwrap().read().map(Result::unwrap));
+                }
+                assert!(parts.guessed());
+                assert_eq!(read, parse_cases(text).unwrap(), "{bytes}: {text}");
+            }
+        }
+        // a line that is only part of a case is a wrong guess: that case does not read
+        let request = r#""request": {"principal": "p", "action": "s3:GetObject", "resource": "*"}"#;
+        let wrong = format!(
+            "[\n{{\"name\": \"a\", \"identityPolicies\": [{{\"Version\": \"2012-10-17\"}},\n{{\"Version\": \"2012-10-17\"}}], {request}}},\n{{\"name\": \"b\", {request}}}\n]"
+        );
+        assert_eq!(parse_cases(&wrong).unwrap().len(), 2);
+        let mut parts = CaseFile::parts(&wrong, usize::MAX).guessing_lines();
+        let first = parts.next().unwrap().unwrap();
+        assert_eq!(first.len(), 3);
+        assert!(first.read().next().unwrap().is_err());
+        assert!(parts.guessed());
+        // a line that does not look whole ends the guess, and the split is right from there
+        let two_lines = one_per_line.replace(", \"identityPolicies\"", ",\n\"identityPolicies\"");
+        let mut parts = CaseFile::parts(&two_lines, usize::MAX).guessing_lines();
+        let cases: Vec<Case> = parts
+            .next()
+            .unwrap()
+            .unwrap()
+            .read()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(cases, parse_cases(&two_lines).unwrap());
+        // without guessing, nothing is a guess
+        let mut parts = CaseFile::parts(&one_per_line, 10);
+        assert_eq!(parts.by_ref().count(), 6);
+        assert!(!parts.guessed());
     }
 
     #[test]

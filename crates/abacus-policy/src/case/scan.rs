@@ -10,10 +10,22 @@ use crate::diagnostic::Position;
 /// open, text after the array, an element that is not an object or array) ends the scan
 /// with [`Irregular`], and serde then reads the file and reports it; serde reads each
 /// element afterwards anyway, which checks its insides.
+///
+/// Guessing lines ([`ArrayScan::guessing_lines`]), an element that fills its line (from
+/// `{` to `}`, then `,` or the line of the closing `]`) is taken as it stands, without
+/// following its brackets: files of one case per line (what programs write) are split at
+/// the cost of finding their line ends. A line that is only part of an element (a
+/// pretty-printed case) would be taken wrongly, which is why such elements are guesses (see
+/// [`ArrayScan::guessed`]); the first line that does not look like a whole element ends the
+/// guessing, and the scan follows brackets from there.
 pub(super) struct ArrayScan<'a> {
     text: &'a str,
     /// Where the next element (or the closing `]`) starts; `None` once the array ended.
     at: Option<usize>,
+    /// Still taking whole lines as elements.
+    lines: bool,
+    /// Some element was a line taken as it stands.
+    guessed: bool,
 }
 
 /// The scan met something that is not a plain array of containers (see [`ArrayScan`]).
@@ -30,6 +42,8 @@ impl<'a> ArrayScan<'a> {
         let mut scan = ArrayScan {
             text,
             at: Some(skip_ws(text.as_bytes(), i + 1)),
+            lines: false,
+            guessed: false,
         };
         if let Some(first) = scan.at.filter(|&at| text.as_bytes().get(at) == Some(&b']')) {
             // an empty array
@@ -38,12 +52,31 @@ impl<'a> ArrayScan<'a> {
         Ok(scan)
     }
 
+    /// The same scan, taking elements that fill their line as they stand (see the type's
+    /// doc).
+    pub(super) fn guessing_lines(mut self) -> Self {
+        self.lines = true;
+        self
+    }
+
+    /// True when some element was a whole line taken without following its brackets:
+    /// the elements are right if each of them is a complete JSON value.
+    pub(super) fn guessed(&self) -> bool {
+        self.guessed
+    }
+
     /// The next element and its offset; `None` after the last.
     pub(super) fn next_element(&mut self) -> Result<Option<(usize, &'a str)>, Irregular> {
         let b = self.text.as_bytes();
         let Some(start) = self.at else {
             return Ok(None);
         };
+        if self.lines {
+            match self.whole_line(start) {
+                Some(element) => return Ok(Some(element)),
+                None => self.lines = false,
+            }
+        }
         let end = skip_container(b, start).ok_or(Irregular)?;
         let element = self.text.get(start..end).ok_or(Irregular)?;
         let i = skip_ws(b, end);
@@ -55,6 +88,33 @@ impl<'a> ArrayScan<'a> {
             _ => return Err(Irregular),
         }
         Ok(Some((start, element)))
+    }
+
+    /// The element at `start` when it fills its line, moving past it; `None` (nothing moved)
+    /// when the line is not one element followed by `,` or by the closing `]`.
+    fn whole_line(&mut self, start: usize) -> Option<(usize, &'a str)> {
+        let b = self.text.as_bytes();
+        let rest = b.get(start..)?;
+        let line_end = start + memchr::memchr(b'\n', rest)?;
+        let line = self.text.get(start..line_end)?.trim_end();
+        let next = skip_ws(b, line_end);
+        let (element, after) = match line.strip_suffix(',') {
+            Some(element) => (element.trim_end(), Some(next)),
+            // the last element: the array closes on a later line
+            None if b.get(next) == Some(&b']') => (line, None),
+            None => return None,
+        };
+        if !(element.starts_with('{') && element.ends_with('}')) {
+            return None;
+        }
+        match after {
+            Some(next) => self.at = Some(next),
+            None => {
+                self.close(next).ok()?;
+            }
+        }
+        self.guessed = true;
+        Some((start, element))
     }
 
     /// The array closes at `i`: nothing but whitespace may follow.
