@@ -71,6 +71,9 @@ pub fn main(args: &[String]) -> ExitCode {
                 continue;
             }
         };
+        // a file's lines go out in one write (stdout flushes every line otherwise: one
+        // system call per case), before anything said about the next file
+        let mut lines = String::with_capacity(printed.iter().map(|(l, _)| l.len() + 1).sum());
         for (line, passed_case) in printed {
             if let Some(ok) = passed_case {
                 with_expectations = true;
@@ -80,9 +83,11 @@ pub fn main(args: &[String]) -> ExitCode {
                     failed += 1;
                 }
             }
-            if writeln!(out, "{line}").is_err() {
-                return ExitCode::from(2); // stdout closed (e.g. piped into `head`)
-            }
+            lines.push_str(&line);
+            lines.push('\n');
+        }
+        if out.write_all(lines.as_bytes()).is_err() {
+            return ExitCode::from(2); // stdout closed (e.g. piped into `head`)
         }
     }
     if with_expectations && writeln!(out, "{passed} passed, {failed} failed").is_err() {
