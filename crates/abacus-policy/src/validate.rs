@@ -274,7 +274,7 @@ impl Validator<'_> {
             if ok {
                 continue;
             }
-            let variable = if text.contains("${") {
+            let variable = if crate::variables::has_variable_start(text) {
                 "; policy variables work only with string and ARN operators"
             } else {
                 ""
@@ -305,7 +305,7 @@ impl Validator<'_> {
     }
 
     fn literal_variable(&mut self, text: &str, span: Span, variables: bool) {
-        if !variables && text.contains("${") {
+        if !variables && crate::variables::has_variable_start(text) {
             self.push(
                 Severity::Warning,
                 Code::PolicyVariableWithoutVersion.as_str(),
@@ -344,13 +344,15 @@ impl Validator<'_> {
         if text == "*" {
             return;
         }
-        let parts: Vec<&str> = text.splitn(6, ':').collect();
+        let mut fields = text.splitn(6, ':');
+        let (arn, partition, service) = (fields.next(), fields.next(), fields.next());
+        let parts = [arn, partition, service].iter().flatten().count() + fields.count();
         // a trailing `*` may stand for the remaining segments ("IAM JSON policy elements:
         // Resource": a `*` at the end of a segment can expand beyond the colons)
-        let well_formed = (parts.len() == 6 || (parts.len() >= 3 && text.ends_with('*')))
-            && parts.first() == Some(&"arn")
-            && parts.get(1).is_some_and(|p| !p.is_empty())
-            && parts.get(2).is_some_and(|s| !s.is_empty());
+        let well_formed = (parts == 6 || (parts >= 3 && text.ends_with('*')))
+            && arn == Some("arn")
+            && partition.is_some_and(|p| !p.is_empty())
+            && service.is_some_and(|s| !s.is_empty());
         if !well_formed {
             let help = if text.starts_with("arn:") {
                 "an ARN has six parts: `arn:partition:service:region:account-id:resource` (region or account may be empty, e.g. `arn:aws:s3:::bucket/*`)"
@@ -366,7 +368,7 @@ impl Validator<'_> {
             );
             return;
         }
-        if parts.get(2).is_some_and(|s| s.contains(['*', '?'])) {
+        if service.is_some_and(|s| memchr::memchr2(b'*', b'?', s.as_bytes()).is_some()) {
             self.push(
                 Severity::Warning,
                 Code::PolicyWildcardInService.as_str(),

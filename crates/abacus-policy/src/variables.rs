@@ -145,6 +145,13 @@ pub enum ResolveLimit {
     TooLong,
 }
 
+/// True when `text` holds `${`, where a policy variable would start. Checked for every
+/// resource and condition value; a byte search for `$` is cheaper than a substring search.
+pub fn has_variable_start(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'$', bytes).any(|i| bytes.get(i + 1) == Some(&b'{'))
+}
+
 impl Template {
     /// A template that is just `text` (no variable syntax is interpreted).
     pub fn text(text: &str) -> Self {
@@ -164,7 +171,7 @@ impl Template {
     /// Parses `text`. With `enabled` false (policy version other than 2012-10-17) the
     /// text stays literal, and any `${` is reported as a warning by the validator.
     pub fn parse(text: &str, enabled: bool) -> (Self, Vec<VariableError>) {
-        if !enabled || !text.contains("${") {
+        if !enabled || !has_variable_start(text) {
             return (Template::text(text), Vec::new());
         }
         let mut errors = Vec::new();
@@ -587,6 +594,24 @@ mod tests {
         );
         let over = ctx(&[("v", &"x".repeat(MAX_RESOLVED_VALUE_BYTES - 1))]);
         assert!(t.resolve_string(&over).is_err());
+    }
+
+    #[test]
+    fn a_variable_start_is_found_as_a_substring_search_finds_it() {
+        for text in [
+            "",
+            "$",
+            "{",
+            "${",
+            "a$b{c",
+            "$$",
+            "a$${x}",
+            "${aws:username}",
+            "x$",
+            "€${",
+        ] {
+            assert_eq!(has_variable_start(text), text.contains("${"), "{text}");
+        }
     }
 
     #[test]
