@@ -6,7 +6,7 @@
 //! [`Context`] stores them folded to lowercase while remembering the spelling it was given.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::BTreeMap;
+
 use std::fmt;
 
 /// One authorization request: who calls which action on which resource, with which keys.
@@ -275,6 +275,26 @@ impl Context {
         })
     }
 
+    /// A context of `entries` given in order (see [`Context`]'s `Deserialize` for which of
+    /// two spellings of a key stays).
+    fn from_entries(mut entries: Vec<Entry>) -> Context {
+        // in lookup order, and within one lowercase key by spelling, then as given (a
+        // stable sort): the last of each lowercase key is the one that stays
+        entries.sort_by(|a, b| {
+            (a.spellings.len(), a.head, a.lower_bytes())
+                .cmp(&(b.spellings.len(), b.head, b.lower_bytes()))
+                .then_with(|| a.key().cmp(b.key()))
+        });
+        let mut kept: Vec<Entry> = Vec::with_capacity(entries.len());
+        for e in entries {
+            match kept.last_mut() {
+                Some(last) if last.lower_bytes() == e.lower_bytes() => *last = e,
+                _ => kept.push(e),
+            }
+        }
+        Context { entries: kept }
+    }
+
     /// Frees the room reserved for more keys: for a context kept long (the access
     /// matrix keeps thousands of requests).
     pub fn shrink_to_fit(&mut self) {
@@ -398,13 +418,32 @@ impl Serialize for Context {
 }
 
 impl<'de> Deserialize<'de> for Context {
+    /// A JSON object of keys and values, read straight into entries that are sorted once
+    /// (a case file has thousands of contexts). Keys that differ only in case keep the last
+    /// in byte order (`aws:x` over `AWS:x`), and a key given twice its last value: as if the
+    /// object were read into a `BTreeMap` and its keys inserted in order.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = BTreeMap::<String, ContextValue>::deserialize(deserializer)?;
-        let mut ctx = Context::new();
-        for (k, v) in raw {
-            ctx.insert(&k, v);
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = Context;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Context, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some(key) = map.next_key::<String>()? {
+                    let value: ContextValue = map.next_value()?;
+                    entries.push(Entry::new(&key, value));
+                }
+                Ok(Context::from_entries(entries))
+            }
         }
-        Ok(ctx)
+        deserializer.deserialize_map(Keys)
     }
 }
 
@@ -412,6 +451,7 @@ impl<'de> Deserialize<'de> for Context {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
 
     proptest! {
         // the lookup order is an implementation detail: the context behaves as a map from
@@ -446,6 +486,35 @@ mod tests {
                 .collect();
             let expected: Vec<(String, String)> = model.into_values().collect();
             prop_assert_eq!(listed, expected);
+        }
+    }
+
+    proptest! {
+        // read from JSON, a context is what inserting the object's keys in byte order gives
+        // (as when it was read through a BTreeMap): spellings, values and order
+        #[test]
+        fn a_context_read_from_json_is_its_keys_inserted_in_order(
+            pairs in proptest::collection::vec(("[aAbB:]{0,6}|[aA]{9,12}", 0u32..5), 0..40),
+        ) {
+            let object = format!(
+                "{{{}}}",
+                pairs
+                    .iter()
+                    .map(|(k, v)| format!("{}: {v}", serde_json::to_string(k).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let read: Context = serde_json::from_str(&object).unwrap();
+            let mut inserted = Context::new();
+            let by_key: BTreeMap<String, u32> = pairs.iter().cloned().collect();
+            for (k, v) in by_key {
+                inserted.insert_single(&k, v.to_string());
+            }
+            let listed = |c: &Context| -> Vec<(String, String)> {
+                c.iter().map(|(k, v)| (k.to_owned(), v.values().concat())).collect()
+            };
+            prop_assert_eq!(listed(&read), listed(&inserted));
+            prop_assert!(read == inserted);
         }
     }
 
