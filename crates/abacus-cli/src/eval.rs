@@ -150,10 +150,17 @@ fn decide_parts(
     threads: usize,
     guess_lines: bool,
 ) -> (Result<Vec<Printed>, CaseError>, Guessed) {
+    // a part's lines up to its first unreadable case (only the file's first is reported)
     let decide = |part: &CasePart<'_>| -> Vec<Result<Printed, CaseError>> {
-        part.read()
-            .map(|c| c.map(|c| printed(file, &c, explain)))
-            .collect()
+        let mut lines = Vec::with_capacity(part.len());
+        for case in part.read() {
+            let failed = case.is_err();
+            lines.push(case.map(|c| printed(file, &c, explain)));
+            if failed {
+                break;
+            }
+        }
+        lines
     };
     // below a few parts a thread costs more than it saves
     if threads < 2 || text.len() < 2 * PART_BYTES {
@@ -175,6 +182,7 @@ fn decide_parts(
     let work = || loop {
         let next = match parts_rx.lock() {
             Ok(rx) => rx.recv(),
+            // (a thread panicked holding it: the parts it left are counted missing below)
             Err(_) => return,
         };
         let Ok((number, part)) = next else {
@@ -195,7 +203,9 @@ fn decide_parts(
         parts = parts.guessing_lines();
     }
     std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // no more helpers than parts
+        let helpers = (threads - 1).min(text.len() / PART_BYTES);
+        let helpers: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
         for part in parts.by_ref() {
             match part {
                 Ok(part) => {
@@ -345,6 +355,28 @@ mod tests {
                 "{threads}"
             );
         }
+    }
+
+    #[test]
+    fn files_whose_lines_only_look_like_cases_decide_alike_on_any_thread_count() {
+        // every line runs from `{` to `}` and ends with `,`, but a case spans two lines:
+        // each guess fails, and the file is split again by brackets
+        let request = r#""request": {"principal": "p", "action": "s3:GetObject", "resource": "*"}"#;
+        let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#;
+        let cases: Vec<String> = (0..2_500)
+            .map(|n| {
+                format!("{{\"name\": \"c{n}\", \"identityPolicies\": [{policy},\n{policy}], {request}}}")
+            })
+            .collect();
+        let text = format!("[\n{}\n]\n", cases.join(",\n"));
+        assert!(text.len() > 2 * PART_BYTES);
+        let one = decide_on("f", &text, false, 1).unwrap();
+        assert_eq!(one.len(), 2_500);
+        assert_eq!(decide_on("f", &text, false, 2).unwrap(), one);
+        // a separator followed by a space JSON does not know is an error on every count
+        let odd = big_file_of_lines(None).replacen(",\n", ",\u{a0}\n", 1_000);
+        let one = decide_on("f", &odd, false, 1).unwrap_err();
+        assert_eq!(decide_on("f", &odd, false, 2).unwrap_err(), one);
     }
 
     #[test]

@@ -429,7 +429,8 @@ impl<'a> CaseFile<'a> {
     ) -> impl Iterator<Item = Result<Case, CaseError>> + '_ {
         let first = range.start;
         let cases = self.cases.get(range).unwrap_or_default();
-        read_cases(self.text, cases, first, self.single, Walker::new(self.text))
+        let walker = Walker::new(self.text);
+        read_cases(self.text, cases, first, self.single, false, walker)
     }
 
     /// The file's cases in parts of about `part_bytes` of text each, found as the file is
@@ -453,16 +454,30 @@ impl<'a> CaseFile<'a> {
 
 /// Reads `cases` (slices of `text`, the first of them case number `first`) in order, one
 /// at a time; `walker` places their policies in the file and must not be past the first.
+/// When the cases were `guessed` ([`CaseParts::guessing_lines`]), one that does not read
+/// says only that (its real error needs the file split again).
 fn read_cases<'a>(
     text: &'a str,
     cases: &'a [(usize, &'a str)],
     first: usize,
     single: bool,
+    guessed: bool,
     mut walker: Walker<'a>,
 ) -> impl Iterator<Item = Result<Case, CaseError>> + 'a {
     cases.iter().enumerate().map(move |(i, &(base, slice))| {
         let case = (!single).then_some(first + i);
         let mut c: Case = serde_json::from_str(slice).map_err(|e| {
+            if guessed {
+                // (placing the error would read the whole file, for every such case)
+                return CaseError {
+                    message: format!(
+                        "case {}: not read (the file was split at line ends; split it again without guessing)",
+                        first + i
+                    ),
+                    line: 1,
+                    column: 1,
+                };
+            }
             // a case that is not even JSON may have misled the quick split: report what
             // serde finds in the whole file, as if it had split it
             if !single {
@@ -484,6 +499,8 @@ pub struct CasePart<'a> {
     first: usize,
     cases: Vec<(usize, &'a str)>,
     single: bool,
+    /// Split while the scan guessed lines (see [`read_cases`]).
+    guessed: bool,
     /// Where the first case starts: offset and position.
     start: (usize, Position),
 }
@@ -503,7 +520,14 @@ impl CasePart<'_> {
     pub fn read(&self) -> impl Iterator<Item = Result<Case, CaseError>> + '_ {
         let (offset, at) = self.start;
         let walker = Walker::at(self.text, offset, at);
-        read_cases(self.text, &self.cases, self.first, self.single, walker)
+        read_cases(
+            self.text,
+            &self.cases,
+            self.first,
+            self.single,
+            self.guessed,
+            walker,
+        )
     }
 }
 
@@ -526,8 +550,8 @@ impl<'a> CaseParts<'a> {
     /// The same parts, splitting a file of one case per line at its line ends instead of
     /// following every bracket: much less work, but a guess (a line could be part of a
     /// case). The parts are right when every one of their cases reads; when one does not
-    /// and [`CaseParts::guessed`] says so, split the file again without guessing for the
-    /// right cases and errors.
+    /// (its error then says only that, as placing it would read the whole file), split the
+    /// file again without guessing for the right cases and errors.
     pub fn guessing_lines(mut self) -> Self {
         self.scan = self.scan.map(ArrayScan::guessing_lines);
         self
@@ -541,12 +565,14 @@ impl<'a> CaseParts<'a> {
     fn part(&mut self, cases: Vec<(usize, &'a str)>, single: bool) -> CasePart<'a> {
         let first = self.next;
         self.next += cases.len();
+        // (parts are made of one case or more: the first always exists)
         let offset = cases.first().map_or(0, |&(offset, _)| offset);
         CasePart {
             text: self.text,
             first,
             cases,
             single,
+            guessed: self.guessed(),
             start: (offset, self.walker.position(offset)),
         }
     }

@@ -96,23 +96,21 @@ impl<'a> ArrayScan<'a> {
         let b = self.text.as_bytes();
         let rest = b.get(start..)?;
         let line_end = start + memchr::memchr(b'\n', rest)?;
-        let line = self.text.get(start..line_end)?.trim_end();
+        // only JSON's own whitespace: anything else around a separator is an error for
+        // serde to report, never a guess
+        let json_ws = [' ', '\t', '\r'];
+        let line = self.text.get(start..line_end)?.trim_end_matches(json_ws);
         let next = skip_ws(b, line_end);
         let (element, after) = match line.strip_suffix(',') {
-            Some(element) => (element.trim_end(), Some(next)),
-            // the last element: the array closes on a later line
-            None if b.get(next) == Some(&b']') => (line, None),
+            Some(element) => (element.trim_end_matches(json_ws), Some(next)),
+            // the last element: the array closes on a later line, and nothing follows it
+            None if b.get(next) == Some(&b']') && skip_ws(b, next + 1) == b.len() => (line, None),
             None => return None,
         };
         if !(element.starts_with('{') && element.ends_with('}')) {
             return None;
         }
-        match after {
-            Some(next) => self.at = Some(next),
-            None => {
-                self.close(next).ok()?;
-            }
-        }
+        self.at = after;
         self.guessed = true;
         Some((start, element))
     }
@@ -335,6 +333,41 @@ mod tests {
         assert_eq!(scan.next_element(), Ok(Some((1, "{}"))));
         assert_eq!(scan.next_element(), Err(Irregular));
         assert!(ArrayScan::new("{}").is_err());
+    }
+
+    #[test]
+    fn guessing_lines_takes_only_lines_that_json_separates() {
+        /// The elements found, whether any was guessed, and whether the scan ended
+        /// irregular.
+        fn scanned(text: &str) -> (Vec<&str>, bool, bool) {
+            let mut scan = ArrayScan::new(text).unwrap().guessing_lines();
+            let mut elements = Vec::new();
+            loop {
+                match scan.next_element() {
+                    Ok(Some((_, element))) => elements.push(element),
+                    Ok(None) => return (elements, scan.guessed(), false),
+                    Err(Irregular) => return (elements, scan.guessed(), true),
+                }
+            }
+        }
+        assert_eq!(
+            scanned("[\n{\"a\": 1} ,\t\r\n  {\"b\": 2}\r\n]\r\n"),
+            (vec!["{\"a\": 1}", "{\"b\": 2}"], true, false)
+        );
+        // not JSON whitespace: never a guess, and the bracket scan stops at it
+        for odd in ["\u{a0}", "\u{c}", "\u{2028}"] {
+            for text in [
+                format!("[\n{{\"a\": 1}},{odd}\n{{\"b\": 2}}\n]"),
+                format!("[\n{{\"a\": 1}}{odd},\n{{\"b\": 2}}\n]"),
+                format!("[\n{{\"a\": 1}}{odd}\n]"),
+            ] {
+                let (_, guessed, irregular) = scanned(&text);
+                assert!(!guessed && irregular, "{text:?}");
+            }
+        }
+        // text after the closing bracket: no guess either
+        let (_, guessed, irregular) = scanned("[\n{\"a\": 1}\n] x");
+        assert!(!guessed && irregular);
     }
 
     #[test]
