@@ -403,28 +403,38 @@ impl<'a> Lexer<'a> {
     fn next_token(&mut self) -> Token {
         self.skip_whitespace_and_comments();
         let start = self.pos;
+        // the usual tokens by their first byte, without decoding a character
+        let punct = match self.text.as_bytes().get(start) {
+            Some(b'{') => Some(Tok::LBrace),
+            Some(b'}') => Some(Tok::RBrace),
+            Some(b'[') => Some(Tok::LBracket),
+            Some(b']') => Some(Tok::RBracket),
+            Some(b':') => Some(Tok::Colon),
+            Some(b',') => Some(Tok::Comma),
+            Some(b'"') => {
+                let tok = self.string('"');
+                return Token {
+                    tok,
+                    span: Span::new(start, self.pos),
+                };
+            }
+            _ => None,
+        };
+        if let Some(tok) = punct {
+            self.pos += 1;
+            return Token {
+                tok,
+                span: Span::new(start, self.pos),
+            };
+        }
         let Some(c) = self.peek_char() else {
             return Token {
                 tok: Tok::Eof,
                 span: Span::new(start, start),
             };
         };
-        let single = |t: Tok| Some(t);
-        let punct = match c {
-            '{' => single(Tok::LBrace),
-            '}' => single(Tok::RBrace),
-            '[' => single(Tok::LBracket),
-            ']' => single(Tok::RBracket),
-            ':' => single(Tok::Colon),
-            ',' => single(Tok::Comma),
-            _ => None,
-        };
-        let tok = if let Some(t) = punct {
-            self.pos += 1;
-            t
-        } else if c == '"' {
-            self.string('"')
-        } else if SMART_QUOTES.contains(&c) {
+        // (punctuation and straight-quoted strings were read above)
+        let tok = if SMART_QUOTES.contains(&c) {
             let found = c;
             let tok = self.string(found);
             self.error(
