@@ -192,6 +192,11 @@ pub fn service_bit(service: &str) -> u64 {
     1u64 << (fnv(FNV_START, service) % 64)
 }
 
+/// True when `text` holds `*` or `?` (a service name or a few bytes: a plain loop).
+fn has_wildcard(text: &str) -> bool {
+    text.bytes().any(|b| b == b'*' || b == b'?')
+}
+
 impl Statement {
     /// Computes [`Statement::service_filter`] from the Action / NotAction element.
     pub fn compute_service_filter(&self) -> u64 {
@@ -200,8 +205,8 @@ impl Statement {
         };
         let mut filter = 0;
         for a in &list.items {
-            match a.value.text.split_once(':') {
-                Some((svc, _)) if !svc.contains(['*', '?']) => filter |= service_bit(svc),
+            match crate::principal::split_byte(&a.value.text, b':') {
+                Some((svc, _)) if !has_wildcard(svc) => filter |= service_bit(svc),
                 _ => return u64::MAX,
             }
         }
@@ -216,7 +221,7 @@ impl Statement {
         let mut filter = 0;
         for a in &list.items {
             let text = a.value.text.as_str();
-            let Some((svc, name)) = text.split_once(':') else {
+            let Some((svc, name)) = crate::principal::split_byte(text, b':') else {
                 return u64::MAX;
             };
             // every action the pattern matches starts with these bytes, unless one of them
@@ -224,7 +229,7 @@ impl Statement {
             let Some(class) = name.get(..ACTION_CLASS_BYTES.min(name.len())) else {
                 return u64::MAX;
             };
-            if svc.contains(['*', '?']) || class.contains(['*', '?']) {
+            if has_wildcard(svc) || has_wildcard(class) {
                 return u64::MAX;
             }
             filter |= action_bit_of(svc, class);

@@ -680,13 +680,13 @@ impl Builder<'_> {
         for s in items {
             let text = s.value.as_str();
             let valid = text == "*"
-                || text.split_once(':').is_some_and(|(svc, act)| {
+                || crate::principal::split_byte(text, b':').is_some_and(|(svc, act)| {
                     !svc.is_empty()
                         && !act.is_empty()
                         && svc.bytes().all(|b| {
                             b.is_ascii_alphanumeric() || b == b'-' || b == b'*' || b == b'?'
                         })
-                        && !act.contains(':')
+                        && memchr::memchr(b':', act.as_bytes()).is_none()
                         && !act.contains(char::is_whitespace)
                 });
             if !valid {
