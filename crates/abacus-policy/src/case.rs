@@ -641,6 +641,51 @@ fn located(text: &str, e: serde_json::Error, base: usize, case: Option<usize>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A case whose name is `name` (any text), laid out as `layout` says: 0 on one line,
+    /// 1 pretty-printed over several lines, 2 on two lines that each run from `{` to `}`.
+    fn laid_out(name: &str, layout: u8) -> String {
+        let name = serde_json::to_string(name).unwrap();
+        let request = r#"{"principal": "p", "action": "s3:GetObject", "resource": "*"}"#;
+        let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#;
+        match layout % 3 {
+            0 => format!("{{\"name\": {name}, \"request\": {request}, \"identityPolicies\": [{policy}]}}"),
+            1 => format!("{{\n  \"name\": {name},\n  \"request\": {request},\n  \"identityPolicies\": [\n    {policy}\n  ]\n}}"),
+            _ => format!("{{\"name\": {name}, \"identityPolicies\": [{policy},\n{policy}], \"request\": {request}}}"),
+        }
+    }
+
+    proptest! {
+        // whatever the layout and the part size, parts hold the cases of the whole file;
+        // guessing lines, they do too whenever every case reads (when one does not, the
+        // caller splits again without guessing)
+        #[test]
+        fn parts_and_guessed_parts_agree_with_the_whole_file(
+            cases in proptest::collection::vec(("[a-z},\\[\\]\"{ \n]{0,12}", 0u8..3), 0..12),
+            part_bytes in 1usize..2_000,
+        ) {
+            let text = format!(
+                "[\n{}\n]\n",
+                cases.iter().map(|(n, l)| laid_out(n, *l)).collect::<Vec<_>>().join(",\n")
+            );
+            let whole = parse_cases(&text).unwrap();
+            prop_assert_eq!(via_parts(&text, part_bytes).unwrap(), whole.clone());
+            let mut guessed = Vec::new();
+            let mut all_read = true;
+            for part in CaseFile::parts(&text, part_bytes).guessing_lines() {
+                for case in part.unwrap().read() {
+                    match case {
+                        Ok(case) => guessed.push(case),
+                        Err(_) => all_read = false,
+                    }
+                }
+            }
+            if all_read {
+                prop_assert_eq!(guessed, whole);
+            }
+        }
+    }
 
     /// Every case of `text` read part by part (parts of about `bytes`).
     fn via_parts(text: &str, bytes: usize) -> Result<Vec<Case>, CaseError> {
