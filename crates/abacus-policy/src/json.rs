@@ -119,6 +119,17 @@ pub(crate) struct Errors {
 }
 
 impl Errors {
+    /// Records an error (not a warning) at `span`.
+    fn error(&mut self, code: &'static str, span: Span, message: String, help: &str) {
+        self.push(JsonError {
+            code,
+            message,
+            help: help.to_owned(),
+            span,
+            is_error: true,
+        });
+    }
+
     fn push(&mut self, e: JsonError) {
         if self.kept_in_phase < MAX_JSON_ERRORS {
             self.kept_in_phase += 1;

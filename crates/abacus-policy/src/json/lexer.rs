@@ -147,13 +147,7 @@ impl<'a> Lexer<'a> {
     }
 
     pub(super) fn error(&mut self, code: &'static str, span: Span, message: String, help: &str) {
-        self.errors.push(JsonError {
-            code,
-            message,
-            help: help.to_owned(),
-            span,
-            is_error: true,
-        });
+        self.errors.error(code, span, message, help);
     }
 
     fn peek_char(&self) -> Option<char> {

@@ -2,7 +2,7 @@
 //! with their spans, and recovery at the next `,`, `}` or `]` after an error.
 
 use super::lexer::{Lexer, Tok, Token};
-use super::{Errors, JsonError, JsonKind, JsonMember, JsonValue, MAX_DEPTH};
+use super::{Errors, JsonKind, JsonMember, JsonValue, MAX_DEPTH};
 use crate::codes::Code;
 use crate::diagnostic::Span;
 
@@ -22,13 +22,7 @@ pub(super) struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&mut self, code: &'static str, span: Span, message: String, help: &str) {
-        self.errors.push(JsonError {
-            code,
-            message,
-            help: help.to_owned(),
-            span,
-            is_error: true,
-        });
+        self.errors.error(code, span, message, help);
     }
 
     fn peek(&self) -> &Tok {
