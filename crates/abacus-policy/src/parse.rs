@@ -4,7 +4,8 @@
 //! module maps JSON onto the grammar of the IAM User Guide ("Grammar of the IAM JSON
 //! policy language", "IAM JSON policy element reference") and reports each departure
 //! at its place. It never "fixes" a policy silently: anything it cannot read faithfully
-//! is an error, and a policy with errors is never evaluated.
+//! is an error, and a policy with errors is never evaluated. The mapping itself is in
+//! `builder`; this module runs the steps and caps what they report.
 
 use crate::ast;
 use crate::codes::Code;
