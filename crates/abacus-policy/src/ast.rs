@@ -192,11 +192,6 @@ pub fn service_bit(service: &str) -> u64 {
     1u64 << (fnv(FNV_START, service) % 64)
 }
 
-/// True when `text` holds `*` or `?` (a service name or a few bytes: a plain loop).
-fn has_wildcard(text: &str) -> bool {
-    text.bytes().any(|b| b == b'*' || b == b'?')
-}
-
 impl Statement {
     /// Computes [`Statement::service_filter`] from the Action / NotAction element.
     pub fn compute_service_filter(&self) -> u64 {
@@ -206,7 +201,7 @@ impl Statement {
         let mut filter = 0;
         for a in &list.items {
             match crate::principal::split_byte(&a.value.text, b':') {
-                Some((svc, _)) if !has_wildcard(svc) => filter |= service_bit(svc),
+                Some((svc, _)) if !Pattern::has_wildcard(svc) => filter |= service_bit(svc),
                 _ => return u64::MAX,
             }
         }
@@ -229,7 +224,7 @@ impl Statement {
             let Some(class) = name.get(..ACTION_CLASS_BYTES.min(name.len())) else {
                 return u64::MAX;
             };
-            if has_wildcard(svc) || has_wildcard(class) {
+            if Pattern::has_wildcard(svc) || Pattern::has_wildcard(class) {
                 return u64::MAX;
             }
             filter |= action_bit_of(svc, class);

@@ -368,7 +368,7 @@ impl Validator<'_> {
             );
             return;
         }
-        if service.is_some_and(|s| memchr::memchr2(b'*', b'?', s.as_bytes()).is_some()) {
+        if service.is_some_and(crate::wildcard::Pattern::has_wildcard) {
             self.push(
                 Severity::Warning,
                 Code::PolicyWildcardInService.as_str(),

@@ -161,7 +161,7 @@ impl Template {
             }],
             has_variables: false,
             variable_count: 0,
-            wild: memchr::memchr2(b'*', b'?', text.as_bytes()).is_some(),
+            wild: Pattern::has_wildcard(text),
             fixed: None,
         };
         t.fixed = Some(Pattern::compile(text));
@@ -254,7 +254,7 @@ impl Template {
         let has_variables = variable_count > 0;
         let wild = pieces
             .iter()
-            .any(|p| matches!(p, Piece::Text { text } if text.contains(['*', '?'])));
+            .any(|p| matches!(p, Piece::Text { text } if Pattern::has_wildcard(text)));
         let mut t = Template {
             pieces,
             has_variables,
