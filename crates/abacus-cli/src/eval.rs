@@ -178,6 +178,15 @@ fn decide_parts(
     let (parts_tx, parts_rx) = mpsc::channel::<(usize, CasePart<'_>)>();
     let parts_rx = Mutex::new(parts_rx);
     let decided: Decided = Mutex::new(Vec::new());
+    // decides a part and keeps its lines (no lock is held while deciding, so none is ever
+    // poisoned by a panic there)
+    let decide_and_keep = |number: usize, part: CasePart<'_>| {
+        let lines = decide(&part);
+        decided
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((number, lines));
+    };
     // takes parts until the split has ended and every part is taken
     let work = || loop {
         let next = match parts_rx.lock() {
@@ -188,12 +197,7 @@ fn decide_parts(
         let Ok((number, part)) = next else {
             return;
         };
-        let lines = decide(&part);
-        // (no lock is held while deciding, so none is ever poisoned by a panic there)
-        decided
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((number, lines));
+        decide_and_keep(number, part);
     };
     let mut sent = 0;
     let mut split_error = None;
@@ -212,11 +216,7 @@ fn decide_parts(
                     // (the receiver lives as long as this function: sending cannot fail, and
                     // if it did, this thread decides the part)
                     if let Err(mpsc::SendError((number, part))) = parts_tx.send((sent, part)) {
-                        let lines = decide(&part);
-                        decided
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .push((number, lines));
+                        decide_and_keep(number, part);
                     }
                     sent += 1;
                 }

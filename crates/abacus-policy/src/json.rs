@@ -112,7 +112,7 @@ pub struct Dropped {
 
 /// The kept errors and the count of the rest.
 #[derive(Debug, Default)]
-pub(crate) struct Errors {
+struct Errors {
     kept: Vec<JsonError>,
     kept_in_phase: usize,
     dropped: Dropped,

@@ -134,6 +134,12 @@ impl Entry {
             .unwrap_or_default()
     }
 
+    /// Where the entry goes in a [`Context`]: by the lowercase key's length (twice it, as
+    /// `spellings` holds), then its first eight bytes, then the whole key.
+    fn order(&self) -> (usize, u64, &[u8]) {
+        (self.spellings.len(), self.head, self.lower_bytes())
+    }
+
     /// [`Entry::lower`] as bytes, for comparisons (no character-boundary check).
     fn lower_bytes(&self) -> &[u8] {
         let bytes = self.spellings.as_bytes();
@@ -263,16 +269,8 @@ impl Context {
     /// Where a lowercase key is in `entries` (`Ok`) or would go (`Err`).
     fn position(&self, lower_key: &str) -> Result<usize, usize> {
         let (len, head) = (lower_key.len(), head_of(lower_key));
-        self.entries.binary_search_by(|e| {
-            let both = e.spellings.len();
-            if both != 2 * len {
-                both.cmp(&(2 * len))
-            } else if e.head != head {
-                e.head.cmp(&head)
-            } else {
-                e.lower_bytes().cmp(lower_key.as_bytes())
-            }
-        })
+        self.entries
+            .binary_search_by(|e| e.order().cmp(&(2 * len, head, lower_key.as_bytes())))
     }
 
     /// A context of `entries` given in order (see [`Context`]'s `Deserialize` for which of
@@ -280,11 +278,7 @@ impl Context {
     fn from_entries(mut entries: Vec<Entry>) -> Context {
         // in lookup order, and within one lowercase key by spelling, then as given (a
         // stable sort): the last of each lowercase key is the one that stays
-        entries.sort_by(|a, b| {
-            (a.spellings.len(), a.head, a.lower_bytes())
-                .cmp(&(b.spellings.len(), b.head, b.lower_bytes()))
-                .then_with(|| a.key().cmp(b.key()))
-        });
+        entries.sort_by(|a, b| a.order().cmp(&b.order()).then_with(|| a.key().cmp(b.key())));
         let mut kept: Vec<Entry> = Vec::with_capacity(entries.len());
         for e in entries {
             match kept.last_mut() {
