@@ -47,8 +47,10 @@ pub struct Pattern {
     items: Vec<PatItem>,
     /// The bytes behind `items` (`*` or `?` for a wildcard), for substring search.
     raw: Vec<u8>,
-    /// The literal bytes before the first wildcard, for a fast memcmp reject.
-    prefix: Vec<u8>,
+    /// How many bytes of `raw` are literal before the first wildcard (the prefix a text
+    /// must begin with, compared before anything else). The prefix is always the start of
+    /// `raw`: both grow by the same bytes until the first wildcard.
+    prefix_len: usize,
     /// The first (up to) sixteen prefix bytes as a word, and the mask of valid bytes.
     /// Sixteen, not eight: actions of one service share their first eight bytes
     /// (`sagemake`), and the bytes after the service name are what tell them apart.
@@ -80,8 +82,8 @@ impl Pattern {
             ..Pattern::default()
         };
         let run = memchr::memchr2(b'*', b'?', &raw).unwrap_or(raw.len());
-        p.extend_prefix(raw.get(..run).unwrap_or(&[]));
         p.raw = raw;
+        p.extend_prefix(run);
         p
     }
 
@@ -103,7 +105,7 @@ impl Pattern {
         self.raw.extend_from_slice(text.as_bytes());
         if literal_so_far {
             let run = memchr::memchr2(b'*', b'?', text.as_bytes()).unwrap_or(text.len());
-            self.extend_prefix(text.as_bytes().get(..run).unwrap_or(&[]));
+            self.extend_prefix(run);
         }
     }
 
@@ -124,22 +126,30 @@ impl Pattern {
         self.items.extend(text.bytes().map(PatItem::Byte));
         self.raw.extend_from_slice(text.as_bytes());
         if literal_so_far {
-            self.extend_prefix(text.as_bytes());
+            self.extend_prefix(text.len());
         }
     }
 
-    fn extend_prefix(&mut self, bytes: &[u8]) {
-        self.prefix_colons += bytes.iter().filter(|b| **b == b':').count();
-        if self.prefix.len() >= HEAD_BYTES {
-            self.prefix.extend_from_slice(bytes);
+    /// Takes the next `more` bytes of `raw` (just appended to it, before any wildcard) into
+    /// the literal prefix.
+    fn extend_prefix(&mut self, more: usize) {
+        let (from, to) = (self.prefix_len, self.prefix_len + more);
+        let added = self.raw.get(from..to).unwrap_or(&[]);
+        self.prefix_colons += added.iter().filter(|b| **b == b':').count();
+        self.prefix_len = to;
+        if from >= HEAD_BYTES {
             return;
         }
-        self.prefix.extend_from_slice(bytes);
-        let n = self.prefix.len().min(HEAD_BYTES);
-        self.head = word(self.prefix.get(..n).unwrap_or(&[]));
+        let n = to.min(HEAD_BYTES);
+        self.head = word(self.raw.get(..n).unwrap_or(&[]));
         self.head_mask = u128::MAX
             .checked_shr(8 * (HEAD_BYTES - n) as u32)
             .unwrap_or(0);
+    }
+
+    /// The literal bytes before the first wildcard.
+    fn prefix(&self) -> &[u8] {
+        self.raw.get(..self.prefix_len).unwrap_or(&[])
     }
 
     /// Quick case-insensitive reject using a text's [`head_word`], computed once per
@@ -151,20 +161,20 @@ impl Pattern {
 
     /// True when the pattern has no wildcard at all.
     fn is_literal(&self) -> bool {
-        self.prefix.len() == self.items.len()
+        self.prefix_len == self.items.len()
     }
 
     /// True when the pattern is its literal prefix and one final `*` (`s3:Get*`,
     /// `arn:aws:s3:::bucket/*`, or `*` itself): whatever follows the prefix matches.
     fn is_prefix_then_star(&self) -> bool {
-        self.items.len() == self.prefix.len() + 1 && self.items.last() == Some(&PatItem::Star)
+        self.items.len() == self.prefix_len + 1 && self.items.last() == Some(&PatItem::Star)
     }
 
     /// Removes every item, keeping the allocation (for reuse while resolving variables).
     pub fn clear(&mut self) {
         self.items.clear();
         self.raw.clear();
-        self.prefix.clear();
+        self.prefix_len = 0;
         self.head = 0;
         self.head_mask = 0;
         self.prefix_colons = 0;
@@ -210,7 +220,7 @@ impl Pattern {
             return true;
         }
         let bytes = text.as_bytes();
-        let p = self.prefix.as_slice();
+        let p = self.prefix();
         let Some(head) = bytes.get(..p.len()) else {
             return false;
         };
@@ -243,7 +253,7 @@ impl Pattern {
         if self.only_stars {
             return true;
         }
-        let p = self.prefix.as_slice();
+        let p = self.prefix();
         if self.is_literal() {
             return lower == p;
         }
