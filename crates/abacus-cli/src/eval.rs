@@ -8,12 +8,12 @@
 //! files are reported with file, line and column and exit 2.
 
 use abacus_policy::case::{
-    decide_case, run_case, Case, CaseError, CaseFile, CasePart, PolicyDiagnostic,
+    decide_case, run_case, Case, CaseError, CaseFile, CasePart, PieceStart, PolicyDiagnostic,
 };
 use abacus_policy::decision::Decision;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::sync::{mpsc, Mutex, PoisonError};
 
@@ -49,15 +49,15 @@ pub fn main(args: &[String]) -> ExitCode {
     let mut out = stdout.lock();
     let mut with_expectations = false;
     for file in files {
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
+        let decided = match decide_path(file, explain) {
+            Ok(decided) => decided,
             Err(e) => {
                 eprintln!("error: {}: cannot read: {e}", crate::terminal::shown(file));
                 bad_files += 1;
                 continue;
             }
         };
-        let printed = match decide_all(file, &text, explain) {
+        let printed = match decided {
             Ok(p) => p,
             Err(e) => {
                 eprintln!(
@@ -112,16 +112,109 @@ const PART_BYTES: usize = 256 * 1024;
 /// Cases decided by one thread: each part's number and its lines.
 type Decided = Mutex<Vec<(usize, Vec<Result<Printed, CaseError>>)>>;
 
-/// Reads and decides every case of the file `file` (whose text is `text`), in order,
-/// spreading them over the machine's cores: cases are independent, and a file of thousands
-/// is common (corpora, generated checks). This thread splits the file into parts and hands
-/// each to the next free thread as soon as it is found, then decides parts itself; so the
-/// split, the one step that reads the whole file, overlaps the deciding. Each thread reads
-/// its own parts' cases. The first unreadable case (in file order) fails the whole file, as
-/// does a file that cannot be split, before anything is printed.
-fn decide_all(file: &str, text: &str, explain: bool) -> Result<Vec<Printed>, CaseError> {
+/// A file of at least this many bytes is read in pieces (see [`decide_in_pieces`]).
+const PIECES_FROM_BYTES: usize = 4 * 1024 * 1024;
+
+/// The first piece of a file read in pieces: enough cases to keep one core busy while
+/// another reads the rest of a file of many megabytes.
+const FIRST_PIECE_BYTES: usize = 1024 * 1024;
+
+/// Reads the file `file` and decides every case, in order, spreading them over the
+/// machine's cores: cases are independent, and a file of thousands is common (corpora,
+/// generated checks). The first unreadable case (in file order) fails the whole file, as
+/// does a file that cannot be split, before anything is printed. `Err` when the file
+/// cannot be read.
+fn decide_path(file: &str, explain: bool) -> std::io::Result<Result<Vec<Printed>, CaseError>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    decide_on(file, text, explain, threads)
+    let mut f = std::fs::File::open(file)?;
+    // (0 for what has no length, a pipe: read at once)
+    let len = f
+        .metadata()
+        .map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
+    if threads < 2 || len < PIECES_FROM_BYTES {
+        let mut text = String::new();
+        f.read_to_string(&mut text)?;
+        return Ok(decide_on(file, &text, explain, threads));
+    }
+    decide_in_pieces(file, f, len, explain, threads, FIRST_PIECE_BYTES)
+}
+
+/// What reading text that is not UTF-8 says (as `read_to_string` says it).
+fn not_utf8() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        "stream did not contain valid UTF-8",
+    )
+}
+
+/// Reads and decides a file of `len` bytes (about) from `reader`, first `first_piece`
+/// bytes, then the rest on another thread while this one decides the first piece's cases
+/// (reading a file of many megabytes took a tenth of the run, on one core, before any case
+/// was decided). A file of one case per line is read so ([`CaseFile::line_parts`]);
+/// anything else, or any case that does not read, has the whole file decided as one text
+/// ([`decide_on`]), which finds the right cases and errors: what is printed is the same.
+fn decide_in_pieces(
+    file: &str,
+    mut reader: impl Read + Send,
+    len: usize,
+    explain: bool,
+    threads: usize,
+    first_piece: usize,
+) -> std::io::Result<Result<Vec<Printed>, CaseError>> {
+    let mut head = Vec::with_capacity(first_piece);
+    (&mut reader)
+        .take(u64::try_from(first_piece).unwrap_or(u64::MAX))
+        .read_to_end(&mut head)?;
+    // the first piece ends after its last line end; the rest of its last line goes on with
+    // the rest of the file
+    let cut = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let carry = head.split_off(cut);
+    let head = String::from_utf8(head).map_err(|_| not_utf8())?;
+    let mut head_parts = CaseFile::line_parts(&head, PieceStart::FILE, PART_BYTES / 4);
+    let parts: Result<Vec<CasePart<'_>>, _> = head_parts.by_ref().collect();
+    let rest_start = head_parts.next_start();
+    let mut lines = Vec::new();
+    let mut failed = parts.is_err();
+    let mut parts = parts.unwrap_or_default().into_iter();
+    let rest = std::thread::scope(|scope| {
+        let read_rest = scope.spawn(move || -> std::io::Result<String> {
+            let mut rest = carry;
+            rest.reserve(len.saturating_sub(cut + rest.len()));
+            reader.read_to_end(&mut rest)?;
+            String::from_utf8(rest).map_err(|_| not_utf8())
+        });
+        // the first piece's parts until the rest is read
+        while !failed && !read_rest.is_finished() {
+            let Some(part) = parts.next() else {
+                break;
+            };
+            for line in decide_part(file, &part, explain) {
+                match line {
+                    Ok(line) => lines.push(line),
+                    Err(_) => failed = true,
+                }
+            }
+        }
+        read_rest
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the thread reading the file failed")))
+    })?;
+    if !failed {
+        let mut rest_parts = CaseFile::line_parts(&rest, rest_start, PART_BYTES);
+        let helpers = (threads - 1).min(rest.len() / PART_BYTES + parts.len());
+        let all = parts.map(Ok).chain(rest_parts.by_ref());
+        if let Ok(more) = decide_spread(file, explain, helpers, all) {
+            if rest_parts.closed() {
+                lines.extend(more);
+                return Ok(Ok(lines));
+            }
+        }
+    }
+    // not one case per line, or a case did not read: the whole file at once
+    let mut text = head;
+    text.push_str(&rest);
+    drop(rest);
+    Ok(decide_on(file, &text, explain, threads))
 }
 
 /// [`decide_all`] on `threads` threads. A file of one case per line is split at its line
@@ -150,24 +243,12 @@ fn decide_parts(
     threads: usize,
     guess_lines: bool,
 ) -> (Result<Vec<Printed>, CaseError>, Guessed) {
-    // a part's lines up to its first unreadable case (only the file's first is reported)
-    let decide = |part: &CasePart<'_>| -> Vec<Result<Printed, CaseError>> {
-        let mut lines = Vec::with_capacity(part.len());
-        for case in part.read() {
-            let failed = case.is_err();
-            lines.push(case.map(|c| printed(file, &c, explain)));
-            if failed {
-                break;
-            }
-        }
-        lines
-    };
     // below a few parts a thread costs more than it saves
     if threads < 2 || text.len() < 2 * PART_BYTES {
         let one_by_one = || -> Result<Vec<Printed>, CaseError> {
             let mut lines = Vec::new();
             for part in CaseFile::parts(text, usize::MAX) {
-                for line in decide(&part?) {
+                for line in decide_part(file, &part?, explain) {
                     lines.push(line?);
                 }
             }
@@ -175,13 +256,46 @@ fn decide_parts(
         };
         return (one_by_one(), Guessed(false));
     }
+    let mut parts = CaseFile::parts(text, PART_BYTES);
+    if guess_lines {
+        parts = parts.guessing_lines();
+    }
+    // no more helpers than parts
+    let helpers = (threads - 1).min(text.len() / PART_BYTES);
+    let decided = decide_spread(file, explain, helpers, parts.by_ref());
+    (decided, Guessed(parts.guessed()))
+}
+
+/// A part's lines up to its first unreadable case (only the file's first is reported).
+fn decide_part(file: &str, part: &CasePart<'_>, explain: bool) -> Vec<Result<Printed, CaseError>> {
+    let mut lines = Vec::with_capacity(part.len());
+    for case in part.read() {
+        let failed = case.is_err();
+        lines.push(case.map(|c| printed(file, &c, explain)));
+        if failed {
+            break;
+        }
+    }
+    lines
+}
+
+/// Decides `parts` on this thread and `helpers` more: this thread hands each part to the
+/// next free thread as soon as the iterator gives it (so a split that scans the file
+/// overlaps the deciding), then decides parts itself. The lines in part order; else the
+/// split's error (the iterator's), or the first unreadable case in file order.
+fn decide_spread<'a, E: Into<CaseError>>(
+    file: &str,
+    explain: bool,
+    helpers: usize,
+    parts: impl Iterator<Item = Result<CasePart<'a>, E>>,
+) -> Result<Vec<Printed>, CaseError> {
     let (parts_tx, parts_rx) = mpsc::channel::<(usize, CasePart<'_>)>();
     let parts_rx = Mutex::new(parts_rx);
     let decided: Decided = Mutex::new(Vec::new());
     // decides a part and keeps its lines (no lock is held while deciding, so none is ever
     // poisoned by a panic there)
     let decide_and_keep = |number: usize, part: CasePart<'_>| {
-        let lines = decide(&part);
+        let lines = decide_part(file, &part, explain);
         decided
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -202,15 +316,9 @@ fn decide_parts(
     let mut sent = 0;
     let mut split_error = None;
     let mut lost = false;
-    let mut parts = CaseFile::parts(text, PART_BYTES);
-    if guess_lines {
-        parts = parts.guessing_lines();
-    }
     std::thread::scope(|scope| {
-        // no more helpers than parts
-        let helpers = (threads - 1).min(text.len() / PART_BYTES);
         let helpers: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
-        for part in parts.by_ref() {
+        for part in parts {
             match part {
                 Ok(part) => {
                     // (the receiver lives as long as this function: sending cannot fail, and
@@ -221,7 +329,7 @@ fn decide_parts(
                     sent += 1;
                 }
                 Err(e) => {
-                    split_error = Some(e);
+                    split_error = Some(e.into());
                     break;
                 }
             }
@@ -233,22 +341,19 @@ fn decide_parts(
             lost |= helper.join().is_err();
         }
     });
-    let guessed = Guessed(parts.guessed());
     if let Some(e) = split_error {
-        return (Err(e), guessed);
+        return Err(e);
     }
     let mut decided = decided.into_inner().unwrap_or_else(PoisonError::into_inner);
     if lost || decided.len() != sent {
-        let internal = CaseError {
+        return Err(CaseError {
             message: "internal error while deciding these cases".into(),
             line: 1,
             column: 1,
-        };
-        return (Err(internal), guessed);
+        });
     }
     decided.sort_by_key(|(number, _)| *number);
-    let lines = decided.into_iter().flat_map(|(_, lines)| lines).collect();
-    (lines, guessed)
+    decided.into_iter().flat_map(|(_, lines)| lines).collect()
 }
 
 /// The JSON line of one case (keys in alphabetical order, as serde_json's maps print them).
@@ -354,6 +459,58 @@ mod tests {
                 one,
                 "{threads}"
             );
+        }
+    }
+
+    /// [`decide_in_pieces`] on `text`, its first piece `first` bytes long.
+    fn in_pieces(text: &str, first: usize, threads: usize) -> Result<Vec<Printed>, CaseError> {
+        let reader = std::io::Cursor::new(text.as_bytes().to_vec());
+        decide_in_pieces("f", reader, text.len(), false, threads, first).unwrap()
+    }
+
+    #[test]
+    fn a_file_read_in_pieces_prints_what_the_whole_file_prints() {
+        let lines = big_file_of_lines(None);
+        // policies without a version: diagnostics, placed in the file, in every piece
+        let versionless = lines.replace("\"Version\": \"2012-10-17\", ", "");
+        let texts = [
+            lines.clone(),
+            versionless.clone(),
+            // a case that does not read
+            big_file_of_lines(Some(2_500)),
+            // cases over several lines: not one case per line
+            big_file(None),
+            // not closed; closed twice; a comma before the close; text after it
+            lines.get(..lines.len() - 3).unwrap().to_owned(),
+            format!("{lines}]"),
+            lines.replacen("}\n]", "},\n]", 1),
+            format!("{lines}{{}}"),
+        ];
+        let whole = decide_on("f", &versionless, false, 1).unwrap();
+        assert!(whole.iter().all(|(line, _)| line.contains("\"line\":")));
+        assert!(whole[2_999].0.contains(&format!("\"line\":{}", 2_999 + 2)));
+        for text in &texts {
+            let whole = decide_on("f", text, false, 1);
+            for first in [0, 1, 100, 4_096, PART_BYTES, text.len() / 2, text.len() + 1] {
+                for threads in [2, 3] {
+                    assert_eq!(in_pieces(text, first, threads), whole, "{first} {threads}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_read_in_pieces_must_be_utf8_throughout() {
+        let bytes = big_file_of_lines(None).into_bytes();
+        for at in [10, bytes.len() - 10] {
+            let mut bad = bytes.clone();
+            bad[at] = 0xff;
+            for first in [0, 100, bytes.len() / 2] {
+                let reader = std::io::Cursor::new(bad.clone());
+                let e = decide_in_pieces("f", reader, bad.len(), false, 2, first).unwrap_err();
+                assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+                assert_eq!(e.to_string(), "stream did not contain valid UTF-8");
+            }
         }
     }
 

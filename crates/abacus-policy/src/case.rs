@@ -22,7 +22,10 @@ use scan::{split_array, ArrayScan, Walker};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
+mod pieces;
 mod scan;
+
+pub use pieces::{LineParts, NotLines, PieceStart};
 
 /// A policy document in a case: its text, exactly as given.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,20 +143,21 @@ impl Case {
             .collect()
     }
 
-    /// Turns the addresses its policies were read at into places in `file`, moving `walker`
-    /// forward (cases come in file order; within a case, policies are visited by offset).
-    fn anchor(&mut self, file: &str, walker: &mut Walker<'_>) {
-        let start = file.as_ptr() as usize;
+    /// Turns the addresses its policies were read at into places in `text`, which starts at
+    /// byte `base` of the file, moving `walker` (over `text`) forward (cases come in file
+    /// order; within a case, policies are visited by offset).
+    fn anchor(&mut self, text: &str, base: usize, walker: &mut Walker<'_>) {
+        let start = text.as_ptr() as usize;
         let mut docs: Vec<(usize, &mut PolicyDoc)> = self
             .docs_mut()
             .filter_map(|doc| {
                 let offset = doc.address.take()?.checked_sub(start)?;
-                (offset <= file.len()).then_some((offset, doc))
+                (offset <= text.len()).then_some((offset, doc))
             })
             .collect();
         docs.sort_by_key(|(offset, _)| *offset);
         for (offset, doc) in docs {
-            doc.origin = Some((offset, walker.position(offset)));
+            doc.origin = Some((base + offset, walker.position(offset)));
         }
     }
 
@@ -430,7 +434,7 @@ impl<'a> CaseFile<'a> {
         let first = range.start;
         let cases = self.cases.get(range).unwrap_or_default();
         let walker = Walker::new(self.text);
-        read_cases(self.text, cases, first, self.single, false, walker)
+        read_cases(self.text, 0, cases, first, self.single, false, walker)
     }
 
     /// The file's cases in parts of about `part_bytes` of text each, found as the file is
@@ -452,19 +456,29 @@ impl<'a> CaseFile<'a> {
     }
 }
 
-/// Reads `cases` (slices of `text`, the first of them case number `first`) in order, one
-/// at a time; `walker` places their policies in the file and must not be past the first.
+impl<'a> CaseFile<'a> {
+    /// The parts of `piece`, text of a file of one case per line that starts at `start` (see
+    /// [`LineParts`]): for deciding the file's first cases while the rest is still read.
+    pub fn line_parts(piece: &'a str, start: PieceStart, part_bytes: usize) -> LineParts<'a> {
+        LineParts::new(piece, start, part_bytes)
+    }
+}
+
+/// Reads `cases` (slices of `text`, which starts at byte `base` of the file; the first of
+/// them case number `first`) in order, one at a time; `walker` places their policies in the
+/// file and must not be past the first.
 /// When the cases were `guessed` ([`CaseParts::guessing_lines`]), one that does not read
 /// says only that (its real error needs the file split again).
 fn read_cases<'a>(
     text: &'a str,
+    base: usize,
     cases: &'a [(usize, &'a str)],
     first: usize,
     single: bool,
     guessed: bool,
     mut walker: Walker<'a>,
 ) -> impl Iterator<Item = Result<Case, CaseError>> + 'a {
-    cases.iter().enumerate().map(move |(i, &(base, slice))| {
+    cases.iter().enumerate().map(move |(i, &(at, slice))| {
         let case = (!single).then_some(first + i);
         let mut c: Case = serde_json::from_str(slice).map_err(|e| {
             if guessed {
@@ -479,29 +493,33 @@ fn read_cases<'a>(
                 };
             }
             // a case that is not even JSON may have misled the quick split: report what
-            // serde finds in the whole file, as if it had split it
+            // serde finds in the whole file, as if it had split it (`text` is the whole
+            // file here: the cases of a piece are guesses)
             if !single {
                 if let Err(whole) = serde_json::from_str::<Vec<&RawValue>>(text) {
                     return located(text, whole, 0, None);
                 }
             }
-            located(text, e, base, case)
+            located(text, e, at, case)
         })?;
-        c.anchor(text, &mut walker);
+        c.anchor(text, base, &mut walker);
         Ok(c)
     })
 }
 
 /// Consecutive cases of a file (see [`CaseFile::parts`]).
 pub struct CasePart<'a> {
+    /// The file's text, or the piece of it the part was found in.
     text: &'a str,
+    /// Where `text` starts in the file.
+    base: usize,
     /// The number of the first case in the file.
     first: usize,
     cases: Vec<(usize, &'a str)>,
     single: bool,
     /// Split while the scan guessed lines (see [`read_cases`]).
     guessed: bool,
-    /// Where the first case starts: offset and position.
+    /// Where the first case starts: offset in `text` and position in the file.
     start: (usize, Position),
 }
 
@@ -522,6 +540,7 @@ impl CasePart<'_> {
         let walker = Walker::at(self.text, offset, at);
         read_cases(
             self.text,
+            self.base,
             &self.cases,
             self.first,
             self.single,
@@ -569,6 +588,7 @@ impl<'a> CaseParts<'a> {
         let offset = cases.first().map_or(0, |&(offset, _)| offset);
         CasePart {
             text: self.text,
+            base: 0,
             first,
             cases,
             single,

@@ -59,6 +59,35 @@ impl<'a> ArrayScan<'a> {
         self
     }
 
+    /// A scan of a piece of a file of one case per line that starts at a line start inside
+    /// the array, after an element's line and its comma: only whole lines are taken (see
+    /// [`ArrayScan::next_line`]).
+    pub(super) fn piece(text: &'a str) -> Self {
+        ArrayScan {
+            text,
+            at: Some(skip_ws(text.as_bytes(), 0)),
+            lines: true,
+            guessed: false,
+        }
+    }
+
+    /// The next element when it fills its line (see [`ArrayScan::guessing_lines`]);
+    /// `Ok(None)` when the array has closed or the text has ended (a piece of the file;
+    /// [`ArrayScan::closed`] tells which); [`Irregular`] for a line that is not a whole
+    /// element.
+    pub(super) fn next_line(&mut self) -> Result<Option<(usize, &'a str)>, Irregular> {
+        match self.at {
+            None => Ok(None),
+            Some(start) if start == self.text.len() => Ok(None),
+            Some(start) => self.whole_line(start).map(Some).ok_or(Irregular),
+        }
+    }
+
+    /// True once the array's closing `]` was met.
+    pub(super) fn closed(&self) -> bool {
+        self.at.is_none()
+    }
+
     /// True when some element was a whole line taken without following its brackets:
     /// the elements are right if each of them is a complete JSON value.
     pub(super) fn guessed(&self) -> bool {
@@ -186,26 +215,30 @@ pub(super) struct Walker<'a> {
     text: &'a str,
     offset: usize,
     at: Position,
+    /// Where it started (what it goes back to for an offset it has passed).
+    start: (usize, Position),
 }
 
 impl<'a> Walker<'a> {
     /// A walker at the start of `text`.
     pub(super) fn new(text: &'a str) -> Self {
-        Walker {
-            text,
-            offset: 0,
-            at: Position {
-                line: 1,
-                column: 1,
-                column_utf16: 1,
-            },
-        }
+        let at = Position {
+            line: 1,
+            column: 1,
+            column_utf16: 1,
+        };
+        Walker::at(text, 0, at)
     }
 
     /// A walker that starts at byte `offset` of `text`, whose position is `at` (as
     /// [`Walker::position`] gave it).
     pub(super) fn at(text: &'a str, offset: usize, at: Position) -> Self {
-        Walker { text, offset, at }
+        Walker {
+            text,
+            offset,
+            at,
+            start: (offset, at),
+        }
     }
 
     /// The position of byte `offset` (clamped to the text; an offset inside a character
@@ -213,8 +246,14 @@ impl<'a> Walker<'a> {
     pub(super) fn position(&mut self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         if offset < self.offset {
-            // never happens for offsets visited in order; stay right regardless
-            *self = Walker::new(self.text);
+            // never happens for offsets visited in order; stay right regardless (from the
+            // start of a walker made at a place, from the text's start before it)
+            let (from, at) = self.start;
+            *self = if offset >= from {
+                Walker::at(self.text, from, at)
+            } else {
+                Walker::new(self.text)
+            };
         }
         let bytes = self.text.as_bytes();
         let between = bytes.get(self.offset..offset).unwrap_or_default();
