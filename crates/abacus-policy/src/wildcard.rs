@@ -44,8 +44,14 @@ impl PatItem {
 /// A compiled wildcard pattern.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pattern {
+    /// One item per byte of `raw` when `explicit`; else empty, and the items are those
+    /// `raw` spells: literal bytes up to `prefix_len`, then at most one wildcard (its byte
+    /// `*` or `?`). Most patterns (`s3:GetObject`, `arn:aws:s3:::bucket/*`) are of that
+    /// shape: they are compared by their prefix alone and need no items.
     items: Vec<PatItem>,
-    /// The bytes behind `items` (`*` or `?` for a wildcard), for substring search.
+    /// `items` is spelled out (see there).
+    explicit: bool,
+    /// The pattern's bytes (`*` or `?` for a wildcard), for substring search.
     raw: Vec<u8>,
     /// How many bytes of `raw` are literal before the first wildcard (the prefix a text
     /// must begin with, compared before anything else). The prefix is always the start of
@@ -76,12 +82,18 @@ impl Pattern {
     /// `push_wild` its plain copy, 2% of reading a case file.)
     pub fn compile_lowercase(text: &str) -> Self {
         let raw: Vec<u8> = text.bytes().map(|b| b.to_ascii_lowercase()).collect();
+        let run = memchr::memchr2(b'*', b'?', &raw).unwrap_or(raw.len());
+        let explicit = raw.len() > run + 1;
         let mut p = Pattern {
-            items: raw.iter().map(|&b| PatItem::of_wild(b)).collect(),
+            items: if explicit {
+                raw.iter().map(|&b| PatItem::of_wild(b)).collect()
+            } else {
+                Vec::new()
+            },
+            explicit,
             only_stars: !raw.is_empty() && raw.iter().all(|&b| b == b'*'),
             ..Pattern::default()
         };
-        let run = memchr::memchr2(b'*', b'?', &raw).unwrap_or(raw.len());
         p.raw = raw;
         p.extend_prefix(run);
         p
@@ -98,15 +110,42 @@ impl Pattern {
     /// pattern's length so far.
     pub fn push_wild(&mut self, text: &str) {
         let literal_so_far = self.is_literal();
-        self.only_stars = (self.items.is_empty() || self.only_stars)
+        self.only_stars = (self.raw.is_empty() || self.only_stars)
             && text.bytes().all(|b| b == b'*')
-            && !(self.items.is_empty() && text.is_empty());
-        self.items.extend(text.bytes().map(PatItem::of_wild));
+            && !(self.raw.is_empty() && text.is_empty());
+        let run = if literal_so_far {
+            memchr::memchr2(b'*', b'?', text.as_bytes()).unwrap_or(text.len())
+        } else {
+            0
+        };
+        self.spell_out_for(text.len(), run);
+        if self.explicit {
+            self.items.extend(text.bytes().map(PatItem::of_wild));
+        }
         self.raw.extend_from_slice(text.as_bytes());
         if literal_so_far {
-            let run = memchr::memchr2(b'*', b'?', text.as_bytes()).unwrap_or(text.len());
             self.extend_prefix(run);
         }
+    }
+
+    /// Spells the items out before `more` bytes are added, `literal` of them to the prefix,
+    /// when the pattern then no longer has the shape `items` can be left out for (see
+    /// there).
+    fn spell_out_for(&mut self, more: usize, literal: usize) {
+        if self.explicit || self.raw.len() + more <= self.prefix_len + literal + 1 {
+            return;
+        }
+        self.items = self.spelled_items();
+        self.explicit = true;
+    }
+
+    /// The items, spelled out from `raw` for a pattern that leaves them out.
+    fn spelled_items(&self) -> Vec<PatItem> {
+        let mut items: Vec<PatItem> = self.prefix().iter().map(|&b| PatItem::Byte(b)).collect();
+        if let Some(&wild) = self.raw.get(self.prefix_len) {
+            items.push(PatItem::of_wild(wild));
+        }
+        items
     }
 
     /// True when `text` holds a wildcard, `*` or `?`: a short text (a service name) by a
@@ -123,7 +162,11 @@ impl Pattern {
     pub fn push_literal(&mut self, text: &str) {
         let literal_so_far = self.is_literal();
         self.only_stars &= text.is_empty();
-        self.items.extend(text.bytes().map(PatItem::Byte));
+        let literal = if literal_so_far { text.len() } else { 0 };
+        self.spell_out_for(text.len(), literal);
+        if self.explicit {
+            self.items.extend(text.bytes().map(PatItem::Byte));
+        }
         self.raw.extend_from_slice(text.as_bytes());
         if literal_so_far {
             self.extend_prefix(text.len());
@@ -161,18 +204,25 @@ impl Pattern {
 
     /// True when the pattern has no wildcard at all.
     fn is_literal(&self) -> bool {
-        self.prefix_len == self.items.len()
+        self.prefix_len == self.raw.len()
     }
 
     /// True when the pattern is its literal prefix and one final `*` (`s3:Get*`,
     /// `arn:aws:s3:::bucket/*`, or `*` itself): whatever follows the prefix matches.
     fn is_prefix_then_star(&self) -> bool {
-        self.items.len() == self.prefix_len + 1 && self.items.last() == Some(&PatItem::Star)
+        // (the byte after the prefix is a wildcard: the prefix ends at the first one)
+        self.raw.len() == self.prefix_len + 1
+            && if self.explicit {
+                self.items.last() == Some(&PatItem::Star)
+            } else {
+                self.raw.last() == Some(&b'*')
+            }
     }
 
     /// Removes every item, keeping the allocation (for reuse while resolving variables).
     pub fn clear(&mut self) {
         self.items.clear();
+        self.explicit = false;
         self.raw.clear();
         self.prefix_len = 0;
         self.head = 0;
@@ -181,16 +231,21 @@ impl Pattern {
         self.only_stars = false;
     }
 
-    /// The compiled items.
-    pub fn items(&self) -> &[PatItem] {
-        &self.items
-    }
-
-    fn pat(&self) -> Pat<'_> {
-        Pat {
-            items: &self.items,
-            raw: &self.raw,
+    /// `f` of the pattern's items and bytes (spelled out for the call when the pattern
+    /// leaves its items out: only a final `?` and the ARN comparison of a pattern with
+    /// fewer than five literal colons need them).
+    fn with_pat<R>(&self, f: impl FnOnce(Pat<'_>) -> R) -> R {
+        if self.explicit {
+            return f(Pat {
+                items: &self.items,
+                raw: &self.raw,
+            });
         }
+        let items = self.spelled_items();
+        f(Pat {
+            items: &items,
+            raw: &self.raw,
+        })
     }
 
     /// True when the pattern is exactly `*`.
@@ -202,7 +257,8 @@ impl Pattern {
     /// [`MAX_SEARCHED_CHUNK_CHARS`] characters with a `?`, or with case ignored): such a
     /// pattern matches nothing, and the validator reports it.
     pub fn is_too_long_to_search(&self, ignore_case: bool) -> bool {
-        glob::has_unsearchable_chunk(self.pat(), ignore_case)
+        // (only a pattern with two stars has a chunk between them to search)
+        self.explicit && self.with_pat(|pat| glob::has_unsearchable_chunk(pat, ignore_case))
     }
 
     /// Case-sensitive match of the whole `text`.
@@ -238,7 +294,7 @@ impl Pattern {
         if self.is_prefix_then_star() {
             return true;
         }
-        glob::glob(self.pat(), text, ignore_case)
+        self.with_pat(|pat| glob::glob(pat, text, ignore_case))
     }
 
     /// [`Pattern::matches_ignore_ascii_case`] for a pattern compiled from lowercase text
@@ -260,7 +316,7 @@ impl Pattern {
         if lower.get(..p.len()) != Some(p) {
             return false;
         }
-        self.is_prefix_then_star() || glob::glob(self.pat(), text, true)
+        self.is_prefix_then_star() || self.with_pat(|pat| glob::glob(pat, text, true))
     }
 
     /// `ArnLike` / `ArnNotLike`: each of the six colon-separated parts of the ARN is
@@ -294,7 +350,11 @@ impl Pattern {
             // whole, which is exactly matching the whole text.
             return self.matches_text(arn, ignore_case);
         }
-        let pat = self.pat();
+        self.with_pat(|pat| Self::arn_parts_match(pat, arn, ignore_case, short_form))
+    }
+
+    /// [`Pattern::matches_arn_parts`] field by field.
+    fn arn_parts_match(pat: Pat<'_>, arn: &str, ignore_case: bool, short_form: bool) -> bool {
         let mut p_start = 0usize;
         let mut a_rest = arn;
         for _ in 0..5 {
@@ -527,6 +587,54 @@ mod tests {
             let pc: Vec<char> = p.chars().collect();
             let tc: Vec<char> = t.chars().collect();
             prop_assert_eq!(wildcard_match(&p, &t, false), reference(&pc, &tc));
+        }
+
+        // a pattern built piece by piece, with wildcards and with literal `*` and `?` (a
+        // substituted variable), leaves its items out exactly when its bytes spell them,
+        // and matches as a pattern with all of them would (the reference, literal bytes
+        // standing for themselves)
+        #[test]
+        fn items_left_out_are_the_items_the_bytes_spell(
+            pieces in proptest::collection::vec(("[ab:*?]{0,4}", any::<bool>()), 0..5),
+            t in "[ab:*?]{0,8}",
+        ) {
+            let mut p = Pattern::default();
+            let mut items = Vec::new();
+            for (text, wild) in &pieces {
+                if *wild {
+                    p.push_wild(text);
+                    items.extend(text.bytes().map(PatItem::of_wild));
+                } else {
+                    p.push_literal(text);
+                    items.extend(text.bytes().map(PatItem::Byte));
+                }
+            }
+            prop_assert_eq!(p.with_pat(|pat| pat.items.to_vec()), items.clone());
+            let wild_items = items.iter().filter(|i| !matches!(i, PatItem::Byte(_))).count();
+            let prefix = items.iter().position(|i| !matches!(i, PatItem::Byte(_))).unwrap_or(items.len());
+            prop_assert_eq!(p.explicit, items.len() > prefix + 1);
+            prop_assert_eq!(p.is_literal(), wild_items == 0);
+            prop_assert_eq!(
+                p.is_prefix_then_star(),
+                prefix + 1 == items.len() && items.last() == Some(&PatItem::Star)
+            );
+            // the reference with literal `*` and `?` as other characters
+            let as_chars = |it: &PatItem| match it {
+                PatItem::Star => '*',
+                PatItem::AnyChar => '?',
+                PatItem::Byte(b'*') => 'S',
+                PatItem::Byte(b'?') => 'Q',
+                PatItem::Byte(b) => char::from(*b),
+            };
+            let pc: Vec<char> = items.iter().map(as_chars).collect();
+            let tc: Vec<char> = t.chars().map(|c| match c { '*' => 'S', '?' => 'Q', c => c }).collect();
+            prop_assert_eq!(p.matches(&t), reference(&pc, &tc));
+            let arn = format!("arn:aws:s3:::{t}");
+            let mut q = Pattern::compile("arn:aws:s3:::");
+            for (text, wild) in &pieces {
+                if *wild { q.push_wild(text) } else { q.push_literal(text) }
+            }
+            prop_assert_eq!(q.matches_resource(&arn), p.matches(&t));
         }
 
         // a pattern compiled from lowercase text, given the text folded as well, matches
