@@ -57,8 +57,8 @@ pub fn main(args: &[String]) -> ExitCode {
                 continue;
             }
         };
-        let printed = match decided {
-            Ok(p) => p,
+        let lines = match decided {
+            Ok(lines) => lines,
             Err(e) => {
                 eprintln!(
                     "error: {}:{}:{}: {}",
@@ -71,22 +71,12 @@ pub fn main(args: &[String]) -> ExitCode {
                 continue;
             }
         };
+        passed += lines.passed;
+        failed += lines.failed;
+        with_expectations |= lines.passed + lines.failed > 0;
         // a file's lines go out in one write (stdout flushes every line otherwise: one
         // system call per case), before anything said about the next file
-        let mut lines = String::with_capacity(printed.iter().map(|(l, _)| l.len() + 1).sum());
-        for (line, passed_case) in printed {
-            if let Some(ok) = passed_case {
-                with_expectations = true;
-                if ok {
-                    passed += 1;
-                } else {
-                    failed += 1;
-                }
-            }
-            lines.push_str(&line);
-            lines.push('\n');
-        }
-        if out.write_all(lines.as_bytes()).is_err() {
+        if out.write_all(&lines.text).is_err() {
             return ExitCode::from(2); // stdout closed (e.g. piped into `head`)
         }
     }
@@ -102,15 +92,52 @@ pub fn main(args: &[String]) -> ExitCode {
     }
 }
 
-/// One printed line and, when the case has an expectation, whether it passed.
-type Printed = (String, Option<bool>);
+/// The printed lines of consecutive cases, and how many met or missed their expectations.
+#[derive(Debug, Default, PartialEq)]
+struct Lines {
+    /// The lines, each ended by a line feed (JSON: UTF-8).
+    text: Vec<u8>,
+    /// How many cases.
+    cases: usize,
+    passed: usize,
+    failed: usize,
+}
+
+impl Lines {
+    /// The lines of `parts`, in order.
+    fn joined(parts: Vec<Lines>) -> Lines {
+        let mut all = Lines {
+            text: Vec::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
+            ..Lines::default()
+        };
+        for part in parts {
+            all.append(part);
+        }
+        all
+    }
+
+    fn append(&mut self, more: Lines) {
+        self.text.extend_from_slice(&more.text);
+        self.cases += more.cases;
+        self.passed += more.passed;
+        self.failed += more.failed;
+    }
+
+    /// The line of case `n` (tests).
+    #[cfg(test)]
+    fn line(&self, n: usize) -> &str {
+        let text = std::str::from_utf8(&self.text).unwrap_or_default();
+        text.lines().nth(n).unwrap_or_default()
+    }
+}
 
 /// Text per part of a case file (see [`CaseFile::parts`]): a few hundred cases, enough that
 /// handing a part to a thread costs nothing next to deciding it.
 const PART_BYTES: usize = 256 * 1024;
 
-/// Cases decided by one thread: each part's number and its lines.
-type Decided = Mutex<Vec<(usize, Vec<Result<Printed, CaseError>>)>>;
+/// Parts decided by the threads: each part's number and its lines, or the error of its
+/// first unreadable case.
+type Decided = Mutex<Vec<(usize, Result<Lines, CaseError>)>>;
 
 /// A file of at least this many bytes is read in pieces (see [`decide_in_pieces`]).
 const PIECES_FROM_BYTES: usize = 4 * 1024 * 1024;
@@ -124,7 +151,7 @@ const FIRST_PIECE_BYTES: usize = 1024 * 1024;
 /// generated checks). The first unreadable case (in file order) fails the whole file, as
 /// does a file that cannot be split, before anything is printed. `Err` when the file
 /// cannot be read.
-fn decide_path(file: &str, explain: bool) -> std::io::Result<Result<Vec<Printed>, CaseError>> {
+fn decide_path(file: &str, explain: bool) -> std::io::Result<Result<Lines, CaseError>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut f = std::fs::File::open(file)?;
     // (0 for what has no length, a pipe: read at once)
@@ -160,11 +187,19 @@ fn decide_in_pieces(
     explain: bool,
     threads: usize,
     first_piece: usize,
-) -> std::io::Result<Result<Vec<Printed>, CaseError>> {
-    let mut head = Vec::with_capacity(first_piece);
-    (&mut reader)
-        .take(u64::try_from(first_piece).unwrap_or(u64::MAX))
-        .read_to_end(&mut head)?;
+) -> std::io::Result<Result<Lines, CaseError>> {
+    // (read into a buffer of its size: `read_to_end` would read it in growing steps)
+    let mut head = vec![0u8; first_piece];
+    let mut filled = 0;
+    while let Some(free) = head.get_mut(filled..).filter(|free| !free.is_empty()) {
+        match reader.read(free) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    head.truncate(filled);
     // the first piece ends after its last line end; the rest of its last line goes on with
     // the rest of the file
     let cut = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
@@ -173,7 +208,7 @@ fn decide_in_pieces(
     let mut head_parts = CaseFile::line_parts(&head, PieceStart::FILE, PART_BYTES / 4);
     let parts: Result<Vec<CasePart<'_>>, _> = head_parts.by_ref().collect();
     let rest_start = head_parts.next_start();
-    let mut lines = Vec::new();
+    let mut lines = Lines::default();
     let mut failed = parts.is_err();
     let mut parts = parts.unwrap_or_default().into_iter();
     let rest = std::thread::scope(|scope| {
@@ -188,11 +223,9 @@ fn decide_in_pieces(
             let Some(part) = parts.next() else {
                 break;
             };
-            for line in decide_part(file, &part, explain) {
-                match line {
-                    Ok(line) => lines.push(line),
-                    Err(_) => failed = true,
-                }
+            match decide_part(file, &part, explain) {
+                Ok(more) => lines.append(more),
+                Err(_) => failed = true,
             }
         }
         read_rest
@@ -205,7 +238,7 @@ fn decide_in_pieces(
         let all = parts.map(Ok).chain(rest_parts.by_ref());
         if let Ok(more) = decide_spread(file, explain, helpers, all) {
             if rest_parts.closed() {
-                lines.extend(more);
+                lines.append(more);
                 return Ok(Ok(lines));
             }
         }
@@ -217,15 +250,10 @@ fn decide_in_pieces(
     Ok(decide_on(file, &text, explain, threads))
 }
 
-/// [`decide_all`] on `threads` threads. A file of one case per line is split at its line
+/// Decides the cases of the file `file`, whose text is `text`, on `threads` threads. A file of one case per line is split at its line
 /// ends ([`abacus_policy::case::CaseParts::guessing_lines`]); when a case then does not
 /// read, the file is split again by its brackets, which finds the right cases and errors.
-fn decide_on(
-    file: &str,
-    text: &str,
-    explain: bool,
-    threads: usize,
-) -> Result<Vec<Printed>, CaseError> {
+fn decide_on(file: &str, text: &str, explain: bool, threads: usize) -> Result<Lines, CaseError> {
     match decide_parts(file, text, explain, threads, true) {
         (Err(_), Guessed(true)) => decide_parts(file, text, explain, threads, false).0,
         (decided, _) => decided,
@@ -242,15 +270,13 @@ fn decide_parts(
     explain: bool,
     threads: usize,
     guess_lines: bool,
-) -> (Result<Vec<Printed>, CaseError>, Guessed) {
+) -> (Result<Lines, CaseError>, Guessed) {
     // below a few parts a thread costs more than it saves
     if threads < 2 || text.len() < 2 * PART_BYTES {
-        let one_by_one = || -> Result<Vec<Printed>, CaseError> {
-            let mut lines = Vec::new();
+        let one_by_one = || -> Result<Lines, CaseError> {
+            let mut lines = Lines::default();
             for part in CaseFile::parts(text, usize::MAX) {
-                for line in decide_part(file, &part?, explain) {
-                    lines.push(line?);
-                }
+                lines.append(decide_part(file, &part?, explain)?);
             }
             Ok(lines)
         };
@@ -266,17 +292,14 @@ fn decide_parts(
     (decided, Guessed(parts.guessed()))
 }
 
-/// A part's lines up to its first unreadable case (only the file's first is reported).
-fn decide_part(file: &str, part: &CasePart<'_>, explain: bool) -> Vec<Result<Printed, CaseError>> {
-    let mut lines = Vec::with_capacity(part.len());
+/// A part's lines, or the error of its first unreadable case (only the file's first is
+/// reported).
+fn decide_part(file: &str, part: &CasePart<'_>, explain: bool) -> Result<Lines, CaseError> {
+    let mut lines = Lines::default();
     for case in part.read() {
-        let failed = case.is_err();
-        lines.push(case.map(|c| printed(file, &c, explain)));
-        if failed {
-            break;
-        }
+        print_case(&mut lines, file, &case?, explain);
     }
-    lines
+    Ok(lines)
 }
 
 /// Decides `parts` on this thread and `helpers` more: this thread hands each part to the
@@ -288,7 +311,7 @@ fn decide_spread<'a, E: Into<CaseError>>(
     explain: bool,
     helpers: usize,
     parts: impl Iterator<Item = Result<CasePart<'a>, E>>,
-) -> Result<Vec<Printed>, CaseError> {
+) -> Result<Lines, CaseError> {
     let (parts_tx, parts_rx) = mpsc::channel::<(usize, CasePart<'_>)>();
     let parts_rx = Mutex::new(parts_rx);
     let decided: Decided = Mutex::new(Vec::new());
@@ -353,7 +376,9 @@ fn decide_spread<'a, E: Into<CaseError>>(
         });
     }
     decided.sort_by_key(|(number, _)| *number);
-    decided.into_iter().flat_map(|(_, lines)| lines).collect()
+    let parts: Result<Vec<Lines>, CaseError> =
+        decided.into_iter().map(|(_, lines)| lines).collect();
+    Ok(Lines::joined(parts?))
 }
 
 /// The JSON line of one case (keys in alphabetical order, as serde_json's maps print them).
@@ -374,8 +399,17 @@ fn diagnostics_value(diagnostics: &[PolicyDiagnostic]) -> Option<Value> {
     (!diagnostics.is_empty()).then(|| json!(diagnostics))
 }
 
-fn printed(file: &str, case: &Case, explain: bool) -> Printed {
-    if !explain {
+/// Prints the line of `case` into `lines`, and counts its expectation.
+fn print_case(lines: &mut Lines, file: &str, case: &Case, explain: bool) {
+    let before = lines.text.len();
+    let (written, passed) = if explain {
+        let outcome = run_case(case);
+        let line = explained_line(file, &outcome);
+        (
+            serde_json::to_writer(&mut lines.text, &line),
+            outcome.passed,
+        )
+    } else {
         let v = decide_case(case);
         let line = Line {
             decision: v.decision,
@@ -385,12 +419,25 @@ fn printed(file: &str, case: &Case, explain: bool) -> Printed {
             name: v.name.as_deref(),
             passed: v.passed,
         };
-        let text = serde_json::to_string(&line).unwrap_or_else(|e| {
-            json!({"file": file, "error": format!("cannot print the result: {e}")}).to_string()
-        });
-        return (text, v.passed);
+        (serde_json::to_writer(&mut lines.text, &line), v.passed)
+    };
+    if let Err(e) = written {
+        // (these values always print; if one did not, its line says so)
+        lines.text.truncate(before);
+        let error = json!({"file": file, "error": format!("cannot print the result: {e}")});
+        lines.text.extend_from_slice(error.to_string().as_bytes());
     }
-    let outcome = run_case(case);
+    lines.text.push(b'\n');
+    lines.cases += 1;
+    match passed {
+        Some(true) => lines.passed += 1,
+        Some(false) => lines.failed += 1,
+        None => {}
+    }
+}
+
+/// The line of a case run with `--explain`.
+fn explained_line(file: &str, outcome: &abacus_policy::case::CaseOutcome) -> Value {
     let mut line = json!({
         "file": file,
         "name": outcome.name,
@@ -411,7 +458,7 @@ fn printed(file: &str, case: &Case, explain: bool) -> Printed {
         obj.insert("missingKeys".into(), json!(a.missing_keys));
         obj.insert("explanation".into(), json!(a.explanation));
     }
-    (Value::to_string(&line), outcome.passed)
+    line
 }
 
 #[cfg(test)]
@@ -447,9 +494,8 @@ mod tests {
         let text = big_file(None);
         assert!(text.len() > 4 * PART_BYTES);
         let one = decide_on("f", &text, false, 1).unwrap();
-        assert_eq!(one.len(), 3_000);
-        assert!(one.iter().all(|(_, passed)| *passed == Some(true)));
-        assert!(one[2_999].0.contains("\"case-2999\""));
+        assert_eq!((one.cases, one.passed, one.failed), (3_000, 3_000, 0));
+        assert!(one.line(2_999).contains("\"case-2999\""));
         assert_eq!(decide_on("f", &of_lines, false, 1).unwrap(), one);
         for threads in [2, 3, 8] {
             let by_lines = decide_on("f", &of_lines, false, threads);
@@ -463,7 +509,7 @@ mod tests {
     }
 
     /// [`decide_in_pieces`] on `text`, its first piece `first` bytes long.
-    fn in_pieces(text: &str, first: usize, threads: usize) -> Result<Vec<Printed>, CaseError> {
+    fn in_pieces(text: &str, first: usize, threads: usize) -> Result<Lines, CaseError> {
         let reader = std::io::Cursor::new(text.as_bytes().to_vec());
         decide_in_pieces("f", reader, text.len(), false, threads, first).unwrap()
     }
@@ -487,8 +533,10 @@ mod tests {
             format!("{lines}{{}}"),
         ];
         let whole = decide_on("f", &versionless, false, 1).unwrap();
-        assert!(whole.iter().all(|(line, _)| line.contains("\"line\":")));
-        assert!(whole[2_999].0.contains(&format!("\"line\":{}", 2_999 + 2)));
+        assert!((0..3_000).all(|n| whole.line(n).contains("\"line\":")));
+        assert!(whole
+            .line(2_999)
+            .contains(&format!("\"line\":{}", 2_999 + 2)));
         for text in &texts {
             let whole = decide_on("f", text, false, 1);
             for first in [0, 1, 100, 4_096, PART_BYTES, text.len() / 2, text.len() + 1] {
@@ -528,7 +576,8 @@ mod tests {
         let text = format!("[\n{}\n]\n", cases.join(",\n"));
         assert!(text.len() > 2 * PART_BYTES);
         let one = decide_on("f", &text, false, 1).unwrap();
-        assert_eq!(one.len(), 2_500);
+        assert_eq!(one.cases, 2_500);
+        assert_eq!(one.text.iter().filter(|&&b| b == b'\n').count(), 2_500);
         assert_eq!(decide_on("f", &text, false, 2).unwrap(), one);
         // a separator followed by a space JSON does not know is an error on every count
         let odd = big_file_of_lines(None).replacen(",\n", ",\u{a0}\n", 1_000);
