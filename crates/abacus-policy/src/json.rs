@@ -69,8 +69,8 @@ impl JsonKind {
 /// One `"key": value` member of an object.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JsonMember {
-    /// The key, unescaped.
-    pub key: String,
+    /// The key, unescaped (an element name or operator is not copied: see the lexer).
+    pub key: std::borrow::Cow<'static, str>,
     /// The key's span, including its quotes.
     pub key_span: Span,
     /// The value.

@@ -111,7 +111,7 @@ impl<'a> SpanTree<'a> {
                         .checked_sub(1)
                         .and_then(|i| members.get(i))
                         .map(|m| {
-                            path.push(PathSeg::Key(m.key.clone()));
+                            path.push(PathSeg::Key(m.key.to_string()));
                             &m.value
                         })
                 }

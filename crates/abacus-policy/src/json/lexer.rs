@@ -6,6 +6,7 @@
 use super::{Errors, JsonError};
 use crate::codes::Code;
 use crate::diagnostic::{LineIndex, Span};
+use std::borrow::Cow;
 
 /// What a token of JSON source is, as the reader cuts it (see [`lex`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +102,8 @@ pub(super) enum Tok {
     RBracket,
     Colon,
     Comma,
-    Str(String),
+    /// A string's value: an element name or operator (see [`known_key`]) without a copy.
+    Str(Cow<'static, str>),
     Num(String),
     True,
     False,
@@ -348,7 +350,9 @@ impl<'a> Lexer<'a> {
             let plain = self.text.get(from..from + run).unwrap_or_default();
             if rest.get(run) == Some(&b'"') {
                 self.pos = from + run + 1;
-                return Tok::Str(plain.to_owned());
+                return Tok::Str(
+                    known_key(plain).map_or_else(|| plain.to_owned().into(), Cow::Borrowed),
+                );
             }
             out.push_str(plain);
             self.pos = from + run;
@@ -358,7 +362,7 @@ impl<'a> Lexer<'a> {
             let Some(c) = self.peek_char() else {
                 self.eof_in_string = true;
                 self.unterminated(start, self.text.len(), smart_inside, true);
-                return Tok::Str(out);
+                return Tok::Str(out.into());
             };
             let at = self.pos;
             match c {
@@ -372,7 +376,7 @@ impl<'a> Lexer<'a> {
                 }
                 '\n' | '\r' => {
                     self.unterminated(start, at, smart_inside, false);
-                    return Tok::Str(out);
+                    return Tok::Str(out.into());
                 }
                 '\\' => {
                     self.pos += 1;
@@ -406,7 +410,7 @@ impl<'a> Lexer<'a> {
                 is_error: false,
             });
         }
-        Tok::Str(out)
+        Tok::Str(out.into())
     }
 
     fn unterminated(
@@ -602,6 +606,62 @@ fn is_json_number(raw: &str) -> bool {
     i == b.len()
 }
 
+/// `text` as a static string when it is a policy element name or a common condition
+/// operator: the keys of a policy's objects, most of its strings, need no copy then (the
+/// parser keeps a key as the lexer gives it).
+fn known_key(text: &str) -> Option<&'static str> {
+    // (element names and operators start with a capital: anything else is rejected at once)
+    if !text.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
+        return None;
+    }
+    Some(match text {
+        "Version" => "Version",
+        "Id" => "Id",
+        "Statement" => "Statement",
+        "Sid" => "Sid",
+        "Effect" => "Effect",
+        "Principal" => "Principal",
+        "NotPrincipal" => "NotPrincipal",
+        "Action" => "Action",
+        "NotAction" => "NotAction",
+        "Resource" => "Resource",
+        "NotResource" => "NotResource",
+        "Condition" => "Condition",
+        "AWS" => "AWS",
+        "Service" => "Service",
+        "Federated" => "Federated",
+        "CanonicalUser" => "CanonicalUser",
+        "StringEquals" => "StringEquals",
+        "StringNotEquals" => "StringNotEquals",
+        "StringEqualsIgnoreCase" => "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase" => "StringNotEqualsIgnoreCase",
+        "StringLike" => "StringLike",
+        "StringNotLike" => "StringNotLike",
+        "ArnEquals" => "ArnEquals",
+        "ArnNotEquals" => "ArnNotEquals",
+        "ArnLike" => "ArnLike",
+        "ArnNotLike" => "ArnNotLike",
+        "Bool" => "Bool",
+        "BoolIfExists" => "BoolIfExists",
+        "Null" => "Null",
+        "IpAddress" => "IpAddress",
+        "NotIpAddress" => "NotIpAddress",
+        "NumericEquals" => "NumericEquals",
+        "NumericLessThan" => "NumericLessThan",
+        "NumericLessThanIfExists" => "NumericLessThanIfExists",
+        "NumericGreaterThan" => "NumericGreaterThan",
+        "DateGreaterThan" => "DateGreaterThan",
+        "DateLessThan" => "DateLessThan",
+        "StringEqualsIfExists" => "StringEqualsIfExists",
+        "StringLikeIfExists" => "StringLikeIfExists",
+        "ForAnyValue:StringEquals" => "ForAnyValue:StringEquals",
+        "ForAnyValue:StringLike" => "ForAnyValue:StringLike",
+        "ForAllValues:StringEquals" => "ForAllValues:StringEquals",
+        "ForAllValues:StringLike" => "ForAllValues:StringLike",
+        _ => return None,
+    })
+}
+
 /// How many bytes at the start of `bytes` are printable ASCII other than `"` and `\\`: the
 /// run a string token takes whole. Eight bytes at a time, each word tested for all four
 /// stops at once (a byte below 0x20, 0x80 or above, `"`, `\\`): strings are a third of a
@@ -662,6 +722,46 @@ mod tests {
             ),
         ) {
             prop_assert_eq!(plain_run(&bytes), by_bytes(&bytes));
+        }
+    }
+
+    #[test]
+    fn a_known_key_is_the_text_it_stands_for() {
+        let names = [
+            "Version",
+            "Id",
+            "Statement",
+            "Sid",
+            "Effect",
+            "Principal",
+            "NotPrincipal",
+            "Action",
+            "NotAction",
+            "Resource",
+            "NotResource",
+            "Condition",
+            "AWS",
+            "Service",
+            "Federated",
+            "CanonicalUser",
+        ];
+        for name in names {
+            assert_eq!(super::known_key(name), Some(name));
+        }
+        let ops = crate::ast::Operator::ALL.iter().map(|op| op.as_str());
+        let qualified = ["ForAnyValue:", "ForAllValues:", ""].iter().flat_map(|q| {
+            crate::ast::Operator::ALL.iter().flat_map(move |op| {
+                [
+                    format!("{q}{}", op.as_str()),
+                    format!("{q}{}IfExists", op.as_str()),
+                ]
+            })
+        });
+        for op in ops.map(str::to_owned).chain(qualified) {
+            assert!(super::known_key(&op).is_none_or(|k| k == op), "{op}");
+        }
+        for other in ["", "action", "aws:SourceIp", "Actions", "StringEqual"] {
+            assert_eq!(super::known_key(other), None);
         }
     }
 

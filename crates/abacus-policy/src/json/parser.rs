@@ -5,6 +5,7 @@ use super::lexer::{Lexer, Tok, Token};
 use super::{Errors, JsonKind, JsonMember, JsonValue, MAX_DEPTH};
 use crate::codes::Code;
 use crate::diagnostic::Span;
+use std::borrow::Cow;
 
 /// Reads the structure from the lexer's tokens as they come (no token list): `current` is
 /// the next one, already read.
@@ -57,10 +58,11 @@ impl Parser<'_> {
 
     /// Consumes the current token and gives its text: a string's value or a word, else
     /// nothing (empty).
-    fn bump_text(&mut self) -> String {
+    fn bump_text(&mut self) -> Cow<'static, str> {
         match self.bump().tok {
-            Tok::Str(text) | Tok::Word(text) => text,
-            _ => String::new(),
+            Tok::Str(text) => text,
+            Tok::Word(text) => text.into(),
+            _ => Cow::Borrowed(""),
         }
     }
 
@@ -117,7 +119,7 @@ impl Parser<'_> {
             Tok::LBracket => self.array(depth),
             Tok::Str(_) | Tok::Num(_) | Tok::True | Tok::False | Tok::Null => {
                 let kind = match self.bump().tok {
-                    Tok::Str(s) => JsonKind::String(s),
+                    Tok::Str(s) => JsonKind::String(s.into_owned()),
                     Tok::Num(n) => JsonKind::Number(n),
                     Tok::True => JsonKind::Bool(true),
                     Tok::False => JsonKind::Bool(false),

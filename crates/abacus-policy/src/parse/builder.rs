@@ -404,8 +404,22 @@ impl<'a> Builder<'a> {
 
     /// A string or an array of strings (nested arrays and other types are errors).
     fn string_list(&mut self, name: &str, v: &mut JsonValue) -> Option<Vec<Spanned<String>>> {
+        self.string_list_of(name, v, |_, s| s)
+    }
+
+    /// [`Builder::string_list`], each string made into a `T` by `make` as it is met (no list
+    /// of the strings in between).
+    fn string_list_of<T>(
+        &mut self,
+        name: &str,
+        v: &mut JsonValue,
+        mut make: impl FnMut(&mut Self, Spanned<String>) -> T,
+    ) -> Option<Vec<T>> {
         match &mut v.kind {
-            JsonKind::String(s) => Some(vec![Spanned::new(std::mem::take(s), v.span)]),
+            JsonKind::String(s) => {
+                let s = Spanned::new(std::mem::take(s), v.span);
+                Some(vec![make(self, s)])
+            }
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.error(
@@ -418,7 +432,10 @@ impl<'a> Builder<'a> {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter_mut() {
                     match &mut item.kind {
-                        JsonKind::String(s) => out.push(Spanned::new(std::mem::take(s), item.span)),
+                        JsonKind::String(s) => {
+                            let s = Spanned::new(std::mem::take(s), item.span);
+                            out.push(make(self, s));
+                        }
                         JsonKind::Array(_) => self.error(
                             Code::PolicyNestedArray.as_str(),
                             Span::new(item.span.start, item.span.start + 1),
@@ -438,9 +455,16 @@ impl<'a> Builder<'a> {
     }
 
     fn actions(&mut self, name: &str, v: &mut JsonValue) -> Option<ValueList<ActionPattern>> {
-        let items = self.string_list(name, v)?;
-        let mut out = Vec::with_capacity(items.len());
-        for s in items {
+        let items = self.string_list_of(name, v, Self::action)?;
+        Some(ValueList {
+            items,
+            span: v.span,
+        })
+    }
+
+    /// One action of `Action` or `NotAction`.
+    fn action(&mut self, s: Spanned<String>) -> Spanned<ActionPattern> {
+        {
             let text = s.value.as_str();
             let valid = text == "*"
                 || crate::principal::split_byte(text, b':').is_some_and(|(svc, act)| {
@@ -460,29 +484,23 @@ impl<'a> Builder<'a> {
                     "write actions as `service:ActionName`, e.g. `sagemaker:CreateTrainingJob`; wildcards `*` and `?` are allowed, and `*` alone means every action",
                 );
             }
-            out.push(Spanned::new(ActionPattern::from_string(s.value), s.span));
         }
-        Some(ValueList {
-            items: out,
-            span: v.span,
-        })
+        Spanned::new(ActionPattern::from_string(s.value), s.span)
     }
 
     fn resources(&mut self, name: &str, v: &mut JsonValue) -> Option<ValueList<ResourcePattern>> {
-        let items = self.string_list(name, v)?;
-        let mut out = Vec::with_capacity(items.len());
-        for s in items {
-            let template = self.template(&s.value, s.span);
-            out.push(Spanned::new(
+        let items = self.string_list_of(name, v, |b, s| {
+            let template = b.template(&s.value, s.span);
+            Spanned::new(
                 ResourcePattern {
                     text: s.value,
                     template,
                 },
                 s.span,
-            ));
-        }
+            )
+        })?;
         Some(ValueList {
-            items: out,
+            items,
             span: v.span,
         })
     }
@@ -620,7 +638,7 @@ impl<'a> Builder<'a> {
                     .collect();
                 out.push(Condition {
                     operator: Spanned::new(op.clone(), *block_key_span),
-                    key: Spanned::new(std::mem::take(&mut k.key), k.key_span),
+                    key: Spanned::new(std::mem::take(&mut k.key).into_owned(), k.key_span),
                     key_lower: lower,
                     values,
                     values_span: k.value.span,
@@ -631,7 +649,7 @@ impl<'a> Builder<'a> {
     }
 
     fn operator(&mut self, block: &JsonMember) -> Option<ConditionOperator> {
-        let name = block.key.as_str();
+        let name: &str = &block.key;
         if let Some(op) = ConditionOperator::parse(name) {
             if op.base == ast::Operator::Null && op.if_exists {
                 self.error(
