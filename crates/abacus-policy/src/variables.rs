@@ -60,21 +60,36 @@ pub struct Variable {
 }
 
 /// A policy string split into text and variables.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Template {
-    /// The pieces in order.
-    pub pieces: Vec<Piece>,
-    #[serde(skip)]
+    /// The pieces in order; none for plain text (no `${`), which is `fixed`'s text: most
+    /// values are plain, and keep their text once instead of twice.
+    pieces: Vec<Piece>,
     has_variables: bool,
     /// How many `${key}` pieces there are.
-    #[serde(skip)]
     variable_count: usize,
     /// Some text piece contains `*` or `?` (otherwise wildcard matching is equality).
-    #[serde(skip)]
     wild: bool,
     /// Precompiled pattern when there are no variables.
-    #[serde(skip)]
     fixed: Option<Pattern>,
+}
+
+impl Serialize for Template {
+    /// `{"pieces": [...]}`, plain text as one text piece.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut t = serializer.serialize_struct("Template", 1)?;
+        match self.plain() {
+            Some(text) => t.serialize_field(
+                "pieces",
+                &[Piece::Text {
+                    text: text.to_owned(),
+                }],
+            )?,
+            None => t.serialize_field("pieces", &self.pieces)?,
+        }
+        t.end()
+    }
 }
 
 /// A problem in `${...}` syntax, at byte offsets within the string's unescaped text.
@@ -155,17 +170,30 @@ pub fn has_variable_start(text: &str) -> bool {
 impl Template {
     /// A template that is just `text` (no variable syntax is interpreted).
     pub fn text(text: &str) -> Self {
-        let mut t = Template {
-            pieces: vec![Piece::Text {
-                text: text.to_owned(),
-            }],
+        Template {
+            pieces: Vec::new(),
             has_variables: false,
             variable_count: 0,
             wild: Pattern::has_wildcard(text),
-            fixed: None,
-        };
-        t.fixed = Some(Pattern::compile(text));
-        t
+            fixed: Some(Pattern::compile(text)),
+        }
+    }
+
+    /// The text of a plain template (see `pieces`).
+    fn plain(&self) -> Option<&str> {
+        self.pieces
+            .is_empty()
+            .then(|| self.fixed.as_ref().map_or("", Pattern::as_str))
+    }
+
+    /// The pieces in order (plain text as one text piece).
+    pub fn pieces(&self) -> Cow<'_, [Piece]> {
+        match self.plain() {
+            Some(text) => Cow::Owned(vec![Piece::Text {
+                text: text.to_owned(),
+            }]),
+            None => Cow::Borrowed(&self.pieces),
+        }
     }
 
     /// Parses `text`. With `enabled` false (policy version other than 2012-10-17) the
@@ -336,6 +364,9 @@ impl Template {
 
     /// The value with variables replaced, for operators without wildcards.
     pub fn resolve_string(&self, ctx: &Context) -> Result<Cow<'_, str>, Unresolved> {
+        if let Some(text) = self.plain() {
+            return Ok(Cow::Borrowed(text));
+        }
         if let [Piece::Text { text } | Piece::Literal { text }] = self.pieces.as_slice() {
             return Ok(Cow::Borrowed(text));
         }
@@ -355,6 +386,9 @@ impl Template {
     /// [`Template::resolve_string`] fails). One pass, looking each variable up once, and
     /// no allocation even when a variable is missing.
     pub fn equals(&self, ctx: &Context, text: &str) -> Option<bool> {
+        if let Some(plain) = self.plain() {
+            return Some(plain == text);
+        }
         if self.variable_count > MAX_VARIABLES_PER_VALUE {
             return None;
         }
@@ -380,6 +414,10 @@ impl Template {
     /// when a variable has no value or a limit stops the value (then `out` holds a part).
     pub fn resolve_pattern_into(&self, ctx: &Context, out: &mut Pattern) -> bool {
         out.clear();
+        if let Some(text) = self.plain() {
+            out.push_wild(text);
+            return true;
+        }
         if self.variable_count > MAX_VARIABLES_PER_VALUE {
             return false;
         }
@@ -410,6 +448,10 @@ impl Template {
     /// values and `${*}`-style characters are literal.
     pub fn resolve_pattern(&self, ctx: &Context, out: &mut Pattern) -> Result<(), Unresolved> {
         out.clear();
+        if let Some(text) = self.plain() {
+            out.push_wild(text);
+            return Ok(());
+        }
         self.check_resolvable(ctx)?;
         for piece in &self.pieces {
             match piece {
@@ -489,6 +531,33 @@ fn parse_variable(inner: &str) -> Result<Variable, (String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        // plain text keeps no pieces, and behaves as the same text kept as one text piece
+        #[test]
+        fn plain_text_behaves_as_one_text_piece(text in "[ab:*?/$]{0,8}", other in "[ab:*?/]{0,8}") {
+            let plain = Template::text(&text);
+            prop_assert!(plain.pieces.is_empty());
+            let piece = Template {
+                pieces: vec![Piece::Text { text: text.clone() }],
+                ..plain.clone()
+            };
+            let c = ctx(&[("k", "v")]);
+            prop_assert_eq!(plain.resolve_string(&c), piece.resolve_string(&c));
+            prop_assert_eq!(plain.equals(&c, &other), piece.equals(&c, &other));
+            prop_assert_eq!(plain.equals(&c, &text), Some(true));
+            let (mut a, mut b) = (Pattern::default(), Pattern::default());
+            prop_assert_eq!(plain.resolve_pattern_into(&c, &mut a), piece.resolve_pattern_into(&c, &mut b));
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(plain.resolve_pattern(&c, &mut a), piece.resolve_pattern(&c, &mut b));
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(plain.fixed_pattern(), Some(&a));
+            prop_assert_eq!(plain.pieces().into_owned(), piece.pieces.clone());
+            prop_assert_eq!(serde_json::to_value(&plain).unwrap(), serde_json::to_value(&piece).unwrap());
+            prop_assert_eq!(plain.variables().count(), 0);
+        }
+    }
 
     fn ctx(pairs: &[(&str, &str)]) -> Context {
         let mut c = Context::new();

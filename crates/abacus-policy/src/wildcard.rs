@@ -52,7 +52,7 @@ pub struct Pattern {
     /// `items` is spelled out (see there).
     explicit: bool,
     /// The pattern's bytes (`*` or `?` for a wildcard), for substring search.
-    raw: Vec<u8>,
+    raw: String,
     /// How many bytes of `raw` are literal before the first wildcard (the prefix a text
     /// must begin with, compared before anything else). The prefix is always the start of
     /// `raw`: both grow by the same bytes until the first wildcard.
@@ -81,17 +81,17 @@ impl Pattern {
     /// a folded copy of the text. (Not [`Pattern::push_wild`] with a byte map: that costs
     /// `push_wild` its plain copy, 2% of reading a case file.)
     pub fn compile_lowercase(text: &str) -> Self {
-        let raw: Vec<u8> = text.bytes().map(|b| b.to_ascii_lowercase()).collect();
-        let run = memchr::memchr2(b'*', b'?', &raw).unwrap_or(raw.len());
+        let raw = text.to_ascii_lowercase();
+        let run = memchr::memchr2(b'*', b'?', raw.as_bytes()).unwrap_or(raw.len());
         let explicit = raw.len() > run + 1;
         let mut p = Pattern {
             items: if explicit {
-                raw.iter().map(|&b| PatItem::of_wild(b)).collect()
+                raw.bytes().map(PatItem::of_wild).collect()
             } else {
                 Vec::new()
             },
             explicit,
-            only_stars: !raw.is_empty() && raw.iter().all(|&b| b == b'*'),
+            only_stars: !raw.is_empty() && raw.bytes().all(|b| b == b'*'),
             ..Pattern::default()
         };
         p.raw = raw;
@@ -122,7 +122,7 @@ impl Pattern {
         if self.explicit {
             self.items.extend(text.bytes().map(PatItem::of_wild));
         }
-        self.raw.extend_from_slice(text.as_bytes());
+        self.raw.push_str(text);
         if literal_so_far {
             self.extend_prefix(run);
         }
@@ -142,7 +142,7 @@ impl Pattern {
     /// The items, spelled out from `raw` for a pattern that leaves them out.
     fn spelled_items(&self) -> Vec<PatItem> {
         let mut items: Vec<PatItem> = self.prefix().iter().map(|&b| PatItem::Byte(b)).collect();
-        if let Some(&wild) = self.raw.get(self.prefix_len) {
+        if let Some(&wild) = self.raw.as_bytes().get(self.prefix_len) {
             items.push(PatItem::of_wild(wild));
         }
         items
@@ -167,7 +167,7 @@ impl Pattern {
         if self.explicit {
             self.items.extend(text.bytes().map(PatItem::Byte));
         }
-        self.raw.extend_from_slice(text.as_bytes());
+        self.raw.push_str(text);
         if literal_so_far {
             self.extend_prefix(text.len());
         }
@@ -177,14 +177,14 @@ impl Pattern {
     /// the literal prefix.
     fn extend_prefix(&mut self, more: usize) {
         let (from, to) = (self.prefix_len, self.prefix_len + more);
-        let added = self.raw.get(from..to).unwrap_or(&[]);
+        let added = self.raw.as_bytes().get(from..to).unwrap_or(&[]);
         self.prefix_colons += added.iter().filter(|b| **b == b':').count();
         self.prefix_len = to;
         if from >= HEAD_BYTES {
             return;
         }
         let n = to.min(HEAD_BYTES);
-        self.head = word(self.raw.get(..n).unwrap_or(&[]));
+        self.head = word(self.raw.as_bytes().get(..n).unwrap_or(&[]));
         self.head_mask = u128::MAX
             .checked_shr(8 * (HEAD_BYTES - n) as u32)
             .unwrap_or(0);
@@ -192,7 +192,7 @@ impl Pattern {
 
     /// The literal bytes before the first wildcard.
     fn prefix(&self) -> &[u8] {
-        self.raw.get(..self.prefix_len).unwrap_or(&[])
+        self.raw.as_bytes().get(..self.prefix_len).unwrap_or(&[])
     }
 
     /// Quick case-insensitive reject using a text's [`head_word`], computed once per
@@ -210,13 +210,9 @@ impl Pattern {
     /// True when the pattern is its literal prefix and one final `*` (`s3:Get*`,
     /// `arn:aws:s3:::bucket/*`, or `*` itself): whatever follows the prefix matches.
     fn is_prefix_then_star(&self) -> bool {
-        // (the byte after the prefix is a wildcard: the prefix ends at the first one)
-        self.raw.len() == self.prefix_len + 1
-            && if self.explicit {
-                self.items.last() == Some(&PatItem::Star)
-            } else {
-                self.raw.last() == Some(&b'*')
-            }
+        // (the byte after the prefix is a wildcard, as the prefix ends at the first one; a
+        // pattern of this shape keeps no items)
+        self.raw.len() == self.prefix_len + 1 && self.raw.ends_with('*')
     }
 
     /// Removes every item, keeping the allocation (for reuse while resolving variables).
@@ -238,14 +234,19 @@ impl Pattern {
         if self.explicit {
             return f(Pat {
                 items: &self.items,
-                raw: &self.raw,
+                raw: self.raw.as_bytes(),
             });
         }
         let items = self.spelled_items();
         f(Pat {
             items: &items,
-            raw: &self.raw,
+            raw: self.raw.as_bytes(),
         })
+    }
+
+    /// The pattern's text, wildcards as `*` and `?` (a literal `*` or `?` looks the same).
+    pub fn as_str(&self) -> &str {
+        &self.raw
     }
 
     /// True when the pattern is exactly `*`.
@@ -294,6 +295,13 @@ impl Pattern {
         if self.is_prefix_then_star() {
             return true;
         }
+        self.glob(text, ignore_case)
+    }
+
+    /// The whole glob of `text` (out of line: the prefix decides most comparisons, and the
+    /// comparisons that call this stay small enough to inline).
+    #[inline(never)]
+    fn glob(&self, text: &str, ignore_case: bool) -> bool {
         self.with_pat(|pat| glob::glob(pat, text, ignore_case))
     }
 
@@ -303,7 +311,7 @@ impl Pattern {
     /// compared with every action pattern.
     pub(crate) fn matches_folded(&self, text: &str, lower: &[u8]) -> bool {
         debug_assert!(
-            !self.raw.iter().any(u8::is_ascii_uppercase),
+            !self.raw.bytes().any(|b| b.is_ascii_uppercase()),
             "matches_folded needs a pattern compiled from lowercase text"
         );
         if self.only_stars {
@@ -316,7 +324,7 @@ impl Pattern {
         if lower.get(..p.len()) != Some(p) {
             return false;
         }
-        self.is_prefix_then_star() || self.with_pat(|pat| glob::glob(pat, text, true))
+        self.is_prefix_then_star() || self.glob(text, true)
     }
 
     /// `ArnLike` / `ArnNotLike`: each of the six colon-separated parts of the ARN is
@@ -350,10 +358,16 @@ impl Pattern {
             // whole, which is exactly matching the whole text.
             return self.matches_text(arn, ignore_case);
         }
+        self.arn_fields(arn, ignore_case, short_form)
+    }
+
+    /// [`Pattern::matches_arn_parts`] field by field (out of line, as [`Pattern::glob`]).
+    #[inline(never)]
+    fn arn_fields(&self, arn: &str, ignore_case: bool, short_form: bool) -> bool {
         self.with_pat(|pat| Self::arn_parts_match(pat, arn, ignore_case, short_form))
     }
 
-    /// [`Pattern::matches_arn_parts`] field by field.
+    /// [`Pattern::arn_fields`] on the pattern's items.
     fn arn_parts_match(pat: Pat<'_>, arn: &str, ignore_case: bool, short_form: bool) -> bool {
         let mut p_start = 0usize;
         let mut a_rest = arn;

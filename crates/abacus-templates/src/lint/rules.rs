@@ -4,7 +4,6 @@
 use abacus_policy::ast::{
     ActionPattern, Condition, Effect, Operator, Policy, SetOperator, Spanned, Statement,
 };
-use abacus_policy::variables::Piece;
 use abacus_policy::{Diagnostic, LineIndex, Severity, Span};
 
 use super::codes;
@@ -432,11 +431,8 @@ fn string_equals_wildcard(cond: &Condition, sink: &mut Sink<'_>) {
         return;
     }
     for v in &cond.values {
-        let wild = v.value.template.pieces.iter().any(|p| match p {
-            Piece::Text { text } => text.contains('*') || text.contains('?'),
-            _ => false,
-        });
-        if wild {
+        // (`*` or `?` in the text, not from a variable or `${*}`)
+        if v.value.template.has_wildcards() {
             let like = op
                 .base
                 .as_str()
