@@ -144,7 +144,7 @@ const PIECES_FROM_BYTES: usize = 4 * 1024 * 1024;
 
 /// The first piece of a file read in pieces: enough cases to keep one core busy while
 /// another reads the rest of a file of many megabytes.
-const FIRST_PIECE_BYTES: usize = 1024 * 1024;
+const FIRST_PIECE_BYTES: usize = 2 * 1024 * 1024;
 
 /// Reads the file `file` and decides every case, in order, spreading them over the
 /// machine's cores: cases are independent, and a file of thousands is common (corpora,
