@@ -104,16 +104,14 @@ struct Lines {
 }
 
 impl Lines {
-    /// The lines of `parts`, in order.
-    fn joined(parts: Vec<Lines>) -> Lines {
-        let mut all = Lines {
-            text: Vec::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
-            ..Lines::default()
-        };
+    /// These lines, then those of `parts` in order.
+    fn joined(mut self, parts: Vec<Lines>) -> Lines {
+        self.text
+            .reserve(parts.iter().map(|p| p.text.len()).sum::<usize>());
         for part in parts {
-            all.append(part);
+            self.append(part);
         }
-        all
+        self
     }
 
     fn append(&mut self, more: Lines) {
@@ -236,10 +234,9 @@ fn decide_in_pieces(
         let mut rest_parts = CaseFile::line_parts(&rest, rest_start, PART_BYTES);
         let helpers = (threads - 1).min(rest.len() / PART_BYTES + parts.len());
         let all = parts.map(Ok).chain(rest_parts.by_ref());
-        if let Ok(more) = decide_spread(file, explain, helpers, all) {
+        if let Ok(all) = decide_spread(file, explain, helpers, all, lines) {
             if rest_parts.closed() {
-                lines.append(more);
-                return Ok(Ok(lines));
+                return Ok(Ok(all));
             }
         }
     }
@@ -288,7 +285,7 @@ fn decide_parts(
     }
     // no more helpers than parts
     let helpers = (threads - 1).min(text.len() / PART_BYTES);
-    let decided = decide_spread(file, explain, helpers, parts.by_ref());
+    let decided = decide_spread(file, explain, helpers, parts.by_ref(), Lines::default());
     (decided, Guessed(parts.guessed()))
 }
 
@@ -304,13 +301,15 @@ fn decide_part(file: &str, part: &CasePart<'_>, explain: bool) -> Result<Lines, 
 
 /// Decides `parts` on this thread and `helpers` more: this thread hands each part to the
 /// next free thread as soon as the iterator gives it (so a split that scans the file
-/// overlaps the deciding), then decides parts itself. The lines in part order; else the
-/// split's error (the iterator's), or the first unreadable case in file order.
+/// overlaps the deciding), then decides parts itself. The lines `before`, then those of the
+/// parts in order; else the split's error (the iterator's), or the first unreadable case in
+/// file order.
 fn decide_spread<'a, E: Into<CaseError>>(
     file: &str,
     explain: bool,
     helpers: usize,
     parts: impl Iterator<Item = Result<CasePart<'a>, E>>,
+    before: Lines,
 ) -> Result<Lines, CaseError> {
     let (parts_tx, parts_rx) = mpsc::channel::<(usize, CasePart<'_>)>();
     let parts_rx = Mutex::new(parts_rx);
@@ -378,7 +377,7 @@ fn decide_spread<'a, E: Into<CaseError>>(
     decided.sort_by_key(|(number, _)| *number);
     let parts: Result<Vec<Lines>, CaseError> =
         decided.into_iter().map(|(_, lines)| lines).collect();
-    Ok(Lines::joined(parts?))
+    Ok(before.joined(parts?))
 }
 
 /// The JSON line of one case (keys in alphabetical order, as serde_json's maps print them).
