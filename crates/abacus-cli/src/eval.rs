@@ -140,10 +140,6 @@ type Decided = Mutex<Vec<(usize, Result<Lines, CaseError>)>>;
 /// A file of at least this many bytes is read in pieces (see [`decide_in_pieces`]).
 const PIECES_FROM_BYTES: usize = 4 * 1024 * 1024;
 
-/// The first piece of a file read in pieces: enough cases to keep one core busy while
-/// another reads the rest of a file of many megabytes.
-const FIRST_PIECE_BYTES: usize = 2 * 1024 * 1024;
-
 /// Reads the file `file` and decides every case, in order, spreading them over the
 /// machine's cores: cases are independent, and a file of thousands is common (corpora,
 /// generated checks). The first unreadable case (in file order) fails the whole file, as
@@ -151,17 +147,23 @@ const FIRST_PIECE_BYTES: usize = 2 * 1024 * 1024;
 /// cannot be read.
 fn decide_path(file: &str, explain: bool) -> std::io::Result<Result<Lines, CaseError>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut f = std::fs::File::open(file)?;
+    let f = std::fs::File::open(file)?;
     // (0 for what has no length, a pipe: read at once)
     let len = f
         .metadata()
         .map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
     if threads < 2 || len < PIECES_FROM_BYTES {
-        let mut text = String::new();
-        f.read_to_string(&mut text)?;
-        return Ok(decide_on(file, &text, explain, threads));
+        return Ok(decide_on(file, &read_whole(f)?, explain, threads));
     }
-    decide_in_pieces(file, f, len, explain, threads, FIRST_PIECE_BYTES)
+    let open = || std::fs::File::open(file);
+    decide_in_pieces(file, f, open, explain, threads, PART_BYTES)
+}
+
+/// All of `reader`'s text.
+fn read_whole(mut reader: impl Read) -> std::io::Result<String> {
+    let mut text = String::new();
+    reader.read_to_string(&mut text)?;
+    Ok(text)
 }
 
 /// What reading text that is not UTF-8 says (as `read_to_string` says it).
@@ -172,79 +174,186 @@ fn not_utf8() -> std::io::Error {
     )
 }
 
-/// Reads and decides a file of `len` bytes (about) from `reader`, first `first_piece`
-/// bytes, then the rest on another thread while this one decides the first piece's cases
-/// (reading a file of many megabytes took a tenth of the run, on one core, before any case
-/// was decided). A file of one case per line is read so ([`CaseFile::line_parts`]);
-/// anything else, or any case that does not read, has the whole file decided as one text
-/// ([`decide_on`]), which finds the right cases and errors: what is printed is the same.
-fn decide_in_pieces(
+/// Whole lines of a file read in pieces, and where they start.
+struct Piece {
+    number: usize,
+    text: String,
+    start: PieceStart,
+}
+
+/// Why reading pieces stopped before the end: the file is not one case per line (read it
+/// whole), or it cannot be read.
+enum Unread {
+    NotLines,
+    Failed(std::io::Error),
+}
+
+/// Reads and decides a file from `reader` in pieces of about `piece_bytes`: a thread reads
+/// the file, cuts it at line ends and checks each piece's lines, and the deciding threads
+/// take the pieces as they come, giving their text back for the next piece to be read into.
+/// So the read overlaps the deciding (reading the 20 MB bench file took a tenth of the run
+/// before any case was decided), and the file is never all in memory. A file of one case
+/// per line is read so ([`CaseFile::line_parts`]); anything else, or any case that does not
+/// read, has the whole file read again (`open`) and decided as one text ([`decide_on`]),
+/// which finds the right cases and errors: what is printed is the same.
+fn decide_in_pieces<R: Read + Send>(
     file: &str,
-    mut reader: impl Read + Send,
-    len: usize,
+    reader: R,
+    open: impl FnOnce() -> std::io::Result<R>,
     explain: bool,
     threads: usize,
-    first_piece: usize,
+    piece_bytes: usize,
 ) -> std::io::Result<Result<Lines, CaseError>> {
-    // (read into a buffer of its size: `read_to_end` would read it in growing steps)
-    let mut head = vec![0u8; first_piece];
-    let mut filled = 0;
-    while let Some(free) = head.get_mut(filled..).filter(|free| !free.is_empty()) {
-        match reader.read(free) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    head.truncate(filled);
-    // the first piece ends after its last line end; the rest of its last line goes on with
-    // the rest of the file
-    let cut = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let carry = head.split_off(cut);
-    let head = String::from_utf8(head).map_err(|_| not_utf8())?;
-    let mut head_parts = CaseFile::line_parts(&head, PieceStart::FILE, PART_BYTES / 4);
-    let parts: Result<Vec<CasePart<'_>>, _> = head_parts.by_ref().collect();
-    let rest_start = head_parts.next_start();
-    let mut lines = Lines::default();
-    let mut failed = parts.is_err();
-    let mut parts = parts.unwrap_or_default().into_iter();
-    let rest = std::thread::scope(|scope| {
-        let read_rest = scope.spawn(move || -> std::io::Result<String> {
-            let mut rest = carry;
-            rest.reserve(len.saturating_sub(cut + rest.len()));
-            reader.read_to_end(&mut rest)?;
-            String::from_utf8(rest).map_err(|_| not_utf8())
-        });
-        // the first piece's parts until the rest is read
-        while !failed && !read_rest.is_finished() {
-            let Some(part) = parts.next() else {
-                break;
-            };
-            match decide_part(file, &part, explain) {
+    // a few pieces ahead of the deciding at most
+    let (pieces_tx, pieces_rx) = mpsc::sync_channel::<Piece>(2 * threads);
+    let (spare_tx, spare_rx) = mpsc::channel::<String>();
+    let pieces_rx = Mutex::new(pieces_rx);
+    let decided: Decided = Mutex::new(Vec::new());
+    // takes pieces until the reading has ended and every piece is taken
+    let work = || loop {
+        let next = match pieces_rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(piece) = next else {
+            return;
+        };
+        // (the reader checked the piece's lines: it is one part)
+        let mut lines = Lines::default();
+        let mut outcome = Ok(());
+        for part in CaseFile::line_parts(&piece.text, piece.start, usize::MAX) {
+            match part
+                .map_err(CaseError::from)
+                .and_then(|p| decide_part(file, &p, explain))
+            {
                 Ok(more) => lines.append(more),
-                Err(_) => failed = true,
+                Err(e) => outcome = Err(e),
             }
         }
-        read_rest
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("the thread reading the file failed")))
-    })?;
-    if !failed {
-        let mut rest_parts = CaseFile::line_parts(&rest, rest_start, PART_BYTES);
-        let helpers = (threads - 1).min(rest.len() / PART_BYTES + parts.len());
-        let all = parts.map(Ok).chain(rest_parts.by_ref());
-        if let Ok(all) = decide_spread(file, explain, helpers, all, lines) {
-            if rest_parts.closed() {
-                return Ok(Ok(all));
-            }
+        decided
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((piece.number, outcome.map(|()| lines)));
+        // (the reader may have ended: then the text is simply freed)
+        let _ = spare_tx.send(piece.text);
+    };
+    let mut lost = false;
+    let read = std::thread::scope(|scope| {
+        let read = scope.spawn(move || read_pieces(reader, piece_bytes, &pieces_tx, &spare_rx));
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        work();
+        for helper in helpers {
+            lost |= helper.join().is_err();
         }
+        read.join()
+    });
+    let read = match read {
+        Ok(read) => read,
+        Err(_) => Err(Unread::Failed(std::io::Error::other(
+            "the thread reading the file failed",
+        ))),
+    };
+    let pieces = match read {
+        Ok(pieces) => pieces,
+        Err(Unread::Failed(e)) => return Err(e),
+        Err(Unread::NotLines) => {
+            return Ok(decide_on(file, &read_whole(open()?)?, explain, threads))
+        }
+    };
+    let mut decided = decided.into_inner().unwrap_or_else(PoisonError::into_inner);
+    decided.sort_by_key(|(number, _)| *number);
+    let parts: Result<Vec<Lines>, CaseError> = decided.into_iter().map(|(_, l)| l).collect();
+    match parts {
+        Ok(parts) if !lost && parts.len() == pieces => Ok(Ok(Lines::default().joined(parts))),
+        // a case did not read (or a thread failed): the whole file at once
+        _ => Ok(decide_on(file, &read_whole(open()?)?, explain, threads)),
     }
-    // not one case per line, or a case did not read: the whole file at once
-    let mut text = head;
-    text.push_str(&rest);
-    drop(rest);
-    Ok(decide_on(file, &text, explain, threads))
+}
+
+/// Reads `reader` in pieces of whole lines of about `piece_bytes` (a longer line makes a
+/// longer piece), reusing the texts that come back as `spare`, checks that each piece's
+/// lines are cases of one array, and sends it. The number of pieces sent; [`Unread`] when
+/// a piece is not whole cases of one array or the file cannot be read (the pieces sent so
+/// far are then of no use).
+fn read_pieces(
+    mut reader: impl Read,
+    piece_bytes: usize,
+    pieces: &mpsc::SyncSender<Piece>,
+    spare: &mpsc::Receiver<String>,
+) -> Result<usize, Unread> {
+    let mut start = PieceStart::FILE;
+    let mut number = 0;
+    let mut carry: Vec<u8> = Vec::new();
+    let mut closed = false;
+    loop {
+        let mut buf = spare.try_recv().map(String::into_bytes).unwrap_or_default();
+        buf.clear();
+        buf.append(&mut carry);
+        // read until the piece is long enough and holds a line end, or the file ends
+        let mut eof = false;
+        while buf.len() < piece_bytes || !buf.contains(&b'\n') {
+            let want = piece_bytes.saturating_sub(buf.len()).max(16 * 1024);
+            buf.reserve(want);
+            let got = (&mut reader)
+                .take(u64::try_from(want).unwrap_or(u64::MAX))
+                .read_to_end(&mut buf)
+                .map_err(Unread::Failed)?;
+            if got == 0 {
+                eof = true;
+                break;
+            }
+        }
+        let cut = if eof {
+            buf.len()
+        } else {
+            buf.iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(buf.len(), |i| i + 1)
+        };
+        carry.extend_from_slice(buf.get(cut..).unwrap_or_default());
+        buf.truncate(cut);
+        let text = String::from_utf8(buf).map_err(|_| Unread::Failed(not_utf8()))?;
+        if text.is_empty() && eof {
+            return if closed {
+                Ok(number)
+            } else {
+                Err(Unread::NotLines)
+            };
+        }
+        if closed {
+            // after the array, only whitespace
+            if text
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            {
+                continue;
+            }
+            return Err(Unread::NotLines);
+        }
+        let next = {
+            let mut parts = CaseFile::line_parts(&text, start, usize::MAX);
+            if !parts.by_ref().all(|p| p.is_ok()) {
+                return Err(Unread::NotLines);
+            }
+            closed = parts.closed();
+            parts.next_start()
+        };
+        if pieces
+            .send(Piece {
+                number,
+                text,
+                start,
+            })
+            .is_err()
+        {
+            // (no thread decides any more: one failed)
+            return Err(Unread::Failed(std::io::Error::other(
+                "the threads deciding the file failed",
+            )));
+        }
+        number += 1;
+        start = next;
+    }
 }
 
 /// Decides the cases of the file `file`, whose text is `text`, on `threads` threads. A file of one case per line is split at its line
@@ -507,10 +616,12 @@ mod tests {
         }
     }
 
-    /// [`decide_in_pieces`] on `text`, its first piece `first` bytes long.
-    fn in_pieces(text: &str, first: usize, threads: usize) -> Result<Lines, CaseError> {
-        let reader = std::io::Cursor::new(text.as_bytes().to_vec());
-        decide_in_pieces("f", reader, text.len(), false, threads, first).unwrap()
+    /// [`decide_in_pieces`] on `text`, in pieces of about `piece` bytes.
+    fn in_pieces(text: &str, piece: usize, threads: usize) -> Result<Lines, CaseError> {
+        let bytes = text.as_bytes().to_vec();
+        let reader = std::io::Cursor::new(bytes.clone());
+        let open = || Ok(std::io::Cursor::new(bytes));
+        decide_in_pieces("f", reader, open, false, threads, piece).unwrap()
     }
 
     #[test]
@@ -538,12 +649,46 @@ mod tests {
             .contains(&format!("\"line\":{}", 2_999 + 2)));
         for text in &texts {
             let whole = decide_on("f", text, false, 1);
-            for first in [0, 1, 100, 4_096, PART_BYTES, text.len() / 2, text.len() + 1] {
+            for piece in [0, 1, 100, 4_096, PART_BYTES, text.len() / 2, text.len() + 1] {
                 for threads in [2, 3] {
-                    assert_eq!(in_pieces(text, first, threads), whole, "{first} {threads}");
+                    assert_eq!(in_pieces(text, piece, threads), whole, "{piece} {threads}");
                 }
             }
         }
+    }
+
+    /// The pieces `read_pieces` makes of `text`, or why it stopped.
+    fn pieces_of(text: &str, piece_bytes: usize) -> Result<Vec<Piece>, Unread> {
+        let (tx, rx) = mpsc::sync_channel(100_000);
+        let (_spare_tx, spare_rx) = mpsc::channel();
+        let n = read_pieces(text.as_bytes(), piece_bytes, &tx, &spare_rx)?;
+        drop(tx);
+        let pieces: Vec<Piece> = rx.iter().collect();
+        assert_eq!(pieces.len(), n);
+        Ok(pieces)
+    }
+
+    #[test]
+    fn a_file_of_one_case_per_line_is_read_in_pieces_of_whole_lines() {
+        let text = big_file_of_lines(None);
+        let pieces = pieces_of(&text, 4_096).ok().unwrap();
+        assert!(pieces.len() > 20, "{}", pieces.len());
+        let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(joined, text);
+        assert!(pieces.iter().all(|p| p.text.ends_with('\n')));
+        let last = pieces.last().unwrap();
+        assert_eq!(last.start.offset + last.text.len(), text.len());
+        // (each piece says where it starts)
+        assert!(pieces
+            .windows(2)
+            .all(|w| w[1].start.offset == w[0].start.offset + w[0].text.len()));
+        // cases over several lines, or an array that does not close: read whole instead
+        assert!(matches!(
+            pieces_of(&big_file(None), 4_096),
+            Err(Unread::NotLines)
+        ));
+        let cut = text.get(..text.len() - 3).unwrap();
+        assert!(matches!(pieces_of(cut, 4_096), Err(Unread::NotLines)));
     }
 
     #[test]
@@ -552,9 +697,10 @@ mod tests {
         for at in [10, bytes.len() - 10] {
             let mut bad = bytes.clone();
             bad[at] = 0xff;
-            for first in [0, 100, bytes.len() / 2] {
+            for piece in [0, 100, bytes.len() / 2] {
                 let reader = std::io::Cursor::new(bad.clone());
-                let e = decide_in_pieces("f", reader, bad.len(), false, 2, first).unwrap_err();
+                let open = || Ok(std::io::Cursor::new(bad.clone()));
+                let e = decide_in_pieces("f", reader, open, false, 2, piece).unwrap_err();
                 assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
                 assert_eq!(e.to_string(), "stream did not contain valid UTF-8");
             }
