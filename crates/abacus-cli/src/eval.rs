@@ -8,7 +8,7 @@
 //! files are reported with file, line and column and exit 2.
 
 use abacus_policy::case::{
-    decide_case, run_case, Case, CaseError, CaseFile, CasePart, PieceStart, PolicyDiagnostic,
+    decide_case, run_case, Case, CaseError, CaseFile, CasePart, PolicyDiagnostic,
 };
 use abacus_policy::decision::Decision;
 use serde::Serialize;
@@ -16,6 +16,10 @@ use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::sync::{mpsc, Mutex, PoisonError};
+
+mod pieces;
+
+use pieces::decide_in_pieces;
 
 const USAGE: &str = "usage: abacus eval FILE... [--explain]";
 
@@ -172,188 +176,6 @@ fn not_utf8() -> std::io::Error {
         std::io::ErrorKind::InvalidData,
         "stream did not contain valid UTF-8",
     )
-}
-
-/// Whole lines of a file read in pieces, and where they start.
-struct Piece {
-    number: usize,
-    text: String,
-    start: PieceStart,
-}
-
-/// Why reading pieces stopped before the end: the file is not one case per line (read it
-/// whole), or it cannot be read.
-enum Unread {
-    NotLines,
-    Failed(std::io::Error),
-}
-
-/// Reads and decides a file from `reader` in pieces of about `piece_bytes`: a thread reads
-/// the file, cuts it at line ends and checks each piece's lines, and the deciding threads
-/// take the pieces as they come, giving their text back for the next piece to be read into.
-/// So the read overlaps the deciding (reading the 20 MB bench file took a tenth of the run
-/// before any case was decided), and the file is never all in memory. A file of one case
-/// per line is read so ([`CaseFile::line_parts`]); anything else, or any case that does not
-/// read, has the whole file read again (`open`) and decided as one text ([`decide_on`]),
-/// which finds the right cases and errors: what is printed is the same.
-fn decide_in_pieces<R: Read + Send>(
-    file: &str,
-    reader: R,
-    open: impl FnOnce() -> std::io::Result<R>,
-    explain: bool,
-    threads: usize,
-    piece_bytes: usize,
-) -> std::io::Result<Result<Lines, CaseError>> {
-    // a few pieces ahead of the deciding at most
-    let (pieces_tx, pieces_rx) = mpsc::sync_channel::<Piece>(2 * threads);
-    let (spare_tx, spare_rx) = mpsc::channel::<String>();
-    let pieces_rx = Mutex::new(pieces_rx);
-    let decided: Decided = Mutex::new(Vec::new());
-    // takes pieces until the reading has ended and every piece is taken
-    let work = || loop {
-        let next = match pieces_rx.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
-        };
-        let Ok(piece) = next else {
-            return;
-        };
-        // (the reader checked the piece's lines: it is one part)
-        let mut lines = Lines::default();
-        let mut outcome = Ok(());
-        for part in CaseFile::line_parts(&piece.text, piece.start, usize::MAX) {
-            match part
-                .map_err(CaseError::from)
-                .and_then(|p| decide_part(file, &p, explain))
-            {
-                Ok(more) => lines.append(more),
-                Err(e) => outcome = Err(e),
-            }
-        }
-        decided
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((piece.number, outcome.map(|()| lines)));
-        // (the reader may have ended: then the text is simply freed)
-        let _ = spare_tx.send(piece.text);
-    };
-    let mut lost = false;
-    let read = std::thread::scope(|scope| {
-        let read = scope.spawn(move || read_pieces(reader, piece_bytes, &pieces_tx, &spare_rx));
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        work();
-        for helper in helpers {
-            lost |= helper.join().is_err();
-        }
-        read.join()
-    });
-    let read = match read {
-        Ok(read) => read,
-        Err(_) => Err(Unread::Failed(std::io::Error::other(
-            "the thread reading the file failed",
-        ))),
-    };
-    let pieces = match read {
-        Ok(pieces) => pieces,
-        Err(Unread::Failed(e)) => return Err(e),
-        Err(Unread::NotLines) => {
-            return Ok(decide_on(file, &read_whole(open()?)?, explain, threads))
-        }
-    };
-    let mut decided = decided.into_inner().unwrap_or_else(PoisonError::into_inner);
-    decided.sort_by_key(|(number, _)| *number);
-    let parts: Result<Vec<Lines>, CaseError> = decided.into_iter().map(|(_, l)| l).collect();
-    match parts {
-        Ok(parts) if !lost && parts.len() == pieces => Ok(Ok(Lines::default().joined(parts))),
-        // a case did not read (or a thread failed): the whole file at once
-        _ => Ok(decide_on(file, &read_whole(open()?)?, explain, threads)),
-    }
-}
-
-/// Reads `reader` in pieces of whole lines of about `piece_bytes` (a longer line makes a
-/// longer piece), reusing the texts that come back as `spare`, checks that each piece's
-/// lines are cases of one array, and sends it. The number of pieces sent; [`Unread`] when
-/// a piece is not whole cases of one array or the file cannot be read (the pieces sent so
-/// far are then of no use).
-fn read_pieces(
-    mut reader: impl Read,
-    piece_bytes: usize,
-    pieces: &mpsc::SyncSender<Piece>,
-    spare: &mpsc::Receiver<String>,
-) -> Result<usize, Unread> {
-    let mut start = PieceStart::FILE;
-    let mut number = 0;
-    let mut carry: Vec<u8> = Vec::new();
-    let mut closed = false;
-    loop {
-        let mut buf = spare.try_recv().map(String::into_bytes).unwrap_or_default();
-        buf.clear();
-        buf.append(&mut carry);
-        // read until the piece is long enough and holds a line end, or the file ends
-        let mut eof = false;
-        while buf.len() < piece_bytes || !buf.contains(&b'\n') {
-            let want = piece_bytes.saturating_sub(buf.len()).max(16 * 1024);
-            buf.reserve(want);
-            let got = (&mut reader)
-                .take(u64::try_from(want).unwrap_or(u64::MAX))
-                .read_to_end(&mut buf)
-                .map_err(Unread::Failed)?;
-            if got == 0 {
-                eof = true;
-                break;
-            }
-        }
-        let cut = if eof {
-            buf.len()
-        } else {
-            buf.iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(buf.len(), |i| i + 1)
-        };
-        carry.extend_from_slice(buf.get(cut..).unwrap_or_default());
-        buf.truncate(cut);
-        let text = String::from_utf8(buf).map_err(|_| Unread::Failed(not_utf8()))?;
-        if text.is_empty() && eof {
-            return if closed {
-                Ok(number)
-            } else {
-                Err(Unread::NotLines)
-            };
-        }
-        if closed {
-            // after the array, only whitespace
-            if text
-                .bytes()
-                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-            {
-                continue;
-            }
-            return Err(Unread::NotLines);
-        }
-        let next = {
-            let mut parts = CaseFile::line_parts(&text, start, usize::MAX);
-            if !parts.by_ref().all(|p| p.is_ok()) {
-                return Err(Unread::NotLines);
-            }
-            closed = parts.closed();
-            parts.next_start()
-        };
-        if pieces
-            .send(Piece {
-                number,
-                text,
-                start,
-            })
-            .is_err()
-        {
-            // (no thread decides any more: one failed)
-            return Err(Unread::Failed(std::io::Error::other(
-                "the threads deciding the file failed",
-            )));
-        }
-        number += 1;
-        start = next;
-    }
 }
 
 /// Decides the cases of the file `file`, whose text is `text`, on `threads` threads. A file of one case per line is split at its line
@@ -575,7 +397,7 @@ mod tests {
 
     /// A case array of about a megabyte (several parts), three lines a case, its case `bad`
     /// not a case.
-    fn big_file(bad: Option<usize>) -> String {
+    pub(super) fn big_file(bad: Option<usize>) -> String {
         let cases: Vec<String> = (0..3_000)
             .map(|n| {
                 if Some(n) == bad {
@@ -592,7 +414,7 @@ mod tests {
     }
 
     /// [`big_file`] with one case per line (the layout programs write, split by lines).
-    fn big_file_of_lines(bad: Option<usize>) -> String {
+    pub(super) fn big_file_of_lines(bad: Option<usize>) -> String {
         big_file(bad).replace(",\n \"", ", \"")
     }
 
@@ -613,97 +435,6 @@ mod tests {
                 one,
                 "{threads}"
             );
-        }
-    }
-
-    /// [`decide_in_pieces`] on `text`, in pieces of about `piece` bytes.
-    fn in_pieces(text: &str, piece: usize, threads: usize) -> Result<Lines, CaseError> {
-        let bytes = text.as_bytes().to_vec();
-        let reader = std::io::Cursor::new(bytes.clone());
-        let open = || Ok(std::io::Cursor::new(bytes));
-        decide_in_pieces("f", reader, open, false, threads, piece).unwrap()
-    }
-
-    #[test]
-    fn a_file_read_in_pieces_prints_what_the_whole_file_prints() {
-        let lines = big_file_of_lines(None);
-        // policies without a version: diagnostics, placed in the file, in every piece
-        let versionless = lines.replace("\"Version\": \"2012-10-17\", ", "");
-        let texts = [
-            lines.clone(),
-            versionless.clone(),
-            // a case that does not read
-            big_file_of_lines(Some(2_500)),
-            // cases over several lines: not one case per line
-            big_file(None),
-            // not closed; closed twice; a comma before the close; text after it
-            lines.get(..lines.len() - 3).unwrap().to_owned(),
-            format!("{lines}]"),
-            lines.replacen("}\n]", "},\n]", 1),
-            format!("{lines}{{}}"),
-        ];
-        let whole = decide_on("f", &versionless, false, 1).unwrap();
-        assert!((0..3_000).all(|n| whole.line(n).contains("\"line\":")));
-        assert!(whole
-            .line(2_999)
-            .contains(&format!("\"line\":{}", 2_999 + 2)));
-        for text in &texts {
-            let whole = decide_on("f", text, false, 1);
-            for piece in [0, 1, 100, 4_096, PART_BYTES, text.len() / 2, text.len() + 1] {
-                for threads in [2, 3] {
-                    assert_eq!(in_pieces(text, piece, threads), whole, "{piece} {threads}");
-                }
-            }
-        }
-    }
-
-    /// The pieces `read_pieces` makes of `text`, or why it stopped.
-    fn pieces_of(text: &str, piece_bytes: usize) -> Result<Vec<Piece>, Unread> {
-        let (tx, rx) = mpsc::sync_channel(100_000);
-        let (_spare_tx, spare_rx) = mpsc::channel();
-        let n = read_pieces(text.as_bytes(), piece_bytes, &tx, &spare_rx)?;
-        drop(tx);
-        let pieces: Vec<Piece> = rx.iter().collect();
-        assert_eq!(pieces.len(), n);
-        Ok(pieces)
-    }
-
-    #[test]
-    fn a_file_of_one_case_per_line_is_read_in_pieces_of_whole_lines() {
-        let text = big_file_of_lines(None);
-        let pieces = pieces_of(&text, 4_096).ok().unwrap();
-        assert!(pieces.len() > 20, "{}", pieces.len());
-        let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
-        assert_eq!(joined, text);
-        assert!(pieces.iter().all(|p| p.text.ends_with('\n')));
-        let last = pieces.last().unwrap();
-        assert_eq!(last.start.offset + last.text.len(), text.len());
-        // (each piece says where it starts)
-        assert!(pieces
-            .windows(2)
-            .all(|w| w[1].start.offset == w[0].start.offset + w[0].text.len()));
-        // cases over several lines, or an array that does not close: read whole instead
-        assert!(matches!(
-            pieces_of(&big_file(None), 4_096),
-            Err(Unread::NotLines)
-        ));
-        let cut = text.get(..text.len() - 3).unwrap();
-        assert!(matches!(pieces_of(cut, 4_096), Err(Unread::NotLines)));
-    }
-
-    #[test]
-    fn a_file_read_in_pieces_must_be_utf8_throughout() {
-        let bytes = big_file_of_lines(None).into_bytes();
-        for at in [10, bytes.len() - 10] {
-            let mut bad = bytes.clone();
-            bad[at] = 0xff;
-            for piece in [0, 100, bytes.len() / 2] {
-                let reader = std::io::Cursor::new(bad.clone());
-                let open = || Ok(std::io::Cursor::new(bad.clone()));
-                let e = decide_in_pieces("f", reader, open, false, 2, piece).unwrap_err();
-                assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
-                assert_eq!(e.to_string(), "stream did not contain valid UTF-8");
-            }
         }
     }
 
