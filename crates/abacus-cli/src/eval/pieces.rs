@@ -6,6 +6,11 @@ use abacus_policy::case::{CaseError, CaseFile, PieceStart};
 use std::io::Read;
 use std::sync::{mpsc, Mutex, PoisonError};
 
+/// A piece grows past its size to end at a line end, up to this many times its size: a
+/// longer line means a file that is not one case per line (a whole array on one line), which
+/// is then read whole without more searching.
+const MAX_LINE_PIECES: usize = 16;
+
 /// Whole lines of a file read in pieces, and where they start.
 struct Piece {
     number: usize,
@@ -121,10 +126,17 @@ fn read_pieces(
         let mut buf = spare.try_recv().map(String::into_bytes).unwrap_or_default();
         buf.clear();
         buf.append(&mut carry);
-        // read until the piece is long enough and holds a line end, or the file ends
+        // read until the piece is long enough and holds a line end, or the file ends (the
+        // carried bytes hold none: each read is searched once)
         let mut eof = false;
-        while buf.len() < piece_bytes || !buf.contains(&b'\n') {
-            let want = piece_bytes.saturating_sub(buf.len()).max(16 * 1024);
+        let mut line_end = false;
+        while buf.len() < piece_bytes || !line_end {
+            if buf.len() > MAX_LINE_PIECES * piece_bytes.max(1) {
+                // a line this long is not one of a file of one case per line
+                return Err(Unread::NotLines);
+            }
+            let before = buf.len();
+            let want = piece_bytes.saturating_sub(before).max(16 * 1024);
             buf.reserve(want);
             let got = (&mut reader)
                 .take(u64::try_from(want).unwrap_or(u64::MAX))
@@ -134,6 +146,7 @@ fn read_pieces(
                 eof = true;
                 break;
             }
+            line_end |= buf.get(before..).is_some_and(|new| new.contains(&b'\n'));
         }
         let cut = if eof {
             buf.len()
@@ -267,6 +280,14 @@ mod tests {
         ));
         let cut = text.get(..text.len() - 3).unwrap();
         assert!(matches!(pieces_of(cut, 4_096), Err(Unread::NotLines)));
+        // a whole array on one line: given up after a bounded read (the file is then read
+        // whole), and decided as the whole file is
+        let one_line = text.replace('\n', "");
+        assert!(matches!(pieces_of(&one_line, 4_096), Err(Unread::NotLines)));
+        assert_eq!(
+            in_pieces(&one_line, 4_096, 2),
+            decide_on("f", &one_line, false, 1)
+        );
     }
 
     #[test]
