@@ -151,7 +151,7 @@ const PIECES_FROM_BYTES: usize = 4 * 1024 * 1024;
 /// cannot be read.
 fn decide_path(file: &str, explain: bool) -> std::io::Result<Result<Lines, CaseError>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let f = std::fs::File::open(file)?;
+    let mut f = std::fs::File::open(file)?;
     // (0 for what has no length, a pipe: read at once)
     let len = f
         .metadata()
@@ -159,8 +159,7 @@ fn decide_path(file: &str, explain: bool) -> std::io::Result<Result<Lines, CaseE
     if threads < 2 || len < PIECES_FROM_BYTES {
         return Ok(decide_on(file, &read_whole(f)?, explain, threads));
     }
-    let open = || std::fs::File::open(file);
-    decide_in_pieces(file, f, open, explain, threads, PART_BYTES)
+    decide_in_pieces(file, &mut f, explain, threads, PART_BYTES)
 }
 
 /// All of `reader`'s text.

@@ -3,7 +3,8 @@
 
 use super::{decide_on, decide_part, not_utf8, read_whole, Decided, Lines};
 use abacus_policy::case::{CaseError, CaseFile, PieceStart};
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex, PoisonError};
 
 /// A piece grows past its size to end at a line end, up to this many times its size: a
@@ -18,11 +19,31 @@ struct Piece {
     start: PieceStart,
 }
 
-/// Why reading pieces stopped before the end: the file is not one case per line (read it
-/// whole), or it cannot be read.
+/// Why reading pieces stopped before the end: the file is not one case per line, or a case
+/// did not read (both: read it whole), or it cannot be read.
 enum Unread {
     NotLines,
+    Stopped,
     Failed(std::io::Error),
+}
+
+/// Held by each deciding thread: the last to end, however it ends (a panic included), drops
+/// the receiving end of the pieces, so that the reader, waiting for room, stops instead of
+/// waiting for ever.
+struct LastOut<'a> {
+    live: &'a AtomicUsize,
+    pieces: &'a Mutex<Option<mpsc::Receiver<Piece>>>,
+}
+
+impl Drop for LastOut<'_> {
+    fn drop(&mut self) {
+        if self.live.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.pieces
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+        }
+    }
 }
 
 /// Reads and decides a file from `reader` in pieces of about `piece_bytes`: a thread reads
@@ -31,52 +52,74 @@ enum Unread {
 /// So the read overlaps the deciding (reading the 20 MB bench file took a tenth of the run
 /// before any case was decided), and the file is never all in memory. A file of one case
 /// per line is read so ([`CaseFile::line_parts`]); anything else, or any case that does not
-/// read, has the whole file read again (`open`) and decided as one text ([`decide_on`]),
-/// which finds the right cases and errors: what is printed is the same.
-pub(super) fn decide_in_pieces<R: Read + Send>(
+/// read (the reading then stops), has the whole file read again from where it started and
+/// decided as one text ([`decide_on`]), which finds the right cases and errors: what is
+/// printed is the same.
+pub(super) fn decide_in_pieces<R: Read + Seek + Send>(
     file: &str,
-    reader: R,
-    open: impl FnOnce() -> std::io::Result<R>,
+    reader: &mut R,
     explain: bool,
     threads: usize,
     piece_bytes: usize,
 ) -> std::io::Result<Result<Lines, CaseError>> {
+    let from = reader.stream_position()?;
     // a few pieces ahead of the deciding at most
     let (pieces_tx, pieces_rx) = mpsc::sync_channel::<Piece>(2 * threads);
     let (spare_tx, spare_rx) = mpsc::channel::<String>();
-    let pieces_rx = Mutex::new(pieces_rx);
+    let pieces_rx = Mutex::new(Some(pieces_rx));
+    let live = AtomicUsize::new(threads);
+    let stop = AtomicBool::new(false);
     let decided: Decided = Mutex::new(Vec::new());
     // takes pieces until the reading has ended and every piece is taken
-    let work = || loop {
-        let next = match pieces_rx.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
+    let work = || {
+        let _out = LastOut {
+            live: &live,
+            pieces: &pieces_rx,
         };
-        let Ok(piece) = next else {
-            return;
-        };
-        // (the reader checked the piece's lines: it is one part)
-        let mut lines = Lines::default();
-        let mut outcome = Ok(());
-        for part in CaseFile::line_parts(&piece.text, piece.start, usize::MAX) {
-            match part
-                .map_err(CaseError::from)
-                .and_then(|p| decide_part(file, &p, explain))
-            {
-                Ok(more) => lines.append(more),
-                Err(e) => outcome = Err(e),
+        loop {
+            let next = match pieces_rx.lock() {
+                Ok(rx) => match rx.as_ref() {
+                    Some(rx) => rx.recv(),
+                    None => return,
+                },
+                Err(_) => return,
+            };
+            let Ok(piece) = next else {
+                return;
+            };
+            if !stop.load(Ordering::Acquire) {
+                // (the reader checked the piece's lines: it is one part)
+                let mut lines = Lines::default();
+                let mut outcome = Ok(());
+                for part in CaseFile::line_parts(&piece.text, piece.start, usize::MAX) {
+                    match part
+                        .map_err(CaseError::from)
+                        .and_then(|p| decide_part(file, &p, explain))
+                    {
+                        Ok(more) => lines.append(more),
+                        Err(e) => outcome = Err(e),
+                    }
+                }
+                // a case did not read: the file will be read whole, stop reading pieces
+                stop.fetch_or(outcome.is_err(), Ordering::AcqRel);
+                decided
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push((piece.number, outcome.map(|()| lines)));
             }
+            // (the reader may have ended: then the text is simply freed)
+            let _ = spare_tx.send(piece.text);
         }
-        decided
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((piece.number, outcome.map(|()| lines)));
-        // (the reader may have ended: then the text is simply freed)
-        let _ = spare_tx.send(piece.text);
     };
     let mut lost = false;
+    let (source, stop_reading) = (&mut *reader, &stop);
     let read = std::thread::scope(|scope| {
-        let read = scope.spawn(move || read_pieces(reader, piece_bytes, &pieces_tx, &spare_rx));
+        let read = scope.spawn(move || {
+            let sent = read_pieces(source, piece_bytes, &pieces_tx, &spare_rx, stop_reading);
+            // (the deciding threads end once they have taken every piece sent)
+            drop(pieces_tx);
+            sent
+        });
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         work();
         for helper in helpers {
@@ -91,19 +134,22 @@ pub(super) fn decide_in_pieces<R: Read + Send>(
         ))),
     };
     let pieces = match read {
-        Ok(pieces) => pieces,
+        Ok(pieces) => Some(pieces),
         Err(Unread::Failed(e)) => return Err(e),
-        Err(Unread::NotLines) => {
-            return Ok(decide_on(file, &read_whole(open()?)?, explain, threads))
-        }
+        Err(Unread::NotLines | Unread::Stopped) => None,
     };
     let mut decided = decided.into_inner().unwrap_or_else(PoisonError::into_inner);
     decided.sort_by_key(|(number, _)| *number);
     let parts: Result<Vec<Lines>, CaseError> = decided.into_iter().map(|(_, l)| l).collect();
-    match parts {
-        Ok(parts) if !lost && parts.len() == pieces => Ok(Ok(Lines::default().joined(parts))),
-        // a case did not read (or a thread failed): the whole file at once
-        _ => Ok(decide_on(file, &read_whole(open()?)?, explain, threads)),
+    match (parts, pieces) {
+        (Ok(parts), Some(pieces)) if !lost && parts.len() == pieces => {
+            Ok(Ok(Lines::default().joined(parts)))
+        }
+        // not one case per line, a case did not read, or a thread failed: the whole file
+        _ => {
+            reader.seek(SeekFrom::Start(from))?;
+            Ok(decide_on(file, &read_whole(reader)?, explain, threads))
+        }
     }
 }
 
@@ -117,12 +163,16 @@ fn read_pieces(
     piece_bytes: usize,
     pieces: &mpsc::SyncSender<Piece>,
     spare: &mpsc::Receiver<String>,
+    stop: &AtomicBool,
 ) -> Result<usize, Unread> {
     let mut start = PieceStart::FILE;
     let mut number = 0;
     let mut carry: Vec<u8> = Vec::new();
     let mut closed = false;
     loop {
+        if stop.load(Ordering::Acquire) {
+            return Err(Unread::Stopped);
+        }
         let mut buf = spare.try_recv().map(String::into_bytes).unwrap_or_default();
         buf.clear();
         buf.append(&mut carry);
@@ -191,7 +241,7 @@ fn read_pieces(
             })
             .is_err()
         {
-            // (no thread decides any more: one failed)
+            // (no thread decides any more: they all failed, see `LastOut`)
             return Err(Unread::Failed(std::io::Error::other(
                 "the threads deciding the file failed",
             )));
@@ -210,9 +260,10 @@ mod tests {
     /// [`decide_in_pieces`] on `text`, in pieces of about `piece` bytes.
     fn in_pieces(text: &str, piece: usize, threads: usize) -> Result<Lines, CaseError> {
         let bytes = text.as_bytes().to_vec();
-        let reader = std::io::Cursor::new(bytes.clone());
-        let open = || Ok(std::io::Cursor::new(bytes));
-        decide_in_pieces("f", reader, open, false, threads, piece).unwrap()
+        // (read from a place after the start: the whole file is read again from there)
+        let mut reader = std::io::Cursor::new([b"ignored".as_slice(), &bytes].concat());
+        reader.set_position(7);
+        decide_in_pieces("f", &mut reader, false, threads, piece).unwrap()
     }
 
     #[test]
@@ -252,7 +303,13 @@ mod tests {
     fn pieces_of(text: &str, piece_bytes: usize) -> Result<Vec<Piece>, Unread> {
         let (tx, rx) = mpsc::sync_channel(100_000);
         let (_spare_tx, spare_rx) = mpsc::channel();
-        let n = read_pieces(text.as_bytes(), piece_bytes, &tx, &spare_rx)?;
+        let n = read_pieces(
+            text.as_bytes(),
+            piece_bytes,
+            &tx,
+            &spare_rx,
+            &AtomicBool::new(false),
+        )?;
         drop(tx);
         let pieces: Vec<Piece> = rx.iter().collect();
         assert_eq!(pieces.len(), n);
@@ -291,15 +348,57 @@ mod tests {
     }
 
     #[test]
+    fn the_last_deciding_thread_to_end_lets_the_reader_stop() {
+        // (however the threads end, a panic included: the reader must not wait for room)
+        let (tx, rx) = mpsc::sync_channel::<Piece>(0);
+        let pieces = Mutex::new(Some(rx));
+        let live = AtomicUsize::new(2);
+        let first = LastOut {
+            live: &live,
+            pieces: &pieces,
+        };
+        let second = LastOut {
+            live: &live,
+            pieces: &pieces,
+        };
+        drop(first);
+        assert!(pieces.lock().unwrap().is_some());
+        let piece = || Piece {
+            number: 0,
+            text: String::new(),
+            start: PieceStart::FILE,
+        };
+        assert!(matches!(
+            tx.try_send(piece()),
+            Err(mpsc::TrySendError::Full(_))
+        ));
+        drop(second);
+        assert!(pieces.lock().unwrap().is_none());
+        assert!(tx.send(piece()).is_err());
+    }
+
+    #[test]
+    fn reading_stops_once_a_case_did_not_read() {
+        let text = big_file_of_lines(None);
+        let (tx, _rx) = mpsc::sync_channel(100);
+        let (_spare_tx, spare_rx) = mpsc::channel();
+        let stop = AtomicBool::new(true);
+        let read = read_pieces(text.as_bytes(), 4_096, &tx, &spare_rx, &stop);
+        assert!(matches!(read, Err(Unread::Stopped)));
+        // and the file is decided whole, from where it was first read
+        let bad = big_file_of_lines(Some(700));
+        assert_eq!(in_pieces(&bad, 4_096, 2), decide_on("f", &bad, false, 1));
+    }
+
+    #[test]
     fn a_file_read_in_pieces_must_be_utf8_throughout() {
         let bytes = big_file_of_lines(None).into_bytes();
         for at in [10, bytes.len() - 10] {
             let mut bad = bytes.clone();
             bad[at] = 0xff;
             for piece in [0, 100, bytes.len() / 2] {
-                let reader = std::io::Cursor::new(bad.clone());
-                let open = || Ok(std::io::Cursor::new(bad.clone()));
-                let e = decide_in_pieces("f", reader, open, false, 2, piece).unwrap_err();
+                let mut reader = std::io::Cursor::new(bad.clone());
+                let e = decide_in_pieces("f", &mut reader, false, 2, piece).unwrap_err();
                 assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
                 assert_eq!(e.to_string(), "stream did not contain valid UTF-8");
             }

@@ -76,7 +76,8 @@ impl<'a> LineParts<'a> {
         }
     }
 
-    /// True once the array's closing `]` was met (in this piece, which then ends the file).
+    /// True once the array's closing `]` was met in this piece (only whitespace may follow it,
+    /// here and in any later piece).
     pub fn closed(&self) -> bool {
         self.scan.as_ref().is_some_and(|s| s.closed())
     }

@@ -60,7 +60,8 @@ impl<'a> ArrayScan<'a> {
     }
 
     /// A scan of a piece of a file of one case per line that starts at a line start inside
-    /// the array, after an element's line and its comma: only whole lines are taken (see
+    /// the array, after an element's line and its comma (a file's first piece starts with
+    /// `[` and is scanned by [`ArrayScan::new`]): only whole lines are taken (see
     /// [`ArrayScan::next_line`]).
     pub(super) fn piece(text: &'a str) -> Self {
         ArrayScan {
