@@ -1,7 +1,7 @@
-//! A case file of one case per line, read in pieces: its first megabyte can be decided
-//! while the rest is still being read from disk (`abacus eval` on a file of many
-//! megabytes; reading it took a tenth of the run, on one core, before any case was
-//! decided).
+//! A case file of one case per line, read in pieces: the pieces read so far can be decided
+//! while the rest is still being read from disk, and the file need never be in memory
+//! whole (`abacus eval` on a file of many megabytes; reading it took a tenth of the run, on
+//! one core, before any case was decided).
 //!
 //! A piece is text of the file that starts at a line start and ends after a line end.
 //! Each line of a piece must be one whole case and its comma, or the last case (then only
