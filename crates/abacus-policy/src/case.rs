@@ -624,19 +624,9 @@ impl<'a> Iterator for CaseParts<'a> {
             return self.rest_as_split();
         };
         let mut cases = Vec::new();
-        let mut bytes = 0;
-        while bytes < self.part_bytes {
-            match scan.next_element() {
-                Ok(Some((offset, slice))) => {
-                    bytes += slice.len();
-                    cases.push((offset, slice));
-                }
-                Ok(None) => {
-                    self.done = true;
-                    break;
-                }
-                Err(scan::Irregular) => return self.rest_as_split(),
-            }
+        match scan::take_part(self.part_bytes, &mut cases, || scan.next_element()) {
+            Ok(ended) => self.done = ended,
+            Err(scan::Irregular) => return self.rest_as_split(),
         }
         (!cases.is_empty()).then(|| Ok(self.part(cases, false)))
     }

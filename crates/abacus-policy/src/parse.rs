@@ -258,7 +258,7 @@ fn first_diagnostics(
     (out, hidden)
 }
 
-mod builder;
+pub(crate) mod builder;
 
 #[cfg(test)]
 mod tests {

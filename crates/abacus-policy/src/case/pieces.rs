@@ -10,7 +10,7 @@
 //! instead, which finds the right cases and errors. Cases and their policies are placed in
 //! the whole file, as if it had been read at once.
 
-use super::scan::{ArrayScan, Walker};
+use super::scan::{take_part, ArrayScan, Walker};
 use super::CasePart;
 use crate::diagnostic::Position;
 
@@ -105,19 +105,9 @@ impl<'a> Iterator for LineParts<'a> {
             return Some(Err(NotLines));
         };
         let mut cases = Vec::new();
-        let mut bytes = 0;
-        while bytes < self.part_bytes {
-            match scan.next_line() {
-                Ok(Some((offset, slice))) => {
-                    bytes += slice.len();
-                    cases.push((offset, slice));
-                }
-                Ok(None) => break,
-                Err(_) => {
-                    self.failed = true;
-                    return Some(Err(NotLines));
-                }
-            }
+        if take_part(self.part_bytes, &mut cases, || scan.next_line()).is_err() {
+            self.failed = true;
+            return Some(Err(NotLines));
         }
         let offset = cases.first()?.0;
         let first = self.next;

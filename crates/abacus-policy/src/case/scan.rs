@@ -156,6 +156,26 @@ impl<'a> ArrayScan<'a> {
     }
 }
 
+/// Takes the elements `next` gives into `cases` up to about `part_bytes` of text: `Ok(true)`
+/// once `next` has given them all, `Ok(false)` when the part is full first.
+pub(super) fn take_part<'a>(
+    part_bytes: usize,
+    cases: &mut Vec<(usize, &'a str)>,
+    mut next: impl FnMut() -> Result<Option<(usize, &'a str)>, Irregular>,
+) -> Result<bool, Irregular> {
+    let mut bytes = 0;
+    while bytes < part_bytes {
+        match next()? {
+            Some((offset, slice)) => {
+                bytes += slice.len();
+                cases.push((offset, slice));
+            }
+            None => return Ok(true),
+        }
+    }
+    Ok(false)
+}
+
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(i) {
         i += 1;

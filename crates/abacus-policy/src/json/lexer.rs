@@ -727,25 +727,13 @@ mod tests {
 
     #[test]
     fn a_known_key_is_the_text_it_stands_for() {
-        let names = [
-            "Version",
-            "Id",
-            "Statement",
-            "Sid",
-            "Effect",
-            "Principal",
-            "NotPrincipal",
-            "Action",
-            "NotAction",
-            "Resource",
-            "NotResource",
-            "Condition",
-            "AWS",
-            "Service",
-            "Federated",
-            "CanonicalUser",
-        ];
-        for name in names {
+        // every element name the policy builder knows is read without a copy
+        use crate::parse::builder::{PRINCIPAL_ELEMENTS, STATEMENT_ELEMENTS, TOP_ELEMENTS};
+        let names = TOP_ELEMENTS
+            .iter()
+            .chain(&STATEMENT_ELEMENTS)
+            .chain(&PRINCIPAL_ELEMENTS);
+        for &name in names {
             assert_eq!(super::known_key(name), Some(name));
         }
         let ops = crate::ast::Operator::ALL.iter().map(|op| op.as_str());

@@ -29,9 +29,9 @@ const _: () = assert!(
         && STATEMENT_ELEMENTS.len() <= MAX_ELEMENTS
         && PRINCIPAL_ELEMENTS.len() <= MAX_ELEMENTS
 );
-const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
-const PRINCIPAL_ELEMENTS: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
-const STATEMENT_ELEMENTS: [&str; 10] = [
+pub(crate) const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+pub(crate) const PRINCIPAL_ELEMENTS: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
+pub(crate) const STATEMENT_ELEMENTS: [&str; 10] = [
     "Sid",
     "Effect",
     "Principal",
