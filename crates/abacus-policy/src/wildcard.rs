@@ -44,13 +44,12 @@ impl PatItem {
 /// A compiled wildcard pattern.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pattern {
-    /// One item per byte of `raw` when `explicit`; else empty, and the items are those
-    /// `raw` spells: literal bytes up to `prefix_len`, then at most one wildcard (its byte
-    /// `*` or `?`). Most patterns (`s3:GetObject`, `arn:aws:s3:::bucket/*`) are of that
-    /// shape: they are compared by their prefix alone and need no items.
+    /// One item per byte of `raw` when the pattern is longer than its prefix and one
+    /// wildcard ([`spelled_out`]); else empty, and the items are those `raw` spells: literal
+    /// bytes up to `prefix_len`, then at most one wildcard (its byte `*` or `?`). Most
+    /// patterns (`s3:GetObject`, `arn:aws:s3:::bucket/*`) are of that shape: they are
+    /// compared by their prefix alone and need no items.
     items: Vec<PatItem>,
-    /// `items` is spelled out (see there).
-    explicit: bool,
     /// The pattern's bytes (`*` or `?` for a wildcard), for substring search.
     raw: String,
     /// How many bytes of `raw` are literal before the first wildcard (the prefix a text
@@ -83,14 +82,12 @@ impl Pattern {
     pub fn compile_lowercase(text: &str) -> Self {
         let raw = text.to_ascii_lowercase();
         let run = memchr::memchr2(b'*', b'?', raw.as_bytes()).unwrap_or(raw.len());
-        let explicit = raw.len() > run + 1;
         let mut p = Pattern {
-            items: if explicit {
+            items: if spelled_out(raw.len(), run) {
                 raw.bytes().map(PatItem::of_wild).collect()
             } else {
                 Vec::new()
             },
-            explicit,
             only_stars: !raw.is_empty() && raw.bytes().all(|b| b == b'*'),
             ..Pattern::default()
         };
@@ -118,8 +115,7 @@ impl Pattern {
         } else {
             0
         };
-        self.spell_out_for(text.len(), run);
-        if self.explicit {
+        if self.spell_out_for(text.len(), run) {
             self.items.extend(text.bytes().map(PatItem::of_wild));
         }
         self.raw.push_str(text);
@@ -128,15 +124,20 @@ impl Pattern {
         }
     }
 
-    /// Spells the items out before `more` bytes are added, `literal` of them to the prefix,
-    /// when the pattern then no longer has the shape `items` can be left out for (see
-    /// there).
-    fn spell_out_for(&mut self, more: usize, literal: usize) {
-        if self.explicit || self.raw.len() + more <= self.prefix_len + literal + 1 {
-            return;
+    /// Before `more` bytes are added, `literal` of them to the prefix: spells the items out
+    /// when the pattern then leaves the shape `items` can be left out for (see there), and
+    /// says whether the added bytes' items are to be kept.
+    fn spell_out_for(&mut self, more: usize, literal: usize) -> bool {
+        let then = spelled_out(self.raw.len() + more, self.prefix_len + literal);
+        if then && !self.explicit() {
+            self.items = self.spelled_items();
         }
-        self.items = self.spelled_items();
-        self.explicit = true;
+        then
+    }
+
+    /// True when `items` is spelled out (see there).
+    fn explicit(&self) -> bool {
+        spelled_out(self.raw.len(), self.prefix_len)
     }
 
     /// The items, spelled out from `raw` for a pattern that leaves them out.
@@ -163,8 +164,7 @@ impl Pattern {
         let literal_so_far = self.is_literal();
         self.only_stars &= text.is_empty();
         let literal = if literal_so_far { text.len() } else { 0 };
-        self.spell_out_for(text.len(), literal);
-        if self.explicit {
+        if self.spell_out_for(text.len(), literal) {
             self.items.extend(text.bytes().map(PatItem::Byte));
         }
         self.raw.push_str(text);
@@ -218,7 +218,6 @@ impl Pattern {
     /// Removes every item, keeping the allocation (for reuse while resolving variables).
     pub fn clear(&mut self) {
         self.items.clear();
-        self.explicit = false;
         self.raw.clear();
         self.prefix_len = 0;
         self.head = 0;
@@ -231,7 +230,7 @@ impl Pattern {
     /// leaves its items out: only a final `?` and the ARN comparison of a pattern with
     /// fewer than five literal colons need them).
     fn with_pat<R>(&self, f: impl FnOnce(Pat<'_>) -> R) -> R {
-        if self.explicit {
+        if self.explicit() {
             return f(Pat {
                 items: &self.items,
                 raw: self.raw.as_bytes(),
@@ -259,7 +258,7 @@ impl Pattern {
     /// pattern matches nothing, and the validator reports it.
     pub fn is_too_long_to_search(&self, ignore_case: bool) -> bool {
         // (only a pattern with two stars has a chunk between them to search)
-        self.explicit && self.with_pat(|pat| glob::has_unsearchable_chunk(pat, ignore_case))
+        self.explicit() && self.with_pat(|pat| glob::has_unsearchable_chunk(pat, ignore_case))
     }
 
     /// Case-sensitive match of the whole `text`.
@@ -395,6 +394,12 @@ impl Pattern {
         }
         glob::glob(pat.sub(p_start, pat.items.len()), a_rest, ignore_case)
     }
+}
+
+/// True when a pattern of `len` bytes, the first `prefix_len` of them literal, keeps its
+/// items (see `Pattern::items`): it is longer than its prefix and one wildcard.
+fn spelled_out(len: usize, prefix_len: usize) -> bool {
+    len > prefix_len + 1
 }
 
 /// How many leading bytes [`head_word`] keeps.
@@ -626,7 +631,7 @@ mod tests {
             prop_assert_eq!(p.with_pat(|pat| pat.items.to_vec()), items.clone());
             let wild_items = items.iter().filter(|i| !matches!(i, PatItem::Byte(_))).count();
             let prefix = items.iter().position(|i| !matches!(i, PatItem::Byte(_))).unwrap_or(items.len());
-            prop_assert_eq!(p.explicit, items.len() > prefix + 1);
+            prop_assert_eq!(p.explicit(), items.len() > prefix + 1);
             prop_assert_eq!(p.is_literal(), wild_items == 0);
             prop_assert_eq!(
                 p.is_prefix_then_star(),
