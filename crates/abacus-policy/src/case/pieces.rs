@@ -160,25 +160,18 @@ mod tests {
             .nth(lines)
             .map_or(text.len(), |(i, _)| i + 1);
         let (head, rest) = text.split_at(cut);
-        let mut cases = Vec::new();
+        // the cases of a piece's parts, `None` at the first that does not read
+        let read = |parts: &mut LineParts<'_>| -> Option<Vec<Case>> {
+            let mut cases = Vec::new();
+            for part in parts {
+                cases.extend(part.ok()?.read().collect::<Result<Vec<_>, _>>().ok()?);
+            }
+            Some(cases)
+        };
         let mut first = CaseFile::line_parts(head, PieceStart::FILE, part_bytes);
-        for part in first.by_ref() {
-            cases.extend(
-                part.ok()?
-                    .read()
-                    .map(Result::ok)
-                    .collect::<Option<Vec<_>>>()?,
-            );
-        }
+        let mut cases = read(&mut first)?;
         let mut second = CaseFile::line_parts(rest, first.next_start(), part_bytes);
-        for part in second.by_ref() {
-            cases.extend(
-                part.ok()?
-                    .read()
-                    .map(Result::ok)
-                    .collect::<Option<Vec<_>>>()?,
-            );
-        }
+        cases.extend(read(&mut second)?);
         second.closed().then_some(cases)
     }
 
