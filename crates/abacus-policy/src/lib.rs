@@ -5,7 +5,7 @@
 //! [`validate`] (document-level checks) → [`authorize`] (AWS evaluation logic across
 //! policy types, using [`wildcard`], [`variables`], [`conditions`], [`values`] and [`principal`]) →
 //! [`explain`] and [`access_denied`]. [`case`] is the case-file format of `abacus eval`.
-//! Shared vocabulary lives in [`diagnostic`], [`request`], [`kind`] (the policy types) and
+//! Shared vocabulary lives in [`diagnostic`], [`request`] (with its [`context`]), [`kind`] (the policy types) and
 //! [`decision`].
 
 pub mod access_denied;
@@ -14,6 +14,7 @@ pub mod authorize;
 pub mod case;
 pub mod codes;
 pub mod conditions;
+pub mod context;
 pub mod decision;
 pub mod diagnostic;
 pub mod explain;
