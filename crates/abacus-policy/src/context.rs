@@ -7,6 +7,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A context key's value: AWS keys are single-valued or multivalued (sets).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,13 +65,21 @@ impl<'de> Deserialize<'de> for ContextValue {
 }
 
 /// The request context: condition keys and their values, looked up case-insensitively.
-#[derive(Clone, Default, PartialEq, Eq)]
+///
+/// A context may share keys with others instead of holding copies ([`Context::share`]):
+/// the access matrix builds thousands of requests, and the keys of a row's caller, or of a
+/// column's resource, are the same in each of them.
+#[derive(Clone, Default)]
 pub struct Context {
     /// Sorted for lookup, without duplicates: by the lowercase key's length, then its
     /// first eight bytes, then the whole key. Every condition and policy variable of a
     /// decision looks a key up, and this order decides almost every step of the binary
     /// search with two integer comparisons instead of a string comparison.
     entries: Vec<Entry>,
+    /// Keys shared with other contexts, looked up after `entries`. None holds layers of its
+    /// own, and no key is in two of them or in `entries` too ([`Context::share`] and
+    /// [`Context::put`] keep it so): a key has one place.
+    shared: Vec<Arc<Context>>,
 }
 
 /// One key of a [`Context`].
@@ -229,8 +238,17 @@ impl Context {
         self.put(Entry::new(key, value));
     }
 
-    /// Adds `entry`, replacing the entry of the same key.
+    /// Adds `entry`, replacing the entry of the same key (a shared layer that holds it is
+    /// copied in first).
     fn put(&mut self, entry: Entry) {
+        if !self.shared.is_empty() {
+            self.unshare(entry.lower());
+        }
+        self.put_own(entry);
+    }
+
+    /// Adds `entry` to the context's own keys, replacing the one of the same key there.
+    fn put_own(&mut self, entry: Entry) {
         match self.position(entry.lower()) {
             Ok(i) => {
                 if let Some(e) = self.entries.get_mut(i) {
@@ -248,11 +266,58 @@ impl Context {
         }
     }
 
+    /// Copies the shared layer that holds `lower_key`, if one does, into the context's own
+    /// keys (the layers and the own keys are disjoint, so each copy is an insertion).
+    fn unshare(&mut self, lower_key: &str) {
+        let Some(i) = self
+            .shared
+            .iter()
+            .position(|layer| find_in(&layer.entries, lower_key).is_some())
+        else {
+            return;
+        };
+        let layer = self.shared.remove(i);
+        for e in &layer.entries {
+            self.put_own(e.clone());
+        }
+    }
+
+    /// Adds every key of `keys`, as inserting each in turn would; when none of them is here
+    /// yet, without copying them: `keys` is kept as a shared layer (a reference count), and
+    /// looked up after the context's own keys.
+    pub fn share(&mut self, keys: &Arc<Context>) {
+        if !keys.shared.is_empty() {
+            // layers hold no layers: `keys`' own keys are copied, and its layers shared
+            for e in &keys.entries {
+                self.put(e.clone());
+            }
+            for layer in &keys.shared {
+                self.share(layer);
+            }
+            return;
+        }
+        let disjoint = keys.entries.iter().all(|e| self.find(e.lower()).is_none());
+        if disjoint {
+            if !keys.entries.is_empty() {
+                self.shared.push(keys.clone());
+            }
+        } else {
+            for e in &keys.entries {
+                self.put(e.clone());
+            }
+        }
+    }
+
+    /// Every entry: the own ones, then each shared layer's (in no useful order).
+    fn all_entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .chain(self.shared.iter().flat_map(|layer| layer.entries.iter()))
+    }
+
     /// Where a lowercase key is in `entries` (`Ok`) or would go (`Err`).
     fn position(&self, lower_key: &str) -> Result<usize, usize> {
-        let (len, head) = (lower_key.len(), head_of(lower_key));
-        self.entries
-            .binary_search_by(|e| e.order().cmp(&(2 * len, head, lower_key.as_bytes())))
+        position_in(&self.entries, lower_key)
     }
 
     /// A context of `entries` given in order (see [`Context`]'s `Deserialize` for which of
@@ -268,13 +333,17 @@ impl Context {
                 _ => kept.push(e),
             }
         }
-        Context { entries: kept }
+        Context {
+            entries: kept,
+            shared: Vec::new(),
+        }
     }
 
     /// Frees the room reserved for more keys: for a context kept long (the access
     /// matrix keeps thousands of requests).
     pub fn shrink_to_fit(&mut self) {
         self.entries.shrink_to_fit();
+        self.shared.shrink_to_fit();
     }
 
     /// Sets a single-valued key.
@@ -292,11 +361,18 @@ impl Context {
         for e in other.entries {
             self.put(e);
         }
+        for layer in &other.shared {
+            self.share(layer);
+        }
     }
 
     /// Removes `key` (any case).
     pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
-        let at = self.position(&key.to_ascii_lowercase()).ok()?;
+        let lower = key.to_ascii_lowercase();
+        if !self.shared.is_empty() {
+            self.unshare(&lower);
+        }
+        let at = self.position(&lower).ok()?;
         // `position` found the key at `at`, so it is in bounds
         Some(self.entries.remove(at).value)
     }
@@ -307,50 +383,51 @@ impl Context {
     }
 
     /// Looks up a key that is already folded to lowercase, without allocating.
+    #[inline]
     pub fn get_lowercase(&self, lower_key: &str) -> Option<&ContextValue> {
         self.find(lower_key).map(|e| &e.value)
     }
 
-    /// The entry of a lowercase key. Contexts are small: up to [`SCANNED_KEYS`], a forward
-    /// scan in the length order of `entries` is cheaper than bisection, and the whole key is compared only when its length and first
-    /// eight bytes already agree.
+    /// The entry of a lowercase key: the context's own, then its shared layers'.
+    #[inline]
     fn find(&self, lower_key: &str) -> Option<&Entry> {
-        if self.entries.len() > SCANNED_KEYS {
-            return self.entries.get(self.position(lower_key).ok()?);
+        match find_in(&self.entries, lower_key) {
+            Some(e) => Some(e),
+            None if self.shared.is_empty() => None,
+            None => self.find_shared(lower_key),
         }
-        let (len, head) = (lower_key.len(), head_of(lower_key));
-        let both = 2 * len;
-        for e in &self.entries {
-            // `spellings` is twice the key's length, its lowercase half second
-            if e.spellings.len() > both {
-                return None;
-            }
-            // eight bytes or fewer: the head word holds the whole key
-            if e.spellings.len() == both
-                && e.head == head
-                && (len <= 8
-                    || e.spellings.as_bytes().get(len + 8..) == lower_key.as_bytes().get(8..))
-            {
-                return Some(e);
-            }
-        }
-        None
+    }
+
+    /// [`Context::find`] in the shared layers (out of line: most contexts have none).
+    #[inline(never)]
+    fn find_shared(&self, lower_key: &str) -> Option<&Entry> {
+        self.shared
+            .iter()
+            .find_map(|layer| find_in(&layer.entries, lower_key))
     }
 
     /// Looks up a key a policy names (see [`LowerKey`]).
+    #[inline]
     pub fn get_key(&self, key: &LowerKey) -> Option<&ContextValue> {
         self.find_hashed(&key.text, key.hash).map(|e| &e.value)
     }
 
-    /// [`Context::find`] for a key whose [`key_hash`] is known: in a small context each
-    /// entry's hash is compared with it, and bytes only where they are equal.
+    /// [`Context::find`] for a key whose [`key_hash`] is known.
+    #[inline]
     fn find_hashed(&self, lower_key: &str, hash: u64) -> Option<&Entry> {
-        if self.entries.len() > SCANNED_KEYS {
-            return self.find(lower_key);
+        match find_hashed_in(&self.entries, lower_key, hash) {
+            Some(e) => Some(e),
+            None if self.shared.is_empty() => None,
+            None => self.find_hashed_shared(lower_key, hash),
         }
-        self.entries
+    }
+
+    /// [`Context::find_hashed`] in the shared layers (out of line: most contexts have none).
+    #[inline(never)]
+    fn find_hashed_shared(&self, lower_key: &str, hash: u64) -> Option<&Entry> {
+        self.shared
             .iter()
-            .find(|e| e.hash == hash && e.lower_bytes() == lower_key.as_bytes())
+            .find_map(|layer| find_hashed_in(&layer.entries, lower_key, hash))
     }
 
     /// True when a key already folded to lowercase is present (no allocation).
@@ -366,26 +443,85 @@ impl Context {
     /// Keys (as given) and values, ordered by lowercase key. The order is made when asked
     /// (explanations, JSON): deciding never iterates, and inserting stays one shift.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        let mut sorted: Vec<&Entry> = self.entries.iter().collect();
+        self.sorted().into_iter().map(|e| (e.key(), &e.value))
+    }
+
+    /// Every entry, ordered by lowercase key.
+    fn sorted(&self) -> Vec<&Entry> {
+        let mut sorted: Vec<&Entry> = self.all_entries().collect();
         crate::order::sort_by(&mut sorted, |a, b| a.lower().cmp(b.lower()));
-        sorted.into_iter().map(|e| (e.key(), &e.value))
+        sorted
     }
 
     /// Number of keys.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() + self.shared.iter().map(|l| l.entries.len()).sum::<usize>()
     }
 
     /// True when there are no keys.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 }
+
+/// Where a lowercase key is in `entries`, sorted as [`Context`]'s are (`Ok`), or would go
+/// (`Err`).
+fn position_in(entries: &[Entry], lower_key: &str) -> Result<usize, usize> {
+    let (len, head) = (lower_key.len(), head_of(lower_key));
+    entries.binary_search_by(|e| e.order().cmp(&(2 * len, head, lower_key.as_bytes())))
+}
+
+/// The entry of a lowercase key in `entries`. Contexts are small: up to [`SCANNED_KEYS`], a
+/// forward scan in the length order of `entries` is cheaper than bisection, and the whole
+/// key is compared only when its length and first eight bytes already agree.
+#[inline]
+fn find_in<'e>(entries: &'e [Entry], lower_key: &str) -> Option<&'e Entry> {
+    if entries.len() > SCANNED_KEYS {
+        return entries.get(position_in(entries, lower_key).ok()?);
+    }
+    let (len, head) = (lower_key.len(), head_of(lower_key));
+    let both = 2 * len;
+    for e in entries {
+        // `spellings` is twice the key's length, its lowercase half second
+        if e.spellings.len() > both {
+            return None;
+        }
+        // eight bytes or fewer: the head word holds the whole key
+        if e.spellings.len() == both
+            && e.head == head
+            && (len <= 8 || e.spellings.as_bytes().get(len + 8..) == lower_key.as_bytes().get(8..))
+        {
+            return Some(e);
+        }
+    }
+    None
+}
+
+/// [`find_in`] for a key whose [`key_hash`] is known: in a small context each entry's hash
+/// is compared with it, and bytes only where they are equal.
+#[inline]
+fn find_hashed_in<'e>(entries: &'e [Entry], lower_key: &str, hash: u64) -> Option<&'e Entry> {
+    if entries.len() > SCANNED_KEYS {
+        return find_in(entries, lower_key);
+    }
+    entries
+        .iter()
+        .find(|e| e.hash == hash && e.lower_bytes() == lower_key.as_bytes())
+}
+
+impl PartialEq for Context {
+    /// The same keys, spelled alike, with the same values (whether shared or not).
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.sorted() == other.sorted()
+    }
+}
+
+impl Eq for Context {}
 
 impl Serialize for Context {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
+        let mut map = serializer.serialize_map(Some(self.len()))?;
         for (k, v) in self.iter() {
             map.serialize_entry(k, v)?;
         }
@@ -463,6 +599,117 @@ mod tests {
             let expected: Vec<(String, String)> = model.into_values().collect();
             prop_assert_eq!(listed, expected);
         }
+    }
+
+    proptest! {
+        // a context with shared layers behaves as the one that got every key inserted: ops
+        // are inserts (op 1–3), removals (op 0) and shares of a layer of keys (op 4, the layer
+        // itself sharing one when the key ends in `/`)
+        #[test]
+        fn shared_layers_behave_as_inserted_keys(
+            ops in proptest::collection::vec(
+                (proptest::collection::vec("[a-cA-C:/]{0,10}|[aA:]{7,18}", 1..5), 0u8..5),
+                0..30,
+            ),
+        ) {
+            let mut ctx = Context::new();
+            let mut flat = Context::new();
+            let mut layers = Vec::new();
+            for (i, (keys, op)) in ops.iter().enumerate() {
+                let value = i.to_string();
+                match op {
+                    0 => {
+                        let k = keys.first().map(String::as_str).unwrap_or_default();
+                        prop_assert_eq!(ctx.remove(k), flat.remove(k));
+                    }
+                    4 => {
+                        let mut layer = Context::new();
+                        for k in keys {
+                            layer.insert_single(k, value.clone());
+                            flat.insert_single(k, value.clone());
+                        }
+                        if keys.iter().any(|k| k.ends_with('/')) {
+                            let mut inner = Context::new();
+                            inner.insert_single("inner:key", value.clone());
+                            let inner = Arc::new(inner);
+                            let mut outer = layer;
+                            outer.share(&inner);
+                            layer = outer;
+                            flat.insert_single("inner:key", value.clone());
+                        }
+                        let layer = Arc::new(layer);
+                        ctx.share(&layer);
+                        layers.push(layer);
+                    }
+                    _ => {
+                        for k in keys {
+                            ctx.insert_single(k, value.clone());
+                            flat.insert_single(k, value.clone());
+                        }
+                    }
+                }
+                prop_assert_eq!(ctx.len(), flat.len());
+                prop_assert!(ctx == flat);
+                for k in keys {
+                    let upper = k.to_ascii_uppercase();
+                    prop_assert_eq!(ctx.get(&upper), flat.get(&upper));
+                    prop_assert_eq!(ctx.get_key(&LowerKey::new(&upper)), flat.get(&upper));
+                }
+            }
+            let listed = |c: &Context| -> Vec<(String, String)> {
+                c.iter().map(|(k, v)| (k.to_owned(), v.values().concat())).collect()
+            };
+            prop_assert_eq!(listed(&ctx), listed(&flat));
+            prop_assert_eq!(
+                serde_json::to_string(&ctx).unwrap(),
+                serde_json::to_string(&flat).unwrap()
+            );
+            // the layers themselves are never changed by the contexts that share them
+            for layer in &layers {
+                prop_assert!(layer.shared.len() <= 1);
+            }
+        }
+    }
+
+    #[test]
+    fn keys_new_to_a_context_are_shared_not_copied() {
+        let mut caller = Context::new();
+        caller.insert_single("aws:PrincipalTag/team", "ml");
+        caller.insert_single("aws:SourceIdentity", "alice");
+        let caller = Arc::new(caller);
+        let mut cell = Context::new();
+        cell.insert_single("aws:ResourceTag/team", "ml");
+        cell.share(&caller);
+        assert_eq!(Arc::strong_count(&caller), 2);
+        assert_eq!(cell.len(), 3);
+        assert_eq!(
+            cell.get("aws:sourceidentity"),
+            Some(&ContextValue::Single("alice".into()))
+        );
+        // changing a shared key copies the layer: the layer itself stays as it was
+        cell.insert_single("AWS:SourceIdentity", "bob");
+        assert_eq!(Arc::strong_count(&caller), 1);
+        assert_eq!(
+            caller.get("aws:SourceIdentity"),
+            Some(&ContextValue::Single("alice".into()))
+        );
+        assert_eq!(
+            cell.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            [
+                "aws:PrincipalTag/team",
+                "aws:ResourceTag/team",
+                "AWS:SourceIdentity"
+            ]
+        );
+        // a layer with a key the context has is copied in, replacing it
+        let mut again = Context::new();
+        again.insert_single("aws:SourceIdentity", "carol");
+        cell.share(&Arc::new(again));
+        assert_eq!(
+            cell.get("aws:SourceIdentity"),
+            Some(&ContextValue::Single("carol".into()))
+        );
+        assert_eq!(cell.len(), 3);
     }
 
     proptest! {
