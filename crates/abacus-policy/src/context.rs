@@ -296,7 +296,11 @@ impl Context {
             }
             return;
         }
-        let disjoint = keys.entries.iter().all(|e| self.find(e.lower()).is_none());
+        let disjoint = self.is_empty()
+            || keys
+                .entries
+                .iter()
+                .all(|e| self.find_hashed(e.lower(), e.hash).is_none());
         if disjoint {
             if !keys.entries.is_empty() {
                 self.shared.push(keys.clone());

@@ -8,8 +8,8 @@ use crate::cloudtrail::{self, DataAccessRequester};
 use crate::implied::{self, CheckKind, Implied, Rule, Scope, SessionRule};
 use crate::model::World;
 use crate::request::{
-    build_request, build_request_for, BuiltRequest, Caller, Detail, Parameters, RequestError,
-    Route, Selection,
+    build_request, build_request_with, BuiltRequest, Caller, Detail, KeyLayers, Parameters,
+    RequestError, Route, Selection,
 };
 use crate::scenario::{PolicyKind, PolicyText, Scenario};
 use crate::session::{service_session, ServiceSession};
@@ -37,6 +37,8 @@ pub struct Workspace {
     plans: PlanCache,
     /// The access matrix's cells as last planned, by user.
     matrix_plans: MatrixPlanCache,
+    /// The keys of callers and targets that planned requests share.
+    key_layers: Kept<KeyLayers>,
 }
 
 /// What [`Workspace::policy_set`] makes of a request, and so all its set depends on
@@ -468,6 +470,7 @@ impl Workspace {
             set_ids: SetIdCache::default(),
             plans: PlanCache::default(),
             matrix_plans: MatrixPlanCache::default(),
+            key_layers: Kept::default(),
         };
         ws.rebuild(None);
         ws
@@ -514,6 +517,7 @@ impl Workspace {
             self.set_ids = SetIdCache::default();
             self.plans = PlanCache::default();
             self.matrix_plans = MatrixPlanCache::default();
+            self.key_layers = Kept::default();
         }
     }
 
@@ -773,7 +777,12 @@ impl Workspace {
         detail: Detail,
     ) -> Result<Plan, RequestError> {
         let world = self.world();
-        let main = build_request_for(world, selection, detail)?;
+        // A poisoned lock (a panic while another thread held it) only loses what is shared.
+        let mut kept = self.key_layers.0.lock().ok();
+        let mut fresh = KeyLayers::default();
+        let layers = kept.as_deref_mut().unwrap_or(&mut fresh);
+        layers.for_generation(abacus_reference::generation());
+        let main = build_request_with(world, selection, detail, layers)?;
         let mut before = Vec::new();
         let mut after = Vec::new();
         let mut notes = Vec::new();
@@ -826,12 +835,12 @@ impl Workspace {
                     ..Parameters::default()
                 },
             };
-            let mut hop_built = build_request_for(world, &hop, detail)?;
+            let mut hop_built = build_request_with(world, &hop, detail, layers)?;
             hop_built.vars.insert(
                 "SessionName".to_owned(),
                 session_name.clone().unwrap_or_else(|| "chained".to_owned()),
             );
-            let hop_checks = implied::expand(world, &hop, &hop_built, detail)?;
+            let hop_checks = implied::expand(world, &hop, &hop_built, detail, layers)?;
             before.push(Call {
                 why: format!("role chaining: the Studio session assumes `{role}` first"),
                 built: hop_built,
@@ -842,7 +851,7 @@ impl Workspace {
             before.extend(hop_checks.into_iter().map(Call::implied));
         }
         after.extend(
-            implied::expand(world, selection, &main, detail)?
+            implied::expand(world, selection, &main, detail, layers)?
                 .into_iter()
                 .map(Call::implied),
         );

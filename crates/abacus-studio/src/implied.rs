@@ -10,7 +10,8 @@
 
 use crate::model::World;
 use crate::request::{
-    build_request_for, BuiltRequest, Caller, Detail, Parameters, RequestError, Selection,
+    build_request_with, BuiltRequest, Caller, Detail, KeyLayers, Parameters, RequestError,
+    Selection,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -381,15 +382,17 @@ fn encryption_key(world: &World, selection: &Selection) -> Option<String> {
         .clone()
 }
 
-/// The checks AWS makes besides `built` (the request of `selection`), in rule order.
+/// The checks AWS makes besides `built` (the request of `selection`), in rule order, built
+/// with the keys `layers` shares.
 pub fn expand(
     world: &World,
     selection: &Selection,
     built: &BuiltRequest,
     detail: Detail,
+    layers: &mut KeyLayers,
 ) -> Result<Vec<Implied>, RequestError> {
-    let build_request =
-        |world: &World, selection: &Selection| build_request_for(world, selection, detail);
+    let mut build_request =
+        |world: &World, selection: &Selection| build_request_with(world, selection, detail, layers);
     let action = built.action.action.as_str();
     let mut out = Vec::new();
     for rule in triggered(action).iter() {

@@ -14,6 +14,9 @@
 //!   (request tags, Studio keys, `s3:prefix`, ...);
 //! - `vars`: the CloudTrail template placeholders.
 //!
+//! `layers` keeps the caller's keys and the target's, for the requests that share them
+//! ([`KeyLayers`], [`build_request_with`]).
+//!
 //! Context keys are inserted, and notes written, in that order. Facts encoded (cited in
 //! each part and its tests):
 //! - IAM User Guide, "AWS global condition context keys": which global keys exist for
@@ -29,6 +32,7 @@
 
 mod caller;
 mod family_keys;
+mod layers;
 mod principal_keys;
 mod resource_keys;
 mod route;
@@ -38,6 +42,7 @@ mod vars;
 
 pub(crate) use caller::{assumed_role_caller, identity_context};
 pub use caller::{principal_arn, Caller, OnBehalfOf};
+pub use layers::KeyLayers;
 pub use principal_keys::epoch_seconds;
 pub use route::{
     Route, EMR_DEFAULT_INSTANCE_PROFILE_ROLE, EMR_LAKE_FORMATION_TAG, EMR_RUNTIME_SESSION_NAME,
@@ -196,6 +201,17 @@ pub fn build_request_for(
     selection: &Selection,
     detail: Detail,
 ) -> Result<BuiltRequest, RequestError> {
+    build_request_with(world, selection, detail, &mut KeyLayers::default())
+}
+
+/// [`build_request_for`], sharing the keys of callers and targets that `layers` holds
+/// from earlier requests of the same world (see [`KeyLayers`]).
+pub fn build_request_with(
+    world: &World,
+    selection: &Selection,
+    detail: Detail,
+    layers: &mut KeyLayers,
+) -> Result<BuiltRequest, RequestError> {
     let user = world
         .user(&selection.user)
         .ok_or_else(|| RequestError::UnknownUser(selection.user.clone()))?;
@@ -212,63 +228,40 @@ pub fn build_request_for(
         ));
     }
 
-    let mut signer = caller::sign(world, user, domain, &selection.route, &mut notes)?;
+    let signed = layers.caller(world, user, domain, selection)?;
+    notes.extend(signed.notes.iter().cloned());
     let p = &selection.parameters;
-    if let Some(ip) = &p.source_ip {
-        signer.source_ip = ip.clone();
-    }
-    let when = principal_keys::When {
-        clock: p.time.as_deref().unwrap_or(&world.clock),
-        region: p.region.as_deref().unwrap_or(&world.region),
-    };
     let mut ctx = Context::new();
-    principal_keys::insert(&mut ctx, world, &action, &signer, &when);
-    // IAM User Guide, "AWS global condition context keys": aws:CalledVia lists the services
-    // that made the request with the principal's credentials, first to last
-    if let (Some(first), Some(last)) = (p.called_via.first(), p.called_via.last()) {
-        ctx.insert_multi("aws:CalledVia", p.called_via.clone());
-        ctx.insert_single("aws:CalledViaFirst", first.clone());
-        ctx.insert_single("aws:CalledViaLast", last.clone());
-        ctx.insert_single("aws:ViaAWSService", "true");
-    }
-    let target = target::resolve_target(world, user, &action, selection)?;
-    if let Some(t) = &target {
-        resource_keys::insert(&mut ctx, &mut notes, &action, t);
-    }
-    family_keys::insert(
-        &mut ctx,
-        &mut notes,
-        &action,
-        selection,
-        user,
-        &signer.caller,
+    // the keys in the order they were always inserted: the caller's, then the target's,
+    // then the action's own families (a later key replaces an earlier one)
+    ctx.share(&signed.keys);
+    ctx.insert_single(
+        "aws:RequestedRegion",
+        principal_keys::requested_region(&action, p.region.as_deref().unwrap_or(&world.region)),
     );
+    let target = layers.target(world, user, &action, selection)?;
+    if let Some(t) = &target {
+        if let Some(note) = &t.note {
+            notes.push(note.clone());
+        }
+        ctx.share(&layers.target_keys(t, resource_keys::Carried::by(&action), selection));
+    }
+    let caller = signed.signer.caller.clone();
+    family_keys::insert(&mut ctx, &mut notes, &action, selection, user, &caller);
     let vars = match detail {
-        Detail::Full => vars::template_vars(
-            world,
-            user,
-            &action,
-            selection,
-            &signer.caller,
-            target.as_ref(),
-        )?,
+        Detail::Full => {
+            vars::template_vars(world, user, &action, selection, &caller, target.as_deref())?
+        }
         Detail::Decision => {
             vars::check_target_parameter(world, selection)?;
             BTreeMap::new()
         }
     };
 
-    let caller::Signer {
-        caller,
-        source_ip,
-        user_agent,
-        ..
-    } = signer;
     let resource_arn = target
         .as_ref()
         .map(|t| t.arn.clone())
         .unwrap_or_else(|| "*".to_owned());
-    let principal = principal_arn(world, &caller);
     let (policy_role, policy_iam_user) = match &caller {
         Caller::AssumedRole { role, .. } => (Some(role.clone()), None),
         Caller::IamUser { name, .. } => (None, Some(name.clone())),
@@ -279,10 +272,10 @@ pub fn build_request_for(
         _ => None,
     };
     let resource_policy_owner = target.as_ref().and_then(|t| t.policy_owner.clone());
-    let resource_name = target.map(|t| t.name);
+    let resource_name = target.map(|t| t.name.clone());
     Ok(BuiltRequest {
         request: Request {
-            principal,
+            principal: signed.principal.clone(),
             action: action.action.clone(),
             resource: resource_arn,
             context: ctx,
@@ -294,8 +287,8 @@ pub fn build_request_for(
         resource_policy_owner,
         trust_policy_role,
         resource_name,
-        source_ip,
-        user_agent,
+        source_ip: signed.signer.source_ip.clone(),
+        user_agent: signed.signer.user_agent.clone(),
         vars,
         notes,
     })

@@ -13,23 +13,10 @@ use crate::actions::ActionSpec;
 use crate::model::World;
 use abacus_policy::Context;
 
-/// When and where a call is made: the world's clock and Region, or the request's own
-/// (`Parameters::time`, `Parameters::region`).
-pub(super) struct When<'a> {
-    /// ISO 8601 UTC.
-    pub(super) clock: &'a str,
-    /// The Region the call is sent to.
-    pub(super) region: &'a str,
-}
-
-/// Inserts the keys of `signer` and the call's global keys into `ctx`.
-pub(super) fn insert(
-    ctx: &mut Context,
-    world: &World,
-    action: &ActionSpec,
-    signer: &Signer,
-    when: &When<'_>,
-) {
+/// Inserts the keys of `signer` and the global keys every call of it carries into `ctx`,
+/// with `clock` (ISO 8601 UTC) as the time of the call: all but `aws:RequestedRegion`
+/// (see [`requested_region`]), so that the calls of one signer can share them.
+pub(super) fn insert(ctx: &mut Context, world: &World, signer: &Signer, clock: &str) {
     let Signer {
         caller,
         principal_tags,
@@ -48,7 +35,7 @@ pub(super) fn insert(
             ctx.insert_single("aws:PrincipalArn", role_arn.clone());
             ctx.insert_single("aws:PrincipalType", "AssumedRole");
             ctx.insert_single("aws:userid", [role_id.as_str(), ":", session_name].concat());
-            ctx.insert_single("aws:TokenIssueTime", when.clock.to_owned());
+            ctx.insert_single("aws:TokenIssueTime", clock.to_owned());
             if let Some(si) = source_identity {
                 ctx.insert_single("aws:SourceIdentity", si.clone());
             }
@@ -75,22 +62,24 @@ pub(super) fn insert(
     for (k, v) in principal_tags {
         ctx.insert_single(&["aws:PrincipalTag/", k].concat(), v.clone());
     }
-    let requested_region = if action.service() == "iam" {
-        "us-east-1"
-    } else {
-        when.region
-    };
-    ctx.insert_single("aws:RequestedRegion", requested_region.to_owned());
-    ctx.insert_single("aws:CurrentTime", when.clock.to_owned());
-    if let Some(epoch) = epoch_seconds(when.clock) {
+    ctx.insert_single("aws:CurrentTime", clock.to_owned());
+    if let Some(epoch) = epoch_seconds(clock) {
         ctx.insert_single("aws:EpochTime", epoch.to_string());
     }
     ctx.insert_single("aws:SourceIp", source_ip.clone());
     ctx.insert_single("aws:SecureTransport", "true");
     ctx.insert_single("aws:ViaAWSService", "false");
     ctx.insert_single("aws:PrincipalIsAWSService", "false");
+}
 
-    // The target resource.
+/// `aws:RequestedRegion` of a call to `action` sent to `region`: IAM's requests go to
+/// `us-east-1`.
+pub(super) fn requested_region<'a>(action: &ActionSpec, region: &'a str) -> &'a str {
+    if action.service() == "iam" {
+        "us-east-1"
+    } else {
+        region
+    }
 }
 
 /// Seconds since the epoch of an ISO 8601 UTC timestamp `YYYY-MM-DDTHH:MM:SSZ`.

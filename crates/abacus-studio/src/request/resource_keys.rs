@@ -12,19 +12,31 @@ use super::target::Target;
 use crate::actions::{ActionSpec, KeyFamily};
 use abacus_policy::Context;
 
-/// Inserts the keys of `target` that `action` carries into `ctx`; why the target has no
-/// tags or policy goes to `notes`.
-pub(super) fn insert(
-    ctx: &mut Context,
-    notes: &mut Vec<String>,
-    action: &ActionSpec,
-    target: &Target,
-) {
-    ctx.insert_single("aws:ResourceAccount", target.account.clone());
-    if let Some(note) = &target.note {
-        notes.push(note.clone());
+/// Which of a target's keys an action carries besides `aws:ResourceAccount`: its tags, and
+/// a space's ownership. The keys of a target are the same for the actions that carry the
+/// same families, so they are built once for each (see `KeyLayers`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Carried {
+    /// `KeyFamily::ResourceTags`.
+    pub(super) tags: bool,
+    /// `KeyFamily::SpaceOwnership`.
+    pub(super) space: bool,
+}
+
+impl Carried {
+    /// What `action` carries.
+    pub(super) fn by(action: &ActionSpec) -> Self {
+        Carried {
+            tags: action.carries(KeyFamily::ResourceTags),
+            space: action.carries(KeyFamily::SpaceOwnership),
+        }
     }
-    if action.carries(KeyFamily::ResourceTags) {
+}
+
+/// Inserts the keys of `target` that an action carrying `carried` has into `ctx`.
+pub(super) fn insert(ctx: &mut Context, carried: Carried, target: &Target) {
+    ctx.insert_single("aws:ResourceAccount", target.account.clone());
+    if carried.tags {
         let spec = crate::actions::resource_type_spec(&target.resource_type);
         let prefixes = spec.as_ref().map_or(&[][..], |r| &r.tag_key_prefixes[..]);
         for (k, v) in &target.tags {
@@ -33,7 +45,7 @@ pub(super) fn insert(
             }
         }
     }
-    if action.carries(KeyFamily::SpaceOwnership) {
+    if carried.space {
         if let Some(owner) = &target.owner_profile_arn {
             ctx.insert_single("sagemaker:OwnerUserProfileArn", owner.clone());
         }

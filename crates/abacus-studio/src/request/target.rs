@@ -130,13 +130,25 @@ fn arn_target(world: &World, action: &ActionSpec, arn: &str) -> Result<Target, R
 
 /// The target of a world resource, checked against the action's resource type.
 fn world_target(world: &World, action: &ActionSpec, r: &Resource) -> Result<Target, RequestError> {
-    if !action.accepts(&r.resource_type) {
-        return Err(RequestError::WrongResourceType {
+    check_accepts(action, r)?;
+    resource_target(world, r)
+}
+
+/// An error unless `action` acts on resources of `r`'s type.
+pub(super) fn check_accepts(action: &ActionSpec, r: &Resource) -> Result<(), RequestError> {
+    if action.accepts(&r.resource_type) {
+        Ok(())
+    } else {
+        Err(RequestError::WrongResourceType {
             action: action.action.clone(),
             expected: action.resource_type.clone(),
             found: r.resource_type.clone(),
-        });
+        })
     }
+}
+
+/// The target of a world resource, whichever action acts on it (see [`check_accepts`]).
+pub(super) fn resource_target(world: &World, r: &Resource) -> Result<Target, RequestError> {
     let resolved = world
         .resolve(r)
         .ok_or_else(|| RequestError::UnknownResource(r.id.clone()))?;
