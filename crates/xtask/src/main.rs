@@ -28,7 +28,8 @@ commands:
             end-to-end specs in Chromium, size report
   dist      build the static site into dist/ (relative URLs, any sub-path)
   bench     engine decisions/s (criterion), `abacus eval` against iam-simulate, hostile
-            input and browser timings (`bench cli`: only the CLI against iam-simulate)
+            input and browser timings (`bench cli`: only the CLI against iam-simulate;
+            `bench browser`: only the browser timings, on a fresh release build)
   reference convert the pinned AWS Service Authorization Reference package into
             crates/abacus-reference/data (--check: fail when the committed files differ)
 ";
@@ -41,6 +42,9 @@ fn main() -> ExitCode {
         Some("test") => stages::test_all(),
         Some("dist") => setup::ensure().and_then(|()| stages::dist()),
         Some("bench") if args.get(1).map(String::as_str) == Some("cli") => cli_bench::bench(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("browser") => {
+            setup::ensure().and_then(|()| stages::bench_browser())
+        }
         Some("bench") => stages::bench(),
         // internal: one measured process of the CLI bench (see cli_bench)
         Some("rusage") => cli_bench::rusage(args.get(1..).unwrap_or_default()),

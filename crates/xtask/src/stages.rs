@@ -319,6 +319,12 @@ pub fn bench() -> Result<(), String> {
         c.env("ABACUS_BENCH_DATE", format!("{date}, {cores} cores"));
         run(c, "hostile-input bench")
     })?;
+    bench_browser()
+}
+
+/// `cargo xtask bench browser` (and the end of `cargo xtask bench`): the browser timings of
+/// the small worlds and of the large world, on a release build made now.
+pub fn bench_browser() -> Result<(), String> {
     dist()?;
     stage("browser-perf", || e2e(Some("perf.spec.mjs")).map(|_| ()))?;
     stage("browser-large-world", || {
