@@ -2,7 +2,8 @@
 //! the editor's policy (`KEYS` of them, 40 by default), then the access matrix
 //! (`node tests/e2e/large-world.mjs /tmp/large.json && cargo run --release -p abacus-web
 //! --example large_world_derive -- /tmp/large.json`). With `KEYS` set it stops after the
-//! keystrokes, for a profiler.
+//! keystrokes, for a profiler; with `COLUMN` set it also times the matrix with a column
+//! added (every cell planned again).
 
 use abacus_web::derive::Deriver;
 use std::rc::Rc;
@@ -56,9 +57,18 @@ fn main() -> Result<(), String> {
         .ok()
         .and_then(|k| k.parse().ok())
         .unwrap_or(1);
-    let runs = std::iter::once("").chain(std::iter::repeat_n(" after an edit", edits));
+    // `COLUMN` set: then a matrix with a column added (every cell planned again)
+    let column = std::env::var("COLUMN").is_ok();
+    let runs = std::iter::once("")
+        .chain(column.then_some(" with a column added"))
+        .chain(std::iter::repeat_n(" after an edit", edits));
     for run in runs {
-        if !run.is_empty() {
+        if run == " with a column added" {
+            let mut next = (*doc).clone();
+            next.matrix.actions.push("sagemaker:ListTrainingJobs".to_owned());
+            doc = Rc::new(next);
+            d.workspace(&doc, n + 2, active, 0);
+        } else if !run.is_empty() {
             let mut next = (*doc).clone();
             if let Some(p) = next.policies.get_mut(active) {
                 p.text = format!(" {}", p.text).into();
