@@ -83,6 +83,9 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // V8 flags for a diagnosis, e.g. ABACUS_JS_FLAGS=--no-liftoff to compile every wasm function
+  // with the optimizing compiler up front (what a page's first run of its code costs)
+  ...(process.env.ABACUS_JS_FLAGS ? [`--js-flags=${process.env.ABACUS_JS_FLAGS}`] : []),
 ];
 
 /** Launches Debian Chromium (`CHROMIUM` overrides the path). */

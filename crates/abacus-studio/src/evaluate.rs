@@ -121,9 +121,11 @@ impl Plans {
 /// [`MAX_KEPT_MATRIX_CELLS`] cells.
 ///
 /// On the large world of the bench (8,000 cells) this halves the matrix after an edit in
-/// the browser and costs the world's first matrix 11–16% more: the memory of the
-/// kept plans (about 6 KB a cell) is new to the page, where dropped plans left memory to
-/// reuse.
+/// the browser and costs the world's first matrix some more: the memory of the kept plans
+/// is new to the page, where dropped plans left memory to reuse. A kept cell holds its
+/// selection, its requests and their own keys; the keys of its caller and of its target
+/// are shared with the other cells (see [`KeyLayers`]). In the browser the large world's
+/// first matrix grows the page's memory by about 28 MB, its view included.
 type MatrixPlanCache = Kept<MatrixPlans>;
 
 /// The cells of [`MatrixPlanCache`] and what they were planned for.
@@ -145,7 +147,7 @@ impl MatrixPlans {
     }
 }
 
-/// Matrix cells kept at most: the large world's 8,000 and more, at about 6 KB of plans a
+/// Matrix cells kept at most: the large world's 8,000 and more, at a few KB of plans a
 /// cell (a matrix may have up to [`MAX_MATRIX_CELLS`]; the rows past this are planned
 /// again each time).
 const MAX_KEPT_MATRIX_CELLS: usize = 10_000;
