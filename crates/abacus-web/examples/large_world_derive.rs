@@ -65,7 +65,9 @@ fn main() -> Result<(), String> {
     for run in runs {
         if run == " with a column added" {
             let mut next = (*doc).clone();
-            next.matrix.actions.push("sagemaker:ListTrainingJobs".to_owned());
+            next.matrix
+                .actions
+                .push("sagemaker:ListTrainingJobs".to_owned());
             doc = Rc::new(next);
             d.workspace(&doc, n + 2, active, 0);
         } else if !run.is_empty() {
