@@ -783,7 +783,6 @@ impl Workspace {
         let mut kept = self.key_layers.0.lock().ok();
         let mut fresh = KeyLayers::default();
         let layers = kept.as_deref_mut().unwrap_or(&mut fresh);
-        layers.for_generation(abacus_reference::generation());
         let main = build_request_with(world, selection, detail, layers)?;
         let mut before = Vec::new();
         let mut after = Vec::new();

@@ -21,10 +21,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The shared keys of the requests built with it, for one world and one generation of
-/// reference data (`abacus_reference::generation`): a new world or new reference data
-/// needs new layers ([`KeyLayers::for_generation`]).
+/// reference data (`abacus_reference::generation`). A request for another world (at
+/// another address) or built after reference data was installed empties them first
+/// ([`KeyLayers::for_world`]); a world changed in place, at the same address, needs new
+/// layers (`Workspace` makes them whenever its world or an attachment changes).
 #[derive(Debug, Default)]
 pub struct KeyLayers {
+    /// The address of the world they were built for.
+    world: usize,
     generation: u64,
     /// The last few callers, newest last (a row's cells and the checks they imply).
     callers: Vec<Arc<CallerLayer>>,
@@ -74,10 +78,16 @@ struct TargetLayer {
 }
 
 impl KeyLayers {
-    /// Empties the layers unless they were built with reference data of `generation`.
-    pub fn for_generation(&mut self, generation: u64) {
-        if self.generation != generation {
+    /// Empties the layers unless they were built for `world` (by address) with the
+    /// reference data installed now.
+    pub(super) fn for_world(&mut self, world: &World) {
+        let (at, generation) = (
+            std::ptr::from_ref(world) as usize,
+            abacus_reference::generation(),
+        );
+        if (self.world, self.generation) != (at, generation) {
             *self = KeyLayers {
+                world: at,
                 generation,
                 ..KeyLayers::default()
             };

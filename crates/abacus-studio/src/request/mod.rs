@@ -205,13 +205,15 @@ pub fn build_request_for(
 }
 
 /// [`build_request_for`], sharing the keys of callers and targets that `layers` holds
-/// from earlier requests of the same world (see [`KeyLayers`]).
+/// from earlier requests of the same world (see [`KeyLayers`]: layers of another world,
+/// or of other reference data, are emptied first).
 pub fn build_request_with(
     world: &World,
     selection: &Selection,
     detail: Detail,
     layers: &mut KeyLayers,
 ) -> Result<BuiltRequest, RequestError> {
+    layers.for_world(world);
     let user = world
         .user(&selection.user)
         .ok_or_else(|| RequestError::UnknownUser(selection.user.clone()))?;
