@@ -184,8 +184,8 @@ fn requests_sharing_keys_are_the_requests_built_alone() {
                         // every action with every caller would be many builds: each
                         // caller takes every third fitting action on a world resource (the
                         // callers together take each), and the others now and then
-                        if !(fits && kind.is_some() && i.is_multiple_of(3)) && !i.is_multiple_of(37)
-                        {
+                        let taken = fits && kind.is_some() && i.is_multiple_of(3);
+                        if !taken && !i.is_multiple_of(37) {
                             continue;
                         }
                         let mut p = target.clone();
