@@ -257,8 +257,11 @@ impl Context {
             }
             Err(at) => {
                 if self.entries.capacity() == 0 {
-                    // a request context has a few dozen keys: grow once, not five times
-                    self.entries.reserve(32);
+                    // a request context has a few dozen keys: grow once, not five times;
+                    // one that shares its caller's and its target's keys holds a few of
+                    // its own (the access matrix keeps thousands)
+                    self.entries
+                        .reserve(if self.shared.is_empty() { 32 } else { 4 });
                 }
                 // `position` gives an insertion point of at most the length
                 self.entries.insert(at, entry);
