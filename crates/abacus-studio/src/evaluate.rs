@@ -153,7 +153,7 @@ impl MatrixPlans {
 const MAX_KEPT_MATRIX_CELLS: usize = 10_000;
 
 /// One cell of [`MatrixPlans`]: `None` for a column with no request for the user.
-type KeptCell = Option<(Selection, Arc<Result<Plan, RequestError>>)>;
+type KeptCell = Option<(Arc<Selection>, Arc<Result<Plan, RequestError>>)>;
 
 /// Which policies took part, by policy id.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -327,8 +327,8 @@ pub struct MatrixCell {
     /// The decision; `None` when the request could not be built.
     pub decision: Option<Decision>,
     /// The request the cell decides; `None` when the world has no resource for the
-    /// column (or the action is unknown).
-    pub selection: Option<Selection>,
+    /// column (or the action is unknown). Shared with the workspace's kept plans.
+    pub selection: Option<Arc<Selection>>,
 }
 
 /// The outcome of one expectation.
@@ -1330,7 +1330,7 @@ impl Workspace {
                         if let Ok(p) = &mut plan {
                             p.shrink_to_fit();
                         }
-                        (sel, Arc::new(plan))
+                        (Arc::new(sel), Arc::new(plan))
                     }),
                 };
                 let Some((sel, plan)) = cell else {

@@ -781,7 +781,7 @@ pub struct MatrixData {
     pub view: Rc<MatrixView>,
     /// The request behind each cell (`requests[row][column]`), so that opening a cell needs
     /// no recomputation; `None` where no request could be built.
-    pub requests: Rc<Vec<Vec<Option<Selection>>>>,
+    pub requests: Rc<Vec<Vec<Option<Arc<Selection>>>>>,
     /// The actions the columns come from, each once (for removing a column).
     pub actions: Rc<Vec<String>>,
     /// Actions the studio models, to offer when adding a column.
@@ -791,7 +791,7 @@ pub struct MatrixData {
 impl MatrixData {
     /// The request of cell (row, column).
     pub fn request(&self, row: usize, col: usize) -> Option<&Selection> {
-        self.requests.get(row)?.get(col)?.as_ref()
+        self.requests.get(row)?.get(col)?.as_deref()
     }
 }
 
@@ -941,7 +941,7 @@ impl MatrixJob {
                 if cell.decision.is_none() {
                     self.no_decision.insert(
                         (r, c),
-                        no_decision(ws, user, column, cell.selection.as_ref()),
+                        no_decision(ws, user, column, cell.selection.as_deref()),
                     );
                 }
             }
