@@ -6,25 +6,12 @@
 //! the same problem.
 #![cfg(test)]
 
+mod common;
+
 use abacus_studio::course::Course;
 use abacus_studio::evaluate::Workspace;
 use abacus_studio::scenario::Scenario;
-use std::path::Path;
-
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-fn json_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
-}
+use common::{json_files, root};
 
 /// Every document to check: (name, scenario).
 fn corpus() -> Vec<(String, Scenario)> {

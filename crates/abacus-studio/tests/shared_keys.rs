@@ -9,6 +9,8 @@
 //! workspace for the cell alone.
 #![cfg(test)]
 
+mod common;
+
 use abacus_studio::actions::catalogue;
 use abacus_studio::evaluate::Workspace;
 use abacus_studio::model::World;
@@ -16,18 +18,10 @@ use abacus_studio::request::{
     build_request_for, build_request_with, Detail, KeyLayers, Parameters, Route, Selection,
 };
 use abacus_studio::scenario::Scenario;
-use std::path::Path;
+use common::{json_files, root};
 
 fn scenarios() -> Vec<(String, Scenario)> {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios"));
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
+    json_files(&root().join("scenarios"))
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
