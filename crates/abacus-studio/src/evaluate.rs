@@ -88,6 +88,10 @@ type SetIdCache = Kept<SetIds>;
 #[derive(Default)]
 struct SetIds {
     by_key: std::collections::HashMap<SetKey, usize>,
+    /// The key numbered last and its number: the cells of a matrix row, and the calls of a
+    /// plan, mostly have the key of the call before, found so without copying its names
+    /// or hashing them.
+    last: Option<(SetKey, usize)>,
 }
 
 /// The calls a decision plans for a selection ([`Workspace::plan_with`] with
@@ -636,20 +640,34 @@ impl Workspace {
 
     /// The [`SetIds`] number of the set of `built` for `user` in `scope`.
     fn set_id(&self, built: &BuiltRequest, user: &str, scope: Scope) -> usize {
-        let key = SetKey {
-            scope,
-            policy_role: built.policy_role.clone(),
-            policy_iam_user: built.policy_iam_user.clone(),
-            session: self.session_policy(built, user, scope),
-            resource: self.resource_policy(built, scope),
-        };
+        let session = self.session_policy(built, user, scope);
+        let resource = self.resource_policy(built, scope);
         // A poisoned lock (a panic while another thread held it) only loses the numbers:
         // a number past every set then builds its set each time.
         let Ok(mut ids) = self.set_ids.0.lock() else {
             return usize::MAX;
         };
+        if let Some((last, id)) = &ids.last {
+            if last.scope == scope
+                && last.session == session
+                && last.resource == resource
+                && last.policy_role == built.policy_role
+                && last.policy_iam_user == built.policy_iam_user
+            {
+                return *id;
+            }
+        }
+        let key = SetKey {
+            scope,
+            policy_role: built.policy_role.clone(),
+            policy_iam_user: built.policy_iam_user.clone(),
+            session,
+            resource,
+        };
         let next = ids.by_key.len();
-        *ids.by_key.entry(key).or_insert(next)
+        let id = *ids.by_key.entry(key.clone()).or_insert(next);
+        ids.last = Some((key, id));
+        id
     }
 
     /// The set numbered `id` (see [`Workspace::set_id`]), built from `built`, `user` and
