@@ -12,11 +12,12 @@ use super::caller::{self, Signer};
 use super::resource_keys::{self, Carried};
 use super::route::Route;
 use super::selection::Selection;
-use super::target::{self, Target};
+use super::target::{self, Resolved, Target};
 use super::{principal_keys, RequestError};
 use crate::actions::ActionSpec;
 use crate::model::{Domain, UserProfile, World};
 use abacus_policy::Context;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -70,6 +71,9 @@ impl CallerLayer {
     }
 }
 
+/// A call's target and the keys of it that the call carries.
+pub(super) type TargetWithKeys = (Arc<Target>, Arc<Context>);
+
 /// A world resource's target, and its keys for each [`Carried`] that asked for them.
 #[derive(Debug)]
 struct TargetLayer {
@@ -114,68 +118,45 @@ impl KeyLayers {
     }
 
     /// The target of `selection`'s call by `user` to `action` (`None` for an action on
-    /// `*`); a world resource's is resolved once.
+    /// `*`) and its keys that the action carries: a world resource's are made once.
     pub(super) fn target(
         &mut self,
         world: &World,
         user: &UserProfile,
         action: &ActionSpec,
         selection: &Selection,
-    ) -> Result<Option<Arc<Target>>, RequestError> {
-        // as `target::resolve_target` decides: an action on `*`, then an ARN, then an id
-        if let (false, None, Some(id)) = (
-            action.resource_type == "none",
-            &selection.resource_arn,
-            &selection.resource,
-        ) {
-            let r = world
-                .resource(id)
-                .ok_or_else(|| RequestError::UnknownResource(id.clone()))?;
-            target::check_accepts(action, r)?;
-            if let Some(kept) = self.targets.get(id) {
-                return Ok(Some(kept.target.clone()));
-            }
-            let t = Arc::new(target::resource_target(world, r)?);
-            self.targets.insert(
-                id.clone(),
-                TargetLayer {
-                    target: t.clone(),
-                    keys: Vec::new(),
-                },
-            );
-            return Ok(Some(t));
-        }
-        Ok(target::resolve_target(world, user, action, selection)?.map(Arc::new))
-    }
-
-    /// The keys of `target` an action carrying `carried` has: kept for a world resource
-    /// (`selection.resource`, as [`KeyLayers::target`] resolved it), or built now.
-    pub(super) fn target_keys(
-        &mut self,
-        target: &Arc<Target>,
-        carried: Carried,
-        selection: &Selection,
-    ) -> Arc<Context> {
-        let build = || {
+    ) -> Result<Option<TargetWithKeys>, RequestError> {
+        let carried = Carried::by(action);
+        let keys_of = |target: &Target| {
             let mut keys = Context::new();
             resource_keys::insert(&mut keys, carried, target);
             keys.shrink_to_fit();
             Arc::new(keys)
         };
-        let Some(kept) = selection
-            .resource
-            .as_ref()
-            .and_then(|id| self.targets.get_mut(id))
-            .filter(|k| Arc::ptr_eq(&k.target, target))
-        else {
-            return build();
+        let r = match target::resolve_target(world, user, action, selection)? {
+            None => return Ok(None),
+            Some(Resolved::Made(t)) => {
+                let keys = keys_of(&t);
+                return Ok(Some((Arc::from(t), keys)));
+            }
+            Some(Resolved::World(r)) => r,
         };
-        if let Some((_, keys)) = kept.keys.iter().find(|(c, _)| *c == carried) {
-            return keys.clone();
-        }
-        let keys = build();
-        kept.keys.push((carried, keys.clone()));
-        keys
+        let kept = match self.targets.entry(r.id.clone()) {
+            Entry::Occupied(kept) => kept.into_mut(),
+            Entry::Vacant(slot) => slot.insert(TargetLayer {
+                target: Arc::new(target::resource_target(world, r)?),
+                keys: Vec::new(),
+            }),
+        };
+        let keys = match kept.keys.iter().find(|(c, _)| *c == carried) {
+            Some((_, keys)) => keys.clone(),
+            None => {
+                let keys = keys_of(&kept.target);
+                kept.keys.push((carried, keys.clone()));
+                keys
+            }
+        };
+        Ok(Some((kept.target.clone(), keys)))
     }
 }
 

@@ -241,13 +241,16 @@ pub fn build_request_with(
         "aws:RequestedRegion",
         principal_keys::requested_region(&action, p.region.as_deref().unwrap_or(&world.region)),
     );
-    let target = layers.target(world, user, &action, selection)?;
-    if let Some(t) = &target {
-        if let Some(note) = &t.note {
-            notes.push(note.clone());
+    let target = match layers.target(world, user, &action, selection)? {
+        Some((t, keys)) => {
+            if let Some(note) = &t.note {
+                notes.push(note.clone());
+            }
+            ctx.share(&keys);
+            Some(t)
         }
-        ctx.share(&layers.target_keys(t, resource_keys::Carried::by(&action), selection));
-    }
+        None => None,
+    };
     let caller = signed.signer.caller.clone();
     family_keys::insert(&mut ctx, &mut notes, &action, selection, user, &caller);
     let vars = match detail {

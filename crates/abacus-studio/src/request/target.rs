@@ -86,7 +86,11 @@ pub fn parse_request_arn(arn: &str) -> Result<ArnParts<'_>, &'static str> {
 
 /// The target named by a `resourceArn`: the world resource with that ARN, else a resource
 /// outside the world (no tags, no resource-based policy) in the ARN's account.
-fn arn_target(world: &World, action: &ActionSpec, arn: &str) -> Result<Target, RequestError> {
+fn arn_target<'w>(
+    world: &'w World,
+    action: &ActionSpec,
+    arn: &str,
+) -> Result<Resolved<'w>, RequestError> {
     let parts = parse_request_arn(arn).map_err(|reason| RequestError::InvalidArn {
         arn: arn.to_owned(),
         reason,
@@ -96,7 +100,8 @@ fn arn_target(world: &World, action: &ActionSpec, arn: &str) -> Result<Target, R
         .iter()
         .find(|r| world.resolve(r).is_some_and(|resolved| resolved.arn == arn))
     {
-        return world_target(world, action, r);
+        check_accepts(action, r)?;
+        return Ok(Resolved::World(r));
     }
     let name = if parts.service == "s3" {
         parts.resource
@@ -112,7 +117,7 @@ fn arn_target(world: &World, action: &ActionSpec, arn: &str) -> Result<Target, R
     } else {
         parts.account.to_owned()
     };
-    Ok(Target {
+    Ok(Resolved::Made(Box::new(Target {
         arn: arn.to_owned(),
         name: name.to_owned(),
         resource_type: action.resource_type.clone(),
@@ -125,17 +130,20 @@ fn arn_target(world: &World, action: &ActionSpec, arn: &str) -> Result<Target, R
         note: Some(format!(
             "`{arn}` is not a resource of the world: it has no tags and no resource-based policy"
         )),
-    })
+    })))
 }
 
-/// The target of a world resource, checked against the action's resource type.
-fn world_target(world: &World, action: &ActionSpec, r: &Resource) -> Result<Target, RequestError> {
-    check_accepts(action, r)?;
-    resource_target(world, r)
+/// What a call targets, before a world resource is made a [`Target`] (which a caller may
+/// keep: it does not depend on the call, see [`resource_target`]).
+pub(super) enum Resolved<'w> {
+    /// A world resource of a type the action acts on.
+    World(&'w Resource),
+    /// A resource outside the world, or one the call creates.
+    Made(Box<Target>),
 }
 
 /// An error unless `action` acts on resources of `r`'s type.
-pub(super) fn check_accepts(action: &ActionSpec, r: &Resource) -> Result<(), RequestError> {
+fn check_accepts(action: &ActionSpec, r: &Resource) -> Result<(), RequestError> {
     if action.accepts(&r.resource_type) {
         Ok(())
     } else {
@@ -189,12 +197,12 @@ pub(super) fn resource_target(world: &World, r: &Resource) -> Result<Target, Req
 }
 
 /// The target of `selection`'s call by `user` to `action`: `None` for an action on `*`.
-pub(super) fn resolve_target(
-    world: &World,
+pub(super) fn resolve_target<'w>(
+    world: &'w World,
     user: &UserProfile,
     action: &ActionSpec,
     selection: &Selection,
-) -> Result<Option<Target>, RequestError> {
+) -> Result<Option<Resolved<'w>>, RequestError> {
     if action.resource_type == "none" {
         return match &selection.resource_arn {
             Some(arn) => Err(RequestError::InvalidArn {
@@ -211,7 +219,8 @@ pub(super) fn resolve_target(
         let r = world
             .resource(id)
             .ok_or_else(|| RequestError::UnknownResource(id.clone()))?;
-        return world_target(world, action, r).map(Some);
+        check_accepts(action, r)?;
+        return Ok(Some(Resolved::World(r)));
     }
     // A create call (or a call naming a resource that is not in the world).
     let Some(name) = &selection.parameters.name else {
@@ -243,7 +252,7 @@ pub(super) fn resolve_target(
         // A new profile lives in the caller's domain.
         resolved.arn = world.user_profile_arn(&user.domain, name);
     }
-    Ok(Some(Target {
+    Ok(Some(Resolved::Made(Box::new(Target {
         arn: resolved.arn,
         name: name.clone(),
         resource_type,
@@ -255,7 +264,7 @@ pub(super) fn resolve_target(
         owner_profile_arn: Some(world.user_profile_arn(&user.domain, &user.name)),
         space_sharing_type: selection.parameters.space_sharing_type.clone(),
         note: None,
-    }))
+    }))))
 }
 
 #[cfg(test)]
