@@ -289,29 +289,24 @@ impl Context {
     /// yet, without copying them: `keys` is kept as a shared layer (a reference count), and
     /// looked up after the context's own keys.
     pub fn share(&mut self, keys: &Arc<Context>) {
-        if !keys.shared.is_empty() {
-            // layers hold no layers: `keys`' own keys are copied, and its layers shared
-            for e in &keys.entries {
-                self.put(e.clone());
-            }
-            for layer in &keys.shared {
-                self.share(layer);
-            }
-            return;
-        }
-        let disjoint = self.is_empty()
-            || keys
-                .entries
-                .iter()
-                .all(|e| self.find_hashed(e.lower(), e.hash).is_none());
+        // layers hold no layers: a context that has some is copied, and its layers shared
+        let disjoint = keys.shared.is_empty()
+            && (self.is_empty()
+                || keys
+                    .entries
+                    .iter()
+                    .all(|e| self.find_hashed(e.lower(), e.hash).is_none()));
         if disjoint {
             if !keys.entries.is_empty() {
                 self.shared.push(keys.clone());
             }
-        } else {
-            for e in &keys.entries {
-                self.put(e.clone());
-            }
+            return;
+        }
+        for e in &keys.entries {
+            self.put(e.clone());
+        }
+        for layer in &keys.shared {
+            self.share(layer);
         }
     }
 
