@@ -31,11 +31,14 @@
 //!   conditions against the request;
 //! - [`evaluation_logic`] combines the policy types' results into the decision, in the
 //!   order above;
-//! - [`trace`] builds the explanation tree (policy > statement > element > condition).
+//! - [`trace`] builds the explanation tree (policy > statement > element > condition);
+//! - [`narrowed`] keeps, for a set and one action, the statements that cover the action
+//!   ([`ActionSet`]), so that many decisions of that action visit those alone.
 
 mod evaluation_logic;
 mod evaluator;
 mod matching;
+mod narrowed;
 #[cfg(test)]
 mod tests;
 mod trace;
@@ -49,6 +52,7 @@ use crate::kind::PolicyKind;
 use crate::parse::{parse_policy, ParsedPolicy};
 use crate::request::Request;
 use evaluator::Evaluator;
+pub use narrowed::ActionSet;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -161,13 +165,13 @@ pub struct Authorization {
 /// Decides `request` against `set`, without building an explanation.
 pub fn authorize_decision(set: &PolicySet, request: &Request) -> Decision {
     let mut eval = Evaluator::new(set, request, false);
-    eval.run().decision
+    eval.run(&evaluator::Every).decision
 }
 
 /// Decides `request` against `set` and explains why.
 pub fn authorize(set: &PolicySet, request: &Request) -> Authorization {
     let mut eval = Evaluator::new(set, request, true);
-    let verdict = eval.run();
+    let verdict = eval.run(&evaluator::Every);
     let deciding = eval.deciding(&verdict);
     let missing_keys = std::mem::take(&mut eval.missing);
     let mut access_denied = verdict.reason.map(|r| access_denied(request, r));

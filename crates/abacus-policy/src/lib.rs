@@ -32,7 +32,7 @@ pub mod wildcard;
 pub use access_denied::AccessDenied;
 pub use ast::Effect;
 pub use authorize::{
-    authorize, authorize_decision, Authorization, NamedPolicy, PolicySet, StatementRef,
+    authorize, authorize_decision, ActionSet, Authorization, NamedPolicy, PolicySet, StatementRef,
 };
 pub use decision::Decision;
 pub use diagnostic::{Diagnostic, LineIndex, Position, Severity, Span};

@@ -5,9 +5,11 @@
 //! any allow); "Grammar of the IAM JSON policy language".
 
 use abacus_policy::{
-    authorize, authorize_decision, parse_policy, Context, Decision, NamedPolicy, PolicySet, Request,
+    authorize, authorize_decision, parse_policy, ActionSet, Context, Decision, NamedPolicy,
+    PolicySet, Request,
 };
 use proptest::prelude::*;
+use std::sync::Arc;
 
 fn statement() -> impl Strategy<Value = String> {
     let effect = proptest::sample::select(vec!["Allow", "Deny"]);
@@ -147,6 +149,38 @@ proptest! {
         let traced = authorize(&set, &req);
         prop_assert_eq!(fast, traced.decision);
         prop_assert_eq!(traced.access_denied.is_none(), fast == Decision::Allow);
+    }
+
+    // a set narrowed to the request's action decides as the whole set, for every policy
+    // type and organization level (and a request for another action is decided against
+    // the whole set)
+    #[test]
+    fn a_set_narrowed_to_the_action_decides_as_the_whole_set(
+        scps in proptest::collection::vec(proptest::collection::vec(policy(), 1..3), 0..3),
+        rcps in proptest::collection::vec(proptest::collection::vec(policy(), 1..3), 0..2),
+        identity in proptest::collection::vec(policy(), 0..3),
+        boundary in proptest::option::of(policy()),
+        resource in proptest::option::of(policy()),
+        session in proptest::option::of(policy()),
+        req in request(),
+        narrowed_to in proptest::sample::select(vec!["s3:GetObject", "s3:PutObject", "sagemaker:CreateTrainingJob"]),
+    ) {
+        let with_principal = |t: &String| t.replace(r#""Effect""#, r#""Principal":"*","Effect""#);
+        let named = |prefix: &str, list: &[String]| -> Vec<NamedPolicy> {
+            list.iter().enumerate().map(|(i, t)| NamedPolicy::from_text(format!("{prefix}{i}"), t)).collect()
+        };
+        let set = Arc::new(PolicySet {
+            scps: scps.iter().map(|level| named("scp", level)).collect(),
+            rcps: rcps.iter().map(|level| named("rcp", &level.iter().map(with_principal).collect::<Vec<_>>())).collect(),
+            identity: named("i", &identity),
+            permission_boundaries: boundary.iter().map(|t| NamedPolicy::from_text("b", t)).collect(),
+            resource: resource.as_ref().map(|t| NamedPolicy::from_text("r", &with_principal(t))),
+            session: session.as_ref().map(|t| NamedPolicy::from_text("s", t)),
+            ..Default::default()
+        });
+        let whole = authorize_decision(&set, &req);
+        prop_assert_eq!(ActionSet::new(set.clone(), &req.action).decide(&req), whole);
+        prop_assert_eq!(ActionSet::new(set, narrowed_to).decide(&req), whole);
     }
 
     #[test]

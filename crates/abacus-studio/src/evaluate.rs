@@ -15,8 +15,8 @@ use crate::scenario::{PolicyKind, PolicyText, Scenario};
 use crate::session::{service_session, ServiceSession};
 use abacus_policy::codes::Code;
 use abacus_policy::{
-    authorize, authorize_decision, parse_policy, Authorization, Decision, Diagnostic, NamedPolicy,
-    ParsedPolicy, PolicySet, Request,
+    authorize, authorize_decision, parse_policy, ActionSet, Authorization, Decision, Diagnostic,
+    NamedPolicy, ParsedPolicy, PolicySet, Request,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -75,7 +75,21 @@ impl<T> std::fmt::Debug for Kept<T> {
 /// against the few sets its users and resources make, and building a set clones each of
 /// its policies. Indexed by [`SetIds`] number. The cache is emptied whenever the policies
 /// change (`rebuild`), and a copy of a workspace starts with an empty one.
-type SetCache = Kept<Vec<Option<Arc<PolicySet>>>>;
+type SetCache = Kept<Vec<Option<KeptSet>>>;
+
+/// A set of [`SetCache`], and the same set narrowed to each action decided against it (see
+/// [`ActionSet`]: a matrix decides each action for many resources, and the users of one
+/// role share its set).
+struct KeptSet {
+    set: Arc<PolicySet>,
+    by_action: std::collections::HashMap<Box<str>, Arc<ActionSet>>,
+}
+
+impl KeptSet {
+    /// Actions a set keeps narrowed sets for at most: more than the catalogue's actions of
+    /// the services a matrix shows (past it, a decision narrows the set again each time).
+    const MAX_ACTIONS: usize = 4_096;
+}
 
 /// A number for each [`SetKey`] a decision has needed. A plan keeps the numbers of its
 /// calls' sets, so that deciding it again (the access matrix after each edit) finds each
@@ -685,20 +699,63 @@ impl Workspace {
             .0
             .lock()
             .ok()
-            .and_then(|s| s.get(id).cloned().flatten())
+            .and_then(|s| s.get(id).and_then(|k| k.as_ref().map(|k| k.set.clone())))
         {
             return set;
         }
         let set = Arc::new(self.policy_set(built, user, scope, false).0);
+        self.keep_set(id, &set);
+        set
+    }
+
+    /// Keeps `set` as the set numbered `id`, unless one is kept already or `id` is past
+    /// [`MAX_SETS`].
+    fn keep_set(&self, id: usize, set: &Arc<PolicySet>) {
         if let Ok(mut sets) = self.sets.0.lock() {
             if id < MAX_SETS && sets.len() <= id {
-                sets.resize(id + 1, None);
+                sets.resize_with(id + 1, || None);
             }
-            if let Some(slot) = sets.get_mut(id) {
-                *slot = Some(set.clone());
+            if let Some(slot @ None) = sets.get_mut(id) {
+                *slot = Some(KeptSet {
+                    set: set.clone(),
+                    by_action: std::collections::HashMap::new(),
+                });
             }
         }
-        set
+    }
+
+    /// The set numbered `id` narrowed to the action of `built` (see [`ActionSet`]), made
+    /// the first time after an edit.
+    fn narrowed_by_id(
+        &self,
+        id: usize,
+        built: &BuiltRequest,
+        user: &str,
+        scope: Scope,
+    ) -> Arc<ActionSet> {
+        let action = built.request.action.as_str();
+        let kept = self.sets.0.lock().ok().and_then(|s| {
+            let k = s.get(id)?.as_ref()?;
+            Some(match k.by_action.get(action) {
+                Some(narrowed) => Ok(narrowed.clone()),
+                None => Err(k.set.clone()),
+            })
+        });
+        let set = match kept {
+            Some(Ok(narrowed)) => return narrowed,
+            Some(Err(set)) => set,
+            None => self.set_by_id(id, built, user, scope),
+        };
+        let narrowed = Arc::new(ActionSet::new(set, action));
+        // A poisoned lock only loses the cache.
+        if let Ok(mut sets) = self.sets.0.lock() {
+            if let Some(Some(k)) = sets.get_mut(id) {
+                if Arc::ptr_eq(&k.set, narrowed.set()) && k.by_action.len() < KeptSet::MAX_ACTIONS {
+                    k.by_action.insert(action.into(), narrowed.clone());
+                }
+            }
+        }
+        narrowed
     }
 
     /// The policies that apply to `built` for `user`, limited to `scope`'s side (see
@@ -959,11 +1016,13 @@ impl Workspace {
     ) -> Result<Decision, RequestError> {
         let plan = plan.as_ref().map_err(Clone::clone)?;
         for (i, (built, scope)) in plan.calls().enumerate() {
-            let set = match plan.set_ids.get(i) {
-                Some(id) => self.set_by_id(*id, built, user, scope),
-                None => self.decision_set(built, user, scope),
+            let id = match plan.set_ids.get(i) {
+                Some(id) => *id,
+                None => self.set_id(built, user, scope),
             };
-            let d = authorize_decision(&set, &built.request);
+            let d = self
+                .narrowed_by_id(id, built, user, scope)
+                .decide(&built.request);
             if d != Decision::Allow {
                 return Ok(d);
             }

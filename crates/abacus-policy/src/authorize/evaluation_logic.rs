@@ -2,7 +2,7 @@
 //! applicability of each type, deny evaluation, the organization gates, the resource-based
 //! policy, identity-based policies, then the permissions boundary and session policy.
 
-use super::evaluator::Evaluator;
+use super::evaluator::{Evaluator, Statements};
 use super::StatementRef;
 use crate::access_denied::DenyReason;
 use crate::decision::Decision;
@@ -59,7 +59,8 @@ impl Evaluator<'_> {
         }
     }
 
-    pub(super) fn run(&mut self) -> Verdict {
+    /// The decision, visiting the statements of each policy that `statements` says.
+    pub(super) fn run<S: Statements>(&mut self, statements: &S) -> Verdict {
         let set = self.set;
         let request = self.request;
         let action = request.action.as_str();
@@ -110,7 +111,13 @@ impl Evaluator<'_> {
         let mut deny: Option<PolicyKind> = None;
         let mut scp_missing_level: Option<usize> = None;
         for (level, policies) in set.scps.iter().enumerate() {
-            let r = self.eval_list(policies, PolicyKind::Scp, Some(level), scp_applies.clone());
+            let r = self.eval_list(
+                statements,
+                policies,
+                PolicyKind::Scp,
+                Some(level),
+                scp_applies.clone(),
+            );
             if r.deny.is_some() {
                 deny.get_or_insert(PolicyKind::Scp);
             }
@@ -123,7 +130,13 @@ impl Evaluator<'_> {
         }
         let mut rcp_missing_level: Option<usize> = None;
         for (level, policies) in set.rcps.iter().enumerate() {
-            let r = self.eval_list(policies, PolicyKind::Rcp, Some(level), rcp_applies.clone());
+            let r = self.eval_list(
+                statements,
+                policies,
+                PolicyKind::Rcp,
+                Some(level),
+                rcp_applies.clone(),
+            );
             if r.deny.is_some() {
                 deny.get_or_insert(PolicyKind::Rcp);
             }
@@ -144,6 +157,7 @@ impl Evaluator<'_> {
             _ => Ok(()),
         };
         let identity = self.eval_list(
+            statements,
             &set.identity,
             PolicyKind::Identity,
             None,
@@ -156,7 +170,13 @@ impl Evaluator<'_> {
             }
         }
         let resource_policies = set.resource.as_slice();
-        let resource = self.eval_list(resource_policies, PolicyKind::Resource, None, Ok(()));
+        let resource = self.eval_list(
+            statements,
+            resource_policies,
+            PolicyKind::Resource,
+            None,
+            Ok(()),
+        );
         if resource.deny.is_some() {
             deny.get_or_insert(PolicyKind::Resource);
             if !self.tracing {
@@ -173,6 +193,7 @@ impl Evaluator<'_> {
             _ => Ok(()),
         };
         let boundary = self.eval_list(
+            statements,
             &set.permission_boundaries,
             PolicyKind::PermissionBoundary,
             None,
@@ -193,6 +214,7 @@ impl Evaluator<'_> {
             ),
         };
         let session = self.eval_list(
+            statements,
             set.session.as_slice(),
             PolicyKind::Session,
             None,

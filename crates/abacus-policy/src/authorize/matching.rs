@@ -4,9 +4,9 @@
 //! [`super::trace`]); the fast path stops at the first element that does not match and
 //! allocates nothing.
 
-use super::evaluator::Evaluator;
+use super::evaluator::{ActionProbe, Evaluator};
 use super::trace;
-use crate::ast::{Effect, Statement};
+use crate::ast::{ActionPattern, Effect, Statement, ValueList};
 use crate::conditions;
 use crate::explain::{ElementTrace, StatementTrace, ValueTrace};
 use crate::kind::PolicyKind;
@@ -34,6 +34,25 @@ impl Evaluator<'_> {
         };
         (self.action_matches(st) && self.resource_matches(st) && self.conditions_hold(st))
             .then_some(grant)
+    }
+
+    /// [`Evaluator::statement_applies`] for a statement whose `Action` or `NotAction` covers
+    /// the request's action (of a set narrowed to it): principal, resource, conditions.
+    pub(super) fn applies_to_action(
+        &mut self,
+        st: &Statement,
+        kind: PolicyKind,
+    ) -> Option<Option<GrantKind>> {
+        let grant = if kind == PolicyKind::Resource {
+            let (matched, grant) = self.eval_principal(st, None);
+            if !matched {
+                return None;
+            }
+            grant
+        } else {
+            None
+        };
+        (self.resource_matches(st) && self.conditions_hold(st)).then_some(grant)
     }
 
     /// [`Evaluator::statement_applies`] with every element and condition traced into `t`
@@ -163,20 +182,7 @@ impl Evaluator<'_> {
             (None, Some(l)) => (l, true),
             (None, None) => return false,
         };
-        let (action, head) = (self.request.action.as_str(), self.action_head);
-        // the branch is taken once, outside the loop over the patterns (14 instructions a
-        // decision of the bench, measured)
-        let listed = match self.action_lower.get() {
-            Some(lower) => list
-                .items
-                .iter()
-                .any(|a| a.value.matches_folded(action, lower, head)),
-            None => list
-                .items
-                .iter()
-                .any(|a| a.value.matches_with_head(action, head)),
-        };
-        listed != negated
+        covers_action(&self.probe, self.request.action.as_str(), list, negated)
     }
 
     /// [`Evaluator::action_matches`], traced into `t`.
@@ -297,4 +303,29 @@ impl Evaluator<'_> {
         });
         matched
     }
+}
+
+/// `Action` / `NotAction` (`list`, `negated`): does it cover `action` (prepared as
+/// `probe`)? Inlined into the evaluator's loop, as the rest of a statement's matching is.
+#[inline(always)]
+pub(super) fn covers_action(
+    probe: &ActionProbe,
+    action: &str,
+    list: &ValueList<ActionPattern>,
+    negated: bool,
+) -> bool {
+    let head = probe.head;
+    // the branch is taken once, outside the loop over the patterns (14 instructions a
+    // decision of the bench, measured)
+    let listed = match probe.lower.get() {
+        Some(lower) => list
+            .items
+            .iter()
+            .any(|a| a.value.matches_folded(action, lower, head)),
+        None => list
+            .items
+            .iter()
+            .any(|a| a.value.matches_with_head(action, head)),
+    };
+    listed != negated
 }
