@@ -253,7 +253,7 @@ fn expiration(clock: &str, seconds: i64) -> String {
 
 /// The `userIdentity` element.
 pub fn user_identity(world: &World, built: &BuiltRequest) -> Value {
-    match &built.caller {
+    match &*built.caller {
         // A console sign-in works with temporary session credentials ("CloudTrail userIdentity
         // element": "Users also create sessions when they work in the console"; "AWS security
         // credentials": ASIA keys are temporary), so the record carries `sessionContext`;

@@ -628,7 +628,7 @@ impl Workspace {
 
     /// The session policy of `built` for `user`: a role session's, outside a trust check.
     fn session_policy(&self, built: &BuiltRequest, user: &str, scope: Scope) -> Option<usize> {
-        let session = matches!(built.caller, Caller::AssumedRole { .. });
+        let session = matches!(*built.caller, Caller::AssumedRole { .. });
         if scope == Scope::Trust || !session {
             return None;
         }

@@ -433,7 +433,7 @@ pub fn expand(
             }
             CheckKind::SetSourceIdentity => {
                 let has_source_identity = matches!(
-                    built.caller,
+                    *built.caller,
                     Caller::AssumedRole {
                         source_identity: Some(_),
                         ..

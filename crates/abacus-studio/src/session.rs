@@ -27,6 +27,7 @@ use crate::request::Selection;
 use crate::request::{epoch_seconds, identity_context, BuiltRequest, Caller, RequestError, Route};
 use abacus_policy::{Context, Request};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The service principal that assumes execution and job roles.
 pub const SAGEMAKER_SERVICE: &str = "sagemaker.amazonaws.com";
@@ -328,10 +329,10 @@ impl ServiceSession {
                 resource: role_arn,
                 context: ctx,
             },
-            caller: Caller::SamlUser {
+            caller: Arc::new(Caller::SamlUser {
                 provider_arn: saml.provider_arn.clone(),
                 user_name: saml.session_name.clone(),
-            },
+            }),
             action: spec,
             policy_role: None,
             policy_iam_user: None,
@@ -397,7 +398,7 @@ impl ServiceSession {
                 resource: role_arn,
                 context: ctx,
             },
-            caller,
+            caller: Arc::new(caller),
             action: spec,
             policy_role: Some(instance_profile_role.to_owned()),
             policy_iam_user: None,
@@ -537,9 +538,9 @@ impl ServiceSession {
                 resource: role_arn,
                 context: ctx,
             },
-            caller: Caller::AwsService {
+            caller: Arc::new(Caller::AwsService {
                 service: SAGEMAKER_SERVICE.to_owned(),
-            },
+            }),
             action: spec,
             policy_role: None,
             policy_iam_user: None,

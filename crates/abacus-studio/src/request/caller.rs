@@ -85,8 +85,8 @@ pub struct OnBehalfOf {
 /// The signing identity of one call and what travels with it.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Signer {
-    /// Who signs.
-    pub(super) caller: Caller,
+    /// Who signs (shared by the requests it signs).
+    pub(super) caller: std::sync::Arc<Caller>,
     /// `aws:PrincipalTag/*`: the role's or IAM user's tags, plus session tags.
     pub(super) principal_tags: Tags,
     /// `aws:SourceIp`.
@@ -246,7 +246,7 @@ pub(super) fn sign(
         ));
     }
     Ok(Signer {
-        caller,
+        caller: std::sync::Arc::new(caller),
         principal_tags,
         source_ip,
         user_agent,

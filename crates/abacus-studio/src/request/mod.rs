@@ -60,8 +60,8 @@ use std::collections::BTreeMap;
 pub struct BuiltRequest {
     /// The request the engine evaluates.
     pub request: Request,
-    /// The signing identity.
-    pub caller: Caller,
+    /// The signing identity (shared with the other requests of its signer).
+    pub caller: std::sync::Arc<Caller>,
     /// The catalogue entry.
     pub action: std::borrow::Cow<'static, ActionSpec>,
     /// Role whose identity policies apply (role sessions), or `None` for IAM users.
@@ -184,9 +184,10 @@ impl std::error::Error for RequestError {}
 pub enum Detail {
     /// All of it: the context, the CloudTrail placeholders and the notes.
     Full,
-    /// What a decision reads: no CloudTrail placeholders and no note on derived actions.
-    /// The access matrix builds thousands of requests and shows only their decisions; the
-    /// errors are the same as [`Detail::Full`]'s.
+    /// What a decision reads: no CloudTrail placeholders, no notes, and no source IP or
+    /// user agent outside the context (they are CloudTrail's). The access matrix builds
+    /// thousands of requests and shows only their decisions; the errors are the same as
+    /// [`Detail::Full`]'s.
     Decision,
 }
 
@@ -231,7 +232,10 @@ pub fn build_request_with(
     }
 
     let signed = layers.caller(world, user, domain, selection)?;
-    notes.extend(signed.notes.iter().cloned());
+    let full = detail == Detail::Full;
+    if full {
+        notes.extend(signed.notes.iter().cloned());
+    }
     let p = &selection.parameters;
     let mut ctx = Context::new();
     // the keys in the order they were always inserted: the caller's, then the target's,
@@ -243,7 +247,7 @@ pub fn build_request_with(
     );
     let target = match layers.target(world, user, &action, selection)? {
         Some((t, keys)) => {
-            if let Some(note) = &t.note {
+            if let (Some(note), true) = (&t.note, full) {
                 notes.push(note.clone());
             }
             ctx.share(&keys);
@@ -267,7 +271,7 @@ pub fn build_request_with(
         .as_ref()
         .map(|t| t.arn.clone())
         .unwrap_or_else(|| "*".to_owned());
-    let (policy_role, policy_iam_user) = match &caller {
+    let (policy_role, policy_iam_user) = match &*caller {
         Caller::AssumedRole { role, .. } => (Some(role.clone()), None),
         Caller::IamUser { name, .. } => (None, Some(name.clone())),
         Caller::AwsService { .. } | Caller::SamlUser { .. } => (None, None),
@@ -292,8 +296,16 @@ pub fn build_request_with(
         resource_policy_owner,
         trust_policy_role,
         resource_name,
-        source_ip: signed.signer.source_ip.clone(),
-        user_agent: signed.signer.user_agent.clone(),
+        source_ip: if full {
+            signed.signer.source_ip.clone()
+        } else {
+            String::new()
+        },
+        user_agent: if full {
+            signed.signer.user_agent.clone()
+        } else {
+            String::new()
+        },
         vars,
         notes,
     })

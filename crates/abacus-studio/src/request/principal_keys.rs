@@ -23,7 +23,7 @@ pub(super) fn insert(ctx: &mut Context, world: &World, signer: &Signer, clock: &
         source_ip,
         ..
     } = signer;
-    match caller {
+    match &**caller {
         Caller::AssumedRole {
             role_arn,
             role_id,
