@@ -19,7 +19,10 @@ use abacus_policy::{
     NamedPolicy, ParsedPolicy, PolicySet, Request,
 };
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+// foldhash: the workspace's maps are looked up for every matrix cell (attachments, set
+// numbers, narrowed sets), and SipHash was a tenth of planning a large world's matrix
+use foldhash::{HashMap, HashMapExt};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// A parsed workspace, ready to evaluate selections.
@@ -27,7 +30,7 @@ use std::sync::Arc;
 pub struct Workspace {
     scenario: Scenario,
     /// attachment target -> (policy index, kind)
-    attached: BTreeMap<String, Vec<(usize, PolicyKind)>>,
+    attached: HashMap<String, Vec<(usize, PolicyKind)>>,
     named: Vec<NamedPolicy>,
     /// The policy sets decisions have read, by what they depend on.
     sets: SetCache,
@@ -82,7 +85,7 @@ type SetCache = Kept<Vec<Option<KeptSet>>>;
 /// role share its set).
 struct KeptSet {
     set: Arc<PolicySet>,
-    by_action: std::collections::HashMap<Box<str>, Arc<ActionSet>>,
+    by_action: HashMap<Box<str>, Arc<ActionSet>>,
 }
 
 impl KeptSet {
@@ -101,7 +104,7 @@ type SetIdCache = Kept<SetIds>;
 /// The numbers of [`SetIdCache`].
 #[derive(Default)]
 struct SetIds {
-    by_key: std::collections::HashMap<SetKey, usize>,
+    by_key: HashMap<SetKey, usize>,
     /// The key numbered last and its number: the cells of a matrix row, and the calls of a
     /// plan, mostly have the key of the call before, found so without copying its names
     /// or hashing them.
@@ -123,7 +126,7 @@ type PlanCache = Kept<Plans>;
 #[derive(Default)]
 struct Plans {
     generation: u64,
-    by_selection: std::collections::HashMap<Selection, Arc<Result<Plan, RequestError>>>,
+    by_selection: HashMap<Selection, Arc<Result<Plan, RequestError>>>,
 }
 
 impl Plans {
@@ -152,7 +155,7 @@ struct MatrixPlans {
     generation: u64,
     route: Route,
     columns: Vec<MatrixColumn>,
-    by_user: std::collections::HashMap<String, Vec<KeptCell>>,
+    by_user: HashMap<String, Vec<KeptCell>>,
     /// The cells in `by_user`.
     held: usize,
 }
@@ -484,7 +487,7 @@ impl Workspace {
     pub fn new(scenario: &Scenario) -> Self {
         let mut ws = Workspace {
             scenario: scenario.clone(),
-            attached: BTreeMap::new(),
+            attached: HashMap::new(),
             named: Vec::new(),
             sets: SetCache::default(),
             set_ids: SetIdCache::default(),
@@ -718,7 +721,7 @@ impl Workspace {
             if let Some(slot @ None) = sets.get_mut(id) {
                 *slot = Some(KeptSet {
                     set: set.clone(),
-                    by_action: std::collections::HashMap::new(),
+                    by_action: HashMap::new(),
                 });
             }
         }
@@ -1480,7 +1483,7 @@ impl Workspace {
                 generation,
                 route: route.clone(),
                 columns: columns.to_vec(),
-                by_user: std::collections::HashMap::new(),
+                by_user: HashMap::new(),
                 held: 0,
             };
         }

@@ -75,8 +75,8 @@ pub struct Lookup {
 
 /// The positions of [`Lookup`], by hash.
 struct LookupIndex {
-    users: std::collections::HashMap<u64, usize>,
-    resources: std::collections::HashMap<u64, usize>,
+    users: foldhash::HashMap<u64, usize>,
+    resources: foldhash::HashMap<u64, usize>,
 }
 
 /// Below this many entries a scan is as cheap as a hash.
@@ -88,7 +88,7 @@ fn indexed<'a, T>(
     items: &'a [T],
     key: &str,
     key_of: impl Fn(&T) -> &String,
-    positions: impl FnOnce() -> &'a std::collections::HashMap<u64, usize>,
+    positions: impl FnOnce() -> &'a foldhash::HashMap<u64, usize>,
 ) -> Option<&'a T> {
     if items.len() >= INDEXED_FROM {
         let hit = positions()
@@ -112,12 +112,17 @@ fn lookup_key(text: &str) -> u64 {
 impl Lookup {
     fn index(&self, world: &World) -> &LookupIndex {
         self.index.get_or_init(|| {
-            let mut users = std::collections::HashMap::with_capacity(world.users.len());
+            let mut users = <foldhash::HashMap<u64, usize> as foldhash::HashMapExt>::with_capacity(
+                world.users.len(),
+            );
             for (i, u) in world.users.iter().enumerate() {
                 // the first of equal names wins, as a scan finds it
                 users.entry(lookup_key(&u.name)).or_insert(i);
             }
-            let mut resources = std::collections::HashMap::with_capacity(world.resources.len());
+            let mut resources =
+                <foldhash::HashMap<u64, usize> as foldhash::HashMapExt>::with_capacity(
+                    world.resources.len(),
+                );
             for (i, r) in world.resources.iter().enumerate() {
                 resources.entry(lookup_key(&r.id)).or_insert(i);
             }

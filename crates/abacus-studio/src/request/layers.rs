@@ -17,8 +17,8 @@ use super::{principal_keys, RequestError};
 use crate::actions::ActionSpec;
 use crate::model::{Domain, UserProfile, World};
 use abacus_policy::Context;
+use foldhash::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The shared keys of the requests built with it, for one world and one generation of
