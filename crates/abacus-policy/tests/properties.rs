@@ -13,13 +13,16 @@ use std::sync::Arc;
 
 fn statement() -> impl Strategy<Value = String> {
     let effect = proptest::sample::select(vec!["Allow", "Deny"]);
+    // JSON values: one action or a list, some written in another case
     let action = proptest::sample::select(vec![
-        "s3:GetObject",
-        "s3:*",
-        "s3:Get*",
-        "sagemaker:*",
-        "*",
-        "s3:?etObject",
+        r#""s3:GetObject""#,
+        r#""s3:*""#,
+        r#""s3:Get*""#,
+        r#""sagemaker:*""#,
+        r#""*""#,
+        r#""s3:?etObject""#,
+        r#""S3:getobject""#,
+        r#"["s3:PutObject","SageMaker:Create*"]"#,
     ]);
     let not = any::<bool>();
     let resource = proptest::sample::select(vec![
@@ -46,7 +49,7 @@ fn statement() -> impl Strategy<Value = String> {
     ];
     (effect, action, not, resource, condition).prop_map(|(e, a, not, r, c)| {
         let action_key = if not { "NotAction" } else { "Action" };
-        format!(r#"{{"Effect":"{e}","{action_key}":"{a}","Resource":"{r}"{c}}}"#)
+        format!(r#"{{"Effect":"{e}","{action_key}":{a},"Resource":"{r}"{c}}}"#)
     })
 }
 
@@ -64,6 +67,7 @@ fn request() -> impl Strategy<Value = Request> {
         "s3:GetObject",
         "s3:PutObject",
         "sagemaker:CreateTrainingJob",
+        "S3:getObject",
     ]);
     let resource = proptest::sample::select(vec![
         "arn:aws:s3:::b/alice/k",
@@ -93,6 +97,23 @@ fn request() -> impl Strategy<Value = Request> {
             context,
         }
     })
+}
+
+/// A resource-based policy's `Principal` or `NotPrincipal` element (`"*"`, a role, an
+/// account, a user left out, a service).
+fn principal() -> impl Strategy<Value = &'static str> {
+    proptest::sample::select(vec![
+        r#""Principal":"*""#,
+        r#""Principal":{"AWS":"arn:aws:iam::111122223333:role/StudioRole"}"#,
+        r#""Principal":{"AWS":"111122223333"}"#,
+        r#""NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/bob"}"#,
+        r#""Principal":{"Service":"sagemaker.amazonaws.com"}"#,
+    ])
+}
+
+/// The policy `text` with `element` (a `Principal` or `NotPrincipal`) in each statement.
+fn with_principal(text: &str, element: &str) -> String {
+    text.replace(r#""Effect""#, &format!(r#"{element},"Effect""#))
 }
 
 proptest! {
@@ -152,32 +173,44 @@ proptest! {
     }
 
     // a set narrowed to the request's action decides as the whole set, for every policy
-    // type and organization level (and a request for another action is decided against
-    // the whole set)
+    // type and organization level, callers of every kind, principals that do and do not
+    // match, policies invalid for their type, empty organization levels and the management
+    // account (and a request for another action, or the same in another case, is decided
+    // against the whole set)
     #[test]
     fn a_set_narrowed_to_the_action_decides_as_the_whole_set(
-        scps in proptest::collection::vec(proptest::collection::vec(policy(), 1..3), 0..3),
-        rcps in proptest::collection::vec(proptest::collection::vec(policy(), 1..3), 0..2),
-        identity in proptest::collection::vec(policy(), 0..3),
+        scps in proptest::collection::vec(proptest::collection::vec((policy(), any::<bool>()), 0..3), 0..3),
+        rcps in proptest::collection::vec(proptest::collection::vec((policy(), principal()), 0..3), 0..2),
+        identity in proptest::collection::vec((policy(), any::<bool>()), 0..3),
         boundary in proptest::option::of(policy()),
-        resource in proptest::option::of(policy()),
+        resource in proptest::option::of((policy(), principal())),
         session in proptest::option::of(policy()),
         req in request(),
-        narrowed_to in proptest::sample::select(vec!["s3:GetObject", "s3:PutObject", "sagemaker:CreateTrainingJob"]),
+        caller in proptest::sample::select(vec![
+            "arn:aws:sts::111122223333:assumed-role/StudioRole/alice",
+            "arn:aws:iam::111122223333:user/bob",
+            "arn:aws:iam::111122223333:root",
+            "sagemaker.amazonaws.com",
+        ]),
+        management in any::<bool>(),
+        narrowed_to in proptest::sample::select(vec!["s3:GetObject", "s3:PutObject", "sagemaker:CreateTrainingJob", "S3:GETOBJECT"]),
     ) {
-        let with_principal = |t: &String| t.replace(r#""Effect""#, r#""Principal":"*","Effect""#);
-        let named = |prefix: &str, list: &[String]| -> Vec<NamedPolicy> {
-            list.iter().enumerate().map(|(i, t)| NamedPolicy::from_text(format!("{prefix}{i}"), t)).collect()
+        // a Principal makes an identity policy or an SCP invalid for its type
+        let invalid = |t: &String, spoil: bool| if spoil { with_principal(t, r#""Principal":"*""#) } else { t.clone() };
+        let named = |prefix: &str, texts: Vec<String>| -> Vec<NamedPolicy> {
+            texts.iter().enumerate().map(|(i, t)| NamedPolicy::from_text(format!("{prefix}{i}"), t)).collect()
         };
         let set = Arc::new(PolicySet {
-            scps: scps.iter().map(|level| named("scp", level)).collect(),
-            rcps: rcps.iter().map(|level| named("rcp", &level.iter().map(with_principal).collect::<Vec<_>>())).collect(),
-            identity: named("i", &identity),
+            scps: scps.iter().map(|level| named("scp", level.iter().map(|(t, spoil)| invalid(t, *spoil)).collect())).collect(),
+            rcps: rcps.iter().map(|level| named("rcp", level.iter().map(|(t, p)| with_principal(t, p)).collect())).collect(),
+            identity: named("i", identity.iter().map(|(t, spoil)| invalid(t, *spoil)).collect()),
             permission_boundaries: boundary.iter().map(|t| NamedPolicy::from_text("b", t)).collect(),
-            resource: resource.as_ref().map(|t| NamedPolicy::from_text("r", &with_principal(t))),
+            resource: resource.as_ref().map(|(t, p)| NamedPolicy::from_text("r", &with_principal(t, p))),
             session: session.as_ref().map(|t| NamedPolicy::from_text("s", t)),
+            management_account_id: management.then(|| "111122223333".to_owned()),
             ..Default::default()
         });
+        let req = Request { principal: caller.to_owned(), ..req };
         let whole = authorize_decision(&set, &req);
         prop_assert_eq!(ActionSet::new(set.clone(), &req.action).decide(&req), whole);
         prop_assert_eq!(ActionSet::new(set, narrowed_to).decide(&req), whole);

@@ -78,7 +78,21 @@ impl<T> std::fmt::Debug for Kept<T> {
 /// against the few sets its users and resources make, and building a set clones each of
 /// its policies. Indexed by [`SetIds`] number. The cache is emptied whenever the policies
 /// change (`rebuild`), and a copy of a workspace starts with an empty one.
-type SetCache = Kept<Vec<Option<KeptSet>>>;
+type SetCache = Kept<Sets>;
+
+/// The sets of [`SetCache`] by number, and how many narrowed sets they keep in all.
+#[derive(Default)]
+struct Sets {
+    by_id: Vec<Option<KeptSet>>,
+    narrowed: usize,
+}
+
+impl Sets {
+    /// Narrowed sets kept at most, across all sets: as many as the largest matrix has
+    /// cells (past it, a decision is made against the whole set). They are dropped with
+    /// the sets, at the next edit of a policy.
+    const MAX_NARROWED: usize = MAX_MATRIX_CELLS;
+}
 
 /// A set of [`SetCache`], and the same set narrowed to each action decided against it (see
 /// [`ActionSet`]: a matrix decides each action for many resources, and the users of one
@@ -90,7 +104,7 @@ struct KeptSet {
 
 impl KeptSet {
     /// Actions a set keeps narrowed sets for at most: more than the catalogue's actions of
-    /// the services a matrix shows (past it, a decision narrows the set again each time).
+    /// the services a matrix shows (past it, a decision is made against the whole set).
     const MAX_ACTIONS: usize = 4_096;
 }
 
@@ -697,13 +711,11 @@ impl Workspace {
         scope: Scope,
     ) -> Arc<PolicySet> {
         // A poisoned lock (a panic while another thread held it) only loses the cache.
-        if let Some(set) = self
-            .sets
-            .0
-            .lock()
-            .ok()
-            .and_then(|s| s.get(id).and_then(|k| k.as_ref().map(|k| k.set.clone())))
-        {
+        if let Some(set) = self.sets.0.lock().ok().and_then(|s| {
+            s.by_id
+                .get(id)
+                .and_then(|k| k.as_ref().map(|k| k.set.clone()))
+        }) {
             return set;
         }
         let set = Arc::new(self.policy_set(built, user, scope, false).0);
@@ -715,10 +727,10 @@ impl Workspace {
     /// [`MAX_SETS`].
     fn keep_set(&self, id: usize, set: &Arc<PolicySet>) {
         if let Ok(mut sets) = self.sets.0.lock() {
-            if id < MAX_SETS && sets.len() <= id {
-                sets.resize_with(id + 1, || None);
+            if id < MAX_SETS && sets.by_id.len() <= id {
+                sets.by_id.resize_with(id + 1, || None);
             }
-            if let Some(slot @ None) = sets.get_mut(id) {
+            if let Some(slot @ None) = sets.by_id.get_mut(id) {
                 *slot = Some(KeptSet {
                     set: set.clone(),
                     by_action: HashMap::new(),
@@ -727,38 +739,47 @@ impl Workspace {
         }
     }
 
-    /// The set numbered `id` narrowed to the action of `built` (see [`ActionSet`]), made
-    /// the first time after an edit.
-    fn narrowed_by_id(
-        &self,
-        id: usize,
-        built: &BuiltRequest,
-        user: &str,
-        scope: Scope,
-    ) -> Arc<ActionSet> {
-        let action = built.request.action.as_str();
+    /// The decision of `built` against the set numbered `id`, narrowed to its action (see
+    /// [`ActionSet`]; made the first time after an edit). A set that is not kept (its
+    /// number past [`MAX_SETS`]), or that keeps no more narrowed sets, decides whole.
+    fn decide_call(&self, id: usize, built: &BuiltRequest, user: &str, scope: Scope) -> Decision {
+        let (request, action) = (&built.request, built.request.action.as_str());
         let kept = self.sets.0.lock().ok().and_then(|s| {
-            let k = s.get(id)?.as_ref()?;
+            let k = s.by_id.get(id)?.as_ref()?;
             Some(match k.by_action.get(action) {
                 Some(narrowed) => Ok(narrowed.clone()),
                 None => Err(k.set.clone()),
             })
         });
         let set = match kept {
-            Some(Ok(narrowed)) => return narrowed,
+            Some(Ok(narrowed)) => return narrowed.decide(request),
             Some(Err(set)) => set,
             None => self.set_by_id(id, built, user, scope),
         };
-        let narrowed = Arc::new(ActionSet::new(set, action));
-        // A poisoned lock only loses the cache.
+        // A poisoned lock (a panic while another thread held it) only loses the cache.
+        let room = |sets: &Sets| {
+            sets.narrowed < Sets::MAX_NARROWED
+                && sets
+                    .by_id
+                    .get(id)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|k| {
+                        Arc::ptr_eq(&k.set, &set) && k.by_action.len() < KeptSet::MAX_ACTIONS
+                    })
+        };
+        if !self.sets.0.lock().is_ok_and(|s| room(&s)) {
+            return authorize_decision(&set, request);
+        }
+        let narrowed = Arc::new(ActionSet::new(set.clone(), action));
         if let Ok(mut sets) = self.sets.0.lock() {
-            if let Some(Some(k)) = sets.get_mut(id) {
-                if Arc::ptr_eq(&k.set, narrowed.set()) && k.by_action.len() < KeptSet::MAX_ACTIONS {
+            if room(&sets) {
+                sets.narrowed += 1;
+                if let Some(Some(k)) = sets.by_id.get_mut(id) {
                     k.by_action.insert(action.into(), narrowed.clone());
                 }
             }
         }
-        narrowed
+        narrowed.decide(request)
     }
 
     /// The policies that apply to `built` for `user`, limited to `scope`'s side (see
@@ -1023,9 +1044,7 @@ impl Workspace {
                 Some(id) => *id,
                 None => self.set_id(built, user, scope),
             };
-            let d = self
-                .narrowed_by_id(id, built, user, scope)
-                .decide(&built.request);
+            let d = self.decide_call(id, built, user, scope);
             if d != Decision::Allow {
                 return Ok(d);
             }

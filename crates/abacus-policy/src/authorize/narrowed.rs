@@ -197,6 +197,48 @@ mod tests {
         );
     }
 
+    // every list has one policy of two statements; the one that denies has its statement
+    // for the action first, the others second: a list given another policy's positions
+    // (lists out of order) misses the Deny
+    #[test]
+    fn each_policy_gets_its_own_list_whatever_its_type() {
+        const DENY: &str = r#"{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*"},
+            {"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"*"}"#;
+        const ALLOW: &str = r#"{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"*"},
+            {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}"#;
+        // identity policies, SCPs, boundaries and session policies name no principal
+        let without = |t: &str| t.replace(r#""Principal":"*","#, "");
+        for denying in 0..7 {
+            let text = |i: usize, principal: bool| {
+                let t = if i == denying { DENY } else { ALLOW };
+                policy(
+                    &format!("p{i}"),
+                    &if principal { t.to_owned() } else { without(t) },
+                )
+            };
+            let set = Arc::new(PolicySet {
+                scps: vec![vec![text(0, false)], vec![text(1, false)]],
+                rcps: vec![vec![text(2, true)]],
+                identity: vec![text(3, false)],
+                resource: Some(text(4, true)),
+                permission_boundaries: vec![text(5, false)],
+                session: Some(text(6, false)),
+                ..Default::default()
+            });
+            let r = req("s3:GetObject");
+            assert_eq!(
+                authorize_decision(&set, &r),
+                Decision::ExplicitDeny,
+                "{denying}"
+            );
+            assert_eq!(
+                ActionSet::new(set, "s3:GetObject").decide(&r),
+                Decision::ExplicitDeny,
+                "{denying}"
+            );
+        }
+    }
+
     #[test]
     fn a_list_that_does_not_fit_its_policy_is_not_used() {
         let set = Arc::new(PolicySet {

@@ -184,8 +184,9 @@ impl std::error::Error for RequestError {}
 pub enum Detail {
     /// All of it: the context, the CloudTrail placeholders and the notes.
     Full,
-    /// What a decision reads: no CloudTrail placeholders, no notes, and no source IP or
-    /// user agent outside the context (they are CloudTrail's). The access matrix builds
+    /// What a decision reads: no CloudTrail placeholders, none of the signer's or the
+    /// target's notes (the notes on absent action keys stay), and no source IP or user
+    /// agent outside the context (they are CloudTrail's). The access matrix builds
     /// thousands of requests and shows only their decisions; the errors are the same as
     /// [`Detail::Full`]'s.
     Decision,
