@@ -22,16 +22,7 @@ impl Evaluator<'_> {
         st: &Statement,
         kind: PolicyKind,
     ) -> Option<Option<GrantKind>> {
-        // Principal (resource-based policies only; RCPs always use "*")
-        let grant = if kind == PolicyKind::Resource {
-            let (matched, grant) = self.eval_principal(st, None);
-            if !matched {
-                return None;
-            }
-            grant
-        } else {
-            None
-        };
+        let grant = self.principal_grant(st, kind)?;
         (self.action_matches(st) && self.resource_matches(st) && self.conditions_hold(st))
             .then_some(grant)
     }
@@ -43,16 +34,20 @@ impl Evaluator<'_> {
         st: &Statement,
         kind: PolicyKind,
     ) -> Option<Option<GrantKind>> {
-        let grant = if kind == PolicyKind::Resource {
-            let (matched, grant) = self.eval_principal(st, None);
-            if !matched {
-                return None;
-            }
-            grant
-        } else {
-            None
-        };
+        let grant = self.principal_grant(st, kind)?;
         (self.resource_matches(st) && self.conditions_hold(st)).then_some(grant)
+    }
+
+    /// Fast path: the `Principal` (resource-based policies only; RCPs always use "*"):
+    /// `None` when it leaves the caller out, else the grant kind (`Some(None)` for other
+    /// policy types). Inlined, as it was when written in [`Evaluator::statement_applies`].
+    #[inline(always)]
+    fn principal_grant(&mut self, st: &Statement, kind: PolicyKind) -> Option<Option<GrantKind>> {
+        if kind != PolicyKind::Resource {
+            return Some(None);
+        }
+        let (matched, grant) = self.eval_principal(st, None);
+        matched.then_some(grant)
     }
 
     /// [`Evaluator::statement_applies`] with every element and condition traced into `t`
