@@ -72,6 +72,12 @@ pub struct Template {
     wild: bool,
     /// Precompiled pattern when there are no variables.
     fixed: Option<Pattern>,
+    /// With variables: the length of the first text piece's part before its first wildcard
+    /// when that part holds the five colons of an ARN's literal fields and is at least 8
+    /// bytes long, else 0 (see [`Template::arn_head`]).
+    arn_head: usize,
+    /// The last 8 bytes of that part, as a word (see [`Template::may_match_resource`]).
+    arn_tail: u64,
 }
 
 impl Serialize for Template {
@@ -176,6 +182,8 @@ impl Template {
             variable_count: 0,
             wild: Pattern::has_wildcard(text),
             fixed: Some(Pattern::compile(text)),
+            arn_head: 0,
+            arn_tail: 0,
         }
     }
 
@@ -283,12 +291,31 @@ impl Template {
         let wild = pieces
             .iter()
             .any(|p| matches!(p, Piece::Text { text } if Pattern::has_wildcard(text)));
+        let arn_head = match pieces.first() {
+            Some(Piece::Text { text }) if has_variables => {
+                let end = text.find(['*', '?']).unwrap_or(text.len());
+                let colons = text.bytes().take(end).filter(|b| *b == b':').count();
+                if colons >= 5 && end >= 8 {
+                    end
+                } else {
+                    0
+                }
+            }
+            _ => 0,
+        };
+        let arn_tail = match pieces.first() {
+            Some(Piece::Text { text }) if arn_head > 0 => tail_word(text.as_bytes(), arn_head),
+            _ => None,
+        };
+        let arn_head = if arn_tail.is_some() { arn_head } else { 0 };
         let mut t = Template {
             pieces,
             has_variables,
             variable_count,
             wild,
             fixed: None,
+            arn_head,
+            arn_tail: arn_tail.unwrap_or(0),
         };
         if !has_variables {
             let mut p = Pattern::default();
@@ -302,6 +329,26 @@ impl Template {
             t.fixed = Some(p);
         }
         (t, errors)
+    }
+
+    /// For a value with variables that begins with an ARN's literal fields (its first five
+    /// colons before any wildcard or variable): that beginning. Matched as a resource
+    /// (`Pattern::matches_resource`), the value resolved can only match an ARN that begins
+    /// with it, whatever the variables hold, so a resource without it is rejected before
+    /// the value is resolved.
+    pub fn arn_head(&self) -> Option<&str> {
+        match self.pieces.first() {
+            Some(Piece::Text { text }) if self.arn_head > 0 => text.get(..self.arn_head),
+            _ => None,
+        }
+    }
+
+    /// False when `resource` cannot match the value as a resource, whatever its variables
+    /// hold: the resource lacks the last 8 bytes of [`Template::arn_head`] where they must
+    /// be (one word compared: a quick reject, not a match; true without a head).
+    #[inline]
+    pub fn may_match_resource(&self, resource: &str) -> bool {
+        self.arn_head == 0 || tail_word(resource.as_bytes(), self.arn_head) == Some(self.arn_tail)
     }
 
     /// True when at least one `${key}` needs a value from the request.
@@ -464,6 +511,14 @@ impl Template {
     }
 }
 
+/// The 8 bytes of `bytes` that end at `end`, as a word (`None` when `end` is under 8 or past
+/// the end).
+#[inline]
+fn tail_word(bytes: &[u8], end: usize) -> Option<u64> {
+    let word: [u8; 8] = bytes.get(end.checked_sub(8)?..end)?.try_into().ok()?;
+    Some(u64::from_le_bytes(word))
+}
+
 /// The value a variable stands for: the single value of its key, else its default; `None`
 /// without saying why (see [`lookup`]), so without allocating.
 fn value_of<'c>(v: &'c Variable, ctx: &'c Context) -> Option<&'c str> {
@@ -574,6 +629,50 @@ mod tests {
         assert!(e.is_empty());
         let c = ctx(&[("aws:sourceidentity", "alice")]);
         assert_eq!(t.resolve_string(&c).unwrap(), "users/alice/*");
+    }
+
+    #[test]
+    fn an_arn_head_is_the_literal_arn_fields_before_a_wildcard_or_variable() {
+        let head = |text: &str| Template::parse(text, true).0.arn_head().map(str::to_owned);
+        assert_eq!(
+            head("arn:aws:s3:::b/teams/${aws:PrincipalTag/team}/*").as_deref(),
+            Some("arn:aws:s3:::b/teams/")
+        );
+        assert_eq!(
+            head("arn:aws:s3:::b-*/${aws:SourceIdentity}/*").as_deref(),
+            Some("arn:aws:s3:::b-")
+        );
+        // fewer than five colons before the first wildcard or variable
+        assert_eq!(head("arn:aws:s3:*:*/${aws:SourceIdentity}"), None);
+        assert_eq!(head("arn:aws:sagemaker:${aws:RequestedRegion}:1:x/*"), None);
+        assert_eq!(head("${aws:SourceIdentity}:a:b:c:d:e"), None);
+        // no variables: the value is a fixed pattern
+        assert_eq!(head("arn:aws:s3:::b/*"), None);
+    }
+
+    // the fast path's early reject agrees with resolving and matching, for resources with
+    // and without the head, and values whose variables have no value
+    proptest::proptest! {
+        #[test]
+        fn a_resource_without_the_arn_head_never_matches(
+            value in "arn:aws:s3:::[ab*?]{0,3}/\\$\\{aws:SourceIdentity\\}[/*a]{0,2}",
+            resource in "arn:aws:s3:::[abB]{0,3}/[a/]{0,3}",
+            identity in proptest::option::of("[a/]{0,2}"),
+        ) {
+            let (t, e) = Template::parse(&value, true);
+            proptest::prop_assert!(e.is_empty(), "{:?}", e);
+            let c = identity.map_or_else(Context::new, |i| ctx(&[("aws:SourceIdentity", &i)]));
+            let mut p = Pattern::default();
+            let matched = t.resolve_pattern_into(&c, &mut p) && p.matches_resource(&resource);
+            if let Some(h) = t.arn_head() {
+                if !resource.starts_with(h) {
+                    proptest::prop_assert!(!matched, "{value} matched {resource} without {h}");
+                }
+            }
+            if !t.may_match_resource(&resource) {
+                proptest::prop_assert!(!matched, "{value} matched {resource}, rejected quickly");
+            }
+        }
     }
 
     #[test]

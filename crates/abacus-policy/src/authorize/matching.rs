@@ -23,7 +23,7 @@ impl Evaluator<'_> {
         kind: PolicyKind,
     ) -> Option<Option<GrantKind>> {
         let grant = self.principal_grant(st, kind)?;
-        (self.action_matches(st) && self.resource_matches(st) && self.conditions_hold(st))
+        (self.action_matches(st) && self.resource_matches::<false>(st) && self.conditions_hold(st))
             .then_some(grant)
     }
 
@@ -35,7 +35,7 @@ impl Evaluator<'_> {
         kind: PolicyKind,
     ) -> Option<Option<GrantKind>> {
         let grant = self.principal_grant(st, kind)?;
-        (self.resource_matches(st) && self.conditions_hold(st)).then_some(grant)
+        (self.resource_matches::<true>(st) && self.conditions_hold(st)).then_some(grant)
     }
 
     /// Fast path: the `Principal` (resource-based policies only; RCPs always use "*"):
@@ -214,7 +214,14 @@ impl Evaluator<'_> {
 
     /// `Resource` / `NotResource`: does the statement cover the request's resource? A
     /// statement without either (a trust policy's) covers the resource it is attached to.
-    fn resource_matches(&mut self, st: &Statement) -> bool {
+    ///
+    /// `QUICK`: a value with variables is first checked for its literal ARN fields
+    /// ([`crate::variables::Template::may_match_resource`]). The narrowed sets' decisions
+    /// do so (a set narrowed to an action decides it for many resources, most of which a
+    /// value's literal fields rule out: 5% of the large world's matrix decisions); the
+    /// loop over every statement does not (in the bench, where the fields match, the check
+    /// cost 43 instructions a decision).
+    fn resource_matches<const QUICK: bool>(&mut self, st: &Statement) -> bool {
         let (list, negated) = match (&st.resource, &st.not_resource) {
             (Some(l), _) => (l, false),
             (None, Some(l)) => (l, true),
@@ -229,8 +236,11 @@ impl Evaluator<'_> {
                 None if !template.has_wildcards() => {
                     template.equals(&self.context, resource) == Some(true)
                 }
+                // a resource without the value's literal ARN fields cannot match it,
+                // whatever its variables hold: rejected before the value is resolved
                 None => {
-                    template.resolve_pattern_into(&self.context, &mut self.scratch)
+                    (!QUICK || template.may_match_resource(resource))
+                        && template.resolve_pattern_into(&self.context, &mut self.scratch)
                         && self.scratch.matches_resource(resource)
                 }
             }
