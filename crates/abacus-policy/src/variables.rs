@@ -291,23 +291,17 @@ impl Template {
         let wild = pieces
             .iter()
             .any(|p| matches!(p, Piece::Text { text } if Pattern::has_wildcard(text)));
-        let arn_head = match pieces.first() {
+        let (arn_head, arn_tail) = match pieces.first() {
             Some(Piece::Text { text }) if has_variables => {
                 let end = text.find(['*', '?']).unwrap_or(text.len());
                 let colons = text.bytes().take(end).filter(|b| *b == b':').count();
-                if colons >= 5 && end >= 8 {
-                    end
-                } else {
-                    0
+                match tail_word(text.as_bytes(), end) {
+                    Some(tail) if colons >= 5 => (end, tail),
+                    _ => (0, 0),
                 }
             }
-            _ => 0,
+            _ => (0, 0),
         };
-        let arn_tail = match pieces.first() {
-            Some(Piece::Text { text }) if arn_head > 0 => tail_word(text.as_bytes(), arn_head),
-            _ => None,
-        };
-        let arn_head = if arn_tail.is_some() { arn_head } else { 0 };
         let mut t = Template {
             pieces,
             has_variables,
@@ -315,7 +309,7 @@ impl Template {
             wild,
             fixed: None,
             arn_head,
-            arn_tail: arn_tail.unwrap_or(0),
+            arn_tail,
         };
         if !has_variables {
             let mut p = Pattern::default();

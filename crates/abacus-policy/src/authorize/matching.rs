@@ -6,7 +6,7 @@
 
 use super::evaluator::{ActionProbe, Evaluator};
 use super::trace;
-use crate::ast::{ActionPattern, Effect, Statement, ValueList};
+use crate::ast::{Effect, Statement};
 use crate::conditions;
 use crate::explain::{ElementTrace, StatementTrace, ValueTrace};
 use crate::kind::PolicyKind;
@@ -172,12 +172,7 @@ impl Evaluator<'_> {
 
     /// `Action` / `NotAction`: does the statement cover the request's action?
     fn action_matches(&self, st: &Statement) -> bool {
-        let (list, negated) = match (&st.action, &st.not_action) {
-            (Some(l), _) => (l, false),
-            (None, Some(l)) => (l, true),
-            (None, None) => return false,
-        };
-        covers_action(&self.probe, self.request.action.as_str(), list, negated)
+        covers_action(&self.probe, self.request.action.as_str(), st)
     }
 
     /// [`Evaluator::action_matches`], traced into `t`.
@@ -310,15 +305,15 @@ impl Evaluator<'_> {
     }
 }
 
-/// `Action` / `NotAction` (`list`, `negated`): does it cover `action` (prepared as
-/// `probe`)? Inlined into the evaluator's loop, as the rest of a statement's matching is.
+/// `Action` / `NotAction`: does the statement cover `action` (prepared as `probe`)?
+/// Inlined into the evaluator's loop, as the rest of a statement's matching is.
 #[inline(always)]
-pub(super) fn covers_action(
-    probe: &ActionProbe,
-    action: &str,
-    list: &ValueList<ActionPattern>,
-    negated: bool,
-) -> bool {
+pub(super) fn covers_action(probe: &ActionProbe, action: &str, st: &Statement) -> bool {
+    let (list, negated) = match (&st.action, &st.not_action) {
+        (Some(l), _) => (l, false),
+        (None, Some(l)) => (l, true),
+        (None, None) => return false,
+    };
     let head = probe.head;
     // the branch is taken once, outside the loop over the patterns (14 instructions a
     // decision of the bench, measured)

@@ -12,7 +12,6 @@
 use super::evaluator::{ActionProbe, Evaluator};
 use super::matching::covers_action;
 use super::{authorize_decision, NamedPolicy, PolicySet};
-use crate::ast::Statement;
 use crate::decision::Decision;
 use crate::request::Request;
 use std::sync::Arc;
@@ -52,7 +51,8 @@ impl ActionSet {
                     if policy.service_filter & probe.service_bit != 0 {
                         positions.extend(policy.statements.iter().enumerate().filter_map(
                             |(k, st)| {
-                                (probe.may_cover(st) && covers(&probe, action, st)).then_some(k)
+                                (probe.may_cover(st) && covers_action(&probe, action, st))
+                                    .then_some(k)
                             },
                         ));
                     }
@@ -74,21 +74,6 @@ impl ActionSet {
         }
     }
 
-    /// The whole set.
-    pub fn set(&self) -> &Arc<PolicySet> {
-        &self.set
-    }
-
-    /// The action it is narrowed to.
-    pub fn action(&self) -> &str {
-        &self.action
-    }
-
-    /// How many statements cover the action, in every policy of the set.
-    pub fn statement_count(&self) -> usize {
-        self.positions.len()
-    }
-
     /// Decides `request` as [`authorize_decision`] does against the whole set (without the
     /// narrowing when the request is for another action).
     pub fn decide(&self, request: &Request) -> Decision {
@@ -101,15 +86,6 @@ impl ActionSet {
             positions: &self.positions,
         })
         .decision
-    }
-}
-
-/// Does the statement's `Action` or `NotAction` cover `action`?
-fn covers(probe: &ActionProbe, action: &str, st: &Statement) -> bool {
-    match (&st.action, &st.not_action) {
-        (Some(list), _) => covers_action(probe, action, list, false),
-        (None, Some(list)) => covers_action(probe, action, list, true),
-        (None, None) => false,
     }
 }
 
@@ -182,8 +158,7 @@ mod tests {
             ..Default::default()
         });
         let narrowed = ActionSet::new(set.clone(), "s3:GetObject");
-        assert_eq!(narrowed.statement_count(), 2);
-        assert_eq!(narrowed.action(), "s3:GetObject");
+        assert_eq!(narrowed.positions.len(), 2);
         assert_eq!(narrowed.decide(&req("s3:GetObject")), Decision::Allow);
         // the statement left out for `s3:GetObject` denies `s3:PutObject`: a request for
         // another action is decided against the whole set
