@@ -163,15 +163,10 @@ impl<'a> Evaluator<'a> {
         let parsed = &np.parsed;
         let mut result = PolicyResult::default();
         if !self.tracing {
-            // fast path: no trace structures at all, and the one-AND service filter before
-            // the validity checks (a policy that is invalid, or whose statements are all
-            // for other services, contributes nothing either way)
-            let Some(policy) = &parsed.policy else {
+            // fast path: no trace structures at all
+            let Some(policy) = self.contributing(np, kind) else {
                 return result;
             };
-            if policy.service_filter & self.probe.service_bit == 0 || !parsed.is_valid_for(kind) {
-                return result;
-            }
             for st in &policy.statements {
                 if !self.probe.may_cover(st) {
                     continue; // its actions are all for other services or other names
@@ -179,11 +174,9 @@ impl<'a> Evaluator<'a> {
                 let Some(grant) = self.statement_applies(st, kind) else {
                     continue;
                 };
-                if st.effect_or_allow() == Effect::Deny {
-                    result.deny = Some(st.index);
+                if result.add(st, grant) {
                     return result;
                 }
-                result.allow = better_allow(result.allow, st.index, grant);
             }
             return result;
         }
@@ -249,26 +242,36 @@ impl<'a> Evaluator<'a> {
         position: usize,
     ) -> Option<PolicyResult> {
         let mut result = PolicyResult::default();
-        let parsed = &np.parsed;
-        let Some(policy) = &parsed.policy else {
-            return Some(result);
-        };
-        let statements = &policy.statements;
+        let statements = np.parsed.policy.as_ref().map_or(&[][..], |p| &p.statements);
         let listed = narrowed.statements(position, statements.len())?;
-        if policy.service_filter & self.probe.service_bit == 0 || !parsed.is_valid_for(kind) {
+        if self.contributing(np, kind).is_none() {
             return Some(result);
         }
         for st in listed.iter().filter_map(|&k| statements.get(k)) {
             let Some(grant) = self.applies_to_action(st, kind) else {
                 continue;
             };
-            if st.effect_or_allow() == Effect::Deny {
-                result.deny = Some(st.index);
-                return Some(result);
+            if result.add(st, grant) {
+                break;
             }
-            result.allow = better_allow(result.allow, st.index, grant);
         }
         Some(result)
+    }
+
+    /// Fast path: the policy of `np`, unless it contributes nothing to a request of this
+    /// action either way (it did not parse, its statements are all for other services, or
+    /// it is invalid for its type): the one-AND service filter comes before the validity
+    /// checks.
+    #[inline(always)]
+    fn contributing<'p>(
+        &self,
+        np: &'p NamedPolicy,
+        kind: PolicyKind,
+    ) -> Option<&'p crate::ast::Policy> {
+        let parsed = &np.parsed;
+        let policy = parsed.policy.as_ref()?;
+        (policy.service_filter & self.probe.service_bit != 0 && parsed.is_valid_for(kind))
+            .then_some(policy)
     }
 
     pub(super) fn note_missing(&mut self, key: &str) {
@@ -365,6 +368,20 @@ impl ListResult {
                 self.best_grant = Some(g);
             }
         }
+    }
+}
+
+impl PolicyResult {
+    /// Fast path: adds a statement that applies, with its grant; true when it denies (the
+    /// policy's result is then decided).
+    #[inline(always)]
+    fn add(&mut self, st: &Statement, grant: Option<GrantKind>) -> bool {
+        if st.effect_or_allow() == Effect::Deny {
+            self.deny = Some(st.index);
+            return true;
+        }
+        self.allow = better_allow(self.allow, st.index, grant);
+        false
     }
 }
 
