@@ -153,7 +153,8 @@ impl Plans {
 /// over policy edits (a plan reads no policy text), so the matrix after an edit decides
 /// every cell again without building a request; it is emptied when the world, an
 /// attachment, the reference data, the columns or the route change. It holds at most
-/// [`MAX_KEPT_MATRIX_CELLS`] cells.
+/// [`MAX_KEPT_MATRIX_CELLS`] cells. The app fills it ahead, row by row, while the page is
+/// idle ([`Workspace::prepare_matrix_row`]), so that even the first matrix only decides.
 ///
 /// On the large world of the bench (8,000 cells) this halves the matrix after an edit in
 /// the browser and costs the world's first matrix some more: the memory of the kept plans
@@ -1424,13 +1425,7 @@ impl Workspace {
             .map(|c| {
                 let cell = match kept.as_mut() {
                     Some(k) => k.next().flatten(),
-                    None => self.matrix_selection(user, c, route).map(|sel| {
-                        let mut plan = self.plan_with(&sel, false, Detail::Decision);
-                        if let Ok(p) = &mut plan {
-                            p.shrink_to_fit();
-                        }
-                        (Arc::new(sel), Arc::new(plan))
-                    }),
+                    None => self.plan_matrix_cell(user, c, route),
                 };
                 let Some((sel, plan)) = cell else {
                     planned.push(None);
@@ -1458,6 +1453,52 @@ impl Workspace {
             .collect();
         self.keep_matrix_row(user, columns, route, generation, planned);
         cells
+    }
+
+    /// Plans `user`'s row of the access matrix and keeps it for [`Workspace::matrix_row`],
+    /// without deciding any cell (a row kept already is left as it is). The app prepares
+    /// the rows so while the page is idle: opening the matrix then only decides, as after a
+    /// policy edit (plans hold over policy edits, see [`MatrixPlanCache`]).
+    ///
+    /// False when the row could not be kept: the cache holds its most cells (or its lock
+    /// was poisoned), and preparing further rows would only be planning thrown away.
+    pub fn prepare_matrix_row(&self, user: &str, columns: &[MatrixColumn], route: &Route) -> bool {
+        let generation = abacus_reference::generation();
+        let room = {
+            // A poisoned lock (a panic while another thread held it) only loses the cache.
+            let Ok(kept) = self.matrix_plans.0.lock() else {
+                return false;
+            };
+            if kept.holds(generation, route, columns) {
+                if kept.by_user.contains_key(user) {
+                    return true;
+                }
+                MAX_KEPT_MATRIX_CELLS.saturating_sub(kept.held)
+            } else {
+                MAX_KEPT_MATRIX_CELLS
+            }
+        };
+        if columns.len() > room {
+            return false;
+        }
+        let cells = columns
+            .iter()
+            .map(|c| self.plan_matrix_cell(user, c, route))
+            .collect();
+        self.keep_matrix_row(user, columns, route, generation, cells);
+        true
+    }
+
+    /// One cell of the access matrix planned for a decision: its selection (see
+    /// [`Workspace::matrix_selection`]) and the plan of its calls, SageMaker's session calls
+    /// left out (the matrix decides them once per user).
+    fn plan_matrix_cell(&self, user: &str, column: &MatrixColumn, route: &Route) -> KeptCell {
+        let sel = self.matrix_selection(user, column, route)?;
+        let mut plan = self.plan_with(&sel, false, Detail::Decision);
+        if let Ok(p) = &mut plan {
+            p.shrink_to_fit();
+        }
+        Some((Arc::new(sel), Arc::new(plan)))
     }
 
     /// The cells of `user`'s matrix row as last planned, when they were planned for these
@@ -2252,6 +2293,69 @@ mod tests {
         ws.update(&moved);
         assert_eq!(kept(&ws), 0);
         assert_eq!(ws.matrix(), Workspace::new(&moved).matrix());
+    }
+
+    #[test]
+    fn prepared_matrix_rows_are_kept_once_and_decide_as_rows_planned_at_once() {
+        let _reference = hold_reference();
+        let s = default_scenario();
+        let ws = Workspace::new(&s);
+        let layout = ws.matrix_layout().unwrap();
+        let row_plans = |ws: &Workspace, user: &str| {
+            ws.matrix_plans.0.lock().ok().and_then(|k| {
+                k.by_user.get(user).map(|row| {
+                    row.iter()
+                        .map(|c| c.as_ref().map(|(_, plan)| Arc::as_ptr(plan)))
+                        .collect::<Vec<_>>()
+                })
+            })
+        };
+        let user = layout.users[0].as_str();
+        assert!(ws.prepare_matrix_row(user, &layout.columns, &layout.route));
+        let prepared = row_plans(&ws, user).expect("the row is kept");
+        assert_eq!(prepared.len(), layout.columns.len());
+        // a second preparation leaves the kept row as it is
+        assert!(ws.prepare_matrix_row(user, &layout.columns, &layout.route));
+        assert_eq!(row_plans(&ws, user).as_ref(), Some(&prepared));
+        for u in &layout.users {
+            assert!(ws.prepare_matrix_row(u, &layout.columns, &layout.route));
+        }
+        // the matrix decides the prepared plans, and decides as a new workspace does
+        assert_eq!(ws.matrix(), Workspace::new(&s).matrix());
+        assert_eq!(
+            row_plans(&ws, user).as_ref(),
+            Some(&prepared),
+            "decided, not planned"
+        );
+        // the same plans decide the texts after an edit
+        let mut ws = ws;
+        let edited = all_denied(&s);
+        ws.update(&edited);
+        assert_eq!(ws.matrix(), Workspace::new(&edited).matrix());
+        assert_eq!(row_plans(&ws, user).as_ref(), Some(&prepared));
+        // other columns: a row is prepared for them, not taken from the old ones
+        let fewer = &layout.columns[..1];
+        assert!(ws.prepare_matrix_row(user, fewer, &layout.route));
+        assert_eq!(row_plans(&ws, user).map(|r| r.len()), Some(1));
+    }
+
+    #[test]
+    fn a_matrix_row_is_not_prepared_past_the_kept_cells_limit() {
+        let _reference = hold_reference();
+        let ws = Workspace::new(&default_scenario());
+        let layout = ws.matrix_layout().unwrap();
+        let (first, second) = (&layout.users[0], &layout.users[1]);
+        assert!(ws.prepare_matrix_row(first, &layout.columns, &layout.route));
+        if let Ok(mut kept) = ws.matrix_plans.0.lock() {
+            // as if other rows held all but a cell fewer than a row needs
+            kept.held = MAX_KEPT_MATRIX_CELLS + 1 - layout.columns.len();
+        }
+        assert!(!ws.prepare_matrix_row(second, &layout.columns, &layout.route));
+        let kept = ws.matrix_plans.0.lock().unwrap();
+        assert!(!kept.by_user.contains_key(second.as_str()));
+        // a row kept already is still reported as kept
+        drop(kept);
+        assert!(ws.prepare_matrix_row(first, &layout.columns, &layout.route));
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //! expectations are kept per (world and policies, request); the policy list and the request
 //! panel are kept while what they show stays, so that their components are not rendered
 //! again (see [`crate::context::Handlers`]); the matrix is computed a few
-//! rows at a time ([`MatrixJob`]) and each cell keeps the request it decided.
+//! rows at a time ([`MatrixJob`]) and each cell keeps the request it decided; its rows are
+//! planned ahead while the page is idle ([`MatrixPrep`]), so that opening it only decides.
 
 use crate::doc;
 use crate::highlight::Mark;
@@ -970,6 +971,60 @@ impl Deriver {
     }
 }
 
+/// The access matrix's rows being planned ahead, while the page is idle and the matrix is
+/// not shown (see [`Workspace::prepare_matrix_row`]): opening the matrix then only decides
+/// its cells. [`Deriver::matrix_prep`], then [`Deriver::prepare_matrix_rows`] until it says
+/// to stop.
+#[derive(Debug)]
+pub struct MatrixPrep {
+    /// The layout to plan for (`None` when the matrix is refused: nothing to plan).
+    layout: Option<MatrixLayout>,
+    /// The next row to plan.
+    next: usize,
+    /// The revision and reference generation it was started for.
+    key: Option<(u32, u64)>,
+}
+
+impl MatrixPrep {
+    /// Whether every row was planned (a matrix refused has none to plan).
+    pub fn done(&self) -> bool {
+        self.layout
+            .as_ref()
+            .is_none_or(|l| self.next >= l.users.len())
+    }
+}
+
+impl Deriver {
+    /// Starts planning the rows of the access matrix of the document last synced (`None`
+    /// before the first [`Deriver::sync`]).
+    pub fn matrix_prep(&self) -> Option<MatrixPrep> {
+        let ws = self.ws.as_ref()?;
+        Some(MatrixPrep {
+            layout: ws.matrix_layout().ok(),
+            next: 0,
+            key: self.synced(),
+        })
+    }
+
+    /// Plans the next row of `prep` (a row planned already costs a look-up); false when
+    /// there is nothing more to do: every row is planned, the workspace keeps no more
+    /// rows, or the document changed since `prep` started (it is stale).
+    pub fn prepare_matrix_row(&self, prep: &mut MatrixPrep) -> bool {
+        let (Some(ws), Some(layout)) = (&self.ws, &prep.layout) else {
+            return false;
+        };
+        if prep.key != self.synced() {
+            return false;
+        }
+        let Some(user) = layout.users.get(prep.next) else {
+            return false;
+        };
+        prep.next += 1;
+        ws.prepare_matrix_row(user, &layout.columns, &layout.route)
+            && prep.next < layout.users.len()
+    }
+}
+
 /// Computes the whole access matrix at once.
 pub fn matrix(doc: &Scenario) -> MatrixData {
     let ws = Workspace::new(doc);
@@ -1179,6 +1234,42 @@ mod tests {
         let mut stale = d.matrix_job().unwrap();
         d.sync(&Rc::new(doc.clone()), 2, 0);
         assert!(!d.matrix_rows(&mut stale, 1));
+    }
+
+    #[test]
+    fn a_matrix_planned_ahead_is_the_matrix_at_once() {
+        let doc = default_scenario();
+        let mut d = Deriver::default();
+        d.sync(&Rc::new(doc.clone()), 1, 0);
+        let mut prep = d.matrix_prep().unwrap();
+        let mut rows = 1;
+        while d.prepare_matrix_row(&mut prep) {
+            rows += 1;
+        }
+        assert_eq!(rows, doc.world.users.len(), "one row at a time, then done");
+        assert!(prep.done());
+        let mut job = d.matrix_job().unwrap();
+        while !job.done() {
+            assert!(d.matrix_rows(&mut job, 1));
+        }
+        assert_eq!(job.finish(), matrix(&doc));
+        // planning ahead for an older document stops
+        let mut stale = d.matrix_prep().unwrap();
+        d.sync(&Rc::new(doc.clone()), 2, 0);
+        assert!(!d.prepare_matrix_row(&mut stale));
+        assert!(!stale.done(), "stopped, not done");
+        // a refused matrix has nothing to plan
+        let mut huge = doc.clone();
+        huge.matrix.users = (0..300).map(|i| format!("user-{i}")).collect();
+        huge.matrix.actions = abacus_studio::actions::catalogue()
+            .actions
+            .iter()
+            .map(|a| a.action.clone())
+            .collect();
+        d.sync(&Rc::new(huge), 3, 0);
+        let mut refused = d.matrix_prep().unwrap();
+        assert!(refused.layout.is_none(), "the matrix is refused");
+        assert!(!d.prepare_matrix_row(&mut refused));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! `abacus-input` is marked when an edit arrives; `abacus-keystroke` measures from there to
 //! the end of the render that shows the new decision, trace and CloudTrail record.
-//! `abacus-matrix` measures one full matrix recomputation, `abacus-open-link` the embed's
+//! `abacus-matrix` measures one full matrix recomputation, `abacus-matrix-prepare` each
+//! slice of an idle period that plans the matrix's rows ahead, and `abacus-matrix-prepared`
+//! marks that every row is planned; `abacus-open-link` the embed's
 //! "Open in Abacus" link (once per document change); `abacus-first-render` marks the
 //! first painted app. `abacus-reference-load:PREFIX` measures fetching and installing a
 //! service's reference file, `abacus-reference-install:PREFIX` the install alone;
@@ -65,6 +67,17 @@ pub fn mark_first_render() {
             let _ = p.mark("abacus-first-render");
         }
     }
+}
+
+/// Marks that something happened (e.g. `abacus-matrix-prepared`: the access matrix's rows
+/// are planned ahead).
+pub fn mark(name: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = performance() {
+        let _ = p.mark(name);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = name;
 }
 
 /// Marks the start of a span that ends later (e.g. a fetch): `NAME-start`.

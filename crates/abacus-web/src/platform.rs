@@ -51,6 +51,62 @@ pub fn in_slices(mut step: impl FnMut(&dyn Fn() -> bool) -> bool + 'static) {
     });
 }
 
+/// How much of an idle period [`when_idle`] leaves unused, in milliseconds: a step that
+/// starts with less than this left could overrun the period (a row of the large world's
+/// matrix plans in about 1 ms, its first rows in about 2).
+const IDLE_MARGIN_MS: f64 = 3.0;
+
+/// How long [`when_idle`] works before it lets the browser handle what has arrived, in
+/// milliseconds: an idle period lasts up to 50 ms, and a key pressed during it would wait
+/// for the rest of it.
+const IDLE_SLICE_MS: f64 = 4.0;
+
+/// Runs `step` in the browser's idle periods (`requestIdleCallback`: when no input,
+/// rendering or other task waits) until it returns false, in slices of about
+/// [`IDLE_SLICE_MS`] with a yield to the browser between them. `step` gets a deadline: it
+/// should return (true, to be called again) once it says the slice is used up. Each slice
+/// is measured as `name`. Without `requestIdleCallback` (Safari) nothing runs: the work is
+/// left for when it is needed.
+pub fn when_idle(name: &'static str, mut step: impl FnMut(&dyn Fn() -> bool) -> bool + 'static) {
+    spawn(async move {
+        while let Some(period) = idle_period().await {
+            loop {
+                let start = now();
+                let in_period = period.clone();
+                let used_up = move || {
+                    now() - start > IDLE_SLICE_MS || in_period.time_remaining() < IDLE_MARGIN_MS
+                };
+                crate::perf::start(name);
+                let more = step(&used_up);
+                crate::perf::end(name);
+                if !more {
+                    return;
+                }
+                if period.time_remaining() < IDLE_MARGIN_MS {
+                    break;
+                }
+                yield_to_browser().await;
+            }
+        }
+    });
+}
+
+/// Waits for the browser's next idle period; `None` without `requestIdleCallback`.
+async fn idle_period() -> Option<web_sys::IdleDeadline> {
+    let window = web_sys::window()?;
+    let mut requested = false;
+    let idle = js_sys::Promise::new(&mut |resolve, _| {
+        requested = window.request_idle_callback(&resolve).is_ok();
+    });
+    if !requested {
+        return None;
+    }
+    wasm_bindgen_futures::JsFuture::from(idle)
+        .await
+        .ok()
+        .and_then(|deadline| deadline.dyn_into().ok())
+}
+
 /// `performance.now()`, in milliseconds (0 without a window).
 pub fn now() -> f64 {
     web_sys::window()

@@ -1,5 +1,6 @@
 //! The access matrix, computed a slice at a time after the render that shows its screen (so
-//! typing never waits for it), and the first matrix seen taken as the diff baseline.
+//! typing never waits for it), its rows planned ahead in idle periods while another screen
+//! is shown, and the first matrix seen taken as the diff baseline.
 //!
 //! The shell calls [`use_matrix`], not the matrix screen: what was computed outlives the
 //! screen, so coming back to an unchanged document shows it at once. A new document or
@@ -83,6 +84,29 @@ pub fn use_matrix(store: &Store, deriver: &Rc<RefCell<Deriver>>) -> Option<Rc<Co
                             })));
                         }
                         false
+                    });
+                } else if !*show {
+                    // the matrix is not shown: plan its rows while the page is idle, so
+                    // that opening it only decides (the plans hold over policy edits: after
+                    // the first time, this only finds each row planned)
+                    let mut prep = deriver.borrow().matrix_prep();
+                    platform::when_idle("abacus-matrix-prepare", move |used_up| {
+                        let Some(p) = prep.as_mut() else {
+                            return false;
+                        };
+                        if *matrix_run.borrow() != run {
+                            return false;
+                        }
+                        let d = deriver.borrow();
+                        while !used_up() {
+                            if !d.prepare_matrix_row(p) {
+                                if p.done() {
+                                    perf::mark("abacus-matrix-prepared");
+                                }
+                                return false;
+                            }
+                        }
+                        true
                     });
                 }
             },
