@@ -188,6 +188,12 @@ impl MatrixPlans {
 /// again each time).
 const MAX_KEPT_MATRIX_CELLS: usize = 10_000;
 
+/// The widest matrix row planned ahead ([`Workspace::prepare_matrix_row`]): a row is
+/// planned in one piece, in one slice of an idle period, and 400 cells plan in about 5 ms
+/// in the browser. Wider rows are planned when the matrix is computed (in slices of its
+/// own).
+pub const MAX_PREPARED_COLUMNS: usize = 400;
+
 /// One cell of [`MatrixPlans`]: `None` for a column with no request for the user.
 type KeptCell = Option<(Arc<Selection>, Arc<Result<Plan, RequestError>>)>;
 
@@ -1451,42 +1457,53 @@ impl Workspace {
                 }
             })
             .collect();
-        self.keep_matrix_row(user, columns, route, generation, planned);
+        // a row not kept is planned again next time
+        let _kept = self.keep_matrix_row(user, columns, route, generation, planned);
         cells
     }
 
-    /// Plans `user`'s row of the access matrix and keeps it for [`Workspace::matrix_row`],
-    /// without deciding any cell (a row kept already is left as it is). The app prepares
-    /// the rows so while the page is idle: opening the matrix then only decides, as after a
-    /// policy edit (plans hold over policy edits, see [`MatrixPlanCache`]).
+    /// Plans `user`'s row of `layout` and keeps it for [`Workspace::matrix_row`], without
+    /// deciding any cell (a row kept already is left as it is). The app prepares the rows
+    /// so while the page is idle: opening the matrix then only decides, as after a policy
+    /// edit (plans hold over policy edits, see [`MatrixPlanCache`]). To make room, rows of
+    /// users no longer in the matrix are dropped.
     ///
-    /// False when the row could not be kept: the cache holds its most cells (or its lock
-    /// was poisoned), and preparing further rows would only be planning thrown away.
-    pub fn prepare_matrix_row(&self, user: &str, columns: &[MatrixColumn], route: &Route) -> bool {
+    /// False when the row is not kept: the cache holds its most cells, the row is wider than
+    /// [`MAX_PREPARED_COLUMNS`], reference data was installed meanwhile, or the cache's lock
+    /// was poisoned. Preparing further rows would then only be planning thrown away.
+    pub fn prepare_matrix_row(&self, layout: &MatrixLayout, user: &str) -> bool {
+        let (columns, route) = (&layout.columns, &layout.route);
+        if columns.len() > MAX_PREPARED_COLUMNS {
+            return false;
+        }
         let generation = abacus_reference::generation();
-        let room = {
+        {
             // A poisoned lock (a panic while another thread held it) only loses the cache.
-            let Ok(kept) = self.matrix_plans.0.lock() else {
+            let Ok(mut kept) = self.matrix_plans.0.lock() else {
                 return false;
             };
             if kept.holds(generation, route, columns) {
                 if kept.by_user.contains_key(user) {
                     return true;
                 }
-                MAX_KEPT_MATRIX_CELLS.saturating_sub(kept.held)
-            } else {
-                MAX_KEPT_MATRIX_CELLS
+                if kept.held + columns.len() > MAX_KEPT_MATRIX_CELLS {
+                    let users: HashSet<&str> = layout.users.iter().map(String::as_str).collect();
+                    let rows = kept.by_user.len();
+                    kept.by_user.retain(|u, _| users.contains(u.as_str()));
+                    if kept.by_user.len() < rows {
+                        kept.held = kept.by_user.values().map(Vec::len).sum();
+                    }
+                    if kept.held + columns.len() > MAX_KEPT_MATRIX_CELLS {
+                        return false;
+                    }
+                }
             }
-        };
-        if columns.len() > room {
-            return false;
         }
         let cells = columns
             .iter()
             .map(|c| self.plan_matrix_cell(user, c, route))
             .collect();
-        self.keep_matrix_row(user, columns, route, generation, cells);
-        true
+        self.keep_matrix_row(user, columns, route, generation, cells)
     }
 
     /// One cell of the access matrix planned for a decision: its selection (see
@@ -1523,7 +1540,7 @@ impl Workspace {
 
     /// Keeps `user`'s row of cells for the next matrix (see [`MatrixPlanCache`]), unless
     /// reference data was installed since the row began (`generation`): then the row may
-    /// hold plans made without it.
+    /// hold plans made without it. Whether the row is kept.
     fn keep_matrix_row(
         &self,
         user: &str,
@@ -1531,12 +1548,12 @@ impl Workspace {
         route: &Route,
         generation: u64,
         cells: Vec<KeptCell>,
-    ) {
+    ) -> bool {
         if abacus_reference::generation() != generation {
-            return;
+            return false;
         }
         let Ok(mut kept) = self.matrix_plans.0.lock() else {
-            return;
+            return false;
         };
         if !kept.holds(generation, route, columns) {
             *kept = MatrixPlans {
@@ -1547,12 +1564,14 @@ impl Workspace {
                 held: 0,
             };
         }
-        if kept.held + cells.len() <= MAX_KEPT_MATRIX_CELLS {
-            kept.held += cells.len();
-            if let Some(old) = kept.by_user.insert(user.to_owned(), cells) {
-                kept.held = kept.held.saturating_sub(old.len());
-            }
+        if kept.held + cells.len() > MAX_KEPT_MATRIX_CELLS {
+            return false;
         }
+        kept.held += cells.len();
+        if let Some(old) = kept.by_user.insert(user.to_owned(), cells) {
+            kept.held = kept.held.saturating_sub(old.len());
+        }
+        true
     }
 
     /// The request behind one access-matrix cell: the cell's user and the column's action,
@@ -2301,29 +2320,20 @@ mod tests {
         let s = default_scenario();
         let ws = Workspace::new(&s);
         let layout = ws.matrix_layout().unwrap();
-        let row_plans = |ws: &Workspace, user: &str| {
-            ws.matrix_plans.0.lock().ok().and_then(|k| {
-                k.by_user.get(user).map(|row| {
-                    row.iter()
-                        .map(|c| c.as_ref().map(|(_, plan)| Arc::as_ptr(plan)))
-                        .collect::<Vec<_>>()
-                })
-            })
-        };
         let user = layout.users[0].as_str();
-        assert!(ws.prepare_matrix_row(user, &layout.columns, &layout.route));
-        let prepared = row_plans(&ws, user).expect("the row is kept");
+        assert!(ws.prepare_matrix_row(&layout, user));
+        let prepared = kept_row(&ws, user).expect("the row is kept");
         assert_eq!(prepared.len(), layout.columns.len());
         // a second preparation leaves the kept row as it is
-        assert!(ws.prepare_matrix_row(user, &layout.columns, &layout.route));
-        assert_eq!(row_plans(&ws, user).as_ref(), Some(&prepared));
+        assert!(ws.prepare_matrix_row(&layout, user));
+        assert_eq!(kept_row(&ws, user).as_ref(), Some(&prepared));
         for u in &layout.users {
-            assert!(ws.prepare_matrix_row(u, &layout.columns, &layout.route));
+            assert!(ws.prepare_matrix_row(&layout, u));
         }
         // the matrix decides the prepared plans, and decides as a new workspace does
         assert_eq!(ws.matrix(), Workspace::new(&s).matrix());
         assert_eq!(
-            row_plans(&ws, user).as_ref(),
+            kept_row(&ws, user).as_ref(),
             Some(&prepared),
             "decided, not planned"
         );
@@ -2332,30 +2342,67 @@ mod tests {
         let edited = all_denied(&s);
         ws.update(&edited);
         assert_eq!(ws.matrix(), Workspace::new(&edited).matrix());
-        assert_eq!(row_plans(&ws, user).as_ref(), Some(&prepared));
+        assert_eq!(kept_row(&ws, user).as_ref(), Some(&prepared));
         // other columns: a row is prepared for them, not taken from the old ones
-        let fewer = &layout.columns[..1];
-        assert!(ws.prepare_matrix_row(user, fewer, &layout.route));
-        assert_eq!(row_plans(&ws, user).map(|r| r.len()), Some(1));
+        let fewer = MatrixLayout {
+            columns: layout.columns[..1].to_vec(),
+            ..layout.clone()
+        };
+        assert!(ws.prepare_matrix_row(&fewer, user));
+        assert_eq!(kept_row(&ws, user).map(|r| r.len()), Some(1));
+    }
+
+    /// The plans of `user`'s kept matrix row, by address.
+    fn kept_row(
+        ws: &Workspace,
+        user: &str,
+    ) -> Option<Vec<Option<*const Result<Plan, RequestError>>>> {
+        ws.matrix_plans.0.lock().ok().and_then(|k| {
+            k.by_user.get(user).map(|row| {
+                row.iter()
+                    .map(|c| c.as_ref().map(|(_, plan)| Arc::as_ptr(plan)))
+                    .collect()
+            })
+        })
     }
 
     #[test]
-    fn a_matrix_row_is_not_prepared_past_the_kept_cells_limit() {
+    fn a_matrix_row_is_prepared_only_while_the_kept_cells_allow() {
         let _reference = hold_reference();
         let ws = Workspace::new(&default_scenario());
         let layout = ws.matrix_layout().unwrap();
-        let (first, second) = (&layout.users[0], &layout.users[1]);
-        assert!(ws.prepare_matrix_row(first, &layout.columns, &layout.route));
-        if let Ok(mut kept) = ws.matrix_plans.0.lock() {
-            // as if other rows held all but a cell fewer than a row needs
-            kept.held = MAX_KEPT_MATRIX_CELLS + 1 - layout.columns.len();
-        }
-        assert!(!ws.prepare_matrix_row(second, &layout.columns, &layout.route));
-        let kept = ws.matrix_plans.0.lock().unwrap();
-        assert!(!kept.by_user.contains_key(second.as_str()));
+        let (first, second, third) = (&layout.users[0], &layout.users[1], &layout.users[2]);
+        assert!(ws.prepare_matrix_row(&layout, first));
+        assert!(ws.prepare_matrix_row(&layout, second));
+        let fill = |ws: &Workspace| {
+            if let Ok(mut kept) = ws.matrix_plans.0.lock() {
+                // as if other rows held all but a cell fewer than a row needs
+                kept.held = MAX_KEPT_MATRIX_CELLS + 1 - layout.columns.len();
+            }
+        };
+        fill(&ws);
+        assert!(!ws.prepare_matrix_row(&layout, third));
+        assert!(kept_row(&ws, third).is_none());
         // a row kept already is still reported as kept
-        drop(kept);
-        assert!(ws.prepare_matrix_row(first, &layout.columns, &layout.route));
+        assert!(ws.prepare_matrix_row(&layout, first));
+        // the matrix's users changed: the rows of users no longer in it make room
+        let without_first = MatrixLayout {
+            users: layout.users[1..].to_vec(),
+            ..layout.clone()
+        };
+        fill(&ws);
+        assert!(ws.prepare_matrix_row(&without_first, third));
+        assert!(kept_row(&ws, first).is_none(), "dropped");
+        assert!(kept_row(&ws, second).is_some() && kept_row(&ws, third).is_some());
+        let held = ws.matrix_plans.0.lock().map(|k| k.held).unwrap();
+        assert_eq!(held, 2 * layout.columns.len(), "counted again");
+        // a row too wide to plan in one slice is left to the matrix
+        let wide = MatrixLayout {
+            columns: std::iter::repeat_n(layout.columns[0].clone(), MAX_PREPARED_COLUMNS + 1)
+                .collect(),
+            ..layout.clone()
+        };
+        assert!(!ws.prepare_matrix_row(&wide, first));
     }
 
     #[test]

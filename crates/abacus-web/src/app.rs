@@ -77,7 +77,7 @@ pub fn App() -> Html {
             },
         )
     };
-    let matrix = use_matrix(&store, &deriver);
+    let matrix = use_matrix(&store, &deriver, embed.is_none());
     let version_line = use_memo(store.reference, |_| {
         reference::version_line(&abacus_reference::current())
     });

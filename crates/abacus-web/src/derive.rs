@@ -973,12 +973,13 @@ impl Deriver {
 
 /// The access matrix's rows being planned ahead, while the page is idle and the matrix is
 /// not shown (see [`Workspace::prepare_matrix_row`]): opening the matrix then only decides
-/// its cells. [`Deriver::matrix_prep`], then [`Deriver::prepare_matrix_rows`] until it says
+/// its cells. [`Deriver::matrix_prep`], then [`Deriver::prepare_matrix_row`] until it says
 /// to stop.
 #[derive(Debug)]
 pub struct MatrixPrep {
-    /// The layout to plan for (`None` when the matrix is refused: nothing to plan).
-    layout: Option<MatrixLayout>,
+    /// The layout to plan for, worked out by the first step (`None` before it; `Some(None)`
+    /// when the matrix is refused: nothing to plan).
+    layout: Option<Option<MatrixLayout>>,
     /// The next row to plan.
     next: usize,
     /// The revision and reference generation it was started for.
@@ -986,42 +987,46 @@ pub struct MatrixPrep {
 }
 
 impl MatrixPrep {
-    /// Whether every row was planned (a matrix refused has none to plan).
+    /// Whether every row of the matrix is planned and kept.
     pub fn done(&self) -> bool {
-        self.layout
-            .as_ref()
-            .is_none_or(|l| self.next >= l.users.len())
+        matches!(&self.layout, Some(Some(l)) if self.next >= l.users.len())
     }
 }
 
 impl Deriver {
     /// Starts planning the rows of the access matrix of the document last synced (`None`
-    /// before the first [`Deriver::sync`]).
+    /// before the first [`Deriver::sync`]). Costs nothing until its first step.
     pub fn matrix_prep(&self) -> Option<MatrixPrep> {
-        let ws = self.ws.as_ref()?;
+        self.ws.as_ref()?;
         Some(MatrixPrep {
-            layout: ws.matrix_layout().ok(),
+            layout: None,
             next: 0,
             key: self.synced(),
         })
     }
 
     /// Plans the next row of `prep` (a row planned already costs a look-up); false when
-    /// there is nothing more to do: every row is planned, the workspace keeps no more
-    /// rows, or the document changed since `prep` started (it is stale).
+    /// there is nothing more to do: every row is planned, the matrix is refused, the
+    /// workspace keeps no more rows (see [`Workspace::prepare_matrix_row`]), or the
+    /// document changed since `prep` started (it is stale).
     pub fn prepare_matrix_row(&self, prep: &mut MatrixPrep) -> bool {
-        let (Some(ws), Some(layout)) = (&self.ws, &prep.layout) else {
+        let Some(ws) = &self.ws else {
             return false;
         };
         if prep.key != self.synced() {
             return false;
         }
+        let Some(layout) = prep.layout.get_or_insert_with(|| ws.matrix_layout().ok()) else {
+            return false;
+        };
         let Some(user) = layout.users.get(prep.next) else {
             return false;
         };
+        if !ws.prepare_matrix_row(layout, user) {
+            return false;
+        }
         prep.next += 1;
-        ws.prepare_matrix_row(user, &layout.columns, &layout.route)
-            && prep.next < layout.users.len()
+        prep.next < layout.users.len()
     }
 }
 
@@ -1268,8 +1273,12 @@ mod tests {
             .collect();
         d.sync(&Rc::new(huge), 3, 0);
         let mut refused = d.matrix_prep().unwrap();
-        assert!(refused.layout.is_none(), "the matrix is refused");
         assert!(!d.prepare_matrix_row(&mut refused));
+        assert!(
+            matches!(refused.layout, Some(None)),
+            "the matrix is refused"
+        );
+        assert!(!refused.done(), "nothing planned");
     }
 
     #[test]

@@ -33,10 +33,16 @@ impl ComputedMatrix {
     }
 }
 
-/// Computes the matrix while its screen is shown and the last one is out of date; returns
-/// the last one computed (maybe of an older document: see [`ComputedMatrix::current`]).
+/// Computes the matrix while its screen is shown and the last one is out of date, and,
+/// with `plan_ahead` (a page that can show the matrix: not an embed), plans its rows while
+/// another screen is shown; returns the last one computed (maybe of an older document: see
+/// [`ComputedMatrix::current`]).
 #[hook]
-pub fn use_matrix(store: &Store, deriver: &Rc<RefCell<Deriver>>) -> Option<Rc<ComputedMatrix>> {
+pub fn use_matrix(
+    store: &Store,
+    deriver: &Rc<RefCell<Deriver>>,
+    plan_ahead: bool,
+) -> Option<Rc<ComputedMatrix>> {
     let show = store.screen == Screen::Matrix;
     let computed = use_state(|| None::<Rc<ComputedMatrix>>);
     let matrix: Option<MatrixData> = computed.as_ref().and_then(|m| m.current(store)).cloned();
@@ -85,7 +91,7 @@ pub fn use_matrix(store: &Store, deriver: &Rc<RefCell<Deriver>>) -> Option<Rc<Co
                         }
                         false
                     });
-                } else if !*show {
+                } else if !*show && plan_ahead {
                     // the matrix is not shown: plan its rows while the page is idle, so
                     // that opening it only decides (the plans hold over policy edits: after
                     // the first time, this only finds each row planned)
