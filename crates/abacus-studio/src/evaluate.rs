@@ -152,7 +152,9 @@ impl Plans {
 /// decision, by user, for one list of columns and one route. Like [`PlanCache`] it holds
 /// over policy edits (a plan reads no policy text), so the matrix after an edit decides
 /// every cell again without building a request; it is emptied when the world, an
-/// attachment, the reference data, the columns or the route change. It holds at most
+/// attachment, the reference data or the route change. A row kept for other columns gives
+/// the cells of the columns it shares (a cell's plan depends on its column's action and
+/// scope alone), so a column added is the only one planned. It holds at most
 /// [`MAX_KEPT_MATRIX_CELLS`] cells. The app fills it ahead, row by row, while the page is
 /// idle ([`Workspace::prepare_matrix_row`]), so that even the first matrix only decides.
 ///
@@ -169,17 +171,48 @@ type MatrixPlanCache = Kept<MatrixPlans>;
 struct MatrixPlans {
     generation: u64,
     route: Route,
-    columns: Vec<MatrixColumn>,
-    by_user: HashMap<String, Vec<KeptCell>>,
+    /// The columns rows were last kept for: the rows kept for them share this list.
+    columns: Arc<[MatrixColumn]>,
+    by_user: HashMap<String, KeptRow>,
     /// The cells in `by_user`.
     held: usize,
 }
 
 impl MatrixPlans {
-    /// True when the kept rows were planned for this reference `generation`, `route` and
-    /// `columns`.
-    fn holds(&self, generation: u64, route: &Route, columns: &[MatrixColumn]) -> bool {
-        self.generation == generation && self.route == *route && self.columns == columns
+    /// True when the kept rows were planned for this reference `generation` and `route`.
+    fn holds(&self, generation: u64, route: &Route) -> bool {
+        self.generation == generation && self.route == *route
+    }
+}
+
+/// A user's row of [`MatrixPlans`]: a cell for each of its columns.
+struct KeptRow {
+    columns: Arc<[MatrixColumn]>,
+    cells: Vec<KeptCell>,
+}
+
+impl KeptRow {
+    /// The row's cells for `columns`, each from this row's column of the same action and
+    /// scope (a cell's plan depends on nothing else of the column); `None` for a column
+    /// this row has no cell for.
+    fn cells_for(self, columns: &[MatrixColumn]) -> Vec<Option<KeptCell>> {
+        if *self.columns == *columns {
+            return self.cells.into_iter().map(Some).collect();
+        }
+        let at: HashMap<(&str, ResourceScope), usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c.action.as_str(), c.scope), i))
+            .collect();
+        columns
+            .iter()
+            .map(|c| {
+                at.get(&(c.action.as_str(), c.scope))
+                    .and_then(|i| self.cells.get(*i))
+                    .cloned()
+            })
+            .collect()
     }
 }
 
@@ -270,7 +303,7 @@ pub struct Evaluation {
 }
 
 /// Whose resource a matrix column targets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ResourceScope {
     /// A resource the row's user owns.
@@ -1421,45 +1454,58 @@ impl Workspace {
         route: &Route,
     ) -> Vec<MatrixCell> {
         let generation = abacus_reference::generation();
-        let kept = self.kept_matrix_row(user, columns, route, generation);
-        let mut planned: Vec<KeptCell> = Vec::with_capacity(columns.len());
+        let planned = self.plan_matrix_row(user, columns, route, generation);
         // The session depends only on the user and the route: decide it once.
         let mut session: Option<Decision> = None;
-        let mut kept = kept.map(Vec::into_iter);
-        let cells = columns
+        let cells = planned
             .iter()
-            .map(|c| {
-                let cell = match kept.as_mut() {
-                    Some(k) => k.next().flatten(),
-                    None => self.plan_matrix_cell(user, c, route),
-                };
+            .map(|cell| {
                 let Some((sel, plan)) = cell else {
-                    planned.push(None);
                     return MatrixCell {
                         decision: None,
                         selection: None,
                     };
                 };
                 // Request errors (no such resource...) win, as in `decide`.
-                let decision = self.decide_plan(&plan, user).ok().map(|rest| {
-                    let first = *session.get_or_insert_with(|| self.session_decision(&sel));
+                let decision = self.decide_plan(plan, user).ok().map(|rest| {
+                    let first = *session.get_or_insert_with(|| self.session_decision(sel));
                     if first == Decision::Allow {
                         rest
                     } else {
                         first
                     }
                 });
-                let selection = Some(sel.clone());
-                planned.push(Some((sel, plan)));
                 MatrixCell {
                     decision,
-                    selection,
+                    selection: Some(sel.clone()),
                 }
             })
             .collect();
         // a row not kept is planned again next time
         let _kept = self.keep_matrix_row(user, columns, route, generation, planned);
         cells
+    }
+
+    /// `user`'s cells for `columns` through `route`: the kept row's cells of the same
+    /// columns (taken out of the cache: [`Workspace::keep_matrix_row`] puts the row back),
+    /// the others planned now.
+    fn plan_matrix_row(
+        &self,
+        user: &str,
+        columns: &[MatrixColumn],
+        route: &Route,
+        generation: u64,
+    ) -> Vec<KeptCell> {
+        let mut kept = self
+            .kept_matrix_row(user, route, generation)
+            .map(|row| row.cells_for(columns).into_iter());
+        columns
+            .iter()
+            .map(|c| match kept.as_mut().and_then(Iterator::next).flatten() {
+                Some(cell) => cell,
+                None => self.plan_matrix_cell(user, c, route),
+            })
+            .collect()
     }
 
     /// Plans `user`'s row of `layout` and keeps it for [`Workspace::matrix_row`], without
@@ -1482,27 +1528,29 @@ impl Workspace {
             let Ok(mut kept) = self.matrix_plans.0.lock() else {
                 return false;
             };
-            if kept.holds(generation, route, columns) {
-                if kept.by_user.contains_key(user) {
+            if kept.holds(generation, route) {
+                let (held, mine) = (kept.held, kept.by_user.get(user));
+                if mine.is_some_and(|row| *row.columns == **columns) {
                     return true;
                 }
-                if kept.held + columns.len() > MAX_KEPT_MATRIX_CELLS {
+                // the room the row needs, its own kept cells given back
+                let after =
+                    held.saturating_sub(mine.map_or(0, |row| row.cells.len())) + columns.len();
+                if after > MAX_KEPT_MATRIX_CELLS {
                     let users: HashSet<&str> = layout.users.iter().map(String::as_str).collect();
                     let rows = kept.by_user.len();
                     kept.by_user.retain(|u, _| users.contains(u.as_str()));
                     if kept.by_user.len() < rows {
-                        kept.held = kept.by_user.values().map(Vec::len).sum();
+                        kept.held = kept.by_user.values().map(|r| r.cells.len()).sum();
                     }
-                    if kept.held + columns.len() > MAX_KEPT_MATRIX_CELLS {
+                    let mine = kept.by_user.get(user).map_or(0, |row| row.cells.len());
+                    if kept.held.saturating_sub(mine) + columns.len() > MAX_KEPT_MATRIX_CELLS {
                         return false;
                     }
                 }
             }
         }
-        let cells = columns
-            .iter()
-            .map(|c| self.plan_matrix_cell(user, c, route))
-            .collect();
+        let cells = self.plan_matrix_row(user, columns, route, generation);
         self.keep_matrix_row(user, columns, route, generation, cells)
     }
 
@@ -1518,29 +1566,24 @@ impl Workspace {
         Some((Arc::new(sel), Arc::new(plan)))
     }
 
-    /// The cells of `user`'s matrix row as last planned, when they were planned for these
-    /// columns, this route and the reference data of `generation` (the one installed when
-    /// the row began).
-    fn kept_matrix_row(
-        &self,
-        user: &str,
-        columns: &[MatrixColumn],
-        route: &Route,
-        generation: u64,
-    ) -> Option<Vec<KeptCell>> {
+    /// `user`'s matrix row as last planned, taken out of the cache, when it was planned for
+    /// this route and the reference data of `generation` (the one installed when the row
+    /// began).
+    fn kept_matrix_row(&self, user: &str, route: &Route, generation: u64) -> Option<KeptRow> {
         // A poisoned lock (a panic while another thread held it) only loses the cache.
         let mut kept = self.matrix_plans.0.lock().ok()?;
-        if !kept.holds(generation, route, columns) {
+        if !kept.holds(generation, route) {
             return None;
         }
         let row = kept.by_user.remove(user)?;
-        kept.held = kept.held.saturating_sub(row.len());
-        (row.len() == columns.len()).then_some(row)
+        kept.held = kept.held.saturating_sub(row.cells.len());
+        Some(row)
     }
 
-    /// Keeps `user`'s row of cells for the next matrix (see [`MatrixPlanCache`]), unless
-    /// reference data was installed since the row began (`generation`): then the row may
-    /// hold plans made without it. Whether the row is kept.
+    /// Keeps `user`'s row of cells for `columns` for the next matrix (see
+    /// [`MatrixPlanCache`]), unless reference data was installed since the row began
+    /// (`generation`): then the row may hold plans made without it. Whether the row is
+    /// kept.
     fn keep_matrix_row(
         &self,
         user: &str,
@@ -1549,28 +1592,34 @@ impl Workspace {
         generation: u64,
         cells: Vec<KeptCell>,
     ) -> bool {
-        if abacus_reference::generation() != generation {
+        if abacus_reference::generation() != generation || cells.len() != columns.len() {
             return false;
         }
         let Ok(mut kept) = self.matrix_plans.0.lock() else {
             return false;
         };
-        if !kept.holds(generation, route, columns) {
+        if !kept.holds(generation, route) {
             *kept = MatrixPlans {
                 generation,
                 route: route.clone(),
-                columns: columns.to_vec(),
-                by_user: HashMap::new(),
-                held: 0,
+                ..MatrixPlans::default()
             };
         }
-        if kept.held + cells.len() > MAX_KEPT_MATRIX_CELLS {
+        let held = kept
+            .held
+            .saturating_sub(kept.by_user.get(user).map_or(0, |row| row.cells.len()));
+        if held + cells.len() > MAX_KEPT_MATRIX_CELLS {
             return false;
         }
-        kept.held += cells.len();
-        if let Some(old) = kept.by_user.insert(user.to_owned(), cells) {
-            kept.held = kept.held.saturating_sub(old.len());
+        if *kept.columns != *columns {
+            kept.columns = columns.into();
         }
+        let row = KeptRow {
+            columns: kept.columns.clone(),
+            cells,
+        };
+        kept.held = held + row.cells.len();
+        kept.by_user.insert(user.to_owned(), row);
         true
     }
 
@@ -2276,7 +2325,7 @@ mod tests {
             ws.matrix_plans
                 .0
                 .lock()
-                .map(|k| k.by_user.values().map(Vec::len).sum::<usize>())
+                .map(|k| k.by_user.values().map(|r| r.cells.len()).sum::<usize>())
                 .unwrap_or(0)
         };
         let first = ws.matrix();
@@ -2343,13 +2392,60 @@ mod tests {
         ws.update(&edited);
         assert_eq!(ws.matrix(), Workspace::new(&edited).matrix());
         assert_eq!(kept_row(&ws, user).as_ref(), Some(&prepared));
-        // other columns: a row is prepared for them, not taken from the old ones
+        // other columns: the row is prepared for them, with the cells of the columns it
+        // shares with the row kept
         let fewer = MatrixLayout {
             columns: layout.columns[..1].to_vec(),
             ..layout.clone()
         };
         assert!(ws.prepare_matrix_row(&fewer, user));
-        assert_eq!(kept_row(&ws, user).map(|r| r.len()), Some(1));
+        assert_eq!(kept_row(&ws, user), Some(prepared[..1].to_vec()));
+    }
+
+    #[test]
+    fn a_row_for_other_columns_plans_only_the_cells_not_kept() {
+        let _reference = hold_reference();
+        let s = default_scenario();
+        let ws = Workspace::new(&s);
+        let layout = ws.matrix_layout().unwrap();
+        ws.matrix();
+        let user = layout.users[0].as_str();
+        let before = kept_row(&ws, user).expect("kept");
+        // the first column dropped, the others in reverse order, and a column added
+        let mut columns: Vec<MatrixColumn> = layout.columns[1..].iter().rev().cloned().collect();
+        let extra = crate::actions::catalogue()
+            .actions
+            .iter()
+            .find(|a| !layout.columns.iter().any(|c| c.action == a.action))
+            .expect("an action not in the matrix");
+        columns.push(MatrixColumn {
+            action: extra.action.clone(),
+            scope: ResourceScope::Any,
+            label: extra.action.clone(),
+        });
+        let cells = ws.matrix_row(user, &columns, &layout.route);
+        assert_eq!(
+            cells,
+            Workspace::new(&s).matrix_row(user, &columns, &layout.route)
+        );
+        let after = kept_row(&ws, user).expect("kept");
+        assert_eq!(after.len(), columns.len());
+        let shared: Vec<_> = before[1..].iter().rev().cloned().collect();
+        assert_eq!(
+            after[..shared.len()],
+            shared[..],
+            "the same plans, not planned again"
+        );
+        // the other users' rows, kept for the old columns, give their cells too
+        let other = layout.users[1].as_str();
+        let theirs = kept_row(&ws, other).expect("kept");
+        ws.matrix_row(other, &columns, &layout.route);
+        let now = kept_row(&ws, other).expect("kept");
+        let shared: Vec<_> = theirs[1..].iter().rev().cloned().collect();
+        assert_eq!(now[..shared.len()], shared[..]);
+        let held = ws.matrix_plans.0.lock().map(|k| k.held).unwrap();
+        let rows = layout.users.len();
+        assert_eq!(held, (rows - 2) * layout.columns.len() + 2 * columns.len());
     }
 
     /// The plans of `user`'s kept matrix row, by address.
@@ -2359,7 +2455,8 @@ mod tests {
     ) -> Option<Vec<Option<*const Result<Plan, RequestError>>>> {
         ws.matrix_plans.0.lock().ok().and_then(|k| {
             k.by_user.get(user).map(|row| {
-                row.iter()
+                row.cells
+                    .iter()
                     .map(|c| c.as_ref().map(|(_, plan)| Arc::as_ptr(plan)))
                     .collect()
             })

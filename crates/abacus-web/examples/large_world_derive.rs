@@ -3,7 +3,7 @@
 //! (`node tests/e2e/large-world.mjs /tmp/large.json && cargo run --release -p abacus-web
 //! --example large_world_derive -- /tmp/large.json`). With `KEYS` set it stops after the
 //! keystrokes, for a profiler; with `COLUMN` set it also times the matrix with a column
-//! added (every cell planned again).
+//! added (only its cells planned).
 
 use abacus_web::derive::Deriver;
 use std::rc::Rc;
@@ -57,7 +57,7 @@ fn main() -> Result<(), String> {
         .ok()
         .and_then(|k| k.parse().ok())
         .unwrap_or(1);
-    // `COLUMN` set: then a matrix with a column added (every cell planned again)
+    // `COLUMN` set: then a matrix with a column added (only its cells planned)
     let column = std::env::var("COLUMN").is_ok();
     let runs = std::iter::once("")
         .chain(column.then_some(" with a column added"))
