@@ -183,6 +183,13 @@ impl MatrixPlans {
     fn holds(&self, generation: u64, route: &Route) -> bool {
         self.generation == generation && self.route == *route
     }
+
+    /// The cells held once `user`'s row is `width` cells (its kept row, if any, given
+    /// back); the row fits when this is at most [`MAX_KEPT_MATRIX_CELLS`].
+    fn held_with(&self, user: &str, width: usize) -> usize {
+        let mine = self.by_user.get(user).map_or(0, |row| row.cells.len());
+        self.held.saturating_sub(mine) + width
+    }
 }
 
 /// A user's row of [`MatrixPlans`]: a cell for each of its columns.
@@ -1532,22 +1539,18 @@ impl Workspace {
                 return false;
             };
             if kept.holds(generation, route) {
-                let (held, mine) = (kept.held, kept.by_user.get(user));
+                let mine = kept.by_user.get(user);
                 if mine.is_some_and(|row| *row.columns == **columns) {
                     return true;
                 }
-                // the room the row needs, its own kept cells given back
-                let after =
-                    held.saturating_sub(mine.map_or(0, |row| row.cells.len())) + columns.len();
-                if after > MAX_KEPT_MATRIX_CELLS {
+                if kept.held_with(user, columns.len()) > MAX_KEPT_MATRIX_CELLS {
                     let users: HashSet<&str> = layout.users.iter().map(String::as_str).collect();
                     let rows = kept.by_user.len();
                     kept.by_user.retain(|u, _| users.contains(u.as_str()));
                     if kept.by_user.len() < rows {
                         kept.held = kept.by_user.values().map(|r| r.cells.len()).sum();
                     }
-                    let mine = kept.by_user.get(user).map_or(0, |row| row.cells.len());
-                    if kept.held.saturating_sub(mine) + columns.len() > MAX_KEPT_MATRIX_CELLS {
+                    if kept.held_with(user, columns.len()) > MAX_KEPT_MATRIX_CELLS {
                         return false;
                     }
                 }
@@ -1608,10 +1611,8 @@ impl Workspace {
                 ..MatrixPlans::default()
             };
         }
-        let held = kept
-            .held
-            .saturating_sub(kept.by_user.get(user).map_or(0, |row| row.cells.len()));
-        if held + cells.len() > MAX_KEPT_MATRIX_CELLS {
+        let held = kept.held_with(user, cells.len());
+        if held > MAX_KEPT_MATRIX_CELLS {
             return false;
         }
         if *kept.columns != *columns {
@@ -1621,7 +1622,7 @@ impl Workspace {
             columns: kept.columns.clone(),
             cells,
         };
-        kept.held = held + row.cells.len();
+        kept.held = held;
         kept.by_user.insert(user.to_owned(), row);
         true
     }
